@@ -1,0 +1,23 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import react from '@vitejs/plugin-react'
+
+export default defineConfig({
+  main: {
+    build: {
+      rollupOptions: {
+        // The CLI is built beside the main process: same services, no Electron.
+        input: { index: resolve(__dirname, 'src/main/index.ts'), cli: resolve(__dirname, 'src/cli/index.ts') }
+      }
+    }
+  },
+  preload: {
+    // A sandboxed preload cannot require packages: bundle zod and the contract into it.
+    build: { externalizeDeps: false, rollupOptions: { output: { format: 'cjs' } } }
+  },
+  renderer: {
+    root: resolve(__dirname, 'src/renderer'),
+    plugins: [react()],
+    build: { rollupOptions: { input: resolve(__dirname, 'src/renderer/index.html') } }
+  }
+})

@@ -1,0 +1,30 @@
+// Composition root of the Electron main process: build the services over the userData
+// store, register the IPC contract, open the hardened window.
+import { app, BrowserWindow, powerMonitor } from 'electron'
+import { join } from 'node:path'
+import { createServices } from './services'
+import { createHandlers } from './ipc/handlers'
+import { registerIpc, createWindowEventSink } from './ipc/register'
+import { appPage, createMainWindow, hardenSession } from './app/window'
+
+app.enableSandbox()
+
+app.whenReady().then(() => {
+  hardenSession()
+  const emit = createWindowEventSink(() => BrowserWindow.getAllWindows().map((w) => w.webContents))
+  const services = createServices({ dataDir: app.getPath('userData'), emit, version: app.getVersion() })
+  const page = appPage(join(__dirname, '../renderer'), process.env.ELECTRON_RENDERER_URL)
+  registerIpc(createHandlers(services), page.isTrustedUrl)
+  const lockAll = (): void => services.onSystemLock?.()
+  powerMonitor.on('lock-screen', lockAll)
+  powerMonitor.on('suspend', lockAll)
+  createMainWindow(page, join(__dirname, '../preload/index.js'))
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createMainWindow(page, join(__dirname, '../preload/index.js'))
+  })
+  app.on('will-quit', () => services.close())
+})
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit()
+})

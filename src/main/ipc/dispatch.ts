@@ -1,0 +1,44 @@
+// Validates a request against its channel's schema, runs the handler, and validates the
+// response (zod objects strip unknown keys, so a DTO cannot smuggle extra fields out).
+// No electron here: the harness uses the same function over a WebSocket.
+import { contract, type ChannelName } from '../../shared/ipc/contract'
+import { AppFailure, fail, type Result } from '../../shared/errors'
+import type { Handlers } from './handlers'
+import type { z } from 'zod'
+
+export function isChannelName(name: unknown): name is ChannelName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name)
+}
+
+function firstIssue(error: z.ZodError): { message: string; field?: string } {
+  const issue = error.issues[0]
+  if (!issue) return { message: 'invalid request' }
+  const field = issue.path.map(String).join('.')
+  return { message: field ? `${field}: ${issue.message}` : issue.message, ...(field ? { field } : {}) }
+}
+
+export async function dispatch(handlers: Handlers, name: unknown, raw: unknown): Promise<Result<unknown>> {
+  if (!isChannelName(name)) return fail('IPC_UNKNOWN_CHANNEL', `no such channel: ${String(name)}`)
+  const def = contract[name]
+  const parsed = def.request.safeParse(raw ?? {})
+  if (!parsed.success) {
+    const { message, field } = firstIssue(parsed.error)
+    return fail('INVALID_REQUEST', message, field)
+  }
+  let result: Result<unknown>
+  try {
+    const handler = handlers[name] as (req: unknown) => Promise<Result<unknown>> | Result<unknown>
+    result = await handler(parsed.data)
+  } catch (e) {
+    if (e instanceof AppFailure) return { ok: false, error: e.error }
+    console.error(`[ipc] ${name} failed`, e)
+    return fail('INTERNAL', `${name} failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`)
+  }
+  if (!result.ok) return result
+  const checked = def.response.safeParse(result.value)
+  if (!checked.success) {
+    console.error(`[ipc] ${name} produced an invalid response`, checked.error.issues)
+    return fail('INTERNAL', `${name} produced a response that does not match the contract`)
+  }
+  return { ok: true, value: checked.data }
+}

@@ -1,0 +1,22 @@
+// The handler table: one function per channel of the contract, built from the services.
+// Shared by the Electron registration and the renderer test harness, so both answer alike.
+import type { Result } from '../../shared/errors'
+import type { Contract, ChannelName } from '../../shared/ipc/contract'
+import type { ParsedRequestOf, ResponseOf } from '../../shared/ipc/define'
+import type { Services } from '../services'
+import { createAppHandlers } from './app-handlers'
+
+export type Handler<K extends ChannelName> = (
+  request: ParsedRequestOf<Contract[K]>
+) => Promise<Result<ResponseOf<Contract[K]>>> | Result<ResponseOf<Contract[K]>>
+
+export type Handlers = { readonly [K in ChannelName]: Handler<K> }
+export type HandlersFor<Prefix extends string> = {
+  readonly [K in ChannelName as K extends `${Prefix}:${string}` ? K : never]: Handler<K>
+}
+
+export function createHandlers(services: Services): Handlers {
+  return {
+    ...createAppHandlers(services)
+  }
+}

@@ -1,0 +1,89 @@
+// The vault's contract. Everything that touches private key bytes or the OS keychain lives
+// under src/main/vault; the rest of the app holds key ids and asks for a Signer.
+//
+// Key creation is split so the caller can commit the key row in the same transaction as
+// the record that uses it (an authority, an end-entity certificate) and its audit entry:
+//   const prepared = await vault.prepareKey(...)        // async: generate, encrypt, keychain
+//   inTransaction(db, () => { vault.saveKey(prepared); insertAuthority(...); appendAudit(...) })
+//   // on failure: await vault.discardKey(prepared)      // removes its keychain entry
+import type { Result } from '../../shared/errors'
+import type { KeyProtection, KeySpec } from '../../shared/domain/keys'
+import type { Signer } from './signer'
+
+export type KeyPurpose = 'ca' | 'end-entity'
+
+export interface KeyRef {
+  readonly keyId: string
+  readonly spec: KeySpec
+  readonly purpose: KeyPurpose
+  readonly protection: KeyProtection
+  /** SubjectPublicKeyInfo, DER. */
+  readonly spki: Uint8Array
+  /** SHA-256 of the SPKI, lowercase hex: the same key is found by it wherever it appears. */
+  readonly spkiSha256: string
+}
+
+/** A key generated or imported and encrypted, not yet in the store. Holds no plaintext. */
+export interface PreparedKey extends KeyRef {
+  readonly envelope: string
+}
+
+export interface KeySecrets {
+  /** Needed for 'passphrase' and 'both' protection. */
+  readonly passphrase?: string
+}
+
+export interface PrepareKeyInput extends KeySecrets {
+  readonly spec: KeySpec
+  readonly purpose: KeyPurpose
+  readonly protection: KeyProtection
+}
+
+export interface ImportKeyInput extends KeySecrets {
+  /** PEM or DER: PKCS#8, encrypted PKCS#8, or traditional RSA/EC PEM. */
+  readonly data: Uint8Array
+  /** The password of an encrypted key file. */
+  readonly filePassphrase?: string
+  readonly purpose: KeyPurpose
+  readonly protection: KeyProtection
+}
+
+export interface ImportPfxInput extends KeySecrets {
+  readonly data: Uint8Array
+  readonly pfxPassword: string
+  readonly purpose: KeyPurpose
+  readonly protection: KeyProtection
+}
+
+export type PfxExportPreset = 'modern' | 'legacy'
+
+export interface KeychainStatus {
+  readonly available: boolean
+  readonly backend: string
+  /** One sentence with the fix when unavailable. */
+  readonly message: string
+}
+
+export interface Vault {
+  prepareKey(input: PrepareKeyInput): Promise<Result<PreparedKey>>
+  prepareImport(input: ImportKeyInput): Promise<Result<PreparedKey>>
+  /** Parses a PFX; its key (if any) comes back prepared, its certificates as DER. */
+  preparePfxImport(input: ImportPfxInput): Promise<Result<{ key: PreparedKey | null; certificates: Uint8Array[] }>>
+  /** Writes the prepared key's row. Call inside the caller's transaction. Leaves the key unlocked. */
+  saveKey(prepared: PreparedKey): void
+  discardKey(prepared: PreparedKey): Promise<void>
+  /** The key id that holds this public key, if the vault has one. */
+  findBySpkiSha256(spkiSha256: string): KeyRef | null
+  get(keyId: string): KeyRef | null
+  unlock(keyId: string, secrets: KeySecrets): Promise<Result<void>>
+  lock(keyId: string): void
+  lockAll(): void
+  isUnlocked(keyId: string): boolean
+  /** A Signer for an unlocked key; VAULT_LOCKED otherwise. */
+  signer(keyId: string): Result<Signer>
+  /** EncryptedPrivateKeyInfo (DER) under `exportPassphrase` (≥ 12 characters), for PFX or PKCS#8 export. */
+  exportEncryptedPkcs8(keyId: string, exportPassphrase: string, preset: PfxExportPreset): Promise<Result<Uint8Array>>
+  /** Removes the key row (in the caller's transaction) and its keychain entry. */
+  deleteKey(keyId: string): Promise<Result<void>>
+  keychainStatus(): Promise<KeychainStatus>
+}

@@ -1,0 +1,26 @@
+// app:* and settings:* — what the shell needs before any domain screen.
+import { z } from 'zod'
+import { channel } from './define'
+
+export const theme = z.enum(['system', 'light', 'dark'])
+
+export const settingsDto = z.object({
+  theme,
+  autoLockMinutes: z.number().int().min(1).max(24 * 60)
+})
+export type SettingsDto = z.infer<typeof settingsDto>
+
+export const appChannels = {
+  'app:info': channel(
+    z.object({}).strict(),
+    z.object({
+      name: z.string(),
+      version: z.string(),
+      dataDir: z.string(),
+      platform: z.string(),
+      schemaVersion: z.number().int()
+    })
+  ),
+  'settings:get': channel(z.object({}).strict(), settingsDto),
+  'settings:update': channel(settingsDto.partial().strict(), settingsDto)
+} as const

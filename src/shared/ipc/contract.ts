@@ -1,0 +1,16 @@
+// The one IPC contract: every channel main answers and every event it pushes, split by
+// domain (one file each). The preload, src/main/ipc and the test harness derive from this.
+import type { ApiOf } from './define'
+import { appChannels } from './app'
+import { events } from './events'
+
+export const contract = {
+  ...appChannels
+} as const
+
+export { events }
+export type Contract = typeof contract
+export type ChannelName = keyof Contract
+export type PkiApi = ApiOf<Contract, typeof events>
+export const channelNames = Object.keys(contract) as ChannelName[]
+export const eventNames = Object.keys(events) as (keyof typeof events)[]
