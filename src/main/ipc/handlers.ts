@@ -5,6 +5,9 @@ import type { Contract, ChannelName } from '../../shared/ipc/contract'
 import type { ParsedRequestOf, ResponseOf } from '../../shared/ipc/define'
 import type { Services } from '../services'
 import { createAppHandlers } from './app-handlers'
+import { createAuthoritiesHandlers } from './authorities-handlers'
+import { createCertificatesHandlers } from './certificates-handlers'
+import { createCsrHandlers } from './csr-handlers'
 
 export type Handler<K extends ChannelName> = (
   request: ParsedRequestOf<Contract[K]>
@@ -17,6 +20,9 @@ export type HandlersFor<Prefix extends string> = {
 
 export function createHandlers(services: Services): Handlers {
   return {
-    ...createAppHandlers(services)
+    ...createAppHandlers(services),
+    ...createAuthoritiesHandlers(services),
+    ...createCertificatesHandlers(services),
+    ...createCsrHandlers(services)
   }
 }

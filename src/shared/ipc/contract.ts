@@ -2,10 +2,17 @@
 // domain (one file each). The preload, src/main/ipc and the test harness derive from this.
 import type { ApiOf } from './define'
 import { appChannels } from './app'
+import { authoritiesChannels } from './authorities'
+import { certificatesChannels, crlChannels } from './certificates'
+import { csrChannels } from './csr'
 import { events } from './events'
 
 export const contract = {
-  ...appChannels
+  ...appChannels,
+  ...authoritiesChannels,
+  ...certificatesChannels,
+  ...crlChannels,
+  ...csrChannels
 } as const
 
 export { events }

