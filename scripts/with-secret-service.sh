@@ -16,7 +16,7 @@ if [ -z "${PKIDESK_SECRET_SERVICE_INNER:-}" ]; then
   status=0
   HOME="$tmp_home" XDG_DATA_HOME="$tmp_home/.local/share" XDG_RUNTIME_DIR="$tmp_home/run" \
     PKIDESK_SECRET_SERVICE_INNER=1 PKIDESK_TEST_HOME="$tmp_home" \
-    dbus-run-session -- "$0" "$@" || status=$?
+    dbus-run-session -- sh "$0" "$@" || status=$?
   exit "$status"
 fi
 # gnome-keyring prints GNOME_KEYRING_CONTROL=... (and SSH_AUTH_SOCK when asked); export it.

@@ -1,2 +1,16 @@
-// pkidesk: the command line over the same services as the app.
-console.log('pkidesk: not yet')
+// pkidesk: the command line over the same services as the app. Parse, run, set the exit code.
+import { runCli } from './program'
+
+runCli(process.argv.slice(2), {
+  stdout: (s) => void process.stdout.write(s),
+  stderr: (s) => void process.stderr.write(s),
+  env: process.env
+}).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (e: unknown) => {
+    process.stderr.write(`error[INTERNAL]: ${(e as Error).message ?? String(e)}\n`)
+    process.exitCode = 1
+  }
+)

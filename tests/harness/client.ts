@@ -6,11 +6,17 @@ import { buildApi } from '../../src/shared/ipc/define'
 import type { Result } from '../../src/shared/errors'
 import { decodeFrame, encodeFrame } from './wire'
 
+// This file runs in the page but is type-checked in the node world (tests/**): declare the
+// few browser globals it uses rather than pull DOM types into main's program.
+declare const document: { readonly currentScript: { readonly src: string } | null }
+declare const location: { readonly host: string }
+declare const window: object
+
 type ServerMessage =
   | { readonly kind: 'result'; readonly id: number; readonly result: Result<unknown> }
   | { readonly kind: 'event'; readonly name: string; readonly payload: unknown }
 
-const script = document.currentScript as HTMLScriptElement | null
+const script = document.currentScript
 const token = script ? new URL(script.src).searchParams.get('token') ?? '' : ''
 const socketUrl = `ws://${location.host}/__harness/ws?token=${encodeURIComponent(token)}`
 
@@ -25,8 +31,8 @@ function connect(): void {
   socket.addEventListener('open', () => {
     for (const frame of queue.splice(0)) socket.send(frame)
   })
-  socket.addEventListener('message', (e: MessageEvent<string>) => {
-    const msg = decodeFrame(e.data) as ServerMessage
+  socket.addEventListener('message', (e: MessageEvent) => {
+    const msg = decodeFrame(String(e.data)) as ServerMessage
     if (msg.kind === 'result') {
       pending.get(msg.id)?.(msg.result)
       pending.delete(msg.id)

@@ -10,6 +10,8 @@ import { extname, join, resolve, sep } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { createServices, type Services } from '../../src/main/services'
+import type { DialogsPort } from '../../src/main/services/files-service'
+import { createMemoryKeychain } from '../../src/main/vault'
 import { createHandlers } from '../../src/main/ipc/handlers'
 import { dispatch } from '../../src/main/ipc/dispatch'
 import type { EventSink } from '../../src/shared/ipc/events'
@@ -127,6 +129,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return send(res, 200, MIME['.html']!, injected)
     }
     if (url.pathname === '/__harness/client.js') return send(res, 200, MIME['.js']!, client)
+    // A file:// page asks for no favicon; answer the browser's request with nothing.
+    if (url.pathname === '/favicon.ico') return send(res, 204, 'image/x-icon', '')
     const file = resolve(rendererDir, `.${decodeURIComponent(url.pathname)}`)
     if (!file.startsWith(rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) return send(res, 404, 'text/plain', 'not found')
     return send(res, 200, MIME[extname(file)] ?? 'application/octet-stream', readFileSync(file))
@@ -184,9 +188,26 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   }
 }
 
-/** Service options that differ in the harness: "save to a folder" writes under outputDir. */
-function harnessServiceOptions(_outputDir: string): Record<string, never> {
-  return {}
+/**
+ * What differs from the app in the harness: no OS dialogs ("save" writes under outputDir,
+ * a folder per save), an in-memory keychain (no Secret Service needed) and a cheap scrypt so
+ * passphrase-protected keys unlock quickly. Everything else is the app's own code.
+ */
+function harnessServiceOptions(outputDir: string): { dialogs: DialogsPort; keychain: ReturnType<typeof createMemoryKeychain>; scrypt: { N: number; r: number; p: number } } {
+  let saves = 0
+  const dialogs: DialogsPort = {
+    async chooseSaveFile(_title, defaultName) {
+      const dir = join(outputDir, `save-${++saves}`)
+      mkdirSync(dir, { recursive: true })
+      return join(dir, defaultName)
+    },
+    async chooseFolder() {
+      const dir = join(outputDir, `save-${++saves}`)
+      mkdirSync(dir, { recursive: true })
+      return dir
+    }
+  }
+  return { dialogs, keychain: createMemoryKeychain(), scrypt: { N: 2 ** 12, r: 8, p: 1 } }
 }
 
 function argValue(args: readonly string[], name: string): string | undefined {

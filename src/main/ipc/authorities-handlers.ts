@@ -1,19 +1,18 @@
 import type { Services } from '../services'
 import type { HandlersFor } from './handlers'
-import { fail } from '../../shared/errors'
+import { ok } from '../../shared/errors'
 
-const notYet = () => fail('NOT_IMPLEMENTED', 'This operation is not available yet in this build.')
-
-export function createAuthoritiesHandlers(_services: Services): HandlersFor<'authorities'> {
+export function createAuthoritiesHandlers(services: Services): HandlersFor<'authorities'> {
+  const a = services.authorities
   return {
-    'authorities:list': notYet,
-    'authorities:get': notYet,
-    'authorities:create': notYet,
-    'authorities:createCsr': notYet,
-    'authorities:importCertificate': notYet,
-    'authorities:import': notYet,
-    'authorities:unlock': notYet,
-    'authorities:lock': notYet,
-    'authorities:updateCrlSettings': notYet
+    'authorities:list': () => ok({ items: a.list() }),
+    'authorities:get': (req) => a.get(req.authorityId),
+    'authorities:create': (req) => a.create(req),
+    'authorities:createCsr': (req) => a.createCsr(req),
+    'authorities:importCertificate': (req) => a.importCertificate(req.authorityId, req.certificate),
+    'authorities:import': (req) => a.import(req),
+    'authorities:unlock': (req) => a.unlock(req.authorityId, req.passphrase),
+    'authorities:lock': (req) => a.lock(req.authorityId),
+    'authorities:updateCrlSettings': (req) => a.updateCrlSettings(req.authorityId, req.settings)
   }
 }

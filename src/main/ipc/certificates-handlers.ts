@@ -1,18 +1,16 @@
 import type { Services } from '../services'
 import type { HandlersFor } from './handlers'
-import { fail } from '../../shared/errors'
 
-const notYet = () => fail('NOT_IMPLEMENTED', 'This operation is not available yet in this build.')
-
-export function createCertificatesHandlers(_services: Services): HandlersFor<'certificates'> & HandlersFor<'crl'> {
+export function createCertificatesHandlers(services: Services): HandlersFor<'certificates'> & HandlersFor<'crl'> {
+  const c = services.certificates
   return {
-    'certificates:list': notYet,
-    'certificates:get': notYet,
-    'certificates:issue': notYet,
-    'certificates:export': notYet,
-    'certificates:revoke': notYet,
-    'crl:generate': notYet,
-    'crl:list': notYet,
-    'crl:export': notYet
+    'certificates:list': (req) => c.list(req),
+    'certificates:get': (req) => c.get(req.id),
+    'certificates:issue': (req) => services.issuance.issue(req),
+    'certificates:export': (req) => c.export(req.id, req.format, req.password, req.includeKey),
+    'certificates:revoke': (req) => c.revoke(req.id, req.reason, req.invalidityDate),
+    'crl:generate': (req) => c.generateCrl(req.authorityId),
+    'crl:list': (req) => c.listCrls(req.authorityId),
+    'crl:export': (req) => c.exportCrl(req.id, req.format)
   }
 }

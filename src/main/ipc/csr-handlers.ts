@@ -1,9 +1,17 @@
 import type { Services } from '../services'
 import type { HandlersFor } from './handlers'
-import { fail } from '../../shared/errors'
 
-const notYet = () => fail('NOT_IMPLEMENTED', 'This operation is not available yet in this build.')
-
-export function createCsrHandlers(_services: Services): HandlersFor<'csr'> {
-  return { 'csr:inspect': notYet, 'csr:generate': notYet }
+export function createCsrHandlers(services: Services): HandlersFor<'csr'> {
+  return {
+    'csr:inspect': (req) => services.issuance.inspect(req),
+    'csr:generate': (req) =>
+      services.issuance.generateCsr({
+        subject: req.subject,
+        sans: req.sans,
+        keySpec: req.keySpec,
+        protection: req.protection,
+        ...(req.passphrase !== undefined ? { passphrase: req.passphrase } : {}),
+        hash: req.hash
+      })
+  }
 }

@@ -5,6 +5,11 @@ import type { Contract, ChannelName } from '../../shared/ipc/contract'
 import type { ParsedRequestOf, ResponseOf } from '../../shared/ipc/define'
 import type { Services } from '../services'
 import { createAppHandlers } from './app-handlers'
+import { createProfilesHandlers } from './profiles-handlers'
+import { createVaultHandlers } from './vault-handlers'
+import { createAuditHandlers } from './audit-handlers'
+import { createFilesHandlers } from './files-handlers'
+import { createSyncHandlers } from './sync-handlers'
 import { createAuthoritiesHandlers } from './authorities-handlers'
 import { createCertificatesHandlers } from './certificates-handlers'
 import { createCsrHandlers } from './csr-handlers'
@@ -21,8 +26,13 @@ export type HandlersFor<Prefix extends string> = {
 export function createHandlers(services: Services): Handlers {
   return {
     ...createAppHandlers(services),
+    ...createProfilesHandlers(services),
     ...createAuthoritiesHandlers(services),
     ...createCertificatesHandlers(services),
-    ...createCsrHandlers(services)
+    ...createCsrHandlers(services),
+    ...createSyncHandlers(services),
+    ...createVaultHandlers(services),
+    ...createAuditHandlers(services),
+    ...createFilesHandlers(services)
   }
 }

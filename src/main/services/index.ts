@@ -3,6 +3,15 @@
 import { openDatabase, schemaVersion, databaseFile, type Db } from '../store'
 import type { EventSink } from '../../shared/ipc/events'
 import { createSettingsService, type SettingsService } from './settings-service'
+import { createVaultService, type VaultService } from './vault-service'
+import { createAuditService, type AuditService } from './audit-service'
+import { createFilesService, type DialogsPort, type FilesService } from './files-service'
+import { createCertificateBridge, createSyncService, type SyncService } from './sync-service'
+import { createProfileBridge, createProfilesService, type ProfilesService } from './profiles-service'
+import { createAuthoritiesService, type AuthoritiesService } from './authorities-service'
+import { createIssuanceService, type IssuanceService } from './issuance-service'
+import { createCertificatesService, type CertificatesService } from './certificates-service'
+import { createNapiKeychain, type KeychainBackend, type ScryptParams } from '../vault'
 
 export interface ServicesOptions {
   readonly dataDir: string
@@ -10,6 +19,12 @@ export interface ServicesOptions {
   readonly emit?: EventSink
   readonly now?: () => Date
   readonly version?: string
+  /** The OS keychain by default; tests and the harness may pass createMemoryKeychain(). */
+  readonly keychain?: KeychainBackend
+  /** scrypt cost for new passphrase-protected keys (tests lower it; stored per key). */
+  readonly scrypt?: ScryptParams
+  /** Where "save" asks the operator for a place: Electron's dialogs in the app, a folder in the harness; absent in the CLI. */
+  readonly dialogs?: DialogsPort
 }
 
 export interface AppInfoService {
@@ -20,6 +35,16 @@ export interface Services {
   readonly db: Db
   readonly app: AppInfoService
   readonly settings: SettingsService
+  /** Issuance profiles (the starters are seeded by migration 004). */
+  readonly profiles: ProfilesService
+  readonly vault: VaultService
+  readonly audit: AuditService
+  readonly files: FilesService
+  readonly authorities: AuthoritiesService
+  readonly issuance: IssuanceService
+  readonly certificates: CertificatesService
+  /** Connectors to remote CA platforms and the outbox; offline unless a sync runs. */
+  readonly sync: SyncService
   /** The OS locked the screen or is suspending: lock every unlocked key. */
   onSystemLock?(): void
   close(): void
@@ -29,12 +54,37 @@ export function createServices(options: ServicesOptions): Services {
   const db = openDatabase(databaseFile(options.dataDir))
   const emit: EventSink = options.emit ?? (() => undefined)
   const version = options.version ?? '0.1.0'
+  const now = options.now ?? (() => new Date())
+  const settings = createSettingsService(db, emit)
+  const vault = createVaultService({
+    db,
+    keychain: options.keychain ?? createNapiKeychain(),
+    emit,
+    now,
+    autoLockMinutes: () => settings.get().autoLockMinutes,
+    ...(options.scrypt ? { scrypt: options.scrypt } : {})
+  })
+  const audit = createAuditService(db, now)
+  const profiles = createProfilesService(db, emit, now)
+  const authorities = createAuthoritiesService(db, vault, emit, now)
   return {
     db,
     app: {
       info: () => ({ name: 'PKI Desk', version, dataDir: options.dataDir, platform: process.platform, schemaVersion: schemaVersion(db) })
     },
-    settings: createSettingsService(db, emit),
-    close: () => db.close()
+    settings,
+    profiles,
+    vault,
+    audit,
+    files: createFilesService(options.dialogs),
+    authorities,
+    issuance: createIssuanceService(db, vault, authorities, emit, now),
+    certificates: createCertificatesService(db, vault, authorities, emit, now),
+    sync: createSyncService({ db, keychain: options.keychain ?? createNapiKeychain(), emit, now, profiles: createProfileBridge(db, profiles), certificates: createCertificateBridge(db, now) }),
+    onSystemLock: () => vault.lockAll('system'),
+    close: () => {
+      vault.lockAll('shutdown')
+      db.close()
+    }
   }
 }

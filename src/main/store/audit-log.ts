@@ -2,12 +2,23 @@
 // the same transaction as the change it records. Each entry's hash is
 // SHA-256(previous hash || canonical JSON of {seq, at, actor, action, subject, details}),
 // so altering, removing or reordering a row breaks the chain at that row.
+//
+// The chain alone cannot see its tail being cut (the remaining rows still chain), so every
+// append also writes the head — {seq, hash} of the newest entry — to the settings row
+// `audit.head` in the same transaction. verify compares the last row against it.
+// What that protects: rows deleted or the table truncated by anything that does not also
+// rewrite the settings row (a careless tool, a partial restore, a hand edit of one table).
+// What it does not: someone with write access to the whole file can rewrite the chain and
+// the anchor together. Against that, keep the head hash elsewhere (the JSON Lines export
+// carries it; write it down or sign it) and compare later.
 import { createHash } from 'node:crypto'
 import { userInfo } from 'node:os'
+import type { Statement } from 'better-sqlite3'
 import type { Db } from './database'
 import { canonicalJson } from '../../shared/canonical-json'
 
 export const GENESIS_HASH = '0'.repeat(64)
+export const AUDIT_HEAD_SETTING = 'audit.head'
 
 export interface AuditInput {
   readonly action: string
@@ -29,6 +40,11 @@ export interface AuditEntry {
 export type AuditVerdict =
   | { readonly intact: true; readonly entries: number; readonly headHash: string }
   | { readonly intact: false; readonly entries: number; readonly brokenAt: number; readonly reason: string }
+
+export interface AuditHead {
+  readonly seq: number
+  readonly hash: string
+}
 
 export function entryHash(prevHash: string, e: Omit<AuditEntry, 'prevHash' | 'hash'>): string {
   const body = canonicalJson({ seq: e.seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject, details: e.details })
@@ -54,25 +70,60 @@ interface Row {
   hash: string
 }
 
+interface AppendStatements {
+  readonly last: Statement<[]>
+  readonly insert: Statement<unknown[]>
+  readonly head: Statement<[string, string]>
+}
+// Prepared once per connection: batch issuance appends thousands of entries in a row.
+const statements = new WeakMap<Db, AppendStatements>()
+function appendStatements(db: Db): AppendStatements {
+  let s = statements.get(db)
+  if (!s) {
+    s = {
+      last: db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'),
+      insert: db.prepare('INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      head: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+    }
+    statements.set(db, s)
+  }
+  return s
+}
+
+let actorCache: string | null = null
+
 /** Appends one entry. Call it inside the transaction of the operation it records. */
 export function appendAudit(db: Db, input: AuditInput, now: Date = new Date()): AuditEntry {
-  const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
+  const st = appendStatements(db)
+  const last = st.last.get() as
     | { seq: number; hash: string }
     | undefined
   const base = {
     seq: (last?.seq ?? 0) + 1,
     at: now.toISOString(),
-    actor: currentActor(),
+    actor: (actorCache ??= currentActor()),
     action: input.action,
     subject: input.subject,
     details: canonicalJson(input.details ?? {})
   }
   const prevHash = last?.hash ?? GENESIS_HASH
   const entry: AuditEntry = { ...base, prevHash, hash: entryHash(prevHash, base) }
-  db.prepare(
-    'INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
-  ).run(entry.seq, entry.at, entry.actor, entry.action, entry.subject, entry.details, entry.prevHash, entry.hash)
+  st.insert.run(entry.seq, entry.at, entry.actor, entry.action, entry.subject, entry.details, entry.prevHash, entry.hash)
+  const head: AuditHead = { seq: entry.seq, hash: entry.hash }
+  st.head.run(AUDIT_HEAD_SETTING, JSON.stringify(head))
   return entry
+}
+
+/** The anchored head, or null when none was ever written (an empty trail). */
+export function readAuditHead(db: Db): AuditHead | null {
+  const r = db.prepare('SELECT value FROM settings WHERE key = ?').get(AUDIT_HEAD_SETTING) as { value: string } | undefined
+  if (!r) return null
+  try {
+    const v = JSON.parse(r.value) as Partial<AuditHead>
+    return typeof v.seq === 'number' && typeof v.hash === 'string' ? { seq: v.seq, hash: v.hash } : { seq: -1, hash: '' }
+  } catch {
+    return { seq: -1, hash: '' }
+  }
 }
 
 function toEntry(r: Row): AuditEntry {
@@ -83,21 +134,73 @@ export function* iterateAudit(db: Db): Generator<AuditEntry> {
   for (const r of db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<Row>) yield toEntry(r)
 }
 
-/** Walks the chain from the start and names the first entry that does not fit. */
-export function verifyAudit(db: Db): AuditVerdict {
+export interface AuditPageQuery {
+  readonly offset: number
+  readonly limit: number
+  readonly action?: string
+  readonly subject?: string
+}
+
+/** Newest first; `subject` matches as a substring. */
+export function listAudit(db: Db, q: AuditPageQuery): { total: number; entries: AuditEntry[] } {
+  const where: string[] = []
+  const args: unknown[] = []
+  if (q.action) {
+    where.push('action = ?')
+    args.push(q.action)
+  }
+  if (q.subject) {
+    where.push("subject LIKE ? ESCAPE '\\'")
+    args.push(`%${q.subject.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+  }
+  const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
+  const total = (db.prepare(`SELECT COUNT(*) AS n FROM audit_log ${clause}`).get(...args) as { n: number }).n
+  const rows = db.prepare(`SELECT * FROM audit_log ${clause} ORDER BY seq DESC LIMIT ? OFFSET ?`).all(...args, q.limit, q.offset) as Row[]
+  return { total, entries: rows.map(toEntry) }
+}
+
+/**
+ * Walks a chain from the start and names the first entry that does not fit. With `head`,
+ * also proves nothing was cut from the end. Works over the table or over an export.
+ */
+export function verifyAuditEntries(entries: Iterable<AuditEntry>, head?: AuditHead | null): AuditVerdict {
   let prevHash = GENESIS_HASH
   let expectedSeq = 1
   let count = 0
-  for (const e of iterateAudit(db)) {
+  for (const e of entries) {
     count++
     if (e.seq !== expectedSeq)
-      return { intact: false, entries: count, brokenAt: e.seq, reason: `entry ${expectedSeq} is missing (next present is ${e.seq})` }
+      return e.seq > expectedSeq
+        ? { intact: false, entries: count, brokenAt: expectedSeq, reason: `entry ${expectedSeq} is missing (the next present is ${e.seq}): it was removed` }
+        : { intact: false, entries: count, brokenAt: e.seq, reason: `entry ${e.seq} appears out of order after entry ${expectedSeq - 1}: entries were reordered` }
     if (e.prevHash !== prevHash)
-      return { intact: false, entries: count, brokenAt: e.seq, reason: `entry ${e.seq} does not follow entry ${e.seq - 1} (removed or reordered)` }
+      return { intact: false, entries: count, brokenAt: e.seq, reason: `entry ${e.seq} does not follow entry ${e.seq - 1}: an entry was removed, reordered or replaced here` }
     if (entryHash(prevHash, e) !== e.hash)
       return { intact: false, entries: count, brokenAt: e.seq, reason: `entry ${e.seq} was altered after it was written` }
     prevHash = e.hash
     expectedSeq++
   }
+  if (head !== undefined) {
+    const lastSeq = expectedSeq - 1
+    if (head === null) {
+      if (count > 0) return { intact: false, entries: count, brokenAt: lastSeq, reason: `the audit head record is missing although ${count} entries exist: it was removed` }
+    } else if (head.seq < 0) {
+      return { intact: false, entries: count, brokenAt: lastSeq, reason: 'the audit head record is damaged' }
+    } else if (head.seq > lastSeq) {
+      return {
+        intact: false,
+        entries: count,
+        brokenAt: lastSeq + 1,
+        reason: lastSeq === 0 ? `all ${head.seq} entries were removed` : `entries ${lastSeq + 1} to ${head.seq} were removed from the end of the trail`
+      }
+    } else if (head.seq < lastSeq || head.hash !== prevHash) {
+      return { intact: false, entries: count, brokenAt: head.seq < lastSeq ? head.seq + 1 : lastSeq, reason: `the newest entry does not match the audit head record (entry ${head.seq}): the trail or its head was rewritten` }
+    }
+  }
   return { intact: true, entries: count, headHash: prevHash }
+}
+
+/** Verifies the table against its anchored head. */
+export function verifyAudit(db: Db): AuditVerdict {
+  return db.transaction(() => verifyAuditEntries(iterateAudit(db), readAuditHead(db)))()
 }

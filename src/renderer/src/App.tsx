@@ -1,22 +1,61 @@
-import { MantineProvider, createTheme } from '@mantine/core'
-import type { ReactNode } from 'react'
-import { AppShellLayout, sectionLabel } from './features/shell/AppShellLayout'
-import { Placeholder } from './features/shell/Placeholder'
-import { useUiStore, type Section } from './stores/ui-store'
+import { MantineProvider, Modal, createTheme, type CSSVariablesResolver } from '@mantine/core'
+import { useEffect, type ReactNode } from 'react'
+import { AppShellLayout } from './features/shell/AppShellLayout'
+import { useApplyTheme } from './features/shell/ThemeToggle'
+import { Screen } from './features/shell/Screen'
+import { WindowDropZone } from './features/sign/WindowDropZone'
+import { useSettingsStore } from './stores/settings-store'
 
-const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'sm', fontFamily: 'system-ui, sans-serif' })
+const theme = createTheme({
+  primaryColor: 'indigo',
+  defaultRadius: 'sm',
+  fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+  fontFamilyMonospace: 'ui-monospace, "DejaVu Sans Mono", Menlo, monospace',
+  // Darker primary shade in light mode: text on light-variant backgrounds keeps 4.5:1.
+  primaryShade: { light: 8, dark: 8 },
+  components: {
+    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } })
+  }
+})
 
-function Screen({ section }: { section: Section }): ReactNode {
-  return <Placeholder title={sectionLabel(section)} hint="Nothing here yet." />
+// Mantine's default "dimmed" text and light-variant text (badges, active links) fall below
+// WCAG AA contrast; darker shades in light mode, lighter in dark mode.
+const LIGHT_VARIANT_COLORS = ['indigo', 'teal', 'red', 'gray', 'orange', 'yellow', 'blue', 'violet', 'green']
+const cssVariables: CSSVariablesResolver = () => ({
+  variables: {},
+  light: {
+    '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
+    '--mantine-primary-color-light-color': 'var(--mantine-color-indigo-9)',
+    '--mantine-primary-color-light-hover': 'var(--mantine-color-indigo-1)',
+    ...Object.fromEntries(LIGHT_VARIANT_COLORS.map((c) => [`--mantine-color-${c}-light-color`, `var(--mantine-color-${c}-9)`]))
+  },
+  dark: {
+    '--mantine-color-dimmed': 'var(--mantine-color-dark-1)',
+    '--mantine-primary-color-light-color': 'var(--mantine-color-indigo-3)',
+    ...Object.fromEntries(LIGHT_VARIANT_COLORS.map((c) => [`--mantine-color-${c}-light-color`, `var(--mantine-color-${c}-3)`]))
+  }
+})
+
+function Frame(): ReactNode {
+  useApplyTheme()
+  const load = useSettingsStore((s) => s.load)
+  useEffect(() => {
+    void load()
+  }, [load])
+  return (
+    <>
+      <AppShellLayout>
+        <Screen />
+      </AppShellLayout>
+      <WindowDropZone />
+    </>
+  )
 }
 
 export function App(): ReactNode {
-  const section = useUiStore((s) => s.section)
   return (
-    <MantineProvider theme={theme} defaultColorScheme="auto">
-      <AppShellLayout>
-        <Screen section={section} />
-      </AppShellLayout>
+    <MantineProvider theme={theme} defaultColorScheme="auto" cssVariablesResolver={cssVariables}>
+      <Frame />
     </MantineProvider>
   )
 }

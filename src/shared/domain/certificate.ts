@@ -3,7 +3,6 @@
 import { z } from 'zod'
 import { distinguishedName, generalName } from './names'
 import { publicKeyInfo } from './csr'
-import { signatureHash } from './keys'
 
 export const certificateStatus = z.enum(['issued', 'revoked', 'expired'])
 export type CertificateStatus = z.infer<typeof certificateStatus>
@@ -117,15 +116,3 @@ export const crlSummary = z.object({
   createdAt: z.string()
 })
 export type CrlSummary = z.infer<typeof crlSummary>
-
-/** What the operator may set per item of an issuance; the profile decides what is allowed. */
-export const issuanceInput = z.object({
-  /** Replaces the CSR's subject when the profile allows it. */
-  subject: distinguishedName.optional(),
-  /** Replaces the CSR's requested SANs when the profile allows it. */
-  sans: z.array(generalName).optional(),
-  validityDays: z.number().int().min(1).max(365 * 50).optional(),
-  notBefore: z.string().datetime().optional(),
-  signatureHash: signatureHash.optional()
-})
-export type IssuanceInput = z.infer<typeof issuanceInput>

@@ -1,6 +1,7 @@
 // certificates:* and crl:* — the certificate inventory, issuance, export, revocation, CRLs.
 import { z } from 'zod'
 import { channel } from './define'
+import { operatorInput } from '../domain/profile'
 import {
   certificateDetail,
   certificateStatus,
@@ -8,7 +9,6 @@ import {
   crlSummary,
   exportFormat,
   exportedFile,
-  issuanceInput,
   revocationReason
 } from '../domain/certificate'
 
@@ -41,8 +41,10 @@ export const issueRequest = z.object({
   authorityId: z.string().min(1),
   /** The issuance profile; null uses the built-in minimal TLS-server profile. */
   profileId: z.string().nullable(),
+  /** The operator read the profile's warnings and issues anyway (errors always block). */
+  confirmWarnings: z.boolean().default(false),
   items: z
-    .array(z.object({ csrPem: z.string().min(1).max(1024 * 1024), input: issuanceInput.default({}) }))
+    .array(z.object({ csrPem: z.string().min(1).max(1024 * 1024), input: operatorInput.default({ subject: {}, sans: [] }) }))
     .min(1)
     .max(100_000)
 })

@@ -2,17 +2,28 @@
 // domain (one file each). The preload, src/main/ipc and the test harness derive from this.
 import type { ApiOf } from './define'
 import { appChannels } from './app'
+import { profilesChannels } from './profiles'
 import { authoritiesChannels } from './authorities'
 import { certificatesChannels, crlChannels } from './certificates'
 import { csrChannels } from './csr'
 import { events } from './events'
+import { vaultChannels } from './vault'
+import { auditChannels } from './audit'
+import { filesChannels } from './files'
+import { connectorsChannels, syncChannels } from './sync'
 
 export const contract = {
   ...appChannels,
+  ...profilesChannels,
   ...authoritiesChannels,
   ...certificatesChannels,
   ...crlChannels,
-  ...csrChannels
+  ...csrChannels,
+  ...connectorsChannels,
+  ...syncChannels,
+  ...vaultChannels,
+  ...auditChannels,
+  ...filesChannels
 } as const
 
 export { events }

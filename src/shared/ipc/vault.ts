@@ -45,5 +45,10 @@ export const vaultChannels = {
     vaultKeyStateDto
   ),
   'vault:lock': channel(keyIdRequest, vaultKeyStateDto),
-  'vault:lockAll': channel(z.object({}).strict(), z.object({ locked: z.number().int().nonnegative() }))
+  'vault:lockAll': channel(z.object({}).strict(), z.object({ locked: z.number().int().nonnegative() })),
+  /**
+   * Deletes a key no authority uses (e.g. an end-entity key from CSR generation) and its
+   * keychain entry; its certificates stay, without a key. Audited as vault.delete.
+   */
+  'vault:deleteKey': channel(keyIdRequest, z.object({ keyId: z.string(), deleted: z.literal(true) }))
 } as const

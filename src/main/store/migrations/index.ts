@@ -1,6 +1,9 @@
 // Numbered migrations, applied in order. Each file has a test in tests/unit/store.
 import type { Db } from '../database'
 import { m001Initial } from './001-initial'
+import { m002Sync } from './002-sync'
+import { m003CertificateSearch } from './003-certificate-search'
+import { m004StarterProfiles } from './004-starter-profiles'
 
 export interface Migration {
   readonly version: number
@@ -8,4 +11,4 @@ export interface Migration {
   up(db: Db): void
 }
 
-export const migrations: readonly Migration[] = [m001Initial]
+export const migrations: readonly Migration[] = [m001Initial, m002Sync, m003CertificateSearch, m004StarterProfiles]

@@ -1,0 +1,200 @@
+// pkidesk cert list|show|export|revoke. Certificates are named by serial (uppercase hex,
+// colons optional); --ca settles a serial that two CAs happen to share.
+import { Option, type Command } from 'commander'
+import type { Runner } from '../program'
+import type { CertificateDetail, CertificateSummary, ExportFormat, RevocationReason } from '../../shared/domain/certificate'
+import { revocationReason } from '../../shared/domain/certificate'
+import { durationDays, formatSerial, normalizeSerial, parseDuration, parseIsoDate, type ParsedDuration } from '../parse'
+import { expectOk, requireSecret, usageError } from '../context'
+import { formatRecord, formatTable } from '../output'
+import { resolveAuthority, resolveCertificate } from '../resolve'
+import { addExportPassphraseFileOption, addPassphraseFileOption, writeOutput } from './common'
+import type { Services } from '../../main/services'
+
+export const REVOCATION_REASONS: readonly RevocationReason[] = revocationReason.options
+
+/** What --json prints for a certificate: the service's view with the serial as the CLI prints it. */
+export function certificateJson<T extends CertificateSummary>(c: T): T {
+  return { ...c, serial: formatSerial(c.serial) }
+}
+
+export function certificateRows(c: CertificateSummary): [string, string | number | readonly string[] | null | undefined][] {
+  return [
+    ['serial', formatSerial(c.serial)],
+    ['status', c.status],
+    ['subject', c.subjectText],
+    ['issuer', c.issuerText],
+    ['SANs', c.sans],
+    ['not before', c.notBefore],
+    ['not after', c.notAfter],
+    ['revoked at', c.revokedAt ?? undefined],
+    ['reason', c.revocationReason ?? undefined],
+    ['SHA-256', c.sha256],
+    ['CA certificate', c.isCa ? 'yes' : 'no'],
+    ['key held here', c.hasKey ? 'yes' : 'no'],
+    ['profile', c.profileId],
+    ['source', c.source]
+  ]
+}
+
+export type CliExportFormat = 'pem' | 'der' | 'p7b' | 'pfx'
+
+/** The service's export format for the CLI's --format/--chain/--legacy. */
+export function exportFormatOf(format: CliExportFormat, chain: boolean, legacy: boolean): ExportFormat {
+  if (legacy && format !== 'pfx') throw usageError('CONFLICTING_OPTIONS', '--legacy applies to --format pfx only.', '--legacy')
+  switch (format) {
+    case 'pem':
+      return chain ? 'pem-chain' : 'pem'
+    case 'der':
+      if (chain) throw usageError('CONFLICTING_OPTIONS', 'A DER file holds one certificate; use --format pem or p7b with --chain.', '--chain')
+      return 'der'
+    case 'p7b':
+      return 'p7b-der'
+    case 'pfx':
+      return legacy ? 'pfx-legacy' : 'pfx-modern'
+  }
+}
+
+async function allCertificates(services: Services, q: { status?: 'issued' | 'revoked' | 'expired'; authorityId?: string; expiringWithinDays?: number }): Promise<CertificateSummary[]> {
+  const items: CertificateSummary[] = []
+  let cursor: string | undefined
+  do {
+    const page = expectOk(services.certificates.list({ ...q, sort: { field: 'notAfter', direction: 'asc' }, limit: 1000, ...(cursor ? { cursor } : {}) }))
+    items.push(...page.items)
+    cursor = page.nextCursor ?? undefined
+  } while (cursor)
+  return items
+}
+
+interface ListOptions {
+  status?: 'issued' | 'revoked' | 'expired'
+  ca?: string
+  expiringWithin?: ParsedDuration
+}
+
+interface ExportOptions {
+  format: CliExportFormat
+  chain?: boolean
+  legacy?: boolean
+  out: string
+  ca?: string
+  key: boolean
+  passphraseFile?: string
+  exportPassphraseFile?: string
+}
+
+interface RevokeOptions {
+  reason: RevocationReason
+  invalidityDate?: Date
+  ca?: string
+}
+
+export function registerCertificateCommands(program: Command, run: Runner): void {
+  const cert = program.command('cert').description('issued certificates: list, show, export, revoke')
+
+  cert
+    .command('list')
+    .description('list certificates, soonest to expire first')
+    .addOption(new Option('--status <status>', 'issued|revoked|expired').choices(['issued', 'revoked', 'expired']))
+    .option('--ca <caId>', 'only those issued by this CA (id or name)')
+    .addOption(new Option('--expiring-within <duration>', 'only unrevoked ones expiring within, e.g. 30d').argParser(parseDuration))
+    .action(
+      run<ListOptions>(async ({ ctx, out, opts }) => {
+        const services = ctx.services()
+        const authorityId = opts.ca !== undefined ? resolveAuthority(services, opts.ca).id : undefined
+        const items = await allCertificates(services, {
+          ...(opts.status ? { status: opts.status } : {}),
+          ...(authorityId ? { authorityId } : {}),
+          ...(opts.expiringWithin ? { expiringWithinDays: Math.ceil(durationDays(opts.expiringWithin)) } : {})
+        })
+        out.result(items.map(certificateJson), () =>
+          formatTable(
+            ['SERIAL', 'STATUS', 'NOT AFTER', 'SUBJECT'],
+            items.map((c) => [formatSerial(c.serial), c.status, c.notAfter, c.subjectText])
+          )
+        )
+      })
+    )
+
+  cert
+    .command('show')
+    .description('show one certificate: fields, extensions, chain and PEM')
+    .argument('<serial>', 'serial, hex with or without colons', normalizeSerial)
+    .option('--ca <caId>', 'the issuing CA, when two CAs issued the same serial')
+    .action(
+      run<{ ca?: string }>(({ ctx, out, opts, args }) => {
+        const services = ctx.services()
+        const found = resolveCertificate(services, String(args[0]), opts.ca)
+        const d: CertificateDetail = expectOk(services.certificates.get(found.id))
+        out.result({ ...certificateJson(d), view: { ...d.view, serial: formatSerial(d.view.serial) } }, () =>
+          [
+            formatRecord([
+              ...certificateRows(d),
+              ['invalidity date', d.invalidityDate ?? undefined],
+              ['signature', d.view.signatureAlgorithm],
+              ['key', `${d.view.publicKey.family}${d.view.publicKey.curve ? ` ${d.view.publicKey.curve}` : ` ${d.view.publicKey.size} bits`}`],
+              ['chain', d.chain.map((c) => c.subjectText)]
+            ]),
+            'extensions:',
+            ...d.view.extensions.map((e) => `  ${e.name}${e.critical ? ' (critical)' : ''}\n${e.lines.map((l) => `      ${l}`).join('\n')}`),
+            d.view.pem.trimEnd()
+          ].join('\n')
+        )
+      })
+    )
+
+  addPassphraseFileOption(
+    addExportPassphraseFileOption(
+      cert
+        .command('export')
+        .description('export as PEM, DER, PKCS#7 (.p7b, always with the chain) or PKCS#12 (.pfx, with the chain and, when the vault holds it, the key)')
+        .argument('<serial>', 'serial, hex with or without colons', normalizeSerial)
+        .addOption(new Option('--format <format>', 'pem|der|p7b|pfx').choices(['pem', 'der', 'p7b', 'pfx']).makeOptionMandatory())
+        .option('--chain', 'PEM: append the issuing CAs up to the root')
+        .option('--legacy', 'PFX for old Windows and Java: 3DES and SHA-1 MAC instead of AES-256 and PBKDF2-SHA-256')
+        .option('--no-key', 'PFX: leave the private key out even when the vault holds it')
+        .requiredOption('--out <file>', 'output file')
+        .option('--ca <caId>', 'the issuing CA, when two CAs issued the same serial')
+    )
+  ).action(
+    run<ExportOptions>(async ({ ctx, out, opts, args }) => {
+      const format = exportFormatOf(opts.format, opts.chain === true, opts.legacy === true)
+      const isPfx = opts.format === 'pfx'
+      const password = isPfx ? requireSecret('export-passphrase', opts.exportPassphraseFile, ctx.io.env, 'A PFX') : undefined
+      const services = ctx.services()
+      const found = resolveCertificate(services, String(args[0]), opts.ca)
+      const includeKey = isPfx && opts.key && found.hasKey
+      if (includeKey) {
+        const detail = expectOk(services.certificates.get(found.id))
+        const key = services.vault.keys.findBySpkiSha256(detail.view.publicKey.sha256)
+        if (key && !services.vault.keys.isUnlocked(key.keyId)) {
+          const needs = key.protection === 'passphrase' || key.protection === 'both'
+          const passphrase = needs ? requireSecret('passphrase', opts.passphraseFile, ctx.io.env, 'Putting the private key into the PFX') : undefined
+          expectOk(await services.vault.unlock(key.keyId, passphrase))
+        }
+      }
+      const file = expectOk(await services.certificates.export(found.id, format, password, includeKey))
+      writeOutput(opts.out, Buffer.from(file.base64, 'base64'), { secret: file.containsKey })
+      const serial = formatSerial(found.serial)
+      out.result({ serial, format, file: opts.out, containsKey: file.containsKey }, () =>
+        `Wrote ${serial} as ${format} to ${opts.out}${isPfx ? (file.containsKey ? ' (with its private key)' : ' (certificates only)') : ''}.`
+      )
+    })
+  )
+
+  cert
+    .command('revoke')
+    .description('revoke a certificate (it appears on the CA\'s next CRL)')
+    .argument('<serial>', 'serial, hex with or without colons', normalizeSerial)
+    .addOption(new Option('--reason <reason>', REVOCATION_REASONS.join('|')).choices(REVOCATION_REASONS).makeOptionMandatory())
+    .addOption(new Option('--invalidity-date <iso>', 'when the key is known or suspected to have been compromised').argParser(parseIsoDate))
+    .option('--ca <caId>', 'the issuing CA, when two CAs issued the same serial')
+    .action(
+      run<RevokeOptions>(({ ctx, out, opts, args }) => {
+        const services = ctx.services()
+        const found = resolveCertificate(services, String(args[0]), opts.ca)
+        const revoked = expectOk(services.certificates.revoke(found.id, opts.reason, opts.invalidityDate?.toISOString()))
+        out.result(certificateJson(revoked), () => `Revoked ${formatSerial(revoked.serial)} (${opts.reason}) at ${revoked.revokedAt}; generate a CRL to publish it.`)
+      })
+    )
+}

@@ -1,0 +1,20 @@
+// Electron's save dialogs behind the DialogsPort the files service is given.
+import { dialog, type BrowserWindow } from 'electron'
+import type { DialogsPort } from '../services/files-service'
+
+export function createElectronDialogs(getWindow: () => BrowserWindow | undefined): DialogsPort {
+  return {
+    async chooseSaveFile(title, defaultName) {
+      const win = getWindow()
+      const options = { title, defaultPath: defaultName, properties: ['createDirectory', 'showOverwriteConfirmation'] as const }
+      const r = win ? await dialog.showSaveDialog(win, { ...options, properties: [...options.properties] }) : await dialog.showSaveDialog({ ...options, properties: [...options.properties] })
+      return r.canceled || !r.filePath ? null : r.filePath
+    },
+    async chooseFolder(title) {
+      const win = getWindow()
+      const options = { title, buttonLabel: 'Save here', properties: ['openDirectory' as const, 'createDirectory' as const] }
+      const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
+      return r.canceled ? null : (r.filePaths[0] ?? null)
+    }
+  }
+}

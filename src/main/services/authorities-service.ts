@@ -1,0 +1,428 @@
+// The CA hierarchy: create a root or an intermediate (signed by a CA held here), create an
+// intermediate's CSR for an external parent and import its certificate, import an existing
+// CA (certificate + key, or PFX), unlock/lock, CRL settings.
+//
+// Atomicity: a CA signed by a parent held here commits key row + authority + certificate
+// row + audit entry in one transaction. A self-signed root (and a CSR for an external parent)
+// must be signed by its *own* new key, and the vault gives a Signer only for a saved key, so
+// those commit in two steps: (1) key row + authority in state 'pending-certificate' + audit,
+// (2) certificate or CSR + audit; if step 2 fails, step 1 is undone (authority and key row
+// removed, audited).
+import { randomUUID } from 'node:crypto'
+import { AppFailure, attempt, fail, ok, unwrap, type Result } from '../../shared/errors'
+import type { EventSink } from '../../shared/ipc/events'
+import {
+  DEFAULT_CRL_SETTINGS,
+  type AuthorityDetail,
+  type AuthoritySummary,
+  type CreateAuthorityCsrInput,
+  type CreateAuthorityInput,
+  type CrlSettings,
+  type FileInput,
+  type ImportAuthorityInput
+} from '../../shared/domain/authority'
+import { inTransaction, type Db } from '../store/database'
+import { appendAudit } from '../store/audit-log'
+import {
+  activateAuthority,
+  authorityNameTaken,
+  deleteAuthority,
+  getAuthority,
+  insertAuthority,
+  listAuthorities,
+  setCrlSettings,
+  type AuthorityRow
+} from '../store/authorities-repo'
+import { findCertificateBySha256, insertCertificate } from '../store/certificates-repo'
+import { buildCertificate, buildCsr, describeCertificate, dnToText, findPemBlocks, toPem, type IssuerInfo } from '../engine'
+import type { CertificateTemplate } from '../engine'
+import type { VaultService } from './vault-service'
+import type { PreparedKey } from '../vault'
+import { authoritySummary, fileBytes, issuerInfoOf, recordFromDer, sha256Hex } from './certificate-records'
+
+export interface AuthoritiesService {
+  list(): AuthoritySummary[]
+  get(id: string): Result<AuthorityDetail>
+  create(input: CreateAuthorityInput): Promise<Result<AuthoritySummary>>
+  createCsr(input: CreateAuthorityCsrInput): Promise<Result<{ authority: AuthoritySummary; csrPem: string }>>
+  importCertificate(id: string, certificate: FileInput): Promise<Result<AuthoritySummary>>
+  import(input: ImportAuthorityInput): Promise<Result<AuthoritySummary>>
+  unlock(id: string, passphrase?: string): Promise<Result<AuthoritySummary>>
+  lock(id: string): Result<AuthoritySummary>
+  updateCrlSettings(id: string, settings: CrlSettings): Result<AuthoritySummary>
+  /** For the other services: an active CA, its issuer info and (if unlocked) nothing else. */
+  requireActive(id: string): Result<{ row: AuthorityRow; issuer: IssuerInfo; certDer: Uint8Array }>
+}
+
+const DAY = 86_400_000
+
+export function createAuthoritiesService(db: Db, vault: VaultService, emit: EventSink, now: () => Date): AuthoritiesService {
+  const keys = vault.keys
+  const summarize = (a: AuthorityRow): AuthoritySummary => {
+    const key = a.keyId ? keys.get(a.keyId) : null
+    const certId = a.certDer ? (findCertificateBySha256(db, sha256Hex(a.certDer))?.id ?? null) : null
+    return authoritySummary(a, key, a.keyId ? keys.isUnlocked(a.keyId) : false, certId)
+  }
+  const notFound = (id: string): Result<never> => fail('AUTHORITY_NOT_FOUND', `No certificate authority ${id}: choose one from the list.`, 'authorityId')
+  const changed = (): void => {
+    emit('changed', { domain: 'authorities' })
+    emit('changed', { domain: 'certificates' })
+    emit('changed', { domain: 'audit' })
+  }
+
+  function requireActive(id: string): Result<{ row: AuthorityRow; issuer: IssuerInfo; certDer: Uint8Array }> {
+    const row = getAuthority(db, id)
+    if (!row) return notFound(id)
+    if (row.state !== 'active' || !row.certDer)
+      return fail('AUTHORITY_NOT_ACTIVE', `"${row.name}" has no certificate yet (${row.state}): import its certificate first.`, 'authorityId')
+    return ok({ row, issuer: issuerInfoOf(row.certDer), certDer: row.certDer })
+  }
+
+  function caTemplate(input: CreateAuthorityInput, spki: Uint8Array, notBefore: Date): CertificateTemplate {
+    return {
+      subject: input.subject,
+      subjectPublicKeySpki: spki,
+      notBefore,
+      notAfter: new Date(notBefore.getTime() + input.validityDays * DAY),
+      signature: { hash: input.signature.hash, rsaPss: input.signature.rsaPss },
+      basicConstraints: { ca: true, critical: true, ...(input.pathLength !== null ? { pathLength: input.pathLength } : {}) },
+      keyUsage: { usages: ['keyCertSign', 'cRLSign'], critical: true },
+      ...(input.crlDistributionPoints.length ? { crlDistributionPoints: input.crlDistributionPoints } : {}),
+      ...(input.ocspUrls.length || input.caIssuersUrls.length ? { authorityInfoAccess: { ocsp: input.ocspUrls, caIssuers: input.caIssuersUrls } } : {}),
+      ...(input.nameConstraints ? { nameConstraints: input.nameConstraints } : {})
+    }
+  }
+
+  function newRow(id: string, name: string, key: PreparedKey, subject: string, parentId: string | null, createdAt: string): AuthorityRow {
+    return {
+      id,
+      name,
+      parentId,
+      keyId: key.keyId,
+      state: 'pending-certificate',
+      certDer: null,
+      csrDer: null,
+      subject,
+      ski: null,
+      notBefore: null,
+      notAfter: null,
+      crlSettings: JSON.stringify(DEFAULT_CRL_SETTINGS),
+      nextCrlNumber: 1,
+      createdAt
+    }
+  }
+
+  /** Records a CA certificate: activates the authority and adds its certificates row. */
+  function commitCaCertificate(a: { id: string }, certDer: Uint8Array, issuingAuthorityId: string | null, keyId: string | null, at: string): void {
+    const view = describeCertificate(certDer)
+    activateAuthority(db, a.id, {
+      certDer,
+      subject: view.subjectText,
+      ski: issuerInfoHex(certDer),
+      notBefore: view.notBefore,
+      notAfter: view.notAfter,
+      parentId: issuingAuthorityId && issuingAuthorityId !== a.id ? issuingAuthorityId : null
+    })
+    if (!findCertificateBySha256(db, view.fingerprints.sha256))
+      insertCertificate(db, recordFromDer(certDer, { authorityId: issuingAuthorityId, profileId: null, keyId, source: 'local', createdAt: at }))
+  }
+
+  /** Step 1 of a self-signed/CSR flow: key row + pending authority. Returns the undo. */
+  function commitPending(id: string, name: string, prepared: PreparedKey, subject: string, action: string): void {
+    const at = now().toISOString()
+    inTransaction(db, () => {
+      if (authorityNameTaken(db, name)) throw new AppFailure({ code: 'AUTHORITY_NAME_TAKEN', message: `A CA named "${name}" already exists: choose another name.`, field: 'name' })
+      keys.saveKey(prepared)
+      insertAuthority(db, newRow(id, name, prepared, subject, null, at))
+      appendAudit(db, { action, subject: `authority:${id}`, details: { name, keyId: prepared.keyId, spec: prepared.spec, spkiSha256: prepared.spkiSha256 } }, now())
+    })
+  }
+
+  async function undoPending(id: string, keyId: string, reason: string): Promise<void> {
+    const finish = inTransaction(db, () => {
+      deleteAuthority(db, id)
+      const f = keys.deleteKeyRow(keyId)
+      appendAudit(db, { action: 'authority.create.undone', subject: `authority:${id}`, details: { reason } }, now())
+      return f.ok ? f.value : null
+    })
+    if (finish) await finish()
+  }
+
+  async function prepareCaKey(spec: CreateAuthorityInput['keySpec'], protection: CreateAuthorityInput['protection'], passphrase?: string): Promise<Result<PreparedKey>> {
+    return keys.prepareKey({ spec, purpose: 'ca', protection, ...(passphrase !== undefined ? { passphrase } : {}) })
+  }
+
+  return {
+    requireActive,
+    list: () => listAuthorities(db).map(summarize),
+
+    get(id) {
+      const a = getAuthority(db, id)
+      if (!a) return notFound(id)
+      const chain: AuthorityDetail['chain'] = []
+      const seen = new Set<string>()
+      let cur: AuthorityRow | null = a
+      while (cur && !seen.has(cur.id)) {
+        seen.add(cur.id)
+        chain.push({ authorityId: cur.id, subjectText: cur.subject })
+        cur = cur.parentId ? getAuthority(db, cur.parentId) : null
+      }
+      return ok({
+        ...summarize(a),
+        certificatePem: a.certDer ? toPem('CERTIFICATE', a.certDer) : null,
+        csrPem: a.csrDer ? toPem('CERTIFICATE REQUEST', a.csrDer) : null,
+        chain
+      })
+    },
+
+    async create(input) {
+      if (authorityNameTaken(db, input.name)) return fail('AUTHORITY_NAME_TAKEN', `A CA named "${input.name}" already exists: choose another name.`, 'name')
+      const notBefore = input.notBefore ? new Date(input.notBefore) : new Date(Math.floor(now().getTime() / 1000) * 1000)
+      let parent: { row: AuthorityRow; issuer: IssuerInfo } | null = null
+      let parentSigner = null
+      if (input.parentId) {
+        const p = requireActive(input.parentId)
+        if (!p.ok) return p
+        parent = p.value
+        const pathLen = describeCertificate(p.value.certDer).extensions.find((e) => e.oid === '2.5.29.19')?.lines.find((l) => l.startsWith('Path length'))?.match(/\d+/)
+        if (pathLen && Number(pathLen[0]) === 0)
+          return fail('PARENT_PATH_LENGTH', `"${p.value.row.name}" has path length 0 and may not sign another CA.`, 'parentId')
+        if (pathLen && input.pathLength !== null && input.pathLength >= Number(pathLen[0]))
+          return fail('PARENT_PATH_LENGTH', `The path length must be below the parent's (${pathLen[0]}).`, 'pathLength')
+        if (!p.value.row.keyId) return fail('AUTHORITY_NO_KEY', `"${p.value.row.name}" has no key in this app and cannot sign.`, 'parentId')
+        const s = keys.signer(p.value.row.keyId)
+        if (!s.ok) return fail('AUTHORITY_LOCKED', `"${p.value.row.name}" is locked: unlock it, then create the intermediate.`, 'parentId')
+        parentSigner = s.value
+        const notAfter = new Date(notBefore.getTime() + input.validityDays * DAY)
+        if (notAfter > p.value.issuer.notAfter)
+          return fail('NOT_AFTER_BEYOND_ISSUER', `The CA would outlive its parent (until ${p.value.issuer.notAfter.toISOString()}): shorten the validity.`, 'validityDays')
+      }
+      const prepared = await prepareCaKey(input.keySpec, input.protection, input.passphrase)
+      if (!prepared.ok) return prepared
+      const key = prepared.value
+      const id = randomUUID()
+      const template = caTemplate(input, key.spki, notBefore)
+      if (parent && parentSigner) {
+        // Signed by a parent held here: everything in one transaction.
+        const built = await buildCertificate(template, parent.issuer, parentSigner)
+        if (!built.ok) {
+          await keys.discardKey(key)
+          return built
+        }
+        const parentId = parent.row.id
+        const done = await attempt(() =>
+          inTransaction(db, () => {
+            if (authorityNameTaken(db, input.name)) throw new AppFailure({ code: 'AUTHORITY_NAME_TAKEN', message: `A CA named "${input.name}" already exists: choose another name.`, field: 'name' })
+            const at = now().toISOString()
+            keys.saveKey(key)
+            insertAuthority(db, newRow(id, input.name, key, dnToText(input.subject), parentId, at))
+            commitCaCertificate({ id }, built.value.der, parentId, key.keyId, at)
+            appendAudit(db, { action: 'authority.create', subject: `authority:${id}`, details: { name: input.name, parentId, keyId: key.keyId, spec: key.spec, serial: built.value.serial, sha256: sha256Hex(built.value.der) } }, now())
+          })
+        )
+        if (!done.ok) {
+          await keys.discardKey(key)
+          return done
+        }
+        changed()
+        return ok(summarize(getAuthority(db, id)!))
+      }
+      // Self-signed root: two steps (see the header).
+      const pending = await attempt(() => commitPending(id, input.name, key, dnToText(input.subject), 'authority.create.key'))
+      if (!pending.ok) {
+        await keys.discardKey(key)
+        return pending
+      }
+      const signer = keys.signer(key.keyId)
+      const built = signer.ok ? await buildCertificate(template, null, signer.value) : signer
+      if (!built.ok) {
+        await undoPending(id, key.keyId, built.error.message)
+        changed()
+        return built
+      }
+      inTransaction(db, () => {
+        commitCaCertificate({ id }, built.value.der, id, key.keyId, now().toISOString())
+        appendAudit(db, { action: 'authority.create', subject: `authority:${id}`, details: { name: input.name, parentId: null, keyId: key.keyId, serial: built.value.serial, sha256: sha256Hex(built.value.der) } }, now())
+      })
+      changed()
+      return ok(summarize(getAuthority(db, id)!))
+    },
+
+    async createCsr(input) {
+      if (authorityNameTaken(db, input.name)) return fail('AUTHORITY_NAME_TAKEN', `A CA named "${input.name}" already exists: choose another name.`, 'name')
+      const prepared = await prepareCaKey(input.keySpec, input.protection, input.passphrase)
+      if (!prepared.ok) return prepared
+      const key = prepared.value
+      const id = randomUUID()
+      const pending = await attempt(() => commitPending(id, input.name, key, dnToText(input.subject), 'authority.create.key'))
+      if (!pending.ok) {
+        await keys.discardKey(key)
+        return pending
+      }
+      const signer = keys.signer(key.keyId)
+      const csr = signer.ok ? await buildCsr({ subject: input.subject, sans: [], ca: true, hash: input.signature.hash, rsaPss: input.signature.rsaPss }, signer.value) : signer
+      if (!csr.ok) {
+        await undoPending(id, key.keyId, csr.error.message)
+        changed()
+        return csr
+      }
+      inTransaction(db, () => {
+        db.prepare('UPDATE authorities SET csr_der = ? WHERE id = ?').run(csr.value, id)
+        appendAudit(db, { action: 'authority.csr', subject: `authority:${id}`, details: { name: input.name, csrSha256: sha256Hex(csr.value) } }, now())
+      })
+      changed()
+      return ok({ authority: summarize(getAuthority(db, id)!), csrPem: toPem('CERTIFICATE REQUEST', csr.value) })
+    },
+
+    async importCertificate(id, certificate) {
+      const a = getAuthority(db, id)
+      if (!a) return notFound(id)
+      if (a.state !== 'pending-certificate' || !a.keyId) return fail('AUTHORITY_NOT_PENDING', `"${a.name}" is not waiting for a certificate.`, 'authorityId')
+      const certs = readCertificates(fileBytes(certificate))
+      if (!certs.ok) return certs
+      const der = certs.value[0]!
+      const key = keys.get(a.keyId)
+      const view = describeCertificate(der)
+      if (!key || view.publicKey.sha256 !== key.spkiSha256)
+        return fail('CERTIFICATE_KEY_MISMATCH', 'This certificate is for another key than the CA\'s request: import the certificate issued for this CSR.', 'certificate')
+      if (!view.isCa) return fail('AUTHORITY_NOT_CA', 'This certificate is not a CA certificate (basicConstraints CA is not true): ask the parent to issue a CA certificate.', 'certificate')
+      const parentId = findParentId(view)
+      inTransaction(db, () => {
+        commitCaCertificate(a, der, parentId, a.keyId, now().toISOString())
+        appendAudit(db, { action: 'authority.certificate.import', subject: `authority:${id}`, details: { sha256: view.fingerprints.sha256, issuer: view.issuerText } }, now())
+      })
+      changed()
+      return ok(summarize(getAuthority(db, id)!))
+    },
+
+    async import(input) {
+      if (authorityNameTaken(db, input.name)) return fail('AUTHORITY_NAME_TAKEN', `A CA named "${input.name}" already exists: choose another name.`, 'name')
+      let prepared: PreparedKey
+      let certDer: Uint8Array
+      const secrets = input.passphrase !== undefined ? { passphrase: input.passphrase } : {}
+      if (input.source.kind === 'pem') {
+        const certs = readCertificates(fileBytes(input.source.certificate))
+        if (!certs.ok) return certs
+        certDer = certs.value[0]!
+        const p = await keys.prepareImport({
+          data: fileBytes(input.source.key),
+          ...(input.source.keyPassword !== undefined ? { filePassphrase: input.source.keyPassword } : {}),
+          purpose: 'ca',
+          protection: input.protection,
+          ...secrets
+        })
+        if (!p.ok) return p
+        prepared = p.value
+      } else {
+        const p = await keys.preparePfxImport({ data: fileBytes(input.source.pfx), pfxPassword: input.source.pfxPassword, purpose: 'ca', protection: input.protection, ...secrets })
+        if (!p.ok) return p
+        if (!p.value.key) return fail('PFX_NO_KEY', 'The PFX holds no private key: a CA needs its key to sign.', 'pfx')
+        prepared = p.value.key
+        const match = p.value.certificates.find((c) => describeCertificate(c).publicKey.sha256 === prepared.spkiSha256)
+        if (!match) {
+          await keys.discardKey(prepared)
+          return fail('CERTIFICATE_KEY_MISMATCH', 'The PFX holds no certificate for its key.', 'pfx')
+        }
+        certDer = match
+      }
+      let view
+      try {
+        view = describeCertificate(certDer)
+      } catch {
+        await keys.discardKey(prepared)
+        return fail('CERTIFICATE_CORRUPT', 'The CA certificate cannot be read.', 'certificate')
+      }
+      if (view.publicKey.sha256 !== prepared.spkiSha256) {
+        await keys.discardKey(prepared)
+        return fail('CERTIFICATE_KEY_MISMATCH', 'The key does not belong to the certificate: choose the key file of this CA.', 'key')
+      }
+      if (!view.isCa) {
+        await keys.discardKey(prepared)
+        return fail('AUTHORITY_NOT_CA', 'This certificate is not a CA certificate (basicConstraints CA is not true).', 'certificate')
+      }
+      if (db.prepare('SELECT 1 FROM certificates WHERE spki_sha256 = ? AND is_ca = 0').get(prepared.spkiSha256)) {
+        await keys.discardKey(prepared)
+        return fail('KEY_USED_BY_END_ENTITY', 'This key was certified for an end entity here; a CA must have a key of its own.', 'key')
+      }
+      const id = randomUUID()
+      const parentId = view.selfSigned ? id : findParentId(view)
+      const done = await attempt(() =>
+        inTransaction(db, () => {
+          const at = now().toISOString()
+          keys.saveKey(prepared)
+          insertAuthority(db, newRow(id, input.name, prepared, view.subjectText, null, at))
+          commitCaCertificate({ id }, certDer, parentId, prepared.keyId, at)
+          appendAudit(db, { action: 'authority.import', subject: `authority:${id}`, details: { name: input.name, sha256: view.fingerprints.sha256, keyId: prepared.keyId, source: input.source.kind } }, now())
+        })
+      )
+      if (!done.ok) {
+        await keys.discardKey(prepared)
+        return done
+      }
+      changed()
+      return ok(summarize(getAuthority(db, id)!))
+    },
+
+    async unlock(id, passphrase) {
+      const a = getAuthority(db, id)
+      if (!a) return notFound(id)
+      if (!a.keyId) return fail('AUTHORITY_NO_KEY', `"${a.name}" has no key in this app.`, 'authorityId')
+      const r = await vault.unlock(a.keyId, passphrase)
+      if (!r.ok) return r
+      emit('changed', { domain: 'authorities' })
+      return ok(summarize(a))
+    },
+
+    lock(id) {
+      const a = getAuthority(db, id)
+      if (!a) return notFound(id)
+      if (a.keyId) unwrap(vault.lock(a.keyId))
+      emit('changed', { domain: 'authorities' })
+      return ok(summarize(a))
+    },
+
+    updateCrlSettings(id, settings) {
+      const a = getAuthority(db, id)
+      if (!a) return notFound(id)
+      inTransaction(db, () => {
+        setCrlSettings(db, id, JSON.stringify(settings))
+        appendAudit(db, { action: 'authority.crl-settings', subject: `authority:${id}`, details: { ...settings } }, now())
+      })
+      emit('changed', { domain: 'authorities' })
+      return ok(summarize(getAuthority(db, id)!))
+    }
+  }
+
+  function findParentId(view: ReturnType<typeof describeCertificate>): string | null {
+    const aki = view.extensions.find((e) => e.oid === '2.5.29.35')?.lines.find((l) => l.startsWith('Key identifier: '))?.slice(16).replace(/:/g, '').toLowerCase()
+    if (!aki) return null
+    const parent = listAuthorities(db).find((x) => x.ski === aki && x.state === 'active')
+    return parent?.id ?? null
+  }
+}
+
+function issuerInfoHex(certDer: Uint8Array): string {
+  return Buffer.from(issuerInfoOf(certDer).ski).toString('hex')
+}
+
+/** Certificates from a file (PEM blocks labelled CERTIFICATE, or one DER), in order. */
+export function readCertificates(bytes: Uint8Array): Result<Uint8Array[]> {
+  const text = Buffer.from(bytes).toString('latin1')
+  if (text.includes('-----BEGIN ')) {
+    const blocks = findPemBlocks(text).filter((b) => b.kind === 'block' && b.label === 'CERTIFICATE')
+    if (!blocks.length) return fail('CERTIFICATE_NOT_FOUND', 'The file holds no "BEGIN CERTIFICATE" block: choose the certificate file.', 'certificate')
+    const ders = blocks.map((b) => (b as { der: Uint8Array }).der)
+    for (const d of ders) if (!isCertificate(d)) return fail('CERTIFICATE_CORRUPT', 'A certificate in the file cannot be read: the file is damaged.', 'certificate')
+    return ok(ders)
+  }
+  if (!isCertificate(bytes)) return fail('CERTIFICATE_CORRUPT', 'The file is not a certificate (PEM or DER).', 'certificate')
+  return ok([bytes])
+}
+
+function isCertificate(der: Uint8Array): boolean {
+  try {
+    return describeCertificate(der).version > 0
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,125 @@
+// Turning DER into the rows and DTOs the stores and screens use, shared by the authority,
+// issuance and certificate services. The DER stays the truth; these are views.
+import 'reflect-metadata'
+import { createHash } from 'node:crypto'
+import { AsnConvert } from '@peculiar/asn1-schema'
+import { Certificate } from '@peculiar/asn1-x509'
+import { describeCertificate, generalNameText, commonName as cnOf } from '../engine'
+import type { IssuerInfo } from '../engine'
+import type { CertificateSummary, RevocationReason } from '../../shared/domain/certificate'
+import type { CertificateRow, NewCertificateRow } from '../store/certificates-repo'
+import type { AuthorityRow } from '../store/authorities-repo'
+import { DEFAULT_CRL_SETTINGS, crlSettings as crlSettingsSchema, type AuthoritySummary, type CrlSettings } from '../../shared/domain/authority'
+import type { KeyRef } from '../vault'
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex')
+}
+
+export function recordFromDer(
+  der: Uint8Array,
+  v: { authorityId: string | null; profileId: string | null; keyId: string | null; source: string; createdAt: string }
+): NewCertificateRow {
+  const view = describeCertificate(der)
+  return {
+    authorityId: v.authorityId,
+    profileId: v.profileId,
+    keyId: v.keyId,
+    serial: view.serial,
+    der,
+    subject: view.subjectText,
+    issuer: view.issuerText,
+    sans: view.sans.map(generalNameText).join('\n'),
+    notBefore: view.notBefore,
+    notAfter: view.notAfter,
+    sha256: view.fingerprints.sha256,
+    spkiSha256: view.publicKey.sha256,
+    source: v.source,
+    isCa: view.isCa,
+    createdAt: v.createdAt
+  }
+}
+
+export function issuerInfoOf(certDer: Uint8Array): IssuerInfo {
+  const cert = AsnConvert.parse(certDer, Certificate)
+  const tbs = cert.tbsCertificate
+  const skiExt = tbs.extensions?.find((e) => e.extnID === '2.5.29.14')
+  // SKI extnValue is an OCTET STRING wrapping the key identifier.
+  const ski = skiExt ? unwrapOctetString(new Uint8Array(skiExt.extnValue.buffer)) : new Uint8Array(0)
+  return { subjectDer: new Uint8Array(AsnConvert.serialize(tbs.subject)), ski, notAfter: tbs.validity.notAfter.getTime() }
+}
+
+function unwrapOctetString(der: Uint8Array): Uint8Array {
+  if (der[0] !== 0x04) return der
+  const len = der[1]!
+  return len < 0x80 ? der.subarray(2, 2 + len) : der.subarray(2 + (len & 0x7f))
+}
+
+export function parseCrlSettings(json: string): CrlSettings {
+  const r = crlSettingsSchema.safeParse({ ...DEFAULT_CRL_SETTINGS, ...(JSON.parse(json) as object) })
+  return r.success ? r.data : DEFAULT_CRL_SETTINGS
+}
+
+export function authoritySummary(a: AuthorityRow, key: KeyRef | null, unlocked: boolean, certificateId: number | null): AuthoritySummary {
+  let pathLength: number | null = null
+  let selfSigned = false
+  if (a.certDer) {
+    const view = describeCertificate(a.certDer)
+    selfSigned = view.selfSigned
+    const bc = view.extensions.find((e) => e.oid === '2.5.29.19')
+    const m = bc?.lines.find((l) => l.startsWith('Path length'))?.match(/\d+/)
+    pathLength = m ? Number(m[0]) : null
+  }
+  return {
+    id: a.id,
+    name: a.name,
+    parentId: a.parentId,
+    state: a.state,
+    subjectText: a.subject,
+    selfSigned,
+    keyId: a.keyId,
+    keySpec: key?.spec ?? null,
+    keyProtection: key?.protection ?? null,
+    unlocked,
+    notBefore: a.notBefore,
+    notAfter: a.notAfter,
+    ski: a.ski,
+    pathLength,
+    certificateId,
+    crlSettings: parseCrlSettings(a.crlSettings),
+    nextCrlNumber: a.nextCrlNumber,
+    createdAt: a.createdAt
+  }
+}
+
+export function certificateSummary(r: CertificateRow, now: Date): CertificateSummary {
+  const expired = r.status === 'issued' && r.notAfter < now.toISOString()
+  const cn = /(?:^|, )CN=((?:\\.|[^,\\])*)/.exec(r.subject)?.[1]?.replace(/\\(.)/g, '$1') ?? ''
+  return {
+    id: r.id,
+    authorityId: r.authorityId,
+    profileId: r.profileId,
+    serial: r.serial,
+    subjectText: r.subject,
+    commonName: cn,
+    issuerText: r.issuer,
+    sans: r.sans ? r.sans.split('\n') : [],
+    notBefore: r.notBefore,
+    notAfter: r.notAfter,
+    status: r.status === 'revoked' ? 'revoked' : expired ? 'expired' : 'issued',
+    revokedAt: r.revokedAt,
+    revocationReason: (r.revocationReason as RevocationReason | null) ?? null,
+    sha256: r.sha256,
+    hasKey: r.keyId !== null,
+    isCa: r.isCa,
+    source: r.source,
+    createdAt: r.createdAt
+  }
+}
+
+export { cnOf }
+
+/** Bytes from a fileInput: PEM text as UTF-8, base64 decoded. */
+export function fileBytes(f: { encoding: 'pem' | 'base64'; data: string }): Uint8Array {
+  return f.encoding === 'pem' ? new Uint8Array(Buffer.from(f.data, 'utf8')) : new Uint8Array(Buffer.from(f.data, 'base64'))
+}

@@ -1,0 +1,225 @@
+// The certificate inventory: list (keyset pages over 100,000 rows), detail in words, export
+// (PEM, DER, chain, PKCS#7, PFX modern/legacy), revocation and CRLs.
+import { fail, ok, type Result } from '../../shared/errors'
+import type { EventSink } from '../../shared/ipc/events'
+import type { CertificateDetail, CertificateSummary, CrlSummary, ExportFormat, ExportedFile, RevocationReason } from '../../shared/domain/certificate'
+import type { ListCertificatesRequest } from '../../shared/ipc/certificates'
+import { inTransaction, type Db } from '../store/database'
+import { appendAudit } from '../store/audit-log'
+import { getCertificate, findCertificateBySha256, queryCertificates, revokeCertificate, revokedOf, sortValue, type CertificateRow } from '../store/certificates-repo'
+import { getAuthority } from '../store/authorities-repo'
+import { getCrl, insertCrl, listCrls, type CrlRow } from '../store/crls-repo'
+import { buildCrl, buildPkcs7, describeCertificate, toPem } from '../engine'
+import { buildPfx } from '../engine/pkcs12'
+import type { VaultService } from './vault-service'
+import type { AuthoritiesService } from './authorities-service'
+import { certificateSummary, parseCrlSettings, sha256Hex } from './certificate-records'
+import 'reflect-metadata'
+import { AsnConvert } from '@peculiar/asn1-schema'
+import { CertificateList } from '@peculiar/asn1-x509'
+
+export interface CertificatesService {
+  list(q: ListCertificatesRequest): Result<{ items: CertificateSummary[]; nextCursor: string | null; total: number }>
+  get(id: number): Result<CertificateDetail>
+  export(id: number, format: ExportFormat, password: string | undefined, includeKey: boolean): Promise<Result<ExportedFile>>
+  revoke(id: number, reason: RevocationReason, invalidityDate?: string): Result<CertificateSummary>
+  generateCrl(authorityId: string): Promise<Result<CrlSummary>>
+  listCrls(authorityId: string): Result<{ items: CrlSummary[] }>
+  exportCrl(id: number, format: 'pem' | 'der'): Result<ExportedFile>
+}
+
+const DAY = 86_400_000
+export const MIN_PFX_PASSWORD = 12
+
+function fileName(base: string): string {
+  return base.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 80) || 'certificate'
+}
+
+export function createCertificatesService(db: Db, vault: VaultService, authorities: AuthoritiesService, emit: EventSink, now: () => Date): CertificatesService {
+  const notFound = (id: number): Result<never> => fail('CERTIFICATE_NOT_FOUND', `No certificate ${id}: it may have been removed; refresh the list.`, 'id')
+
+  /** Issuer certificates from the immediate CA up to the root (the certificate itself excluded). */
+  function chainOf(row: CertificateRow): { der: Uint8Array; row: CertificateRow | null; authorityId: string | null }[] {
+    const out: { der: Uint8Array; row: CertificateRow | null; authorityId: string | null }[] = []
+    const selfSha = row.sha256
+    let authorityId = row.authorityId
+    const seen = new Set<string>()
+    while (authorityId && !seen.has(authorityId)) {
+      seen.add(authorityId)
+      const a = getAuthority(db, authorityId)
+      if (!a?.certDer) break
+      const sha = sha256Hex(a.certDer)
+      if (sha === selfSha) break // a root's own record
+      out.push({ der: a.certDer, row: findCertificateBySha256(db, sha), authorityId: a.id })
+      authorityId = a.parentId
+    }
+    return out
+  }
+
+  function crlSummary(c: CrlRow): CrlSummary {
+    const list = AsnConvert.parse(c.der, CertificateList)
+    return {
+      id: c.id,
+      authorityId: c.authorityId,
+      crlNumber: c.crlNumber,
+      thisUpdate: c.thisUpdate,
+      nextUpdate: c.nextUpdate,
+      entries: list.tbsCertList.revokedCertificates?.length ?? 0,
+      sha256: sha256Hex(c.der),
+      createdAt: c.createdAt
+    }
+  }
+
+  return {
+    list(q) {
+      let after: { value: string; id: number } | undefined
+      if (q.cursor) {
+        try {
+          const c = JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) as { v: string; id: number }
+          if (typeof c.v !== 'string' || typeof c.id !== 'number') throw new Error('shape')
+          after = { value: c.v, id: c.id }
+        } catch {
+          return fail('INVALID_CURSOR', 'The page cursor is not valid: reload the list from the first page.', 'cursor')
+        }
+      }
+      const t = now()
+      const r = queryCertificates(db, {
+        ...(q.search ? { search: q.search } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.authorityId ? { authorityId: q.authorityId } : {}),
+        ...(q.profileId ? { profileId: q.profileId } : {}),
+        ...(q.expiringWithinDays !== undefined ? { expiring: { now: t.toISOString(), until: new Date(t.getTime() + q.expiringWithinDays * DAY).toISOString() } } : {}),
+        now: t.toISOString(),
+        sort: q.sort,
+        ...(after ? { after } : {}),
+        limit: q.limit
+      })
+      const last = r.rows[r.rows.length - 1]
+      const nextCursor = r.rows.length === q.limit && last ? Buffer.from(JSON.stringify({ v: sortValue(last, q.sort.field), id: last.id })).toString('base64url') : null
+      return ok({ items: r.rows.map((x) => certificateSummary(x, t)), nextCursor, total: r.total })
+    },
+
+    get(id) {
+      const row = getCertificate(db, id)
+      if (!row) return notFound(id)
+      const view = describeCertificate(row.der)
+      return ok({
+        ...certificateSummary(row, now()),
+        view,
+        invalidityDate: row.invalidityDate,
+        chain: chainOf(row).map((c) => ({
+          certificateId: c.row?.id ?? null,
+          authorityId: c.authorityId,
+          subjectText: describeCertificate(c.der).subjectText,
+          sha256: sha256Hex(c.der)
+        }))
+      })
+    },
+
+    async export(id, format, password, includeKey) {
+      const row = getCertificate(db, id)
+      if (!row) return notFound(id)
+      const view = describeCertificate(row.der)
+      const base = fileName(view.subject.length ? (/(?:^|, )CN=([^,]+)/.exec(view.subjectText)?.[1] ?? view.serial) : view.serial)
+      const chain = [row.der, ...chainOf(row).map((c) => c.der)]
+      const file = (name: string, mediaType: string, bytes: Uint8Array | string, containsKey = false): Result<ExportedFile> =>
+        ok({ fileName: name, mediaType, base64: Buffer.from(bytes).toString('base64'), containsKey })
+      switch (format) {
+        case 'pem':
+          return file(`${base}.pem`, 'application/x-pem-file', toPem('CERTIFICATE', row.der))
+        case 'der':
+          return file(`${base}.cer`, 'application/pkix-cert', row.der)
+        case 'pem-chain':
+          return file(`${base}-chain.pem`, 'application/x-pem-file', chain.map((d) => toPem('CERTIFICATE', d)).join(''))
+        case 'p7b-der':
+          return file(`${base}.p7b`, 'application/pkcs7-mime', buildPkcs7(chain))
+        case 'p7b-pem':
+          return file(`${base}.p7b`, 'application/x-pem-file', toPem('PKCS7', buildPkcs7(chain)))
+        case 'pfx-modern':
+        case 'pfx-legacy': {
+          const preset = format === 'pfx-modern' ? 'modern' : 'legacy'
+          const withKey = includeKey && row.keyId !== null
+          if (!password || (withKey && password.length < MIN_PFX_PASSWORD))
+            return fail('PFX_PASSWORD_REQUIRED', `A PFX needs a password${withKey ? ` of at least ${MIN_PFX_PASSWORD} characters, because it carries the private key` : ''}.`, 'password')
+          let encryptedKey: Uint8Array | undefined
+          if (withKey) {
+            const k = await vault.exportKey(row.keyId!, password, preset, `pfx export of certificate ${id}`)
+            if (!k.ok) return k
+            encryptedKey = k.value
+          }
+          const pfx = await buildPfx({ certificates: chain, ...(encryptedKey ? { encryptedKey } : {}), friendlyName: base, password, preset })
+          inTransaction(db, () => appendAudit(db, { action: 'certificate.export', subject: `certificate:${id}`, details: { format, containsKey: withKey } }, now()))
+          emit('changed', { domain: 'audit' })
+          return file(`${base}${preset === 'legacy' ? '-legacy' : ''}.pfx`, 'application/x-pkcs12', pfx, withKey)
+        }
+      }
+    },
+
+    revoke(id, reason, invalidityDate) {
+      const row = getCertificate(db, id)
+      if (!row) return notFound(id)
+      if (row.status === 'revoked') return fail('ALREADY_REVOKED', `Certificate ${row.serial} was already revoked on ${row.revokedAt}.`, 'id')
+      if (!row.authorityId) return fail('NOT_ISSUED_HERE', 'This certificate was not issued by a CA held here; revoke it at its issuer.', 'id')
+      if (invalidityDate && new Date(invalidityDate) > now()) return fail('INVALIDITY_DATE_IN_FUTURE', 'The invalidity date cannot be in the future.', 'invalidityDate')
+      const at = new Date(Math.floor(now().getTime() / 1000) * 1000).toISOString()
+      inTransaction(db, () => {
+        revokeCertificate(db, id, { revokedAt: at, reason, invalidityDate: invalidityDate ?? null })
+        appendAudit(db, { action: 'certificate.revoke', subject: `certificate:${id}`, details: { serial: row.serial, authorityId: row.authorityId, reason, invalidityDate: invalidityDate ?? null } }, now())
+      })
+      emit('changed', { domain: 'certificates' })
+      emit('changed', { domain: 'audit' })
+      return ok(certificateSummary(getCertificate(db, id)!, now()))
+    },
+
+    async generateCrl(authorityId) {
+      const ca = authorities.requireActive(authorityId)
+      if (!ca.ok) return ca
+      const { row, issuer } = ca.value
+      if (!row.keyId) return fail('AUTHORITY_NO_KEY', `"${row.name}" has no key in this app and cannot sign a CRL.`, 'authorityId')
+      const signer = vault.keys.signer(row.keyId)
+      if (!signer.ok) return fail('AUTHORITY_LOCKED', `"${row.name}" is locked: unlock it and generate the CRL again.`, 'authorityId')
+      const settings = parseCrlSettings(row.crlSettings)
+      for (let attemptNo = 0; attemptNo < 3; attemptNo++) {
+        const current = getAuthority(db, authorityId)!
+        const crlNumber = current.nextCrlNumber
+        const thisUpdate = new Date(Math.floor(now().getTime() / 1000) * 1000)
+        const nextUpdate = new Date(thisUpdate.getTime() + settings.validityHours * 3_600_000)
+        const entries = revokedOf(db, authorityId).map((r) => ({
+          serial: r.serial,
+          revokedAt: new Date(r.revokedAt!),
+          reason: (r.revocationReason ?? 'unspecified') as RevocationReason,
+          ...(r.invalidityDate ? { invalidityDate: new Date(r.invalidityDate) } : {})
+        }))
+        const der = await buildCrl({ issuerSubjectDer: issuer.subjectDer, issuerSki: issuer.ski, crlNumber, thisUpdate, nextUpdate, entries, hash: settings.hash, rsaPss: settings.rsaPss && signer.value.spec.startsWith('rsa') }, signer.value)
+        // The number is taken only if no other CRL took it meanwhile: monotonic, never reused.
+        const id = inTransaction(db, () => {
+          const taken = db.prepare('UPDATE authorities SET next_crl_number = next_crl_number + 1 WHERE id = ? AND next_crl_number = ?').run(authorityId, crlNumber)
+          if (taken.changes !== 1) return null
+          const crlId = insertCrl(db, { authorityId, crlNumber, der, thisUpdate: thisUpdate.toISOString(), nextUpdate: nextUpdate.toISOString(), createdAt: now().toISOString() })
+          appendAudit(db, { action: 'crl.generate', subject: `authority:${authorityId}`, details: { crlNumber, entries: entries.length, sha256: sha256Hex(der) } }, now())
+          return crlId
+        })
+        if (id === null) continue
+        emit('changed', { domain: 'authorities' })
+        emit('changed', { domain: 'audit' })
+        return ok(crlSummary(getCrl(db, id)!))
+      }
+      return fail('CRL_BUSY', 'Another CRL was being generated for this CA at the same time; try again.')
+    },
+
+    listCrls(authorityId) {
+      if (!getAuthority(db, authorityId)) return fail('AUTHORITY_NOT_FOUND', `No certificate authority ${authorityId}.`, 'authorityId')
+      return ok({ items: listCrls(db, authorityId).map(crlSummary) })
+    },
+
+    exportCrl(id, format) {
+      const c = getCrl(db, id)
+      if (!c) return fail('CRL_NOT_FOUND', `No CRL ${id}: refresh the list.`, 'id')
+      const a = getAuthority(db, c.authorityId)
+      const base = fileName(`${a?.name ?? 'ca'}-${c.crlNumber}`)
+      return format === 'pem'
+        ? ok({ fileName: `${base}.crl.pem`, mediaType: 'application/x-pem-file', base64: Buffer.from(toPem('X509 CRL', c.der)).toString('base64'), containsKey: false })
+        : ok({ fileName: `${base}.crl`, mediaType: 'application/pkix-crl', base64: Buffer.from(c.der).toString('base64'), containsKey: false })
+    }
+  }
+}

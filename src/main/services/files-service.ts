@@ -1,0 +1,70 @@
+// Writes files the operator asked to save, to a place they chose through the injected
+// dialogs port (Electron's save dialog in the app, a fixed folder in the test harness).
+// Never overwrites: a name already taken gets " (2)", " (3)"… before its extension.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { basename, extname, join } from 'node:path'
+import { fail, ok, type Result } from '../../shared/errors'
+import type { FileToSave, SaveOutcome } from '../../shared/ipc/files'
+
+/** How main asks the operator where to save. Electron's lives in src/main/app/dialogs.ts. */
+export interface DialogsPort {
+  /** An absolute file path, or null when the operator cancelled. */
+  chooseSaveFile(title: string, defaultName: string): Promise<string | null>
+  /** An existing (or created) absolute directory, or null when the operator cancelled. */
+  chooseFolder(title: string): Promise<string | null>
+}
+
+export interface FilesService {
+  save(title: string, file: FileToSave): Promise<Result<SaveOutcome>>
+  saveAll(title: string, files: readonly FileToSave[]): Promise<Result<SaveOutcome>>
+}
+
+function freeName(dir: string, name: string, taken: Set<string>): string {
+  const ext = extname(name)
+  const stem = name.slice(0, name.length - ext.length)
+  let candidate = name
+  for (let n = 2; taken.has(candidate) || existsSync(join(dir, candidate)); n++) candidate = `${stem} (${n})${ext}`
+  taken.add(candidate)
+  return candidate
+}
+
+export function createFilesService(dialogs: DialogsPort | undefined): FilesService {
+  const noDialogs = (): Result<never> =>
+    fail('FILES_NO_DIALOG', 'Saving files needs the desktop app; in the command line, use the --out option of the command instead.')
+  return {
+    async save(title, file) {
+      if (!dialogs) return noDialogs()
+      const target = await dialogs.chooseSaveFile(title, file.name)
+      if (!target) return ok({ saved: false, paths: [] })
+      try {
+        writeFileSync(target, Buffer.from(file.base64, 'base64'), { mode: 0o600 })
+      } catch (e) {
+        return fail('FILES_WRITE_FAILED', `Could not write ${basename(target)}: ${e instanceof Error ? e.message : String(e)}. Choose another place.`)
+      }
+      return ok({ saved: true, paths: [target] })
+    },
+    async saveAll(title, files) {
+      if (!dialogs) return noDialogs()
+      const dir = await dialogs.chooseFolder(title)
+      if (!dir) return ok({ saved: false, paths: [] })
+      const paths: string[] = []
+      const taken = new Set<string>()
+      try {
+        mkdirSync(dir, { recursive: true })
+        for (const f of files) {
+          const path = join(dir, freeName(dir, f.name, taken))
+          writeFileSync(path, Buffer.from(f.base64, 'base64'), { mode: 0o600, flag: 'wx' })
+          paths.push(path)
+        }
+      } catch (e) {
+        return fail(
+          'FILES_WRITE_FAILED',
+          `Saved ${paths.length} of ${files.length} files; the next failed: ${e instanceof Error ? e.message : String(e)}. Choose another folder.`,
+          undefined,
+          { written: paths }
+        )
+      }
+      return ok({ saved: true, paths })
+    }
+  }
+}

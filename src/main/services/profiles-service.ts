@@ -1,0 +1,504 @@
+// Issuance profiles: CRUD with field-precise errors, list with filters/sort/cursor, duplicate,
+// archive, dialect import/export, and the policy preview. Every change is audited in the
+// same transaction. (The starter profiles are seeded by store migration 004.)
+import { createHash, randomUUID } from 'node:crypto'
+import { AppFailure, fail, ok, type Result } from '../../shared/errors'
+import {
+  canonicalAttributeType,
+  durationSeconds,
+  operatorInput,
+  profile as profileSchema,
+  profileBody,
+  PROFILE_ID_PATTERN,
+  type ConversionNote,
+  type Profile,
+  type ProfileBody,
+  type ProfileDialect
+} from '../../shared/domain/profile'
+import type { PreviewResponse } from '../../shared/ipc/profiles'
+import type { EventSink } from '../../shared/ipc/events'
+import { appendAudit } from '../store/audit-log'
+import { inTransaction, type Db } from '../store/database'
+import { getAuthority } from '../store/authorities-repo'
+import {
+  certificatesIssuedWith,
+  deleteProfileRow,
+  getProfileRow,
+  insertProfile,
+  listProfileRows,
+  profileIdByName,
+  sortValue,
+  updateProfileRow,
+  type FilterOp,
+  type ProfileFilter,
+  type ProfileRow,
+  type SortColumn
+} from '../store/profiles-repo'
+import { fromDigicertTlm, fromLamassu, importProfileText, toDialect } from '../engine/profiles'
+import type { ProfileBridge } from '../sync/local-bridge'
+import type { PaloAltoFields } from '../sync/connectors/paloalto'
+import { evaluate, hasErrors, issuerContextFromCertificate, type IssuerContext } from '../engine/policy'
+import { readCsrInput } from '../engine/csr'
+
+export interface ListRequest {
+  readonly limit: number
+  readonly next?: string | undefined
+  readonly filter: readonly string[]
+  readonly sortBy: SortColumn
+  readonly sortMode: 'asc' | 'desc'
+  readonly includeArchived: boolean
+}
+
+export interface PreviewRequest {
+  readonly id?: string | undefined
+  readonly profile?: unknown
+  readonly csrPem: string
+  readonly input?: unknown
+  readonly authorityId?: string | undefined
+}
+
+export interface CreateOptions {
+  readonly id?: string | undefined
+  /** `local` unless given: `import:<dialect>`, `starter`, or a connector's name for pulled profiles. */
+  readonly source?: string
+  readonly remoteEtag?: string | null
+}
+
+export interface ProfilesService {
+  list(req: ListRequest): Result<{ items: Profile[]; next: string }>
+  get(id: string): Result<Profile>
+  create(body: unknown, options?: CreateOptions): Result<Profile>
+  update(id: string, body: unknown, expectedUpdatedAt?: string, options?: { source?: string; remoteEtag?: string | null }): Result<Profile>
+  delete(id: string): Result<{ id: string }>
+  archive(id: string, archived: boolean): Result<Profile>
+  duplicate(id: string, newId?: string, name?: string): Result<Profile>
+  import(json: string, dialect: ProfileDialect | 'auto', overrides?: { id?: string | undefined; name?: string | undefined }): Result<{ profile: Profile; dialect: ProfileDialect; notes: ConversionNote[] }>
+  export(id: string, dialect: ProfileDialect): Result<{ json: string; notes: ConversionNote[] }>
+  preview(req: PreviewRequest): Result<PreviewResponse>
+  /** The issuer facts policy needs, read from an authority's certificate. */
+  issuerContext(authorityId: string): Result<IssuerContext>
+}
+
+// ---------------------------------------------------------------------------------------
+
+function invalidObject(error: import('zod').ZodError, prefix = ''): Result<never> {
+  const issue = error.issues[0]!
+  const field = `${prefix}${issue.path.map(String).join('.')}`
+  return fail('INVALID_OBJECT', `${field || 'profile'}: ${issue.message}.`, field || undefined, {
+    issues: error.issues.slice(0, 20).map((i) => ({ field: `${prefix}${i.path.map(String).join('.')}`, message: i.message }))
+  })
+}
+
+function toProfile(row: ProfileRow): Profile {
+  const body = JSON.parse(row.body) as Record<string, unknown>
+  return profileSchema.parse({ ...body, id: row.id, archived: row.archived, source: row.source, createdAt: row.createdAt, updatedAt: row.updatedAt })
+}
+
+function bodyOf(p: Profile): ProfileBody {
+  const { id: _id, archived: _a, source: _s, createdAt: _c, updatedAt: _u, ...body } = p
+  void _id, _a, _s, _c, _u
+  return body
+}
+
+const COLUMNS: Readonly<Record<string, NonNullable<ProfileFilter['column']>>> = {
+  id: 'id',
+  name: 'name',
+  description: 'description',
+  sign_as_ca: 'sign_as_ca',
+  signasca: 'sign_as_ca',
+  archived: 'archived',
+  source: 'source',
+  created_at: 'created_at',
+  createdat: 'created_at',
+  updated_at: 'updated_at',
+  updatedat: 'updated_at'
+}
+const OPS: Readonly<Record<string, FilterOp>> = {
+  eq: 'eq',
+  ne: 'ne',
+  gt: 'gt',
+  ge: 'ge',
+  lt: 'lt',
+  le: 'le',
+  ct: 'ct',
+  contains: 'ct',
+  nc: 'nc',
+  notcontains: 'nc',
+  not_contains: 'nc'
+}
+const BODY_KEYS = new Set(Object.keys(profileBody.shape ?? {}))
+
+const camel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())
+
+/** `sign_as_ca[eq]=true`, `name[contains]web`, `validity.duration[eq_ic]90D`, `crypto.allow_rsa[eq]true`. */
+export function parseFilter(expr: string, index: number): Result<ProfileFilter> {
+  const m = /^([A-Za-z_][\w.]*)\[([a-z_]+)\]=?(.*)$/s.exec(expr.trim())
+  const field = `filter[${index}]`
+  if (!m) return fail('INVALID_FILTER', `${field}: "${expr}" must look like field[op]value, e.g. sign_as_ca[eq]=true.`, field)
+  const [, rawField, rawOp, rawValue] = m as unknown as [string, string, string, string]
+  const ic = rawOp.endsWith('_ic')
+  const op = OPS[ic ? rawOp.slice(0, -3) : rawOp]
+  if (!op) return fail('INVALID_FILTER', `${field}: operator "${rawOp}" is not one of eq, ne, gt, ge, lt, le, contains (ct), nc, or their _ic forms.`, field)
+  const lowered = rawValue.toLowerCase()
+  const value: string | number = lowered === 'true' ? 1 : lowered === 'false' ? 0 : /^-?\d+(\.\d+)?$/.test(rawValue) ? Number(rawValue) : rawValue
+  const column = COLUMNS[rawField.toLowerCase()]
+  if (column) return ok({ column, op, caseInsensitive: ic, value: column === 'sign_as_ca' || column === 'archived' || typeof value === 'number' ? value : rawValue })
+  const path = rawField.split('.').map(camel)
+  const top = path[0] === 'cryptoEnforcement' ? 'crypto' : path[0]!
+  if (!BODY_KEYS.has(top)) return fail('INVALID_FILTER', `${field}: "${rawField}" is not a profile field.`, field)
+  return ok({ jsonPath: `$.${[top, ...path.slice(1)].join('.')}`, op, caseInsensitive: ic, value })
+}
+
+function encodeBookmark(b: { v: string | number; id: string; s: SortColumn; m: string }): string {
+  return Buffer.from(JSON.stringify(b), 'utf8').toString('base64url')
+}
+
+function decodeBookmark(text: string, sortBy: SortColumn, sortMode: string): Result<{ value: string | number; id: string }> {
+  try {
+    const b = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as { v?: unknown; id?: unknown; s?: unknown; m?: unknown }
+    if ((typeof b.v !== 'string' && typeof b.v !== 'number') || typeof b.id !== 'string') throw new Error('shape')
+    if (b.s !== sortBy || b.m !== sortMode) return fail('INVALID_BOOKMARK', 'next: the bookmark belongs to a list sorted differently; start again from the first page.', 'next')
+    return ok({ value: b.v, id: b.id })
+  } catch {
+    return fail('INVALID_BOOKMARK', 'next: the bookmark is not one this list returned; start again from the first page.', 'next')
+  }
+}
+
+/**
+ * The IPC DTO leaves out `extras` and rules' `foreignSources` (verbatim remote JSON). An
+ * update that does not send them keeps the stored ones, so editing a pulled or imported
+ * profile in the app does not lose what a later export must send back.
+ */
+function keepRoundTripData(next: ProfileBody, raw: unknown, stored: ProfileBody): ProfileBody {
+  const sent = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>
+  const extras = 'extras' in sent ? next.extras : stored.extras
+  const keepForeign = <R extends { type: string; foreignSources?: Record<string, unknown>[] | undefined }>(rules: R[], old: readonly R[]): R[] =>
+    rules.map((r) => {
+      if (r.foreignSources !== undefined) return r
+      const before = old.find((o) => canonicalAttributeType(o.type) === canonicalAttributeType(r.type))
+      return before?.foreignSources ? { ...r, foreignSources: before.foreignSources } : r
+    })
+  return {
+    ...next,
+    extras,
+    subjectAttributes: keepForeign(next.subjectAttributes, stored.subjectAttributes),
+    san: { ...next.san, rules: keepForeign(next.san.rules, stored.san.rules) }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+
+export function createProfilesService(db: Db, emit: EventSink, now: () => Date = () => new Date()): ProfilesService {
+  const changed = (): void => emit('changed', { domain: 'profiles' })
+
+  const checkUnique = (id: string, name: string, selfId?: string): Result<void> => {
+    if (selfId === undefined && getProfileRow(db, id)) return fail('ID_NOT_UNIQUE', `id: a profile with id "${id}" already exists; choose another id.`, 'id')
+    const holder = profileIdByName(db, name)
+    if (holder && holder !== selfId) return fail('NAME_NOT_UNIQUE', `name: a profile named "${name}" already exists; choose another name.`, 'name')
+    return ok(undefined)
+  }
+
+  const insert = (body: ProfileBody, id: string, source: string, remoteEtag: string | null, action: string, details: Record<string, unknown> = {}): Profile => {
+    const at = now().toISOString()
+    const row: ProfileRow = {
+      id,
+      name: body.name,
+      description: body.description,
+      signAsCa: body.signAsCa,
+      archived: false,
+      body: JSON.stringify(body),
+      source,
+      remoteEtag,
+      createdAt: at,
+      updatedAt: at
+    }
+    insertProfile(db, row)
+    appendAudit(db, { action, subject: `profile:${id}`, details: { name: body.name, source, ...details } }, now())
+    return toProfile(row)
+  }
+
+  const run = <T>(body: () => Result<T>): Result<T> => {
+    try {
+      return inTransaction(db, () => {
+        const r = body()
+        if (!r.ok) throw new AppFailure(r.error)
+        return r
+      })
+    } catch (e) {
+      if (e instanceof AppFailure) return { ok: false, error: e.error }
+      throw e
+    }
+  }
+
+  const getRow = (id: string): Result<ProfileRow> => {
+    const row = getProfileRow(db, id)
+    return row ? ok(row) : fail('PROFILE_NOT_FOUND', `id: no profile has id "${id}".`, 'id')
+  }
+
+  const service: ProfilesService = {
+    list(req) {
+      const filters: ProfileFilter[] = []
+      for (const [i, f] of req.filter.entries()) {
+        const parsed = parseFilter(f, i)
+        if (!parsed.ok) return parsed
+        filters.push(parsed.value)
+      }
+      let after: { value: string | number; id: string } | undefined
+      if (req.next) {
+        const b = decodeBookmark(req.next, req.sortBy, req.sortMode)
+        if (!b.ok) return b
+        after = b.value
+      }
+      const rows = listProfileRows(db, {
+        filters,
+        includeArchived: req.includeArchived || filters.some((f) => f.column === 'archived'),
+        sortBy: req.sortBy,
+        sortMode: req.sortMode,
+        limit: req.limit + 1,
+        ...(after ? { after } : {})
+      })
+      const page = rows.slice(0, req.limit)
+      const last = page[page.length - 1]
+      const next = rows.length > req.limit && last ? encodeBookmark({ v: sortValue(last, req.sortBy), id: last.id, s: req.sortBy, m: req.sortMode }) : ''
+      return ok({ items: page.map(toProfile), next })
+    },
+
+    get(id) {
+      const row = getRow(id)
+      return row.ok ? ok(toProfile(row.value)) : row
+    },
+
+    create(input, options = {}) {
+      const parsed = profileBody.safeParse(input)
+      if (!parsed.success) return invalidObject(parsed.error)
+      const body = parsed.data
+      const id = options.id ?? randomUUID()
+      if (!PROFILE_ID_PATTERN.test(id)) return fail('INVALID_OBJECT', 'id: must be 1-128 letters, digits, dot, dash or underscore, starting with a letter or digit.', 'id')
+      const result = run(() => {
+        const u = checkUnique(id, body.name)
+        if (!u.ok) return u
+        return ok(insert(body, id, options.source ?? 'local', options.remoteEtag ?? null, 'profile.create'))
+      })
+      if (result.ok) changed()
+      return result
+    },
+
+    update(id, input, expectedUpdatedAt, options = {}) {
+      const parsed = profileBody.safeParse(input)
+      if (!parsed.success) return invalidObject(parsed.error)
+      const result = run(() => {
+        const row = getRow(id)
+        if (!row.ok) return row
+        const body = keepRoundTripData(parsed.data, input, bodyOf(toProfile(row.value)))
+        if (expectedUpdatedAt !== undefined && row.value.updatedAt !== expectedUpdatedAt)
+          return fail('PROFILE_STALE', `The profile "${row.value.name}" was changed at ${row.value.updatedAt} after you opened it; reload it and apply your edit again.`, 'expectedUpdatedAt')
+        const u = checkUnique(id, body.name, id)
+        if (!u.ok) return u
+        const before = toProfile(row.value)
+        const next: ProfileRow = {
+          ...row.value,
+          name: body.name,
+          description: body.description,
+          signAsCa: body.signAsCa,
+          body: JSON.stringify(body),
+          ...(options.source !== undefined ? { source: options.source } : {}),
+          ...(options.remoteEtag !== undefined ? { remoteEtag: options.remoteEtag } : {}),
+          updatedAt: now().toISOString()
+        }
+        updateProfileRow(db, next)
+        const changedFields = Object.keys(body).filter((k) => JSON.stringify((body as Record<string, unknown>)[k]) !== JSON.stringify((bodyOf(before) as Record<string, unknown>)[k]))
+        appendAudit(db, { action: 'profile.update', subject: `profile:${id}`, details: { name: body.name, changed: changedFields } }, now())
+        return ok(toProfile(next))
+      })
+      if (result.ok) changed()
+      return result
+    },
+
+    delete(id) {
+      const result = run(() => {
+        const row = getRow(id)
+        if (!row.ok) return row
+        const issued = certificatesIssuedWith(db, id)
+        if (issued > 0)
+          return fail('REFERENCE_NOT_ZERO', `The profile "${row.value.name}" issued ${issued} certificate${issued === 1 ? '' : 's'} and cannot be deleted; archive it instead.`, 'id', { certificates: issued })
+        deleteProfileRow(db, id)
+        appendAudit(db, { action: 'profile.delete', subject: `profile:${id}`, details: { name: row.value.name } }, now())
+        return ok({ id })
+      })
+      if (result.ok) changed()
+      return result
+    },
+
+    archive(id, archived) {
+      const result = run(() => {
+        const row = getRow(id)
+        if (!row.ok) return row
+        if (row.value.archived === archived) return ok(toProfile(row.value))
+        const next: ProfileRow = { ...row.value, archived, updatedAt: now().toISOString() }
+        updateProfileRow(db, next)
+        appendAudit(db, { action: archived ? 'profile.archive' : 'profile.unarchive', subject: `profile:${id}`, details: { name: row.value.name } }, now())
+        return ok(toProfile(next))
+      })
+      if (result.ok) changed()
+      return result
+    },
+
+    duplicate(id, newId, name) {
+      const row = getRow(id)
+      if (!row.ok) return row
+      const original = toProfile(row.value)
+      let copyName = name
+      if (copyName === undefined) {
+        copyName = `${original.name} (copy)`
+        for (let n = 2; profileIdByName(db, copyName); n++) copyName = `${original.name} (copy ${n})`
+      }
+      return service.create({ ...bodyOf(original), name: copyName, isDefault: false }, { id: newId, source: 'local' })
+    },
+
+    import(json, dialect, overrides = {}) {
+      const imported = importProfileText(json, dialect)
+      if (!imported.ok) return imported
+      const body = { ...imported.value.profile, ...(overrides.name ? { name: overrides.name } : {}) }
+      const id = overrides.id ?? (imported.value.remoteId && PROFILE_ID_PATTERN.test(imported.value.remoteId) && !getProfileRow(db, imported.value.remoteId) ? imported.value.remoteId : undefined)
+      const created = service.create(body, { id, source: `import:${imported.value.dialect}` })
+      if (!created.ok) return created
+      return ok({ profile: created.value, dialect: imported.value.dialect, notes: [...imported.value.notes] })
+    },
+
+    export(id, dialect) {
+      const p = service.get(id)
+      if (!p.ok) return p
+      const { json, notes } = toDialect(dialect, { ...bodyOf(p.value), id })
+      return ok({ json: JSON.stringify(json, null, 2), notes: [...notes] })
+    },
+
+    issuerContext(authorityId) {
+      const a = getAuthority(db, authorityId)
+      if (!a) return fail('AUTHORITY_NOT_FOUND', `authorityId: no CA has id "${authorityId}".`, 'authorityId')
+      if (!a.certDer) return fail('AUTHORITY_NOT_ACTIVE', `The CA "${a.name}" has no certificate yet and cannot issue.`, 'authorityId')
+      try {
+        return ok(issuerContextFromCertificate(a.certDer))
+      } catch (e) {
+        return fail('AUTHORITY_UNREADABLE', `The certificate of CA "${a.name}" cannot be read: ${e instanceof Error ? e.message : String(e)}.`, 'authorityId')
+      }
+    },
+
+    preview(req) {
+      let body: ProfileBody & { archived?: boolean }
+      if (req.profile !== undefined) {
+        const parsed = profileBody.safeParse(req.profile)
+        if (!parsed.success) return invalidObject(parsed.error, 'profile.')
+        body = parsed.data
+      } else if (req.id !== undefined) {
+        const p = service.get(req.id)
+        if (!p.ok) return p
+        body = { ...bodyOf(p.value), archived: p.value.archived }
+      } else return fail('INVALID_REQUEST', 'profile: give a profile id or an unsaved profile to preview.', 'profile')
+      const input = operatorInput.safeParse(req.input ?? {})
+      if (!input.success) return invalidObject(input.error, 'input.')
+      const items = readCsrInput(new TextEncoder().encode(req.csrPem))
+      if (!items.ok) return fail(items.error.code, items.error.message, 'csrPem')
+      const first = items.value[0]
+      if (!first) return fail('CSR_NOT_FOUND', 'csrPem: the text holds no certificate request.', 'csrPem')
+      if (!first.ok) return fail(first.error.code, first.error.message, 'csrPem')
+      const authorityId = req.authorityId ?? body.defaultAuthorityId
+      let issuer: IssuerContext | undefined
+      if (authorityId !== undefined) {
+        const ctx = service.issuerContext(authorityId)
+        if (!ctx.ok) return ctx
+        issuer = ctx.value
+      }
+      const result = evaluate(body, first.csr, input.data, { now: now(), ...(issuer ? { issuer } : {}) })
+      const blocked = hasErrors(result.findings)
+      return ok({
+        rows: [...result.preview],
+        findings: [...result.findings],
+        canSign: !blocked,
+        needsConfirm: !blocked && result.findings.length > 0,
+        notBefore: result.template.notBefore.toISOString(),
+        notAfter: result.template.notAfter.toISOString()
+      })
+    }
+  }
+  return service
+}
+
+// ---------------------------------------------------------------------------------------
+// The port sync uses to convert local profiles and save pulled ones.
+
+const bodyHash = (body: string): string => createHash('sha256').update(body).digest('hex')
+
+function fixedValues(rule: { sources: readonly string[]; value?: string | readonly string[] | undefined } | undefined): string[] {
+  if (!rule || !rule.sources.includes('fixed') || rule.value === undefined) return []
+  return typeof rule.value === 'string' ? [rule.value] : [...rule.value]
+}
+
+export function createProfileBridge(db: Db, profiles: ProfilesService): ProfileBridge {
+  const exportAs = (id: string, dialect: ProfileDialect): Result<Record<string, unknown>> => {
+    const p = profiles.get(id)
+    if (!p.ok) return p
+    return ok(toDialect(dialect, { ...bodyOf(p.value), id }).json)
+  }
+  return {
+    toLamassu: (id) => exportAs(id, 'lamassu'),
+    toCertCentral: (id) => exportAs(id, 'certcentral'),
+    toPaloAlto(id) {
+      const got = profiles.get(id)
+      if (!got.ok) return got
+      const p = got.value
+      const rule = (t: string) => p.subjectAttributes.find((r) => canonicalAttributeType(r.type) === t)
+      const san = (t: string) => p.san.rules.find((r) => r.type === t)
+      const c = p.crypto
+      const key = c.allowRsa && c.rsaKeySizes.length ? { family: 'rsa' as const, bits: c.rsaKeySizes[0]! } : c.allowEcdsa && c.ecdsaCurves.length ? { family: 'ecdsa' as const, bits: c.ecdsaCurves[0] === 'P-384' ? 384 : c.ecdsaCurves[0] === 'P-521' ? 521 : 256 } : undefined
+      if (!key) return fail('PROFILE_NOT_CONVERTIBLE', `The profile "${p.name}" allows no RSA or ECDSA key, which the firewall needs; allow one in crypto.`, 'crypto')
+      const days = (() => {
+        if (p.validity.type !== 'Duration') return undefined
+        const s = durationSeconds(p.validity.duration)
+        return s !== undefined && s % 86400 === 0 ? s / 86400 : undefined
+      })()
+      const fields: PaloAltoFields = {
+        certificateName: p.name,
+        commonName: fixedValues(rule('CN'))[0] ?? '',
+        key,
+        digest: p.signature.hash.replace('-', '').toLowerCase(),
+        ...(days !== undefined ? { days } : {}),
+        ...(fixedValues(san('email')).length ? { alternateEmail: fixedValues(san('email')) } : {}),
+        ...(fixedValues(san('dns')).length ? { hostname: fixedValues(san('dns')) } : {}),
+        ...(fixedValues(san('ip')).length ? { ip: fixedValues(san('ip')) } : {}),
+        ...(fixedValues(rule('OU')).length ? { department: fixedValues(rule('OU')) } : {}),
+        ...(fixedValues(rule('L'))[0] ? { locality: fixedValues(rule('L'))[0]! } : {}),
+        ...(fixedValues(rule('ST'))[0] ? { state: fixedValues(rule('ST'))[0]! } : {}),
+        ...(fixedValues(rule('C'))[0] ? { countryCode: fixedValues(rule('C'))[0]! } : {}),
+        ...(p.ocspUrls[0] ? { ocspResponderUrl: p.ocspUrls[0] } : {}),
+        ...(p.defaultAuthorityId ? { signedBy: p.defaultAuthorityId } : {}),
+        isCertificateAuthority: p.signAsCa,
+        isBlockPrivateKey: p.blockPrivateKeyExport
+      }
+      return ok(fields)
+    },
+    importPulled(input) {
+      const converted = input.platform === 'lamassu' ? fromLamassu(input.profile.body) : fromDigicertTlm(input.profile.body)
+      if (!converted.ok) return converted
+      const body = { ...converted.value.profile, name: converted.value.profile.name || input.profile.name }
+      const etag = bodyHash(JSON.stringify(body))
+      const existing = input.existingLocalId ? getProfileRow(db, input.existingLocalId) : null
+      if (existing) {
+        if (existing.remoteEtag !== null && bodyHash(existing.body) !== existing.remoteEtag)
+          return ok({ localId: existing.id, note: `local profile ${existing.id} was edited since the last pull and was kept` })
+        if (existing.remoteEtag === etag) return ok({ localId: existing.id })
+        const updated = profiles.update(existing.id, body, undefined, { source: input.connectorName, remoteEtag: etag })
+        if (!updated.ok) return updated
+        return ok({ localId: existing.id, ...(input.remoteChanged ? { note: `local profile ${existing.id} was updated from the remote` } : {}) })
+      }
+      const idFree = PROFILE_ID_PATTERN.test(input.profile.remoteId) && !getProfileRow(db, input.profile.remoteId)
+      const nameFree = !profileIdByName(db, body.name)
+      const created = profiles.create(nameFree ? body : { ...body, name: `${body.name} (${input.connectorName})` }, {
+        ...(idFree ? { id: input.profile.remoteId } : {}),
+        source: input.connectorName,
+        remoteEtag: etag
+      })
+      if (!created.ok) return created
+      return ok({ localId: created.value.id })
+    }
+  }
+}

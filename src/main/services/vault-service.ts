@@ -1,0 +1,134 @@
+// Vault use cases for the renderer and the CLI: status, unlock, lock, export and delete.
+// Unlocks and locks (explicit, idle, OS lock) are audited through the vault's event hook;
+// export and delete append their entries in the transaction of what they change.
+import { attempt, fail, ok, unwrap, type Result } from '../../shared/errors'
+import type { VaultKeyStateDto, KeychainStatusDto } from '../../shared/ipc/vault'
+import type { EventSink } from '../../shared/ipc/events'
+import { inTransaction, type Db } from '../store/database'
+import { appendAudit } from '../store/audit-log'
+import { createVault, type KeychainBackend, type KeyRef, type PfxExportPreset, type VaultEvent, type VaultInternals, type LockReason, type ScryptParams } from '../vault'
+
+export interface VaultService {
+  /** The vault itself, for other services (prepareKey/saveKey/signer). */
+  readonly keys: VaultInternals
+  status(keyIds?: readonly string[]): { keys: VaultKeyStateDto[]; autoLockMinutes: number }
+  keychainStatus(): Promise<KeychainStatusDto>
+  unlock(keyId: string, passphrase?: string): Promise<Result<VaultKeyStateDto>>
+  lock(keyId: string): Result<VaultKeyStateDto>
+  /** Every unlocked key; `reason` defaults to 'explicit' (the operator asked). */
+  lockAll(reason?: LockReason): { locked: number }
+  /**
+   * EncryptedPrivateKeyInfo DER under `exportPassphrase` (≥ 12 characters) for the caller to
+   * write to a file the operator chose; audited. Never returned over IPC.
+   */
+  exportKey(keyId: string, exportPassphrase: string, preset: PfxExportPreset, reason?: string): Promise<Result<Uint8Array>>
+  /** Deletes a key no authority uses; certificates keep their record, without a key. Audited. */
+  deleteKey(keyId: string): Promise<Result<void>>
+}
+
+export interface VaultServiceOptions {
+  readonly db: Db
+  readonly keychain: KeychainBackend
+  readonly emit: EventSink
+  readonly now: () => Date
+  readonly autoLockMinutes: () => number
+  readonly scrypt?: ScryptParams
+}
+
+export function createVaultService(options: VaultServiceOptions): VaultService {
+  const { db, emit, now } = options
+  const onEvent = (e: VaultEvent): void => {
+    if (!db.open) return
+    inTransaction(db, () =>
+      appendAudit(
+        db,
+        e.type === 'unlocked'
+          ? { action: 'vault.unlock', subject: `key:${e.keyId}` }
+          : { action: 'vault.lock', subject: `key:${e.keyId}`, details: { reason: e.reason } },
+        now()
+      )
+    )
+    emit('changed', { domain: 'vault' })
+    emit('changed', { domain: 'audit' })
+  }
+  const keys = createVault({
+    db,
+    keychain: options.keychain,
+    now,
+    idleLockMinutes: options.autoLockMinutes,
+    onEvent,
+    ...(options.scrypt ? { scrypt: options.scrypt } : {})
+  })
+
+  const state = (ref: KeyRef): VaultKeyStateDto => {
+    const locksAt = keys.locksAt(ref.keyId)
+    return {
+      keyId: ref.keyId,
+      spec: ref.spec,
+      purpose: ref.purpose,
+      protection: ref.protection,
+      spkiSha256: ref.spkiSha256,
+      unlocked: locksAt !== null,
+      locksAt: locksAt?.toISOString() ?? null
+    }
+  }
+  const notFound = (keyId: string): Result<never> => fail('KEY_NOT_FOUND', `no key ${keyId} in the vault: pick an existing key`, 'keyId')
+
+  return {
+    keys,
+    status(keyIds) {
+      let refs: KeyRef[]
+      if (keyIds) refs = keyIds.map((id) => keys.get(id)).filter((r): r is KeyRef => r !== null)
+      else {
+        const unlockedIds = new Set(keys.unlockedIds())
+        refs = keys.list().filter((r) => r.purpose === 'ca' || unlockedIds.has(r.keyId))
+      }
+      return { keys: refs.map(state), autoLockMinutes: options.autoLockMinutes() }
+    },
+    keychainStatus: () => keys.keychainStatus(),
+    async unlock(keyId, passphrase) {
+      const ref = keys.get(keyId)
+      if (!ref) return notFound(keyId)
+      const r = await keys.unlock(keyId, passphrase === undefined ? {} : { passphrase })
+      if (!r.ok) return r
+      return ok(state(ref))
+    },
+    lock(keyId) {
+      const ref = keys.get(keyId)
+      if (!ref) return notFound(keyId)
+      keys.lock(keyId)
+      return ok(state(ref))
+    },
+    lockAll(reason = 'explicit') {
+      const n = keys.unlockedIds().length
+      keys.lockAll(reason)
+      return { locked: n }
+    },
+    async exportKey(keyId, exportPassphrase, preset, reason) {
+      const ref = keys.get(keyId)
+      if (!ref) return notFound(keyId)
+      const der = await keys.exportEncryptedPkcs8(keyId, exportPassphrase, preset)
+      if (!der.ok) return der
+      inTransaction(db, () =>
+        appendAudit(db, { action: 'vault.export', subject: `key:${keyId}`, details: { preset, spkiSha256: ref.spkiSha256, ...(reason ? { reason } : {}) } }, now())
+      )
+      emit('changed', { domain: 'audit' })
+      return der
+    },
+    async deleteKey(keyId) {
+      const ref = keys.get(keyId)
+      if (!ref) return notFound(keyId)
+      const removed = await attempt(() =>
+        inTransaction(db, () => {
+          const finish = unwrap(keys.deleteKeyRow(keyId))
+          appendAudit(db, { action: 'vault.delete', subject: `key:${keyId}`, details: { purpose: ref.purpose, spec: ref.spec, spkiSha256: ref.spkiSha256 } }, now())
+          return finish
+        })
+      )
+      if (!removed.ok) return removed
+      emit('changed', { domain: 'vault' })
+      emit('changed', { domain: 'audit' })
+      return removed.value()
+    }
+  }
+}

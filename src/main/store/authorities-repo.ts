@@ -1,0 +1,101 @@
+// SQL for the authorities table. cert_der is the truth for an active CA; subject/ski/dates
+// are views kept for listing.
+import type { Db } from './database'
+
+export interface AuthorityRow {
+  readonly id: string
+  readonly name: string
+  readonly parentId: string | null
+  readonly keyId: string | null
+  readonly state: 'active' | 'pending-certificate' | 'retired'
+  readonly certDer: Uint8Array | null
+  readonly csrDer: Uint8Array | null
+  readonly subject: string
+  readonly ski: string | null
+  readonly notBefore: string | null
+  readonly notAfter: string | null
+  readonly crlSettings: string
+  readonly nextCrlNumber: number
+  readonly createdAt: string
+}
+
+interface Raw {
+  id: string
+  name: string
+  parent_id: string | null
+  key_id: string | null
+  state: AuthorityRow['state']
+  cert_der: Buffer | null
+  csr_der: Buffer | null
+  subject: string
+  ski: string | null
+  not_before: string | null
+  not_after: string | null
+  crl_settings: string
+  next_crl_number: number
+  created_at: string
+}
+
+function toRow(r: Raw): AuthorityRow {
+  return {
+    id: r.id,
+    name: r.name,
+    parentId: r.parent_id,
+    keyId: r.key_id,
+    state: r.state,
+    certDer: r.cert_der ? new Uint8Array(r.cert_der) : null,
+    csrDer: r.csr_der ? new Uint8Array(r.csr_der) : null,
+    subject: r.subject,
+    ski: r.ski,
+    notBefore: r.not_before,
+    notAfter: r.not_after,
+    crlSettings: r.crl_settings,
+    nextCrlNumber: r.next_crl_number,
+    createdAt: r.created_at
+  }
+}
+
+export function insertAuthority(db: Db, a: AuthorityRow): void {
+  db.prepare(
+    `INSERT INTO authorities (id, name, parent_id, key_id, state, cert_der, csr_der, subject, ski, not_before, not_after, crl_settings, next_crl_number, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+  ).run(a.id, a.name, a.parentId, a.keyId, a.state, a.certDer, a.csrDer, a.subject, a.ski, a.notBefore, a.notAfter, a.crlSettings, a.nextCrlNumber, a.createdAt)
+}
+
+export function getAuthority(db: Db, id: string): AuthorityRow | null {
+  const r = db.prepare('SELECT * FROM authorities WHERE id = ?').get(id) as Raw | undefined
+  return r ? toRow(r) : null
+}
+
+export function authorityNameTaken(db: Db, name: string): boolean {
+  return db.prepare('SELECT 1 FROM authorities WHERE name = ?').get(name) !== undefined
+}
+
+export function listAuthorities(db: Db): AuthorityRow[] {
+  return (db.prepare('SELECT * FROM authorities ORDER BY created_at, name').all() as Raw[]).map(toRow)
+}
+
+/** A pending CA receives its certificate (or a new CA becomes active). */
+export function activateAuthority(
+  db: Db,
+  id: string,
+  v: { certDer: Uint8Array; subject: string; ski: string; notBefore: string; notAfter: string; parentId: string | null }
+): void {
+  db.prepare(
+    `UPDATE authorities SET state = 'active', cert_der = ?, subject = ?, ski = ?, not_before = ?, not_after = ?, parent_id = COALESCE(?, parent_id) WHERE id = ?`
+  ).run(v.certDer, v.subject, v.ski, v.notBefore, v.notAfter, v.parentId, id)
+}
+
+export function setCrlSettings(db: Db, id: string, json: string): void {
+  db.prepare('UPDATE authorities SET crl_settings = ? WHERE id = ?').run(json, id)
+}
+
+/** Takes the next CRL number and advances the counter (inside the CRL's transaction). */
+export function takeCrlNumber(db: Db, id: string): number {
+  const r = db.prepare('UPDATE authorities SET next_crl_number = next_crl_number + 1 WHERE id = ? RETURNING next_crl_number - 1 AS n').get(id) as { n: number }
+  return r.n
+}
+
+export function deleteAuthority(db: Db, id: string): void {
+  db.prepare('DELETE FROM authorities WHERE id = ?').run(id)
+}

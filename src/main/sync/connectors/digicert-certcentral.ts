@@ -1,0 +1,126 @@
+// DigiCert CertCentral automation (seed 000), header `X-DC-DEVKEY`.
+// Push: POST /automationws/v1/profile/createProfile; the answer is
+// `{"error": …, "data": {"message", "id"}}` and the returned id is shown to the operator.
+// The body is checked against the seed's limits before it is queued: validity `<n>D` or
+// `<n>Y` (1Y = 365 days) of at most 397 days, key size and algorithm from the seed's list,
+// auto-renew days at least 1 and below the validity.
+import { z } from 'zod'
+import type { OutboxAction } from '../../../shared/domain/sync'
+import { fail, ok, type Result } from '../../../shared/errors'
+import { localError, readRemoteError, unexpectedBody } from '../errors'
+import { call, isRecord, reachability, type ConnectorContext, type ConnectorDriver, type ExecOutcome } from '../connector'
+
+export const CERTCENTRAL_CREATE_PATH = '/automationws/v1/profile/createProfile'
+export const CERTCENTRAL_MAX_VALIDITY_DAYS = 397
+
+export const certCentralKeyAlgorithms = ['RSA 2048', 'RSA 4096', 'RSA 8192', 'ECC P256', 'ECC P384'] as const
+
+/** Days of a `1D`/`1Y` validity (1Y = 365 days, as the vendor counts), or null when malformed. */
+export function validityDays(v: string): number | null {
+  const m = /^([1-9]\d{0,3})([DY])$/.exec(v)
+  if (!m) return null
+  const n = Number(m[1])
+  return m[2] === 'D' ? n : n * 365
+}
+
+export const certCentralProfileBody = z
+  .object({
+    name: z.string().min(1),
+    productType: z.string().min(1),
+    validityPeriod: z.string(),
+    signatureHash: z.string().optional(),
+    ctLogOption: z.boolean().optional(),
+    organizationId: z.number().int().optional(),
+    organizationName: z.string().min(1),
+    keySizeAndAlgorithm: z.enum(certCentralKeyAlgorithms).optional(),
+    emailAddresses: z.string().optional(),
+    divisionId: z.number().int(),
+    isDefault: z.boolean().optional(),
+    profileType: z.enum(['ACME', 'SENSOR']).optional(),
+    accountId: z.string().min(1),
+    productName: z.string().optional(),
+    contacts: z
+      .array(
+        z
+          .object({
+            contactId: z.number().int().optional(),
+            contactType: z.enum(['org_contact', 'technical_contact', 'ev_approver']).optional(),
+            contactName: z.string().optional()
+          })
+          .strict()
+      )
+      .optional(),
+    autoRenewSettings: z.object({ daysBeforeExpiry: z.number().int().optional(), isAutoReplace: z.boolean().optional() }).strict().optional(),
+    canSignHttpExchangesExtension: z.boolean().optional(),
+    customFields: z.array(z.object({ id: z.number().int().optional(), value: z.unknown().optional() }).strict()).optional(),
+    caCertId: z.string().optional(),
+    caCertName: z.string().optional()
+  })
+  .strict()
+export type CertCentralProfileBody = z.infer<typeof certCentralProfileBody>
+
+export const certCentralCreatePayload = z.object({ localProfileId: z.string().optional(), body: certCentralProfileBody }).strict()
+
+/** The seed's limits, each failure naming its field. */
+export function checkCertCentralBody(raw: unknown): Result<CertCentralProfileBody> {
+  const parsed = certCentralProfileBody.safeParse(raw)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const field = issue?.path.map(String).join('.') ?? ''
+    return fail('CERTCENTRAL_INVALID_PROFILE', `The CertCentral automation profile is invalid at ${field || 'its root'}: ${issue?.message ?? 'invalid'}.`, field || undefined)
+  }
+  const body = parsed.data
+  const days = validityDays(body.validityPeriod)
+  if (days === null)
+    return fail('CERTCENTRAL_INVALID_VALIDITY', `validityPeriod "${body.validityPeriod}" must be a number followed by D (days) or Y (years), e.g. 1Y.`, 'validityPeriod')
+  if (days > CERTCENTRAL_MAX_VALIDITY_DAYS)
+    return fail('CERTCENTRAL_VALIDITY_TOO_LONG', `validityPeriod "${body.validityPeriod}" is ${days} days; CertCentral allows at most ${CERTCENTRAL_MAX_VALIDITY_DAYS} days.`, 'validityPeriod')
+  const before = body.autoRenewSettings?.daysBeforeExpiry
+  if (before !== undefined && (before < 1 || before >= days))
+    return fail('CERTCENTRAL_INVALID_AUTO_RENEW', `autoRenewSettings.daysBeforeExpiry must be at least 1 and less than the validity (${days} days); got ${before}.`, 'autoRenewSettings.daysBeforeExpiry')
+  return ok(body)
+}
+
+async function create(ctx: ConnectorContext, payload: z.infer<typeof certCentralCreatePayload>): Promise<ExecOutcome> {
+  const what = `create automation profile "${payload.body.name}"`
+  const r = await call(ctx, what, { method: 'POST', path: CERTCENTRAL_CREATE_PATH, body: payload.body })
+  if (!r.ok) return { kind: 'error', error: r.error }
+  const json = isRecord(r.json) ? r.json : {}
+  if (json.error !== undefined && json.error !== null && !(isRecord(json.error) && Object.keys(json.error).length === 0)) {
+    const d = readRemoteError('digicert-certcentral', json)
+    return {
+      kind: 'error',
+      error: {
+        code: 'CERTCENTRAL_REJECTED',
+        message: `DigiCert CertCentral automation (connector ${ctx.name}) refused to ${what}: "${d.remoteMessage ?? 'no message'}"${d.remoteCode ? ` (${d.remoteCode})` : ''}; fix the profile and push it again.`,
+        httpStatus: r.status,
+        ...(d.remoteCode ? { remoteCode: d.remoteCode } : {}),
+        retryable: false
+      }
+    }
+  }
+  const data = isRecord(json.data) ? json.data : null
+  const id = data && (typeof data.id === 'number' || typeof data.id === 'string') ? String(data.id) : null
+  if (!id) return { kind: 'error', error: unexpectedBody(ctx.type, ctx.name, what, 'no data.id') }
+  return {
+    kind: 'done',
+    summary: `created automation profile "${payload.body.name}" with id ${id}`,
+    result: { id, message: data && typeof data.message === 'string' ? data.message : '' }
+  }
+}
+
+export const digicertCertCentralDriver: ConnectorDriver = {
+  type: 'digicert-certcentral',
+  actions: ['certcentral.profile.create'],
+  authHeaders: (credential) => ({ 'x-dc-devkey': credential }),
+  test: (ctx) => reachability(ctx, '/automationws/v1'),
+  async execute(ctx, action, payload) {
+    if (action !== 'certcentral.profile.create')
+      return { kind: 'error', error: localError('SYNC_ACTION_UNSUPPORTED', `CertCentral connectors cannot run ${action}.`) }
+    return create(ctx, certCentralCreatePayload.parse(payload))
+  },
+  describe(_action: OutboxAction, payload: unknown) {
+    const p = isRecord(payload) && isRecord(payload.body) ? payload.body : {}
+    return `create automation profile "${String(p.name)}" (${String(p.validityPeriod)}${p.keySizeAndAlgorithm ? `, ${String(p.keySizeAndAlgorithm)}` : ''})`
+  }
+}

@@ -1,0 +1,144 @@
+// Palo Alto Networks configuration API (seed 003), `Authorization: Bearer`.
+// Generate: POST {basePath}/certificates (basePath configurable, default
+// /config/identity/v1) scoped to exactly one of folder, snippet or device, whose name
+// matches ^[a-zA-Z\d-_\. ]+$ and is at most 64 characters. The seed's ECDSA size "245" is
+// 256: accepted on input, 256 is sent. Every `_errors` code is mapped in ../errors.ts.
+import { z } from 'zod'
+import type { OutboxAction, PaloAltoScopeDto } from '../../../shared/domain/sync'
+import { fail, ok, type Result } from '../../../shared/errors'
+import { localError } from '../errors'
+import { call, isRecord, reachability, type ConnectorContext, type ConnectorDriver, type ExecOutcome } from '../connector'
+
+export const PALOALTO_DEFAULT_BASE_PATH = '/config/identity/v1'
+export const PALOALTO_SCOPE_PATTERN = /^[a-zA-Z\d\-_. ]+$/
+export const PALOALTO_RSA_BITS = [512, 1024, 2048, 3072, 4096] as const
+export const PALOALTO_ECDSA_BITS = [256, 384] as const
+export const PALOALTO_DIGESTS = ['sha1', 'sha256', 'sha384', 'sha512', 'md5'] as const
+
+const scopeName = z.string().min(1).max(64).regex(PALOALTO_SCOPE_PATTERN, 'use letters, digits, space, dash, underscore or dot')
+const optText = (max: number) => z.string().min(1).max(max).optional()
+
+export const paloAltoGenerateBody = z
+  .object({
+    certificate_name: z.string().min(1),
+    common_name: z.string().min(1),
+    algorithm: z.union([
+      z.object({ rsa_number_of_bits: z.literal(PALOALTO_RSA_BITS) }).strict(),
+      z.object({ ecdsa_number_of_bits: z.literal(PALOALTO_ECDSA_BITS) }).strict()
+    ]),
+    digest: z.enum(PALOALTO_DIGESTS),
+    day_till_expiration: z.number().int().positive().optional(),
+    alternate_email: z.array(z.string().min(1)).optional(),
+    hostname: z.array(z.string().min(1).max(64)).optional(),
+    ip: z.array(z.string().min(1).max(64)).optional(),
+    department: z.array(z.string().min(1)).optional(),
+    locality: optText(64),
+    state: optText(32),
+    country_code: z.string().length(2).optional(),
+    ocsp_responder_url: optText(64),
+    signed_by: optText(64),
+    is_certificate_authority: z.boolean().optional(),
+    is_block_private_key: z.boolean().optional(),
+    folder: scopeName.optional(),
+    snippet: scopeName.optional(),
+    device: scopeName.optional()
+  })
+  .strict()
+  .refine((b) => [b.folder, b.snippet, b.device].filter((x) => x !== undefined).length === 1, {
+    message: 'give exactly one of folder, snippet or device',
+    path: ['folder']
+  })
+export type PaloAltoGenerateBody = z.infer<typeof paloAltoGenerateBody>
+
+export const paloAltoGeneratePayload = z.object({ localProfileId: z.string().optional(), body: paloAltoGenerateBody }).strict()
+
+/** Local, engine-neutral fields a profile gives the firewall (the profiles converter fills these). */
+export interface PaloAltoFields {
+  readonly certificateName: string
+  readonly commonName: string
+  readonly key: { readonly family: 'rsa'; readonly bits: number } | { readonly family: 'ecdsa'; readonly bits: number }
+  readonly digest: string
+  readonly days?: number
+  readonly alternateEmail?: readonly string[]
+  readonly hostname?: readonly string[]
+  readonly ip?: readonly string[]
+  readonly department?: readonly string[]
+  readonly locality?: string
+  readonly state?: string
+  readonly countryCode?: string
+  readonly ocspResponderUrl?: string
+  readonly signedBy?: string
+  readonly isCertificateAuthority?: boolean
+  readonly isBlockPrivateKey?: boolean
+}
+
+/** Builds and checks the generate body; every refusal names its field. */
+export function buildPaloAltoBody(fields: PaloAltoFields, scope: PaloAltoScopeDto): Result<PaloAltoGenerateBody> {
+  const [scopeKey, scopeValue] = Object.entries(scope)[0] as ['folder' | 'snippet' | 'device', string]
+  if (!scopeValue || scopeValue.length > 64 || !PALOALTO_SCOPE_PATTERN.test(scopeValue))
+    return fail('PALOALTO_INVALID_SCOPE', `The ${scopeKey} name "${scopeValue}" must be 1 to 64 letters, digits, spaces, dashes, underscores or dots.`, scopeKey)
+  let bits = fields.key.bits
+  if (fields.key.family === 'ecdsa' && bits === 245) bits = 256
+  if (fields.key.family === 'rsa' && !(PALOALTO_RSA_BITS as readonly number[]).includes(bits))
+    return fail('PALOALTO_UNSUPPORTED_KEY', `The firewall generates RSA keys of ${PALOALTO_RSA_BITS.join(', ')} bits, not ${bits}; change the profile's key size.`, 'algorithm')
+  if (fields.key.family === 'ecdsa' && !(PALOALTO_ECDSA_BITS as readonly number[]).includes(bits))
+    return fail('PALOALTO_UNSUPPORTED_KEY', `The firewall generates ECDSA keys of 256 or 384 bits, not ${bits}; change the profile's curve.`, 'algorithm')
+  const digest = fields.digest.toLowerCase().replace('-', '')
+  const body = {
+    certificate_name: fields.certificateName,
+    common_name: fields.commonName,
+    algorithm: fields.key.family === 'rsa' ? { rsa_number_of_bits: bits } : { ecdsa_number_of_bits: bits },
+    digest,
+    ...(fields.days !== undefined ? { day_till_expiration: fields.days } : {}),
+    ...(fields.alternateEmail?.length ? { alternate_email: [...fields.alternateEmail] } : {}),
+    ...(fields.hostname?.length ? { hostname: [...fields.hostname] } : {}),
+    ...(fields.ip?.length ? { ip: [...fields.ip] } : {}),
+    ...(fields.department?.length ? { department: [...fields.department] } : {}),
+    ...(fields.locality ? { locality: fields.locality } : {}),
+    ...(fields.state ? { state: fields.state } : {}),
+    ...(fields.countryCode ? { country_code: fields.countryCode } : {}),
+    ...(fields.ocspResponderUrl ? { ocsp_responder_url: fields.ocspResponderUrl } : {}),
+    ...(fields.signedBy ? { signed_by: fields.signedBy } : {}),
+    ...(fields.isCertificateAuthority !== undefined ? { is_certificate_authority: fields.isCertificateAuthority } : {}),
+    ...(fields.isBlockPrivateKey !== undefined ? { is_block_private_key: fields.isBlockPrivateKey } : {}),
+    [scopeKey]: scopeValue
+  }
+  const parsed = paloAltoGenerateBody.safeParse(body)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const field = issue?.path.map(String).join('.') || 'body'
+    return fail('PALOALTO_INVALID_FIELDS', `The firewall certificate field ${field} is invalid: ${issue?.message ?? 'invalid'}.`, field)
+  }
+  return ok(parsed.data)
+}
+
+function basePath(ctx: ConnectorContext): string {
+  return (ctx.settings.basePath ?? PALOALTO_DEFAULT_BASE_PATH).replace(/\/+$/, '')
+}
+
+async function generate(ctx: ConnectorContext, payload: z.infer<typeof paloAltoGeneratePayload>): Promise<ExecOutcome> {
+  const b = payload.body
+  const scope = b.folder !== undefined ? `folder ${b.folder}` : b.snippet !== undefined ? `snippet ${b.snippet}` : `device ${b.device}`
+  const what = `generate certificate "${b.certificate_name}" in ${scope}`
+  const r = await call(ctx, what, { method: 'POST', path: `${basePath(ctx)}/certificates`, body: b })
+  if (!r.ok) return { kind: 'error', error: r.error }
+  const j = isRecord(r.json) ? r.json : {}
+  const id = typeof j.id === 'string' ? j.id : null
+  return { kind: 'done', summary: `generated certificate "${b.certificate_name}" in ${scope}${id ? ` (id ${id})` : ''}`, result: { id, name: b.certificate_name, scope } }
+}
+
+export const paloAltoDriver: ConnectorDriver = {
+  type: 'paloalto',
+  actions: ['paloalto.certificate.generate'],
+  authHeaders: (credential) => ({ authorization: `Bearer ${credential}` }),
+  test: (ctx) => reachability(ctx, basePath(ctx)),
+  async execute(ctx, action, payload) {
+    if (action !== 'paloalto.certificate.generate') return { kind: 'error', error: localError('SYNC_ACTION_UNSUPPORTED', `Palo Alto connectors cannot run ${action}.`) }
+    return generate(ctx, paloAltoGeneratePayload.parse(payload))
+  },
+  describe(_action: OutboxAction, payload: unknown) {
+    const b = isRecord(payload) && isRecord(payload.body) ? payload.body : {}
+    const scope = b.folder !== undefined ? `folder ${String(b.folder)}` : b.snippet !== undefined ? `snippet ${String(b.snippet)}` : `device ${String(b.device)}`
+    return `generate certificate "${String(b.certificate_name)}" (CN ${String(b.common_name)}) in ${scope}`
+  }
+}

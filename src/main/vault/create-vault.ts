@@ -1,0 +1,468 @@
+// The vault: keys generated or imported here are sealed (envelope.ts) before they reach the
+// store, unlocked into KeyObjects held only in this process's memory, and used only through
+// a Signer. Keys start locked; an unlocked key locks itself after `idleLockMinutes` without
+// use, on lock()/lockAll(), and never falls back to a weaker protection than its row names.
+import { randomBytes, randomUUID, type KeyObject } from 'node:crypto'
+import { AppFailure, fail, ok, type AppError, type Result } from '../../shared/errors'
+import { keySpec, type KeyProtection } from '../../shared/domain/keys'
+import type { Db } from '../store/database'
+import {
+  deleteVaultKey,
+  findVaultKeyBySpkiSha256,
+  getVaultKey,
+  insertVaultKey,
+  listVaultKeys,
+  vaultKeyReferences,
+  type VaultKeyRow
+} from '../store/vault-keys-repo'
+import { combineKeks, DEFAULT_SCRYPT, openEnvelope, parseEnvelope, scryptKey, sealEnvelope, type Envelope, type ScryptParams } from './envelope'
+import { KEYCHAIN_SERVICE, type KeychainBackend } from './keychain'
+import { generatePrivateKey, parsePrivateKey, specOf, spkiOf } from './key-material'
+import { signWithKeyObject, type Signer } from './signer'
+import { exportEncryptedPrivateKey, importPfx } from './pkcs12-bridge'
+import type { KeyRef, KeySecrets, PfxExportPreset, PreparedKey, Vault, KeychainStatus } from './vault'
+
+export const MIN_PASSPHRASE_LENGTH = 12
+
+export type LockReason = 'explicit' | 'idle' | 'system' | 'shutdown' | 'deleted'
+
+export type VaultEvent =
+  | { readonly type: 'unlocked'; readonly keyId: string }
+  | { readonly type: 'locked'; readonly keyId: string; readonly reason: LockReason }
+
+export interface VaultOptions {
+  readonly db: Db
+  readonly keychain: KeychainBackend
+  readonly now?: () => Date
+  /** Minutes without use before an unlocked key locks itself; a function to follow settings. */
+  readonly idleLockMinutes?: number | (() => number)
+  /** scrypt cost for new passphrase-protected keys (existing keys keep their stored parameters). */
+  readonly scrypt?: ScryptParams
+  /** Told of every unlock and lock (the vault service audits them and notifies the renderer). */
+  readonly onEvent?: (event: VaultEvent) => void
+}
+
+export interface VaultInternals extends Vault {
+  /** When an unlocked key will lock itself, or null when it is locked. */
+  locksAt(keyId: string): Date | null
+  /** Every key, or those of one purpose. */
+  list(purpose?: 'ca' | 'end-entity'): KeyRef[]
+  /** Unlocked key ids. */
+  unlockedIds(): string[]
+  /**
+   * The synchronous half of deleteKey: removes the row (call it inside the transaction that
+   * audits the deletion) and returns the step that removes the keychain entry after commit.
+   */
+  deleteKeyRow(keyId: string): Result<() => Promise<Result<void>>>
+  /** Locks every key; `reason` is what the audit entries say (default: 'system', the OS locked). */
+  lockAll(reason?: LockReason): void
+}
+
+interface Unlocked {
+  readonly key: KeyObject
+  readonly ref: KeyRef
+  lastUsed: number
+  timer: NodeJS.Timeout | null
+}
+
+interface Pending {
+  readonly key: KeyObject
+  readonly ref: KeyRef
+  readonly keychainAccount: string | null
+  readonly preparedAt: number
+}
+
+/** A prepared key neither saved nor discarded within this time is dropped from memory. */
+const PENDING_TTL_MS = 30 * 60_000
+
+const lockedError = (keyId: string): AppError => ({
+  code: 'VAULT_LOCKED',
+  message: `key ${keyId} is locked: unlock it with its keychain entry or passphrase and try again`,
+  field: 'keyId'
+})
+
+function toRef(row: VaultKeyRow): KeyRef {
+  return {
+    keyId: row.id,
+    spec: keySpec.parse(row.algorithm),
+    purpose: row.purpose,
+    protection: row.protection,
+    spki: row.spki,
+    spkiSha256: row.spkiSha256
+  }
+}
+
+function checkPassphrase(protection: KeyProtection, passphrase: string | undefined): Result<void> {
+  if (protection === 'keychain') return ok(undefined)
+  if (passphrase === undefined || passphrase.length === 0)
+    return fail('PASSPHRASE_REQUIRED', `${protection === 'both' ? 'keychain + passphrase' : 'passphrase'} protection needs a passphrase: enter one of at least ${MIN_PASSPHRASE_LENGTH} characters`, 'passphrase')
+  if ([...passphrase].length < MIN_PASSPHRASE_LENGTH)
+    return fail('PASSPHRASE_TOO_SHORT', `the passphrase has ${[...passphrase].length} characters: use at least ${MIN_PASSPHRASE_LENGTH}`, 'passphrase')
+  return ok(undefined)
+}
+
+export function createVault(options: VaultOptions): VaultInternals {
+  const { db, keychain } = options
+  const now = options.now ?? (() => new Date())
+  const scryptParams = options.scrypt ?? DEFAULT_SCRYPT
+  const idleMs = (): number => {
+    const m = typeof options.idleLockMinutes === 'function' ? options.idleLockMinutes() : (options.idleLockMinutes ?? 15)
+    return Math.max(1, m) * 60_000
+  }
+  const unlocked = new Map<string, Unlocked>()
+  const pending = new Map<string, Pending>()
+  const emit = (e: VaultEvent): void => {
+    try {
+      options.onEvent?.(e)
+    } catch {
+      // A listener's failure (e.g. the store closing at shutdown) must not keep a key unlocked.
+    }
+  }
+
+  function lockInternal(keyId: string, reason: LockReason): boolean {
+    const u = unlocked.get(keyId)
+    if (!u) return false
+    if (u.timer) clearTimeout(u.timer)
+    unlocked.delete(keyId)
+    // A KeyObject cannot be wiped from JS; dropping the last reference lets OpenSSL free
+    // (and clear) the key when it is collected.
+    emit({ type: 'locked', keyId, reason })
+    return true
+  }
+
+  function schedule(u: Unlocked): void {
+    if (u.timer) clearTimeout(u.timer)
+    const remaining = u.lastUsed + idleMs() - now().getTime()
+    u.timer = setTimeout(() => {
+      u.timer = null
+      if (live(u.ref.keyId)) schedule(u)
+    }, Math.max(1000, Math.min(remaining, 2 ** 31 - 1)))
+    u.timer.unref()
+  }
+
+  /** The unlocked entry if it has not idled out (locking it if it has). */
+  function live(keyId: string): Unlocked | null {
+    const u = unlocked.get(keyId)
+    if (!u) return null
+    if (now().getTime() - u.lastUsed >= idleMs()) {
+      lockInternal(keyId, 'idle')
+      return null
+    }
+    return u
+  }
+
+  function hold(ref: KeyRef, key: KeyObject): void {
+    const existing = unlocked.get(ref.keyId)
+    if (existing?.timer) clearTimeout(existing.timer)
+    const u: Unlocked = { key, ref, lastUsed: now().getTime(), timer: null }
+    unlocked.set(ref.keyId, u)
+    schedule(u)
+  }
+
+  const accountFor = (keyId: string): string => `key:${keyId}`
+
+  async function keychainUnavailableCheck(): Promise<Result<void>> {
+    const st = await keychain.status()
+    return st.available ? ok(undefined) : fail('KEYCHAIN_UNAVAILABLE', st.message, 'protection')
+  }
+
+  /** Seals a parsed key under a fresh KEK of the chosen protection. */
+  async function seal(key: KeyObject, purpose: 'ca' | 'end-entity', protection: KeyProtection, secrets: KeySecrets): Promise<Result<PreparedKey>> {
+    for (const [id, p] of pending) if (now().getTime() - p.preparedAt > PENDING_TTL_MS) pending.delete(id)
+    const pass = checkPassphrase(protection, secrets.passphrase)
+    if (!pass.ok) return pass
+    const spec = specOf(key)
+    if (!spec.ok) return spec
+    const keyId = randomUUID()
+    const { spki, spkiSha256 } = spkiOf(key)
+    if (findVaultKeyBySpkiSha256(db, spkiSha256) || [...pending.values()].some((p) => p.ref.spkiSha256 === spkiSha256))
+      return fail('KEY_EXISTS', 'this private key is already in the vault: use the existing key instead of importing it again', 'data')
+
+    const buffers: Buffer[] = []
+    try {
+      let keychainSecret: Buffer | null = null
+      let keychainInfo: Envelope['kek']['keychain']
+      let passKey: Buffer | null = null
+      let scryptInfo: Envelope['kek']['scrypt']
+      if (protection === 'keychain' || protection === 'both') {
+        keychainSecret = randomBytes(32)
+        buffers.push(keychainSecret)
+        keychainInfo = { backend: keychain.name, service: KEYCHAIN_SERVICE, account: accountFor(keyId) }
+        const stored = await keychain.setSecret(keychainInfo.service, keychainInfo.account, keychainSecret)
+        if (!stored.ok) return fail('KEYCHAIN_UNAVAILABLE', stored.error.message, 'protection')
+        // Read it back: a keychain that accepts writes but cannot return them would strand the key.
+        const back = await keychain.getSecret(keychainInfo.service, keychainInfo.account)
+        if (!back.ok || !back.value || !Buffer.from(back.value).equals(keychainSecret)) {
+          await keychain.deleteSecret(keychainInfo.service, keychainInfo.account)
+          return fail('KEYCHAIN_UNAVAILABLE', back.ok ? `the ${keychain.name} did not return the secret just stored: check the keychain or choose passphrase protection` : back.error.message, 'protection')
+        }
+        Buffer.from(back.value.buffer, back.value.byteOffset, back.value.byteLength).fill(0)
+      }
+      if (protection === 'passphrase' || protection === 'both') {
+        const salt = randomBytes(16)
+        passKey = await scryptKey(secrets.passphrase ?? '', salt, scryptParams)
+        buffers.push(passKey)
+        scryptInfo = { salt: salt.toString('base64'), ...scryptParams }
+      }
+      const kek = protection === 'both' ? combineKeks(keychainSecret!, passKey!) : (keychainSecret ?? passKey)!
+      buffers.push(kek)
+      const pkcs8 = key.export({ type: 'pkcs8', format: 'der' })
+      buffers.push(pkcs8)
+      const envelope = sealEnvelope({ keyId, spkiSha256, pkcs8, kek, source: protection, keychain: keychainInfo, scrypt: scryptInfo })
+      const ref: KeyRef = { keyId, spec: spec.value, purpose, protection, spki, spkiSha256 }
+      pending.set(keyId, { key, ref, keychainAccount: keychainInfo?.account ?? null, preparedAt: now().getTime() })
+      return ok({ ...ref, envelope: JSON.stringify(envelope) })
+    } finally {
+      for (const b of buffers) b.fill(0)
+    }
+  }
+
+  /** Derives the KEK named by the envelope; every missing factor is a clear failure, never a fallback. */
+  async function deriveKek(ref: KeyRef, env: Envelope, secrets: KeySecrets): Promise<Result<Buffer>> {
+    const source = env.kek.source
+    if (source !== ref.protection)
+      return fail('VAULT_ENVELOPE_INVALID', `key ${ref.keyId}'s stored protection does not match its envelope: the row was altered; restore the database from a backup`)
+    let keychainSecret: Buffer | null = null
+    let passKey: Buffer | null = null
+    try {
+      if (source === 'passphrase' || source === 'both') {
+        if (!secrets.passphrase) return fail('PASSPHRASE_REQUIRED', `key ${ref.keyId} is protected by a passphrase: enter it to unlock`, 'passphrase')
+        if (!env.kek.scrypt) return fail('VAULT_ENVELOPE_INVALID', `key ${ref.keyId}'s envelope has no passphrase parameters: restore the database from a backup`)
+      }
+      if (source === 'keychain' || source === 'both') {
+        const kc = env.kek.keychain
+        if (!kc) return fail('VAULT_ENVELOPE_INVALID', `key ${ref.keyId}'s envelope names no keychain entry: restore the database from a backup`)
+        const got = await keychain.getSecret(kc.service, kc.account)
+        if (!got.ok) return fail('KEYCHAIN_UNAVAILABLE', got.error.message)
+        if (!got.value)
+          return fail(
+            'KEYCHAIN_ENTRY_MISSING',
+            `the ${keychain.name} has no entry "${kc.account}" (service "${kc.service}") for key ${ref.keyId}: restore that entry from a keychain backup; without it the key cannot be unlocked`
+          )
+        keychainSecret = Buffer.from(got.value)
+        got.value.fill(0)
+      }
+      if (env.kek.scrypt && (source === 'passphrase' || source === 'both')) {
+        const s = env.kek.scrypt
+        passKey = await scryptKey(secrets.passphrase ?? '', Buffer.from(s.salt, 'base64'), { N: s.N, r: s.r, p: s.p })
+      }
+      if (source === 'both') return ok(combineKeks(keychainSecret!, passKey!))
+      const kek = (keychainSecret ?? passKey)!
+      // Ownership passes to the caller, who zeroes it.
+      if (kek === keychainSecret) keychainSecret = null
+      else passKey = null
+      return ok(kek)
+    } finally {
+      keychainSecret?.fill(0)
+      passKey?.fill(0)
+    }
+  }
+
+  function openFailure(ref: KeyRef): AppError {
+    switch (ref.protection) {
+      case 'passphrase':
+        return { code: 'PASSPHRASE_WRONG', message: `the passphrase is wrong for key ${ref.keyId}: check it and try again`, field: 'passphrase' }
+      case 'both':
+        return {
+          code: 'PASSPHRASE_WRONG',
+          message: `key ${ref.keyId} did not open: the passphrase is wrong or its keychain entry was replaced; check the passphrase, then the keychain entry`,
+          field: 'passphrase'
+        }
+      case 'keychain':
+        return {
+          code: 'KEYCHAIN_ENTRY_MISMATCH',
+          message: `the keychain entry for key ${ref.keyId} does not open it (it was replaced): restore the original entry from a keychain backup`
+        }
+    }
+  }
+
+  const vault: VaultInternals = {
+    async prepareKey(input) {
+      const spec = keySpec.safeParse(input.spec)
+      if (!spec.success) return fail('KEY_SPEC_INVALID', `unknown key algorithm "${String(input.spec)}": choose one of ${keySpec.options.join(', ')}`, 'spec')
+      const pass = checkPassphrase(input.protection, input.passphrase)
+      if (!pass.ok) return pass
+      if (input.protection !== 'passphrase') {
+        const kc = await keychainUnavailableCheck()
+        if (!kc.ok) return kc
+      }
+      const key = await generatePrivateKey(spec.data)
+      return seal(key, input.purpose, input.protection, input)
+    },
+
+    async prepareImport(input) {
+      const parsed = parsePrivateKey(input.data, input.filePassphrase)
+      if (!parsed.ok) return parsed
+      return seal(parsed.value, input.purpose, input.protection, input)
+    },
+
+    async preparePfxImport(input) {
+      const parsed = await importPfx(input.data, input.pfxPassword)
+      if (!parsed.ok) return parsed
+      const { pkcs8, certificates } = parsed.value
+      if (!pkcs8) return ok({ key: null, certificates })
+      const key = parsePrivateKey(pkcs8, undefined)
+      pkcs8.fill(0)
+      if (!key.ok) return fail('PFX_KEY_UNREADABLE', 'the PFX holds a private key PKI Desk cannot read: re-export it with a PKCS#8 key', 'data')
+      const prepared = await seal(key.value, input.purpose, input.protection, input)
+      if (!prepared.ok) return prepared
+      return ok({ key: prepared.value, certificates })
+    },
+
+    saveKey(prepared) {
+      const p = pending.get(prepared.keyId)
+      if (!p) throw new AppFailure({ code: 'VAULT_KEY_NOT_PREPARED', message: `key ${prepared.keyId} was not prepared by this vault or was already saved: prepare it again` })
+      insertVaultKey(db, {
+        id: prepared.keyId,
+        purpose: prepared.purpose,
+        algorithm: prepared.spec,
+        spki: prepared.spki,
+        spkiSha256: prepared.spkiSha256,
+        protection: prepared.protection,
+        envelope: prepared.envelope,
+        createdAt: now().toISOString()
+      })
+      pending.delete(prepared.keyId)
+      hold(p.ref, p.key)
+    },
+
+    async discardKey(prepared) {
+      const p = pending.get(prepared.keyId)
+      pending.delete(prepared.keyId)
+      // Saved after all (the caller's transaction committed): not ours to remove.
+      if (getVaultKey(db, prepared.keyId)) return
+      if (p?.keychainAccount) await keychain.deleteSecret(KEYCHAIN_SERVICE, p.keychainAccount)
+    },
+
+    findBySpkiSha256(spkiSha256) {
+      const row = findVaultKeyBySpkiSha256(db, spkiSha256)
+      return row ? toRef(row) : null
+    },
+
+    get(keyId) {
+      const row = getVaultKey(db, keyId)
+      return row ? toRef(row) : null
+    },
+
+    list(purpose) {
+      return listVaultKeys(db, purpose ? { purpose } : {}).map(toRef)
+    },
+
+    unlockedIds() {
+      return [...unlocked.keys()].filter((id) => live(id) !== null)
+    },
+
+    async unlock(keyId, secrets) {
+      const row = getVaultKey(db, keyId)
+      if (!row) return fail('KEY_NOT_FOUND', `no key ${keyId} in the vault: pick an existing key`, 'keyId')
+      const ref = toRef(row)
+      const current = live(keyId)
+      if (current) {
+        current.lastUsed = now().getTime()
+        schedule(current)
+        return ok(undefined)
+      }
+      const env = parseEnvelope(row.envelope)
+      if (!env || env.keyId !== keyId)
+        return fail('VAULT_ENVELOPE_INVALID', `key ${keyId}'s stored envelope is damaged: restore the database from a backup`)
+      const kek = await deriveKek(ref, env, secrets)
+      if (!kek.ok) return kek
+      const opened = openEnvelope(env, row.spkiSha256, kek.value)
+      kek.value.fill(0)
+      if ('failure' in opened) {
+        if (opened.failure === 'kek') return { ok: false, error: openFailure(ref) }
+        return fail('VAULT_ENVELOPE_INVALID', `key ${keyId}'s ciphertext does not match its row: the row was altered; restore the database from a backup`)
+      }
+      const parsed = parsePrivateKey(opened.pkcs8, undefined)
+      opened.pkcs8.fill(0)
+      if (!parsed.ok) return fail('VAULT_ENVELOPE_INVALID', `key ${keyId} decrypted to something that is not a private key: restore the database from a backup`)
+      if (spkiOf(parsed.value).spkiSha256 !== row.spkiSha256)
+        return fail('VAULT_ENVELOPE_INVALID', `key ${keyId} does not match its stored public key: restore the database from a backup`)
+      hold(ref, parsed.value)
+      emit({ type: 'unlocked', keyId })
+      return ok(undefined)
+    },
+
+    lock(keyId) {
+      lockInternal(keyId, 'explicit')
+    },
+
+    lockAll(reason: LockReason = 'system') {
+      for (const id of [...unlocked.keys()]) lockInternal(id, reason)
+    },
+
+    isUnlocked(keyId) {
+      return live(keyId) !== null
+    },
+
+    locksAt(keyId) {
+      const u = live(keyId)
+      return u ? new Date(u.lastUsed + idleMs()) : null
+    },
+
+    signer(keyId) {
+      const u = live(keyId)
+      if (!u) return { ok: false, error: lockedError(keyId) }
+      const { ref } = u
+      const signer: Signer = {
+        keyId,
+        spec: ref.spec,
+        publicKeySpki: ref.spki,
+        // Looks the key up at every call, so a lock between signer() and sign() is honoured.
+        sign: async (data, signOptions) => {
+          const cur = live(keyId)
+          if (!cur) throw new AppFailure(lockedError(keyId))
+          cur.lastUsed = now().getTime()
+          schedule(cur)
+          return signWithKeyObject(cur.key, data, signOptions)
+        }
+      }
+      return ok(signer)
+    },
+
+    async exportEncryptedPkcs8(keyId, exportPassphrase, preset: PfxExportPreset) {
+      if ([...exportPassphrase].length < MIN_PASSPHRASE_LENGTH)
+        return fail('PASSPHRASE_TOO_SHORT', `the export passphrase has ${[...exportPassphrase].length} characters: use at least ${MIN_PASSPHRASE_LENGTH}`, 'exportPassphrase')
+      if (!getVaultKey(db, keyId)) return fail('KEY_NOT_FOUND', `no key ${keyId} in the vault: pick an existing key`, 'keyId')
+      const u = live(keyId)
+      if (!u) return { ok: false, error: lockedError(keyId) }
+      u.lastUsed = now().getTime()
+      return exportEncryptedPrivateKey(u.key, exportPassphrase, preset)
+    },
+
+    deleteKeyRow(keyId) {
+      const row = getVaultKey(db, keyId)
+      if (!row) return fail('KEY_NOT_FOUND', `no key ${keyId} in the vault: pick an existing key`, 'keyId')
+      const refs = vaultKeyReferences(db, keyId)
+      if (refs.authorities > 0)
+        return fail('KEY_IN_USE', `key ${keyId} belongs to an authority: retire the authority instead of deleting its key`, 'keyId')
+      const kc = parseEnvelope(row.envelope)?.kek.keychain
+      // Certificates keep their record; they just no longer have a key in the vault.
+      db.prepare('UPDATE certificates SET key_id = NULL WHERE key_id = ?').run(keyId)
+      deleteVaultKey(db, keyId)
+      lockInternal(keyId, 'deleted')
+      return ok(async () => {
+        // Only once the row is really gone (the caller's transaction committed).
+        if (getVaultKey(db, keyId) || !kc) return ok(undefined)
+        const removed = await keychain.deleteSecret(kc.service, kc.account)
+        if (!removed.ok)
+          return fail('KEYCHAIN_UNAVAILABLE', `key ${keyId} was deleted from the vault but its keychain entry "${kc.account}" was not removed (${removed.error.message}); remove it by hand`)
+        return ok(undefined)
+      })
+    },
+
+    async deleteKey(keyId) {
+      // The row goes synchronously, inside the caller's transaction if there is one.
+      const r = vault.deleteKeyRow(keyId)
+      if (!r.ok) return r
+      // Let that transaction finish before touching the keychain.
+      await new Promise<void>((resolve) => setImmediate(resolve))
+      return r.value()
+    },
+
+    keychainStatus(): Promise<KeychainStatus> {
+      return keychain.status()
+    }
+  }
+  return vault
+}

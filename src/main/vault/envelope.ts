@@ -1,0 +1,138 @@
+// The at-rest form of a private key (the vault_keys.envelope column, JSON):
+//   PKCS#8 DER ──AES-256-GCM(DEK, AAD = key id + SPKI hash)──▶ ciphertext
+//   DEK (random, 256-bit) ──AES-256-GCM(KEK, AAD = key id + protection)──▶ wrapped DEK
+// where the KEK is a random 256-bit secret kept in the OS keychain ('keychain'), scrypt of
+// the operator's passphrase with the parameters stored here ('passphrase'), or HKDF over both
+// ('both': either factor alone opens nothing). The AADs bind ciphertext to its row, so an
+// envelope copied to another row, or relabelled with a weaker protection, does not open.
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, scrypt as scryptCb, type ScryptOptions } from 'node:crypto'
+import { z } from 'zod'
+import type { KeyProtection } from '../../shared/domain/keys'
+
+export interface ScryptParams {
+  readonly N: number
+  readonly r: number
+  readonly p: number
+}
+
+/** ~128 MiB and a few hundred milliseconds per derivation: a root key is unlocked rarely. */
+export const DEFAULT_SCRYPT: ScryptParams = { N: 2 ** 17, r: 8, p: 1 }
+
+const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/)
+
+const sealed = z.object({ iv: b64, tag: b64, ciphertext: b64 })
+
+export const envelopeSchema = z.object({
+  v: z.literal(1),
+  keyId: z.string(),
+  cipher: z.literal('aes-256-gcm'),
+  key: sealed,
+  kek: z.object({
+    source: z.enum(['keychain', 'passphrase', 'both']),
+    keychain: z.object({ backend: z.string(), service: z.string(), account: z.string() }).optional(),
+    scrypt: z
+      .object({
+        salt: b64,
+        N: z.number().int().min(2 ** 14).max(2 ** 22),
+        r: z.number().int().min(1).max(32),
+        p: z.number().int().min(1).max(16)
+      })
+      .optional(),
+    wrappedDek: sealed
+  })
+})
+export type Envelope = z.infer<typeof envelopeSchema>
+type Sealed = z.infer<typeof sealed>
+
+function seal(key: Uint8Array, plaintext: Uint8Array, aad: string): Sealed {
+  const iv = randomBytes(12)
+  const c = createCipheriv('aes-256-gcm', key, iv)
+  c.setAAD(Buffer.from(aad, 'utf8'))
+  const ct = Buffer.concat([c.update(plaintext), c.final()])
+  return { iv: iv.toString('base64'), tag: c.getAuthTag().toString('base64'), ciphertext: ct.toString('base64') }
+}
+
+/** The plaintext, or null when the key or AAD is wrong (GCM authentication failed). */
+function open(key: Uint8Array, s: Sealed, aad: string): Buffer | null {
+  try {
+    const d = createDecipheriv('aes-256-gcm', key, Buffer.from(s.iv, 'base64'))
+    d.setAAD(Buffer.from(aad, 'utf8'))
+    d.setAuthTag(Buffer.from(s.tag, 'base64'))
+    return Buffer.concat([d.update(Buffer.from(s.ciphertext, 'base64')), d.final()])
+  } catch {
+    return null
+  }
+}
+
+const keyAad = (keyId: string, spkiSha256: string): string => `pkidesk/key/v1/${keyId}/${spkiSha256}`
+const dekAad = (keyId: string, source: KeyProtection): string => `pkidesk/dek/v1/${keyId}/${source}`
+
+export function scryptKey(passphrase: string, salt: Uint8Array, params: ScryptParams): Promise<Buffer> {
+  const options: ScryptOptions = { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r + 32 * 1024 * 1024 }
+  return new Promise((resolve, reject) =>
+    scryptCb(passphrase.normalize('NFC'), salt, 32, options, (err, key) => (err ? reject(err) : resolve(key)))
+  )
+}
+
+/** KEK for 'both': HKDF-SHA256 over keychain secret ‖ passphrase key. */
+export function combineKeks(keychainSecret: Uint8Array, passphraseKey: Uint8Array): Buffer {
+  const ikm = Buffer.concat([keychainSecret, passphraseKey])
+  try {
+    return Buffer.from(hkdfSync('sha256', ikm, Buffer.alloc(0), 'pkidesk/kek/both/v1', 32))
+  } finally {
+    ikm.fill(0)
+  }
+}
+
+export interface SealInput {
+  readonly keyId: string
+  readonly spkiSha256: string
+  readonly pkcs8: Uint8Array
+  readonly kek: Uint8Array
+  readonly source: KeyProtection
+  readonly keychain?: Envelope['kek']['keychain']
+  readonly scrypt?: Envelope['kek']['scrypt']
+}
+
+export function sealEnvelope(input: SealInput): Envelope {
+  const dek = randomBytes(32)
+  try {
+    return {
+      v: 1,
+      keyId: input.keyId,
+      cipher: 'aes-256-gcm',
+      key: seal(dek, input.pkcs8, keyAad(input.keyId, input.spkiSha256)),
+      kek: {
+        source: input.source,
+        ...(input.keychain ? { keychain: input.keychain } : {}),
+        ...(input.scrypt ? { scrypt: input.scrypt } : {}),
+        wrappedDek: seal(input.kek, dek, dekAad(input.keyId, input.source))
+      }
+    }
+  } finally {
+    dek.fill(0)
+  }
+}
+
+export type OpenFailure = 'kek' | 'key'
+
+/** PKCS#8 DER (the caller zeroes it), or which layer refused to open. */
+export function openEnvelope(env: Envelope, spkiSha256: string, kek: Uint8Array): { pkcs8: Buffer } | { failure: OpenFailure } {
+  const dek = open(kek, env.kek.wrappedDek, dekAad(env.keyId, env.kek.source))
+  if (!dek) return { failure: 'kek' }
+  try {
+    const pkcs8 = open(dek, env.key, keyAad(env.keyId, spkiSha256))
+    return pkcs8 ? { pkcs8 } : { failure: 'key' }
+  } finally {
+    dek.fill(0)
+  }
+}
+
+export function parseEnvelope(json: string): Envelope | null {
+  try {
+    const r = envelopeSchema.safeParse(JSON.parse(json))
+    return r.success ? r.data : null
+  } catch {
+    return null
+  }
+}

@@ -1,0 +1,45 @@
+// Where the vault meets the engine's pure PKCS#12 / PBES code: plaintext PKCS#8 is produced
+// and consumed here and zeroed as soon as the engine has encrypted or handed it over.
+import type { KeyObject } from 'node:crypto'
+import { fail, ok, type Result } from '../../shared/errors'
+import { decryptPrivateKeyInfo, encryptPrivateKeyInfo, parsePfx } from '../engine/pkcs12'
+import type { PfxExportPreset } from './vault'
+
+/** EncryptedPrivateKeyInfo DER of `key` under `passphrase` (modern: PBES2/AES-256; legacy: 3DES). */
+export async function exportEncryptedPrivateKey(key: KeyObject, passphrase: string, preset: PfxExportPreset): Promise<Result<Uint8Array>> {
+  const pkcs8 = key.export({ type: 'pkcs8', format: 'der' })
+  try {
+    return ok(await encryptPrivateKeyInfo(pkcs8, passphrase, preset))
+  } finally {
+    pkcs8.fill(0)
+  }
+}
+
+export interface ParsedPfx {
+  /** Plaintext PKCS#8 DER of the PFX's key (the caller zeroes it), or null when it holds none. */
+  readonly pkcs8: Buffer | null
+  readonly certificates: Uint8Array[]
+}
+
+/**
+ * The key and certificates of a PFX. The key's PKCS#8 is decrypted here (shrouded bags are
+ * under the PFX password) and handed to the caller to seal at once.
+ */
+export async function importPfx(data: Uint8Array, password: string): Promise<Result<ParsedPfx>> {
+  const parsed = await parsePfx(data, password)
+  if (!parsed.ok) return parsed
+  const { keys, certificates } = parsed.value
+  if (keys.length > 1)
+    return fail('PFX_MULTIPLE_KEYS', `the PFX holds ${keys.length} private keys: export one key per file and import each`, 'data')
+  const bag = keys[0]
+  // The certificate that belongs to the key (same localKeyId) first, then the rest as found.
+  const ordered = [...certificates].sort((a, b) => Number(b.localKeyId !== null && b.localKeyId === bag?.localKeyId) - Number(a.localKeyId !== null && a.localKeyId === bag?.localKeyId))
+  const certs = ordered.map((c) => c.der)
+  if (!bag) return ok({ pkcs8: null, certificates: certs })
+  if (!bag.encrypted) return ok({ pkcs8: Buffer.from(bag.der), certificates: certs })
+  const pkcs8 = await decryptPrivateKeyInfo(bag.der, password)
+  if (!pkcs8.ok) return pkcs8
+  const out = Buffer.from(pkcs8.value)
+  pkcs8.value.fill(0)
+  return ok({ pkcs8: out, certificates: certs })
+}

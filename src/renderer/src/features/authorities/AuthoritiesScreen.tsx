@@ -1,0 +1,104 @@
+// Certificate authorities: the hierarchy as a tree, create/import, and the selected CA.
+import { Badge, Box, Button, Grid, Group, NavLink, Stack, Text } from '@mantine/core'
+import { useEffect, useState, type ReactNode } from 'react'
+import { PageHeader } from '../../components/PageHeader'
+import { Empty } from '../../components/Empty'
+import { ErrorNote } from '../../components/ErrorNote'
+import { authorityTree, useAuthoritiesStore } from '../../stores/authorities-store'
+import { keySpecLabel } from '../../lib/format'
+import { AuthorityDetail } from './AuthorityDetail'
+import { CreateAuthorityModal } from './CreateAuthorityModal'
+import { ImportAuthorityModal } from './ImportAuthorityModal'
+
+type Dialog = 'root' | 'intermediate' | 'import' | null
+
+export function AuthoritiesScreen(): ReactNode {
+  const { items, loaded, error, load } = useAuthoritiesStore()
+  const [dialog, setDialog] = useState<Dialog>(null)
+  const [selectedId, setSelectedId] = useState<string | null>(null)
+  useEffect(() => {
+    void load()
+  }, [load])
+  const tree = authorityTree(items)
+  const selected = items.find((a) => a.id === selectedId) ?? tree[0]?.authority ?? null
+
+  return (
+    <Stack gap="md">
+      <PageHeader
+        title="Authorities"
+        description="Your certificate authorities, roots first. Unlock a CA to sign with it; it locks itself after the auto-lock time."
+        actions={
+          <>
+            <Button onClick={() => setDialog('root')}>New root CA</Button>
+            <Button variant="default" onClick={() => setDialog('intermediate')} disabled={!items.some((a) => a.state === 'active')}>
+              New intermediate
+            </Button>
+            <Button variant="default" onClick={() => setDialog('import')}>
+              Import…
+            </Button>
+          </>
+        }
+      />
+      <ErrorNote error={error} />
+      {loaded && items.length === 0 && !error ? (
+        <Empty title="No certificate authority yet" next="Create a root CA to start, or import one you already have (PFX, or certificate + key).">
+          <Button onClick={() => setDialog('root')}>New root CA</Button>
+          <Button variant="default" onClick={() => setDialog('import')}>
+            Import…
+          </Button>
+        </Empty>
+      ) : null}
+      {items.length ? (
+        <Grid>
+          <Grid.Col span={{ base: 12, md: 4 }}>
+            <Box component="nav" aria-label="CA hierarchy">
+              <ul role="tree" aria-label="CA hierarchy" style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+                {tree.map(({ authority: a, depth }) => (
+                  <li key={a.id} role="treeitem" aria-level={depth + 1} aria-selected={a.id === selected?.id}>
+                    <NavLink
+                      component="button"
+                      style={{ paddingLeft: 12 + depth * 20 }}
+                      active={a.id === selected?.id}
+                      onClick={() => setSelectedId(a.id)}
+                      label={
+                        <Group gap={6} wrap="nowrap">
+                          <Text size="sm" fw={500} truncate>
+                            {a.name}
+                          </Text>
+                          <Badge size="xs" variant="light" color={a.unlocked ? 'teal' : 'gray'}>
+                            {a.unlocked ? 'unlocked' : 'locked'}
+                          </Badge>
+                        </Group>
+                      }
+                      description={`${a.selfSigned ? 'Root' : 'Intermediate'} · ${keySpecLabel(a.keySpec)}${a.state !== 'active' ? ` · ${a.state}` : ''}`}
+                    />
+                  </li>
+                ))}
+              </ul>
+            </Box>
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, md: 8 }}>{selected ? <AuthorityDetail key={selected.id} authority={selected} /> : null}</Grid.Col>
+        </Grid>
+      ) : null}
+      {dialog === 'root' || dialog === 'intermediate' ? (
+        <CreateAuthorityModal
+          kind={dialog}
+          parents={items}
+          onClose={(created) => {
+            setDialog(null)
+            if (created) setSelectedId(created.id)
+            void load()
+          }}
+        />
+      ) : null}
+      {dialog === 'import' ? (
+        <ImportAuthorityModal
+          onClose={() => {
+            setDialog(null)
+            void load()
+          }}
+        />
+      ) : null}
+    </Stack>
+  )
+}

@@ -1,0 +1,113 @@
+// Create a root (self-signed) or an intermediate signed by a CA held here.
+import { Button, Group, Modal, NumberInput, Select, Stack, Text, TextInput } from '@mantine/core'
+import { useState, type ReactNode } from 'react'
+import type { AppError } from '../../../../shared/errors'
+import type { AuthoritySummary } from '../../../../shared/domain/authority'
+import { pki } from '../../api/pki'
+import { ErrorNote, fieldError, unplacedError } from '../../components/ErrorNote'
+import { PassphraseFields, passphraseReady, type PassphraseValue } from '../../components/PassphraseFields'
+import { SubjectFields } from '../../components/SubjectFields'
+import { KEY_SPEC_OPTIONS, PROTECTION_HELP, PROTECTION_OPTIONS, needsPassphrase, type KeyProtection, type KeySpec } from '../../lib/keys'
+import { subjectFromFields, type SubjectFields as Fields } from '../../lib/names'
+
+const PLACED = ['name', 'parentId', 'subject', 'keySpec', 'protection', 'passphrase', 'validityDays', 'pathLength']
+
+export function CreateAuthorityModal({
+  kind,
+  parents,
+  onClose
+}: {
+  kind: 'root' | 'intermediate'
+  parents: readonly AuthoritySummary[]
+  onClose(created?: AuthoritySummary): void
+}): ReactNode {
+  const signers = parents.filter((a) => a.state === 'active')
+  const [name, setName] = useState('')
+  const [parentId, setParentId] = useState<string | null>(kind === 'intermediate' ? (signers[0]?.id ?? null) : null)
+  const [subject, setSubject] = useState<Fields>({})
+  const [spec, setSpec] = useState<KeySpec>('ec-p384')
+  const [protection, setProtection] = useState<KeyProtection>('passphrase')
+  const [pass, setPass] = useState<PassphraseValue>({ passphrase: '', confirm: '' })
+  const [validityDays, setValidityDays] = useState<number | string>(kind === 'root' ? 3650 : 1825)
+  const [pathLength, setPathLength] = useState<number | string>(kind === 'root' ? '' : 0)
+  const [error, setError] = useState<AppError | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  const ready =
+    name.trim() && subject.CN?.trim() && (kind === 'root' || parentId) && (!needsPassphrase(protection) || passphraseReady(pass, 12))
+
+  const submit = async (): Promise<void> => {
+    setBusy(true)
+    const r = await pki.authorities.create({
+      name: name.trim(),
+      parentId: kind === 'root' ? null : parentId,
+      subject: subjectFromFields(subject),
+      keySpec: spec,
+      protection,
+      ...(needsPassphrase(protection) ? { passphrase: pass.passphrase } : {}),
+      validityDays: Number(validityDays),
+      pathLength: pathLength === '' ? null : Number(pathLength),
+      nameConstraints: null,
+      signature: { hash: spec.endsWith('p521') ? 'SHA-512' : spec.endsWith('p384') ? 'SHA-384' : 'SHA-256', rsaPss: false }
+    })
+    setBusy(false)
+    if (r.ok) onClose(r.value)
+    else setError(r.error)
+  }
+
+  return (
+    <Modal opened onClose={() => onClose()} title={kind === 'root' ? 'New root CA' : 'New intermediate CA'} size="lg">
+      <Stack gap="sm">
+        <TextInput label="Name in PKI Desk" required value={name} onChange={(e) => setName(e.currentTarget.value)} error={fieldError(error, 'name')} data-autofocus />
+        {kind === 'intermediate' ? (
+          <Select
+            label="Signed by"
+            required
+            data={signers.map((a) => ({ value: a.id, label: `${a.name}${a.unlocked ? '' : ' (locked)'}` }))}
+            value={parentId}
+            onChange={setParentId}
+            error={fieldError(error, 'parentId')}
+            description="The parent must be unlocked to sign the new CA's certificate."
+          />
+        ) : null}
+        <SubjectFields value={subject} onChange={setSubject} error={error} />
+        <Group grow align="flex-start">
+          <Select label="Key type" data={KEY_SPEC_OPTIONS} value={spec} onChange={(v) => v && setSpec(v as KeySpec)} allowDeselect={false} error={fieldError(error, 'keySpec')} />
+          <Select
+            label="Key protection"
+            data={PROTECTION_OPTIONS}
+            value={protection}
+            onChange={(v) => v && setProtection(v as KeyProtection)}
+            allowDeselect={false}
+            error={fieldError(error, 'protection')}
+          />
+        </Group>
+        <Text size="xs" c="dimmed">
+          {PROTECTION_HELP[protection]}
+        </Text>
+        {needsPassphrase(protection) ? <PassphraseFields value={pass} onChange={setPass} error={fieldError(error, 'passphrase')} /> : null}
+        <Group grow align="flex-start">
+          <NumberInput label="Validity (days)" min={1} max={18250} value={validityDays} onChange={setValidityDays} error={fieldError(error, 'validityDays')} />
+          <NumberInput
+            label="Path length"
+            description="Empty: unlimited; 0: may sign only end-entity certificates."
+            min={0}
+            max={16}
+            value={pathLength}
+            onChange={setPathLength}
+            error={fieldError(error, 'pathLength')}
+          />
+        </Group>
+        <ErrorNote error={unplacedError(error, PLACED)} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={() => onClose()}>
+            Cancel
+          </Button>
+          <Button onClick={() => void submit()} loading={busy} disabled={!ready}>
+            Create {kind === 'root' ? 'root' : 'intermediate'}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  )
+}

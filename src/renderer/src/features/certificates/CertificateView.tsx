@@ -1,0 +1,177 @@
+// One certificate, every field and extension in words, fingerprints, chain and PEM; actions:
+// export and revoke.
+import { Badge, Button, Card, Code, CopyButton, Group, Stack, Table, Text, Title, Tooltip } from '@mantine/core'
+import { useCallback, useState, type ReactNode } from 'react'
+import type { CertificateDetail } from '../../../../shared/domain/certificate'
+import { pki } from '../../api/pki'
+import { ErrorNote } from '../../components/ErrorNote'
+import { StatusBadge } from '../../components/StatusBadge'
+import { colonHex, formatDateTime } from '../../lib/format'
+import { sanText } from '../../lib/names'
+import { useLoaded } from '../../lib/use-loaded'
+import { useUiStore } from '../../stores/ui-store'
+import { ExportDialog } from './ExportDialog'
+import { RevokeModal } from './RevokeModal'
+
+function Row({ label, children }: { label: string; children: ReactNode }): ReactNode {
+  return (
+    <Table.Tr>
+      <Table.Th w={190} style={{ verticalAlign: 'top' }}>
+        {label}
+      </Table.Th>
+      <Table.Td style={{ wordBreak: 'break-word' }}>{children}</Table.Td>
+    </Table.Tr>
+  )
+}
+
+export function CertificateView({ id }: { id: number }): ReactNode {
+  const openCertificate = useUiStore((s) => s.openCertificate)
+  const [dialog, setDialog] = useState<'export' | 'revoke' | null>(null)
+  const fetchDetail = useCallback(() => pki.certificates.get({ id }), [id])
+  const { value: detail, error, reload: load } = useLoaded<CertificateDetail>(fetchDetail, ['certificates'])
+
+  const back = (
+    <Button variant="subtle" onClick={() => openCertificate(null)}>
+      ← Back to certificates
+    </Button>
+  )
+  if (!detail)
+    return (
+      <Stack>
+        {back}
+        <ErrorNote error={error} />
+      </Stack>
+    )
+  const v = detail.view
+  return (
+    <Stack gap="md">
+      <Group justify="space-between">
+        {back}
+        <Group gap="xs">
+          <Button onClick={() => setDialog('export')}>Export…</Button>
+          <Button color="red" variant="light" onClick={() => setDialog('revoke')} disabled={detail.status === 'revoked'}>
+            Revoke…
+          </Button>
+        </Group>
+      </Group>
+      <Group gap="sm">
+        <Title order={2}>{detail.commonName || detail.subjectText}</Title>
+        <StatusBadge status={detail.status} />
+        {detail.isCa ? <Badge variant="outline">CA</Badge> : null}
+        {detail.hasKey ? <Badge variant="outline">key held</Badge> : null}
+      </Group>
+      <ErrorNote error={error} />
+      <Card withBorder padding="sm">
+        <Title order={3} size="h5" mb="xs">
+          Fields
+        </Title>
+        <Table variant="vertical" layout="fixed" fz="sm">
+          <Table.Tbody>
+            <Row label="Subject">{v.subjectText}</Row>
+            <Row label="Issuer">{v.issuerText}</Row>
+            <Row label="Serial number">
+              <Code>{colonHex(v.serial)}</Code>
+            </Row>
+            <Row label="Version">{v.version}</Row>
+            <Row label="Valid from">{formatDateTime(v.notBefore)}</Row>
+            <Row label="Valid until">{formatDateTime(v.notAfter)}</Row>
+            <Row label="Signature algorithm">{v.signatureAlgorithm}</Row>
+            <Row label="Public key">
+              {v.publicKey.family.toUpperCase()} {v.publicKey.curve ?? `${v.publicKey.size} bits`}
+            </Row>
+            <Row label="Names (SAN)">{v.sans.length ? v.sans.map(sanText).join(', ') : 'none'}</Row>
+            {detail.status === 'revoked' ? (
+              <Row label="Revoked">
+                {formatDateTime(detail.revokedAt)} · {detail.revocationReason}
+                {detail.invalidityDate ? ` · invalid since ${formatDateTime(detail.invalidityDate)}` : ''}
+              </Row>
+            ) : null}
+            <Row label="SHA-256 fingerprint">
+              <Code>{colonHex(v.fingerprints.sha256)}</Code>
+            </Row>
+            <Row label="SHA-1 fingerprint">
+              <Code>{colonHex(v.fingerprints.sha1)}</Code>
+            </Row>
+          </Table.Tbody>
+        </Table>
+      </Card>
+      <Card withBorder padding="sm">
+        <Title order={3} size="h5" mb="xs">
+          Extensions
+        </Title>
+        <Table variant="vertical" layout="fixed" fz="sm">
+          <Table.Tbody>
+            {v.extensions.map((e) => (
+              <Row key={e.oid} label={e.name}>
+                {e.critical ? (
+                  <Badge size="xs" color="orange" variant="light" mr={6}>
+                    critical
+                  </Badge>
+                ) : null}
+                <Text span size="xs" c="dimmed">
+                  {e.oid}
+                </Text>
+                {e.lines.map((l, i) => (
+                  <Text key={i} size="sm">
+                    {l}
+                  </Text>
+                ))}
+              </Row>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Card>
+      <Card withBorder padding="sm">
+        <Title order={3} size="h5" mb="xs">
+          Chain
+        </Title>
+        <Stack gap={4} component="ol" style={{ margin: 0, paddingLeft: 20 }}>
+          <li>
+            <Text size="sm" fw={600}>
+              {v.subjectText} (this certificate)
+            </Text>
+          </li>
+          {detail.chain.map((c) => (
+            <li key={c.sha256}>
+              <Text size="sm">
+                {c.subjectText}{' '}
+                <Text span size="xs" c="dimmed">
+                  SHA-256 {c.sha256.slice(0, 16)}…
+                </Text>
+              </Text>
+            </li>
+          ))}
+        </Stack>
+      </Card>
+      <Card withBorder padding="sm">
+        <Group justify="space-between" mb="xs">
+          <Title order={3} size="h5">
+            PEM
+          </Title>
+          <CopyButton value={v.pem}>
+            {({ copied, copy }) => (
+              <Tooltip label={copied ? 'Copied' : 'Copy to clipboard'}>
+                <Button size="compact-sm" variant="default" onClick={copy}>
+                  {copied ? 'Copied' : 'Copy PEM'}
+                </Button>
+              </Tooltip>
+            )}
+          </CopyButton>
+        </Group>
+        <Code block aria-label="Certificate PEM" tabIndex={0} style={{ maxHeight: 240, overflow: 'auto' }}>
+          {v.pem}
+        </Code>
+      </Card>
+      {dialog === 'export' ? <ExportDialog certificate={detail} onClose={() => setDialog(null)} /> : null}
+      {dialog === 'revoke' ? (
+        <RevokeModal
+          certificate={detail}
+          onClose={() => {
+            setDialog(null)
+            load()
+          }}
+        />
+      ) : null}
+    </Stack>
+  )
+}

@@ -1,0 +1,111 @@
+// The certificate inventory: search, filters, sort, and the virtualized table; or, when one
+// is open, the certificate view.
+import { Button, Group, NumberInput, Select, Stack, Text, TextInput } from '@mantine/core'
+import { useDebouncedCallback, useHotkeys } from '@mantine/hooks'
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
+import type { CertificateStatus } from '../../../../shared/domain/certificate'
+import { Empty } from '../../components/Empty'
+import { ErrorNote, fieldError } from '../../components/ErrorNote'
+import { PageHeader } from '../../components/PageHeader'
+import { plural } from '../../lib/format'
+import { useAuthoritiesStore } from '../../stores/authorities-store'
+import { DEFAULT_QUERY, useCertificatesStore, type SortField } from '../../stores/certificates-store'
+import { useUiStore } from '../../stores/ui-store'
+import { CertificateView } from './CertificateView'
+import { InventoryTable } from './InventoryTable'
+
+function Inventory(): ReactNode {
+  const { query, items, total, loaded, loading, error, setQuery, reload, loadMore } = useCertificatesStore()
+  const authorities = useAuthoritiesStore((s) => s.items)
+  const loadAuthorities = useAuthoritiesStore((s) => s.load)
+  const openCertificate = useUiStore((s) => s.openCertificate)
+  const [search, setSearch] = useState(query.search)
+  const searchRef = useRef<HTMLInputElement>(null)
+  const applySearch = useDebouncedCallback((v: string) => setQuery({ search: v }), 200)
+  useHotkeys([['/', () => searchRef.current?.focus()]])
+  useEffect(() => {
+    void reload()
+    void loadAuthorities()
+  }, [reload, loadAuthorities])
+  const onSort = (field: SortField): void =>
+    setQuery({ sort: { field, direction: query.sort.field === field && query.sort.direction === 'asc' ? 'desc' : 'asc' } })
+  const onNearEnd = useCallback(() => void loadMore(), [loadMore])
+  const filtered = query.search || query.status || query.authorityId || query.expiringWithinDays !== null
+
+  return (
+    <Stack gap="sm">
+      <PageHeader title="Certificates" description="Every certificate PKI Desk issued or imported. Press / to search; ↑ ↓ and Enter in the table." />
+      <Group align="flex-end" gap="sm">
+        <TextInput
+          ref={searchRef}
+          label="Search"
+          placeholder="Subject, name, serial or SHA-256"
+          w={320}
+          value={search}
+          onChange={(e) => {
+            setSearch(e.currentTarget.value)
+            applySearch(e.currentTarget.value)
+          }}
+          error={fieldError(error, 'search')}
+        />
+        <Select
+          label="Status"
+          w={140}
+          clearable
+          placeholder="Any"
+          data={['issued', 'revoked', 'expired']}
+          value={query.status}
+          onChange={(v) => setQuery({ status: (v as CertificateStatus | null) ?? null })}
+        />
+        <Select
+          label="CA"
+          w={220}
+          clearable
+          placeholder="Any"
+          data={authorities.map((a) => ({ value: a.id, label: a.name }))}
+          value={query.authorityId}
+          onChange={(v) => setQuery({ authorityId: v })}
+        />
+        <NumberInput
+          label="Expiring within (days)"
+          w={170}
+          min={0}
+          max={36500}
+          placeholder="Any"
+          value={query.expiringWithinDays ?? ''}
+          onChange={(v) => setQuery({ expiringWithinDays: v === '' ? null : Number(v) })}
+          error={fieldError(error, 'expiringWithinDays')}
+        />
+        <Button
+          variant="subtle"
+          disabled={!filtered}
+          onClick={() => {
+            setSearch('')
+            setQuery({ ...DEFAULT_QUERY, sort: query.sort })
+          }}
+        >
+          Reset filters
+        </Button>
+      </Group>
+      <Text size="sm" c="dimmed" aria-live="polite" data-testid="inventory-count">
+        {loaded ? `${plural(total, 'certificate')}${filtered ? ' match' : ''}` : 'Loading…'}
+        {loading && loaded ? ' · loading…' : ''}
+      </Text>
+      <ErrorNote error={error && !fieldError(error, 'search') && !fieldError(error, 'expiringWithinDays') ? error : null} />
+      {loaded && total === 0 && !error ? (
+        filtered ? (
+          <Empty title="No certificate matches" next="Loosen the search or reset the filters." />
+        ) : (
+          <Empty title="No certificates yet" next="Sign requests (Alt 2) or generate a CSR (Alt 3); issued certificates appear here." />
+        )
+      ) : (
+        <InventoryTable items={items} total={total} sort={query.sort} onSort={onSort} onOpen={openCertificate} onNearEnd={onNearEnd} />
+      )}
+    </Stack>
+  )
+}
+
+export function CertificatesScreen(): ReactNode {
+  const openId = useUiStore((s) => s.openCertificateId)
+  return openId === null ? <Inventory /> : <CertificateView id={openId} />
+}

@@ -1,0 +1,221 @@
+// Edits one profile with live validation from the shared schema (the same one main
+// enforces): each problem appears beside its field as you type. Preview against a sample CSR.
+import { Button, Card, Checkbox, Group, MultiSelect, NumberInput, Select, SimpleGrid, Stack, Switch, Table, TagsInput, Text, Textarea, TextInput, Title } from '@mantine/core'
+import { useMemo, useState, type ReactNode } from 'react'
+import type { AppError } from '../../../../shared/errors'
+import { EKU, KEY_USAGE_NAMES, SAN_TYPES, profileBody, type ProfileBodyInput, type PreviewRow, type Finding } from '../../../../shared/domain/profile'
+import { signatureHash } from '../../../../shared/domain/keys'
+import { pki } from '../../api/pki'
+import type { Profile } from '../../stores/profiles-store'
+import { ErrorNote, fieldError, unplacedError } from '../../components/ErrorNote'
+import { issueAt, issueMap } from '../../lib/zod-issues'
+import { useAuthoritiesStore } from '../../stores/authorities-store'
+
+type Draft = ProfileBodyInput & { validity: { type: 'Duration'; duration: string } | { type: 'Time'; time: string } }
+
+const PLACED = ['name', 'description', 'validity', 'maxValidityDays', 'defaultAuthorityId', 'keyUsage', 'extendedKeyUsages', 'crypto', 'san', 'crlDistributionPoints']
+
+const EKU_OPTIONS = Object.entries(EKU).map(([name, oid]) => ({ value: oid, label: name }))
+
+/** The body fields of a stored profile (its id and bookkeeping left out). */
+export function draftOf(p: Profile | null): Draft {
+  if (!p) return { name: '', validity: { type: 'Duration', duration: '90d' } } as Draft
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- drop the stored-only fields
+  const { id, archived, source, createdAt, updatedAt, ...body } = p
+  return body as Draft
+}
+
+export function ProfileEditor({ profile, onSaved, onCancel }: { profile: Profile | null; onSaved(p: Profile): void; onCancel(): void }): ReactNode {
+  const authorities = useAuthoritiesStore((s) => s.items)
+  const [draft, setDraft] = useState<Draft>(() => draftOf(profile))
+  const [error, setError] = useState<AppError | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [sample, setSample] = useState('')
+  const [preview, setPreview] = useState<{ rows: readonly PreviewRow[]; findings: readonly Finding[]; canSign: boolean } | null>(null)
+  const [previewError, setPreviewError] = useState<AppError | null>(null)
+
+  const checked = useMemo(() => profileBody.safeParse(draft), [draft])
+  const issues = useMemo(() => issueMap(checked.success ? undefined : checked.error), [checked])
+  const err = (path: string): string | undefined => issueAt(issues, path) ?? fieldError(error, path)
+  const set = (patch: Partial<Draft>): void => setDraft((d) => ({ ...d, ...patch }))
+  const crypto = { ...profileBody.parse({ name: 'x' }).crypto, ...draft.crypto }
+  const san = { ...profileBody.parse({ name: 'x' }).san, ...draft.san }
+
+  const save = async (): Promise<void> => {
+    setBusy(true)
+    const r = profile
+      ? await pki.profiles.update({ id: profile.id, profile: draft, expectedUpdatedAt: profile.updatedAt })
+      : await pki.profiles.create({ profile: draft })
+    setBusy(false)
+    if (r.ok) {
+      setError(null)
+      onSaved(r.value)
+    } else setError(r.error)
+  }
+  const runPreview = async (): Promise<void> => {
+    const r = await pki.profiles.preview({ profile: draft, csrPem: sample })
+    setPreview(r.ok ? r.value : null)
+    setPreviewError(r.ok ? null : r.error)
+  }
+
+  return (
+    <Stack gap="sm">
+      <Card withBorder padding="sm">
+        <Stack gap="sm">
+          <Title order={3} size="h5">
+            {profile ? `Edit ${profile.name}` : 'New profile'}
+          </Title>
+          <TextInput label="Name" required value={draft.name ?? ''} onChange={(e) => set({ name: e.currentTarget.value })} error={err('name')} />
+          <Textarea label="Description" autosize minRows={1} value={draft.description ?? ''} onChange={(e) => set({ description: e.currentTarget.value })} error={err('description')} />
+          <SimpleGrid cols={3}>
+            <TextInput
+              label="Validity"
+              description="e.g. 90d, 1y, 1y30d"
+              value={draft.validity.type === 'Duration' ? draft.validity.duration : ''}
+              onChange={(e) => set({ validity: { type: 'Duration', duration: e.currentTarget.value } })}
+              error={err('validity')}
+            />
+            <NumberInput
+              label="Maximum validity (days)"
+              value={draft.maxValidityDays ?? ''}
+              onChange={(v) => set({ maxValidityDays: v === '' ? undefined : Number(v) })}
+              error={err('maxValidityDays')}
+            />
+            <Select
+              label="Default signing CA"
+              clearable
+              placeholder="None"
+              data={authorities.map((a) => ({ value: a.id, label: a.name }))}
+              value={draft.defaultAuthorityId ?? null}
+              onChange={(v) => set({ defaultAuthorityId: v ?? undefined })}
+              error={err('defaultAuthorityId')}
+            />
+          </SimpleGrid>
+          <Group>
+            <Switch label="Issues CA certificates" checked={!!draft.signAsCa} onChange={(e) => set({ signAsCa: e.currentTarget.checked })} />
+            <Switch label="Take the subject from the CSR" checked={draft.honorSubject ?? true} onChange={(e) => set({ honorSubject: e.currentTarget.checked })} />
+            <Switch label="Operator may shorten validity" checked={!!draft.allowValidityOverride} onChange={(e) => set({ allowValidityOverride: e.currentTarget.checked })} />
+          </Group>
+          <SimpleGrid cols={2}>
+            <MultiSelect label="Key usage" data={[...KEY_USAGE_NAMES]} value={draft.keyUsage ?? ['digitalSignature']} onChange={(v) => set({ keyUsage: v as Draft['keyUsage'] })} error={err('keyUsage')} />
+            <MultiSelect
+              label="Extended key usage"
+              data={EKU_OPTIONS}
+              value={draft.extendedKeyUsages ?? []}
+              onChange={(v) => set({ extendedKeyUsages: v })}
+              error={err('extendedKeyUsages')}
+            />
+          </SimpleGrid>
+          <Title order={4} size="h6">
+            Keys the profile accepts
+          </Title>
+          <Group>
+            <Checkbox label="RSA" checked={crypto.allowRsa} onChange={(e) => set({ crypto: { ...crypto, allowRsa: e.currentTarget.checked } })} />
+            <Checkbox label="ECDSA" checked={crypto.allowEcdsa} onChange={(e) => set({ crypto: { ...crypto, allowEcdsa: e.currentTarget.checked } })} />
+            <Checkbox label="Ed25519" checked={crypto.allowEd25519} onChange={(e) => set({ crypto: { ...crypto, allowEd25519: e.currentTarget.checked } })} />
+            <Checkbox label="Ed448" checked={crypto.allowEd448} onChange={(e) => set({ crypto: { ...crypto, allowEd448: e.currentTarget.checked } })} />
+          </Group>
+          <SimpleGrid cols={3}>
+            <MultiSelect
+              label="RSA sizes"
+              data={['2048', '3072', '4096', '8192']}
+              value={crypto.rsaKeySizes.map(String)}
+              onChange={(v) => set({ crypto: { ...crypto, rsaKeySizes: v.map(Number) } })}
+              error={err('crypto.rsaKeySizes') ?? err('crypto')}
+            />
+            <MultiSelect
+              label="ECDSA curves"
+              data={['P-256', 'P-384', 'P-521']}
+              value={[...crypto.ecdsaCurves]}
+              onChange={(v) => set({ crypto: { ...crypto, ecdsaCurves: v as typeof crypto.ecdsaCurves } })}
+              error={err('crypto.ecdsaCurves')}
+            />
+            <Select
+              label="Signature hash"
+              data={signatureHash.options}
+              value={draft.signature?.hash ?? 'SHA-256'}
+              onChange={(v) => v && set({ signature: { hash: v as 'SHA-256', rsaPss: draft.signature?.rsaPss ?? false } })}
+              allowDeselect={false}
+            />
+          </SimpleGrid>
+          <Title order={4} size="h6">
+            Subject alternative names
+          </Title>
+          <SimpleGrid cols={2}>
+            <MultiSelect label="Allowed name types" data={[...SAN_TYPES]} value={[...san.allowedTypes]} onChange={(v) => set({ san: { ...san, allowedTypes: v as typeof san.allowedTypes } })} error={err('san.allowedTypes')} />
+            <TagsInput
+              label="Allowed DNS names"
+              description="example.com, *.example.com (one label) or .example.com (any subdomain); empty allows any"
+              value={[...(san.dnsPatterns ?? [])]}
+              onChange={(v) => set({ san: { ...san, dnsPatterns: v.length ? v : undefined } })}
+              error={err('san.dnsPatterns')}
+            />
+          </SimpleGrid>
+          <Switch label="Allow wildcard names" checked={san.allowWildcards} onChange={(e) => set({ san: { ...san, allowWildcards: e.currentTarget.checked } })} />
+          <TagsInput
+            label="CRL distribution points"
+            value={[...(draft.crlDistributionPoints ?? [])]}
+            onChange={(v) => set({ crlDistributionPoints: v })}
+            error={err('crlDistributionPoints')}
+          />
+          <Text size="xs" c={checked.success ? 'teal' : 'red'} role="status" data-testid="profile-validity">
+            {checked.success ? 'The profile is valid.' : `${issues.size} problem${issues.size === 1 ? '' : 's'} to fix before saving.`}
+          </Text>
+          <ErrorNote error={unplacedError(error, PLACED)} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onCancel}>
+              Close
+            </Button>
+            <Button onClick={() => void save()} loading={busy} disabled={!checked.success}>
+              {profile ? 'Save changes' : 'Create profile'}
+            </Button>
+          </Group>
+        </Stack>
+      </Card>
+      <Card withBorder padding="sm">
+        <Stack gap="xs">
+          <Title order={3} size="h5">
+            Preview against a sample CSR
+          </Title>
+          <Textarea label="Sample CSR (PEM)" ff="monospace" autosize minRows={3} maxRows={8} value={sample} onChange={(e) => setSample(e.currentTarget.value)} />
+          <Group>
+            <Button variant="default" onClick={() => void runPreview()} disabled={!sample.trim() || !checked.success}>
+              Preview
+            </Button>
+            {preview ? (
+              <Text size="sm" c={preview.canSign ? 'teal' : 'red'}>
+                {preview.canSign ? 'This CSR could be signed with this profile.' : 'This profile would refuse this CSR.'}
+              </Text>
+            ) : null}
+          </Group>
+          <ErrorNote error={previewError} />
+          {preview?.findings.map((f, i) => (
+            <Text key={i} size="sm" c={f.severity === 'error' ? 'red' : 'yellow.8'}>
+              {f.severity === 'error' ? 'Refused' : 'Warning'}: {f.message} ({f.field})
+            </Text>
+          ))}
+          {preview?.rows.length ? (
+            <Table fz="xs" striped aria-label="Profile preview">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Field</Table.Th>
+                  <Table.Th>Requested</Table.Th>
+                  <Table.Th>In the certificate</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {preview.rows.map((r) => (
+                  <Table.Tr key={r.field}>
+                    <Table.Td>{r.label}</Table.Td>
+                    <Table.Td>{r.requested ?? '—'}</Table.Td>
+                    <Table.Td>{r.result ?? '—'}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          ) : null}
+        </Stack>
+      </Card>
+    </Stack>
+  )
+}

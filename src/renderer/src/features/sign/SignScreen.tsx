@@ -1,0 +1,221 @@
+// Sign requests: drop, pick or paste CSRs; choose the CA and profile; preview; sign all
+// valid ones with one confirmation; follow progress; cancel; read and save the results.
+import { Alert, Button, Card, FileButton, Group, Modal, Progress, Select, SimpleGrid, Stack, Switch, Text, Textarea } from '@mantine/core'
+import { useEffect, useMemo, useState, type ReactNode } from 'react'
+import type { AppError } from '../../../../shared/errors'
+import { pki } from '../../api/pki'
+import { Empty } from '../../components/Empty'
+import { ErrorNote, fieldError } from '../../components/ErrorNote'
+import { PageHeader } from '../../components/PageHeader'
+import { fileStem } from '../../lib/files'
+import { plural } from '../../lib/format'
+import { useAuthoritiesStore } from '../../stores/authorities-store'
+import { signable, useSignStore } from '../../stores/sign-store'
+import { CsrCard } from './CsrCard'
+import { usePreviews } from './use-previews'
+import { useProfileChoices } from './use-profile-choices'
+
+const BUILT_IN = '__built-in__'
+
+export function SignScreen(): ReactNode {
+  const s = useSignStore()
+  const authorities = useAuthoritiesStore((a) => a.items)
+  const loadAuthorities = useAuthoritiesStore((a) => a.load)
+  const profiles = useProfileChoices()
+  const previews = usePreviews()
+  const [paste, setPaste] = useState('')
+  const [confirming, setConfirming] = useState(false)
+  const [showPreview, setShowPreview] = useState(false)
+  const [saveError, setSaveError] = useState<AppError | null>(null)
+  const [savedTo, setSavedTo] = useState<string | null>(null)
+  useEffect(() => {
+    void loadAuthorities()
+  }, [loadAuthorities])
+
+  const active = authorities.filter((a) => a.state === 'active')
+  const authorityId = s.authorityId ?? (active.length === 1 ? active[0]!.id : null)
+  const authority = active.find((a) => a.id === authorityId) ?? null
+  const running = !!s.run && !s.run.finished
+  const ready = useMemo(
+    () => s.items.filter((i) => signable(i) && !previews.get(i.key)?.findings.some((f) => f.severity === 'error') && !previews.get(i.key)?.error),
+    [s.items, previews]
+  )
+  const warnings = ready.filter((i) => previews.get(i.key)?.needsConfirm).length
+  const issued = s.items.filter((i) => i.result?.ok)
+
+  const chooseProfile = (value: string | null): void => {
+    const id = value === BUILT_IN ? null : value
+    s.setProfile(id)
+    const def = profiles.find((p) => p.id === id)?.defaultAuthorityId
+    if (def && active.some((a) => a.id === def)) s.setAuthority(def)
+  }
+
+  const sign = async (): Promise<void> => {
+    setConfirming(false)
+    if (!s.authorityId && authorityId) s.setAuthority(authorityId)
+    await useSignStore.getState().signAll(ready.map((i) => i.key))
+  }
+
+  const saveResults = async (): Promise<void> => {
+    setSaveError(null)
+    setSavedTo(null)
+    const files: { name: string; base64: string }[] = []
+    for (const item of issued) {
+      if (!item.result?.ok) continue
+      const stem = fileStem(item.csr?.subjectText.replace(/^.*CN=/, '') ?? '', `certificate-${item.result.serial}`)
+      for (const [format, suffix] of [
+        ['pem', '.pem'],
+        ['pem-chain', '.chain.pem'],
+        ['p7b-der', '.p7b']
+      ] as const) {
+        const r = await pki.certificates.export({ id: item.result.certificateId, format, includeKey: false })
+        if (!r.ok) return setSaveError(r.error)
+        files.push({ name: `${stem}-${item.result.serial.slice(0, 8)}${suffix}`, base64: r.value.base64 })
+      }
+    }
+    const r = await pki.files.saveAll({ title: 'Save issued certificates', files })
+    if (!r.ok) return setSaveError(r.error)
+    if (r.value.saved) setSavedTo(`${plural(r.value.paths.length, 'file')} saved`)
+  }
+
+  return (
+    <Stack gap="md">
+      <PageHeader
+        title="Sign requests"
+        description="Drop CSR files anywhere on this window, choose files, or paste PEM. Nothing is signed until you confirm."
+        actions={
+          <>
+            <FileButton multiple accept=".csr,.pem,.req,.der,.p10,.txt" onChange={(files) => void s.addFiles(files)}>
+              {(props) => <Button {...props}>Choose CSR files…</Button>}
+            </FileButton>
+            <Button variant="default" onClick={s.clear} disabled={running || s.items.length === 0}>
+              Clear
+            </Button>
+          </>
+        }
+      />
+      <Card withBorder padding="sm">
+        <SimpleGrid cols={{ base: 1, md: 3 }} spacing="sm">
+          <Select
+            label="Signing CA"
+            placeholder={active.length ? 'Choose a CA' : 'No CA yet: create one in Authorities'}
+            data={active.map((a) => ({ value: a.id, label: `${a.name}${a.unlocked ? '' : ' (locked)'}` }))}
+            value={authorityId}
+            onChange={s.setAuthority}
+            error={fieldError(s.error, 'authorityId') ?? (authority && !authority.unlocked ? 'This CA is locked: unlock it in Authorities before signing.' : undefined)}
+            disabled={running}
+          />
+          <Select
+            label="Profile"
+            data={[{ value: BUILT_IN, label: 'Built-in: minimal TLS server' }, ...profiles.map((p) => ({ value: p.id, label: p.name }))]}
+            value={s.profileId ?? BUILT_IN}
+            onChange={chooseProfile}
+            allowDeselect={false}
+            error={fieldError(s.error, 'profileId')}
+            disabled={running}
+          />
+          <Switch label="Show preview of each certificate" checked={showPreview} onChange={(e) => setShowPreview(e.currentTarget.checked)} mt={30} />
+        </SimpleGrid>
+      </Card>
+      <Card withBorder padding="sm">
+        <Group align="flex-end" wrap="nowrap">
+          <Textarea
+            label="Paste PEM"
+            placeholder="-----BEGIN CERTIFICATE REQUEST-----"
+            autosize
+            minRows={2}
+            maxRows={6}
+            style={{ flex: 1 }}
+            ff="monospace"
+            value={paste}
+            onChange={(e) => setPaste(e.currentTarget.value)}
+          />
+          <Button
+            variant="default"
+            disabled={!paste.trim()}
+            onClick={() => {
+              void s.addText(paste)
+              setPaste('')
+            }}
+          >
+            Add pasted
+          </Button>
+        </Group>
+      </Card>
+      {s.reading > 0 ? <Text size="sm">Reading {plural(s.reading, 'file')}…</Text> : null}
+      {s.items.length === 0 && s.reading === 0 ? (
+        <Empty title="No requests yet" next="Drop CSR files here, choose files, or paste a PEM request above. Each request appears as a card you can check before signing." />
+      ) : null}
+      {s.items.length ? (
+        <>
+          <Group justify="space-between" aria-live="polite">
+            <Text size="sm">
+              {plural(s.items.length, 'request')} · {ready.length} ready to sign
+              {warnings ? ` (${warnings} with warnings)` : ''}
+            </Text>
+            <Group gap="xs">
+              {running ? (
+                <Button color="red" variant="light" onClick={s.cancel} loading={s.run?.cancelling}>
+                  Cancel
+                </Button>
+              ) : (
+                <Button onClick={() => setConfirming(true)} disabled={!ready.length || !authority}>
+                  Sign {plural(ready.length, 'valid request')}…
+                </Button>
+              )}
+              <Button variant="default" onClick={() => void saveResults()} disabled={running || issued.length === 0}>
+                Save results…
+              </Button>
+            </Group>
+          </Group>
+          {s.run ? (
+            <Stack gap={4}>
+              <Progress value={s.run.total ? (s.run.done / s.run.total) * 100 : 0} aria-label="Signing progress" animated={running} />
+              <Text size="xs" c="dimmed" role="status">
+                {running
+                  ? `Signing ${s.run.done} of ${s.run.total}…`
+                  : `${s.run.cancelled ? 'Cancelled: ' : 'Done: '}${plural(s.run.issued, 'certificate')} issued, ${s.run.failed} failed${
+                      s.run.cancelled ? `, ${s.run.total - s.run.issued - s.run.failed} not attempted` : ''
+                    }.`}
+              </Text>
+            </Stack>
+          ) : null}
+          <ErrorNote error={s.error && !fieldError(s.error, 'authorityId') ? s.error : null} />
+          <ErrorNote error={saveError} title="Results not saved" />
+          {savedTo ? (
+            <Alert color="teal" variant="light" role="status">
+              {savedTo}.
+            </Alert>
+          ) : null}
+          <Stack gap="sm">
+            {s.items.map((item) => (
+              <CsrCard key={item.key} item={item} preview={previews.get(item.key)} showPreview={showPreview} onRemove={() => s.remove(item.key)} disabled={running} />
+            ))}
+          </Stack>
+        </>
+      ) : null}
+      <Modal opened={confirming} onClose={() => setConfirming(false)} title="Sign these requests?">
+        <Stack gap="sm">
+          <Text size="sm">
+            {authority?.name ?? 'The CA'} will sign {plural(ready.length, 'certificate')} with the profile{' '}
+            {profiles.find((p) => p.id === s.profileId)?.name ?? 'Built-in: minimal TLS server'}. Every issuance is recorded in the audit trail.
+          </Text>
+          {warnings ? (
+            <Alert color="yellow" variant="light">
+              {plural(warnings, 'request')} {warnings === 1 ? 'has' : 'have'} warnings: signing confirms you accept them.
+            </Alert>
+          ) : null}
+          {s.items.length > ready.length ? <Text size="xs" c="dimmed">{plural(s.items.length - ready.length, 'request')} that cannot be signed will be skipped.</Text> : null}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setConfirming(false)}>
+              Back
+            </Button>
+            <Button onClick={() => void sign()} data-autofocus>
+              Sign {plural(ready.length, 'certificate')}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Stack>
+  )
+}

@@ -1,0 +1,52 @@
+// Display formatting: dates in UTC (operators compare them with certificates and logs),
+// countdowns, hex fingerprints, key specs.
+
+const pad = (n: number): string => String(n).padStart(2, '0')
+
+/** `2026-11-23 14:05 UTC` */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—'
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`
+}
+
+/** `2026-11-23` */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '—'
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`
+}
+
+/** `in 3 d 4 h`, `in 12 min`, `2 h ago` — for next-update countdowns and expiry. */
+export function countdown(iso: string, now: Date = new Date()): string {
+  const ms = new Date(iso).getTime() - now.getTime()
+  const abs = Math.abs(ms)
+  const min = Math.floor(abs / 60_000)
+  const h = Math.floor(min / 60)
+  const d = Math.floor(h / 24)
+  const text = d >= 1 ? `${d} d ${h % 24} h` : h >= 1 ? `${h} h ${min % 60} min` : `${min} min`
+  return ms >= 0 ? `in ${text}` : `${text} ago`
+}
+
+export function daysUntil(iso: string, now: Date = new Date()): number {
+  return Math.floor((new Date(iso).getTime() - now.getTime()) / 86_400_000)
+}
+
+/** `AB:CD:EF…` */
+export function colonHex(hex: string): string {
+  return (hex.toUpperCase().match(/.{1,2}/g) ?? []).join(':')
+}
+
+export function keySpecLabel(spec: string | null | undefined): string {
+  if (!spec) return '—'
+  const [family, size] = spec.split('-')
+  if (family === 'rsa') return `RSA ${size}`
+  if (family === 'ec') return `ECDSA ${size?.toUpperCase().replace('P', 'P-')}`
+  return spec === 'ed25519' ? 'Ed25519' : spec === 'ed448' ? 'Ed448' : spec
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
+}

@@ -1,0 +1,156 @@
+// The batch on the Sign requests screen: the requests read so far (from dropped or picked
+// files and pasted PEM), the chosen CA and profile, and the issuance run with its progress
+// and per-item results. Workflow state, not a mirror of main, and not persisted.
+import { create } from 'zustand'
+import { pki } from '../api/pki'
+import type { AppError } from '../../../shared/errors'
+import type { FileInput } from '../../../shared/domain/authority'
+import type { CsrInfo } from '../../../shared/domain/csr'
+import type { IssueItemResult } from '../../../shared/ipc/certificates'
+import { readFileInput } from '../lib/files'
+
+export interface SignItem {
+  readonly key: string
+  /** Where it came from: a file name, or "pasted text". */
+  readonly source: string
+  readonly csr: CsrInfo | null
+  readonly pem: string | null
+  /** Why this request cannot be signed (it did not parse, or its signature is wrong). */
+  readonly error: AppError | null
+  readonly result: IssueItemResult | null
+}
+
+export interface RunState {
+  readonly operationId: string
+  readonly total: number
+  readonly done: number
+  readonly cancelling: boolean
+  readonly finished: boolean
+  readonly cancelled: boolean
+  readonly issued: number
+  readonly failed: number
+}
+
+interface SignState {
+  readonly items: readonly SignItem[]
+  readonly reading: number
+  readonly authorityId: string | null
+  readonly profileId: string | null
+  readonly run: RunState | null
+  readonly error: AppError | null
+  addFiles(files: readonly File[]): Promise<void>
+  addText(text: string): Promise<void>
+  remove(key: string): void
+  clear(): void
+  setAuthority(id: string | null): void
+  setProfile(id: string | null): void
+  /** Signs the given requests (the screen passes those the profile does not refuse). */
+  signAll(keys: readonly string[]): Promise<void>
+  cancel(): void
+}
+
+/** Requests go to main in chunks so a cancel takes effect between chunks. */
+const CHUNK = 25
+let seq = 0
+let cancelRequested = false
+
+export const signable = (i: SignItem): boolean => !!i.csr && !!i.pem && !i.error && i.csr.signatureValid && !i.result?.ok
+
+function newOperationId(): string {
+  return `sign-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`
+}
+
+export const useSignStore = create<SignState>()((set, get) => {
+  const inspect = async (source: string, input: FileInput): Promise<SignItem[]> => {
+    const r = await pki.csr.inspect(input)
+    if (!r.ok) return [{ key: `i${++seq}`, source, csr: null, pem: null, error: r.error, result: null }]
+    if (r.value.items.length === 0)
+      return [{ key: `i${++seq}`, source, csr: null, pem: null, error: { code: 'CSR_NONE_FOUND', message: `${source} holds no certificate signing request.` }, result: null }]
+    return r.value.items.map((it) =>
+      it.ok
+        ? {
+            key: `i${++seq}`,
+            source,
+            csr: it.csr,
+            pem: it.pem,
+            error: it.csr.signatureValid ? null : { code: 'CSR_SIGNATURE_INVALID', message: 'The request is not signed by its own key: ask the requester for a new CSR.' },
+            result: null
+          }
+        : { key: `i${++seq}`, source, csr: null, pem: null, error: it.error, result: null }
+    )
+  }
+  const append = (items: SignItem[]): void => set({ items: [...get().items, ...items] })
+
+  return {
+    items: [],
+    reading: 0,
+    authorityId: null,
+    profileId: null,
+    run: null,
+    error: null,
+    async addFiles(files) {
+      set({ reading: get().reading + files.length })
+      for (const f of files) {
+        const found = await inspect(f.name, await readFileInput(f))
+        append(found)
+        set({ reading: get().reading - 1 })
+      }
+    },
+    async addText(text) {
+      if (!text.trim()) return
+      append(await inspect('pasted text', { encoding: 'pem', data: text }))
+    },
+    remove: (key) => set({ items: get().items.filter((i) => i.key !== key) }),
+    clear: () => set({ items: [], run: null, error: null }),
+    setAuthority: (authorityId) => set({ authorityId }),
+    setProfile: (profileId) => set({ profileId }),
+    async signAll(keys) {
+      const { authorityId, profileId } = get()
+      if (!authorityId) return set({ error: { code: 'SIGN_NO_CA', message: 'Choose the CA that signs these requests.', field: 'authorityId' } })
+      const wanted = new Set(keys)
+      const batch = get().items.filter((i) => wanted.has(i.key) && signable(i))
+      if (batch.length === 0) return
+      cancelRequested = false
+      const operationId = newOperationId()
+      const run: RunState = { operationId, total: batch.length, done: 0, cancelling: false, finished: false, cancelled: false, issued: 0, failed: 0 }
+      set({ run, error: null })
+      let base = 0
+      const off = pki.on.progress((p) => {
+        const current = get().run
+        if (!current || !p.operationId.startsWith(operationId)) return
+        set({ run: { ...current, done: Math.min(current.total, base + p.done) } })
+      })
+      try {
+        for (let start = 0; start < batch.length; start += CHUNK) {
+          if (cancelRequested) break
+          const chunk = batch.slice(start, start + CHUNK)
+          const r = await pki.certificates.issue({
+            operationId: `${operationId}-${start / CHUNK}`,
+            authorityId,
+            profileId,
+            items: chunk.map((i) => ({ csrPem: i.pem!, input: {} }))
+          })
+          if (!r.ok) {
+            set({ error: r.error })
+            break
+          }
+          const byKey = new Map(r.value.results.map((res) => [chunk[res.index]!.key, res]))
+          set({
+            items: get().items.map((i) => (byKey.has(i.key) ? { ...i, result: byKey.get(i.key)! } : i)),
+            run: { ...get().run!, issued: get().run!.issued + r.value.issued, failed: get().run!.failed + r.value.failed }
+          })
+          base = start + chunk.length
+          set({ run: { ...get().run!, done: base } })
+        }
+      } finally {
+        off()
+        set({ run: { ...get().run!, finished: true, cancelled: cancelRequested, cancelling: false } })
+      }
+    },
+    cancel() {
+      cancelRequested = true
+      const run = get().run
+      if (run && !run.finished) set({ run: { ...run, cancelling: true } })
+    }
+  }
+})

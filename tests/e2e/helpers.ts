@@ -1,0 +1,69 @@
+// Helpers for the e2e suite: calls through the page's own window.pki (the same contract the
+// screens use), fixture files, and the accessibility check.
+import AxeBuilder from '@axe-core/playwright'
+import { expect, type Page } from '@playwright/test'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { PkiApi } from '../../src/shared/ipc/contract'
+import type { AuthoritySummary, CreateAuthorityInput } from '../../src/shared/domain/authority'
+import { REPO_ROOT } from '../harness/server'
+
+export const FIXTURES = join(REPO_ROOT, 'tests/fixtures/e2e')
+export const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8')
+
+type PageGlobal = { readonly pki: PkiApi }
+
+/** Creates a root CA (keychain-protected, so no passphrase) through window.pki and unlocks it. */
+export async function createRootCa(page: Page, name = 'Test Root CA', unlock = true): Promise<AuthoritySummary> {
+  const input: CreateAuthorityInput = {
+    name,
+    parentId: null,
+    subject: [[{ type: 'O', value: 'Example' }], [{ type: 'CN', value: name }]],
+    keySpec: 'ec-p256',
+    protection: 'keychain',
+    validityDays: 3650,
+    pathLength: null,
+    nameConstraints: null,
+    signature: { hash: 'SHA-256', rsaPss: false },
+    crlDistributionPoints: [],
+    ocspUrls: [],
+    caIssuersUrls: []
+  }
+  const created = await page.evaluate(async ({ input, unlock }) => {
+    const pki = (globalThis as unknown as PageGlobal).pki
+    const r = await pki.authorities.create(input)
+    if (!r.ok || !unlock) return r
+    return pki.authorities.unlock({ authorityId: r.value.id })
+  }, { input, unlock })
+  if (!created.ok) throw new Error(`createRootCa: ${created.error.code} ${created.error.message}`)
+  return created.value
+}
+
+/** Issues the given PEM CSRs through window.pki; returns the certificate ids. */
+export async function issue(page: Page, authorityId: string, pems: readonly string[]): Promise<number[]> {
+  const r = await page.evaluate(
+    ({ authorityId, pems }) =>
+      (globalThis as unknown as PageGlobal).pki.certificates.issue({ authorityId, profileId: null, items: pems.map((csrPem) => ({ csrPem, input: {} })) }),
+    { authorityId, pems }
+  )
+  if (!r.ok) throw new Error(`issue: ${r.error.code} ${r.error.message}`)
+  return r.value.results.map((x) => {
+    if (!x.ok) throw new Error(`issue item ${x.index}: ${x.error.message}`)
+    return x.certificateId
+  })
+}
+
+/** Zero serious or critical axe violations on what the page shows now. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze()
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  expect(
+    bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}${n.any[0]?.message ? ` [${n.any[0].message}]` : ''}`).join(' | ')}`),
+    `axe on ${what}`
+  ).toEqual([])
+}
+
+export async function goTo(page: Page, section: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: section }).click()
+  await expect(page.getByRole('main')).toHaveAccessibleName(section)
+}

@@ -1,0 +1,87 @@
+// Every screen, with realistic data, in the light and the dark theme (the theme follows the
+// OS: the test flips the emulated prefers-color-scheme): a screenshot of each for
+// docs/screenshots/<screen>-<theme>.png, and zero serious or critical axe violations.
+import type { Page } from '@playwright/test'
+import { test, expect, screenshot } from './fixtures'
+import { createRootCa, expectAccessible, fixture, goTo, issue } from './helpers'
+import type { PkiApi } from '../../src/shared/ipc/contract'
+
+type PageGlobal = { readonly pki: PkiApi }
+
+async function seed(page: Page): Promise<void> {
+  const root = await createRootCa(page, 'Example Root CA')
+  const ids = await issue(page, root.id, [fixture('web1.csr'), fixture('web2.csr'), fixture('web3.csr'), fixture('rsa.csr')])
+  await page.evaluate(
+    async ({ rootId, revokeId }) => {
+      const pki = (globalThis as unknown as PageGlobal).pki
+      await pki.certificates.revoke({ id: revokeId, reason: 'superseded' })
+      await pki.crl.generate({ authorityId: rootId })
+      await pki.connectors.add({ name: 'lab-lamassu', type: 'lamassu', baseUrl: 'https://lamassu.lab.example' })
+    },
+    { rootId: root.id, revokeId: ids[3]! }
+  )
+}
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`every screen in the ${theme} theme: screenshot and accessibility`, async ({ app }) => {
+    test.setTimeout(120_000)
+    await app.emulateMedia({ colorScheme: theme })
+    await seed(app)
+    await app.reload()
+    await expect(app.locator('html')).toHaveAttribute('data-mantine-color-scheme', theme)
+
+    const shot = async (name: string): Promise<void> => {
+      await expectAccessible(app, `${name} (${theme})`)
+      await screenshot(app, `${name}-${theme}`)
+    }
+
+    await goTo(app, 'Dashboard')
+    await expect(app.getByTestId('expiry-timeline')).toBeVisible()
+    await expect(app.getByRole('table', { name: 'CRLs due' })).toContainText('Example Root CA')
+    await shot('dashboard')
+
+    await goTo(app, 'Sign requests')
+    await app.getByLabel('Paste PEM').fill(fixture('web1.csr') + fixture('junk.csr'))
+    await app.getByRole('button', { name: 'Add pasted' }).click()
+    await expect(app.getByTestId('csr-card')).toHaveCount(1)
+    await shot('sign')
+
+    await goTo(app, 'Generate CSR')
+    await shot('csr')
+
+    await goTo(app, 'Authorities')
+    await expect(app.getByRole('tree', { name: 'CA hierarchy' })).toContainText('Example Root CA')
+    await expect(app.getByTestId('crl-next-update')).toBeVisible()
+    await shot('authorities')
+
+    await goTo(app, 'Certificates')
+    await expect(app.getByTestId('inventory-count')).toHaveText(/5 certificates/)
+    await shot('certificates')
+    await app.getByRole('row').filter({ hasText: 'web1.example.com' }).click()
+    await expect(app.getByRole('heading', { name: 'web1.example.com' })).toBeVisible()
+    await shot('certificate-view')
+    await app.getByRole('button', { name: 'Export…' }).click()
+    await app.getByRole('radio', { name: 'PFX, modern' }).check()
+    await expect(app.getByRole('dialog')).toBeVisible()
+    await shot('export-dialog')
+    await app.keyboard.press('Escape')
+
+    await goTo(app, 'Profiles')
+    await app.getByRole('navigation', { name: 'Profile list' }).getByRole('button').first().click()
+    await app.getByRole('button', { name: 'Edit', exact: true }).click()
+    await expect(app.getByTestId('profile-validity')).toBeVisible()
+    await shot('profiles')
+
+    await goTo(app, 'Connections')
+    await expect(app.getByRole('table', { name: 'Connectors' })).toContainText('lab-lamassu')
+    await shot('connections')
+
+    await goTo(app, 'Audit trail')
+    await expect(app.getByTestId('audit-verdict')).toContainText('intact')
+    await shot('audit')
+
+    await goTo(app, 'Settings')
+    await expect(app.getByTestId('keychain-status')).toBeVisible()
+    await shot('settings')
+  })
+}

@@ -1,0 +1,150 @@
+// The connector, sync and remote commands through the built CLI, against a small fake
+// Lamassu on 127.0.0.1: nothing goes online until `sync run` (or `profile pull`,
+// `connector test`), and each command prints what happened with the right exit code.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import type { AddressInfo } from 'node:net'
+import { buildCli, runCli, type BuiltCli, type RunResult } from './built-cli'
+
+const TOKEN = 'lamassu-test-token'
+const remoteProfile = {
+  id: 'remote-web',
+  ...(JSON.parse(readFileSync(resolve(__dirname, '../../fixtures/cli/lamassu-web-profile.json'), 'utf8')) as Record<string, unknown>),
+  name: 'Remote web servers'
+}
+
+interface Seen {
+  method: string
+  path: string
+  authorization: string | undefined
+  body: unknown
+}
+
+let cli: BuiltCli
+let work: string
+let server: Server
+let url: string
+const seen: Seen[] = []
+const stored = new Map<string, unknown>()
+
+async function body(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = []
+  for await (const c of req) chunks.push(c as Buffer)
+  const text = Buffer.concat(chunks).toString('utf8')
+  return text ? (JSON.parse(text) as unknown) : undefined
+}
+
+async function pk(args: readonly string[], env: Record<string, string> = { LAM_TOKEN: TOKEN }): Promise<RunResult> {
+  return runCli(cli, ['--data-dir', join(work, 'store'), ...args], env)
+}
+
+beforeAll(async () => {
+  cli = buildCli()
+  work = mkdtempSync(join(tmpdir(), 'pkidesk-cli-sync-'))
+  server = createServer((req, res) => {
+    void (async () => {
+      const u = new URL(req.url ?? '/', 'http://127.0.0.1')
+      const b = await body(req)
+      seen.push({ method: req.method ?? '', path: u.pathname, authorization: req.headers.authorization, body: b })
+      const send = (status: number, json: unknown): void => {
+        res.writeHead(status, { 'content-type': 'application/json' })
+        res.end(JSON.stringify(json))
+      }
+      if (req.headers.authorization !== `Bearer ${TOKEN}`) return send(401, { err: 'invalid token' })
+      if (req.method === 'GET' && u.pathname === '/api/ca/v1/profiles') return send(200, { list: [remoteProfile], next: null })
+      const one = /^\/api\/ca\/v1\/profiles\/(.+)$/.exec(u.pathname)
+      if (req.method === 'GET' && one) {
+        const found = stored.get(decodeURIComponent(one[1]!))
+        return found ? send(200, found) : send(404, { err: 'not found' })
+      }
+      if (req.method === 'POST' && u.pathname === '/api/ca/v1/profiles') {
+        const p = b as { id: string }
+        stored.set(p.id, p)
+        return send(201, p)
+      }
+      send(404, { err: 'no such route' })
+    })()
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}, 120_000)
+
+afterAll(async () => {
+  cli?.dispose()
+  await new Promise<void>((r) => server?.close(() => r()))
+  if (work) rmSync(work, { recursive: true, force: true })
+})
+
+describe('pkidesk connector, sync and remote (built CLI, fake Lamassu)', () => {
+  it('adds a connector whose credential comes from an environment variable, and lists it', async () => {
+    const add = await pk(['--json', 'connector', 'add', '--type', 'lamassu', '--name', 'lam', '--url', url, '--credential-env', 'LAM_TOKEN'])
+    expect(add.code, add.stderr).toBe(0)
+    expect(JSON.parse(add.stdout)).toMatchObject({ name: 'lam', type: 'lamassu', settings: { credentialEnv: 'LAM_TOKEN' }, hasCredential: true })
+    const dup = await pk(['connector', 'add', '--type', 'lamassu', '--name', 'lam', '--url', url])
+    expect(dup.code).toBe(1)
+    expect(dup.stderr).toMatch(/^error\[CONNECTOR_NAME_TAKEN\]/)
+    const list = await pk(['connector', 'list'])
+    expect(list.stdout).toMatch(/^lam\s+lamassu\s+http:\/\/127\.0\.0\.1:\d+\s+yes\s+yes\s+0\s+0$/m)
+    expect(seen).toHaveLength(0)
+  })
+
+  it('tests the connection: OK with the token, exit 1 and one error line without it', async () => {
+    const good = await pk(['connector', 'test', 'lam'])
+    expect(good.code, good.stderr).toBe(0)
+    expect(good.stdout).toMatch(/^OK: /)
+    expect(seen.at(-1)).toMatchObject({ method: 'GET', path: '/api/ca/v1/profiles', authorization: `Bearer ${TOKEN}` })
+    const bad = await pk(['connector', 'test', 'lam'], { LAM_TOKEN: 'wrong' })
+    expect(bad.code).toBe(1)
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1)
+    expect(bad.stderr).toMatch(/^error\[[A-Z_]+\]: lam: /)
+  })
+
+  it('pulls remote profiles into local ones', async () => {
+    const pull = await pk(['--json', 'profile', 'pull', '--connector', 'lam'])
+    expect(pull.code, pull.stderr).toBe(0)
+    expect(JSON.parse(pull.stdout)).toMatchObject({ done: 1, failed: 0 })
+    const local = await pk(['--json', 'profile', 'list', '--filter', 'name[eq]=Remote web servers'])
+    expect((JSON.parse(local.stdout) as { items: { name: string }[] }).items.map((p) => p.name)).toEqual(['Remote web servers'])
+  })
+
+  it('push only queues; sync run sends it with the bearer token and reports it done', async () => {
+    const before = seen.length
+    const push = await pk(['profile', 'push', 'tls-server', '--connector', 'lam'])
+    expect(push.code, push.stderr).toBe(0)
+    expect(push.stdout).toMatch(/^Queued outbox item \d+ for lam: /)
+    expect(push.stdout).toContain('pkidesk sync run')
+    expect(seen.length).toBe(before)
+    const status = JSON.parse((await pk(['--json', 'sync', 'status'])).stdout) as { counts: { queued: number }; items: { state: string }[] }
+    expect(status.counts.queued).toBe(1)
+    expect(status.items.map((i) => i.state)).toEqual(['queued'])
+
+    const run = await pk(['sync', 'run'])
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stdout).toMatch(/lamassu\.profile\.push\s+done/)
+    expect(run.stdout).toMatch(/1 done, 0 failed, 0 still queued/)
+    const post = seen.find((s) => s.method === 'POST')
+    expect(post).toMatchObject({ path: '/api/ca/v1/profiles', authorization: `Bearer ${TOKEN}` })
+    expect(post!.body).toMatchObject({ id: 'tls-server' })
+    const after = JSON.parse((await pk(['--json', 'sync', 'status'])).stdout) as { counts: { queued: number; done: number } }
+    expect(after.counts).toMatchObject({ queued: 0, done: 1 })
+  })
+
+  it('remote commands check their arguments and the connector type before queueing', async () => {
+    const noScope = await pk(['remote', 'generate', '--connector', 'lam', '--profile', 'tls-server'])
+    expect(noScope.code).toBe(2)
+    expect(noScope.stderr).toMatch(/^error\[SCOPE_REQUIRED\]: Give exactly one scope/)
+    const twoScopes = await pk(['remote', 'generate', '--connector', 'lam', '--profile', 'tls-server', '--folder', 'a', '--device', 'b'])
+    expect(twoScopes.code).toBe(2)
+    const wrongType = await pk(['--json', 'remote', 'generate', '--connector', 'lam', '--profile', 'tls-server', '--folder', 'Shared'])
+    expect(wrongType.code).toBe(1)
+    expect((JSON.parse(wrongType.stdout) as { error: { code: string } }).error.code).toBe('SYNC_UNSUPPORTED_FOR_CONNECTOR')
+    const badSerial = await pk(['remote', 'assign-auth-cert', 'zz:01', '--connector', 'lam', '--enrollment-profile', 'e1'])
+    expect(badSerial.code).toBe(2)
+    const unknown = await pk(['sync', 'run', '--connector', 'nope'])
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toMatch(/^error\[[A-Z_]+\]: .*nope/)
+  })
+})

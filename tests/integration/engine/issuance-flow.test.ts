@@ -1,0 +1,308 @@
+// The signing engine end to end over createServices and the IPC dispatch (schemas checked
+// both ways): CA hierarchy, batch issuance, export in every format, revocation and CRLs,
+// every artifact checked by OpenSSL, keytool and node:crypto.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { X509Certificate, generateKeyPairSync } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { createServices, type Services } from '../../../src/main/services'
+import { createHandlers, type Handlers } from '../../../src/main/ipc/handlers'
+import { dispatch } from '../../../src/main/ipc/dispatch'
+import { createMemoryKeychain } from '../../../src/main/vault'
+import { verifyAudit } from '../../../src/main/store/audit-log'
+import type { EventName, EventPayload } from '../../../src/shared/ipc/events'
+import { keytool, openssl, tempDir, FIXTURES } from '../../unit/engine/helpers'
+
+const PASS = 'correct horse battery staple'
+const tmp = tempDir('pkidesk-flow-')
+let services: Services
+let handlers: Handlers
+const events: { name: EventName; payload: unknown }[] = []
+
+async function call<T = any>(channel: string, req: unknown): Promise<T> {
+  const r = await dispatch(handlers, channel, req)
+  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`)
+  return r.value as T
+}
+async function callErr(channel: string, req: unknown): Promise<string> {
+  const r = await dispatch(handlers, channel, req)
+  return r.ok ? 'OK' : r.error.code
+}
+const csrPem = (name: string): string => readFileSync(`${FIXTURES}/${name}`, 'utf8')
+const pemOf = (b64: string): string => Buffer.from(b64, 'base64').toString('utf8')
+
+const subject = (cn: string) => [[{ type: 'C', value: 'DE' }], [{ type: 'O', value: 'Flow Test' }], [{ type: 'CN', value: cn }]]
+const caInput = (name: string, parentId: string | null, keySpec: string, validityDays: number, pathLength: number | null) => ({
+  name,
+  parentId,
+  subject: subject(name),
+  keySpec,
+  protection: 'passphrase',
+  passphrase: PASS,
+  validityDays,
+  pathLength,
+  nameConstraints: null,
+  signature: { hash: 'SHA-256', rsaPss: false },
+  crlDistributionPoints: ['http://crl.example.com/ca.crl'],
+  ocspUrls: [],
+  caIssuersUrls: []
+})
+
+let root: any
+let issuing: any
+let rootPem: string
+let issuingPem: string
+
+beforeAll(async () => {
+  services = createServices({
+    dataDir: tmp.dir,
+    keychain: createMemoryKeychain(),
+    scrypt: { N: 2 ** 14, r: 8, p: 1 },
+    emit: <N extends EventName>(name: N, payload: EventPayload<N>) => void events.push({ name, payload })
+  })
+  handlers = createHandlers(services)
+  root = await call('authorities:create', caInput('Flow Root', null, 'ec-p256', 3650, 1))
+  issuing = await call('authorities:create', caInput('Flow Issuing', root.id, 'rsa-2048', 1825, 0))
+  rootPem = tmp.write('root.pem', (await call('authorities:get', { authorityId: root.id })).certificatePem)
+  issuingPem = tmp.write('issuing.pem', (await call('authorities:get', { authorityId: issuing.id })).certificatePem)
+})
+
+afterAll(() => {
+  services.close()
+  tmp.cleanup()
+})
+
+describe('CA hierarchy', () => {
+  it('creates a root and an intermediate that OpenSSL verifies strictly, with CA extensions', () => {
+    expect(root.state).toBe('active')
+    expect(root.selfSigned).toBe(true)
+    expect(root.unlocked).toBe(true)
+    expect(issuing.parentId).toBe(root.id)
+    expect(issuing.pathLength).toBe(0)
+    expect(openssl(['verify', '-x509_strict', '-CAfile', rootPem, issuingPem]).out).toContain(': OK')
+    const text = openssl(['x509', '-in', issuingPem, '-noout', '-text']).out
+    expect(text).toMatch(/Basic Constraints: critical\s+CA:TRUE, pathlen:0/)
+    expect(text).toMatch(/Key Usage: critical\s+Certificate Sign, CRL Sign/)
+    expect(text).toContain('Authority Key Identifier')
+    expect(text).toContain('Public-Key: (2048 bit)')
+    expect(events.some((e) => e.name === 'changed' && (e.payload as any).domain === 'authorities')).toBe(true)
+  })
+
+  it('refuses a CA that would outlive its parent, a second CA under a pathlen:0 CA, and a taken name', async () => {
+    expect(await callErr('authorities:create', caInput('Too Long', root.id, 'ec-p256', 3651 + 10, 0))).toBe('NOT_AFTER_BEYOND_ISSUER')
+    expect(await callErr('authorities:create', caInput('Below Zero', issuing.id, 'ec-p256', 100, null))).toBe('PARENT_PATH_LENGTH')
+    expect(await callErr('authorities:create', caInput('Flow Root', null, 'ec-p256', 100, null))).toBe('AUTHORITY_NAME_TAKEN')
+  })
+
+  it('makes a CSR for an external parent, then imports the certificate OpenSSL issued', async () => {
+    const r = await call('authorities:createCsr', { name: 'External Child', subject: subject('External Child'), keySpec: 'ec-p384', protection: 'passphrase', passphrase: PASS, signature: { hash: 'SHA-384', rsaPss: false } })
+    expect(r.authority.state).toBe('pending-certificate')
+    const csrFile = tmp.write('ext.csr', r.csrPem)
+    expect(openssl(['req', '-in', csrFile, '-verify', '-noout']).out).toMatch(/verify OK/)
+    // An external root made by OpenSSL signs it.
+    const extKey = tmp.path('ext-root.key')
+    const extRoot = tmp.path('ext-root.pem')
+    expect(openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', extKey, '-subj', '/CN=External Root', '-days', '3650', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-out', extRoot]).status).toBe(0)
+    const extFile = tmp.write('ext.cnf', 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n')
+    const child = tmp.path('ext-child.pem')
+    expect(openssl(['x509', '-req', '-in', csrFile, '-CA', extRoot, '-CAkey', extKey, '-days', '365', '-extfile', extFile, '-out', child]).status).toBe(0)
+    expect(await callErr('authorities:importCertificate', { authorityId: r.authority.id, certificate: { encoding: 'pem', data: readFileSync(rootPem, 'utf8') } })).toBe('CERTIFICATE_KEY_MISMATCH')
+    const done = await call('authorities:importCertificate', { authorityId: r.authority.id, certificate: { encoding: 'pem', data: readFileSync(child, 'utf8') } })
+    expect(done.state).toBe('active')
+    const issued = await call('certificates:issue', { authorityId: done.id, profileId: null, items: [{ csrPem: csrPem('csr-p256.pem') }] })
+    expect(issued.issued).toBe(1)
+    const leaf = await call('certificates:export', { id: issued.results[0].certificateId, format: 'pem-chain' })
+    const chainFile = tmp.write('ext-chain.pem', pemOf(leaf.base64))
+    expect(openssl(['verify', '-x509_strict', '-CAfile', extRoot, '-untrusted', chainFile, chainFile]).out).toContain(': OK')
+  })
+
+  it('imports an existing CA from certificate + encrypted PKCS#8, and refuses a CSR carrying that CA key', async () => {
+    const key = tmp.path('imp.key')
+    const cert = tmp.path('imp.pem')
+    expect(openssl(['req', '-x509', '-newkey', 'rsa:2048', '-keyout', key, '-passout', `pass:${PASS}`, '-subj', '/CN=Imported CA', '-days', '100', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-out', cert]).status).toBe(0)
+    const imported = await call('authorities:import', {
+      name: 'Imported CA',
+      source: { kind: 'pem', certificate: { encoding: 'pem', data: readFileSync(cert, 'utf8') }, key: { encoding: 'pem', data: readFileSync(key, 'utf8') }, keyPassword: PASS },
+      protection: 'passphrase',
+      passphrase: PASS
+    })
+    expect(imported.state).toBe('active')
+    expect(imported.selfSigned).toBe(true)
+    const caCsr = tmp.path('ca-key.csr')
+    expect(openssl(['req', '-new', '-key', key, '-passin', `pass:${PASS}`, '-subj', '/CN=sneaky', '-out', caCsr]).status).toBe(0)
+    const r = await call('certificates:issue', { authorityId: issuing.id, profileId: null, items: [{ csrPem: readFileSync(caCsr, 'utf8') }] })
+    expect(r.results[0]).toMatchObject({ ok: false, error: { code: 'CSR_KEY_IS_CA_KEY' } })
+  })
+})
+
+describe('issuance, export, revocation, CRLs', () => {
+  let ids: number[] = []
+
+  it('issues a batch: per-item results, progress events, rows + audit entries, chain verified by OpenSSL and node:crypto', async () => {
+    const auditBefore = verifyAudit(services.db)
+    const names = ['csr-rsa2048.pem', 'csr-p256.pem', 'csr-p384.pem', 'csr-p521.pem', 'csr-ed25519.pem', 'csr-ed448.pem', 'csr-rsa3072.pem']
+    const items = [...names.map((n) => ({ csrPem: csrPem(n) })), { csrPem: csrPem('bad-md5.pem') }, { csrPem: csrPem('not-a-csr-certificate.pem') }]
+    const r = await call('certificates:issue', { operationId: 'op-1', authorityId: issuing.id, profileId: null, items })
+    expect(r.operationId).toBe('op-1')
+    expect(r.issued).toBe(7)
+    expect(r.failed).toBe(2)
+    expect(r.results.slice(7).map((x: any) => x.error.code)).toEqual(['CSR_UNSUPPORTED_SIGNATURE', 'CSR_IS_CERTIFICATE'])
+    const progress = events.filter((e) => e.name === 'progress' && (e.payload as any).operationId === 'op-1').map((e) => e.payload as any)
+    expect(progress.at(-1)).toMatchObject({ done: 9, total: 9, finished: true })
+    ids = r.results.filter((x: any) => x.ok).map((x: any) => x.certificateId)
+    const auditAfter = verifyAudit(services.db)
+    expect(auditAfter.intact).toBe(true)
+    expect(auditAfter.entries - auditBefore.entries).toBe(7)
+    for (const id of ids) {
+      const e = await call('certificates:export', { id, format: 'pem' })
+      const file = tmp.write(`leaf-${id}.pem`, pemOf(e.base64))
+      expect(openssl(['verify', '-x509_strict', '-CAfile', rootPem, '-untrusted', issuingPem, file]).out).toContain(': OK')
+      const x = new X509Certificate(readFileSync(file))
+      expect(x.verify(new X509Certificate(readFileSync(issuingPem)).publicKey)).toBe(true)
+      expect(x.serialNumber).toMatch(/^[0-7][0-9A-F]{31}$/)
+    }
+  })
+
+  it('certificates:get decodes every field in words, with fingerprints and the chain', async () => {
+    const d = await call('certificates:get', { id: ids[0] })
+    const x = new X509Certificate(d.view.pem)
+    expect(d.view.fingerprints.sha256).toBe(x.fingerprint256.replace(/:/g, '').toLowerCase())
+    expect(d.view.fingerprints.sha1).toBe(x.fingerprint.replace(/:/g, '').toLowerCase())
+    expect(d.chain.map((c: any) => c.authorityId)).toEqual([issuing.id, root.id])
+    expect(d.view.extensions.map((e: any) => e.name)).toEqual([
+      'Basic Constraints',
+      'Key Usage',
+      'Extended Key Usage',
+      'Subject Alternative Name',
+      'Subject Key Identifier',
+      'Authority Key Identifier'
+    ])
+    expect(d.view.extensions[3].lines).toContain('UPN:ops@corp.example')
+    expect(d.status).toBe('issued')
+    expect(d.profileId).toBeNull()
+  })
+
+  it('exports PEM, DER, the chain end-entity → root, PKCS#7 (DER and PEM) as OpenSSL reads them', async () => {
+    const id = ids[1]
+    const der = await call('certificates:export', { id, format: 'der' })
+    expect(der.fileName).toMatch(/\.cer$/)
+    expect(new X509Certificate(Buffer.from(der.base64, 'base64')).subject).toContain('CN=host.example.com')
+    const chain = pemOf((await call('certificates:export', { id, format: 'pem-chain' })).base64)
+    const subjects = openssl(['crl2pkcs7', '-nocrl', '-certfile', tmp.write('c.pem', chain)]).out
+    expect(subjects).toContain('BEGIN PKCS7')
+    const blocks = chain.match(/-----BEGIN CERTIFICATE-----/g)!
+    expect(blocks).toHaveLength(3)
+    expect(new X509Certificate(chain.split('-----END CERTIFICATE-----')[2]! + '-----END CERTIFICATE-----\n').subject).toContain('CN=Flow Root')
+    for (const format of ['p7b-der', 'p7b-pem'] as const) {
+      const f = await call('certificates:export', { id, format })
+      const bytes = Buffer.from(f.base64, 'base64')
+      if (format === 'p7b-pem') expect(bytes.toString('utf8')).toMatch(/^-----BEGIN PKCS7-----/)
+      const out = openssl(['pkcs7', ...(format === 'p7b-der' ? ['-inform', 'DER'] : []), '-print_certs', '-noout'], bytes).out
+      expect(out.match(/subject=/g)).toHaveLength(3)
+      expect(out.indexOf('CN = host.example.com')).toBeLessThan(out.indexOf('CN = Flow Root'))
+    }
+  })
+
+  it('exports PFX (modern and legacy) with the key the app generated (csr:generate), opened by OpenSSL and keytool', async () => {
+    const gen = await call('csr:generate', { subject: [[{ type: 'CN', value: 'generated.example' }]], sans: [{ type: 'dns', value: 'generated.example' }], keySpec: 'ec-p256', protection: 'passphrase', passphrase: PASS })
+    expect(JSON.stringify(gen)).not.toMatch(/PRIVATE KEY/)
+    const issued = await call('certificates:issue', { authorityId: issuing.id, profileId: null, items: [{ csrPem: gen.pem }] })
+    const id = issued.results[0].certificateId
+    expect((await call('certificates:get', { id })).hasKey).toBe(true)
+    expect(await callErr('certificates:export', { id, format: 'pfx-modern', password: 'short' })).toBe('PFX_PASSWORD_REQUIRED')
+    for (const format of ['pfx-modern', 'pfx-legacy'] as const) {
+      const f = await call('certificates:export', { id, format, password: PASS })
+      expect(f.containsKey).toBe(true)
+      const file = tmp.write(f.fileName, Buffer.from(f.base64, 'base64'))
+      const info = openssl(['pkcs12', '-info', '-in', file, '-passin', `pass:${PASS}`, '-nodes'])
+      expect(info.status).toBe(0)
+      expect(info.out).toContain('BEGIN PRIVATE KEY')
+      expect(info.out).toContain(format === 'pfx-modern' ? 'AES-256-CBC' : 'pbeWithSHA1And3-KeyTripleDES-CBC')
+      expect(openssl(['pkcs12', '-info', '-in', file, '-passin', 'pass:not the password', '-nodes']).status).not.toBe(0)
+      const kt = keytool(['-list', '-storetype', 'PKCS12', '-keystore', file, '-storepass', PASS])
+      expect(kt.out).toContain('PrivateKeyEntry')
+    }
+    // A certificate whose key the app does not hold: certificates only.
+    const f = await call('certificates:export', { id: ids[0], format: 'pfx-modern', password: 'pw' })
+    expect(f.containsKey).toBe(false)
+    expect(openssl(['pkcs12', '-info', '-in', tmp.write('nokey.pfx', Buffer.from(f.base64, 'base64')), '-passin', 'pass:pw', '-nokeys']).out).not.toContain('Shrouded Keybag')
+  })
+
+  it('revokes with a reason and invalidity date; CRLs are numbered monotonically and verify -crl_check shows the revoked certificate', async () => {
+    const revokedId = ids[2]
+    const invalidity = new Date(Date.now() - 3_600_000).toISOString()
+    const s = await call('certificates:revoke', { id: revokedId, reason: 'keyCompromise', invalidityDate: invalidity })
+    expect(s.status).toBe('revoked')
+    expect(await callErr('certificates:revoke', { id: revokedId, reason: 'superseded' })).toBe('ALREADY_REVOKED')
+    const c1 = await call('crl:generate', { authorityId: issuing.id })
+    const c2 = await call('crl:generate', { authorityId: issuing.id })
+    expect([c1.crlNumber, c2.crlNumber]).toEqual([1, 2])
+    expect(c2.entries).toBe(1)
+    const list = await call('crl:list', { authorityId: issuing.id })
+    expect(list.items.map((c: any) => c.crlNumber)).toEqual([2, 1])
+    const pem = pemOf((await call('crl:export', { id: c2.id, format: 'pem' })).base64)
+    expect(pem).toMatch(/^-----BEGIN X509 CRL-----/)
+    const crlFile = tmp.write('issuing.crl.pem', pem)
+    const text = openssl(['crl', '-in', crlFile, '-CAfile', issuingPem, '-verify', '-noout', '-text']).out
+    expect(text).toContain('verify OK')
+    expect(text).toMatch(/CRL Number: \s+2/)
+    expect(text).toMatch(/Key Compromise/)
+    const der = Buffer.from((await call('crl:export', { id: c2.id, format: 'der' })).base64, 'base64')
+    expect(openssl(['crl', '-inform', 'DER', '-noout', '-hash'], der).status).toBe(0)
+    const chainCa = tmp.write('cas.pem', readFileSync(rootPem, 'utf8') + readFileSync(issuingPem, 'utf8'))
+    const leaf = tmp.write('revoked.pem', pemOf((await call('certificates:export', { id: revokedId, format: 'pem' })).base64))
+    const v = openssl(['verify', '-crl_check', '-CRLfile', crlFile, '-CAfile', chainCa, leaf])
+    expect(v.out).toContain('certificate revoked')
+    const good = tmp.write('good.pem', pemOf((await call('certificates:export', { id: ids[0], format: 'pem' })).base64))
+    expect(openssl(['verify', '-crl_check', '-CRLfile', crlFile, '-CAfile', chainCa, good]).out).toContain(': OK')
+  })
+
+  it('lists with search, status, CA filter, sort and cursor pages', async () => {
+    const all = await call('certificates:list', { authorityId: issuing.id, sort: { field: 'serial', direction: 'asc' }, limit: 3 })
+    // 7 from the batch + 1 generated-key certificate.
+    expect(all.total).toBe(8)
+    const seen: string[] = all.items.map((i: any) => i.serial)
+    let cursor = all.nextCursor
+    while (cursor) {
+      const page = await call('certificates:list', { authorityId: issuing.id, sort: { field: 'serial', direction: 'asc' }, limit: 3, cursor })
+      seen.push(...page.items.map((i: any) => i.serial))
+      cursor = page.nextCursor
+    }
+    expect(seen).toHaveLength(8)
+    expect([...seen].sort()).toEqual(seen)
+    const revoked = await call('certificates:list', { status: 'revoked' })
+    expect(revoked.items.map((i: any) => i.id)).toEqual([ids[2]])
+    const search = await call('certificates:list', { search: 'generated.EXAMPLE' })
+    expect(search.items.map((i: any) => i.commonName)).toEqual(['generated.example'])
+    const bySerial = await call('certificates:list', { search: seen[0]!.slice(4, 20) })
+    expect(bySerial.items.map((i: any) => i.serial)).toEqual([seen[0]])
+    const expiring = await call('certificates:list', { expiringWithinDays: 100 })
+    expect(expiring.items.every((i: any) => i.status === 'issued')).toBe(true)
+    expect(await callErr('certificates:list', { cursor: 'garbage' })).toBe('INVALID_CURSOR')
+  })
+
+  it('is atomic: when a row cannot be written, no certificate and no audit entry of that chunk remain', async () => {
+    const before = (services.db.prepare('SELECT COUNT(*) AS n FROM certificates').get() as { n: number }).n
+    const auditBefore = verifyAudit(services.db).entries
+    services.db.exec("CREATE TEMP TRIGGER fail_issue BEFORE INSERT ON audit_log WHEN NEW.action = 'certificate.issue' AND NEW.details LIKE '%op-atomic%' BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    try {
+      await expect(call('certificates:issue', { operationId: 'op-atomic', authorityId: issuing.id, profileId: null, items: [{ csrPem: csrPem('csr-p256.pem') }, { csrPem: csrPem('csr-p384.pem') }] })).rejects.toThrow(/INTERNAL/)
+    } finally {
+      services.db.exec('DROP TRIGGER temp.fail_issue')
+    }
+    expect((services.db.prepare('SELECT COUNT(*) AS n FROM certificates').get() as { n: number }).n).toBe(before)
+    expect(verifyAudit(services.db).entries).toBe(auditBefore)
+  })
+
+  it('never lets key material cross IPC and refuses a locked CA', async () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    void privateKey
+    await call('authorities:lock', { authorityId: issuing.id })
+    expect(await callErr('certificates:issue', { authorityId: issuing.id, profileId: null, items: [{ csrPem: csrPem('csr-p256.pem') }] })).toBe('AUTHORITY_LOCKED')
+    expect(await callErr('crl:generate', { authorityId: issuing.id })).toBe('AUTHORITY_LOCKED')
+    expect(await callErr('authorities:unlock', { authorityId: issuing.id, passphrase: 'wrong passphrase!!' })).not.toBe('OK')
+    const u = await call('authorities:unlock', { authorityId: issuing.id, passphrase: PASS })
+    expect(u.unlocked).toBe(true)
+    const detail = await call('authorities:get', { authorityId: issuing.id })
+    expect(JSON.stringify(detail)).not.toMatch(/PRIVATE KEY|envelope/)
+  })
+})

@@ -1,0 +1,63 @@
+// The app is killed (SIGKILL) while a sync request hangs: the outbox keeps the item as
+// `running` with its attempt counted; the next run, once the connector's timeout has
+// passed, puts it back in the queue and sends it. Nothing is lost or duplicated, and the
+// audit chain stays intact.
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { openDatabase, verifyAudit } from '../../../src/main/store'
+import { createMemoryKeychain } from '../../../src/main/vault'
+import { createSyncService } from '../../../src/main/services/sync-service'
+import { startLamassu, type LamassuFake } from '../../fixtures/sync/platforms'
+import { auditActions, createHarness, outboxRows, unwrapOk } from './helpers'
+
+let fake: LamassuFake | null = null
+afterEach(async () => {
+  await fake?.close()
+  fake = null
+})
+
+describe('a sync killed mid-run', () => {
+  it('leaves an intact outbox whose item is retried by the next run', async () => {
+    fake = await startLamassu('kill-token')
+    const h = createHarness()
+    unwrapOk(
+      await h.sync.addConnector({ name: 'lam', type: 'lamassu', baseUrl: fake.url, settings: { timeoutMs: 2000, credentialEnv: 'PKIDESK_SYNC_KILL_TOKEN' } })
+    )
+    h.localProfiles.set('p', { lamassu: { id: 'edge', name: 'Edge', validity: { type: 'Duration', duration: '30d' } } })
+    const item = unwrapOk(await h.sync.pushProfile('p', 'lam'))
+    fake.inject({ hang: true })
+
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../../fixtures/sync/kill-child.ts'), h.dbFile], {
+      env: { ...process.env, PKIDESK_SYNC_KILL_TOKEN: 'kill-token' },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)))
+    await Promise.race([fake.waitForRequests(1), exited.then(() => Promise.reject(new Error(`child exited early: ${stderr}`)))])
+    // The request is hanging: the item is committed as running with its attempt counted.
+    expect(outboxRows(h.db)).toEqual([expect.objectContaining({ id: item.id, state: 'running', attempts: 1 })])
+    child.kill('SIGKILL')
+    expect(await exited).toBe('SIGKILL')
+    expect(fake.profiles.size).toBe(0)
+
+    // A run right away does not steal an item that might still be in flight...
+    const dbAfter = openDatabase(h.dbFile)
+    const env = { PKIDESK_SYNC_KILL_TOKEN: 'kill-token' }
+    const soon = createSyncService({ db: dbAfter, keychain: createMemoryKeychain(), env })
+    const r0 = unwrapOk(await soon.run())
+    expect(r0).toMatchObject({ reclaimed: 0, items: [] })
+    // ...but once the connector's timeout and grace have passed, the item goes back to the queue and is sent.
+    const later = createSyncService({ db: dbAfter, keychain: createMemoryKeychain(), env, now: () => new Date(Date.now() + 60_000) })
+    const r1 = unwrapOk(await later.run())
+    expect(r1.reclaimed).toBe(1)
+    expect(r1.items).toEqual([expect.objectContaining({ id: item.id, outcome: 'done', attempts: 2 })])
+    expect(fake.profiles.get('edge')).toMatchObject({ name: 'Edge' })
+    expect(fake.requests.filter((r) => r.method === 'POST')).toHaveLength(1)
+    expect(outboxRows(dbAfter)).toEqual([expect.objectContaining({ state: 'done', attempts: 2 })])
+    expect(auditActions(dbAfter).filter((a) => a === 'sync.run.start')).toHaveLength(3)
+    expect(verifyAudit(dbAfter).intact).toBe(true)
+    dbAfter.close()
+  })
+})

@@ -1,0 +1,451 @@
+// evaluate(profile, csr, input, context): every rule family, with ParsedCsr objects built in code.
+import { describe, expect, it } from 'vitest'
+import { AsnConvert } from '@peculiar/asn1-schema'
+import { BasicConstraints } from '@peculiar/asn1-x509'
+import { evaluate, hasErrors } from '../../../src/main/engine/policy'
+import type { EvaluationContext } from '../../../src/main/engine/policy'
+import { operatorInput, type Finding, type OperatorInputInput, type ProfileBody } from '../../../src/shared/domain/profile'
+import { csr, KEYS, profile, type CsrSpec } from '../../fixtures/profiles/csr'
+
+const NOW = new Date('2026-03-01T12:00:00.500Z')
+const DAY = 86_400_000
+const ctx = (over: Partial<EvaluationContext> = {}): EvaluationContext => ({ now: NOW, ...over })
+const issuer = (notAfter: Date, over: Record<string, unknown> = {}) => ({ notAfter, keyFamily: 'ec' as const, isCa: true, ...over })
+
+function run(p: ProfileBody, spec: CsrSpec = {}, input: OperatorInputInput = {}, c: EvaluationContext = ctx()) {
+  return evaluate(p, csr(spec), operatorInput.parse(input), c)
+}
+const codes = (fs: readonly Finding[]) => fs.map((f) => f.code)
+const errorsOf = (fs: readonly Finding[]) => fs.filter((f) => f.severity === 'error').map((f) => f.code)
+const warningsOf = (fs: readonly Finding[]) => fs.filter((f) => f.severity === 'warning').map((f) => f.code)
+
+/** A permissive TLS-server-like profile the cases below narrow down. */
+const base = (over: Parameters<typeof profile>[0] = {}) =>
+  profile({
+    keyUsage: ['digitalSignature'],
+    extendedKeyUsages: ['1.3.6.1.5.5.7.3.2'],
+    san: { includeCommonName: false },
+    ...over
+  })
+
+describe('every finding', () => {
+  it('has a code, a severity, a message naming the rule, and a field', () => {
+    const r = run(base({ crypto: { rsaKeySizes: [4096] }, subjectAttributes: [{ type: 'O', mandatory: true, sources: ['entered'] }] }), { key: KEYS.rsa2048 })
+    expect(r.findings.length).toBeGreaterThanOrEqual(2)
+    for (const f of r.findings) {
+      expect(f.code).toMatch(/^[A-Z][A-Z0-9_]+$/)
+      expect(['error', 'warning']).toContain(f.severity)
+      expect(f.field.length).toBeGreaterThan(0)
+      expect(f.message.length).toBeGreaterThan(20)
+    }
+    const size = r.findings.find((f) => f.code === 'RSA_KEY_SIZE_NOT_ALLOWED')!
+    expect(size.message).toContain('Crypto enforcement')
+    expect(size.message).toContain('rsaKeySizes')
+    expect(size.field).toBe('publicKey')
+    const missing = r.findings.find((f) => f.code === 'SUBJECT_ATTRIBUTE_MISSING')!
+    expect(missing.field).toBe('subject.O')
+    expect(missing.message).toContain('entered at issuance')
+  })
+
+  it('a clean request yields no findings and a template that only the profile shaped', () => {
+    const r = run(base(), { subject: { CN: 'client-1' }, sans: [{ type: 'dns', value: 'client-1.example.com' }] })
+    expect(r.findings).toEqual([])
+    expect(hasErrors(r.findings)).toBe(false)
+    expect(r.template.subject).toEqual([[{ type: 'CN', value: 'client-1' }]])
+    expect(r.template.keyUsage).toEqual({ usages: ['digitalSignature'], critical: true })
+    expect(r.template.extendedKeyUsage).toEqual({ oids: ['1.3.6.1.5.5.7.3.2'], critical: false })
+    expect(r.template.basicConstraints).toEqual({ ca: false, critical: true })
+    expect(r.template.signature).toEqual({ hash: 'SHA-256', rsaPss: false })
+    expect(r.template.subjectPublicKeySpki).toEqual(new Uint8Array([0x30, 0x01, 0x00]))
+  })
+})
+
+describe('crypto enforcement', () => {
+  const p = base({ crypto: { enabled: true, allowRsa: true, rsaKeySizes: [2048, 4096], allowEcdsa: true, ecdsaCurves: ['P-256'], allowEd25519: false } })
+  it.each([
+    ['rsa2048', KEYS.rsa2048, []],
+    ['rsa4096', KEYS.rsa4096, []],
+    ['rsa3072', KEYS.rsa3072, ['RSA_KEY_SIZE_NOT_ALLOWED']],
+    ['rsa1024', KEYS.rsa1024, ['RSA_KEY_TOO_SMALL', 'RSA_KEY_SIZE_NOT_ALLOWED']],
+    ['p256', KEYS.p256, []],
+    ['p384', KEYS.p384, ['ECDSA_CURVE_NOT_ALLOWED']],
+    ['p521', KEYS.p521, ['ECDSA_CURVE_NOT_ALLOWED']],
+    ['ed25519', KEYS.ed25519, ['KEY_TYPE_NOT_ALLOWED']],
+    ['ed448', KEYS.ed448, ['KEY_TYPE_NOT_ALLOWED']]
+  ] as const)('%s', (_n, key, expected) => {
+    expect(errorsOf(run(p, { key }).findings)).toEqual(expected)
+  })
+
+  it('Ed25519 is accepted when allowed', () => {
+    const q = base({ crypto: { allowEd25519: true } })
+    expect(errorsOf(run(q, { key: KEYS.ed25519 }).findings)).toEqual([])
+  })
+
+  it('a disallowed family is refused whatever its size', () => {
+    const rsaOff = base({ crypto: { allowRsa: false, rsaKeySizes: [] } })
+    const f = run(rsaOff, { key: KEYS.rsa2048 }).findings
+    expect(errorsOf(f)).toEqual(['KEY_TYPE_NOT_ALLOWED'])
+    expect(f[0]!.message).toContain('crypto.allowRsa')
+    const ecOff = base({ crypto: { allowEcdsa: false, ecdsaCurves: [] } })
+    expect(errorsOf(run(ecOff, { key: KEYS.p256 }).findings)).toEqual(['KEY_TYPE_NOT_ALLOWED'])
+  })
+
+  it('with enforcement off anything parses except the RSA 2048 baseline', () => {
+    const off = base({ crypto: { enabled: false, allowRsa: false, rsaKeySizes: [] } })
+    expect(errorsOf(run(off, { key: KEYS.ed448 }).findings)).toEqual([])
+    expect(errorsOf(run(off, { key: KEYS.rsa3072 }).findings)).toEqual([])
+    expect(errorsOf(run(off, { key: KEYS.rsa1024 }).findings)).toEqual(['RSA_KEY_TOO_SMALL'])
+  })
+
+  it('a CSR whose proof of possession failed is refused; a SHA-1-signed CSR is a warning', () => {
+    expect(errorsOf(run(base(), { signatureValid: false }).findings)).toEqual(['CSR_SIGNATURE_INVALID'])
+    const weak = run(base(), { signatureAlgorithm: 'sha1WithRSAEncryption', key: KEYS.rsa2048 })
+    expect(warningsOf(weak.findings)).toEqual(['CSR_WEAK_SIGNATURE_HASH'])
+    expect(errorsOf(weak.findings)).toEqual([])
+  })
+})
+
+describe('hash policy', () => {
+  it.each(['SHA-1', 'sha1', 'MD5', 'md5'])('%s is refused and the profile hash stays', (h) => {
+    const r = run(base(), {}, { signatureHash: h })
+    expect(errorsOf(r.findings)).toEqual(['HASH_NOT_ALLOWED'])
+    expect(r.findings[0]!.field).toBe('signature.hash')
+    expect(r.findings[0]!.message).toMatch(/Hash policy/)
+    expect(r.template.signature.hash).toBe('SHA-256')
+  })
+  it('a stronger hash asked by the operator is used; the profile hash otherwise', () => {
+    expect(run(base(), {}, { signatureHash: 'sha-384' }).template.signature.hash).toBe('SHA-384')
+    expect(run(base({ signature: { hash: 'SHA-512' } })).template.signature.hash).toBe('SHA-512')
+    expect(errorsOf(run(base(), {}, { signatureHash: 'whirlpool' }).findings)).toEqual(['HASH_NOT_ALLOWED'])
+  })
+  it('RSA-PSS under a non-RSA issuer is a warning and is not used', () => {
+    const r = run(base({ signature: { hash: 'SHA-256', rsaPss: true } }), {}, {}, ctx({ issuer: issuer(new Date(NOW.getTime() + 1000 * DAY)) }))
+    expect(warningsOf(r.findings)).toEqual(['RSA_PSS_NEEDS_RSA_ISSUER'])
+    expect(r.template.signature.rsaPss).toBe(false)
+    const rsa = run(base({ signature: { hash: 'SHA-256', rsaPss: true } }), {}, {}, ctx({ issuer: issuer(new Date(NOW.getTime() + 1000 * DAY), { keyFamily: 'rsa' }) }))
+    expect(rsa.findings).toEqual([])
+    expect(rsa.template.signature.rsaPss).toBe(true)
+  })
+})
+
+describe('honor_* semantics', () => {
+  it('honorSubject on: the CSR subject is carried over in its order', () => {
+    const r = run(base({ honorSubject: true }), { subject: { C: 'DE', O: 'Acme', CN: 'a.example.com' } })
+    expect(r.template.subject.map((x) => x[0]!.type)).toEqual(['C', 'O', 'CN'])
+  })
+  it('honorSubject off: attributes without a rule are dropped, with the reason in the preview', () => {
+    const p = base({ honorSubject: false, subjectAttributes: [{ type: 'CN', sources: ['csr'] }] })
+    const r = run(p, { subject: { O: 'Evil Corp', CN: 'a.example.com' } })
+    expect(r.template.subject).toEqual([[{ type: 'CN', value: 'a.example.com' }]])
+    const row = r.preview.find((x) => x.field === 'subject.O')!
+    expect(row).toMatchObject({ requested: 'Evil Corp', result: null, changed: true })
+    expect(row.reason).toContain('honorSubject is off')
+  })
+  it('honorKeyUsage: the CSR key usage when it asks for one, the profile otherwise', () => {
+    const p = base({ honorKeyUsage: true, keyUsage: ['digitalSignature'] })
+    expect(run(p, { ku: ['digitalSignature', 'keyAgreement'] }).template.keyUsage?.usages).toEqual(['digitalSignature', 'keyAgreement'])
+    const fallback = run(p, {})
+    expect(fallback.template.keyUsage?.usages).toEqual(['digitalSignature'])
+    expect(fallback.preview.find((x) => x.field === 'keyUsage')!.reason).toContain('profile default')
+    const off = run(base({ honorKeyUsage: false, keyUsage: ['digitalSignature'] }), { ku: ['digitalSignature', 'keyAgreement'] })
+    expect(off.template.keyUsage?.usages).toEqual(['digitalSignature'])
+    expect(off.preview.find((x) => x.field === 'keyUsage')).toMatchObject({ requested: 'digitalSignature, keyAgreement', result: 'digitalSignature', changed: true })
+  })
+  it('honorExtendedKeyUsages: the CSR EKUs when asked, the profile otherwise', () => {
+    const on = base({ honorExtendedKeyUsages: true, extendedKeyUsages: ['1.3.6.1.5.5.7.3.2'] })
+    expect(run(on, { eku: ['1.3.6.1.5.5.7.3.4'] }).template.extendedKeyUsage?.oids).toEqual(['1.3.6.1.5.5.7.3.4'])
+    expect(run(on, {}).template.extendedKeyUsage?.oids).toEqual(['1.3.6.1.5.5.7.3.2'])
+    const off = base({ honorExtendedKeyUsages: false, extendedKeyUsages: ['1.3.6.1.5.5.7.3.2'] })
+    expect(run(off, { eku: ['1.3.6.1.5.5.7.3.3'] }).template.extendedKeyUsage?.oids).toEqual(['1.3.6.1.5.5.7.3.2'])
+    expect(run(base({ extendedKeyUsages: [] })).template.extendedKeyUsage).toBeUndefined()
+  })
+  it('honorExtensions copies other requested extensions, filtered by allowedExtensionOids; never the managed ones', () => {
+    const exts = [
+      { oid: '1.2.3.4.5', critical: false, value: new Uint8Array([5, 0]) },
+      { oid: '1.2.3.4.6', critical: true, value: new Uint8Array([5, 0]) },
+      { oid: '2.5.29.19', critical: true, value: new Uint8Array(AsnConvert.serialize(new BasicConstraints({ cA: true }))) }
+    ]
+    expect(run(base({ honorExtensions: false }), { extensions: exts }).template.additionalExtensions).toBeUndefined()
+    const all = run(base({ honorExtensions: true }), { extensions: exts })
+    expect(all.template.additionalExtensions?.map((e) => e.oid)).toEqual(['1.2.3.4.5', '1.2.3.4.6'])
+    const some = run(base({ honorExtensions: true, allowedExtensionOids: ['1.2.3.4.6'] }), { extensions: exts })
+    expect(some.template.additionalExtensions?.map((e) => e.oid)).toEqual(['1.2.3.4.6'])
+    expect(some.preview.find((x) => x.field === 'extension.1.2.3.4.5')!.reason).toContain('allowedExtensionOids')
+    // The CSR asked to be a CA: an end-entity profile says no, with a warning.
+    expect(warningsOf(all.findings)).toEqual(['CSR_REQUESTS_CA'])
+    expect(all.template.basicConstraints).toEqual({ ca: false, critical: true })
+  })
+})
+
+describe('subject attributes and their sources', () => {
+  const rules = (over: object) => base({ honorSubject: false, subjectAttributes: [{ type: 'CN', sources: ['csr'] }, { type: 'O', mandatory: true, ...over }] })
+  it('csr source takes the CSR value', () => {
+    expect(run(rules({ sources: ['csr'] }), { subject: { CN: 'x', O: 'Acme' } }).template.subject.flat()).toContainEqual({ type: 'O', value: 'Acme' })
+  })
+  it('fixed source always wins when listed first, and the preview says so', () => {
+    const r = run(rules({ sources: ['fixed', 'csr'], value: 'Fixed Inc' }), { subject: { CN: 'x', O: 'Acme' } })
+    expect(r.template.subject.flat()).toContainEqual({ type: 'O', value: 'Fixed Inc' })
+    expect(r.preview.find((x) => x.field === 'subject.O')).toMatchObject({ requested: 'Acme', result: 'Fixed Inc', changed: true, reason: "fixed by the profile's rule for O" })
+  })
+  it('fixed after csr is a fallback', () => {
+    const p = rules({ sources: ['csr', 'fixed'], value: 'Default Org' })
+    expect(run(p, { subject: { CN: 'x', O: 'Acme' } }).template.subject.flat()).toContainEqual({ type: 'O', value: 'Acme' })
+    expect(run(p, { subject: { CN: 'x' } }).template.subject.flat()).toContainEqual({ type: 'O', value: 'Default Org' })
+  })
+  it('entered source takes the operator input, under any alias of the type', () => {
+    const p = rules({ sources: ['entered'] })
+    expect(run(p, { subject: { CN: 'x' } }, { subject: { organizationName: 'Typed Ltd' } }).template.subject.flat()).toContainEqual({ type: 'O', value: 'Typed Ltd' })
+    const missing = run(p, { subject: { CN: 'x', O: 'Acme' } })
+    expect(errorsOf(missing.findings)).toEqual(['SUBJECT_ATTRIBUTE_MISSING'])
+    expect(missing.template.subject.flat().some((a) => a.type === 'O')).toBe(false)
+  })
+  it('a mandatory attribute found nowhere is an error; an optional one is simply absent', () => {
+    expect(errorsOf(run(rules({ sources: ['csr'] }), { subject: { CN: 'x' } }).findings)).toEqual(['SUBJECT_ATTRIBUTE_MISSING'])
+    expect(run(rules({ sources: ['csr'], mandatory: false }), { subject: { CN: 'x' } }).findings).toEqual([])
+  })
+  it('multiple, pattern and maxLength are enforced', () => {
+    const ou = base({ honorSubject: true, subjectAttributes: [{ type: 'OU', sources: ['csr'], multiple: false }] })
+    expect(errorsOf(run(ou, { subject: { CN: 'x', OU: ['a', 'b'] } }).findings)).toEqual(['SUBJECT_ATTRIBUTE_NOT_MULTIPLE'])
+    const ouMany = base({ honorSubject: true, subjectAttributes: [{ type: 'OU', sources: ['csr'], multiple: true }] })
+    expect(run(ouMany, { subject: { CN: 'x', OU: ['a', 'b'] } }).template.subject.flat().filter((a) => a.type === 'OU')).toHaveLength(2)
+    const pat = base({ honorSubject: true, subjectAttributes: [{ type: 'CN', sources: ['csr'], pattern: '[a-z0-9-]+\\.corp\\.example' }] })
+    expect(run(pat, { subject: { CN: 'db-1.corp.example' } }).findings).toEqual([])
+    expect(errorsOf(run(pat, { subject: { CN: 'db-1.corp.example.evil.com' } }).findings)).toEqual(['SUBJECT_ATTRIBUTE_PATTERN'])
+    const len = base({ subjectAttributes: [{ type: 'CN', sources: ['csr'], maxLength: 5 }] })
+    expect(errorsOf(run(len, { subject: { CN: 'toolong' } }).findings)).toEqual(['SUBJECT_ATTRIBUTE_TOO_LONG'])
+  })
+  it('a value entered for an attribute without an entered source is ignored with a warning', () => {
+    const r = run(base({ subjectAttributes: [{ type: 'CN', sources: ['csr'] }] }), { subject: { CN: 'x' } }, { subject: { CN: 'other' } })
+    expect(warningsOf(r.findings)).toEqual(['SUBJECT_INPUT_IGNORED'])
+    expect(r.template.subject).toEqual([[{ type: 'CN', value: 'x' }]])
+  })
+  it('country must be two capitals; OID-typed attributes are understood', () => {
+    expect(errorsOf(run(base(), { subject: { CN: 'x', C: 'Germany' } }).findings)).toContain('SUBJECT_COUNTRY_INVALID')
+    const r = run(base({ subjectAttributes: [{ type: '2.5.4.10', sources: ['fixed'], value: 'ByOid' }] }), { subject: { CN: 'x' } })
+    expect(r.template.subject.flat()).toContainEqual({ type: 'O', value: 'ByOid' })
+  })
+  it('added attributes land in broadest-first order around the CSR ones', () => {
+    const p = base({ subjectAttributes: [{ type: 'C', sources: ['fixed'], value: 'US' }, { type: 'O', sources: ['fixed'], value: 'Org' }] })
+    expect(run(p, { subject: { CN: 'x' } }).template.subject.map((r) => r[0]!.type)).toEqual(['C', 'O', 'CN'])
+  })
+})
+
+describe('SAN allow-lists', () => {
+  const sanProfile = (san: object) => base({ san: { includeCommonName: false, ...san } })
+  const dns = (...v: string[]) => v.map((value) => ({ type: 'dns' as const, value }))
+  it('DNS suffixes and one-label globs', () => {
+    const p = sanProfile({ dnsPatterns: ['.corp.example', '*.web.example', 'exact.example'] })
+    expect(run(p, { sans: dns('a.b.corp.example', 'x.web.example', 'exact.example') }).findings).toEqual([])
+    const bad = run(p, { sans: dns('corp.example', 'a.b.web.example', 'other.example') }).findings
+    expect(errorsOf(bad)).toEqual(['SAN_NOT_ALLOWED', 'SAN_NOT_ALLOWED', 'SAN_NOT_ALLOWED'])
+    expect(bad.map((f) => f.field)).toEqual(['san[0]', 'san[1]', 'san[2]'])
+    expect(bad[0]!.message).toContain('san.dnsPatterns')
+  })
+  it('wildcards need allowWildcards and must still match the patterns', () => {
+    expect(errorsOf(run(sanProfile({}), { sans: dns('*.example.com') }).findings)).toEqual(['SAN_NOT_ALLOWED'])
+    const p = sanProfile({ allowWildcards: true, dnsPatterns: ['.example.com'] })
+    expect(run(p, { sans: dns('*.example.com') }).findings).toEqual([])
+    expect(errorsOf(run(p, { sans: dns('*.example.org') }).findings)).toEqual(['SAN_NOT_ALLOWED'])
+    expect(errorsOf(run(sanProfile({ allowWildcards: true }), { sans: dns('*.com') }).findings)).toEqual(['SAN_NOT_ALLOWED'])
+  })
+  it('IP CIDRs, v4 and v6', () => {
+    const p = sanProfile({ ipCidrs: ['10.0.0.0/8', '2001:db8::/32'] })
+    const ok = [{ type: 'ip' as const, value: '10.1.2.3' }, { type: 'ip' as const, value: '2001:db8:0:1::5' }]
+    expect(run(p, { sans: ok }).findings).toEqual([])
+    const bad = [{ type: 'ip' as const, value: '11.0.0.1' }, { type: 'ip' as const, value: '2001:db9::1' }, { type: 'ip' as const, value: '10.0.0.256' }]
+    const f = run(p, { sans: bad }).findings
+    expect(errorsOf(f)).toEqual(['SAN_NOT_ALLOWED', 'SAN_NOT_ALLOWED', 'SAN_NOT_ALLOWED'])
+    expect(f[2]!.message).toContain('not a valid IPv4 or IPv6 address')
+  })
+  it('e-mail domains and URI prefixes', () => {
+    const p = sanProfile({ emailDomains: ['example.com', '.sub.example.org'], uriPrefixes: ['spiffe://prod.example/'] })
+    const good = [
+      { type: 'email' as const, value: 'a@example.com' },
+      { type: 'email' as const, value: 'b@x.sub.example.org' },
+      { type: 'uri' as const, value: 'spiffe://prod.example/ns/web' }
+    ]
+    expect(run(p, { sans: good }).findings).toEqual([])
+    const bad = [
+      { type: 'email' as const, value: 'a@evil.example.com' },
+      { type: 'email' as const, value: 'b@sub.example.org' },
+      { type: 'uri' as const, value: 'spiffe://dev.example/ns/web' }
+    ]
+    expect(errorsOf(run(p, { sans: bad }).findings)).toEqual(['SAN_NOT_ALLOWED', 'SAN_NOT_ALLOWED', 'SAN_NOT_ALLOWED'])
+  })
+  it('types outside allowedTypes are refused', () => {
+    const f = run(sanProfile({ allowedTypes: ['dns'] }), { sans: [{ type: 'email', value: 'a@example.com' }] }).findings
+    expect(errorsOf(f)).toEqual(['SAN_NOT_ALLOWED'])
+    expect(f[0]!.message).toContain('san.allowedTypes')
+  })
+  it('maxCount', () => {
+    expect(errorsOf(run(sanProfile({ maxCount: 2 }), { sans: dns('a.example', 'b.example', 'c.example') }).findings)).toEqual(['SAN_TOO_MANY'])
+    expect(run(sanProfile({ maxCount: 3 }), { sans: dns('a.example', 'b.example', 'c.example') }).findings).toEqual([])
+  })
+  it('rules: mandatory, multiple, sources (fixed, entered, csr-only)', () => {
+    const mand = sanProfile({ rules: [{ type: 'email', mandatory: true, sources: ['csr', 'entered'] }] })
+    expect(errorsOf(run(mand).findings)).toEqual(['SAN_MANDATORY_MISSING'])
+    const entered = run(mand, {}, { sans: [{ type: 'email', value: 'ops@example.com' }] })
+    expect(entered.findings).toEqual([])
+    expect(entered.template.subjectAltName?.names).toEqual([{ type: 'email', value: 'ops@example.com' }])
+    const single = sanProfile({ rules: [{ type: 'dns', multiple: false, sources: ['csr'] }] })
+    expect(errorsOf(run(single, { sans: dns('a.example', 'b.example') }).findings)).toEqual(['SAN_NOT_MULTIPLE'])
+    const fixed = run(sanProfile({ rules: [{ type: 'uri', sources: ['fixed'], value: 'urn:example:device' }] }))
+    expect(fixed.template.subjectAltName?.names).toEqual([{ type: 'uri', value: 'urn:example:device' }])
+    const noCsr = run(sanProfile({ rules: [{ type: 'dns', sources: ['entered'] }] }), { sans: dns('from-csr.example') }, { sans: [{ type: 'dns', value: 'typed.example' }] })
+    expect(noCsr.template.subjectAltName?.names).toEqual([{ type: 'dns', value: 'typed.example' }])
+    expect(noCsr.preview.find((r) => r.field === 'san.dns:from-csr.example')).toMatchObject({ result: null, changed: true })
+    const csrOnly = run(sanProfile({ rules: [{ type: 'dns', sources: ['csr'] }] }), {}, { sans: [{ type: 'dns', value: 'typed.example' }] })
+    expect(warningsOf(csrOnly.findings)).toEqual(['SAN_INPUT_IGNORED'])
+  })
+  it('fromCsr off drops every requested SAN', () => {
+    const r = run(sanProfile({ fromCsr: false }), { sans: dns('a.example') })
+    expect(r.template.subjectAltName).toBeUndefined()
+    expect(r.preview.find((x) => x.field === 'san.dns:a.example')!.reason).toContain('san.fromCsr is off')
+  })
+  it('includeCommonName copies a DNS or IP CN into the SANs once', () => {
+    const p = base({ san: { includeCommonName: true } })
+    expect(run(p, { subject: { CN: 'www.example.com' } }).template.subjectAltName?.names).toEqual([{ type: 'dns', value: 'www.example.com' }])
+    expect(run(p, { subject: { CN: '192.0.2.1' } }).template.subjectAltName?.names).toEqual([{ type: 'ip', value: '192.0.2.1' }])
+    expect(run(p, { subject: { CN: 'WWW.example.com' }, sans: dns('www.example.com') }).template.subjectAltName?.names).toEqual(dns('www.example.com'))
+  })
+  it('critical: auto is critical exactly when the subject is empty; never with an empty subject is an error', () => {
+    expect(run(sanProfile({}), { subject: { CN: 'x' }, sans: dns('a.example') }).template.subjectAltName?.critical).toBe(false)
+    const empty = run(sanProfile({}), { subject: {}, sans: dns('a.example') })
+    expect(empty.template.subjectAltName?.critical).toBe(true)
+    expect(empty.findings).toEqual([])
+    expect(errorsOf(run(sanProfile({ critical: 'never' }), { subject: {}, sans: dns('a.example') }).findings)).toEqual(['SAN_MUST_BE_CRITICAL'])
+    expect(run(sanProfile({ critical: 'always' }), { sans: dns('a.example') }).template.subjectAltName?.critical).toBe(true)
+  })
+})
+
+describe('validity', () => {
+  const nb = new Date('2026-03-01T12:00:00.000Z')
+  it('a Duration counts from now, in whole seconds (1y = 365 days)', () => {
+    const r = run(base({ validity: { type: 'Duration', duration: '90d' } }))
+    expect(r.template.notBefore).toEqual(nb)
+    expect(r.template.notAfter.getTime() - nb.getTime()).toBe(90 * DAY)
+    expect(run(base({ validity: { type: 'Duration', duration: '1y' } })).template.notAfter.getTime() - nb.getTime()).toBe(365 * DAY)
+    expect(run(base({ validity: { type: 'Duration', duration: '1y30d12h' } })).template.notAfter.getTime() - nb.getTime()).toBe(395.5 * DAY)
+  })
+  it('a fixed end Time is used as is; one in the past is an error', () => {
+    const r = run(base({ validity: { type: 'Time', time: '2027-01-01T00:00:00Z' } }))
+    expect(r.template.notAfter).toEqual(new Date('2027-01-01T00:00:00Z'))
+    expect(errorsOf(run(base({ validity: { type: 'Time', time: '2026-01-01T00:00:00Z' } })).findings)).toContain('VALIDITY_END_IN_PAST')
+  })
+  it('maxValidityDays caps a fixed end (the 397-day ceiling where set)', () => {
+    const p = base({ maxValidityDays: 397, validity: { type: 'Time', time: '2027-06-01T00:00:00Z' } })
+    const f = run(p).findings
+    expect(errorsOf(f)).toContain('VALIDITY_EXCEEDS_MAXIMUM')
+    expect(f.find((x) => x.code === 'VALIDITY_EXCEEDS_MAXIMUM')!.message).toContain('maxValidityDays (397)')
+    expect(run(base({ maxValidityDays: 397, validity: { type: 'Duration', duration: '397d' } })).findings).toEqual([])
+  })
+  it('issuer ceiling: reject refuses, clamp shortens with a warning', () => {
+    const end = new Date(NOW.getTime() + 30 * DAY)
+    const rejected = run(base({ validity: { type: 'Duration', duration: '90d' }, issuerCeiling: 'reject' }), {}, {}, ctx({ issuer: issuer(end) }))
+    expect(errorsOf(rejected.findings)).toEqual(['VALIDITY_EXCEEDS_ISSUER'])
+    const clamped = run(base({ validity: { type: 'Duration', duration: '90d' }, issuerCeiling: 'clamp' }), {}, {}, ctx({ issuer: issuer(end) }))
+    expect(errorsOf(clamped.findings)).toEqual([])
+    expect(warningsOf(clamped.findings)).toEqual(['VALIDITY_CLAMPED_TO_ISSUER'])
+    expect(clamped.template.notAfter).toEqual(end)
+    expect(clamped.preview.find((x) => x.field === 'validity')!.reason).toContain('clamped')
+    const inside = run(base({ validity: { type: 'Duration', duration: '10d' } }), {}, {}, ctx({ issuer: issuer(end) }))
+    expect(inside.findings).toEqual([])
+  })
+  it('an expired or not yet valid issuer is refused', () => {
+    expect(errorsOf(run(base(), {}, {}, ctx({ issuer: issuer(new Date(NOW.getTime() - DAY)) })).findings)).toContain('ISSUER_EXPIRED')
+    const future = issuer(new Date(NOW.getTime() + 900 * DAY), { notBefore: new Date(NOW.getTime() + DAY) })
+    expect(errorsOf(run(base(), {}, {}, ctx({ issuer: future })).findings)).toEqual(['ISSUER_NOT_YET_VALID'])
+  })
+  it('an operator notAfter needs allowValidityOverride and may only shorten', () => {
+    const end = '2026-04-01T00:00:00Z'
+    expect(errorsOf(run(base(), {}, { notAfter: end }).findings)).toEqual(['VALIDITY_OVERRIDE_NOT_ALLOWED'])
+    const p = base({ allowValidityOverride: true, validity: { type: 'Duration', duration: '90d' } })
+    const r = run(p, {}, { notAfter: end })
+    expect(r.findings).toEqual([])
+    expect(r.template.notAfter).toEqual(new Date(end))
+    expect(errorsOf(run(p, {}, { notAfter: '2027-04-01T00:00:00Z' }).findings)).toEqual(['VALIDITY_OVERRIDE_TOO_LONG'])
+    expect(errorsOf(run(p, {}, { notAfter: '2025-04-01T00:00:00Z' }).findings)).toEqual(['VALIDITY_END_IN_PAST'])
+  })
+})
+
+describe('key usage against the key type and the CA flag', () => {
+  const tls = base({ keyUsage: ['digitalSignature', 'keyEncipherment'] })
+  it('no keyEncipherment on EC keys: removed from the profile usage, with the reason', () => {
+    const r = run(tls, { key: KEYS.p256 })
+    expect(r.template.keyUsage?.usages).toEqual(['digitalSignature'])
+    expect(r.findings).toEqual([])
+    expect(r.preview.find((x) => x.field === 'keyUsage')!.reason).toContain('keyEncipherment removed')
+    expect(run(tls, { key: KEYS.rsa2048 }).template.keyUsage?.usages).toEqual(['digitalSignature', 'keyEncipherment'])
+  })
+  it('a CSR that asks for keyEncipherment on an EC key (honored) is refused', () => {
+    const f = run(base({ honorKeyUsage: true }), { key: KEYS.p256, ku: ['digitalSignature', 'keyEncipherment'] }).findings
+    expect(errorsOf(f)).toEqual(['KEY_USAGE_INCONSISTENT_WITH_KEY'])
+  })
+  it('Ed25519 keeps only signature usages; RSA cannot do keyAgreement', () => {
+    const p = base({ keyUsage: ['digitalSignature', 'keyEncipherment', 'keyAgreement'] })
+    expect(run(p, { key: KEYS.ed25519 }).template.keyUsage?.usages).toEqual(['digitalSignature'])
+    expect(run(p, { key: KEYS.rsa2048 }).template.keyUsage?.usages).toEqual(['digitalSignature', 'keyEncipherment'])
+    expect(run(p, { key: KEYS.p384 }).template.keyUsage?.usages).toEqual(['digitalSignature', 'keyAgreement'])
+  })
+  it('nothing left for the key type is an error', () => {
+    expect(errorsOf(run(base({ keyUsage: ['keyEncipherment'] }), { key: KEYS.p256 }).findings)).toContain('KEY_USAGE_EMPTY')
+  })
+  it('CA coherence: keyCertSign only on CA profiles, and required there', () => {
+    expect(errorsOf(run(base({ honorKeyUsage: true }), { ku: ['digitalSignature', 'keyCertSign'] }).findings)).toContain('KEY_USAGE_CERTSIGN_WITHOUT_CA')
+    const ca = base({ signAsCa: true, keyUsage: ['keyCertSign', 'cRLSign'], extendedKeyUsages: [], honorKeyUsage: true })
+    expect(errorsOf(run(ca, { ku: ['digitalSignature'] }).findings)).toContain('KEY_USAGE_CA_WITHOUT_CERTSIGN')
+  })
+})
+
+describe('CA profiles and path length', () => {
+  const ca = (over: object = {}) => base({ signAsCa: true, keyUsage: ['keyCertSign', 'cRLSign'], extendedKeyUsages: [], ...over })
+  it('CA:TRUE, critical, with the profile path length', () => {
+    const r = run(ca({ pathLength: 0 }), { subject: { CN: 'Sub CA', O: 'Acme' } })
+    expect(r.findings).toEqual([])
+    expect(r.template.basicConstraints).toEqual({ ca: true, critical: true, pathLength: 0 })
+  })
+  it('the issuer path length bounds it; absent, it is derived', () => {
+    const far = new Date(NOW.getTime() + 4000 * DAY)
+    expect(run(ca(), {}, {}, ctx({ issuer: issuer(far, { pathLength: 2 }) })).template.basicConstraints).toEqual({ ca: true, critical: true, pathLength: 1 })
+    expect(errorsOf(run(ca({ pathLength: 2 }), {}, {}, ctx({ issuer: issuer(far, { pathLength: 2 }) })).findings)).toEqual(['PATH_LENGTH_EXCEEDS_ISSUER'])
+    expect(errorsOf(run(ca(), {}, {}, ctx({ issuer: issuer(far, { pathLength: 0 }) })).findings)).toEqual(['ISSUER_PATH_LENGTH_EXHAUSTED'])
+    expect(errorsOf(run(ca(), {}, {}, ctx({ issuer: issuer(far, { isCa: false }) })).findings)).toEqual(['ISSUER_NOT_CA'])
+  })
+  it('an archived stored profile issues nothing', () => {
+    expect(errorsOf(evaluate({ ...base(), archived: true }, csr(), operatorInput.parse({}), ctx()).findings)).toEqual(['PROFILE_ARCHIVED'])
+  })
+})
+
+describe('profile URLs and policies go into the template', () => {
+  it('CRL DP, AIA and certificate policies', () => {
+    const r = run(
+      base({
+        crlDistributionPoints: ['http://pki.example/ca.crl'],
+        ocspUrls: ['http://ocsp.example'],
+        caIssuersUrls: ['http://pki.example/ca.crt'],
+        certificatePolicies: [{ oid: '1.3.6.1.4.1.99999.1', cps: 'https://pki.example/cps' }]
+      })
+    )
+    expect(r.template.crlDistributionPoints).toEqual(['http://pki.example/ca.crl'])
+    expect(r.template.authorityInfoAccess).toEqual({ ocsp: ['http://ocsp.example'], caIssuers: ['http://pki.example/ca.crt'] })
+    expect(r.template.certificatePolicies).toEqual([{ oid: '1.3.6.1.4.1.99999.1', cps: 'https://pki.example/cps' }])
+    expect(r.preview.find((x) => x.field === 'crlDistributionPoints')).toMatchObject({ requested: null, result: 'http://pki.example/ca.crl', reason: 'set by the profile' })
+  })
+})
+
+describe('the lint runs on the template evaluate builds', () => {
+  it('a TLS server certificate whose CN is not among its SANs is refused', () => {
+    const p = base({ extendedKeyUsages: ['1.3.6.1.5.5.7.3.1'], san: { includeCommonName: false } })
+    const f = run(p, { subject: { CN: 'www.example.com' }, sans: [{ type: 'dns', value: 'api.example.com' }] }).findings
+    expect(errorsOf(f)).toEqual(['CN_NOT_IN_SAN'])
+    expect(run(base({ extendedKeyUsages: ['1.3.6.1.5.5.7.3.1'], san: { includeCommonName: true } }), { subject: { CN: 'www.example.com' } }).findings).toEqual([])
+  })
+  it('a year-long serverAuth certificate is a warning, an error under a ≤ 397-day ceiling', () => {
+    const p = base({ extendedKeyUsages: ['1.3.6.1.5.5.7.3.1'], san: { includeCommonName: true }, validity: { type: 'Duration', duration: '2y' } })
+    expect(warningsOf(run(p, { subject: { CN: 'a.example' } }).findings)).toEqual(['TLS_VALIDITY_OVER_397_DAYS'])
+    expect(codes(run(p, { subject: { CN: 'a.example' } }).findings)).not.toContain('VALIDITY_EXCEEDS_MAXIMUM')
+  })
+  it('an empty subject without SANs is refused', () => {
+    expect(errorsOf(run(base(), { subject: {} }).findings)).toEqual(['SUBJECT_AND_SAN_EMPTY'])
+  })
+})

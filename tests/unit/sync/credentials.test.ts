@@ -1,0 +1,83 @@
+// Connector credentials live in the keychain backend only: never in the database file, its
+// WAL, the audit trail or an IPC response; an unavailable keychain fails closed.
+import { existsSync, readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { createHandlers } from '../../../src/main/ipc/handlers'
+import { dispatch } from '../../../src/main/ipc/dispatch'
+import { SYNC_KEYCHAIN_SERVICE } from '../../../src/main/sync/credentials'
+import { createHarness, unwrapOk } from '../../integration/sync/helpers'
+import type { Services } from '../../../src/main/services'
+
+const SECRET = 'sk-live-7f3a9c1e-DO-NOT-LEAK'
+
+function fileHas(path: string, needle: string): boolean {
+  return existsSync(path) && readFileSync(path).includes(Buffer.from(needle))
+}
+
+describe('connector credentials', () => {
+  it('are stored in the keychain backend and nowhere in the database', async () => {
+    const h = createHarness()
+    const c = unwrapOk(await h.sync.addConnector({ name: 'lab', type: 'lamassu', baseUrl: 'https://lamassu.example.com', credential: SECRET }))
+    expect(c.hasCredential).toBe(true)
+    expect(JSON.stringify(c)).not.toContain(SECRET)
+    const stored = h.keychain.entries.get(`${SYNC_KEYCHAIN_SERVICE}\u0000connector:${c.id}`)
+    expect(new TextDecoder().decode(stored)).toBe(SECRET)
+    h.db.pragma('wal_checkpoint(FULL)')
+    expect(fileHas(h.dbFile, SECRET) || fileHas(`${h.dbFile}-wal`, SECRET)).toBe(false)
+    const audit = h.db.prepare('SELECT details FROM audit_log').all() as { details: string }[]
+    expect(audit.map((a) => a.details).join()).not.toContain(SECRET)
+    expect(audit.map((a) => a.details).join()).toContain('"credential":"keychain"')
+    // Removing the connector removes the keychain entry.
+    unwrapOk(await h.sync.removeConnector('lab'))
+    expect(h.keychain.entries.size).toBe(0)
+  })
+
+  it('fail closed when the keychain is unavailable: no connector is half-created', async () => {
+    const h = createHarness()
+    h.keychain.setAvailable(false)
+    const r = await h.sync.addConnector({ name: 'lab', type: 'lamassu', baseUrl: 'https://lamassu.example.com', credential: SECRET })
+    expect(r).toMatchObject({ ok: false, error: { code: 'KEYCHAIN_UNAVAILABLE', field: 'credential' } })
+    expect(r.ok ? '' : r.error.message).toMatch(/could not be stored in the OS keychain/)
+    expect(await h.sync.listConnectors()).toHaveLength(0)
+  })
+
+  it('can come from an environment variable read at run time instead', async () => {
+    const h = createHarness({ env: { LAMASSU_TOKEN: SECRET } })
+    const c = unwrapOk(await h.sync.addConnector({ name: 'lab', type: 'lamassu', baseUrl: 'https://l.example.com', settings: { credentialEnv: 'LAMASSU_TOKEN' } }))
+    expect(c).toMatchObject({ hasCredential: true, settings: { credentialEnv: 'LAMASSU_TOKEN' } })
+    expect(h.keychain.entries.size).toBe(0)
+    const h2 = createHarness({ env: {} })
+    const c2 = unwrapOk(await h2.sync.addConnector({ name: 'lab', type: 'lamassu', baseUrl: 'https://l.example.com', settings: { credentialEnv: 'LAMASSU_TOKEN' } }))
+    expect(c2.hasCredential).toBe(false)
+  })
+
+  it('never cross IPC: connectors:list answers with hasCredential only', async () => {
+    const h = createHarness()
+    unwrapOk(await h.sync.addConnector({ name: 'lab', type: 'lamassu', baseUrl: 'https://lamassu.example.com', credential: SECRET }))
+    const handlers = createHandlers({ sync: h.sync } as unknown as Services)
+    const r = await dispatch(handlers, 'connectors:list', {})
+    expect(r.ok).toBe(true)
+    expect(JSON.stringify(r)).not.toContain(SECRET)
+    expect(JSON.stringify(r)).toContain('"hasCredential":true')
+    const added = await dispatch(handlers, 'connectors:add', { name: 'bad name!', type: 'lamassu', baseUrl: 'https://x.example.com' })
+    expect(added).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', field: 'name' } })
+  })
+})
+
+describe('connector base URLs', () => {
+  it('accept the API prefix a vendor documents and store the host root the connectors append to', async () => {
+    const h = createHarness()
+    const cases = [
+      ['lamassu', 'https://lamassu.example.com/api/ca/v1', 'https://lamassu.example.com'],
+      ['lamassu', 'https://pki.example.com/lamassu/api/ca/v1/profiles/', 'https://pki.example.com/lamassu'],
+      ['digicert-tlm', 'https://demo.one.digicert.com/mpki/api/v2', 'https://demo.one.digicert.com'],
+      ['digicert-iot', 'https://one.digicert.com/iot/api/v1', 'https://one.digicert.com'],
+      ['digicert-certcentral', 'https://caas.digicert.com/automationws/v1', 'https://caas.digicert.com'],
+      ['paloalto', 'https://api.sase.example.com/', 'https://api.sase.example.com']
+    ] as const
+    for (const [i, [type, given, stored]] of cases.entries()) {
+      const c = unwrapOk(await h.sync.addConnector({ name: `c${i}`, type, baseUrl: given }))
+      expect(c.baseUrl).toBe(stored)
+    }
+  })
+})
