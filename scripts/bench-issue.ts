@@ -3,17 +3,20 @@
 // over the same CSRs and `openssl speed` sign rates. Also the main thread's worst event-loop
 // delay while a batch runs (perf_hooks.monitorEventLoopDelay). Not a test: prints numbers.
 import { execFileSync } from 'node:child_process'
-import { generateKeyPairSync } from 'node:crypto'
+import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { createServices } from '../src/main/services'
 import { createMemoryKeychain } from '../src/main/vault'
+import { inTransaction } from '../src/main/store'
+import { insertCertificate } from '../src/main/store/certificates-repo'
 import { buildCsr, toPem } from '../src/main/engine'
 import { createKeyObjectSigner } from '../src/main/vault/signer'
 
 const N = Number(process.env.BENCH_N ?? 5000)
+const ONLY_LIST = process.env.BENCH_ONLY_LIST === '1'
 const OPENSSL_N = Number(process.env.BENCH_OPENSSL_N ?? 100)
 const PASS = 'bench passphrase 123'
 
@@ -96,10 +99,59 @@ async function run(label: string, keySpec: 'ec-p256' | 'rsa-2048', csrs: string[
   }
 }
 
+/** certificates:list over 100,000 rows: the queries the inventory screen makes. */
+async function listBench(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pkidesk-bench-list-'))
+  const services = createServices({ dataDir, keychain: createMemoryKeychain() })
+  try {
+    const db = services.db
+    const t0 = Date.now()
+    inTransaction(db, () => {
+      db.prepare("INSERT INTO authorities (id, name, state, subject, created_at) VALUES ('bench', 'Bench CA', 'active', 'CN=Bench CA', ?)").run(new Date().toISOString())
+      for (let i = 0; i < 100_000; i++) {
+        const notAfter = new Date(t0 + ((i % 400) - 20) * 86_400_000).toISOString()
+        insertCertificate(db, {
+          authorityId: 'bench', profileId: null, keyId: null, serial: randomBytes(16).toString('hex'), der: new Uint8Array([0x30, 0]),
+          subject: `CN=host${i}.bench.example, O=Bench`, issuer: 'CN=Bench CA', sans: `DNS:host${i}.bench.example`,
+          notBefore: new Date(t0 - 86_400_000).toISOString(), notAfter, sha256: randomBytes(32).toString('hex'), spkiSha256: randomBytes(32).toString('hex'),
+          source: 'local', isCa: false, createdAt: new Date(t0 + i).toISOString()
+        })
+      }
+      db.prepare("UPDATE certificates SET status = 'revoked', revoked_at = created_at, revocation_reason = 'superseded' WHERE id % 97 = 0").run()
+    })
+    const time = (label: string, req: Parameters<typeof services.certificates.list>[0]): string | null => {
+      const t = performance.now()
+      const r = services.certificates.list(req)
+      const ms = performance.now() - t
+      if (!r.ok) throw new Error(r.error.message)
+      console.log(`  ${label.padEnd(44)} ${ms.toFixed(1).padStart(7)} ms  (${r.value.items.length} of ${r.value.total})`)
+      return r.value.nextCursor
+    }
+    console.log('certificates:list over 100,000 rows:')
+    const base = { sort: { field: 'createdAt', direction: 'desc' }, limit: 100 } as const
+    let cursor = time('first page, newest first', base)
+    for (let p = 0; p < 49 && cursor; p++) {
+      const page = services.certificates.list({ ...base, cursor })
+      cursor = page.ok ? page.value.nextCursor : null
+    }
+    if (cursor) time('page 51 (cursor)', { ...base, cursor })
+    time('search "host4242" (subject/SAN/serial/hash)', { ...base, search: 'host4242' })
+    const someSerial = (services.db.prepare('SELECT serial FROM certificates WHERE id = 777').get() as { serial: string }).serial
+    time('search serial prefix (12 hex digits)', { ...base, search: someSerial.slice(0, 12) })
+    time('status revoked', { ...base, status: 'revoked' })
+    time('expiring within 30 days, by notAfter', { sort: { field: 'notAfter', direction: 'asc' }, limit: 100, expiringWithinDays: 30 })
+    time('by CA, sorted by subject', { sort: { field: 'subject', direction: 'asc' }, limit: 100, authorityId: 'bench' })
+  } finally {
+    services.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'pkidesk-bench-ossl-'))
   try {
     console.log(`PKI Desk issuance benchmark: ${N} CSRs (P-256 keys) per CA, ${cpus().length} CPUs, node ${process.version}`)
+    if (ONLY_LIST) return listBench()
     const csrs = await makeCsrs(N)
     const rows: string[][] = []
     for (const [label, spec, keyArgs, speedAlg] of [
@@ -127,6 +179,7 @@ async function main(): Promise<void> {
     console.log(widths.map((w) => '-'.repeat(w)).join('-|-'))
     for (const r of rows) console.log(fmt(r))
     console.log('Target: >= 1000 certs/s for the P-256 CA; main thread never blocked > 50 ms.')
+    await listBench()
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

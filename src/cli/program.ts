@@ -57,10 +57,15 @@ interface RunState {
   services?: Services
 }
 
-function progressSink(io: CliIo): EventSink {
+/** Progress of batches on stderr: at most one line a second, and always the last one. */
+export function progressSink(io: Pick<CliIo, 'stderr'>, clock: () => number = Date.now, everyMs = 1000): EventSink {
+  let last = Number.NEGATIVE_INFINITY
   return (name, payload) => {
     if (name !== 'progress') return
-    const p = payload as { done: number; total: number; label: string }
+    const p = payload as { done: number; total: number; label: string; finished: boolean }
+    const t = clock()
+    if (!p.finished && t - last < everyMs) return
+    last = t
     const line = formatProgress(p.done, p.total, p.label)
     if (line !== null) io.stderr(`${line}\n`)
   }

@@ -3,7 +3,7 @@
 import { test as base, expect, type Page } from '@playwright/test'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { startHarness, type Harness, REPO_ROOT } from '../harness/server'
+import { startHarness, type Harness, type HarnessOptions, REPO_ROOT } from '../harness/server'
 
 export const SCREENSHOTS = join(REPO_ROOT, 'docs/screenshots')
 
@@ -12,13 +12,14 @@ interface Fixtures {
   app: Page
   /** Console errors a test provokes on purpose. */
   expectedConsoleErrors: RegExp[]
+  harnessOptions: HarnessOptions
 }
 
 export const test = base.extend<Fixtures>({
   expectedConsoleErrors: [[], { option: true }],
-  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern
-  harness: async ({}, use) => {
-    const harness = await startHarness()
+  harnessOptions: [{}, { option: true }],
+  harness: async ({ harnessOptions }, use) => {
+    const harness = await startHarness(harnessOptions)
     await use(harness)
     await harness.close()
   },

@@ -27,6 +27,8 @@ export interface HarnessOptions {
   readonly rendererDir?: string
   readonly port?: number
   readonly now?: () => Date
+  /** Tests of slow operations (cancel, progress) delay every certificates:issue answer by this much. */
+  readonly issueDelayMs?: number
 }
 
 export interface Harness {
@@ -161,9 +163,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         }
         if (typeof msg.id !== 'number') return
         const id = msg.id
-        void dispatch(handlers, msg.channel, msg.request).then((result) => {
-          if (ws.readyState === ws.OPEN) ws.send(encodeFrame({ kind: 'result', id, result }))
-        })
+        const delay = msg.channel === 'certificates:issue' ? (options.issueDelayMs ?? 0) : 0
+        void dispatch(handlers, msg.channel, msg.request)
+          .then((result) => (delay ? new Promise<typeof result>((done) => setTimeout(() => done(result), delay)) : result))
+          .then((result) => {
+            if (ws.readyState === ws.OPEN) ws.send(encodeFrame({ kind: 'result', id, result }))
+          })
       })
     })
   })
@@ -207,7 +212,7 @@ function harnessServiceOptions(outputDir: string): { dialogs: DialogsPort; keych
       return dir
     }
   }
-  return { dialogs, keychain: createMemoryKeychain(), scrypt: { N: 2 ** 12, r: 8, p: 1 } }
+  return { dialogs, keychain: createMemoryKeychain(), scrypt: { N: 2 ** 14, r: 8, p: 1 } }
 }
 
 function argValue(args: readonly string[], name: string): string | undefined {

@@ -1,6 +1,6 @@
 // Pieces shared by the command groups: the secret-file options, reading input files with
 // errors that name the file, and writing outputs without clobbering by surprise.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { chmodSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Command } from 'commander'
 import { operationError, usageError } from '../context'
@@ -33,6 +33,8 @@ export function writeOutput(file: string, data: Uint8Array | string, options: { 
   try {
     mkdirSync(dirname(file), { recursive: true })
     writeFileSync(file, data, { mode: options.secret ? 0o600 : 0o644 })
+    // The mode above applies only to a new file: an existing one keeps its own, so tighten it.
+    if (options.secret) chmodSync(file, 0o600)
   } catch (e) {
     throw operationError('FILE_UNWRITABLE', `Cannot write ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check the path and permissions.`, file)
   }

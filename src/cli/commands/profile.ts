@@ -36,11 +36,13 @@ export function registerProfileCommands(program: Command, run: Runner): void {
     .description('create a profile from a JSON file in any supported dialect (PKI Desk, Lamassu, DigiCert TLM, CertCentral, Palo Alto)')
     .argument('<file>', 'profile JSON')
     .option('--id <id>', 'id of the new profile (default: the document\'s id when free, else generated)')
+    .option('--name <name>', 'name of the new profile (default: the document\'s)')
     .action(
-      run<{ id?: string }>(({ ctx, out, opts, args }) => {
+      run<{ id?: string; name?: string }>(({ ctx, out, opts, args }) => {
         const file = String(args[0])
         const text = readInputText(file, 'profile')
-        const imported = expectOk(ctx.services().profiles.import(text, 'auto', opts.id !== undefined ? { id: opts.id } : {}))
+        const overrides = { ...(opts.id !== undefined ? { id: opts.id } : {}), ...(opts.name !== undefined ? { name: opts.name } : {}) }
+        const imported = expectOk(ctx.services().profiles.import(text, 'auto', overrides))
         printNotes(out, imported.notes)
         out.result(imported, () => `Created profile "${imported.profile.name}" (${imported.profile.id}) from ${file} (${imported.dialect}).`)
       })

@@ -6,7 +6,7 @@ import type { PaloAltoScopeDto } from '../../shared/domain/sync'
 import { collect, formatSerial, normalizeSerial, parseIsoDate, parsePositiveInt } from '../parse'
 import { expectOk, usageError } from '../context'
 import { resolveProfile } from '../resolve'
-import { readInput, toPem } from './common'
+import { readInput } from './common'
 import { outboxItemText } from './sync'
 
 function isoDay(value: string, option: string): string {
@@ -50,15 +50,14 @@ export function registerRemoteCommands(program: Command, run: Runner): void {
     .action(
       run<{ connector: string; profile: string; seat: string; validityDays?: number }>(async ({ ctx, out, opts, args }) => {
         const file = String(args[0])
-        const bytes = readInput(file, 'CSR')
-        const text = bytes.toString('latin1')
-        const csrPem = text.includes('-----BEGIN') ? text : toPem('CERTIFICATE REQUEST', bytes)
+        // The file's bytes as they are (PEM or DER): the service reads and checks the request.
+        const csr = new Uint8Array(readInput(file, 'CSR'))
         const item = expectOk(
           await ctx.services().sync.requestCertificate({
             connector: opts.connector,
             remoteProfileId: opts.profile,
             seatId: opts.seat,
-            csrPem,
+            csr,
             ...(opts.validityDays !== undefined ? { validityDays: opts.validityDays } : {})
           })
         )

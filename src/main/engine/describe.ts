@@ -15,7 +15,7 @@ import {
   NameConstraints,
   SubjectAlternativeName,
   SubjectKeyIdentifier,
-  GeneralName as AsnGeneralName
+  type GeneralName as AsnGeneralName
 } from '@peculiar/asn1-x509'
 import type { GeneralName, KeyUsageName } from '../../shared/domain/names'
 import type { CertificateView, ExtensionView } from '../../shared/domain/certificate'

@@ -17,7 +17,7 @@ import type { KeyProtection, KeySpec, SignatureHash } from '../../shared/domain/
 import { profileBody, type Finding, type OperatorInput } from '../../shared/domain/profile'
 import { inTransaction, type Db } from '../store/database'
 import { appendAudit } from '../store/audit-log'
-import { insertCertificate, serialExists, type NewCertificateRow } from '../store/certificates-repo'
+import { insertCertificate, isCaKey, serialExists, type NewCertificateRow } from '../store/certificates-repo'
 import { buildCertificate, buildCsr, dnToText, generalNameText, readCsrInput, readPublicKey, toPem, type CertificateTemplate, type IssuerInfo, type ParsedCsr } from '../engine'
 import { evaluate, hasErrors, warningsOf, type EvaluationContext } from '../engine/policy'
 import type { VaultService } from './vault-service'
@@ -34,8 +34,12 @@ export interface IssuanceService {
 }
 
 const DAY = 86_400_000
-/** At most this many certificates per transaction. */
+/** At most this many prepared certificates per slice. */
 export const ISSUE_CHUNK = 500
+/** Commit when this many certificates are ready… */
+export const COMMIT_AT = 100
+/** …or when this long has passed since the last commit. */
+export const COMMIT_EVERY_MS = 200
 /** Work at most this long before committing and yielding to the event loop. */
 export const SLICE_MS = 20
 
@@ -98,11 +102,14 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
     return ok((csr, input, ctx) => evaluate(body, csr, input, ctx))
   }
 
+  /** Keys the vault holds, by SPKI SHA-256, found by caKeyReuse (saves a second lookup per item). */
+  const heldKeys = new Map<string, string>()
   /** CA keys never certify an end entity. */
   function caKeyReuse(spkiSha256: string): boolean {
     const k = keys.findBySpkiSha256(spkiSha256)
     if (k?.purpose === 'ca') return true
-    return db.prepare('SELECT 1 FROM certificates WHERE spki_sha256 = ? AND is_ca = 1').get(spkiSha256) !== undefined
+    if (k) heldKeys.set(spkiSha256, k.keyId)
+    return isCaKey(db, spkiSha256)
   }
 
   return {
@@ -138,6 +145,7 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
 
     async issue(request) {
       const operationId = request.operationId ?? randomUUID()
+      heldKeys.clear()
       const ca = authorities.requireActive(request.authorityId)
       if (!ca.ok) return ca
       const { row: caRow, issuer } = ca.value
@@ -181,6 +189,7 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
         })
       }
       let index = 0
+      let lastCommit = performance.now()
       while (index < total) {
         const sliceStart = performance.now()
         const c = ctx()
@@ -191,8 +200,12 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
           else ready.push({ index, row: r.value.row, subjectText: r.value.subjectText })
           index++
         } while (index < total && ready.length < ISSUE_CHUNK && performance.now() - sliceStart < SLICE_MS)
-        commit()
-        emit('progress', { operationId, done: index, total, label, finished: index === total })
+        // Commit in batches (fewer, larger transactions), but never hold prepared work for long.
+        if (index === total || ready.length >= COMMIT_AT || performance.now() - lastCommit > COMMIT_EVERY_MS) {
+          commit()
+          lastCommit = performance.now()
+          emit('progress', { operationId, done: index, total, label, finished: index === total })
+        }
         if (index < total) await new Promise<void>((r) => setImmediate(r))
       }
       const issued = results.filter((r) => r.ok).length
@@ -224,7 +237,7 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
           row: {
             authorityId: caRow.id,
             profileId: request.profileId,
-            keyId: keys.findBySpkiSha256(csr.publicKey.sha256)?.keyId ?? null,
+            keyId: heldKeys.get(csr.publicKey.sha256) ?? null,
             serial: built.value.serial,
             der: built.value.der,
             subject: subjectText,

@@ -2,6 +2,7 @@
 // archive, dialect import/export, and the policy preview. Every change is audited in the
 // same transaction. (The starter profiles are seeded by store migration 004.)
 import { createHash, randomUUID } from 'node:crypto'
+import type { ZodError } from 'zod'
 import { AppFailure, fail, ok, type Result } from '../../shared/errors'
 import {
   canonicalAttributeType,
@@ -11,6 +12,7 @@ import {
   profileBody,
   PROFILE_ID_PATTERN,
   type ConversionNote,
+  type Finding,
   type Profile,
   type ProfileBody,
   type ProfileDialect
@@ -81,7 +83,7 @@ export interface ProfilesService {
 
 // ---------------------------------------------------------------------------------------
 
-function invalidObject(error: import('zod').ZodError, prefix = ''): Result<never> {
+function invalidObject(error: ZodError, prefix = ''): Result<never> {
   const issue = error.issues[0]!
   const field = `${prefix}${issue.path.map(String).join('.')}`
   return fail('INVALID_OBJECT', `${field || 'profile'}: ${issue.message}.`, field || undefined, {
@@ -96,7 +98,6 @@ function toProfile(row: ProfileRow): Profile {
 
 function bodyOf(p: Profile): ProfileBody {
   const { id: _id, archived: _a, source: _s, createdAt: _c, updatedAt: _u, ...body } = p
-  void _id, _a, _s, _c, _u
   return body
 }
 
@@ -401,20 +402,33 @@ export function createProfilesService(db: Db, emit: EventSink, now: () => Date =
       const first = items.value[0]
       if (!first) return fail('CSR_NOT_FOUND', 'csrPem: the text holds no certificate request.', 'csrPem')
       if (!first.ok) return fail(first.error.code, first.error.message, 'csrPem')
-      const authorityId = req.authorityId ?? body.defaultAuthorityId
       let issuer: IssuerContext | undefined
-      if (authorityId !== undefined) {
-        const ctx = service.issuerContext(authorityId)
+      const extra: Finding[] = []
+      if (req.authorityId !== undefined) {
+        const ctx = service.issuerContext(req.authorityId)
         if (!ctx.ok) return ctx
         issuer = ctx.value
+      } else if (body.defaultAuthorityId !== undefined) {
+        // An imported profile may name a remote CA (CertCentral caCertId, Palo Alto signed_by)
+        // that does not exist here: preview without a ceiling and say so.
+        const ctx = service.issuerContext(body.defaultAuthorityId)
+        if (ctx.ok) issuer = ctx.value
+        else
+          extra.push({
+            code: 'DEFAULT_CA_UNAVAILABLE',
+            severity: 'warning',
+            field: 'defaultAuthorityId',
+            message: `Default CA: "${body.defaultAuthorityId}" is not a usable CA here (${ctx.error.code}); the preview has no issuer ceiling. Choose the issuing CA.`
+          })
       }
       const result = evaluate(body, first.csr, input.data, { now: now(), ...(issuer ? { issuer } : {}) })
-      const blocked = hasErrors(result.findings)
+      const findings = [...extra, ...result.findings]
+      const blocked = hasErrors(findings)
       return ok({
         rows: [...result.preview],
-        findings: [...result.findings],
+        findings,
         canSign: !blocked,
-        needsConfirm: !blocked && result.findings.length > 0,
+        needsConfirm: !blocked && findings.length > 0,
         notBefore: result.template.notBefore.toISOString(),
         notAfter: result.template.notAfter.toISOString()
       })

@@ -96,8 +96,15 @@ export interface SyncService {
   pullProfiles(connector: string, filters?: readonly string[]): Promise<Result<SyncRunReportDto>>
   pushProfile(profileId: string, connector: string): Promise<Result<OutboxItemDto>>
   deleteRemoteProfile(connector: string, remoteId: string, confirm: string): Promise<Result<OutboxItemDto>>
-  /** `csr` is the CSR file's bytes (PEM or DER) or its PEM text. */
-  requestCertificate(input: { connector: string; remoteProfileId: string; seatId: string; csr: string | Uint8Array; validityDays?: number }): Promise<Result<OutboxItemDto>>
+  /** The CSR as PEM text (`csrPem`) or as the CSR file's bytes, PEM or DER (`csr`). */
+  requestCertificate(input: {
+    connector: string
+    remoteProfileId: string
+    seatId: string
+    csrPem?: string
+    csr?: string | Uint8Array
+    validityDays?: number
+  }): Promise<Result<OutboxItemDto>>
   assignAuthCert(input: {
     connector: string
     serial: string
@@ -579,18 +586,21 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     },
     pushProfile: (profileId, connector) => enqueue({ kind: 'profile-push', connector, profileId }),
     deleteRemoteProfile: (connector, remoteId, confirm) => enqueue({ kind: 'profile-delete', connector, remoteId, confirm }),
-    requestCertificate: (input) =>
-      enqueue(
+    requestCertificate: (input) => {
+      const csr = input.csr ?? input.csrPem
+      if (csr === undefined) return Promise.resolve(fail('CSR_MISSING', 'Give the CSR to request a certificate for.', 'csr'))
+      return enqueue(
         {
           kind: 'certificate-request',
           connector: input.connector,
           remoteProfileId: input.remoteProfileId,
           seatId: input.seatId,
-          csrPem: typeof input.csr === 'string' ? input.csr : '',
+          csrPem: typeof csr === 'string' ? csr : '',
           ...(input.validityDays ? { validityDays: input.validityDays } : {})
         },
-        typeof input.csr === 'string' ? undefined : input.csr
-      ),
+        typeof csr === 'string' ? undefined : csr
+      )
+    },
     assignAuthCert: (input) =>
       enqueue({
         kind: 'assign-auth-cert',

@@ -2,6 +2,7 @@
 // is_ca are views of it kept for search and sort. The list uses keyset pagination on
 // (sort column, id) so page N costs the same as page 1 at 100,000 rows.
 import { createHash } from 'node:crypto'
+import type Database from 'better-sqlite3'
 import type { Db } from './database'
 
 export interface CertificateRow {
@@ -81,15 +82,28 @@ function toRow(r: Raw): CertificateRow {
 const INSERT_SQL = `INSERT INTO certificates (authority_id, profile_id, key_id, serial, der, subject, issuer, sans, not_before, not_after, sha256, spki_sha256, source, is_ca, created_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
+// Prepared statements per connection: batch issuance runs these thousands of times.
+const statements = new WeakMap<Db, Map<string, Database.Statement<unknown[]>>>()
+function stmt(db: Db, sql: string): Database.Statement<unknown[]> {
+  let m = statements.get(db)
+  if (!m) statements.set(db, (m = new Map()))
+  let s = m.get(sql)
+  if (!s) m.set(sql, (s = db.prepare<unknown[]>(sql)))
+  return s
+}
+
 export function insertCertificate(db: Db, c: NewCertificateRow): number {
-  const info = db
-    .prepare(INSERT_SQL)
-    .run(c.authorityId, c.profileId, c.keyId, c.serial, c.der, c.subject, c.issuer, c.sans, c.notBefore, c.notAfter, c.sha256, c.spkiSha256, c.source, c.isCa ? 1 : 0, c.createdAt)
+  const info = stmt(db, INSERT_SQL).run(c.authorityId, c.profileId, c.keyId, c.serial, c.der, c.subject, c.issuer, c.sans, c.notBefore, c.notAfter, c.sha256, c.spkiSha256, c.source, c.isCa ? 1 : 0, c.createdAt)
   return Number(info.lastInsertRowid)
 }
 
+/** A CA's certificate already carries this key (CA keys never certify an end entity). */
+export function isCaKey(db: Db, spkiSha256: string): boolean {
+  return stmt(db, 'SELECT 1 FROM certificates WHERE spki_sha256 = ? AND is_ca = 1').get(spkiSha256) !== undefined
+}
+
 export function getCertificate(db: Db, id: number): CertificateRow | null {
-  const r = db.prepare('SELECT * FROM certificates WHERE id = ?').get(id) as Raw | undefined
+  const r = stmt(db, 'SELECT * FROM certificates WHERE id = ?').get(id) as Raw | undefined
   return r ? toRow(r) : null
 }
 
@@ -99,7 +113,7 @@ export function findCertificateBySha256(db: Db, sha256: string): CertificateRow 
 }
 
 export function serialExists(db: Db, authorityId: string, serial: string): boolean {
-  return db.prepare('SELECT 1 FROM certificates WHERE authority_id = ? AND serial = ?').get(authorityId, serial) !== undefined
+  return stmt(db, 'SELECT 1 FROM certificates WHERE authority_id = ? AND serial = ?').get(authorityId, serial) !== undefined
 }
 
 export function revokeCertificate(db: Db, id: number, v: { revokedAt: string; reason: string; invalidityDate: string | null }): void {
@@ -145,9 +159,23 @@ export function queryCertificates(db: Db, q: CertificateQuery): { rows: Certific
   const where: string[] = []
   const args: (string | number)[] = []
   if (q.search) {
-    const like = `%${q.search.replace(/[\\%_]/g, (c) => '\\' + c)}%`
-    where.push("(subject LIKE ? ESCAPE '\\' OR sans LIKE ? ESCAPE '\\' OR serial LIKE ? ESCAPE '\\' OR sha256 LIKE ? ESCAPE '\\')")
-    args.push(like, like, like.toLowerCase(), like.toLowerCase())
+    // Subject and SANs: any substring (trigram index, three characters or more; LIKE below
+    // that). Serial and SHA-256: a hex prefix (colons and case ignored), on their indexes.
+    const parts: string[] = []
+    if ([...q.search].length >= 3) {
+      parts.push('SELECT rowid FROM certificates_search WHERE certificates_search MATCH ?')
+      args.push(`"${q.search.replace(/"/g, '""')}"`)
+    } else {
+      const like = `%${q.search.replace(/[\\%_]/g, (c) => '\\' + c)}%`
+      parts.push("SELECT id FROM certificates WHERE subject LIKE ? ESCAPE '\\' OR sans LIKE ? ESCAPE '\\'")
+      args.push(like, like)
+    }
+    const hex = q.search.replace(/:/g, '').toLowerCase()
+    if (/^[0-9a-f]{2,}$/.test(hex)) {
+      parts.push('SELECT id FROM certificates WHERE serial >= ? AND serial < ?', 'SELECT id FROM certificates WHERE sha256 >= ? AND sha256 < ?')
+      args.push(hex, `${hex}~`, hex, `${hex}~`)
+    }
+    where.push(`id IN (${parts.join(' UNION ')})`)
   }
   if (q.status === 'revoked') where.push("status = 'revoked'")
   else if (q.status === 'issued') {

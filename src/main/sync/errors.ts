@@ -148,6 +148,12 @@ export function transportError(type: ConnectorType, connectorName: string, what:
         retryable: false
       }
     case 'network': {
+      if (outcome.code === 'REDIRECT_REFUSED')
+        return {
+          code: 'REMOTE_REDIRECT_REFUSED',
+          message: `${label}: ${origin} answered with a redirect, which PKI Desk does not follow (the credential would go to another address); set the connector's base URL to the final address.`,
+          retryable: false
+        }
       const refused = outcome.code === 'ECONNREFUSED'
       const dns = outcome.code === 'ENOTFOUND' || outcome.code === 'EAI_AGAIN'
       return {

@@ -61,13 +61,15 @@ const TLS_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_TLS|ERR_SSL|HOS
 function causeOf(e: unknown): { code: string; detail: string; name: string } {
   let cur: unknown = e
   let name = e instanceof Error ? e.name : ''
+  const messages: string[] = []
   for (let i = 0; i < 6 && cur; i++) {
     const err = cur as { code?: unknown; message?: unknown; name?: unknown; cause?: unknown }
     if (typeof err.name === 'string' && (err.name === 'TimeoutError' || err.name === 'AbortError')) name = err.name
+    if (typeof err.message === 'string') messages.push(err.message)
     if (typeof err.code === 'string') return { code: err.code, detail: String(err.message ?? ''), name }
     cur = err.cause
   }
-  return { code: 'UNKNOWN', detail: e instanceof Error ? e.message : String(e), name }
+  return { code: 'UNKNOWN', detail: messages.join(' / ') || String(e), name }
 }
 
 function joinPath(base: URL, path: string): URL {
@@ -120,6 +122,7 @@ export function createHttpClient(options: HttpClientOptions): Result<HttpClient>
         const c = causeOf(e)
         if (c.name === 'TimeoutError' || c.name === 'AbortError' || /TIMEOUT/i.test(c.code)) return { kind: 'timeout', timeoutMs }
         if (TLS_CODES.test(c.code)) return { kind: 'tls', code: c.code, detail: c.detail }
+        if (/redirect/i.test(c.detail)) return { kind: 'network', code: 'REDIRECT_REFUSED', detail: c.detail }
         return { kind: 'network', code: c.code, detail: c.detail }
       }
     },

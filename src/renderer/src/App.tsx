@@ -27,7 +27,11 @@ const cssVariables: CSSVariablesResolver = () => ({
     '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
     '--mantine-primary-color-light-color': 'var(--mantine-color-indigo-9)',
     '--mantine-primary-color-light-hover': 'var(--mantine-color-indigo-1)',
-    ...Object.fromEntries(LIGHT_VARIANT_COLORS.map((c) => [`--mantine-color-${c}-light-color`, `var(--mantine-color-${c}-9)`]))
+    ...Object.fromEntries(LIGHT_VARIANT_COLORS.map((c) => [`--mantine-color-${c}-light-color`, `var(--mantine-color-${c}-9)`])),
+    ...Object.fromEntries(LIGHT_VARIANT_COLORS.map((c) => [`--mantine-color-${c}-light`, `var(--mantine-color-${c}-0)`])),
+    // Even shade 9 of orange and yellow is too bright on a light background.
+    '--mantine-color-orange-light-color': '#a33c0a',
+    '--mantine-color-yellow-light-color': '#7a5200'
   },
   dark: {
     '--mantine-color-dimmed': 'var(--mantine-color-dark-1)',

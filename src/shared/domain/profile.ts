@@ -424,17 +424,18 @@ export const profileBody = profileBodyObject.superRefine(checkBody)
 export type ProfileBody = z.infer<typeof profileBody>
 export type ProfileBodyInput = z.input<typeof profileBody>
 
-/** A stored profile. */
-export const profile = profileBodyObject
-  .extend({
-    id: profileId,
-    archived: z.boolean(),
-    /** Where it came from: `starter`, `local`, `import:<dialect>`, or a connector id for synced profiles. */
-    source: z.string().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string()
-  })
-  .superRefine(checkBody)
+/**
+ * A stored profile. Not refined: bodies were checked when written, and reading must not fail
+ * if a later version tightens a cross-field rule (the editor shows the issue on next save).
+ */
+export const profile = profileBodyObject.extend({
+  id: profileId,
+  archived: z.boolean(),
+  /** Where it came from: `starter`, `local`, `import:<dialect>`, or a connector's name for pulled profiles. */
+  source: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string()
+})
 export type Profile = z.infer<typeof profile>
 
 /**

@@ -15,7 +15,7 @@ import {
 export const certificateSortField = z.enum(['notAfter', 'notBefore', 'subject', 'createdAt', 'serial'])
 
 export const listCertificatesRequest = z.object({
-  /** Matches subject, SANs, serial or SHA-256 (substring, case-insensitive). */
+  /** Matches a substring of the subject or SANs, or a prefix of the serial or SHA-256 (hex, colons ignored); case-insensitive. */
   search: z.string().max(500).optional(),
   status: certificateStatus.optional(),
   authorityId: z.string().optional(),

@@ -21,7 +21,7 @@ export function buildCli(): BuiltCli {
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir')
   const outDir = join(dir, 'out')
   const electronVite = join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js')
-  let log = ''
+  let log: string
   try {
     log = execFileSync(process.execPath, [electronVite, 'build', '--outDir', outDir, '--logLevel', 'error'], {
       cwd: ROOT,

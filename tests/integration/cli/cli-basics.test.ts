@@ -1,10 +1,10 @@
 // The built CLI as a subprocess: help, usage errors and exit codes, the data directory, and
 // the audit commands over a fresh store.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildCli, runCli, type BuiltCli } from './built-cli'
+import { buildCli, ROOT, runCli, type BuiltCli } from './built-cli'
 
 let cli: BuiltCli
 let work: string
@@ -63,6 +63,15 @@ describe('pkidesk (built)', () => {
     expect(e.stdout).toMatch(/^Wrote \d+ audit entries/)
     expect(existsSync(file)).toBe(true)
     for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) expect(JSON.parse(line)).toHaveProperty('hash')
+  })
+
+  it('bin/pkidesk.js says how to build when the CLI is not built', async () => {
+    const bare = join(work, 'bare')
+    mkdirSync(join(bare, 'bin'), { recursive: true })
+    copyFileSync(join(ROOT, 'bin', 'pkidesk.js'), join(bare, 'bin', 'pkidesk.js'))
+    const r = await runCli({ dir: bare, bin: join(bare, 'bin', 'pkidesk.js'), dispose: () => undefined }, ['--help'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/^error\[NOT_BUILT\]: .*out\/main\/cli\.js is missing; run `npm run build`/)
   })
 
   it('an unusable data directory is an operation error naming it', async () => {

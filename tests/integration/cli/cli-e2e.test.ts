@@ -74,7 +74,7 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true })
 })
 
-describe('pkidesk end to end (built CLI, checked by OpenSSL)', () => {
+describe('pkidesk end to end (built CLI, checked by OpenSSL)', { timeout: 180_000 }, () => {
   it('creates a passphrase-protected root and an intermediate under it', async () => {
     const root = await pkJson<Ca>(['ca', 'create', '--name', 'CLI Root', '--subject', 'CN=CLI Test Root,O=PKI Desk Tests,C=DE', '--key', 'rsa-2048', '--validity', '10y', '--protection', 'passphrase'])
     expect(root).toMatchObject({ name: 'CLI Root', keyProtection: 'passphrase', parentId: null })
@@ -135,8 +135,14 @@ describe('pkidesk end to end (built CLI, checked by OpenSSL)', () => {
       makeCsr('web2', '/C=DE/O=PKI Desk Tests/CN=web2.example', ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'], 'DNS:web2.example,IP:10.0.0.2')
     ]
     // A key the vault generates (and keeps, so the PFX can carry it).
-    const gen = await pk(['--json', 'csr', 'generate', '--key', 'ec-p256', '--subject', 'CN=vault.example,O=PKI Desk Tests,C=DE', '--san', 'dns:vault.example', '--out-csr', f('vault.csr'), '--protection', 'passphrase'])
-    expect(gen.code).toBe(0)
+    const gen = await pk(['--json', 'csr', 'generate', '--key', 'ec-p256', '--subject', 'CN=vault.example,O=PKI Desk Tests,C=DE', '--san', 'dns:vault.example', '--out-csr', f('vault.csr'), '--out-key', f('vault.key'), '--protection', 'passphrase'])
+    expect(gen.code, gen.stderr).toBe(0)
+    expect(readFileSync(f('vault.key'), 'utf8')).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/)
+    expect(statSync(f('vault.key')).mode & 0o777).toBe(0o600)
+    const keyPub = await openssl(['pkey', '-in', f('vault.key'), '-passin', `pass:${EXPORT_PASSPHRASE}`, '-pubout'])
+    expect(keyPub.code, keyPub.stderr).toBe(0)
+    expect(keyPub.stdout).toBe((await openssl(['req', '-in', f('vault.csr'), '-noout', '-pubkey'])).stdout)
+    expect((await openssl(['req', '-in', f('vault.csr'), '-noout', '-verify'])).stderr + '').toMatch(/verify OK/i)
     csrs.push(f('vault.csr'))
     // Two requests in one file count as two.
     writeFileSync(f('pair.csr'), readFileSync(makeCsr('p1', '/CN=pair1.example', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384'], 'DNS:pair1.example'), 'utf8') + readFileSync(makeCsr('p2', '/CN=pair2.example', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'], 'DNS:pair2.example'), 'utf8'))
@@ -175,6 +181,15 @@ describe('pkidesk end to end (built CLI, checked by OpenSSL)', () => {
     const at = der.indexOf(Buffer.from('web1.example'))
     der[at] = 'x'.charCodeAt(0)
     writeFileSync(f('tampered.csr'), der)
+    const inspectGood = await pk(['csr', 'inspect', f('web1.csr')])
+    expect(inspectGood.code).toBe(0)
+    expect(inspectGood.stdout).toMatch(/^subject:\s+CN=web1\.example, O=PKI Desk Tests, C=DE$/m)
+    expect(inspectGood.stdout).toMatch(/^SANs:\s+dns:web1\.example$/m)
+    expect(inspectGood.stdout).toMatch(/^key:\s+ec P-256$/m)
+    expect(inspectGood.stdout).toMatch(/^signature valid:\s+yes$/m)
+    const inspectBad = await pk(['csr', 'inspect', f('tampered.csr')])
+    expect(inspectBad.code).toBe(1)
+    expect(inspectBad.stderr).toMatch(/^error\[[A-Z_]*SIGNATURE[A-Z_]*\]: .*tampered\.csr/m)
     const ok = makeCsr('fine', '/CN=fine.example', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'], 'DNS:fine.example')
 
     const r = await pk(['--json', 'issue', '--ca', 'CLI Issuing', '--profile', state.profileId!, weak, f('tampered.csr'), f('web1.key'), f('missing.csr'), ok])
@@ -283,6 +298,12 @@ describe('pkidesk end to end (built CLI, checked by OpenSSL)', () => {
     const revokedList = await pkJson<Cert[]>(['cert', 'list', '--status', 'revoked'])
     expect(revokedList.map((c) => c.serial)).toEqual([revokedSerial])
 
+    const expiring = await pkJson<Cert[]>(['cert', 'list', '--ca', 'CLI Issuing', '--expiring-within', '31d'])
+    expect(expiring.map((c) => c.serial)).toContain(goodSerial)
+    expect(expiring.map((c) => c.serial)).not.toContain(revokedSerial)
+    expect(expiring.every((c) => c.status === 'issued')).toBe(true)
+    expect(await pkJson<Cert[]>(['cert', 'list', '--ca', 'CLI Issuing', '--expiring-within', '7d'])).toEqual([])
+
     expect((await pk(['crl', 'generate', '--ca', 'CLI Issuing', '--out', f('inter.crl')])).code).toBe(0)
     const c1 = await openssl(['crl', '-in', f('inter.crl'), '-noout', '-CAfile', f('inter.pem'), '-verify', '-text'])
     expect(c1.code, c1.stderr).toBe(0)
@@ -305,6 +326,44 @@ describe('pkidesk end to end (built CLI, checked by OpenSSL)', () => {
     expect(fine.code, fine.stderr).toBe(0)
   })
 
+  it('round-trips a profile through get and update, and deletes only unused profiles', async () => {
+    const got = await pk(['profile', 'get', state.profileId!])
+    expect(got.code).toBe(0)
+    const doc = JSON.parse(got.stdout) as { format: string; profile: { validity: { duration: string }; description: string } }
+    expect(doc.format).toBe('pkidesk-profile')
+    doc.profile.validity.duration = '14d'
+    doc.profile.description = 'Edited by the CLI test.'
+    writeFileSync(f('edited-profile.json'), JSON.stringify(doc))
+    const updated = await pkJson<{ validity: { duration: string }; description: string }>(['profile', 'update', 'CLI web servers', f('edited-profile.json')])
+    expect(updated).toMatchObject({ validity: { duration: '14d' }, description: 'Edited by the CLI test.' })
+    const refused = await pk(['profile', 'delete', state.profileId!])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/^error\[REFERENCE_NOT_ZERO\]: .*archive it instead/)
+    const spare = await pkJson<{ profile: { id: string } }>(['profile', 'create', join(FIXTURES, 'lamassu-web-profile.json'), '--id', 'spare-profile', '--name', 'Spare'])
+    expect(spare.profile.id).toBe('spare-profile')
+    expect((await pk(['profile', 'delete', 'spare-profile'])).code).toBe(0)
+    expect((await pk(['profile', 'get', 'spare-profile'])).code).toBe(1)
+  })
+
+  it('imports external CAs from a certificate with an encrypted key, and from a PFX', async () => {
+    const makeCa = (name: string): void => {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-keyout', f(`${name}.key`), '-passout', `pass:${EXPORT_PASSPHRASE}`,
+        '-subj', `/C=DE/O=Elsewhere/CN=${name}`, '-days', '365', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-out', f(`${name}.pem`)], { stdio: 'ignore' })
+    }
+    makeCa('Imported PEM Root')
+    makeCa('Imported PFX Root')
+    execFileSync('openssl', ['pkcs12', '-export', '-in', f('Imported PFX Root.pem'), '-inkey', f('Imported PFX Root.key'), '-passin', `pass:${EXPORT_PASSPHRASE}`, '-passout', `pass:${EXPORT_PASSPHRASE}`, '-out', f('imported.p12')], { stdio: 'ignore' })
+    const fromPem = await pkJson<Ca>(['ca', 'import', '--cert', f('Imported PEM Root.pem'), '--key', f('Imported PEM Root.key'), '--protection', 'passphrase'])
+    expect(fromPem).toMatchObject({ name: 'Imported PEM Root', keyProtection: 'passphrase' })
+    const fromPfx = await pkJson<Ca>(['ca', 'import', '--pfx', f('imported.p12'), '--name', 'Imported PFX', '--protection', 'passphrase'])
+    expect(fromPfx.name).toBe('Imported PFX')
+    const shown = await pkJson<{ certificatePem: string }>(['ca', 'show', 'Imported PFX'])
+    expect(new X509Certificate(shown.certificatePem).fingerprint256).toBe(new X509Certificate(readFileSync(f('Imported PFX Root.pem'))).fingerprint256)
+    const wrong = await pk(['ca', 'import', '--pfx', f('imported.p12'), '--name', 'Again', '--protection', 'passphrase'], { PKIDESK_PASSPHRASE: PASSPHRASE, PKIDESK_EXPORT_PASSPHRASE: 'not the pfx password' })
+    expect(wrong.code).toBe(1)
+    expect(wrong.stderr).toMatch(/^error\[[A-Z_]+\]: /)
+  })
+
   it('the audit trail is intact and records the whole story', async () => {
     const v = await pk(['audit', 'verify'])
     expect(v.code).toBe(0)
@@ -312,7 +371,7 @@ describe('pkidesk end to end (built CLI, checked by OpenSSL)', () => {
     const file = f('final-audit.jsonl')
     expect((await pk(['audit', 'export', '--out', file])).code).toBe(0)
     const actions = new Set(readFileSync(file, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { action: string }).action))
-    for (const a of ['authority.create', 'profile.create', 'csr.generate', 'certificate.issue', 'certificate.export', 'certificate.revoke', 'crl.generate'])
+    for (const a of ['authority.create', 'authority.import', 'profile.create', 'profile.update', 'profile.delete', 'csr.generate', 'certificate.issue', 'certificate.export', 'certificate.revoke', 'crl.generate'])
       expect(actions, a).toContain(a)
   })
 })

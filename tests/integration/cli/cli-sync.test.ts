@@ -2,6 +2,7 @@
 // Lamassu on 127.0.0.1: nothing goes online until `sync run` (or `profile pull`,
 // `connector test`), and each command prints what happened with the right exit code.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { execFileSync } from 'node:child_process'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -78,7 +79,7 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true })
 })
 
-describe('pkidesk connector, sync and remote (built CLI, fake Lamassu)', () => {
+describe('pkidesk connector, sync and remote (built CLI, fake Lamassu)', { timeout: 180_000 }, () => {
   it('adds a connector whose credential comes from an environment variable, and lists it', async () => {
     const add = await pk(['--json', 'connector', 'add', '--type', 'lamassu', '--name', 'lam', '--url', url, '--credential-env', 'LAM_TOKEN'])
     expect(add.code, add.stderr).toBe(0)
@@ -129,7 +130,7 @@ describe('pkidesk connector, sync and remote (built CLI, fake Lamassu)', () => {
     expect(post).toMatchObject({ path: '/api/ca/v1/profiles', authorization: `Bearer ${TOKEN}` })
     expect(post!.body).toMatchObject({ id: 'tls-server' })
     const after = JSON.parse((await pk(['--json', 'sync', 'status'])).stdout) as { counts: { queued: number; done: number } }
-    expect(after.counts).toMatchObject({ queued: 0, done: 1 })
+    expect(after.counts).toMatchObject({ queued: 0, done: 2 }) // the pull and the push
   })
 
   it('remote commands check their arguments and the connector type before queueing', async () => {
@@ -143,6 +144,27 @@ describe('pkidesk connector, sync and remote (built CLI, fake Lamassu)', () => {
     expect((JSON.parse(wrongType.stdout) as { error: { code: string } }).error.code).toBe('SYNC_UNSUPPORTED_FOR_CONNECTOR')
     const badSerial = await pk(['remote', 'assign-auth-cert', 'zz:01', '--connector', 'lam', '--enrollment-profile', 'e1'])
     expect(badSerial.code).toBe(2)
+    // Each platform's remote action queues without touching the network.
+    const before = seen.length
+    for (const [type, name] of [['digicert-tlm', 'tlm'], ['digicert-iot', 'iot'], ['paloalto', 'pa']] as const)
+      expect((await pk(['connector', 'add', '--type', type, '--name', name, '--url', url])).code).toBe(0)
+    execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(work, 'r.key'), '-subj', '/CN=remote.example', '-outform', 'DER', '-out', join(work, 'r.csr.der')], { stdio: 'ignore' })
+    const request = await pk(['--json', 'remote', 'request', '--connector', 'tlm', '--profile', 'tlm-profile-1', '--seat', 'seat-1', join(work, 'r.csr.der')])
+    expect(request.code, request.stderr).toBe(0)
+    expect(JSON.parse(request.stdout)).toMatchObject({ connectorName: 'tlm', action: 'tlm.certificate.request', state: 'queued' })
+    const generate = await pk(['remote', 'generate', '--connector', 'pa', '--profile', 'tls-server', '--folder', 'Shared', '--name', 'web-cert', '--common-name', 'web.example'])
+    expect(generate.code, generate.stderr).toBe(0)
+    expect(generate.stdout).toMatch(/^Queued outbox item \d+ for pa: /)
+    const noCert = await pk(['remote', 'assign-auth-cert', '01:02:03', '--connector', 'iot', '--enrollment-profile', 'e1', '--registered-value', 'subject.common_name=device-1'])
+    expect(noCert.code).toBe(1)
+    expect(noCert.stderr).toMatch(/^error\[CERTIFICATE_NOT_FOUND\]: .*010203/)
+    const badField = await pk(['remote', 'assign-auth-cert', '010203', '--connector', 'iot', '--enrollment-profile', 'e1', '--registered-value', 'subject.shoe_size=42'])
+    expect(badField.code).toBe(1)
+    expect(badField.stderr).toMatch(/^error\[IOT_UNKNOWN_CERTIFICATE_FIELD\]/)
+    expect(seen.length).toBe(before)
+    const status = JSON.parse((await pk(['--json', 'sync', 'status'])).stdout) as { counts: { queued: number } }
+    expect(status.counts.queued).toBe(2)
+
     const unknown = await pk(['sync', 'run', '--connector', 'nope'])
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toMatch(/^error\[[A-Z_]+\]: .*nope/)

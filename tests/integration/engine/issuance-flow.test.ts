@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- IPC responses are read loosely; dispatch validated them against the contract */
 // The signing engine end to end over createServices and the IPC dispatch (schemas checked
 // both ways): CA hierarchy, batch issuance, export in every format, revocation and CRLs,
 // every artifact checked by OpenSSL, keytool and node:crypto.
@@ -10,6 +11,7 @@ import { dispatch } from '../../../src/main/ipc/dispatch'
 import { createMemoryKeychain } from '../../../src/main/vault'
 import { verifyAudit } from '../../../src/main/store/audit-log'
 import type { EventName, EventPayload } from '../../../src/shared/ipc/events'
+import type { ChannelName } from '../../../src/shared/ipc/contract'
 import { keytool, openssl, tempDir, FIXTURES } from '../../unit/engine/helpers'
 
 const PASS = 'correct horse battery staple'
@@ -18,12 +20,13 @@ let services: Services
 let handlers: Handlers
 const events: { name: EventName; payload: unknown }[] = []
 
-async function call<T = any>(channel: string, req: unknown): Promise<T> {
+// Responses are read loosely here: dispatch has already validated them against the contract.
+async function call<T = any>(channel: ChannelName, req: unknown): Promise<T> {
   const r = await dispatch(handlers, channel, req)
   if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`)
   return r.value as T
 }
-async function callErr(channel: string, req: unknown): Promise<string> {
+async function callErr(channel: ChannelName, req: unknown): Promise<string> {
   const r = await dispatch(handlers, channel, req)
   return r.ok ? 'OK' : r.error.code
 }
@@ -84,7 +87,7 @@ describe('CA hierarchy', () => {
     expect(text).toMatch(/Key Usage: critical\s+Certificate Sign, CRL Sign/)
     expect(text).toContain('Authority Key Identifier')
     expect(text).toContain('Public-Key: (2048 bit)')
-    expect(events.some((e) => e.name === 'changed' && (e.payload as any).domain === 'authorities')).toBe(true)
+    expect(events.some((e) => e.name === 'changed' && (e.payload as { domain?: string }).domain === 'authorities')).toBe(true)
   })
 
   it('refuses a CA that would outlive its parent, a second CA under a pathlen:0 CA, and a taken name', async () => {
@@ -140,13 +143,13 @@ describe('issuance, export, revocation, CRLs', () => {
   it('issues a batch: per-item results, progress events, rows + audit entries, chain verified by OpenSSL and node:crypto', async () => {
     const auditBefore = verifyAudit(services.db)
     const names = ['csr-rsa2048.pem', 'csr-p256.pem', 'csr-p384.pem', 'csr-p521.pem', 'csr-ed25519.pem', 'csr-ed448.pem', 'csr-rsa3072.pem']
-    const items = [...names.map((n) => ({ csrPem: csrPem(n) })), { csrPem: csrPem('bad-md5.pem') }, { csrPem: csrPem('not-a-csr-certificate.pem') }]
+    const items = [...names.map((n: any) => ({ csrPem: csrPem(n) })), { csrPem: csrPem('bad-md5.pem') }, { csrPem: csrPem('not-a-csr-certificate.pem') }]
     const r = await call('certificates:issue', { operationId: 'op-1', authorityId: issuing.id, profileId: null, items })
     expect(r.operationId).toBe('op-1')
     expect(r.issued).toBe(7)
     expect(r.failed).toBe(2)
     expect(r.results.slice(7).map((x: any) => x.error.code)).toEqual(['CSR_UNSUPPORTED_SIGNATURE', 'CSR_IS_CERTIFICATE'])
-    const progress = events.filter((e) => e.name === 'progress' && (e.payload as any).operationId === 'op-1').map((e) => e.payload as any)
+    const progress = events.filter((e: any) => e.name === 'progress' && (e.payload as { operationId?: string }).operationId === 'op-1').map((e: any) => e.payload)
     expect(progress.at(-1)).toMatchObject({ done: 9, total: 9, finished: true })
     ids = r.results.filter((x: any) => x.ok).map((x: any) => x.certificateId)
     const auditAfter = verifyAudit(services.db)
@@ -273,11 +276,35 @@ describe('issuance, export, revocation, CRLs', () => {
     expect(revoked.items.map((i: any) => i.id)).toEqual([ids[2]])
     const search = await call('certificates:list', { search: 'generated.EXAMPLE' })
     expect(search.items.map((i: any) => i.commonName)).toEqual(['generated.example'])
-    const bySerial = await call('certificates:list', { search: seen[0]!.slice(4, 20) })
+    const bySerial = await call('certificates:list', { search: seen[0]!.slice(0, 12).toUpperCase().replace(/(..)(?=.)/g, '$1:') })
     expect(bySerial.items.map((i: any) => i.serial)).toEqual([seen[0]])
     const expiring = await call('certificates:list', { expiringWithinDays: 100 })
     expect(expiring.items.every((i: any) => i.status === 'issued')).toBe(true)
     expect(await callErr('certificates:list', { cursor: 'garbage' })).toBe('INVALID_CURSOR')
+  })
+
+  it('issues through a stored profile (policy evaluate): its rules shape the certificate, its errors refuse the item', async () => {
+    const r = await call('certificates:issue', {
+      authorityId: issuing.id,
+      profileId: 'tls-server',
+      confirmWarnings: true,
+      items: [{ csrPem: csrPem('csr-p256.pem') }, { csrPem: csrPem('csr-rsa2048.pem') }]
+    })
+    expect(r.results[0].ok).toBe(true)
+    expect(r.results[1]).toMatchObject({ ok: false, error: { code: 'POLICY_REFUSED' } })
+    const d = await call('certificates:get', { id: r.results[0].certificateId })
+    expect(d.profileId).toBe('tls-server')
+    expect(Date.parse(d.notAfter) - Date.parse(d.notBefore)).toBe(90 * 86_400_000)
+    const file = tmp.write('profiled.pem', d.view.pem)
+    expect(openssl(['verify', '-x509_strict', '-CAfile', rootPem, '-untrusted', issuingPem, file]).out).toContain(': OK')
+    expect(openssl(['x509', '-in', file, '-noout', '-ext', 'extendedKeyUsage']).out).toContain('TLS Web Server Authentication')
+    const byProfile = await call('certificates:list', { profileId: 'tls-server' })
+    expect(byProfile.items.map((i: any) => i.id)).toEqual([r.results[0].certificateId])
+    // The OUs are not in the profile's subject rules: dropped; O comes from the CSR.
+    expect(d.subjectText).toBe('CN=host.example.com, O=Acme Ünïcode, C=DE')
+    const unconfirmed = await call('certificates:issue', { authorityId: issuing.id, profileId: 'tls-server', items: [{ csrPem: csrPem('csr-p256.pem') }] })
+    expect(unconfirmed.results[0].ok).toBe(true) // this request raises no warning, so no confirmation is needed
+    expect(await callErr('certificates:issue', { authorityId: issuing.id, profileId: 'no-such-profile', items: [{ csrPem: csrPem('csr-p256.pem') }] })).toBe('PROFILE_NOT_FOUND')
   })
 
   it('is atomic: when a row cannot be written, no certificate and no audit entry of that chunk remain', async () => {

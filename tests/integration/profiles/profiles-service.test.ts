@@ -11,6 +11,9 @@ import { dispatch } from '../../../src/main/ipc/dispatch'
 import { createMemoryKeychain } from '../../../src/main/vault'
 import { iterateAudit, verifyAudit } from '../../../src/main/store/audit-log'
 import type { EventName, EventPayload } from '../../../src/shared/ipc/events'
+import type { ChannelName, Contract } from '../../../src/shared/ipc/contract'
+import type { RequestOf, ResponseOf } from '../../../src/shared/ipc/define'
+import type { IssueItemResult } from '../../../src/shared/ipc/certificates'
 import { openssl, tempDir } from '../../unit/engine/helpers'
 
 const FIX = join(__dirname, '../../fixtures/profiles')
@@ -20,15 +23,23 @@ let services: Services
 let handlers: Handlers
 const events: string[] = []
 
-async function call<T = any>(channel: string, req: unknown): Promise<T> {
+async function call<K extends ChannelName>(channel: K, req: RequestOf<Contract[K]>): Promise<ResponseOf<Contract[K]>> {
   const r = await dispatch(handlers, channel, req)
   if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`)
-  return r.value as T
+  return r.value as ResponseOf<Contract[K]>
 }
-async function failure(channel: string, req: unknown): Promise<{ code: string; message: string; field?: string }> {
+async function failure(channel: ChannelName, req: unknown): Promise<{ code: string; message: string; field?: string }> {
   const r = await dispatch(handlers, channel, req)
   if (r.ok) throw new Error(`${channel} unexpectedly succeeded`)
   return r.error
+}
+const issuedId = (x: IssueItemResult | undefined): number => {
+  if (!x?.ok) throw new Error(`not issued: ${JSON.stringify(x)}`)
+  return x.certificateId
+}
+const itemError = (x: IssueItemResult | undefined) => {
+  if (!x || x.ok) throw new Error(`unexpectedly issued: ${JSON.stringify(x)}`)
+  return x.error
 }
 const auditActions = () => [...iterateAudit(services.db)].map((e) => `${e.action} ${e.subject}`)
 
@@ -59,10 +70,10 @@ afterAll(() => {
 describe('starter profiles', () => {
   it('a new store holds the six starter profiles, valid and from resources', async () => {
     const page = await call('profiles:list', { limit: 50 })
-    expect(page.items.map((p: any) => p.id).sort()).toEqual(['code-signing', 'intermediate-ca', 'iot-device', 'smime', 'tls-client', 'tls-server'])
+    expect(page.items.map((p) => p.id).sort()).toEqual(['code-signing', 'intermediate-ca', 'iot-device', 'smime', 'tls-client', 'tls-server'])
     const tls = await call('profiles:get', { id: 'tls-server' })
     expect(tls).toMatchObject({ source: 'starter', archived: false, validity: { type: 'Duration', duration: '90d' }, maxValidityDays: 397, extendedKeyUsages: ['1.3.6.1.5.5.7.3.1'] })
-    expect((await call('profiles:get', { id: 'iot-device' })).validity.duration).toBe('30d')
+    expect((await call('profiles:get', { id: 'iot-device' })).validity).toEqual({ type: 'Duration', duration: '30d' })
     expect(await call('profiles:get', { id: 'intermediate-ca' })).toMatchObject({ signAsCa: true, pathLength: 0, validity: { duration: '5y' } })
     expect('extras' in tls).toBe(false)
   })
@@ -114,8 +125,8 @@ describe('CRUD with coded, field-precise errors', () => {
     expect(copy2).toMatchObject({ id: 'web-1b', name: 'Web One (copy 2)' })
     const archived = await call('profiles:archive', { id: 'web-1b', archived: true })
     expect(archived.archived).toBe(true)
-    expect((await call('profiles:list', { limit: 100 })).items.map((p: any) => p.id)).not.toContain('web-1b')
-    expect((await call('profiles:list', { limit: 100, includeArchived: true })).items.map((p: any) => p.id)).toContain('web-1b')
+    expect((await call('profiles:list', { limit: 100 })).items.map((p) => p.id)).not.toContain('web-1b')
+    expect((await call('profiles:list', { limit: 100, includeArchived: true })).items.map((p) => p.id)).toContain('web-1b')
     await call('profiles:archive', { id: 'web-1b', archived: false })
     expect(auditActions().slice(-2)).toEqual(['profile.archive profile:web-1b', 'profile.unarchive profile:web-1b'])
   })
@@ -129,7 +140,7 @@ describe('CRUD with coded, field-precise errors', () => {
 
 describe('list: filters, sorting, cursor', () => {
   it('filter expressions, ANDed', async () => {
-    const ids = async (filter: string[]) => (await call('profiles:list', { limit: 100, filter })).items.map((p: any) => p.id).sort()
+    const ids = async (filter: string[]) => (await call('profiles:list', { limit: 100, filter })).items.map((p) => p.id).sort()
     expect(await ids(['sign_as_ca[eq]=true'])).toEqual(['intermediate-ca'])
     expect(await ids(['signAsCa[ne]true', 'name[contains]TLS'])).toEqual(['tls-client', 'tls-server'])
     expect(await ids(['name[contains_ic]tls'])).toEqual(['tls-client', 'tls-server'])
@@ -143,12 +154,12 @@ describe('list: filters, sorting, cursor', () => {
   })
   it('pages with a bookmark in either sort order, without gaps or repeats', async () => {
     for (const sortMode of ['asc', 'desc'] as const) {
-      const all = (await call('profiles:list', { limit: 500, sortBy: 'name', sortMode })).items.map((p: any) => p.name)
+      const all = (await call('profiles:list', { limit: 500, sortBy: 'name', sortMode })).items.map((p) => p.name)
       const seen: string[] = []
       let next = ''
       do {
         const page = await call('profiles:list', { limit: 3, sortBy: 'name', sortMode, ...(next ? { next } : {}) })
-        seen.push(...page.items.map((p: any) => p.name))
+        seen.push(...page.items.map((p) => p.name))
         next = page.next
       } while (next)
       expect(seen).toEqual(all)
@@ -183,9 +194,9 @@ describe('import and export', () => {
     const json = JSON.parse(out.json)
     expect(json.key_escrow_policy).toEqual({ key_escrow_enabled: true, key_escrow_deployment_mode: 'CLOUD', dual_admin_recovery: true })
     expect(json.certificate.issuer.subject_dn).toBe('CN=USCSS Nostromo, O=Weyland-Yutani, C=US')
-    const street = json.certificate.subject.attributes.find((a: any) => a.type === 'street_address')
+    const street = json.certificate.subject.attributes.find((a: { type: string }) => a.type === 'street_address')
     expect(street.sources[0]).toEqual({ mandatory: false, source: 'AD_ATTRIBUTE', ad_attribute_key: 'streetAddress' })
-    expect(out.notes.map((n: any) => n.field)).toContain('description')
+    expect(out.notes.map((n) => n.field)).toContain('description')
   })
   it('an explicit dialect that does not fit is INVALID_OBJECT; an unknown document UNKNOWN_DIALECT', async () => {
     expect(await failure('profiles:import', { json: fixture('lamassu-web-server.json'), dialect: 'paloalto' })).toMatchObject({ code: 'INVALID_OBJECT', field: 'algorithm' })
@@ -195,7 +206,7 @@ describe('import and export', () => {
     expect(renamed.profile.id).not.toBe('web-server-profile')
   })
   it('exports a starter profile to every dialect with notes', async () => {
-    for (const dialect of ['lamassu', 'digicert-tlm', 'certcentral', 'paloalto', 'pkidesk']) {
+    for (const dialect of ['lamassu', 'digicert-tlm', 'certcentral', 'paloalto', 'pkidesk'] as const) {
       const out = await call('profiles:export', { id: 'tls-server', dialect })
       expect(() => JSON.parse(out.json)).not.toThrow()
       if (dialect === 'pkidesk') expect(out.notes).toEqual([])
@@ -230,29 +241,39 @@ describe('preview and issuance with real OpenSSL CSRs', () => {
     const r = await call('profiles:preview', { id: 'tls-server', csrPem: pem, authorityId: caId })
     expect(r.canSign).toBe(true)
     expect(r.findings).toEqual([])
-    const row = (f: string) => r.rows.find((x: any) => x.field === f)
+    const row = (f: string) => r.rows.find((x) => x.field === f)
     expect(row('subject.OU')).toMatchObject({ requested: 'Web', result: null, changed: true })
     expect(row('san.dns:www.example.com')).toMatchObject({ requested: null, result: 'dns:www.example.com', changed: true })
     expect(row('keyUsage')!.result).toBe('digitalSignature')
     expect(row('keyUsage')!.reason).toContain('keyEncipherment removed')
-    expect(new Date(r.notAfter).getTime() - new Date(r.notBefore).getTime()).toBe(90 * 86_400_000)
+    expect(new Date(r.notAfter!).getTime() - new Date(r.notBefore!).getTime()).toBe(90 * 86_400_000)
   })
 
   it('an unsaved profile from the editor previews too, and its errors block', async () => {
     const pem = csrPem('rsa', ['rsa:2048'], '/CN=host.example.org', 'DNS:host.example.org')
     const r = await call('profiles:preview', { profile: { name: 'draft', crypto: { rsaKeySizes: [4096] }, san: { dnsPatterns: ['.example.com'] } }, csrPem: pem })
     expect(r.canSign).toBe(false)
-    expect(r.findings.map((f: any) => f.code)).toEqual(['RSA_KEY_SIZE_NOT_ALLOWED', 'SAN_NOT_ALLOWED'])
+    expect(r.findings.map((f) => f.code)).toEqual(['RSA_KEY_SIZE_NOT_ALLOWED', 'SAN_NOT_ALLOWED'])
     const bad = await failure('profiles:preview', { profile: { name: '' }, csrPem: pem })
     expect(bad).toMatchObject({ code: 'INVALID_OBJECT', field: 'profile.name' })
     expect(await failure('profiles:preview', { id: 'tls-server', csrPem: 'not a csr' })).toMatchObject({ field: 'csrPem' })
   })
 
+  it('an imported profile naming a remote CA previews with a warning instead of failing', async () => {
+    const pem = csrPem('cc', ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], '/CN=farm.example.com')
+    const cc = (await call('profiles:list', { limit: 100, filter: ['source[eq]import:certcentral'] })).items[0]!
+    expect(cc.defaultAuthorityId).toBe('5A1B2C3D4E5F')
+    const r = await call('profiles:preview', { id: cc.id, csrPem: pem })
+    expect(r.findings.map((f) => `${f.severity}:${f.code}`)).toEqual(['warning:DEFAULT_CA_UNAVAILABLE'])
+    expect(r).toMatchObject({ canSign: true, needsConfirm: true })
+    expect(await failure('profiles:preview', { id: cc.id, csrPem: pem, authorityId: 'nope' })).toMatchObject({ code: 'AUTHORITY_NOT_FOUND', field: 'authorityId' })
+  })
+
   it('the issuer ceiling shows in the preview: 5-year CA profile under a 200-day CA is refused', async () => {
     const pem = csrPem('sub', ['ec', '-pkeyopt', 'ec_paramgen_curve:P-384'], '/O=Acme/CN=Acme Sub CA')
     const r = await call('profiles:preview', { id: 'intermediate-ca', csrPem: pem, authorityId: caId })
-    expect(r.findings.map((f: any) => f.code)).toEqual(['VALIDITY_EXCEEDS_ISSUER'])
-    expect(r.rows.find((x: any) => x.field === 'basicConstraints').result).toBe('CA:TRUE, pathlen:0')
+    expect(r.findings.map((f) => f.code)).toEqual(['VALIDITY_EXCEEDS_ISSUER'])
+    expect(r.rows.find((x) => x.field === 'basicConstraints')?.result).toBe('CA:TRUE, pathlen:0')
   })
 
   it('issues with the stored profile; OpenSSL sees exactly what the preview promised; the profile cannot then be deleted', async () => {
@@ -260,7 +281,7 @@ describe('preview and issuance with real OpenSSL CSRs', () => {
     await call('profiles:create', { id: 'shop', profile: { name: 'Shop TLS', validity: { type: 'Duration', duration: '30d' }, keyUsage: ['digitalSignature', 'keyEncipherment'], extendedKeyUsages: ['1.3.6.1.5.5.7.3.1'], san: { includeCommonName: true, dnsPatterns: ['.example.com'], ipCidrs: ['192.0.2.0/24'] } } })
     const issued = await call('certificates:issue', { authorityId: caId, profileId: 'shop', items: [{ csrPem: pem }] })
     expect(issued.issued).toBe(1)
-    const exported = await call('certificates:export', { id: issued.results[0].certificateId, format: 'pem' })
+    const exported = await call('certificates:export', { id: issuedId(issued.results[0]), format: 'pem' })
     const certFile = tmp.write('shop.pem', Buffer.from(exported.base64, 'base64'))
     const text = openssl(['x509', '-in', certFile, '-noout', '-text']).out
     expect(text).toMatch(/Key Usage: critical\s+Digital Signature\s/)
@@ -277,8 +298,8 @@ describe('preview and issuance with real OpenSSL CSRs', () => {
     const blocked = await call('certificates:issue', { authorityId: caId, profileId: 'shop', items: [{ csrPem: pem }] })
     expect(blocked.issued).toBe(0)
     // The issuance service reports policy errors as POLICY_REFUSED with the first finding's sentence and field.
-    expect(blocked.results[0].error).toMatchObject({ code: 'POLICY_REFUSED', field: 'profile' })
-    expect(blocked.results[0].error.message).toContain('archived')
+    expect(itemError(blocked.results[0])).toMatchObject({ code: 'POLICY_REFUSED', field: 'profile' })
+    expect(itemError(blocked.results[0]).message).toContain('archived')
   })
 
   it('a CSR outside the allow-list is refused at issuance with the policy code', async () => {
@@ -286,7 +307,7 @@ describe('preview and issuance with real OpenSSL CSRs', () => {
     await call('profiles:archive', { id: 'shop', archived: false })
     const r = await call('certificates:issue', { authorityId: caId, profileId: 'shop', items: [{ csrPem: pem }] })
     expect(r.issued).toBe(0)
-    expect(r.results[0].error).toMatchObject({ code: 'POLICY_REFUSED', field: 'san[0]' })
-    expect(r.results[0].error.message).toContain('san.dnsPatterns')
+    expect(itemError(r.results[0])).toMatchObject({ code: 'POLICY_REFUSED', field: 'san[0]' })
+    expect(itemError(r.results[0]).message).toContain('san.dnsPatterns')
   })
 })

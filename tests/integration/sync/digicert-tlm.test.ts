@@ -83,7 +83,9 @@ describe('DigiCert TLM connector', () => {
     fake.pendingPickups = 2
     const csr = await createCsr()
     const serial = await fake.prime(csr.pem)
-    unwrapOk(await h.sync.requestCertificate({ connector: 'tlm', remoteProfileId: '00000000-0000-4000-8000-000000000000', seatId: 'seat-1', csr: csr.pem }))
+    // A DER CSR file is taken as is and sent as PEM.
+    const der = new Uint8Array(Buffer.from(csr.pem.replace(/-----[^-]+-----|\s/g, ''), 'base64'))
+    unwrapOk(await h.sync.requestCertificate({ connector: 'tlm', remoteProfileId: '00000000-0000-4000-8000-000000000000', seatId: 'seat-1', csr: der }))
     const r1 = unwrapOk(await h.sync.run())
     expect(r1.items[0]).toMatchObject({ outcome: 'pending', attempts: 0 })
     expect(r1.remaining).toBe(1)
@@ -91,6 +93,7 @@ describe('DigiCert TLM connector', () => {
     const r2 = unwrapOk(await h.sync.run())
     expect(r2.items[0]).toMatchObject({ outcome: 'done' })
     expect(fake.requests.filter((r) => r.path === '/mpki/api/v1/certificate')).toHaveLength(1)
+    expect((fake.requests[0]?.body as { csr: string }).csr).toMatch(/^-----BEGIN CERTIFICATE REQUEST-----/)
     expect(fake.requests.filter((r) => r.path === '/mpki/api/v1/certificate-pickup/req-1' && r.method === 'POST')).toHaveLength(3)
     expect(h.inventory.has(serial)).toBe(true)
   })

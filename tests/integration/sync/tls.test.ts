@@ -28,6 +28,17 @@ describe('connector TLS', () => {
     expect(server.requests).toHaveLength(1)
   })
 
+  it('does not follow a redirect with the credential', async () => {
+    let target: FakeServer | null = await startFake(() => ({ status: 200, body: { list: [], next: '' } }))
+    server = await startFake(() => ({ status: 302, headers: { location: `${target?.url}/api/ca/v1/profiles` } }))
+    const h = createHarness()
+    unwrapOk(await h.sync.addConnector({ name: 'moved', type: 'lamassu', baseUrl: server.url, credential: 'tok' }))
+    expect(unwrapOk(await h.sync.testConnector('moved'))).toMatchObject({ ok: false, error: { code: 'REMOTE_REDIRECT_REFUSED', retryable: false } })
+    expect(target.requests).toHaveLength(0)
+    await target.close()
+    target = null
+  })
+
   it('refuses plain http to a non-loopback host and a CA bundle that is not a CA', async () => {
     const h = createHarness()
     expect(await h.sync.addConnector({ name: 'x', type: 'lamassu', baseUrl: 'http://ca.example.com' })).toMatchObject({

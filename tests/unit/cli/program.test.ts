@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Command } from 'commander'
-import { buildProgram, commanderCode, commanderMessage, runCli, wantsJson } from '../../../src/cli/program'
+import { buildProgram, commanderCode, commanderMessage, progressSink, runCli, wantsJson } from '../../../src/cli/program'
 import { readSecret, requireSecret, CliError } from '../../../src/cli/context'
 
 async function cli(argv: string[], env: NodeJS.ProcessEnv = {}) {
@@ -122,5 +122,24 @@ describe('secrets', () => {
 
   it('requireSecret says which variable or flag to use', () => {
     expect(() => requireSecret('passphrase', undefined, {}, 'Signing')).toThrow(/PKIDESK_PASSPHRASE.*--passphrase-file/)
+  })
+})
+
+describe('progressSink', () => {
+  it('prints batch progress at most once per interval, always the final line, never single items', () => {
+    const lines: string[] = []
+    let now = 0
+    const sink = progressSink({ stderr: (s) => void lines.push(s) }, () => now, 1000)
+    const p = (done: number, total: number, finished = false) => sink('progress', { operationId: 'o', done, total, label: 'Issuing', finished })
+    p(0, 10)
+    now = 10
+    p(3, 10)
+    now = 1500
+    p(6, 10)
+    now = 1600
+    p(10, 10, true)
+    sink('changed', { domain: 'certificates' })
+    p(1, 1, true)
+    expect(lines).toEqual(['[0/10] Issuing\n', '[6/10] Issuing\n', '[10/10] Issuing\n'])
   })
 })

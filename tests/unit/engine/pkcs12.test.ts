@@ -1,5 +1,6 @@
 import { describe, expect, it, afterAll } from 'vitest'
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { buildPfx, decryptPrivateKeyInfo, encryptPrivateKeyInfo, parsePfx, pkcs12Kdf } from '../../../src/main/engine/pkcs12'
 import { buildCertificate, toPem } from '../../../src/main/engine'
 import { createKeyObjectSigner } from '../../../src/main/vault/signer'
@@ -130,7 +131,7 @@ describe('PFX build and parse', () => {
     const certFile = tmp.write('o.pem', toPem('CERTIFICATE', der))
     const out = tmp.path('o.pfx')
     expect(openssl(['pkcs12', '-export', '-inkey', keyFile, '-in', certFile, '-passout', `pass:${PASS}`, '-out', out]).status).toBe(0)
-    const bytes = new Uint8Array(require('node:fs').readFileSync(out))
+    const bytes = new Uint8Array(readFileSync(out))
     const ok = await parsePfx(bytes, PASS)
     expect(ok.ok).toBe(true)
     if (!ok.ok) return

@@ -307,6 +307,8 @@ describe('SAN allow-lists', () => {
     expect(run(p, { subject: { CN: 'www.example.com' } }).template.subjectAltName?.names).toEqual([{ type: 'dns', value: 'www.example.com' }])
     expect(run(p, { subject: { CN: '192.0.2.1' } }).template.subjectAltName?.names).toEqual([{ type: 'ip', value: '192.0.2.1' }])
     expect(run(p, { subject: { CN: 'WWW.example.com' }, sans: dns('www.example.com') }).template.subjectAltName?.names).toEqual(dns('www.example.com'))
+    expect(run(p, { subject: { CN: 'Jane Doe' }, sans: dns('jd.example.com') }).template.subjectAltName?.names).toEqual(dns('jd.example.com'))
+    expect(run(p, { subject: { CN: '2001:db8::1' } }).template.subjectAltName?.names).toEqual([{ type: 'ip', value: '2001:db8::1' }])
   })
   it('critical: auto is critical exactly when the subject is empty; never with an empty subject is an error', () => {
     expect(run(sanProfile({}), { subject: { CN: 'x' }, sans: dns('a.example') }).template.subjectAltName?.critical).toBe(false)
@@ -447,5 +449,27 @@ describe('the lint runs on the template evaluate builds', () => {
   })
   it('an empty subject without SANs is refused', () => {
     expect(errorsOf(run(base(), { subject: {} }).findings)).toEqual(['SUBJECT_AND_SAN_EMPTY'])
+  })
+})
+
+describe('the preview', () => {
+  it('gives a reason for every difference between request and result', () => {
+    const cases = [
+      run(base({ honorSubject: false, subjectAttributes: [{ type: 'CN', sources: ['csr'] }, { type: 'O', sources: ['fixed'], value: 'Acme' }], san: { fromCsr: false, rules: [{ type: 'dns', sources: ['fixed'], value: 'fixed.example' }] } }), {
+        subject: { CN: 'x', OU: 'dropped' },
+        sans: [{ type: 'dns', value: 'asked.example' }],
+        ku: ['digitalSignature', 'keyAgreement'],
+        eku: ['1.3.6.1.5.5.7.3.4'],
+        extensions: [{ oid: '1.2.3.4', critical: false, value: new Uint8Array([5, 0]) }]
+      }),
+      run(base({ keyUsage: ['digitalSignature', 'keyEncipherment'], issuerCeiling: 'clamp', crlDistributionPoints: ['http://pki.example/a.crl'] }), { key: KEYS.p384 }, { signatureHash: 'SHA-512' }, ctx({ issuer: issuer(new Date(NOW.getTime() + 5 * DAY)) })),
+      run(base({ signAsCa: true, keyUsage: ['keyCertSign'], extendedKeyUsages: [] }), {}, {}, ctx({ issuer: issuer(new Date(NOW.getTime() + 900 * DAY), { pathLength: 3 }) }))
+    ]
+    for (const r of cases) {
+      const changed = r.preview.filter((row) => row.changed)
+      expect(changed.length).toBeGreaterThan(2)
+      for (const row of changed) expect(row.reason, row.field).toBeTruthy()
+      for (const row of r.preview) expect(row.changed).toBe(row.requested !== row.result)
+    }
   })
 })

@@ -7,6 +7,7 @@ import {
   canonicalAttributeType,
   durationSeconds,
   EKU,
+  parseIp,
   SUBJECT_ATTRIBUTE_OIDS,
   type Finding,
   type OperatorInput,
@@ -17,7 +18,7 @@ import {
 import type { DistinguishedName, GeneralName, KeyUsageName } from '../../../shared/domain/names'
 import type { SignatureHash } from '../../../shared/domain/keys'
 import type { CertificateTemplate, ParsedCsr, RawExtension } from '../template'
-import { sanRefusal } from './san-match'
+import { isDnsName, sanRefusal } from './san-match'
 import { lintTemplate } from './lint'
 import type { Evaluation, EvaluationContext } from './types'
 
@@ -250,8 +251,9 @@ function buildSans(profile: ProfileBody, csr: ParsedCsr, input: OperatorInput, s
   if (policy.includeCommonName) {
     const cn = subject.flat().find((a) => canonicalAttributeType(a.type) === 'CN')?.value
     if (cn) {
-      const asName: GeneralName | undefined = /^[\d.]+$|:/.test(cn) ? { type: 'ip', value: cn } : { type: 'dns', value: cn }
-      if (!seen.has(key(asName))) push(asName, 'the subject CN, added because san.includeCommonName is on')
+      // Only a CN that is a host name or an address belongs in the SANs ("Jane Doe" does not).
+      const asName: GeneralName | undefined = parseIp(cn) ? { type: 'ip', value: cn } : isDnsName(cn, true) ? { type: 'dns', value: cn } : undefined
+      if (asName && !seen.has(key(asName))) push(asName, 'the subject CN, added because san.includeCommonName is on')
     }
   }
 

@@ -4,7 +4,7 @@ import type { ReactNode } from 'react'
 export function PageHeader({ title, description, actions }: { title: string; description?: string; actions?: ReactNode }): ReactNode {
   return (
     <Group justify="space-between" align="flex-start" mb="md" wrap="nowrap">
-      <Stack gap={2}>
+      <Stack gap={2} style={{ flex: 1, minWidth: 0 }}>
         <Title order={2}>{title}</Title>
         {description ? (
           <Text size="sm" c="dimmed">
@@ -12,7 +12,11 @@ export function PageHeader({ title, description, actions }: { title: string; des
           </Text>
         ) : null}
       </Stack>
-      {actions ? <Group gap="xs">{actions}</Group> : null}
+      {actions ? (
+        <Group gap="xs" wrap="nowrap">
+          {actions}
+        </Group>
+      ) : null}
     </Group>
   )
 }

@@ -37,7 +37,7 @@ export function PassphraseFields({
     <Stack gap={6}>
       <PasswordInput
         label={label}
-        description={description ?? `At least ${minLength} characters. A few unrelated words are easy to type and hard to guess.`}
+        description={description ?? `${minLength > 1 ? `At least ${minLength} characters. ` : ''}A few unrelated words are easy to type and hard to guess.`}
         value={value.passphrase}
         onChange={(e) => onChange({ ...value, passphrase: e.currentTarget.value })}
         error={error}

@@ -87,7 +87,7 @@ export function AuditScreen(): ReactNode {
           <Table.Thead>
             <Table.Tr>
               <Table.Th w={60}>#</Table.Th>
-              <Table.Th w={170}>When</Table.Th>
+              <Table.Th w={200}>When</Table.Th>
               <Table.Th w={110}>Who</Table.Th>
               <Table.Th w={200}>Action</Table.Th>
               <Table.Th>Subject</Table.Th>
@@ -97,7 +97,7 @@ export function AuditScreen(): ReactNode {
             {entries.map((e) => (
               <Table.Tr key={e.seq}>
                 <Table.Td>{e.seq}</Table.Td>
-                <Table.Td>{formatDateTime(e.at)}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(e.at)}</Table.Td>
                 <Table.Td>{e.actor}</Table.Td>
                 <Table.Td>
                   <Code>{e.action}</Code>

@@ -31,7 +31,14 @@ function UnlockModal({ authority, onClose }: { authority: AuthoritySummary; onCl
         }}
       >
         <Stack gap="sm">
-          <PasswordInput label="Passphrase" value={passphrase} onChange={(e) => setPassphrase(e.currentTarget.value)} error={fieldError(error, 'passphrase') ?? (error ? error.message : undefined)} data-autofocus />
+          <PasswordInput
+            label="Passphrase"
+            value={passphrase}
+            onChange={(e) => setPassphrase(e.currentTarget.value)}
+            error={fieldError(error, 'passphrase') ?? (error ? error.message : undefined)}
+            aria-invalid={!!error}
+            data-autofocus
+          />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

@@ -8,6 +8,7 @@ import { ErrorNote, fieldError, unplacedError } from '../../components/ErrorNote
 import { PassphraseFields, passphraseReady, type PassphraseValue } from '../../components/PassphraseFields'
 import { readFileInput } from '../../lib/files'
 import { PROTECTION_HELP, PROTECTION_OPTIONS, needsPassphrase, type KeyProtection } from '../../lib/keys'
+import { tone } from '../../lib/colors'
 
 interface Picked {
   readonly name: string
@@ -30,7 +31,7 @@ function Pick({ label, value, onPick, accept, error }: { label: string; value: P
         </Text>
       </Group>
       {error ? (
-        <Text size="xs" c="red">
+        <Text size="xs" c={tone('red')}>
           {error}
         </Text>
       ) : null}

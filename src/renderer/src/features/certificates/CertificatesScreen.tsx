@@ -67,8 +67,8 @@ function Inventory(): ReactNode {
           onChange={(v) => setQuery({ authorityId: v })}
         />
         <NumberInput
-          label="Expiring within (days)"
-          w={170}
+          label="Expires within (days)"
+          w={190}
           min={0}
           max={36500}
           placeholder="Any"

@@ -11,6 +11,7 @@ import { PageHeader } from '../../components/PageHeader'
 import { formatDateTime } from '../../lib/format'
 import { useSyncStore } from '../../stores/sync-store'
 import { AddConnectorModal } from './AddConnectorModal'
+import { tone } from '../../lib/colors'
 
 const STATE_COLOR: Record<OutboxState, string> = { queued: 'blue', running: 'violet', done: 'teal', failed: 'red' }
 
@@ -91,7 +92,7 @@ export function ConnectionsScreen(): ReactNode {
                   </Table.Td>
                   <Table.Td>{CONNECTOR_TYPE_LABELS[c.type]}</Table.Td>
                   <Table.Td style={{ wordBreak: 'break-all' }}>{c.baseUrl}</Table.Td>
-                  <Table.Td>{c.hasCredential ? 'stored' : <Text span c="orange" size="sm">missing</Text>}</Table.Td>
+                  <Table.Td>{c.hasCredential ? 'stored' : <Text span c={tone('orange')} size="sm">missing</Text>}</Table.Td>
                   <Table.Td>
                     {c.queued} queued · {c.failed} failed
                   </Table.Td>
@@ -149,7 +150,7 @@ export function ConnectionsScreen(): ReactNode {
                   </Table.Td>
                   <Table.Td>
                     {o.lastError ? (
-                      <Text size="xs" c="red">
+                      <Text size="xs" c={tone('red')}>
                         {o.lastError.message}
                       </Text>
                     ) : (

@@ -14,7 +14,7 @@ import { useLoaded } from '../../lib/use-loaded'
 import { useUiStore } from '../../stores/ui-store'
 import { ExpiryTimeline, type WeekCount } from './ExpiryTimeline'
 
-const WEEKS = 12
+const WEEKS = 26
 
 interface Stats {
   readonly total: number

@@ -10,6 +10,7 @@ import type { Profile } from '../../stores/profiles-store'
 import { ErrorNote, fieldError, unplacedError } from '../../components/ErrorNote'
 import { issueAt, issueMap } from '../../lib/zod-issues'
 import { useAuthoritiesStore } from '../../stores/authorities-store'
+import { tone } from '../../lib/colors'
 
 type Draft = ProfileBodyInput & { validity: { type: 'Duration'; duration: string } | { type: 'Time'; time: string } }
 
@@ -158,7 +159,7 @@ export function ProfileEditor({ profile, onSaved, onCancel }: { profile: Profile
             onChange={(v) => set({ crlDistributionPoints: v })}
             error={err('crlDistributionPoints')}
           />
-          <Text size="xs" c={checked.success ? 'teal' : 'red'} role="status" data-testid="profile-validity">
+          <Text size="xs" c={tone(checked.success ? 'teal' : 'red')} role="status" data-testid="profile-validity">
             {checked.success ? 'The profile is valid.' : `${issues.size} problem${issues.size === 1 ? '' : 's'} to fix before saving.`}
           </Text>
           <ErrorNote error={unplacedError(error, PLACED)} />
@@ -177,20 +178,20 @@ export function ProfileEditor({ profile, onSaved, onCancel }: { profile: Profile
           <Title order={3} size="h5">
             Preview against a sample CSR
           </Title>
-          <Textarea label="Sample CSR (PEM)" ff="monospace" autosize minRows={3} maxRows={8} value={sample} onChange={(e) => setSample(e.currentTarget.value)} />
+          <Textarea label="Sample CSR (PEM)" styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }} autosize minRows={3} maxRows={8} value={sample} onChange={(e) => setSample(e.currentTarget.value)} />
           <Group>
             <Button variant="default" onClick={() => void runPreview()} disabled={!sample.trim() || !checked.success}>
               Preview
             </Button>
             {preview ? (
-              <Text size="sm" c={preview.canSign ? 'teal' : 'red'}>
+              <Text size="sm" c={tone(preview.canSign ? 'teal' : 'red')}>
                 {preview.canSign ? 'This CSR could be signed with this profile.' : 'This profile would refuse this CSR.'}
               </Text>
             ) : null}
           </Group>
           <ErrorNote error={previewError} />
           {preview?.findings.map((f, i) => (
-            <Text key={i} size="sm" c={f.severity === 'error' ? 'red' : 'yellow.8'}>
+            <Text key={i} size="sm" c={tone(f.severity === 'error' ? 'red' : 'yellow')}>
               {f.severity === 'error' ? 'Refused' : 'Warning'}: {f.message} ({f.field})
             </Text>
           ))}

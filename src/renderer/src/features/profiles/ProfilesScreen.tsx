@@ -14,6 +14,7 @@ import { textFile } from '../../lib/files'
 import { useLoaded } from '../../lib/use-loaded'
 import { useAuthoritiesStore } from '../../stores/authorities-store'
 import { ProfileEditor } from './ProfileEditor'
+import { tone } from '../../lib/colors'
 
 const DIALECT_LABELS: Record<ProfileDialect, string> = {
   pkidesk: 'PKI Desk JSON',
@@ -64,11 +65,11 @@ function ImportModal({ onClose }: { onClose(p?: Profile): void }): ReactNode {
             )}
           </FileButton>
         </Group>
-        <Textarea label="Profile JSON" ff="monospace" autosize minRows={4} maxRows={12} value={json} onChange={(e) => setJson(e.currentTarget.value)} error={fieldError(error, 'json')} />
+        <Textarea label="Profile JSON" styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }} autosize minRows={4} maxRows={12} value={json} onChange={(e) => setJson(e.currentTarget.value)} error={fieldError(error, 'json')} />
         <ErrorNote error={error && !fieldError(error, 'json') ? error : null} />
         {done ? (
           <Stack gap={4}>
-            <Text size="sm" c="teal">
+            <Text size="sm" c={tone('teal')}>
               Imported {done.profile.name}.
             </Text>
             <Notes notes={done.notes} />
@@ -108,7 +109,7 @@ function ExportModal({ profile, onClose }: { profile: Profile; onClose(): void }
         <ErrorNote error={error} />
         {notes ? <Notes notes={notes} /> : null}
         {saved ? (
-          <Text size="sm" c="teal" role="status">
+          <Text size="sm" c={tone('teal')} role="status">
             Saved to {saved}
           </Text>
         ) : null}

@@ -5,6 +5,7 @@ import type { ReactNode } from 'react'
 import type { SignItem } from '../../stores/sign-store'
 import type { Preview } from './use-previews'
 import { sanText } from '../../lib/names'
+import { tone } from '../../lib/colors'
 
 function keyText(item: SignItem): string {
   const k = item.csr?.publicKey
@@ -68,11 +69,11 @@ export function CsrCard({ item, preview, showPreview, onRemove, disabled }: { it
                 <Table.Th>Signature</Table.Th>
                 <Table.Td>
                   {item.csr.signatureValid ? (
-                    <Text span fz="xs" c="teal">
+                    <Text span fz="xs" c={tone('teal')}>
                       ✓ valid ({item.csr.signatureAlgorithm})
                     </Text>
                   ) : (
-                    <Text span fz="xs" c="red">
+                    <Text span fz="xs" c={tone('red')}>
                       ✗ does not verify ({item.csr.signatureAlgorithm})
                     </Text>
                   )}
@@ -101,7 +102,7 @@ export function CsrCard({ item, preview, showPreview, onRemove, disabled }: { it
           <List size="xs" spacing={2} aria-label="Profile findings">
             {[...errors, ...warnings].map((f, i) => (
               <List.Item key={i}>
-                <Text span fz="xs" c={f.severity === 'error' ? 'red' : 'yellow.8'} fw={600}>
+                <Text span fz="xs" c={tone(f.severity === 'error' ? 'red' : 'yellow')} fw={600}>
                   {f.severity === 'error' ? 'Refused' : 'Warning'}
                 </Text>{' '}
                 <Text span fz="xs">

@@ -126,7 +126,7 @@ export function SignScreen(): ReactNode {
             minRows={2}
             maxRows={6}
             style={{ flex: 1 }}
-            ff="monospace"
+            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
             value={paste}
             onChange={(e) => setPaste(e.currentTarget.value)}
           />

@@ -1,0 +1,94 @@
+// Certificate authorities: create a root with passphrase protection (confirmation and
+// strength hint), an intermediate under it, the tree, lock/unlock with the coded error of a
+// wrong passphrase beside the field, CRL settings, CRL generation with its countdown, and the
+// saved CRL checked by OpenSSL.
+import { execFileSync } from 'node:child_process'
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { test, expect } from './fixtures'
+import { goTo } from './helpers'
+
+const PASS = 'correct horse battery staple'
+
+test('create a root and an intermediate, unlock, configure and publish a CRL', async ({ app, harness }) => {
+  await goTo(app, 'Authorities')
+  await expect(app.getByText('No certificate authority yet')).toBeVisible()
+  await app.getByRole('button', { name: 'New root CA' }).first().click()
+  const dialog = app.getByRole('dialog', { name: 'New root CA' })
+  await dialog.getByLabel('Name in PKI Desk').fill('Lab Root')
+  await dialog.getByLabel('Common name (CN)').fill('Lab Root CA')
+  await dialog.getByLabel('Organization (O)').fill('Example Lab')
+  await dialog.getByLabel('Country (C, two letters)').fill('DE')
+  await dialog.getByRole('textbox', { name: 'Passphrase', exact: true }).fill('short')
+  await expect(dialog.getByText('Strength: too short')).toBeVisible()
+  await dialog.getByRole('textbox', { name: 'Passphrase', exact: true }).fill(PASS)
+  await expect(dialog.getByText(/Strength: (fair|strong)/)).toBeVisible()
+  await dialog.getByRole('textbox', { name: 'Confirm passphrase' }).fill(PASS + 'x')
+  await expect(dialog.getByText('The two entries differ')).toBeVisible()
+  await expect(dialog.getByRole('button', { name: 'Create root' })).toBeDisabled()
+  await dialog.getByRole('textbox', { name: 'Confirm passphrase' }).fill(PASS)
+  await dialog.getByRole('button', { name: 'Create root' }).click()
+  await expect(dialog).toBeHidden()
+
+  const tree = app.getByRole('tree', { name: 'CA hierarchy' })
+  await expect(tree.getByRole('treeitem')).toHaveCount(1)
+  await expect(app.getByRole('main')).toContainText('CN=Lab Root CA, O=Example Lab, C=DE')
+
+  // A second CA with the same name: the coded error appears beside the name field.
+  await app.getByRole('button', { name: 'New root CA' }).click()
+  const again = app.getByRole('dialog', { name: 'New root CA' })
+  await again.getByLabel('Name in PKI Desk').fill('Lab Root')
+  await again.getByLabel('Common name (CN)').fill('Another')
+  await again.getByLabel('Key protection').click()
+  await app.getByRole('option', { name: 'OS keychain' }).click()
+  await again.getByRole('button', { name: 'Create root' }).click()
+  await expect(again.getByLabel('Name in PKI Desk')).toHaveAttribute('aria-invalid', 'true')
+  await again.getByRole('button', { name: 'Cancel' }).click()
+
+  // A new CA starts unlocked. Lock it; unlocking again needs the passphrase, and a wrong one
+  // is refused in words beside the field.
+  await expect(tree).toContainText('unlocked')
+  await app.getByRole('button', { name: 'Lock', exact: true }).click()
+  await expect(tree.getByText('locked', { exact: true })).toBeVisible()
+  await app.getByRole('button', { name: 'Unlock', exact: true }).click()
+  const unlock = app.getByRole('dialog', { name: 'Unlock Lab Root' })
+  await unlock.getByRole('textbox', { name: 'Passphrase' }).fill('wrong passphrase!!')
+  await unlock.getByRole('button', { name: 'Unlock', exact: true }).click()
+  await expect(unlock.getByRole('textbox', { name: 'Passphrase' })).toHaveAttribute('aria-invalid', 'true')
+  await expect(unlock.getByRole('textbox', { name: 'Passphrase' })).toHaveAccessibleDescription(/passphrase/i)
+  await unlock.getByRole('textbox', { name: 'Passphrase' }).fill(PASS)
+  await unlock.getByRole('button', { name: 'Unlock', exact: true }).click()
+  await expect(unlock).toBeHidden()
+  await expect(tree).toContainText('unlocked')
+
+  // An intermediate signed by the root.
+  await app.getByRole('button', { name: 'New intermediate' }).click()
+  const inter = app.getByRole('dialog', { name: 'New intermediate CA' })
+  await inter.getByLabel('Name in PKI Desk').fill('Lab Issuing')
+  await inter.getByLabel('Common name (CN)').fill('Lab Issuing CA 1')
+  await inter.getByLabel('Key protection').click()
+  await app.getByRole('option', { name: 'OS keychain' }).click()
+  await inter.getByRole('button', { name: 'Create intermediate' }).click()
+  await expect(inter).toBeHidden()
+  await expect(tree.getByRole('treeitem')).toHaveCount(2)
+  await expect(tree.getByRole('treeitem', { name: /Lab Issuing/ })).toHaveAttribute('aria-level', '2')
+
+  // CRL settings and a CRL from the root.
+  await tree.getByRole('button', { name: /Lab Root/ }).click()
+  await app.getByLabel('CRL validity (hours)').fill('48')
+  await app.getByRole('button', { name: 'Save CRL settings' }).click()
+  await expect(app.getByText('Saved', { exact: true })).toBeVisible()
+  await app.getByRole('button', { name: 'Generate CRL' }).click()
+  await expect(app.getByTestId('crl-next-update')).toContainText(/Next update due in (1 d 23 h|2 d 0 h)/)
+  await app.getByRole('button', { name: 'Save CRL 1' }).click()
+  await expect.poll(() => readdirSync(join(harness.outputDir, 'save-1')).length).toBe(1)
+  const file = join(harness.outputDir, 'save-1', readdirSync(join(harness.outputDir, 'save-1'))[0]!)
+  const text = execFileSync('openssl', ['crl', '-inform', 'DER', '-in', file, '-noout', '-text'], { encoding: 'utf8' })
+  expect(text).toMatch(/Issuer: C ?= ?DE, O ?= ?Example Lab, CN ?= ?Lab Root CA/)
+  expect(text).toMatch(/CRL Number:\s*\n?\s*1/)
+
+  // Lock again.
+  await app.getByRole('button', { name: 'Lock', exact: true }).click()
+  await expect(app.getByRole('button', { name: 'Unlock', exact: true })).toBeVisible()
+  await expect(app.getByRole('button', { name: 'Generate CRL' })).toBeDisabled()
+})
