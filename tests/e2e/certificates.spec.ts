@@ -17,7 +17,6 @@ test('search, filter and sort the inventory; open a certificate; export it; revo
   const table = app.getByRole('table', { name: 'Certificates' })
 
   // Search from the keyboard: / focuses the search box.
-  await app.getByRole('main').click({ position: { x: 5, y: 5 } })
   await app.keyboard.press('/')
   await expect(app.getByLabel('Search')).toBeFocused()
   await app.keyboard.type('web2')
@@ -61,7 +60,7 @@ test('search, filter and sort the inventory; open a certificate; export it; revo
   expect(new X509Certificate(readFileSync(pemFile)).fingerprint256).toBe(x.fingerprint256)
   await dialog.getByRole('radio', { name: 'PFX, modern' }).check()
   await expect(dialog).toContainText('AES-256')
-  await dialog.getByRole('textbox', { name: 'File password' }).fill('export pass phrase 1')
+  await dialog.getByRole('textbox', { name: 'File password', exact: true }).fill('export pass phrase 1')
   await dialog.getByRole('textbox', { name: 'Confirm file password' }).fill('export pass phrase 2')
   await expect(dialog.getByText('The two entries differ')).toBeVisible()
   await expect(dialog.getByRole('button', { name: 'Export…' })).toBeDisabled()
@@ -76,7 +75,7 @@ test('search, filter and sort the inventory; open a certificate; export it; revo
   // Revoke with a reason and an invalidity date.
   await app.getByRole('button', { name: 'Revoke…' }).click()
   const revoke = app.getByRole('dialog')
-  await revoke.getByRole('textbox', { name: 'Reason' }).click()
+  await revoke.getByRole('combobox', { name: 'Reason' }).click()
   await app.getByRole('option', { name: /Key compromise/ }).click()
   await revoke.getByLabel('Invalid since (optional)').fill('2026-11-01')
   await revoke.getByRole('button', { name: 'Revoke' }).click()
@@ -87,7 +86,7 @@ test('search, filter and sort the inventory; open a certificate; export it; revo
 
   // The filter finds it among the revoked.
   await app.getByRole('button', { name: '← Back to certificates' }).click()
-  await app.getByRole('textbox', { name: 'Status' }).click()
+  await app.getByRole('combobox', { name: 'Status' }).click()
   await app.getByRole('option', { name: 'revoked' }).click()
   await expect(count).toHaveText('1 certificate match')
   await expect(table.getByRole('row').nth(1)).toContainText('web2.example.com')

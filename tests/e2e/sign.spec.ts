@@ -13,9 +13,15 @@ import type { PkiApi } from '../../src/shared/ipc/contract'
 type PageGlobal = { readonly pki: PkiApi }
 
 async function dropFiles(page: Page, files: readonly { name: string; text: string }[]): Promise<void> {
+  // Runs in the page; the node world has no DOM types, so the two constructors are typed here.
+  type PageDom = {
+    DataTransfer: new () => { items: { add(file: unknown): void } }
+    File: new (parts: string[], name: string, options: { type: string }) => unknown
+  }
   const dataTransfer = await page.evaluateHandle((list) => {
-    const dt = new DataTransfer()
-    for (const f of list) dt.items.add(new File([f.text], f.name, { type: 'application/pkcs10' }))
+    const dom = globalThis as unknown as PageDom
+    const dt = new dom.DataTransfer()
+    for (const f of list) dt.items.add(new dom.File([f.text], f.name, { type: 'application/pkcs10' }))
     return dt
   }, files)
   await page.dispatchEvent('main', 'dragenter', { dataTransfer })

@@ -17,7 +17,7 @@ import type { KeyProtection, KeySpec, SignatureHash } from '../../shared/domain/
 import { profileBody, type Finding, type OperatorInput } from '../../shared/domain/profile'
 import { inTransaction, type Db } from '../store/database'
 import { appendAudit } from '../store/audit-log'
-import { insertCertificate, isCaKey, serialExists, type NewCertificateRow } from '../store/certificates-repo'
+import { insertCertificate, isCaKey, isEndEntityKey, serialExists, type NewCertificateRow } from '../store/certificates-repo'
 import { buildCertificate, buildCsr, dnToText, generalNameText, readCsrInput, readPublicKey, toPem, type CertificateTemplate, type IssuerInfo, type ParsedCsr } from '../engine'
 import { evaluate, hasErrors, warningsOf, type EvaluationContext } from '../engine/policy'
 import type { VaultService } from './vault-service'
@@ -37,11 +37,11 @@ const DAY = 86_400_000
 /** At most this many prepared certificates per slice. */
 export const ISSUE_CHUNK = 500
 /** Commit when this many certificates are ready… */
-export const COMMIT_AT = 100
+export const COMMIT_AT = 25
 /** …or when this long has passed since the last commit. */
-export const COMMIT_EVERY_MS = 200
+export const COMMIT_EVERY_MS = 50
 /** Work at most this long before committing and yielding to the event loop. */
-export const SLICE_MS = 20
+export const SLICE_MS = 10
 
 function csrInfoOf(c: ParsedCsr): CsrInfo {
   return {
@@ -224,6 +224,9 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
         const csr = item.csr
         if (caKeyReuse(csr.publicKey.sha256)) return fail('CSR_KEY_IS_CA_KEY', 'The request carries the key of a CA: a CA key must never be certified for an end entity.', `items.${index}.csrPem`)
         const evaluation = produce(csr, input, c)
+        // Key separation is not a policy choice: checked before the profile's findings.
+        if (evaluation.template.basicConstraints?.ca && (isEndEntityKey(db, csr.publicKey.sha256) || keys.findBySpkiSha256(csr.publicKey.sha256)?.purpose === 'end-entity'))
+          return fail('CSR_KEY_USED_BY_END_ENTITY', 'The request carries a key already used by an end entity: a CA needs a key of its own; ask for a CSR with a new key.', `items.${index}.csrPem`)
         const errors = evaluation.findings.filter((f) => f.severity === 'error')
         if (hasErrors(evaluation.findings)) return { ok: false, error: findingsError('POLICY_REFUSED', errors) }
         const warnings = warningsOf(evaluation.findings)

@@ -102,6 +102,11 @@ export function isCaKey(db: Db, spkiSha256: string): boolean {
   return stmt(db, 'SELECT 1 FROM certificates WHERE spki_sha256 = ? AND is_ca = 1').get(spkiSha256) !== undefined
 }
 
+/** An end-entity certificate already carries this key (such a key never becomes a CA's). */
+export function isEndEntityKey(db: Db, spkiSha256: string): boolean {
+  return stmt(db, 'SELECT 1 FROM certificates WHERE spki_sha256 = ? AND is_ca = 0').get(spkiSha256) !== undefined
+}
+
 export function getCertificate(db: Db, id: number): CertificateRow | null {
   const r = stmt(db, 'SELECT * FROM certificates WHERE id = ?').get(id) as Raw | undefined
   return r ? toRow(r) : null

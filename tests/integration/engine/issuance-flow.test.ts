@@ -118,6 +118,22 @@ describe('CA hierarchy', () => {
     expect(openssl(['verify', '-x509_strict', '-CAfile', extRoot, '-untrusted', chainFile, chainFile]).out).toContain(': OK')
   })
 
+  it('imports an existing CA from a PFX made by openssl pkcs12 -export, and refuses a wrong PFX password', async () => {
+    const key = tmp.path('pfx-ca.key')
+    const cert = tmp.path('pfx-ca.pem')
+    const pfx = tmp.path('pfx-ca.p12')
+    expect(openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384', '-nodes', '-keyout', key, '-subj', '/CN=PFX CA', '-days', '100', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-out', cert]).status).toBe(0)
+    expect(openssl(['pkcs12', '-export', '-inkey', key, '-in', cert, '-passout', `pass:${PASS}`, '-out', pfx]).status).toBe(0)
+    const data = readFileSync(pfx).toString('base64')
+    const wrong = await dispatch(handlers, 'authorities:import', { name: 'PFX CA', source: { kind: 'pfx', pfx: { encoding: 'base64', data }, pfxPassword: 'not the password' }, protection: 'passphrase', passphrase: PASS })
+    expect(wrong.ok).toBe(false)
+    const ca = await call('authorities:import', { name: 'PFX CA', source: { kind: 'pfx', pfx: { encoding: 'base64', data }, pfxPassword: PASS }, protection: 'passphrase', passphrase: PASS })
+    expect(ca).toMatchObject({ state: 'active', keySpec: 'ec-p384', selfSigned: true })
+    const issued = await call('certificates:issue', { authorityId: ca.id, profileId: null, items: [{ csrPem: csrPem('csr-ed25519.pem') }] })
+    const leaf = tmp.write('pfx-leaf.pem', pemOf((await call('certificates:export', { id: issued.results[0].certificateId, format: 'pem' })).base64))
+    expect(openssl(['verify', '-x509_strict', '-CAfile', cert, leaf]).out).toContain(': OK')
+  })
+
   it('imports an existing CA from certificate + encrypted PKCS#8, and refuses a CSR carrying that CA key', async () => {
     const key = tmp.path('imp.key')
     const cert = tmp.path('imp.pem')
@@ -236,7 +252,10 @@ describe('issuance, export, revocation, CRLs', () => {
     const s = await call('certificates:revoke', { id: revokedId, reason: 'keyCompromise', invalidityDate: invalidity })
     expect(s.status).toBe('revoked')
     expect(await callErr('certificates:revoke', { id: revokedId, reason: 'superseded' })).toBe('ALREADY_REVOKED')
+    const settings = await call('authorities:updateCrlSettings', { authorityId: issuing.id, settings: { validityHours: 24, hash: 'SHA-384', rsaPss: true } })
+    expect(settings.crlSettings).toEqual({ validityHours: 24, hash: 'SHA-384', rsaPss: true })
     const c1 = await call('crl:generate', { authorityId: issuing.id })
+    expect(Date.parse(c1.nextUpdate) - Date.parse(c1.thisUpdate)).toBe(24 * 3_600_000)
     const c2 = await call('crl:generate', { authorityId: issuing.id })
     expect([c1.crlNumber, c2.crlNumber]).toEqual([1, 2])
     expect(c2.entries).toBe(1)
@@ -249,6 +268,8 @@ describe('issuance, export, revocation, CRLs', () => {
     expect(text).toContain('verify OK')
     expect(text).toMatch(/CRL Number: \s+2/)
     expect(text).toMatch(/Key Compromise/)
+    expect(text).toContain('Signature Algorithm: rsassaPss')
+    expect(text).toMatch(/Hash Algorithm: sha384/)
     const der = Buffer.from((await call('crl:export', { id: c2.id, format: 'der' })).base64, 'base64')
     expect(openssl(['crl', '-inform', 'DER', '-noout', '-hash'], der).status).toBe(0)
     const chainCa = tmp.write('cas.pem', readFileSync(rootPem, 'utf8') + readFileSync(issuingPem, 'utf8'))
@@ -298,6 +319,9 @@ describe('issuance, export, revocation, CRLs', () => {
     const file = tmp.write('profiled.pem', d.view.pem)
     expect(openssl(['verify', '-x509_strict', '-CAfile', rootPem, '-untrusted', issuingPem, file]).out).toContain(': OK')
     expect(openssl(['x509', '-in', file, '-noout', '-ext', 'extendedKeyUsage']).out).toContain('TLS Web Server Authentication')
+    // A key already certified for an end entity (csr-p384, in the batch above) may not become a CA's.
+    const asCa = await call('certificates:issue', { authorityId: root.id, profileId: 'intermediate-ca', confirmWarnings: true, items: [{ csrPem: csrPem('csr-p384.pem') }] })
+    expect(asCa.results[0]).toMatchObject({ ok: false, error: { code: 'CSR_KEY_USED_BY_END_ENTITY' } })
     const byProfile = await call('certificates:list', { profileId: 'tls-server' })
     expect(byProfile.items.map((i: any) => i.id)).toEqual([r.results[0].certificateId])
     // The OUs are not in the profile's subject rules: dropped; O comes from the CSR.

@@ -1,7 +1,7 @@
 // The program's contract without a store: usage errors exit 2 with one line naming the
 // option, --help works on every command, passphrases cannot be given as flags.
-import { describe, expect, it } from 'vitest'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { afterAll, describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Command } from 'commander'
@@ -92,6 +92,7 @@ describe('pkidesk program', () => {
 
 describe('secrets', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pkidesk-cli-secret-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
   it('come from the file when given, dropping one trailing newline', () => {
     const f = join(dir, 'p')

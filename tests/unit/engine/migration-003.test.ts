@@ -23,7 +23,7 @@ describe('migration 003 (certificate-search)', () => {
       const row = db.prepare('SELECT serial, subject, is_ca FROM certificates').get() as { serial: string; subject: string; is_ca: number }
       expect(row).toEqual({ serial: '01', subject: 'CN=a', is_ca: 0 })
       const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('certificates', 'crls')").all() as { name: string }[]).map((r) => r.name)
-      expect(indexes).toEqual(expect.arrayContaining(['certificates_authority', 'certificates_created', 'certificates_subject', 'certificates_serial', 'certificates_sha256_prefix', 'certificates_spki', 'certificates_status_not_after', 'crls_authority']))
+      expect(indexes).toEqual(expect.arrayContaining(['certificates_authority_created', 'certificates_authority_not_after', 'certificates_authority_subject', 'certificates_created', 'certificates_subject', 'certificates_serial', 'certificates_spki', 'certificates_status_not_after', 'crls_authority']))
       const plan = (db.prepare("EXPLAIN QUERY PLAN SELECT id FROM certificates WHERE spki_sha256 = 'bb' AND is_ca = 1").all() as { detail: string }[]).map((r) => r.detail).join(' ')
       expect(plan).toContain('certificates_spki')
       const page = (db.prepare("EXPLAIN QUERY PLAN SELECT id FROM certificates ORDER BY created_at DESC, id DESC LIMIT 100").all() as { detail: string }[]).map((r) => r.detail).join(' ')

@@ -9,7 +9,6 @@ export const m003CertificateSearch: Migration = {
   up(db) {
     db.exec(`
       ALTER TABLE certificates ADD COLUMN is_ca INTEGER NOT NULL DEFAULT 0;
-      CREATE INDEX certificates_authority ON certificates(authority_id, id);
       CREATE INDEX certificates_authority_not_after ON certificates(authority_id, not_after, id);
       CREATE INDEX certificates_authority_created ON certificates(authority_id, created_at, id);
       CREATE INDEX certificates_authority_subject ON certificates(authority_id, subject, id);
@@ -17,7 +16,6 @@ export const m003CertificateSearch: Migration = {
       CREATE INDEX certificates_subject ON certificates(subject, id);
       CREATE INDEX certificates_not_before ON certificates(not_before, id);
       CREATE INDEX certificates_serial ON certificates(serial);
-      CREATE INDEX certificates_sha256_prefix ON certificates(sha256, id);
       CREATE INDEX certificates_spki ON certificates(spki_sha256, is_ca);
       CREATE INDEX certificates_status_not_after ON certificates(status, not_after);
       CREATE INDEX crls_authority ON crls(authority_id, crl_number);

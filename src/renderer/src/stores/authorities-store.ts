@@ -4,6 +4,7 @@ import { pki } from '../api/pki'
 import type { AppError } from '../../../shared/errors'
 import type { AuthoritySummary } from '../../../shared/domain/authority'
 import { onDomainChanged } from './live'
+import { authorityTreeOrder } from '../lib/authority-tree'
 
 interface AuthoritiesState {
   readonly items: readonly AuthoritySummary[]
@@ -30,19 +31,5 @@ onDomainChanged('vault', reload)
 
 /** Roots first, each followed by its subordinates (depth-first), with their depth. */
 export function authorityTree(items: readonly AuthoritySummary[]): { authority: AuthoritySummary; depth: number }[] {
-  const ids = new Set(items.map((a) => a.id))
-  const children = new Map<string | null, AuthoritySummary[]>()
-  for (const a of items) {
-    const parent = a.parentId && ids.has(a.parentId) ? a.parentId : null
-    children.set(parent, [...(children.get(parent) ?? []), a])
-  }
-  const out: { authority: AuthoritySummary; depth: number }[] = []
-  const walk = (parent: string | null, depth: number): void => {
-    for (const a of (children.get(parent) ?? []).sort((x, y) => x.name.localeCompare(y.name))) {
-      out.push({ authority: a, depth })
-      walk(a.id, depth + 1)
-    }
-  }
-  walk(null, 0)
-  return out
+  return authorityTreeOrder(items).map(({ item, depth }) => ({ authority: item, depth }))
 }

@@ -43,11 +43,12 @@ function Notes({ notes }: { notes: readonly ConversionNote[] }): ReactNode {
 
 function ImportModal({ onClose }: { onClose(p?: Profile): void }): ReactNode {
   const [json, setJson] = useState('')
+  const [name, setName] = useState('')
   const [dialect, setDialect] = useState<ProfileDialect | 'auto'>('auto')
   const [error, setError] = useState<AppError | null>(null)
   const [done, setDone] = useState<{ profile: Profile; notes: readonly ConversionNote[] } | null>(null)
   const submit = async (): Promise<void> => {
-    const r = await pki.profiles.import({ json, dialect })
+    const r = await pki.profiles.import({ json, dialect, ...(name.trim() ? { name: name.trim() } : {}) })
     if (!r.ok) return setError(r.error)
     setError(null)
     setDone({ profile: r.value.profile, notes: r.value.notes })
@@ -66,7 +67,14 @@ function ImportModal({ onClose }: { onClose(p?: Profile): void }): ReactNode {
           </FileButton>
         </Group>
         <Textarea label="Profile JSON" styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }} autosize minRows={4} maxRows={12} value={json} onChange={(e) => setJson(e.currentTarget.value)} error={fieldError(error, 'json')} />
-        <ErrorNote error={error && !fieldError(error, 'json') ? error : null} />
+        <TextInput
+          label="Name for the imported profile (optional)"
+          description="Leave empty to keep the name in the file."
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          error={fieldError(error, 'name')}
+        />
+        <ErrorNote error={error && !fieldError(error, 'json') && !fieldError(error, 'name') ? error : null} />
         {done ? (
           <Stack gap={4}>
             <Text size="sm" c={tone('teal')}>

@@ -34,7 +34,7 @@ function AutoLock({ current }: { current: number }): ReactNode {
           label="Lock unlocked keys after (minutes idle)"
           min={1}
           max={1440}
-          w={300}
+          w={380}
           value={minutes}
           onChange={setMinutes}
           onBlur={() => void saveAutoLock()}
@@ -68,7 +68,7 @@ export function SettingsScreen(): ReactNode {
           <ThemeToggle label="Theme (settings)" />
         </Group>
       </Card>
-      {autoLock === undefined ? null : <AutoLock key={autoLock} current={autoLock} />}
+      {autoLock === undefined ? null : <AutoLock current={autoLock} />}
       <KeychainStatus />
     </Stack>
   )
