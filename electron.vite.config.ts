@@ -6,8 +6,13 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        // The CLI is built beside the main process: same services, no Electron.
-        input: { index: resolve(__dirname, 'src/main/index.ts'), cli: resolve(__dirname, 'src/cli/index.ts') }
+        // The CLI is built beside the main process: same services, no Electron. The issuance
+        // worker (batch preparation off the main thread) ships beside both as issuance-worker.js.
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          cli: resolve(__dirname, 'src/cli/index.ts'),
+          'issuance-worker': resolve(__dirname, 'src/main/services/issuance-workers/worker.ts')
+        }
       }
     }
   },

@@ -2,7 +2,7 @@
 // (opened on first use, so `--help` never touches the store) and the secrets the operator
 // gave through the environment or a file. Never through a flag: argv is visible to every
 // process on the machine and lands in shell history.
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import type { AppError, Result } from '../shared/errors'
 import type { Services } from '../main/services'
 
@@ -64,13 +64,36 @@ const SECRET_SOURCES: Record<SecretKind, { env: string; flag: string; what: stri
 }
 
 /**
+ * Whether a secret file can be read by its group or by everyone (POSIX modes only; Windows
+ * has no such bits). Null when only the owner can read it, or when it cannot be stat'ed (the
+ * read that follows reports that).
+ */
+export function secretFileLooseMode(file: string): { mode: string; who: string } | null {
+  if (process.platform === 'win32') return null
+  let mode: number
+  try {
+    mode = statSync(file).mode & 0o777
+  } catch {
+    return null
+  }
+  const group = (mode & 0o040) !== 0
+  const other = (mode & 0o004) !== 0
+  if (!group && !other) return null
+  return { mode: `0${mode.toString(8).padStart(3, '0')}`, who: group && other ? 'its group and everyone' : group ? 'its group' : 'everyone' }
+}
+
+/**
  * The secret from `file` (the command's --…-file option) or else from the environment;
  * undefined when neither was given. One trailing newline of the file is dropped, so
  * `echo secret > f` works; anything else is part of the passphrase.
  */
-export function readSecret(kind: SecretKind, file: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+export function readSecret(kind: SecretKind, file: string | undefined, env: NodeJS.ProcessEnv, warn?: (line: string) => void): string | undefined {
   const source = SECRET_SOURCES[kind]
   if (file !== undefined) {
+    if (warn) {
+      const loose = secretFileLooseMode(file)
+      if (loose !== null) warn(`warning[SECRET_FILE_READABLE]: the ${source.what} file ${file} is readable by ${loose.who} (mode ${loose.mode}); run chmod 600 ${file}.\n`)
+    }
     let text: string
     try {
       text = readFileSync(file, 'utf8')
@@ -86,8 +109,8 @@ export function readSecret(kind: SecretKind, file: string | undefined, env: Node
 }
 
 /** Like readSecret, but the command cannot go on without it. */
-export function requireSecret(kind: SecretKind, file: string | undefined, env: NodeJS.ProcessEnv, why: string): string {
-  const value = readSecret(kind, file, env)
+export function requireSecret(kind: SecretKind, file: string | undefined, env: NodeJS.ProcessEnv, why: string, warn?: (line: string) => void): string {
+  const value = readSecret(kind, file, env, warn)
   if (value !== undefined) return value
   const source = SECRET_SOURCES[kind]
   throw usageError('SECRET_REQUIRED', `${why} needs the ${source.what}; set ${source.env} or pass ${source.flag} FILE.`, source.flag)

@@ -3,6 +3,7 @@
 // `dns:a.example`, `ip:10.0.0.1`, `email:a@example`, `uri:https://…`, `upn:a@corp`.
 import { InvalidArgumentError } from 'commander'
 import type { DistinguishedName, GeneralName, GeneralNameType, Rdn } from '../shared/domain/names'
+import { CliError, EXIT_USAGE } from './context'
 
 const SAN_TYPES: readonly GeneralNameType[] = ['dns', 'ip', 'email', 'uri', 'upn', 'dn']
 
@@ -57,4 +58,14 @@ export function parseSan(text: string): GeneralName {
 
 export function collectSan(value: string, previous: readonly GeneralName[] | undefined): GeneralName[] {
   return [...(previous ?? []), parseSan(value)]
+}
+
+/** parseDnText for an option's value: a bad subject is a usage error (exit 2) naming the option. */
+export function parseDnOption(text: string, option = '--subject'): DistinguishedName {
+  try {
+    return parseDnText(text)
+  } catch (e) {
+    if (!(e instanceof InvalidArgumentError)) throw e
+    throw new CliError({ code: 'INVALID_SUBJECT', message: `${option} "${text}": ${e.message}`, field: option }, EXIT_USAGE)
+  }
 }

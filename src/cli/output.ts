@@ -4,10 +4,46 @@
 import type { AppError } from '../shared/errors'
 import type { CliIo } from './context'
 
+/**
+ * The services name the request field at fault (`validityDays`, `passphrase`, `data`); an
+ * operator at the command line knows options. Fields with a CLI option become that option;
+ * the rest (`id`, `data`, …) mean nothing on a command line and are not printed.
+ */
+export const SERVICE_FIELD_OPTIONS: Readonly<Record<string, string>> = {
+  validityDays: '--validity',
+  subject: '--subject',
+  keySpec: '--key',
+  spec: '--key',
+  protection: '--protection',
+  passphrase: '--passphrase-file',
+  filePassphrase: '--export-passphrase-file',
+  password: '--export-passphrase-file',
+  exportPassphrase: '--export-passphrase-file',
+  pfxPassword: '--export-passphrase-file',
+  parentId: '--parent',
+  pathLength: '--path-length',
+  name: '--name',
+  authorityId: '--ca',
+  profileId: '--profile',
+  includeCaKey: '--include-ca-key',
+  reason: '--reason',
+  invalidityDate: '--invalidity-date',
+  hash: '--hash',
+  signature: '--hash'
+}
+
+/** The option (or file, or variable) a field names on the command line, or undefined. */
+export function cliField(field: string | undefined): string | undefined {
+  if (field === undefined) return undefined
+  if (field.startsWith('-') || /^[A-Z][A-Z0-9_]+$/.test(field) || /[/\\.]/.test(field)) return field
+  return SERVICE_FIELD_OPTIONS[field]
+}
+
 /** One line, always: a multi-line message from a library would break `grep error[`. */
 export function formatError(error: Readonly<AppError>): string {
   const message = error.message.replace(/\s*\r?\n\s*/g, ' ').trim()
-  const names = error.field !== undefined && !message.includes(error.field) ? ` (${error.field})` : ''
+  const field = cliField(error.field)
+  const names = field !== undefined && !message.includes(field) ? ` (${field})` : ''
   return `error[${error.code}]: ${message}${names}`
 }
 

@@ -1,6 +1,6 @@
 // The pkidesk program: global options, the command groups, and the one place where errors
 // become output and exit codes. Commands are registered from src/cli/commands/<group>.ts.
-import { Command, CommanderError } from 'commander'
+import { Command, CommanderError, InvalidArgumentError } from 'commander'
 import { AppFailure } from '../shared/errors'
 import { resolveDataDir } from '../main/config/data-dir'
 import { createServices, type Services } from '../main/services'
@@ -122,6 +122,10 @@ export function buildProgram(io: CliIo, state: RunState): Command {
       if (e instanceof CliError) {
         out.error(e.error)
         state.exitCode = e.exitCode
+      } else if (e instanceof InvalidArgumentError) {
+        // A value parsed inside a handler (not by an option's own parser): still the operator's to fix.
+        out.error({ code: 'INVALID_ARGUMENT', message: e.message })
+        state.exitCode = EXIT_USAGE
       } else if (e instanceof AppFailure) {
         out.error(e.error)
         state.exitCode = EXIT_FAILED

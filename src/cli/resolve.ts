@@ -5,7 +5,10 @@ import type { Services } from '../main/services'
 import type { AuthoritySummary } from '../shared/domain/authority'
 import type { CertificateSummary } from '../shared/domain/certificate'
 import type { Profile } from '../shared/domain/profile'
-import { expectOk, operationError, requireSecret, usageError } from './context'
+import type { AppError } from '../shared/errors'
+import { findCertificatesBySerial } from '../main/store/certificates-repo'
+import { certificateSummary } from '../main/services/certificate-records'
+import { CliError, EXIT_FAILED, operationError, requireSecret, usageError } from './context'
 import { formatSerial } from './parse'
 
 export function resolveAuthority(services: Services, ref: string, option = '--ca'): AuthoritySummary {
@@ -30,45 +33,51 @@ export function resolveProfile(services: Services, ref: string, option = '--prof
   throw operationError('PROFILE_NOT_FOUND', `No profile has the id or name "${ref}" (${option}); run \`pkidesk profile list\` to see them.`, option)
 }
 
-/** Hex digits without leading zero octets: how two spellings of one serial compare. */
-function serialKey(serial: string): string {
-  return formatSerial(serial).replace(/^(00)+(?=..)/, '')
-}
-
+/**
+ * The certificate with this serial: an exact lookup on the serial index, tolerant of leading
+ * zeros (`0A3F`, `A3F` and `00:0A:3F` are one INTEGER). `--ca` settles a serial two CAs share.
+ */
 export function resolveCertificate(services: Services, serial: string, caRef?: string): CertificateSummary {
   const authorityId = caRef !== undefined ? resolveAuthority(services, caRef).id : undefined
-  const wanted = serialKey(serial)
-  const search = wanted.toLowerCase()
-  const matches: CertificateSummary[] = []
-  let cursor: string | undefined
-  do {
-    const page = expectOk(
-      services.certificates.list({
-        search,
-        ...(authorityId ? { authorityId } : {}),
-        sort: { field: 'createdAt', direction: 'desc' },
-        limit: 1000,
-        ...(cursor ? { cursor } : {})
-      })
-    )
-    matches.push(...page.items.filter((c) => serialKey(c.serial) === wanted))
-    cursor = page.nextCursor ?? undefined
-  } while (cursor)
+  const matches = findCertificatesBySerial(services.db, serial, authorityId)
   if (matches.length === 0)
     throw operationError('CERTIFICATE_NOT_FOUND', `No certificate has serial ${formatSerial(serial)}${caRef ? ` under CA "${caRef}"` : ''}; run \`pkidesk cert list\` to see them.`, 'serial')
   if (matches.length > 1)
     throw usageError('SERIAL_AMBIGUOUS', `${matches.length} certificates have serial ${formatSerial(serial)} (issued by different CAs); say which CA with --ca.`, '--ca')
-  return matches[0]!
+  return certificateSummary(matches[0]!, new Date())
 }
 
 /**
  * Makes sure the CA can sign: unlocked already, or unlocked now with the passphrase from
  * PKIDESK_PASSPHRASE / --passphrase-file (keychain-only keys need none).
  */
-export async function unlockAuthority(services: Services, ca: AuthoritySummary, passphraseFile: string | undefined, env: NodeJS.ProcessEnv, why: string): Promise<AuthoritySummary> {
+export async function unlockAuthority(
+  services: Services,
+  ca: AuthoritySummary,
+  passphraseFile: string | undefined,
+  env: NodeJS.ProcessEnv,
+  why: string,
+  warn?: (line: string) => void
+): Promise<AuthoritySummary> {
   if (ca.unlocked) return ca
   if (!ca.keyId) throw operationError('AUTHORITY_NO_KEY', `The CA "${ca.name}" has no key in this store and cannot sign.`, '--ca')
   const needsPassphrase = ca.keyProtection === 'passphrase' || ca.keyProtection === 'both'
-  const passphrase = needsPassphrase ? requireSecret('passphrase', passphraseFile, env, `${why} with the CA "${ca.name}"`) : undefined
-  return expectOk(await services.authorities.unlock(ca.id, passphrase))
+  const passphrase = needsPassphrase ? requireSecret('passphrase', passphraseFile, env, `${why} with the CA "${ca.name}"`, warn) : undefined
+  const unlocked = await services.authorities.unlock(ca.id, passphrase)
+  if (!unlocked.ok) throw new CliError(unlockFailure(unlocked.error, `the CA "${ca.name}"`, passphraseFile), EXIT_FAILED)
+  return unlocked.value
+}
+
+/**
+ * The vault names keys by id (it cannot know which CA holds one); the operator knows the CA by
+ * name and gave the passphrase through a file or the environment. Say it in those terms.
+ */
+export function unlockFailure(error: AppError, holder: string, passphraseFile: string | undefined): AppError {
+  const source = passphraseFile !== undefined ? `the passphrase in ${passphraseFile}` : 'PKIDESK_PASSPHRASE'
+  const option = passphraseFile !== undefined ? '--passphrase-file' : 'PKIDESK_PASSPHRASE'
+  if (error.code === 'PASSPHRASE_WRONG')
+    return { code: error.code, message: `The passphrase is wrong for ${holder}: check ${source}${error.message.includes('keychain') ? ', then its keychain entry' : ''}.`, field: option }
+  if (error.code === 'PASSPHRASE_REQUIRED')
+    return { code: error.code, message: `${holder.charAt(0).toUpperCase()}${holder.slice(1)} is protected by a passphrase; set PKIDESK_PASSPHRASE or pass --passphrase-file FILE.`, field: option }
+  return { ...error, message: error.message.replace(/\bkey [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, holder.startsWith('the key of') ? holder : `the key of ${holder}`) }
 }

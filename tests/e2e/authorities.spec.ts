@@ -3,7 +3,8 @@
 // wrong passphrase beside the field, CRL settings, CRL generation with its countdown, and the
 // saved CRL checked by OpenSSL.
 import { execFileSync } from 'node:child_process'
-import { readdirSync } from 'node:fs'
+import { mkdtempSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, expect } from './fixtures'
 import { goTo } from './helpers'
@@ -91,4 +92,33 @@ test('create a root and an intermediate, unlock, configure and publish a CRL', a
   await app.getByRole('button', { name: 'Lock', exact: true }).click()
   await expect(app.getByRole('button', { name: 'Unlock', exact: true })).toBeVisible()
   await expect(app.getByRole('button', { name: 'Generate CRL' })).toBeDisabled()
+})
+
+test('import a CA from a PFX file made by OpenSSL', async ({ app }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'pkidesk-e2e-pfx-'))
+  const key = join(dir, 'ca.key')
+  const crt = join(dir, 'ca.crt')
+  const pfx = join(dir, 'imported-ca.pfx')
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', crt, '-days', '365', '-subj', '/O=Elsewhere/CN=Imported Root', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], { stdio: 'pipe' })
+  execFileSync('openssl', ['pkcs12', '-export', '-inkey', key, '-in', crt, '-out', pfx, '-passout', 'pass:pfx password 1'], { stdio: 'pipe' })
+
+  await goTo(app, 'Authorities')
+  await app.getByRole('button', { name: 'Import…' }).first().click()
+  const dialog = app.getByRole('dialog', { name: 'Import a CA' })
+  await dialog.getByLabel('Name in PKI Desk').fill('Imported')
+  const chooser = app.waitForEvent('filechooser')
+  await dialog.getByRole('button', { name: 'Choose PFX…' }).click()
+  await (await chooser).setFiles(pfx)
+  await expect(dialog.getByText('imported-ca.pfx')).toBeVisible()
+  await dialog.getByRole('textbox', { name: 'PFX password' }).fill('wrong password')
+  await dialog.getByRole('combobox', { name: 'Protect the key in PKI Desk with' }).click()
+  await app.getByRole('option', { name: 'OS keychain' }).click()
+  await dialog.getByRole('button', { name: 'Import', exact: true }).click()
+  // The wrong password is refused in words, and nothing is imported.
+  await expect(dialog.getByRole('alert').or(dialog.locator('[aria-invalid="true"]')).first()).toBeVisible()
+  await dialog.getByRole('textbox', { name: 'PFX password' }).fill('pfx password 1')
+  await dialog.getByRole('button', { name: 'Import', exact: true }).click()
+  await expect(dialog).toBeHidden()
+  await expect(app.getByRole('tree', { name: 'CA hierarchy' })).toContainText('Imported')
+  await expect(app.getByRole('main')).toContainText('CN=Imported Root, O=Elsewhere')
 })

@@ -30,6 +30,18 @@ test('profiles: filter, edit with live validation, preview, duplicate, archive, 
   await expect(app.getByRole('button', { name: 'Save changes' })).toBeDisabled()
   await validity.fill('30d')
   await expect(app.getByTestId('profile-validity')).toHaveText('The profile is valid.')
+  // Subject rules: an unknown attribute is flagged on its own cell, live.
+  const rules = app.getByRole('table', { name: 'Subject attribute rules' })
+  const before = await rules.getByRole('row').count()
+  await app.getByRole('button', { name: 'Add rule' }).click()
+  const attr = rules.getByRole('textbox', { name: `Attribute of rule ${before}` })
+  await attr.fill('XX')
+  await expect(attr).toHaveAttribute('aria-invalid', 'true')
+  await expect(attr).toHaveAccessibleDescription(/known attribute short name/)
+  await attr.fill('OU')
+  await expect(app.getByTestId('profile-validity')).toHaveText('The profile is valid.')
+  await rules.getByRole('button', { name: `Remove rule ${before}` }).click()
+  await expect(rules.getByRole('row')).toHaveCount(before)
 
   await app.getByLabel('Sample CSR (PEM)').fill(fixture('web1.csr'))
   await app.getByRole('button', { name: 'Preview' }).click()

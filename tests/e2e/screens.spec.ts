@@ -41,9 +41,11 @@ for (const theme of ['light', 'dark'] as const) {
     await shot('dashboard')
 
     await goTo(app, 'Sign requests')
-    await app.getByLabel('Paste PEM').fill(fixture('web1.csr') + fixture('junk.csr'))
-    await app.getByRole('button', { name: 'Add pasted' }).click()
-    await expect(app.getByTestId('csr-card')).toHaveCount(1)
+    for (const name of ['web1.csr', 'rsa.csr', 'junk.csr']) {
+      await app.getByLabel('Paste PEM').fill(fixture(name))
+      await app.getByRole('button', { name: 'Add pasted' }).click()
+    }
+    await expect(app.getByTestId('csr-card')).toHaveCount(3)
     await shot('sign')
 
     await goTo(app, 'Generate CSR')

@@ -1,9 +1,9 @@
 // pkidesk audit verify|export
 import type { Command } from 'commander'
 import type { Runner } from '../program'
-import { EXIT_FAILED } from '../context'
+import { EXIT_FAILED, expectOk } from '../context'
 import { formatRecord } from '../output'
-import { writeOutput } from './common'
+import { checkOutputFile, writeOutput } from './common'
 
 export function registerAuditCommands(program: Command, run: Runner): void {
   const audit = program.command('audit').description('the hash-chained audit trail')
@@ -13,16 +13,20 @@ export function registerAuditCommands(program: Command, run: Runner): void {
     .description('check the chain and its head; exit 1 if any entry was altered, removed or reordered')
     .action(
       run(({ ctx, out }) => {
-        const verdict = ctx.services().audit.verify()
+        const services = ctx.services()
+        const verdict = services.audit.verify()
         if (verdict.intact) {
           out.result(verdict, () => `${verdict.message} Head ${verdict.headHash}.`)
           return
         }
-        out.result(verdict, () =>
+        // The verdict counts the entries read up to the break; the operator wants the whole trail's size too.
+        const total = expectOk(services.audit.list({ offset: 0, limit: 1 })).total
+        const checked = Math.max(0, verdict.brokenAt - 1)
+        out.result({ ...verdict, totalEntries: total, intactThrough: checked }, () =>
           formatRecord([
             ['intact', 'no'],
-            ['entries', verdict.entries],
-            ['broken at', verdict.brokenAt],
+            ['entries', `${total} in the trail`],
+            ['broken at', `entry ${verdict.brokenAt}${checked > 0 ? ` (entries 1 to ${checked} check out)` : ''}`],
             ['reason', verdict.reason]
           ])
         )
@@ -34,11 +38,13 @@ export function registerAuditCommands(program: Command, run: Runner): void {
   audit
     .command('export')
     .description('write the whole trail as JSON Lines, oldest first (exactly the hashed fields)')
-    .requiredOption('--out <file>', 'output file')
+    .requiredOption('--out <file>', 'output file (its folder must exist)')
+    .option('--force', 'replace the --out file if it exists')
     .action(
-      run<{ out: string }>(({ ctx, out, opts }) => {
+      run<{ out: string; force?: boolean }>(({ ctx, out, opts }) => {
+        checkOutputFile(opts.out, { force: opts.force === true })
         const exported = ctx.services().audit.exportJsonl()
-        writeOutput(opts.out, exported.jsonl)
+        writeOutput(opts.out, exported.jsonl, { force: opts.force === true })
         out.result({ file: opts.out, entries: exported.entries, headHash: exported.headHash }, () =>
           `Wrote ${exported.entries} audit entries to ${opts.out} (head ${exported.headHash || 'none'}).`
         )

@@ -5,13 +5,14 @@ import { Option, type Command } from 'commander'
 import type { Runner } from '../program'
 import type { AuthorityDetail, AuthoritySummary } from '../../shared/domain/authority'
 import type { KeyProtection, KeySpec, SignatureHash } from '../../shared/domain/keys'
-import { signatureHash } from '../../shared/domain/keys'
+import { keySpec, signatureHash } from '../../shared/domain/keys'
 import { addDuration, parseDuration, parseKeySpec, parseNonNegativeInt, parseProtection, type ParsedDuration } from '../parse'
-import { parseDnText } from '../names'
+import { parseDnOption } from '../names'
 import { expectOk, readSecret, requireSecret, usageError } from '../context'
 import { formatRecord, formatTable } from '../output'
 import { resolveAuthority, unlockAuthority } from '../resolve'
 import { addPassphraseFileOption, readInput } from './common'
+import { warnIfAuditBroken } from '../audit-guard'
 import type { DistinguishedName } from '../../shared/domain/names'
 
 const DAY = 86_400_000
@@ -97,7 +98,7 @@ export function registerAuthorityCommands(program: Command, run: Runner): void {
       .description('create a self-signed root CA, or an intermediate signed by --parent')
       .requiredOption('--name <name>', 'unique name of the CA')
       .requiredOption('--subject <dn>', 'subject, e.g. "CN=Example Root,O=Example,C=DE"')
-      .addOption(new Option('--key <spec>', 'key type: rsa-2048|rsa-3072|rsa-4096|ec-p256|ec-p384|ec-p521|ed25519').argParser(parseKeySpec).makeOptionMandatory())
+      .addOption(new Option('--key <spec>', `key type: ${keySpec.options.join('|')}`).argParser(parseKeySpec).makeOptionMandatory())
       .addOption(new Option('--validity <duration>', 'validity, e.g. 10y or 3650d').argParser(parseDuration).makeOptionMandatory())
       .option('--parent <caId>', 'id or name of the CA that signs this one (an intermediate); a root when absent')
       .addOption(new Option('--path-length <n>', 'basicConstraints pathLenConstraint (none when absent)').argParser(parseNonNegativeInt))
@@ -106,19 +107,22 @@ export function registerAuthorityCommands(program: Command, run: Runner): void {
       .option('--parent-passphrase-file <file>', 'passphrase of the parent CA when it differs from the new CA\'s')
   ).action(
     run<CreateOptions>(async ({ ctx, out, opts }) => {
-      const subject: DistinguishedName = parseDnText(opts.subject)
+      const subject: DistinguishedName = parseDnOption(opts.subject)
+      if (opts.hash !== undefined && (opts.key === 'ed25519' || opts.key === 'ed448'))
+        throw usageError('CONFLICTING_OPTIONS', `--hash does not apply to ${opts.key}: EdDSA fixes its own hash (${opts.key === 'ed25519' ? 'SHA-512' : 'SHAKE256'}); leave --hash out.`, '--hash')
       const protection = opts.protection ?? 'keychain'
       const passphrase =
         protection === 'keychain'
           ? undefined
-          : requireSecret('passphrase', opts.passphraseFile, ctx.io.env, `A CA key protected by ${protection}`)
+          : requireSecret('passphrase', opts.passphraseFile, ctx.io.env, `A CA key protected by ${protection}`, ctx.io.stderr)
       const days = validityDays(opts.validity, new Date())
       const hash = opts.hash !== undefined ? parseHash(opts.hash) : defaultHash(opts.key)
       const services = ctx.services()
+      warnIfAuditBroken(services, ctx.io)
       let parentId: string | null = null
       if (opts.parent !== undefined) {
         const parent = resolveAuthority(services, opts.parent, '--parent')
-        await unlockAuthority(services, parent, opts.parentPassphraseFile ?? opts.passphraseFile, ctx.io.env, 'Signing the intermediate')
+        await unlockAuthority(services, parent, opts.parentPassphraseFile ?? opts.passphraseFile, ctx.io.env, 'Signing the intermediate', ctx.io.stderr)
         parentId = parent.id
       }
       const created = expectOk(
@@ -160,8 +164,8 @@ export function registerAuthorityCommands(program: Command, run: Runner): void {
       if (pemPair && (opts.cert === undefined || opts.key === undefined))
         throw usageError('MISSING_INPUT', `--cert and --key go together; ${opts.cert === undefined ? '--cert' : '--key'} is missing.`, opts.cert === undefined ? '--cert' : '--key')
       const protection = opts.protection ?? 'keychain'
-      const passphrase = protection === 'keychain' ? undefined : requireSecret('passphrase', opts.passphraseFile, ctx.io.env, `A CA key protected by ${protection}`)
-      const filePassword = readSecret('export-passphrase', opts.exportPassphraseFile, ctx.io.env)
+      const passphrase = protection === 'keychain' ? undefined : requireSecret('passphrase', opts.passphraseFile, ctx.io.env, `A CA key protected by ${protection}`, ctx.io.stderr)
+      const filePassword = readSecret('export-passphrase', opts.exportPassphraseFile, ctx.io.env, ctx.io.stderr)
       let name = opts.name
       let source
       if (opts.pfx !== undefined) {
@@ -180,6 +184,7 @@ export function registerAuthorityCommands(program: Command, run: Runner): void {
           ...(filePassword !== undefined ? { keyPassword: filePassword } : {})
         }
       }
+      warnIfAuditBroken(ctx.services(), ctx.io)
       const imported = expectOk(
         await ctx.services().authorities.import({ name, source, protection, ...(passphrase !== undefined ? { passphrase } : {}) })
       )

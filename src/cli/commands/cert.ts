@@ -5,10 +5,11 @@ import type { Runner } from '../program'
 import type { CertificateDetail, CertificateSummary, ExportFormat, RevocationReason } from '../../shared/domain/certificate'
 import { revocationReason } from '../../shared/domain/certificate'
 import { durationDays, formatSerial, normalizeSerial, parseDuration, parseIsoDate, type ParsedDuration } from '../parse'
-import { expectOk, requireSecret, usageError } from '../context'
+import { CliError, EXIT_FAILED, expectOk, operationError, requireSecret, usageError } from '../context'
 import { formatRecord, formatTable } from '../output'
-import { resolveAuthority, resolveCertificate } from '../resolve'
-import { addExportPassphraseFileOption, addPassphraseFileOption, writeOutput } from './common'
+import { resolveAuthority, resolveCertificate, unlockFailure } from '../resolve'
+import { warnIfAuditBroken } from '../audit-guard'
+import { addExportPassphraseFileOption, addForceOption, addPassphraseFileOption, checkOutputFile, writeOutput } from './common'
 import type { Services } from '../../main/services'
 
 export const REVOCATION_REASONS: readonly RevocationReason[] = revocationReason.options
@@ -77,8 +78,10 @@ interface ExportOptions {
   chain?: boolean
   legacy?: boolean
   out: string
+  force?: boolean
   ca?: string
   key: boolean
+  includeCaKey?: boolean
   passphraseFile?: string
   exportPassphraseFile?: string
 }
@@ -143,38 +146,55 @@ export function registerCertificateCommands(program: Command, run: Runner): void
       })
     )
 
-  addPassphraseFileOption(
-    addExportPassphraseFileOption(
-      cert
-        .command('export')
-        .description('export as PEM, DER, PKCS#7 (.p7b, always with the chain) or PKCS#12 (.pfx, with the chain and, when the vault holds it, the key)')
-        .argument('<serial>', 'serial, hex with or without colons', normalizeSerial)
-        .addOption(new Option('--format <format>', 'pem|der|p7b|pfx').choices(['pem', 'der', 'p7b', 'pfx']).makeOptionMandatory())
-        .option('--chain', 'PEM: append the issuing CAs up to the root')
-        .option('--legacy', 'PFX for old Windows and Java: 3DES and SHA-1 MAC instead of AES-256 and PBKDF2-SHA-256')
-        .option('--no-key', 'PFX: leave the private key out even when the vault holds it')
-        .requiredOption('--out <file>', 'output file')
-        .option('--ca <caId>', 'the issuing CA, when two CAs issued the same serial')
+  addForceOption(
+    addPassphraseFileOption(
+      addExportPassphraseFileOption(
+        cert
+          .command('export')
+          .description('export as PEM, DER, PKCS#7 (.p7b, always with the chain) or PKCS#12 (.pfx, with the chain and, when the vault holds it, the key)')
+          .argument('<serial>', 'serial, hex with or without colons', normalizeSerial)
+          .addOption(new Option('--format <format>', 'pem|der|p7b|pfx').choices(['pem', 'der', 'p7b', 'pfx']).makeOptionMandatory())
+          .option('--chain', 'PEM: append the issuing CAs up to the root')
+          .option('--legacy', 'PFX for old Windows and Java: 3DES and SHA-1 MAC instead of AES-256 and PBKDF2-SHA-256')
+          .option('--no-key', 'PFX: leave the private key out even when the vault holds it')
+          .option('--include-ca-key', "PFX: allow a CA's own private key into the file (refused without it; audited)")
+          .requiredOption('--out <file>', 'output file (its folder must exist)')
+          .option('--ca <caId>', 'the issuing CA, when two CAs issued the same serial')
+      )
     )
   ).action(
     run<ExportOptions>(async ({ ctx, out, opts, args }) => {
       const format = exportFormatOf(opts.format, opts.chain === true, opts.legacy === true)
       const isPfx = opts.format === 'pfx'
-      const password = isPfx ? requireSecret('export-passphrase', opts.exportPassphraseFile, ctx.io.env, 'A PFX') : undefined
+      if (opts.includeCaKey && (!isPfx || !opts.key)) throw usageError('CONFLICTING_OPTIONS', '--include-ca-key applies to --format pfx with the key (not with --no-key).', '--include-ca-key')
+      checkOutputFile(opts.out, { force: opts.force === true })
+      const password = isPfx ? requireSecret('export-passphrase', opts.exportPassphraseFile, ctx.io.env, 'A PFX', ctx.io.stderr) : undefined
       const services = ctx.services()
       const found = resolveCertificate(services, String(args[0]), opts.ca)
       const includeKey = isPfx && opts.key && found.hasKey
       if (includeKey) {
+        const serial = formatSerial(found.serial)
+        if (found.isCa && opts.includeCaKey !== true)
+          throw usageError(
+            'CA_KEY_EXPORT_NOT_CONFIRMED',
+            `${serial} is a CA certificate: its private key goes into a PFX only with --include-ca-key (the export is audited); use --no-key for the certificates alone.`,
+            '--include-ca-key'
+          )
+        warnIfAuditBroken(services, ctx.io)
         const detail = expectOk(services.certificates.get(found.id))
         const key = services.vault.keys.findBySpkiSha256(detail.view.publicKey.sha256)
         if (key && !services.vault.keys.isUnlocked(key.keyId)) {
           const needs = key.protection === 'passphrase' || key.protection === 'both'
-          const passphrase = needs ? requireSecret('passphrase', opts.passphraseFile, ctx.io.env, 'Putting the private key into the PFX') : undefined
-          expectOk(await services.vault.unlock(key.keyId, passphrase))
+          const passphrase = needs ? requireSecret('passphrase', opts.passphraseFile, ctx.io.env, 'Putting the private key into the PFX', ctx.io.stderr) : undefined
+          const unlocked = await services.vault.unlock(key.keyId, passphrase)
+          if (!unlocked.ok) throw new CliError(unlockFailure(unlocked.error, `the key of ${found.isCa ? 'CA certificate' : 'certificate'} ${serial}`, opts.passphraseFile), EXIT_FAILED)
         }
       }
-      const file = expectOk(await services.certificates.export(found.id, format, password, includeKey))
-      writeOutput(opts.out, Buffer.from(file.base64, 'base64'), { secret: file.containsKey })
+      const exported = await services.certificates.export(found.id, format, password, includeKey, opts.includeCaKey === true)
+      if (!exported.ok && exported.error.code === 'CA_KEY_EXPORT_NOT_CONFIRMED')
+        throw usageError(exported.error.code, `${formatSerial(found.serial)} holds a CA's key: it goes into a PFX only with --include-ca-key; use --no-key for the certificates alone.`, '--include-ca-key')
+      const file = expectOk(exported)
+      writeOutput(opts.out, Buffer.from(file.base64, 'base64'), { secret: file.containsKey, force: opts.force === true })
       const serial = formatSerial(found.serial)
       out.result({ serial, format, file: opts.out, containsKey: file.containsKey }, () =>
         `Wrote ${serial} as ${format} to ${opts.out}${isPfx ? (file.containsKey ? ' (with its private key)' : ' (certificates only)') : ''}.`
@@ -193,6 +213,9 @@ export function registerCertificateCommands(program: Command, run: Runner): void
       run<RevokeOptions>(({ ctx, out, opts, args }) => {
         const services = ctx.services()
         const found = resolveCertificate(services, String(args[0]), opts.ca)
+        if (found.status === 'revoked' || found.revokedAt)
+          throw operationError('ALREADY_REVOKED', `Certificate ${formatSerial(found.serial)} was already revoked on ${found.revokedAt ?? 'an earlier date'} (${found.revocationReason ?? 'unspecified'}).`, 'serial')
+        warnIfAuditBroken(services, ctx.io)
         const revoked = expectOk(services.certificates.revoke(found.id, opts.reason, opts.invalidityDate?.toISOString()))
         out.result(certificateJson(revoked), () => `Revoked ${formatSerial(revoked.serial)} (${opts.reason}) at ${revoked.revokedAt}; generate a CRL to publish it.`)
       })

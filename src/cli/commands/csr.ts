@@ -1,15 +1,22 @@
 // pkidesk csr inspect|generate
+import { rmSync } from 'node:fs'
+import { resolve as resolvePath } from 'node:path'
 import { Option, type Command } from 'commander'
 import type { Runner } from '../program'
 import type { CsrInfo } from '../../shared/domain/csr'
 import type { GeneralName } from '../../shared/domain/names'
 import type { KeyProtection, KeySpec } from '../../shared/domain/keys'
+import { keySpec } from '../../shared/domain/keys'
+import { MIN_PASSPHRASE_LENGTH } from '../../main/vault'
+import type { Services } from '../../main/services'
 import { parseKeySpec, parseProtection } from '../parse'
-import { collectSan, parseDnText } from '../names'
-import { EXIT_FAILED, expectOk, operationError, requireSecret } from '../context'
+import { collectSan, parseDnOption } from '../names'
+import { CliError, EXIT_FAILED, expectOk, operationError, requireSecret, usageError } from '../context'
 import { formatRecord } from '../output'
-import { readInput, toPem, writeOutput } from './common'
+import { addForceOption, checkOutputFile, toPem, writeOutput } from './common'
 import { defaultHash } from './ca'
+import { readCsrFile } from './issue'
+import { csrDefaultFindings, findingLines } from './findings'
 
 export function csrRows(c: CsrInfo): [string, string | readonly string[] | undefined][] {
   const key = `${c.publicKey.family}${c.publicKey.curve ? ` ${c.publicKey.curve}` : ` ${c.publicKey.size} bits`}`
@@ -22,8 +29,14 @@ export function csrRows(c: CsrInfo): [string, string | readonly string[] | undef
     ['signature valid', c.signatureValid ? 'yes' : 'NO'],
     ['requested key usage', c.requestedKeyUsage ? [...c.requestedKeyUsage] : undefined],
     ['requested EKU', c.requestedExtKeyUsage ? [...c.requestedExtKeyUsage] : undefined],
-    ['requested extensions', c.requestedExtensions.map((e) => `${e.name}${e.critical ? ' (critical)' : ''}`)]
+    ['requested extensions', c.requestedExtensions.map((e) => `${e.name}${e.critical ? ' (critical)' : ''}`)],
+    ['default policy', findingsOrNone(c)]
   ]
+}
+
+function findingsOrNone(c: CsrInfo): string[] {
+  const lines = findingLines(csrDefaultFindings(c))
+  return lines.length ? lines : ['no findings']
 }
 
 interface GenerateOptions {
@@ -35,6 +48,7 @@ interface GenerateOptions {
   protection?: KeyProtection
   passphraseFile?: string
   exportPassphraseFile?: string
+  force?: boolean
 }
 
 export function registerCsrCommands(program: Command, run: Runner): void {
@@ -42,21 +56,26 @@ export function registerCsrCommands(program: Command, run: Runner): void {
 
   csr
     .command('inspect')
-    .description('show subject, SANs, key and whether the signature is valid (exit 1 if a request is refused or its signature is bad)')
-    .argument('<file>', 'CSR file: PEM (one or more requests) or DER')
+    .description('show subject, SANs, key, signature validity and the default-policy findings (exit 1 if a request is refused or its signature is bad)')
+    .argument('<file>', 'CSR file: PEM (one or more requests) or DER, at most 1 MiB')
     .action(
       run(({ ctx, out, args }) => {
         const file = String(args[0])
-        const bytes = readInput(file, 'CSR')
+        const bytes = readCsrFile(file)
         const inspected = ctx.services().issuance.inspect({ encoding: 'base64', data: bytes.toString('base64') })
         if (!inspected.ok) failWithFile(inspected.error, file)
         const items = inspected.value.items
-        const data = items.map((i) => (i.ok ? { file, index: i.index, ok: true, csr: i.csr } : { file, index: i.index, ok: false, error: i.error }))
+        // One request refused: an error like any other (once on stderr; {"error":…} with --json).
+        if (items.length === 1 && !items[0]!.ok) failWithFile(items[0]!.error, file)
+        const data = items.map((i) =>
+          i.ok ? { file, index: i.index, ok: true, csr: i.csr, findings: csrDefaultFindings(i.csr) } : { file, index: i.index, ok: false, error: i.error }
+        )
+        // Refusals are printed once, on stderr; stdout only says which request it was.
         out.result(data, () =>
           items
             .map((i) => {
               const head = items.length > 1 ? `request ${i.index + 1}:\n` : ''
-              return i.ok ? head + formatRecord(csrRows(i.csr)) : `${head}refused: error[${i.error.code}]: ${i.error.message}`
+              return i.ok ? head + formatRecord(csrRows(i.csr)) : `${head}refused (${i.error.code}; see stderr)`
             })
             .join('\n\n')
         )
@@ -74,45 +93,78 @@ export function registerCsrCommands(program: Command, run: Runner): void {
       })
     )
 
-  csr
-    .command('generate')
-    .description('generate a key pair (kept in the vault, used when the CSR is issued, exportable as PFX) and a CSR')
-    .addOption(new Option('--key <spec>', 'key type: rsa-2048|rsa-3072|rsa-4096|ec-p256|ec-p384|ec-p521|ed25519').argParser(parseKeySpec).makeOptionMandatory())
-    .requiredOption('--subject <dn>', 'subject, e.g. "CN=host.example,O=Example"')
-    .option('--san <type:value>', 'subject alternative name: dns:a.example, ip:10.0.0.1, email:a@example, uri:…, upn:… (repeatable)', collectSan)
-    .requiredOption('--out-csr <file>', 'where to write the CSR (PEM)')
-    .option('--out-key <file>', 'also write the private key, encrypted PKCS#8 PEM under the export passphrase')
-    .addOption(new Option('--protection <how>', 'how the vault keeps the key: keychain (default), passphrase or both').argParser(parseProtection))
-    .option('--passphrase-file <file>', 'passphrase protecting the key in the vault (else $PKIDESK_PASSPHRASE)')
-    .option('--export-passphrase-file <file>', 'passphrase for --out-key, 12+ characters (else $PKIDESK_EXPORT_PASSPHRASE)')
-    .action(
-      run<GenerateOptions>(async ({ ctx, out, opts }) => {
-        const subject = parseDnText(opts.subject)
-        const protection = opts.protection ?? 'keychain'
-        const passphrase = protection === 'keychain' ? undefined : requireSecret('passphrase', opts.passphraseFile, ctx.io.env, `A key protected by ${protection}`)
-        // Asked for before anything is generated, so a missing secret leaves no orphan key.
-        const exportPassphrase = opts.outKey !== undefined ? requireSecret('export-passphrase', opts.exportPassphraseFile, ctx.io.env, 'Writing the private key with --out-key') : undefined
-        const services = ctx.services()
-        const generated = expectOk(
-          await services.issuance.generateCsr({
-            subject,
-            sans: opts.san ?? [],
-            keySpec: opts.key,
-            protection,
-            ...(passphrase !== undefined ? { passphrase } : {}),
-            hash: defaultHash(opts.key)
-          })
+  addForceOption(
+    csr
+      .command('generate')
+      .description('generate a key pair (kept in the vault, used when the CSR is issued, exportable as PFX) and a CSR')
+      .addOption(new Option('--key <spec>', `key type: ${keySpec.options.join('|')}`).argParser(parseKeySpec).makeOptionMandatory())
+      .requiredOption('--subject <dn>', 'subject, e.g. "CN=host.example,O=Example"')
+      .option('--san <type:value>', 'subject alternative name: dns:a.example, ip:10.0.0.1, email:a@example, uri:…, upn:… (repeatable)', collectSan)
+      .requiredOption('--out-csr <file>', 'where to write the CSR (PEM); its folder must exist')
+      .option('--out-key <file>', 'also write the private key, encrypted PKCS#8 PEM under the export passphrase')
+      .addOption(new Option('--protection <how>', 'how the vault keeps the key: keychain (default), passphrase or both').argParser(parseProtection))
+      .option('--passphrase-file <file>', 'passphrase protecting the key in the vault (else $PKIDESK_PASSPHRASE)')
+      .option('--export-passphrase-file <file>', `passphrase for --out-key, ${MIN_PASSPHRASE_LENGTH}+ characters (else $PKIDESK_EXPORT_PASSPHRASE)`)
+  ).action(
+    run<GenerateOptions>(async ({ ctx, out, opts }) => {
+      // Everything that can be refused is refused before the key exists: no orphan keys.
+      const subject = parseDnOption(opts.subject)
+      const force = opts.force === true
+      checkOutputFile(opts.outCsr, { force, option: '--out-csr' })
+      if (opts.outKey !== undefined) {
+        checkOutputFile(opts.outKey, { force, option: '--out-key' })
+        if (resolvePath(opts.outKey) === resolvePath(opts.outCsr)) throw usageError('CONFLICTING_OPTIONS', '--out-key and --out-csr name the same file; give two files.', '--out-key')
+      }
+      const protection = opts.protection ?? 'keychain'
+      const passphrase =
+        protection === 'keychain' ? undefined : requireSecret('passphrase', opts.passphraseFile, ctx.io.env, `A key protected by ${protection}`, ctx.io.stderr)
+      if (passphrase !== undefined && [...passphrase].length < MIN_PASSPHRASE_LENGTH)
+        throw usageError('PASSPHRASE_TOO_SHORT', `The vault passphrase has ${[...passphrase].length} characters; use at least ${MIN_PASSPHRASE_LENGTH} (PKIDESK_PASSPHRASE or --passphrase-file).`, '--passphrase-file')
+      const exportPassphrase =
+        opts.outKey !== undefined ? requireSecret('export-passphrase', opts.exportPassphraseFile, ctx.io.env, 'Writing the private key with --out-key', ctx.io.stderr) : undefined
+      if (exportPassphrase !== undefined && [...exportPassphrase].length < MIN_PASSPHRASE_LENGTH)
+        throw usageError(
+          'PASSPHRASE_TOO_SHORT',
+          `The export passphrase for --out-key has ${[...exportPassphrase].length} characters; use at least ${MIN_PASSPHRASE_LENGTH} (PKIDESK_EXPORT_PASSPHRASE or --export-passphrase-file).`,
+          '--export-passphrase-file'
         )
-        writeOutput(opts.outCsr, generated.pem)
+      const services = ctx.services()
+      const generated = expectOk(
+        await services.issuance.generateCsr({
+          subject,
+          sans: opts.san ?? [],
+          keySpec: opts.key,
+          protection,
+          ...(passphrase !== undefined ? { passphrase } : {}),
+          hash: defaultHash(opts.key)
+        })
+      )
+      // Past this point a failure takes the key (and a CSR already written) back out.
+      let csrWritten = false
+      try {
+        writeOutput(opts.outCsr, generated.pem, { force, option: '--out-csr' })
+        csrWritten = true
         if (opts.outKey !== undefined && exportPassphrase !== undefined) {
           const der = expectOk(await services.vault.exportKey(generated.keyId, exportPassphrase, 'modern', 'csr generate --out-key'))
-          writeOutput(opts.outKey, toPem('ENCRYPTED PRIVATE KEY', der), { secret: true })
+          writeOutput(opts.outKey, toPem('ENCRYPTED PRIVATE KEY', der), { secret: true, force, option: '--out-key' })
         }
-        out.result({ keyId: generated.keyId, csrFile: opts.outCsr, keyFile: opts.outKey ?? null, csr: generated.csr }, () =>
-          [`Wrote the CSR to ${opts.outCsr}${opts.outKey ? ` and the encrypted key to ${opts.outKey}` : ''}; the vault keeps the key as ${generated.keyId}.`, formatRecord(csrRows(generated.csr))].join('\n')
-        )
-      })
-    )
+      } catch (e) {
+        await discardGenerated(services, generated.keyId, csrWritten ? opts.outCsr : undefined, e)
+      }
+      out.result({ keyId: generated.keyId, csrFile: opts.outCsr, keyFile: opts.outKey ?? null, csr: generated.csr }, () =>
+        [`Wrote the CSR to ${opts.outCsr}${opts.outKey ? ` and the encrypted key to ${opts.outKey}` : ''}; the vault keeps the key as ${generated.keyId}.`, formatRecord(csrRows(generated.csr))].join('\n')
+      )
+    })
+  )
+}
+
+/** Undoes a half-done `csr generate`: deletes the new key and the CSR file, then rethrows. */
+async function discardGenerated(services: Services, keyId: string, csrFile: string | undefined, cause: unknown): Promise<never> {
+  if (csrFile !== undefined) rmSync(csrFile, { force: true })
+  const removed = await services.vault.deleteKey(keyId)
+  const error = cause instanceof CliError ? cause.error : { code: 'INTERNAL', message: `Unexpected failure: ${(cause as Error).message ?? String(cause)}` }
+  const note = removed.ok ? 'the new key was deleted again, nothing was kept' : `the new key ${keyId} could not be deleted (${removed.error.message}); delete it by hand`
+  throw new CliError({ ...error, message: `${error.message.replace(/\.$/, '')}; ${note}.` }, cause instanceof CliError ? cause.exitCode : EXIT_FAILED)
 }
 
 /** A refusal of the whole file, reported with the file's name. */

@@ -1,8 +1,9 @@
 // pkidesk issue --ca ID --profile ID FILE… [--out DIR]: one result per CSR, exit 0 only if
 // every one was issued. Each request commits on its own terms (the service's batch is
-// atomic per item): a refused CSR adds nothing to the store.
+// atomic per item): a refused CSR adds nothing to the store. Every input file and the output
+// folder are checked before anything is signed: a typo must not leave certificates issued
+// whose files were never written (a rerun would issue duplicates).
 import { join } from 'node:path'
-import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import type { Runner } from '../program'
 import { EXIT_FAILED, expectOk, operationError } from '../context'
@@ -10,12 +11,15 @@ import type { Services } from '../../main/services'
 import { getCertificate } from '../../main/store/certificates-repo'
 import { formatSerial } from '../parse'
 import { resolveAuthority, resolveProfile, unlockAuthority } from '../resolve'
-import { addPassphraseFileOption, toPem, writeOutput } from './common'
+import { warnIfAuditBroken } from '../audit-guard'
+import { findingLines, type FindingLike } from './findings'
+import { MAX_CSR_FILE_BYTES, addForceOption, addPassphraseFileOption, checkOutputDir, readInput, toPem, writeOutput } from './common'
 
 interface IssueOptions {
   ca: string
   profile: string
   out?: string
+  force?: boolean
   confirmWarnings?: boolean
   passphraseFile?: string
 }
@@ -26,32 +30,33 @@ export interface IssueResult {
   readonly ok: boolean
   readonly serial?: string
   readonly certificate?: string
-  readonly error?: { readonly code: string; readonly message: string; readonly field?: string }
+  /** Set when the certificate was issued and stored but its --out file could not be written. */
+  readonly written?: false
+  readonly error?: { readonly code: string; readonly message: string; readonly field?: string; readonly details?: unknown }
 }
 
 interface Item {
   readonly file: string
-  readonly csrPem?: string
-  readonly error?: { code: string; message: string; field?: string }
+  readonly csrPem: string
 }
 
 const CSR_BLOCK = /-----BEGIN (NEW )?CERTIFICATE REQUEST-----[\s\S]*?-----END (NEW )?CERTIFICATE REQUEST-----/g
 
-/** The requests of one file: each PEM block, or the DER file as one request. Unreadable files become failed items. */
-export function itemsOfFile(file: string, read: (f: string) => Buffer = readFileSync): Item[] {
-  let bytes: Buffer
-  try {
-    bytes = read(file)
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    return [{ file, error: { code: 'FILE_UNREADABLE', message: code === 'ENOENT' ? 'The file does not exist.' : `The file cannot be read (${code ?? 'error'}).`, field: file } }]
-  }
+export const CSR_EMPTY_HINT = 'give a certificate signing request, PEM (-----BEGIN CERTIFICATE REQUEST-----) or DER'
+
+/** The requests of one file's bytes: each PEM block, or the DER file as one request. */
+export function itemsOfBytes(file: string, bytes: Buffer): Item[] {
   const text = bytes.toString('latin1')
-  if (!text.includes('-----BEGIN')) return [{ file, csrPem: bytes.length ? toPem('CERTIFICATE REQUEST', bytes) : '' }]
+  if (!text.includes('-----BEGIN')) return [{ file, csrPem: toPem('CERTIFICATE REQUEST', bytes) }]
   const blocks = text.match(CSR_BLOCK)
   // Anything that is not a request block (a certificate, a key) goes to the service whole, which says what it is.
   if (!blocks || blocks.length <= 1) return [{ file, csrPem: text }]
   return blocks.map((b, i) => ({ file: `${file}#${i + 1}`, csrPem: `${b}\n` }))
+}
+
+/** Reads one CSR file as `csr inspect` does: missing, empty or oversized files are usage errors (exit 2). */
+export function readCsrFile(file: string): Buffer {
+  return readInput(file, 'CSR', { maxBytes: MAX_CSR_FILE_BYTES, emptyHint: CSR_EMPTY_HINT })
 }
 
 function certificatePem(services: Services, id: number): string {
@@ -61,61 +66,79 @@ function certificatePem(services: Services, id: number): string {
 }
 
 export function registerIssueCommand(program: Command, run: Runner): void {
-  addPassphraseFileOption(
-    program
-      .command('issue')
-      .description('issue one certificate per CSR; exit 0 only if every CSR was issued')
-      .requiredOption('--ca <caId>', 'issuing CA id or name')
-      .requiredOption('--profile <profileId>', 'profile id or name')
-      .argument('<csr...>', 'CSR files (PEM, several requests per file allowed, or DER)')
-      .option('--out <dir>', 'write each certificate to <dir>/<SERIAL>.pem')
-      .option('--confirm-warnings', 'issue even when the profile raises warnings (errors always refuse)')
+  addForceOption(
+    addPassphraseFileOption(
+      program
+        .command('issue')
+        .description('issue one certificate per CSR; exit 0 only if every CSR was issued')
+        .requiredOption('--ca <caId>', 'issuing CA id or name')
+        .requiredOption('--profile <profileId>', 'profile id or name')
+        .argument('<csr...>', 'CSR files (PEM, several requests per file allowed, or DER; at most 1 MiB each)')
+        .option('--out <dir>', 'write each certificate to <dir>/<SERIAL>.pem (the folder must exist)')
+        .option('--confirm-warnings', 'issue even when the profile raises warnings (errors always refuse)')
+    )
   ).action(
     run<IssueOptions>(async ({ ctx, out, opts, args }) => {
       const files = args[0] as string[]
+      // Inputs and the output folder first: nothing is signed for a batch that cannot complete.
+      const items = files.flatMap((f) => itemsOfBytes(f, readCsrFile(f)))
+      if (opts.out !== undefined) checkOutputDir(opts.out)
       const services = ctx.services()
       const ca = resolveAuthority(services, opts.ca)
       const profile = resolveProfile(services, opts.profile)
-      await unlockAuthority(services, ca, opts.passphraseFile, ctx.io.env, 'Issuing')
-      const items = files.flatMap((f) => itemsOfFile(f))
-      const results: IssueResult[] = items.map((i) => ({ file: i.file, ok: false, ...(i.error ? { error: i.error } : {}) }))
-      const sendable = items.map((item, index) => ({ item, index })).filter((x) => x.item.error === undefined && x.item.csrPem !== '')
-      items.forEach((i, index) => {
-        if (i.csrPem === '') results[index] = { file: i.file, ok: false, error: { code: 'CSR_EMPTY', message: 'The file is empty.', field: i.file } }
-      })
-      if (sendable.length > 0) {
-        const batch = expectOk(
-          await services.issuance.issue({
-            authorityId: ca.id,
-            profileId: profile.id,
-            confirmWarnings: opts.confirmWarnings === true,
-            items: sendable.map((s) => ({ csrPem: s.item.csrPem!, input: { subject: {}, sans: [] } }))
-          })
-        )
-        for (const r of batch.results) {
-          const target = sendable[r.index]!
-          const file = target.item.file
-          if (!r.ok) {
-            results[target.index] = { file, ok: false, error: { ...r.error, message: r.error.message } }
-            continue
-          }
-          const serial = formatSerial(r.serial)
-          // The PEM only when it is printed or written. Read straight from the stored row:
-          // certificates.get would decode every extension (most of a large batch's time).
-          const pem = out.json || opts.out !== undefined ? certificatePem(services, r.certificateId) : undefined
-          results[target.index] = { file, ok: true, serial, ...(out.json && pem ? { certificate: pem } : {}) }
-          if (opts.out !== undefined && pem) writeOutput(join(opts.out, `${serial}.pem`), pem)
+      warnIfAuditBroken(services, ctx.io)
+      await unlockAuthority(services, ca, opts.passphraseFile, ctx.io.env, 'Issuing', ctx.io.stderr)
+      const results: IssueResult[] = items.map((i) => ({ file: i.file, ok: false }))
+      const batch = expectOk(
+        await services.issuance.issue({
+          authorityId: ca.id,
+          profileId: profile.id,
+          confirmWarnings: opts.confirmWarnings === true,
+          items: items.map((s) => ({ csrPem: s.csrPem, input: { subject: {}, sans: [] } }))
+        })
+      )
+      const unwritten: { serial: string; file: string; message: string }[] = []
+      for (const r of batch.results) {
+        const file = items[r.index]!.file
+        if (!r.ok) {
+          results[r.index] = { file, ok: false, error: r.error }
+          continue
         }
+        const serial = formatSerial(r.serial)
+        // The PEM only when it is printed or written. Read straight from the stored row:
+        // certificates.get would decode every extension (most of a large batch's time).
+        const pem = out.json || opts.out !== undefined ? certificatePem(services, r.certificateId) : undefined
+        let written = true
+        if (opts.out !== undefined && pem) {
+          const target = join(opts.out, `${serial}.pem`)
+          try {
+            writeOutput(target, pem, { force: opts.force === true })
+          } catch (e) {
+            written = false
+            unwritten.push({ serial, file: target, message: (e as Error).message.replace(/^[A-Z_]+: /, '') })
+          }
+        }
+        results[r.index] = { file, ok: true, serial, ...(out.json && pem ? { certificate: pem } : {}), ...(written ? {} : { written: false as const }) }
       }
       const issued = results.filter((r) => r.ok).length
-      for (const r of results) if (!r.ok && r.error) out.errorLine({ code: r.error.code, message: `${r.file}: ${r.error.message}` })
+      for (const r of results) {
+        if (r.ok || !r.error) continue
+        const details = r.error.details as { findings?: readonly FindingLike[] } | undefined
+        const findings = details?.findings ?? []
+        // The service's message names the first finding and "(and N more)"; list them all instead.
+        const message = findings.length > 1 ? r.error.message.replace(/\s*\(and \d+ more\)$/, '') : r.error.message
+        out.errorLine({ code: r.error.code, message: `${r.file}: ${message}` })
+        for (const line of findingLines(findings.slice(1))) ctx.io.stderr(`  ${line}\n`)
+      }
+      for (const u of unwritten)
+        out.errorLine({ code: 'FILE_UNWRITABLE', message: `Certificate ${u.serial} was issued and is stored, but ${u.message.replace(/^Cannot write /, 'writing ')}; get it with \`pkidesk cert export ${u.serial} --format pem --out FILE\`, do not issue it again.` })
       out.result(results, () =>
         [
-          ...results.map((r) => (r.ok ? `issued  ${r.serial}  ${r.file}` : `FAILED  ${r.error?.code ?? 'ERROR'}  ${r.file}`)),
+          ...results.map((r) => (r.ok ? `issued  ${r.serial}  ${r.file}${r.written === false ? '  (stored; file NOT written)' : ''}` : `FAILED  ${r.error?.code ?? 'ERROR'}  ${r.file}`)),
           `Issued ${issued} of ${results.length} with CA "${ca.name}" and profile "${profile.name}"${opts.out ? `; certificates in ${opts.out}` : ''}.`
         ].join('\n')
       )
-      return issued === results.length ? undefined : EXIT_FAILED
+      return issued === results.length && unwritten.length === 0 ? undefined : EXIT_FAILED
     })
   )
 }

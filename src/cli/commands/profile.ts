@@ -1,4 +1,4 @@
-// pkidesk profile create|list|get|update|delete|export|pull|push
+// pkidesk profile create|list|get|update|delete|archive|export|pull|push
 import { Option, type Command } from 'commander'
 import type { Runner } from '../program'
 import type { ConversionNote, Profile, ProfileDialect } from '../../shared/domain/profile'
@@ -7,7 +7,8 @@ import { collect, parsePositiveInt } from '../parse'
 import { expectOk, operationError } from '../context'
 import { formatTable, type Output } from '../output'
 import { resolveProfile } from '../resolve'
-import { readInputText, writeOutput } from './common'
+import { checkOutputFile, readInputText, writeOutput } from './common'
+import { warnIfAuditBroken } from '../audit-guard'
 import { outboxItemText, runReportText } from './sync'
 import { EXIT_FAILED } from '../context'
 
@@ -29,7 +30,7 @@ interface ListOptions {
 }
 
 export function registerProfileCommands(program: Command, run: Runner): void {
-  const profile = program.command('profile').description('issuance profiles: create, list, get, update, delete, export, pull, push')
+  const profile = program.command('profile').description('issuance profiles: create, list, get, update, delete, archive, export, pull, push')
 
   profile
     .command('create')
@@ -42,6 +43,7 @@ export function registerProfileCommands(program: Command, run: Runner): void {
         const file = String(args[0])
         const text = readInputText(file, 'profile')
         const overrides = { ...(opts.id !== undefined ? { id: opts.id } : {}), ...(opts.name !== undefined ? { name: opts.name } : {}) }
+        warnIfAuditBroken(ctx.services(), ctx.io)
         const imported = expectOk(ctx.services().profiles.import(text, 'auto', overrides))
         printNotes(out, imported.notes)
         out.result(imported, () => `Created profile "${imported.profile.name}" (${imported.profile.id}) from ${file} (${imported.dialect}).`)
@@ -105,6 +107,7 @@ export function registerProfileCommands(program: Command, run: Runner): void {
         const imported = importProfileText(readInputText(file, 'profile'), 'auto')
         if (!imported.ok) throw operationError(imported.error.code, `${file}: ${imported.error.message}`, imported.error.field ?? file)
         printNotes(out, imported.value.notes)
+        warnIfAuditBroken(services, ctx.io)
         const updated = expectOk(services.profiles.update(current.id, imported.value.profile))
         out.result(updated, () => `Updated profile "${updated.name}" (${updated.id}) from ${file} (${imported.value.dialect}).`)
       })
@@ -112,14 +115,38 @@ export function registerProfileCommands(program: Command, run: Runner): void {
 
   profile
     .command('delete')
-    .description('delete a profile (refused when it issued certificates; archive it then)')
+    .description('delete a profile (refused when it issued certificates; `pkidesk profile archive` it then)')
     .argument('<id>', 'profile id or name')
     .action(
       run(({ ctx, out, args }) => {
         const services = ctx.services()
         const p = resolveProfile(services, String(args[0]), 'id')
-        const deleted = expectOk(services.profiles.delete(p.id))
-        out.result(deleted, () => `Deleted profile "${p.name}" (${deleted.id}).`)
+        warnIfAuditBroken(services, ctx.io)
+        const deleted = services.profiles.delete(p.id)
+        if (!deleted.ok && deleted.error.code === 'REFERENCE_NOT_ZERO')
+          throw operationError(
+            deleted.error.code,
+            `${deleted.error.message.replace(/;\s*archive it instead\.?$/, '')}; archive it instead with \`pkidesk profile archive ${p.id}\` (it stays readable and can no longer issue).`,
+            'id'
+          )
+        const done = expectOk(deleted)
+        out.result(done, () => `Deleted profile "${p.name}" (${done.id}).`)
+      })
+    )
+
+  profile
+    .command('archive')
+    .description('archive a profile: it keeps its history but can no longer issue (--unarchive brings it back)')
+    .argument('<id>', 'profile id or name')
+    .option('--unarchive', 'make an archived profile usable again')
+    .action(
+      run<{ unarchive?: boolean }>(({ ctx, out, opts, args }) => {
+        const services = ctx.services()
+        const p = resolveProfile(services, String(args[0]), 'id')
+        warnIfAuditBroken(services, ctx.io)
+        const archived = !opts.unarchive
+        const updated = expectOk(services.profiles.archive(p.id, archived))
+        out.result(updated, () => `${archived ? 'Archived' : 'Unarchived'} profile "${updated.name}" (${updated.id}).`)
       })
     )
 
@@ -128,15 +155,17 @@ export function registerProfileCommands(program: Command, run: Runner): void {
     .description("print a profile in a remote platform's dialect (notes on what did not carry over go to stderr)")
     .argument('<id>', 'profile id or name')
     .addOption(new Option('--dialect <dialect>', EXPORT_DIALECTS.join('|')).choices(EXPORT_DIALECTS).makeOptionMandatory())
-    .option('--out <file>', 'write to a file instead of stdout')
+    .option('--out <file>', 'write to a file instead of stdout (its folder must exist)')
+    .option('--force', 'replace the --out file if it exists')
     .action(
-      run<{ dialect: ProfileDialect; out?: string }>(({ ctx, out, opts, args }) => {
+      run<{ dialect: ProfileDialect; out?: string; force?: boolean }>(({ ctx, out, opts, args }) => {
+        if (opts.out !== undefined) checkOutputFile(opts.out, { force: opts.force === true })
         const services = ctx.services()
         const p = resolveProfile(services, String(args[0]), 'id')
         const exported = expectOk(services.profiles.export(p.id, opts.dialect))
         printNotes(out, exported.notes)
         if (opts.out !== undefined) {
-          writeOutput(opts.out, `${exported.json}\n`)
+          writeOutput(opts.out, `${exported.json}\n`, { force: opts.force === true })
           out.result({ id: p.id, dialect: opts.dialect, file: opts.out, notes: exported.notes }, () => `Wrote "${p.name}" as ${opts.dialect} to ${opts.out}.`)
         } else out.result({ id: p.id, dialect: opts.dialect, document: JSON.parse(exported.json) as unknown, notes: exported.notes }, () => exported.json)
       })

@@ -60,7 +60,12 @@ function ext(oid: string, value: object): Extension {
   return new Extension({ extnID: oid, critical: false, extnValue: new OctetString(AsnConvert.serialize(value)) })
 }
 
+/** Thrown for input a full CRL may not carry (removeFromCRL entries: delta CRLs only, RFC 5280 5.3.1). */
+export class CrlInputError extends Error {}
+
 export async function buildCrl(input: CrlInput, signer: Signer): Promise<Uint8Array> {
+  const misplaced = input.entries.find((e) => e.reason === 'removeFromCRL')
+  if (misplaced) throw new CrlInputError(`Entry ${misplaced.serial} has reason removeFromCRL, which only a delta CRL may carry (RFC 5280 5.3.1).`)
   const alg = signatureAlgorithm(familyOf(signer.spec), input.hash, input.rsaPss)
   const revoked = input.entries.map((e) => {
     const exts: Extension[] = []

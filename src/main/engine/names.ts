@@ -58,20 +58,20 @@ export function attributeShortName(oid: string): string {
 
 export function toAsnName(dn: DistinguishedName): Name {
   return new Name(
-    dn.map(
-      (rdn) =>
-        new RelativeDistinguishedName(
-          rdn.map((a) => {
-            const type = attributeOid(a.type)
-            const value = PRINTABLE.has(type)
-              ? new AttributeValue({ printableString: a.value })
-              : IA5.has(type)
-                ? new AttributeValue({ ia5String: a.value })
-                : new AttributeValue({ utf8String: a.value })
-            return new AttributeTypeAndValue({ type, value })
-          })
-        )
-    )
+    dn.map((rdn) => {
+      const atvs = rdn.map((a) => {
+        const type = attributeOid(a.type)
+        const value = PRINTABLE.has(type)
+          ? new AttributeValue({ printableString: a.value })
+          : IA5.has(type)
+            ? new AttributeValue({ ia5String: a.value })
+            : new AttributeValue({ utf8String: a.value })
+        return new AttributeTypeAndValue({ type, value })
+      })
+      // DER orders the members of a SET OF (a multi-valued RDN) by their encodings (X.690 11.6).
+      const sorted = atvs.length > 1 ? atvs.map((v) => ({ v, der: Buffer.from(AsnConvert.serialize(v)) })).sort((x, y) => Buffer.compare(x.der, y.der)).map((x) => x.v) : atvs
+      return new RelativeDistinguishedName(sorted)
+    })
   )
 }
 
@@ -253,4 +253,62 @@ export function generalNameText(n: GeneralName | string): string {
 
 export function nameDer(name: Name): Uint8Array {
   return new Uint8Array(AsnConvert.serialize(name))
+}
+
+/** RFC 5280 Appendix A upper bounds (ub-*), in characters, by attribute OID. */
+const UPPER_BOUNDS: Readonly<Record<string, number>> = {
+  '2.5.4.3': 64, // CN ub-common-name
+  '2.5.4.10': 64, // O ub-organization-name
+  '2.5.4.11': 64, // OU ub-organizational-unit-name
+  '2.5.4.7': 128, // L ub-locality-name
+  '2.5.4.8': 128, // ST ub-state-name
+  '2.5.4.5': 64, // serialNumber ub-serial-number
+  '1.2.840.113549.1.9.1': 255, // emailAddress ub-emailaddress-length
+  '2.5.4.12': 64 // title ub-title
+}
+/** PrintableString's alphabet (X.680 41.4). */
+const PRINTABLE_RE = /^[A-Za-z0-9 '()+,\-./:=?]*$/
+// eslint-disable-next-line no-control-regex
+const IA5_RE = /^[\x00-\x7f]*$/
+
+export interface DnProblem {
+  readonly code: 'SUBJECT_COUNTRY_INVALID' | 'SUBJECT_ATTRIBUTE_TOO_LONG' | 'SUBJECT_ATTRIBUTE_NOT_PRINTABLE' | 'SUBJECT_ATTRIBUTE_NOT_ASCII' | 'SUBJECT_ATTRIBUTE_UNKNOWN'
+  /** `subject.C`, `subject.CN`… */
+  readonly field: string
+  readonly message: string
+}
+
+/**
+ * What RFC 5280 forbids in a subject's values, one problem per attribute value: countryName is
+ * exactly two upper-case ASCII letters (ISO 3166-1 alpha-2), values fit their ub-* length, and
+ * PrintableString / IA5String attributes stay in their alphabet.
+ */
+export function checkDistinguishedName(dn: DistinguishedName): DnProblem[] {
+  const out: DnProblem[] = []
+  for (const rdn of dn)
+    for (const a of rdn) {
+      let oid: string
+      try {
+        oid = attributeOid(a.type)
+      } catch (e) {
+        out.push({ code: 'SUBJECT_ATTRIBUTE_UNKNOWN', field: `subject.${a.type}`, message: (e as Error).message })
+        continue
+      }
+      const short = attributeShortName(oid)
+      const field = `subject.${short}`
+      if (oid === '2.5.4.6') {
+        if (!/^[A-Z]{2}$/.test(a.value))
+          out.push({ code: 'SUBJECT_COUNTRY_INVALID', field, message: `Subject: country (C) "${a.value}" must be a two-letter ISO 3166 code in capitals, such as DE or US.` })
+        continue
+      }
+      const max = UPPER_BOUNDS[oid]
+      const length = [...a.value].length
+      if (max !== undefined && length > max)
+        out.push({ code: 'SUBJECT_ATTRIBUTE_TOO_LONG', field, message: `Subject: ${short} is ${length} characters, more than the ${max} RFC 5280 allows; shorten it.` })
+      if (PRINTABLE.has(oid) && !PRINTABLE_RE.test(a.value))
+        out.push({ code: 'SUBJECT_ATTRIBUTE_NOT_PRINTABLE', field, message: `Subject: ${short} "${a.value}" may hold only letters, digits, spaces and ' ( ) + , - . / : = ? (PrintableString).` })
+      if (IA5.has(oid) && !IA5_RE.test(a.value))
+        out.push({ code: 'SUBJECT_ATTRIBUTE_NOT_ASCII', field, message: `Subject: ${short} "${a.value}" must be ASCII (IA5String).` })
+    }
+  return out
 }

@@ -36,6 +36,10 @@ import {
 import { findCertificateBySha256, insertCertificate } from '../store/certificates-repo'
 import { buildCertificate, buildCsr, describeCertificate, dnToText, findPemBlocks, toPem, type IssuerInfo } from '../engine'
 import type { CertificateTemplate } from '../engine'
+import { checkDistinguishedName } from '../engine/names'
+import { authorityMayIssue, signingHashFor, signingKeyOfSpec } from '../engine/signing-rules'
+import type { DistinguishedName } from '../../shared/domain/names'
+import type { KeySpec, SignatureHash } from '../../shared/domain/keys'
 import type { VaultService } from './vault-service'
 import type { PreparedKey } from '../vault'
 import { authoritySummary, fileBytes, issuerInfoOf, recordFromDer, sha256Hex } from './certificate-records'
@@ -50,18 +54,52 @@ export interface AuthoritiesService {
   unlock(id: string, passphrase?: string): Promise<Result<AuthoritySummary>>
   lock(id: string): Result<AuthoritySummary>
   updateCrlSettings(id: string, settings: CrlSettings): Result<AuthoritySummary>
-  /** For the other services: an active CA, its issuer info and (if unlocked) nothing else. */
+  /** For the other services: an active CA, its issuer info and (if unlocked) nothing else. CRL signing uses this. */
   requireActive(id: string): Result<{ row: AuthorityRow; issuer: IssuerInfo; certDer: Uint8Array }>
+  /**
+   * requireActive, and the CA may issue certificates now: refuses CA_REVOKED (its own
+   * certificate is revoked here), CA_EXPIRED, CA_NOT_YET_VALID, CA_RETIRED, CA_PENDING.
+   */
+  requireIssuing(id: string): Result<{ row: AuthorityRow; issuer: IssuerInfo; certDer: Uint8Array }>
+}
+
+/** RFC 5280 limits on a new CA's subject (countryName, ub-* lengths, string alphabets), as a validation error on `subject`. */
+export function checkCaSubject(subject: DistinguishedName): Result<void> {
+  const problem = checkDistinguishedName(subject)[0]
+  return problem ? fail(problem.code, problem.message, 'subject') : ok(undefined)
+}
+
+/** The hash a new CA certificate or CSR is signed with: the signing key's pairing wins for ECDSA. */
+function caSigningHash(signingSpec: KeySpec, requested: SignatureHash): { hash: SignatureHash; note?: string } {
+  const d = signingHashFor(signingKeyOfSpec(signingSpec), requested, false)
+  return d.ok ? { hash: d.hash, ...(d.note && d.hash !== requested ? { note: d.note } : {}) } : { hash: requested }
 }
 
 const DAY = 86_400_000
 
 export function createAuthoritiesService(db: Db, vault: VaultService, emit: EventSink, now: () => Date): AuthoritiesService {
   const keys = vault.keys
+  /** The CA's own certificate row, when the app holds it (its revocation lives there). */
+  const ownCertificate = (a: AuthorityRow) => (a.certDer ? findCertificateBySha256(db, sha256Hex(a.certDer)) : null)
+  const factsOf = (a: AuthorityRow, own = ownCertificate(a)) => ({
+    name: a.name,
+    state: a.state,
+    notBefore: a.notBefore,
+    notAfter: a.notAfter,
+    revocation: own?.status === 'revoked' ? { revokedAt: own.revokedAt ?? '', reason: own.revocationReason } : null
+  })
   const summarize = (a: AuthorityRow): AuthoritySummary => {
     const key = a.keyId ? keys.get(a.keyId) : null
-    const certId = a.certDer ? (findCertificateBySha256(db, sha256Hex(a.certDer))?.id ?? null) : null
-    return authoritySummary(a, key, a.keyId ? keys.isUnlocked(a.keyId) : false, certId)
+    const own = ownCertificate(a)
+    const may = authorityMayIssue(factsOf(a, own), now())
+    return {
+      ...authoritySummary(a, key, a.keyId ? keys.isUnlocked(a.keyId) : false, own?.id ?? null),
+      revoked: own?.status === 'revoked',
+      revokedAt: own?.status === 'revoked' ? own.revokedAt : null,
+      revocationReason: own?.status === 'revoked' ? own.revocationReason : null,
+      canIssue: may.ok,
+      cannotIssueReason: may.ok ? null : { code: may.error.code, message: may.error.message }
+    }
   }
   const notFound = (id: string): Result<never> => fail('AUTHORITY_NOT_FOUND', `No certificate authority ${id}: choose one from the list.`, 'authorityId')
   const changed = (): void => {
@@ -78,13 +116,20 @@ export function createAuthoritiesService(db: Db, vault: VaultService, emit: Even
     return ok({ row, issuer: issuerInfoOf(row.certDer), certDer: row.certDer })
   }
 
-  function caTemplate(input: CreateAuthorityInput, spki: Uint8Array, notBefore: Date): CertificateTemplate {
+  function requireIssuing(id: string): Result<{ row: AuthorityRow; issuer: IssuerInfo; certDer: Uint8Array }> {
+    const active = requireActive(id)
+    if (!active.ok) return active
+    const may = authorityMayIssue(factsOf(active.value.row), now())
+    return may.ok ? active : may
+  }
+
+  function caTemplate(input: CreateAuthorityInput, spki: Uint8Array, notBefore: Date, hash: SignatureHash): CertificateTemplate {
     return {
       subject: input.subject,
       subjectPublicKeySpki: spki,
       notBefore,
       notAfter: new Date(notBefore.getTime() + input.validityDays * DAY),
-      signature: { hash: input.signature.hash, rsaPss: input.signature.rsaPss },
+      signature: { hash, rsaPss: input.signature.rsaPss },
       basicConstraints: { ca: true, critical: true, ...(input.pathLength !== null ? { pathLength: input.pathLength } : {}) },
       keyUsage: { usages: ['keyCertSign', 'cRLSign'], critical: true },
       ...(input.crlDistributionPoints.length ? { crlDistributionPoints: input.crlDistributionPoints } : {}),
@@ -154,6 +199,7 @@ export function createAuthoritiesService(db: Db, vault: VaultService, emit: Even
 
   return {
     requireActive,
+    requireIssuing,
     list: () => listAuthorities(db).map(summarize),
 
     get(id) {
@@ -177,11 +223,13 @@ export function createAuthoritiesService(db: Db, vault: VaultService, emit: Even
 
     async create(input) {
       if (authorityNameTaken(db, input.name)) return fail('AUTHORITY_NAME_TAKEN', `A CA named "${input.name}" already exists: choose another name.`, 'name')
+      const subjectOk = checkCaSubject(input.subject)
+      if (!subjectOk.ok) return subjectOk
       const notBefore = input.notBefore ? new Date(input.notBefore) : new Date(Math.floor(now().getTime() / 1000) * 1000)
       let parent: { row: AuthorityRow; issuer: IssuerInfo } | null = null
       let parentSigner = null
       if (input.parentId) {
-        const p = requireActive(input.parentId)
+        const p = requireIssuing(input.parentId)
         if (!p.ok) return p
         parent = p.value
         const pathLen = describeCertificate(p.value.certDer).extensions.find((e) => e.oid === '2.5.29.19')?.lines.find((l) => l.startsWith('Path length'))?.match(/\d+/)
@@ -201,7 +249,10 @@ export function createAuthoritiesService(db: Db, vault: VaultService, emit: Even
       if (!prepared.ok) return prepared
       const key = prepared.value
       const id = randomUUID()
-      const template = caTemplate(input, key.spki, notBefore)
+      // The signing key decides the hash: the parent's, or a root's own.
+      const signing = caSigningHash(parentSigner ? parentSigner.spec : input.keySpec, input.signature.hash)
+      const template = caTemplate(input, key.spki, notBefore, signing.hash)
+      const hashDetails = { signatureHash: signing.hash, ...(signing.note ? { signatureHashNote: signing.note } : {}) }
       if (parent && parentSigner) {
         // Signed by a parent held here: everything in one transaction.
         const built = await buildCertificate(template, parent.issuer, parentSigner)
@@ -217,7 +268,7 @@ export function createAuthoritiesService(db: Db, vault: VaultService, emit: Even
             keys.saveKey(key)
             insertAuthority(db, newRow(id, input.name, key, dnToText(input.subject), parentId, at))
             commitCaCertificate({ id }, built.value.der, parentId, key.keyId, at)
-            appendAudit(db, { action: 'authority.create', subject: `authority:${id}`, details: { name: input.name, parentId, keyId: key.keyId, spec: key.spec, serial: built.value.serial, sha256: sha256Hex(built.value.der) } }, now())
+            appendAudit(db, { action: 'authority.create', subject: `authority:${id}`, details: { name: input.name, parentId, keyId: key.keyId, spec: key.spec, serial: built.value.serial, sha256: sha256Hex(built.value.der), ...hashDetails } }, now())
           })
         )
         if (!done.ok) {
@@ -242,7 +293,7 @@ export function createAuthoritiesService(db: Db, vault: VaultService, emit: Even
       }
       inTransaction(db, () => {
         commitCaCertificate({ id }, built.value.der, id, key.keyId, now().toISOString())
-        appendAudit(db, { action: 'authority.create', subject: `authority:${id}`, details: { name: input.name, parentId: null, keyId: key.keyId, serial: built.value.serial, sha256: sha256Hex(built.value.der) } }, now())
+        appendAudit(db, { action: 'authority.create', subject: `authority:${id}`, details: { name: input.name, parentId: null, keyId: key.keyId, serial: built.value.serial, sha256: sha256Hex(built.value.der), ...hashDetails } }, now())
       })
       changed()
       return ok(summarize(getAuthority(db, id)!))
@@ -250,6 +301,8 @@ export function createAuthoritiesService(db: Db, vault: VaultService, emit: Even
 
     async createCsr(input) {
       if (authorityNameTaken(db, input.name)) return fail('AUTHORITY_NAME_TAKEN', `A CA named "${input.name}" already exists: choose another name.`, 'name')
+      const subjectOk = checkCaSubject(input.subject)
+      if (!subjectOk.ok) return subjectOk
       const prepared = await prepareCaKey(input.keySpec, input.protection, input.passphrase)
       if (!prepared.ok) return prepared
       const key = prepared.value
@@ -260,7 +313,7 @@ export function createAuthoritiesService(db: Db, vault: VaultService, emit: Even
         return pending
       }
       const signer = keys.signer(key.keyId)
-      const csr = signer.ok ? await buildCsr({ subject: input.subject, sans: [], ca: true, hash: input.signature.hash, rsaPss: input.signature.rsaPss }, signer.value) : signer
+      const csr = signer.ok ? await buildCsr({ subject: input.subject, sans: [], ca: true, hash: caSigningHash(input.keySpec, input.signature.hash).hash, rsaPss: input.signature.rsaPss }, signer.value) : signer
       if (!csr.ok) {
         await undoPending(id, key.keyId, csr.error.message)
         changed()

@@ -2,15 +2,16 @@
 // (PEM, DER, chain, PKCS#7, PFX modern/legacy), revocation and CRLs.
 import { fail, ok, type Result } from '../../shared/errors'
 import type { EventSink } from '../../shared/ipc/events'
-import type { CertificateDetail, CertificateSummary, CrlSummary, ExportFormat, ExportedFile, RevocationReason } from '../../shared/domain/certificate'
+import { ACCEPTED_REVOCATION_REASONS, type CertificateDetail, type CertificateSummary, type CrlSummary, type ExportFormat, type ExportedFile, type RevocationReason } from '../../shared/domain/certificate'
 import type { ListCertificatesRequest } from '../../shared/ipc/certificates'
 import { inTransaction, type Db } from '../store/database'
 import { appendAudit } from '../store/audit-log'
 import { getCertificate, findCertificateBySha256, queryCertificates, revokeCertificate, revokedOf, sortValue, type CertificateRow } from '../store/certificates-repo'
-import { getAuthority } from '../store/authorities-repo'
+import { getAuthority, listAuthorities } from '../store/authorities-repo'
 import { getCrl, insertCrl, listCrls, type CrlRow } from '../store/crls-repo'
 import { buildCrl, buildPkcs7, describeCertificate, toPem } from '../engine'
 import { buildPfx } from '../engine/pkcs12'
+import { signingHashFor, signingKeyOfSpec } from '../engine/signing-rules'
 import type { VaultService } from './vault-service'
 import type { AuthoritiesService } from './authorities-service'
 import { certificateSummary, parseCrlSettings, sha256Hex } from './certificate-records'
@@ -21,7 +22,11 @@ import { CertificateList } from '@peculiar/asn1-x509'
 export interface CertificatesService {
   list(q: ListCertificatesRequest): Result<{ items: CertificateSummary[]; nextCursor: string | null; total: number }>
   get(id: number): Result<CertificateDetail>
-  export(id: number, format: ExportFormat, password: string | undefined, includeKey: boolean): Promise<Result<ExportedFile>>
+  /**
+   * `includeCaKey` is the explicit opt-in for a CA's private key (a root or intermediate key
+   * in a PFX is the most valuable thing the app holds): without it such an export is refused.
+   */
+  export(id: number, format: ExportFormat, password: string | undefined, includeKey: boolean, includeCaKey?: boolean): Promise<Result<ExportedFile>>
   revoke(id: number, reason: RevocationReason, invalidityDate?: string): Result<CertificateSummary>
   generateCrl(authorityId: string): Promise<Result<CrlSummary>>
   listCrls(authorityId: string): Result<{ items: CrlSummary[] }>
@@ -116,7 +121,7 @@ export function createCertificatesService(db: Db, vault: VaultService, authoriti
       })
     },
 
-    async export(id, format, password, includeKey) {
+    async export(id, format, password, includeKey, includeCaKey = false) {
       const row = getCertificate(db, id)
       if (!row) return notFound(id)
       const view = describeCertificate(row.der)
@@ -139,6 +144,14 @@ export function createCertificatesService(db: Db, vault: VaultService, authoriti
         case 'pfx-legacy': {
           const preset = format === 'pfx-modern' ? 'modern' : 'legacy'
           const withKey = includeKey && row.keyId !== null
+          // A CA's key: its certificate says CA, or a CA held here signs with that key.
+          const caKey = withKey && (row.isCa || listAuthorities(db).some((a) => a.keyId === row.keyId))
+          if (caKey && !includeCaKey)
+            return fail(
+              'CA_KEY_EXPORT_NOT_CONFIRMED',
+              `Certificate ${row.serial.toUpperCase()} belongs to a CA: putting its private key into a PFX needs the explicit includeCaKey option (--include-ca-key in the CLI); export without the key otherwise.`,
+              'includeCaKey'
+            )
           if (!password || (withKey && password.length < MIN_PFX_PASSWORD))
             return fail('PFX_PASSWORD_REQUIRED', `A PFX needs a password${withKey ? ` of at least ${MIN_PFX_PASSWORD} characters, because it carries the private key` : ''}.`, 'password')
           let encryptedKey: Uint8Array | undefined
@@ -148,7 +161,7 @@ export function createCertificatesService(db: Db, vault: VaultService, authoriti
             encryptedKey = k.value
           }
           const pfx = await buildPfx({ certificates: chain, ...(encryptedKey ? { encryptedKey } : {}), friendlyName: base, password, preset })
-          inTransaction(db, () => appendAudit(db, { action: 'certificate.export', subject: `certificate:${id}`, details: { format, containsKey: withKey } }, now()))
+          inTransaction(db, () => appendAudit(db, { action: 'certificate.export', subject: `certificate:${id}`, details: { format, containsKey: withKey, ...(caKey ? { caKey: true } : {}) } }, now()))
           emit('changed', { domain: 'audit' })
           return file(`${base}${preset === 'legacy' ? '-legacy' : ''}.pfx`, 'application/x-pkcs12', pfx, withKey)
         }
@@ -158,6 +171,14 @@ export function createCertificatesService(db: Db, vault: VaultService, authoriti
     revoke(id, reason, invalidityDate) {
       const row = getCertificate(db, id)
       if (!row) return notFound(id)
+      if (!ACCEPTED_REVOCATION_REASONS.includes(reason))
+        return fail(
+          'REVOCATION_REASON_NOT_ALLOWED',
+          reason === 'removeFromCRL'
+            ? 'removeFromCRL is not a revocation reason: it appears only in delta CRLs (RFC 5280 5.3.1); choose the reason the certificate is revoked for.'
+            : 'certificateHold is not offered: a hold could not be released here; revoke for a final reason (for example keyCompromise or superseded) instead.',
+          'reason'
+        )
       if (row.status === 'revoked') return fail('ALREADY_REVOKED', `Certificate ${row.serial} was already revoked on ${row.revokedAt}.`, 'id')
       if (!row.authorityId) return fail('NOT_ISSUED_HERE', 'This certificate was not issued by a CA held here; revoke it at its issuer.', 'id')
       if (invalidityDate && new Date(invalidityDate) > now()) return fail('INVALIDITY_DATE_IN_FUTURE', 'The invalidity date cannot be in the future.', 'invalidityDate')
@@ -187,10 +208,14 @@ export function createCertificatesService(db: Db, vault: VaultService, authoriti
         const entries = revokedOf(db, authorityId).map((r) => ({
           serial: r.serial,
           revokedAt: new Date(r.revokedAt!),
-          reason: (r.revocationReason ?? 'unspecified') as RevocationReason,
+          // removeFromCRL never goes into a full CRL (older records): listed without a reason code.
+          reason: (r.revocationReason === 'removeFromCRL' ? 'unspecified' : (r.revocationReason ?? 'unspecified')) as RevocationReason,
           ...(r.invalidityDate ? { invalidityDate: new Date(r.invalidityDate) } : {})
         }))
-        const der = await buildCrl({ issuerSubjectDer: issuer.subjectDer, issuerSki: issuer.ski, crlNumber, thisUpdate, nextUpdate, entries, hash: settings.hash, rsaPss: settings.rsaPss && signer.value.spec.startsWith('rsa') }, signer.value)
+        // The CA's key decides the hash for ECDSA (P-384 → SHA-384…); the setting applies to RSA.
+        const decided = signingHashFor(signingKeyOfSpec(signer.value.spec), settings.hash, false)
+        const hash = decided.ok ? decided.hash : settings.hash
+        const der = await buildCrl({ issuerSubjectDer: issuer.subjectDer, issuerSki: issuer.ski, crlNumber, thisUpdate, nextUpdate, entries, hash, rsaPss: settings.rsaPss && signer.value.spec.startsWith('rsa') }, signer.value)
         // The number is taken only if no other CRL took it meanwhile: monotonic, never reused.
         const id = inTransaction(db, () => {
           const taken = db.prepare('UPDATE authorities SET next_crl_number = next_crl_number + 1 WHERE id = ? AND next_crl_number = ?').run(authorityId, crlNumber)

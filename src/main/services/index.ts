@@ -55,7 +55,11 @@ export function createServices(options: ServicesOptions): Services {
   const emit: EventSink = options.emit ?? (() => undefined)
   const version = options.version ?? '0.1.0'
   const now = options.now ?? (() => new Date())
-  const settings = createSettingsService(db, emit)
+  // The vault caches the auto-lock minutes; a settings change tells it to read them again.
+  const settings = createSettingsService(db, (event, payload) => {
+    if (event === 'changed' && (payload as { domain?: string }).domain === 'settings') vault.keys.idleLockChanged()
+    emit(event, payload)
+  })
   const vault = createVaultService({
     db,
     keychain: options.keychain ?? createNapiKeychain(),

@@ -1,10 +1,15 @@
 // Issuance: CSR intake (inspect), CSR generation with a vault key, and batch issuance.
 //
-// A batch runs in chunks: each item is parsed and verified, turned into a template by the
-// profile (policy `evaluate`) or the built-in minimal profile, signed through the CA's
-// Signer; then the chunk's certificate rows and one audit entry per certificate commit in
-// ONE transaction (an item is all there or not at all). Between chunks the event loop runs
-// (progress events; the main process never blocks for long).
+// A batch runs as a pipeline. The pure work per item (read the CSR and verify its proof of
+// possession, policy `evaluate` or the minimal profile, template checks, lean TBS encoding,
+// `lintTbs` over the exact TBS, the row's text fields: engine/batch/prepare.ts) runs in a
+// worker_threads pool for large batches (issuance-workers/), on the main thread for small
+// ones. The main thread then, per item and in order: refuses a CA's key (and an end
+// entity's key for a CA certificate), applies the prepared refusal, signs through the
+// vault's Signer (the key never leaves the vault; P-256 signing costs ~15 µs) and queues the
+// row. Time slices of ~SLICE_MS commit what is ready in ONE transaction, each certificate
+// row with its serial and audit entry (an item is all there or not at all), report progress
+// and let the event loop run.
 import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { fail, ok, type AppError, type Result } from '../../shared/errors'
@@ -14,18 +19,20 @@ import type { IssueItemResult, IssueRequest } from '../../shared/ipc/certificate
 import type { CsrInfo } from '../../shared/domain/csr'
 import type { DistinguishedName, GeneralName } from '../../shared/domain/names'
 import type { KeyProtection, KeySpec, SignatureHash } from '../../shared/domain/keys'
-import { profileBody, type Finding, type OperatorInput } from '../../shared/domain/profile'
+import { profileBody, type ProfileBody } from '../../shared/domain/profile'
 import { inTransaction, type Db } from '../store/database'
 import { appendAudit } from '../store/audit-log'
 import { insertCertificate, isCaKey, isEndEntityKey, serialExists, type NewCertificateRow } from '../store/certificates-repo'
-import { buildCertificate, buildCsr, dnToText, generalNameText, readCsrInput, readPublicKey, toPem, type CertificateTemplate, type IssuerInfo, type ParsedCsr } from '../engine'
-import { evaluate, hasErrors, warningsOf, type EvaluationContext } from '../engine/policy'
+import { buildCsr, dnToText, readCsrInput, toPem, type ParsedCsr } from '../engine'
+import { signedEnvelope } from '../engine/der'
+import { issuerContextFromCertificate, type IssuerContext } from '../engine/policy'
+import { prepareBatch, type BatchContext, type BatchJob, type PreparedItem } from '../engine/batch'
 import type { VaultService } from './vault-service'
 import type { AuthoritiesService } from './authorities-service'
 import { fileBytes, sha256Hex } from './certificate-records'
+import { createPreparePool, type PreparePool } from './issuance-workers/pool'
 
-/** Turns a verified CSR and the operator's input into a template, or findings that block it. */
-export type TemplateProducer = (csr: ParsedCsr, input: OperatorInput, ctx: EvaluationContext) => { template: CertificateTemplate; findings: readonly Finding[] }
+export { minimalProfile, type TemplateProducer } from '../engine/batch'
 
 export interface IssuanceService {
   inspect(file: { encoding: 'pem' | 'base64'; data: string }): Result<{ items: CsrInspectItem[] }>
@@ -33,13 +40,12 @@ export interface IssuanceService {
   issue(request: IssueRequest): Promise<Result<{ operationId: string; issued: number; failed: number; results: IssueItemResult[] }>>
 }
 
-const DAY = 86_400_000
-/** At most this many prepared certificates per slice. */
-export const ISSUE_CHUNK = 500
-/** Commit when this many certificates are ready… */
-export const COMMIT_AT = 25
-/** …or when this long has passed since the last commit. */
-export const COMMIT_EVERY_MS = 50
+/** Batches of at least this many items are prepared in the worker pool. */
+export const WORKER_MIN_ITEMS = 48
+/** Items per message to a worker. */
+export const WORKER_CHUNK = 32
+/** Commit at most this many certificates in one transaction. */
+export const COMMIT_AT = 200
 /** Work at most this long before committing and yielding to the event loop. */
 export const SLICE_MS = 10
 
@@ -57,59 +63,40 @@ function csrInfoOf(c: ParsedCsr): CsrInfo {
   }
 }
 
-/**
- * The built-in minimal profile (used when no profile is chosen): a TLS server certificate
- * for the CSR's subject and SANs, 90 days, SHA-256, digitalSignature (+ keyEncipherment for
- * RSA), serverAuth, capped at the issuer's notAfter (rejected beyond it).
- */
-export const minimalProfile: TemplateProducer = (csr, input, ctx) => {
-  const findings: Finding[] = []
-  const notBefore = ctx.now
-  const requested = input.notAfter ? new Date(input.notAfter) : new Date(notBefore.getTime() + 90 * DAY)
-  if (ctx.issuer && requested > ctx.issuer.notAfter)
-    findings.push({ code: 'VALIDITY_BEYOND_ISSUER', severity: 'error', field: 'validity', message: `Validity: notAfter is after the CA's notAfter ${ctx.issuer.notAfter.toISOString()}; choose an earlier date.` })
-  const sans = input.sans.length ? input.sans : csr.sans
-  const hash = (input.signatureHash as SignatureHash | undefined) ?? 'SHA-256'
-  if (!['SHA-256', 'SHA-384', 'SHA-512'].includes(hash))
-    findings.push({ code: 'SIGNATURE_HASH_REFUSED', severity: 'error', field: 'signature', message: `Signature: ${hash} is refused; use SHA-256, SHA-384 or SHA-512.` })
-  if (csr.subject.length === 0 && sans.length === 0)
-    findings.push({ code: 'SUBJECT_EMPTY', severity: 'error', field: 'subject', message: 'Subject: the request has neither a subject nor a SAN.' })
-  const template: CertificateTemplate = {
-    subject: csr.subject,
-    subjectPublicKeySpki: csr.spki,
-    notBefore,
-    notAfter: requested,
-    signature: { hash: ['SHA-256', 'SHA-384', 'SHA-512'].includes(hash) ? hash : 'SHA-256', rsaPss: false },
-    basicConstraints: { ca: false, critical: true },
-    keyUsage: { usages: csr.publicKey.family === 'rsa' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'], critical: true },
-    extendedKeyUsage: { oids: ['1.3.6.1.5.5.7.3.1'], critical: false },
-    ...(sans.length ? { subjectAltName: { names: sans, critical: csr.subject.length === 0 } } : {})
-  }
-  return { template, findings }
+export interface IssuanceOptions {
+  /** Batches of at least this many items use the worker pool (tests force either path). */
+  readonly workerMinItems?: number
 }
 
-export function createIssuanceService(db: Db, vault: VaultService, authorities: AuthoritiesService, emit: EventSink, now: () => Date): IssuanceService {
-  const keys = vault.keys
+/** One pool per process, started on the first large batch; idle workers keep nothing alive. */
+let sharedPool: PreparePool | null = null
+function pool(): PreparePool {
+  return (sharedPool ??= createPreparePool())
+}
 
-  /** WIRE: the profile → template step. A stored profile goes through policy `evaluate`. */
-  function producerFor(profileId: string | null): Result<TemplateProducer> {
-    if (profileId === null) return ok(minimalProfile)
+let workerFailureReported = false
+/** A worker failed: its slice is prepared on the main thread (slower, same result); said once. */
+function workerFailed(e: unknown): null {
+  if (!workerFailureReported) {
+    workerFailureReported = true
+    console.warn(`PKI Desk: the issuance worker failed (${e instanceof Error ? e.message : String(e)}); preparing on the main thread instead.`)
+  }
+  return null
+}
+
+export function createIssuanceService(db: Db, vault: VaultService, authorities: AuthoritiesService, emit: EventSink, now: () => Date, options: IssuanceOptions = {}): IssuanceService {
+  const keys = vault.keys
+  const workerMinItems = options.workerMinItems ?? WORKER_MIN_ITEMS
+
+  /** The stored profile's body (policy `evaluate` runs over it), or null for the minimal profile. */
+  function profileFor(profileId: string | null): Result<BatchContext['profile']> {
+    if (profileId === null) return ok(null)
     const row = db.prepare('SELECT body, archived FROM profiles WHERE id = ?').get(profileId) as { body: string; archived: number } | undefined
     if (!row) return fail('PROFILE_NOT_FOUND', `No profile ${profileId}: choose one from the list.`, 'profileId')
     const parsed = profileBody.safeParse(JSON.parse(row.body))
     if (!parsed.success) return fail('PROFILE_INVALID', `Profile ${profileId} cannot be read; open it in the profile editor and save it again.`, 'profileId')
-    const body = { ...parsed.data, archived: row.archived === 1 }
-    return ok((csr, input, ctx) => evaluate(body, csr, input, ctx))
-  }
-
-  /** Keys the vault holds, by SPKI SHA-256, found by caKeyReuse (saves a second lookup per item). */
-  const heldKeys = new Map<string, string>()
-  /** CA keys never certify an end entity. */
-  function caKeyReuse(spkiSha256: string): boolean {
-    const k = keys.findBySpkiSha256(spkiSha256)
-    if (k?.purpose === 'ca') return true
-    if (k) heldKeys.set(spkiSha256, k.keyId)
-    return isCaKey(db, spkiSha256)
+    const body: ProfileBody & { archived: boolean } = { ...parsed.data, archived: row.archived === 1 }
+    return ok(body)
   }
 
   return {
@@ -145,127 +132,186 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
 
     async issue(request) {
       const operationId = request.operationId ?? randomUUID()
-      heldKeys.clear()
       const ca = authorities.requireActive(request.authorityId)
       if (!ca.ok) return ca
-      const { row: caRow, issuer } = ca.value
+      const { row: caRow, issuer, certDer } = ca.value
       if (!caRow.keyId) return fail('AUTHORITY_NO_KEY', `"${caRow.name}" has no key in this app and cannot sign.`, 'authorityId')
       const signerR = keys.signer(caRow.keyId)
       if (!signerR.ok) return fail('AUTHORITY_LOCKED', `"${caRow.name}" is locked: unlock it and issue again.`, 'authorityId')
       const signer = signerR.value
-      const producer = producerFor(request.profileId)
-      if (!producer.ok) return producer
-      const produce = producer.value
-      const caKey = readPublicKey(signer.publicKeySpki)
-      const ctx = (): EvaluationContext => ({
-        now: new Date(Math.floor(now().getTime() / 1000) * 1000),
-        issuer: { notAfter: issuer.notAfter, keyFamily: caKey.ok ? caKey.value.family : 'rsa', isCa: true }
+      const profile = profileFor(request.profileId)
+      if (!profile.ok) return profile
+      // Policy sees the issuer as its certificate says: validity window (notBefore too), key
+      // family, cA and pathLenConstraint (a pathLen 0 CA signs no CA certificate).
+      let issuerContext: IssuerContext
+      try {
+        issuerContext = issuerContextFromCertificate(certDer)
+      } catch (e) {
+        return fail('AUTHORITY_CERTIFICATE_UNREADABLE', `The certificate of "${caRow.name}" cannot be read (${e instanceof Error ? e.message : String(e)}); import it again.`, 'authorityId')
+      }
+      const contextAt = (): BatchContext => ({
+        nowMs: Math.floor(now().getTime() / 1000) * 1000,
+        profile: profile.value,
+        confirmWarnings: request.confirmWarnings,
+        issuerContext,
+        issuer,
+        signerKeyId: signer.keyId,
+        signerSpec: signer.spec,
+        signerSpki: signer.publicKeySpki
       })
       const total = request.items.length
       const results: IssueItemResult[] = new Array(total)
       const label = `Issuing ${total} certificate${total === 1 ? '' : 's'} with ${caRow.name}`
       emit('progress', { operationId, done: 0, total, label, finished: false })
-      // Time slices: prepare items (parse, verify, evaluate, sign) for up to SLICE_MS, commit
-      // what is ready in one transaction, report progress, then let the event loop run.
-      let ready: { index: number; row: NewCertificateRow; subjectText: string }[] = []
+
+      // Store checks per key, cached for the batch; a committed CA row clears the cache.
+      const keyChecks = new Map<string, { caKey: boolean; heldKeyId: string | null; heldEndEntity: boolean }>()
+      const keyCheck = (spkiSha256: string): { caKey: boolean; heldKeyId: string | null; heldEndEntity: boolean } => {
+        let c = keyChecks.get(spkiSha256)
+        if (!c) {
+          const k = keys.findBySpkiSha256(spkiSha256)
+          c = { caKey: k?.purpose === 'ca' || isCaKey(db, spkiSha256), heldKeyId: k && k.purpose !== 'ca' ? k.keyId : null, heldEndEntity: k?.purpose === 'end-entity' }
+          keyChecks.set(spkiSha256, c)
+        }
+        return c
+      }
+
+      let ready: { index: number; row: NewCertificateRow }[] = []
+      let done = 0
+      let finished = false
       const commit = (): void => {
-        if (!ready.length) return
         const batch = ready
         ready = []
-        inTransaction(db, () => {
-          for (const item of batch) {
-            if (serialExists(db, caRow.id, item.row.serial)) {
-              results[item.index] = { ok: false, index: item.index, error: { code: 'SERIAL_COLLISION', message: 'The random serial collided with an existing one; issue this request again.' } }
-              continue
+        if (batch.length) {
+          inTransaction(db, () => {
+            for (const item of batch) {
+              if (serialExists(db, caRow.id, item.row.serial)) {
+                results[item.index] = { ok: false, index: item.index, error: { code: 'SERIAL_COLLISION', message: 'The random serial collided with an existing one; issue this request again.' } }
+                continue
+              }
+              const id = insertCertificate(db, item.row)
+              appendAudit(
+                db,
+                { action: 'certificate.issue', subject: `certificate:${id}`, details: { authorityId: caRow.id, profileId: request.profileId, serial: item.row.serial, sha256: item.row.sha256, subject: item.row.subject, operationId } },
+                now()
+              )
+              results[item.index] = { ok: true, index: item.index, certificateId: id, serial: item.row.serial, subjectText: item.row.subject }
             }
-            const id = insertCertificate(db, item.row)
-            appendAudit(
-              db,
-              { action: 'certificate.issue', subject: `certificate:${id}`, details: { authorityId: caRow.id, profileId: request.profileId, serial: item.row.serial, sha256: item.row.sha256, subject: item.subjectText, operationId } },
-              now()
-            )
-            results[item.index] = { ok: true, index: item.index, certificateId: id, serial: item.row.serial, subjectText: item.subjectText }
+          })
+          if (batch.some((b) => b.row.isCa)) keyChecks.clear()
+        }
+        if (finished) return
+        finished = done === total
+        emit('progress', { operationId, done, total, label, finished })
+      }
+
+      /** The main thread's part of one prepared item: store checks, signature, row. */
+      const finish = async (p: PreparedItem): Promise<void> => {
+        const refuse = (error: AppError): void => void (results[p.index] = { ok: false, index: p.index, error })
+        if (!p.ok) return refuse(p.error)
+        const keyState = keyCheck(p.spkiSha256)
+        if (keyState.caKey) return refuse({ code: 'CSR_KEY_IS_CA_KEY', message: 'The request carries the key of a CA: a CA key must never be certified for an end entity.', field: `items.${p.index}.csrPem` })
+        // Key separation is not a policy choice: checked before the profile's findings.
+        if (p.signAsCa && (keyState.heldEndEntity || isEndEntityKey(db, p.spkiSha256)))
+          return refuse({ code: 'CSR_KEY_USED_BY_END_ENTITY', message: 'The request carries a key already used by an end entity: a CA needs a key of its own; ask for a CSR with a new key.', field: `items.${p.index}.csrPem` })
+        if (p.refusal || !p.tbs) return refuse(p.refusal ?? { code: 'INTERNAL', message: 'The item was neither prepared nor refused.' })
+        const t = p.tbs
+        const signature = await signer.sign(t.tbs, { hash: t.hash, rsaPss: t.rsaPss })
+        const der = signedEnvelope(t.tbs, t.algorithm, signature)
+        ready.push({
+          index: p.index,
+          row: {
+            authorityId: caRow.id,
+            profileId: request.profileId,
+            keyId: keyState.heldKeyId,
+            serial: t.serial,
+            der,
+            subject: t.subjectText,
+            issuer: caRow.subject,
+            sans: t.sansText,
+            notBefore: t.notBefore,
+            notAfter: t.notAfter,
+            sha256: sha256Hex(der),
+            spkiSha256: p.spkiSha256,
+            source: 'local',
+            isCa: t.isCa,
+            createdAt: now().toISOString()
           }
         })
       }
-      let index = 0
-      let lastCommit = performance.now()
-      while (index < total) {
-        const sliceStart = performance.now()
-        const c = ctx()
-        do {
-          const item = request.items[index]!
-          const r = await prepareOne(item.csrPem, item.input, c, index)
-          if (!r.ok) results[index] = { ok: false, index, error: r.error }
-          else ready.push({ index, row: r.value.row, subjectText: r.value.subjectText })
-          index++
-        } while (index < total && ready.length < ISSUE_CHUNK && performance.now() - sliceStart < SLICE_MS)
-        // Commit in batches (fewer, larger transactions), but never hold prepared work for long.
-        if (index === total || ready.length >= COMMIT_AT || performance.now() - lastCommit > COMMIT_EVERY_MS) {
-          commit()
-          lastCommit = performance.now()
-          emit('progress', { operationId, done: index, total, label, finished: index === total })
-        }
-        if (index < total) await new Promise<void>((r) => setImmediate(r))
+
+      const jobsOf = (from: number, to: number): BatchJob[] => {
+        const out: BatchJob[] = []
+        for (let i = from; i < to; i++) out.push({ index: i, csrPem: request.items[i]!.csrPem, input: request.items[i]!.input })
+        return out
       }
+      const yieldToLoop = (): Promise<void> => new Promise<void>((r) => setImmediate(r))
+
+      // Main-thread slices: finish prepared items until SLICE_MS has passed (or COMMIT_AT are
+      // ready), with the expected commit time counted in, then commit and yield.
+      let commitMsPerRow = 0.2
+      let sliceStart = performance.now()
+      const maybeCommit = async (force: boolean): Promise<void> => {
+        const elapsed = performance.now() - sliceStart
+        if (!force && ready.length < COMMIT_AT && elapsed + ready.length * commitMsPerRow < SLICE_MS) return
+        const n = ready.length
+        const c0 = performance.now()
+        commit()
+        if (process.env.PROF) console.log('slice', (c0 - sliceStart).toFixed(1), 'commit', n, (performance.now() - c0).toFixed(1))
+        if (n >= 10) commitMsPerRow = 0.7 * commitMsPerRow + 0.3 * ((performance.now() - c0) / n)
+        if (!force || done < total) await yieldToLoop()
+        sliceStart = performance.now()
+      }
+      const finishAll = async (items: readonly PreparedItem[]): Promise<void> => {
+        for (const p of items) {
+          await finish(p)
+          done++
+          await maybeCommit(false)
+        }
+      }
+      /** Prepares on this thread, a few items at a time (small batches, or a worker failed). */
+      const prepareInline = async (from: number, to: number): Promise<void> => {
+        for (let i = from; i < to; ) {
+          const t0 = performance.now()
+          const start = i
+          do i++
+          while (i < to && performance.now() - t0 < SLICE_MS / 2 && i - start < 8)
+          await finishAll(prepareBatch(contextAt(), jobsOf(start, i)))
+        }
+      }
+
+      if (total < workerMinItems) await prepareInline(0, total)
+      else {
+        // Keep every worker busy (two slices each in flight) and finish slices in order.
+        const workers = pool()
+        const inFlight: { from: number; to: number; items: Promise<PreparedItem[] | null> }[] = []
+        let next = 0
+        const launch = (): void => {
+          while (next < total && inFlight.length < workers.size * 2) {
+            const from = next
+            const to = Math.min(total, from + WORKER_CHUNK)
+            next = to
+            inFlight.push({ from, to, items: workers.prepare(contextAt(), jobsOf(from, to)).catch(workerFailed) })
+          }
+        }
+        launch()
+        while (inFlight.length) {
+          const slice = inFlight.shift()!
+          const items = await slice.items
+          launch()
+          sliceStart = performance.now()
+          if (items) await finishAll(items)
+          else await prepareInline(slice.from, slice.to)
+        }
+      }
+      await maybeCommit(true)
+
       const issued = results.filter((r) => r.ok).length
       if (issued) {
         emit('changed', { domain: 'certificates' })
         emit('changed', { domain: 'audit' })
       }
       return ok({ operationId, issued, failed: total - issued, results })
-
-      async function prepareOne(csrPem: string, input: OperatorInput, c: EvaluationContext, index: number): Promise<Result<{ row: NewCertificateRow; subjectText: string }>> {
-        const items = readCsrInput(new Uint8Array(Buffer.from(csrPem, 'utf8')))
-        if (!items.ok) return items
-        if (items.value.length !== 1) return fail('CSR_COUNT', `Item ${index + 1} must hold exactly one request (it holds ${items.value.length}).`, `items.${index}.csrPem`)
-        const item = items.value[0]!
-        if (!item.ok) return { ok: false, error: item.error }
-        const csr = item.csr
-        if (caKeyReuse(csr.publicKey.sha256)) return fail('CSR_KEY_IS_CA_KEY', 'The request carries the key of a CA: a CA key must never be certified for an end entity.', `items.${index}.csrPem`)
-        const evaluation = produce(csr, input, c)
-        // Key separation is not a policy choice: checked before the profile's findings.
-        if (evaluation.template.basicConstraints?.ca && (isEndEntityKey(db, csr.publicKey.sha256) || keys.findBySpkiSha256(csr.publicKey.sha256)?.purpose === 'end-entity'))
-          return fail('CSR_KEY_USED_BY_END_ENTITY', 'The request carries a key already used by an end entity: a CA needs a key of its own; ask for a CSR with a new key.', `items.${index}.csrPem`)
-        const errors = evaluation.findings.filter((f) => f.severity === 'error')
-        if (hasErrors(evaluation.findings)) return { ok: false, error: findingsError('POLICY_REFUSED', errors) }
-        const warnings = warningsOf(evaluation.findings)
-        if (warnings.length && !request.confirmWarnings) return { ok: false, error: findingsError('POLICY_WARNINGS_UNCONFIRMED', warnings) }
-        const built = await buildCertificate(evaluation.template, issuer as IssuerInfo, signer)
-        if (!built.ok) return built
-        const t = evaluation.template
-        const subjectText = dnToText(t.subject)
-        return ok({
-          subjectText,
-          row: {
-            authorityId: caRow.id,
-            profileId: request.profileId,
-            keyId: heldKeys.get(csr.publicKey.sha256) ?? null,
-            serial: built.value.serial,
-            der: built.value.der,
-            subject: subjectText,
-            issuer: caRow.subject,
-            sans: (t.subjectAltName?.names ?? []).map(generalNameText).join('\n'),
-            notBefore: wholeSecondsIso(t.notBefore),
-            notAfter: wholeSecondsIso(t.notAfter),
-            sha256: sha256Hex(built.value.der),
-            spkiSha256: csr.publicKey.sha256,
-            source: 'local',
-            isCa: t.basicConstraints?.ca ?? false,
-            createdAt: now().toISOString()
-          }
-        })
-      }
     }
   }
-}
-
-function wholeSecondsIso(d: Date): string {
-  return new Date(Math.floor(d.getTime() / 1000) * 1000).toISOString()
-}
-
-function findingsError(code: string, findings: readonly Finding[]): AppError {
-  const first = findings[0]
-  const more = findings.length > 1 ? ` (and ${findings.length - 1} more)` : ''
-  return { code, message: `${first?.message ?? 'The profile refused this request.'}${more}`, ...(first ? { field: first.field } : {}), details: { findings } }
 }

@@ -204,3 +204,27 @@ export function verifyAuditEntries(entries: Iterable<AuditEntry>, head?: AuditHe
 export function verifyAudit(db: Db): AuditVerdict {
   return db.transaction(() => verifyAuditEntries(iterateAudit(db), readAuditHead(db)))()
 }
+
+export type AuditHeadCheck = { readonly intact: true } | { readonly intact: false; readonly reason: string }
+
+/**
+ * A cheap check for every mutating command (a few indexed reads, no walk of the chain): the
+ * newest entry matches the anchored head, its hash recomputes, it follows the entry before
+ * it, and the row count equals the newest seq (no entry removed). It cannot see an older
+ * entry altered in place: `verifyAudit` walks the whole chain for that.
+ */
+export function auditHeadIntact(db: Db): AuditHeadCheck {
+  const head = readAuditHead(db)
+  const last = db.prepare('SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1').get() as Row | undefined
+  if (!last) return head === null || head.seq === 0 ? { intact: true } : { intact: false, reason: `the trail is empty but its head record names entry ${head.seq}` }
+  if (head === null) return { intact: false, reason: 'the audit head record is missing' }
+  if (head.seq < 0) return { intact: false, reason: 'the audit head record is damaged' }
+  if (head.seq !== last.seq || head.hash !== last.hash)
+    return { intact: false, reason: `the newest entry (${last.seq}) does not match the audit head record (entry ${head.seq})` }
+  if (entryHash(last.prev_hash, toEntry(last)) !== last.hash) return { intact: false, reason: `entry ${last.seq} was altered after it was written` }
+  const prev = db.prepare('SELECT hash FROM audit_log WHERE seq = ?').get(last.seq - 1) as { hash: string } | undefined
+  if ((prev?.hash ?? GENESIS_HASH) !== last.prev_hash) return { intact: false, reason: `entry ${last.seq} does not follow entry ${last.seq - 1}` }
+  const count = (db.prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n
+  if (count !== last.seq) return { intact: false, reason: `${last.seq - count} of ${last.seq} entries are missing` }
+  return { intact: true }
+}

@@ -247,3 +247,21 @@ export function certificateOfAuthority(db: Db, authorityId: string): Certificate
 function createHashHex(der: Uint8Array): string {
   return createHash('sha256').update(der).digest('hex')
 }
+
+/**
+ * Certificates whose serial is `hex` (any case, colons ignored), tolerant of leading zeros:
+ * `A3F0`, `00A3F0` and `0A3F0` name the same INTEGER. Exact match on the serial index
+ * (a handful of spellings), never a substring search.
+ */
+export function findCertificatesBySerial(db: Db, hex: string, authorityId?: string): CertificateRow[] {
+  const digits = hex.replace(/[:\s]/g, '').toLowerCase().replace(/^0+/, '')
+  if (!/^[0-9a-f]*$/.test(digits)) return []
+  const even = digits.length % 2 === 1 ? `0${digits}` : digits.length === 0 ? '00' : digits
+  const lower = [digits, even, `00${even}`, `0000${even}`].filter((s) => s.length > 0)
+  const spellings = [...new Set([...lower, ...lower.map((s) => s.toUpperCase())])]
+  const marks = spellings.map(() => '?').join(', ')
+  const rows = (authorityId
+    ? db.prepare(`SELECT * FROM certificates WHERE serial IN (${marks}) AND authority_id = ? ORDER BY id`).all(...spellings, authorityId)
+    : db.prepare(`SELECT * FROM certificates WHERE serial IN (${marks}) ORDER BY id`).all(...spellings)) as Raw[]
+  return rows.map(toRow)
+}

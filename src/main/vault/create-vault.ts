@@ -16,7 +16,7 @@ import {
   type VaultKeyRow
 } from '../store/vault-keys-repo'
 import { combineKeks, DEFAULT_SCRYPT, openEnvelope, parseEnvelope, scryptKey, sealEnvelope, type Envelope, type ScryptParams } from './envelope'
-import { KEYCHAIN_SERVICE, type KeychainBackend } from './keychain'
+import { KEYCHAIN_SERVICE, keychainMessageForExistingKey, type KeychainBackend } from './keychain'
 import { generatePrivateKey, parsePrivateKey, specOf, spkiOf } from './key-material'
 import { signWithKeyObject, type Signer } from './signer'
 import { exportEncryptedPrivateKey, importPfx } from './pkcs12-bridge'
@@ -56,6 +56,8 @@ export interface VaultInternals extends Vault {
   deleteKeyRow(keyId: string): Result<() => Promise<Result<void>>>
   /** Locks every key; `reason` is what the audit entries say (default: 'system', the OS locked). */
   lockAll(reason?: LockReason): void
+  /** The idle-lock minutes changed (settings update): read them again and reschedule. */
+  idleLockChanged(): void
 }
 
 interface Unlocked {
@@ -105,9 +107,15 @@ export function createVault(options: VaultOptions): VaultInternals {
   const { db, keychain } = options
   const now = options.now ?? (() => new Date())
   const scryptParams = options.scrypt ?? DEFAULT_SCRYPT
+  // Cached: every signature checks it, and reading the settings each time cost a batch about
+  // as much as the signature itself. idleLockChanged() (on a settings update) clears it.
+  let idleCache: number | null = null
   const idleMs = (): number => {
-    const m = typeof options.idleLockMinutes === 'function' ? options.idleLockMinutes() : (options.idleLockMinutes ?? 15)
-    return Math.max(1, m) * 60_000
+    if (idleCache === null) {
+      const m = typeof options.idleLockMinutes === 'function' ? options.idleLockMinutes() : (options.idleLockMinutes ?? 15)
+      idleCache = Math.max(1, m) * 60_000
+    }
+    return idleCache
   }
   const unlocked = new Map<string, Unlocked>()
   const pending = new Map<string, Pending>()
@@ -233,7 +241,7 @@ export function createVault(options: VaultOptions): VaultInternals {
         const kc = env.kek.keychain
         if (!kc) return fail('VAULT_ENVELOPE_INVALID', `key ${ref.keyId}'s envelope names no keychain entry: restore the database from a backup`)
         const got = await keychain.getSecret(kc.service, kc.account)
-        if (!got.ok) return fail('KEYCHAIN_UNAVAILABLE', got.error.message)
+        if (!got.ok) return fail('KEYCHAIN_UNAVAILABLE', keychainMessageForExistingKey(got.error.message))
         if (!got.value)
           return fail(
             'KEYCHAIN_ENTRY_MISSING',
@@ -389,6 +397,11 @@ export function createVault(options: VaultOptions): VaultInternals {
 
     lockAll(reason: LockReason = 'system') {
       for (const id of [...unlocked.keys()]) lockInternal(id, reason)
+    },
+
+    idleLockChanged() {
+      idleCache = null
+      for (const u of unlocked.values()) schedule(u)
     },
 
     isUnlocked(keyId) {

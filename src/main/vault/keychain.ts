@@ -19,3 +19,15 @@ export interface KeychainBackend {
 /** The keychain service name under which PKI Desk stores its key-encryption keys. */
 export const KEYCHAIN_SERVICE = 'PKI Desk vault'
 export const KEYCHAIN_UNAVAILABLE = 'KEYCHAIN_UNAVAILABLE'
+
+/**
+ * The keychain messages above end with the fix for a NEW key ("or choose passphrase
+ * protection"). A key that is already sealed under a keychain entry cannot change its
+ * protection: for it, the only fix is to reach the keychain. This rewrites the advice.
+ */
+export function keychainMessageForExistingKey(message: string): string {
+  // "cause: fix … or choose passphrase protection" → "cause".
+  const at = message.lastIndexOf(': ')
+  const cause = /choose passphrase protection/i.test(message) && at > 0 ? message.slice(0, at) : message.replace(/[.\s]+$/, '')
+  return `${cause}: this key is kept in the keychain and cannot be opened without it; start the Secret Service (gnome-keyring) and unlock your login keyring, then try again`
+}

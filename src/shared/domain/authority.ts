@@ -40,7 +40,15 @@ export const authoritySummary = z.object({
   certificateId: z.number().int().nullable(),
   crlSettings,
   nextCrlNumber: z.number().int(),
-  createdAt: z.string()
+  createdAt: z.string(),
+  /** The CA's own certificate is revoked (by its parent, here): it issues nothing more, but still signs CRLs. */
+  revoked: z.boolean().optional(),
+  /** When and why its certificate was revoked (set with `revoked`). */
+  revokedAt: z.string().nullable().optional(),
+  revocationReason: z.string().nullable().optional(),
+  /** Whether the CA may issue now, and if not, the coded reason (CA_REVOKED, CA_EXPIRED, …). */
+  canIssue: z.boolean().optional(),
+  cannotIssueReason: z.object({ code: z.string(), message: z.string() }).nullable().optional()
 })
 export type AuthoritySummary = z.infer<typeof authoritySummary>
 
@@ -59,6 +67,11 @@ export const nameConstraintsInput = z.object({
   excluded: z.array(generalName)
 })
 
+/**
+ * The hash a new CA certificate (or CSR) is signed with. An ECDSA signing key (the parent's, or
+ * a root's own) decides it: P-256→SHA-256, P-384→SHA-384, P-521→SHA-512; a different value here
+ * gives way to that pairing (recorded in the audit entry). Ed25519/Ed448 sign without a hash.
+ */
 export const caSignatureInput = z.object({ hash: signatureHash, rsaPss: z.boolean() })
 
 /** A new CA: a self-signed root (no parentId) or an intermediate signed by a CA held in the app. */

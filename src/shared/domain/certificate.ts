@@ -22,6 +22,22 @@ export const revocationReason = z.enum([
 ])
 export type RevocationReason = z.infer<typeof revocationReason>
 
+/**
+ * The reasons `certificates:revoke` accepts. removeFromCRL belongs in delta CRLs only
+ * (RFC 5280 5.3.1) and certificateHold would need a release the app does not offer, so both
+ * are refused (REVOCATION_REASON_NOT_ALLOWED); the enum keeps them to read older records.
+ */
+export const ACCEPTED_REVOCATION_REASONS: readonly RevocationReason[] = [
+  'unspecified',
+  'keyCompromise',
+  'cACompromise',
+  'affiliationChanged',
+  'superseded',
+  'cessationOfOperation',
+  'privilegeWithdrawn',
+  'aACompromise'
+]
+
 export const certificateSummary = z.object({
   id: z.number().int(),
   authorityId: z.string().nullable(),

@@ -84,7 +84,11 @@ export function cidrContains(cidr: Cidr, ip: Uint8Array): boolean {
   return true
 }
 
-/** Validity durations: one or more `<n><unit>` with y (365 days), w, d, h, m (minutes), s. */
+/**
+ * Validity durations: one or more `<n><unit>` with y, w, d, h, m (minutes), s. For a ceiling
+ * or a day count a year is 365 days (durationSeconds); a certificate's notAfter counts years
+ * as calendar years (addDuration), as `ca create` does.
+ */
 export const DURATION_PATTERN = /^(\d+[ywdhms])+$/
 const UNIT_SECONDS: Readonly<Record<string, number>> = { y: 365 * 86400, w: 7 * 86400, d: 86400, h: 3600, m: 60, s: 1 }
 
@@ -95,6 +99,29 @@ export function durationSeconds(text: string): number | undefined {
   let total = 0
   for (const m of t.matchAll(/(\d+)([ywdhms])/g)) total += Number(m[1]) * UNIT_SECONDS[m[2]!]!
   return total
+}
+
+/**
+ * `start` plus a duration, years as calendar years in UTC (2024-02-29 + 1y = 2025-02-28:
+ * clamped at the month's end), the other units as fixed seconds. Undefined when it does not parse.
+ */
+export function addDuration(start: Date, text: string): Date | undefined {
+  const t = text.trim().toLowerCase()
+  if (!DURATION_PATTERN.test(t)) return undefined
+  let years = 0
+  let seconds = 0
+  for (const m of t.matchAll(/(\d+)([ywdhms])/g)) {
+    if (m[2] === 'y') years += Number(m[1])
+    else seconds += Number(m[1]) * UNIT_SECONDS[m[2]!]!
+  }
+  let d = new Date(start.getTime())
+  if (years > 0) {
+    const y = d.getUTCFullYear() + years
+    const month = d.getUTCMonth()
+    const lastDay = new Date(Date.UTC(y, month + 1, 0)).getUTCDate()
+    d = new Date(Date.UTC(y, month, Math.min(d.getUTCDate(), lastDay), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()))
+  }
+  return new Date(d.getTime() + seconds * 1000)
 }
 
 // ---------------------------------------------------------------------------------------

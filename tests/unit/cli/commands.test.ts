@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidArgumentError } from 'commander'
 import { parseDnText, parseSan, collectSan } from '../../../src/cli/names'
-import { itemsOfFile } from '../../../src/cli/commands/issue'
+import { itemsOfBytes } from '../../../src/cli/commands/issue'
 import { exportFormatOf } from '../../../src/cli/commands/cert'
 import { defaultHash, validityDays } from '../../../src/cli/commands/ca'
 import { parseDuration } from '../../../src/cli/parse'
@@ -47,28 +47,22 @@ describe('parseSan', () => {
   })
 })
 
-describe('itemsOfFile', () => {
+describe('itemsOfBytes', () => {
   const csr = (n: number): string => `-----BEGIN CERTIFICATE REQUEST-----\nQUJD${n}\n-----END CERTIFICATE REQUEST-----\n`
-  const reader = (files: Record<string, Buffer>) => (f: string): Buffer => {
-    const b = files[f]
-    if (!b) throw Object.assign(new Error('nope'), { code: 'ENOENT' })
-    return b
-  }
 
   it('one PEM request is one item, sent whole', () => {
-    expect(itemsOfFile('a.csr', reader({ 'a.csr': Buffer.from(`junk\n${csr(1)}`) }))).toEqual([{ file: 'a.csr', csrPem: `junk\n${csr(1)}` }])
+    expect(itemsOfBytes('a.csr', Buffer.from(`junk\n${csr(1)}`))).toEqual([{ file: 'a.csr', csrPem: `junk\n${csr(1)}` }])
   })
 
   it('several requests in one file become file#1, file#2', () => {
-    const items = itemsOfFile('b.csr', reader({ 'b.csr': Buffer.from(csr(1) + csr(2).replace(/CERTIFICATE REQUEST/g, 'NEW CERTIFICATE REQUEST')) }))
+    const items = itemsOfBytes('b.csr', Buffer.from(csr(1) + csr(2).replace(/CERTIFICATE REQUEST/g, 'NEW CERTIFICATE REQUEST')))
     expect(items.map((i) => i.file)).toEqual(['b.csr#1', 'b.csr#2'])
     expect(items[1]!.csrPem).toContain('BEGIN NEW CERTIFICATE REQUEST')
   })
 
-  it('DER is wrapped as PEM; a missing file is a failed item, not an exception', () => {
+  it('DER is wrapped as PEM', () => {
     const der = Buffer.from([0x30, 0x03, 0x02, 0x01, 0x00])
-    expect(itemsOfFile('c.der', reader({ 'c.der': der }))[0]!.csrPem).toBe('-----BEGIN CERTIFICATE REQUEST-----\nMAMCAQA=\n-----END CERTIFICATE REQUEST-----\n')
-    expect(itemsOfFile('gone.csr', reader({}))).toEqual([{ file: 'gone.csr', error: { code: 'FILE_UNREADABLE', message: 'The file does not exist.', field: 'gone.csr' } }])
+    expect(itemsOfBytes('c.der', der)[0]!.csrPem).toBe('-----BEGIN CERTIFICATE REQUEST-----\nMAMCAQA=\n-----END CERTIFICATE REQUEST-----\n')
   })
 })
 

@@ -19,25 +19,33 @@ describe('formatError', () => {
     expect(formatError({ code: 'X', message: 'first\n  second\r\nthird' })).toBe('error[X]: first second third')
   })
 
-  it('names the field when the message does not', () => {
-    expect(formatError({ code: 'BAD', message: 'Too long.', field: 'subject' })).toBe('error[BAD]: Too long. (subject)')
-    expect(formatError({ code: 'BAD', message: 'The subject is too long.', field: 'subject' })).toBe('error[BAD]: The subject is too long.')
+  it('names the field when the message does not, as the CLI option', () => {
+    expect(formatError({ code: 'BAD', message: 'Too long.', field: '--subject' })).toBe('error[BAD]: Too long. (--subject)')
+    expect(formatError({ code: 'BAD', message: 'Too long.', field: 'subject' })).toBe('error[BAD]: Too long. (--subject)')
+    expect(formatError({ code: 'BAD', message: 'The --subject is too long.', field: 'subject' })).toBe('error[BAD]: The --subject is too long.')
+    expect(formatError({ code: 'BAD', message: 'Too long.', field: 'validityDays' })).toBe('error[BAD]: Too long. (--validity)')
+    expect(formatError({ code: 'BAD', message: 'Bad file.', field: 'csr/a.csr' })).toBe('error[BAD]: Bad file. (csr/a.csr)')
+  })
+
+  it('never prints internal request field names that have no CLI option', () => {
+    for (const field of ['id', 'data', 'items'])
+      expect(formatError({ code: 'BAD', message: 'Something is wrong.', field })).toBe('error[BAD]: Something is wrong.')
   })
 })
 
 describe('createOutput', () => {
   it('prints errors on stderr only, in text mode', () => {
     const { o, out, err } = capture(false)
-    o.error({ code: 'E', message: 'm', field: 'f' })
+    o.error({ code: 'E', message: 'm', field: '--f' })
     expect(out).toEqual([])
-    expect(err).toEqual(['error[E]: m (f)\n'])
+    expect(err).toEqual(['error[E]: m (--f)\n'])
   })
 
   it('with --json prints the same error as JSON on stdout as well', () => {
     const { o, out, err } = capture(true)
-    o.error({ code: 'E', message: 'm', field: 'f' })
-    expect(err).toEqual(['error[E]: m (f)\n'])
-    expect(JSON.parse(out.join(''))).toEqual({ error: { code: 'E', message: 'm', field: 'f' } })
+    o.error({ code: 'E', message: 'm', field: '--f' })
+    expect(err).toEqual(['error[E]: m (--f)\n'])
+    expect(JSON.parse(out.join(''))).toEqual({ error: { code: 'E', message: 'm', field: '--f' } })
   })
 
   it('prints results as JSON or text, never both', () => {

@@ -159,20 +159,25 @@ describe('honor_* semantics', () => {
     expect(run(off, { eku: ['1.3.6.1.5.5.7.3.3'] }).template.extendedKeyUsage?.oids).toEqual(['1.3.6.1.5.5.7.3.2'])
     expect(run(base({ extendedKeyUsages: [] })).template.extendedKeyUsage).toBeUndefined()
   })
-  it('honorExtensions copies other requested extensions, filtered by allowedExtensionOids; never the managed ones', () => {
+  it('honorExtensions copies known, well-formed requested extensions (each a warning), filtered by allowedExtensionOids; never the managed or unknown ones', () => {
+    const tlsFeature = { oid: '1.3.6.1.5.5.7.1.24', critical: false, value: new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x05]) }
+    const ocspNoCheck = { oid: '1.3.6.1.5.5.7.48.1.5', critical: false, value: new Uint8Array([5, 0]) }
     const exts = [
+      tlsFeature,
+      ocspNoCheck,
       { oid: '1.2.3.4.5', critical: false, value: new Uint8Array([5, 0]) },
-      { oid: '1.2.3.4.6', critical: true, value: new Uint8Array([5, 0]) },
       { oid: '2.5.29.19', critical: true, value: new Uint8Array(AsnConvert.serialize(new BasicConstraints({ cA: true }))) }
     ]
     expect(run(base({ honorExtensions: false }), { extensions: exts }).template.additionalExtensions).toBeUndefined()
     const all = run(base({ honorExtensions: true }), { extensions: exts })
-    expect(all.template.additionalExtensions?.map((e) => e.oid)).toEqual(['1.2.3.4.5', '1.2.3.4.6'])
-    const some = run(base({ honorExtensions: true, allowedExtensionOids: ['1.2.3.4.6'] }), { extensions: exts })
-    expect(some.template.additionalExtensions?.map((e) => e.oid)).toEqual(['1.2.3.4.6'])
-    expect(some.preview.find((x) => x.field === 'extension.1.2.3.4.5')!.reason).toContain('allowedExtensionOids')
-    // The CSR asked to be a CA: an end-entity profile says no, with a warning.
-    expect(warningsOf(all.findings)).toEqual(['CSR_REQUESTS_CA'])
+    expect(all.template.additionalExtensions?.map((e) => e.oid)).toEqual([tlsFeature.oid, ocspNoCheck.oid])
+    const some = run(base({ honorExtensions: true, allowedExtensionOids: [ocspNoCheck.oid] }), { extensions: exts })
+    expect(some.template.additionalExtensions?.map((e) => e.oid)).toEqual([ocspNoCheck.oid])
+    expect(some.preview.find((x) => x.field === `extension.${tlsFeature.oid}`)!.reason).toContain('allowedExtensionOids')
+    // The CSR asked to be a CA: an end-entity profile says no, with a warning; each copied
+    // extension and the unknown one left out are warnings too.
+    expect(warningsOf(all.findings).sort()).toEqual(['CSR_EXTENSION_COPIED', 'CSR_EXTENSION_COPIED', 'CSR_EXTENSION_NOT_COPIED', 'CSR_REQUESTS_CA'])
+    expect(errorsOf(all.findings)).toEqual([])
     expect(all.template.basicConstraints).toEqual({ ca: false, critical: true })
   })
 })

@@ -9,7 +9,7 @@
 // module never sees it in the clear when building.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema'
-import { AlgorithmIdentifier } from '@peculiar/asn1-x509'
+import { AlgorithmIdentifier, BasicConstraints, Certificate, id_ce_basicConstraints } from '@peculiar/asn1-x509'
 import { ContentInfo, EncryptedContent, EncryptedContentInfo } from '@peculiar/asn1-cms'
 import { DigestInfo } from '@peculiar/asn1-rsa'
 import {
@@ -75,6 +75,16 @@ async function macOf(preset: PbePreset, password: string, content: Uint8Array, s
   return createHmac(hash, key).update(content).digest()
 }
 
+/** basicConstraints cA:TRUE; false for anything unreadable. */
+function isCaCertificate(der: Uint8Array): boolean {
+  try {
+    const ext = AsnConvert.parse(der, Certificate).tbsCertificate.extensions?.find((e) => e.extnID === id_ce_basicConstraints)
+    return ext ? AsnConvert.parse(ext.extnValue.buffer, BasicConstraints).cA : false
+  } catch {
+    return false
+  }
+}
+
 export async function buildPfx(input: BuildPfxInput): Promise<Uint8Array> {
   const first = input.certificates[0]
   const localKeyId = first && input.encryptedKey ? createHash('sha1').update(first).digest() : null
@@ -83,8 +93,9 @@ export async function buildPfx(input: BuildPfxInput): Promise<Uint8Array> {
     const attributes: PKCS12Attribute[] = []
     if (i === 0 && localKeyId) attributes.push(attr(OID.localKeyId, AsnConvert.serialize(new OctetString(localKeyId))))
     if (i === 0) attributes.push(...nameAttr)
-    // Java lists certificate-only entries only when they carry its trusted-usage attribute.
-    if (!input.encryptedKey) attributes.push(attr(OID.oracleTrustedKeyUsage, ANY_EKU_OID_DER))
+    // Java lists certificate-only entries only when they carry its trusted-usage attribute, and
+    // then as trust anchors (trustedCertEntry): only CA certificates get it, never an end entity.
+    if (!input.encryptedKey && isCaCertificate(der)) attributes.push(attr(OID.oracleTrustedKeyUsage, ANY_EKU_OID_DER))
     const bag = new CertBag({ certId: id_x509Certificate, certValue: AsnConvert.serialize(new OctetString(toArrayBuffer(der))) })
     return new SafeBag({ bagId: id_certBag, bagValue: AsnConvert.serialize(bag), bagAttributes: attributes.length ? attributes : undefined })
   })

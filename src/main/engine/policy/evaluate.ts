@@ -4,8 +4,8 @@
 import { AsnConvert } from '@peculiar/asn1-schema'
 import { BasicConstraints, id_ce_basicConstraints } from '@peculiar/asn1-x509'
 import {
+  addDuration,
   canonicalAttributeType,
-  durationSeconds,
   EKU,
   parseIp,
   SUBJECT_ATTRIBUTE_OIDS,
@@ -20,6 +20,9 @@ import type { SignatureHash } from '../../../shared/domain/keys'
 import type { CertificateTemplate, ParsedCsr, RawExtension } from '../template'
 import { isDnsName, sanRefusal } from './san-match'
 import { lintTemplate } from './lint'
+import { checkDistinguishedName } from '../names'
+import { signingHashFor } from '../signing-rules'
+import { copyableExtension } from './extensions'
 import type { Evaluation, EvaluationContext } from './types'
 
 const DAY = 86_400_000
@@ -187,10 +190,6 @@ function buildSubject(profile: ProfileBody, csr: ParsedCsr, input: OperatorInput
     if (!rules.get(type)?.sources.includes('entered'))
       c.warn('SUBJECT_INPUT_IGNORED', `subject.${type}`, `Subject rule: a value was entered for ${type} but the profile does not take ${type} from operator input; it is ignored.`)
 
-  // Generic attribute checks.
-  for (const v of result.get('C')?.values ?? [])
-    if (!/^[A-Z]{2}$/.test(v)) c.error('SUBJECT_COUNTRY_INVALID', 'subject.C', `Subject: country "${v}" must be a two-letter ISO 3166 code in capitals, such as US.`)
-
   // Order: the CSR's order for the types it had; each other type goes before the first type
   // that the standard (broadest-first) order puts after it.
   const std = (t: string): number => {
@@ -205,17 +204,43 @@ function buildSubject(profile: ProfileBody, csr: ParsedCsr, input: OperatorInput
     if (at < 0) ordered.push(t)
     else ordered.splice(at, 0, t)
   }
-  const subject: DistinguishedName = ordered.flatMap((t) => (result.get(t)?.values ?? []).map((value) => [{ type: templateAttributeType(t), value }]))
+  const single: DistinguishedName = ordered.flatMap((t) => (result.get(t)?.values ?? []).map((value) => [{ type: templateAttributeType(t), value }]))
+  const subject = regroupMultiValued(single, csr.subject)
+  // RFC 5280 bounds: countryName two capitals, ub-* lengths, PrintableString/IA5 alphabets.
+  for (const p of checkDistinguishedName(subject)) c.error(p.code, `subject.${canonicalAttributeType(p.field.slice('subject.'.length))}`, p.message)
 
   for (const type of new Set([...csrValues.keys(), ...result.keys()])) {
     const req = csrValues.get(type)
     const res = result.get(type)
     c.row(`subject.${type}`, `Subject ${type}`, req ? req.join(' | ') : null, res && res.values.length ? res.values.join(' | ') : null, res?.reason)
   }
-  if (multiValuedRdn)
-    c.row('subject', 'Subject', dnText(csr.subject), dnText(subject), 'multi-valued RDNs of the CSR are written as one attribute per RDN')
+  if (multiValuedRdn && dnText(csr.subject) !== dnText(subject))
+    c.row('subject', 'Subject', dnText(csr.subject), dnText(subject), 'multi-valued RDNs of the CSR are kept together as far as their attributes are kept')
   else c.row('subject', 'Subject', dnText(csr.subject), dnText(subject), dnText(csr.subject) === dnText(subject) ? undefined : 'see the attribute rows')
   return { subject }
+}
+
+/**
+ * Puts the attributes that formed one multi-valued RDN in the CSR (e.g. `CN=x+UID=y`) back
+ * into one RDN, at the place of the first of them; attributes the profile dropped or changed
+ * are simply not part of the group any more.
+ */
+function regroupMultiValued(single: DistinguishedName, csrSubject: DistinguishedName): DistinguishedName {
+  const rdns: ({ type: string; value: string }[] | null)[] = single.map((rdn) => rdn.map((a) => ({ ...a })))
+  const key = (a: { type: string; value: string }): string => `${canonicalAttributeType(a.type)}=${a.value}`
+  for (const group of csrSubject) {
+    if (group.length < 2) continue
+    const at: number[] = []
+    for (const a of group) {
+      const i = rdns.findIndex((r, idx) => r !== null && r.length === 1 && !at.includes(idx) && key(r[0]!) === key(a))
+      if (i >= 0) at.push(i)
+    }
+    if (at.length < 2) continue
+    const first = Math.min(...at)
+    rdns[first] = at.sort((x, y) => x - y).flatMap((i) => rdns[i]!)
+    for (const i of at) if (i !== first) rdns[i] = null
+  }
+  return rdns.filter((r): r is { type: string; value: string }[] => r !== null)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -226,7 +251,13 @@ function buildSans(profile: ProfileBody, csr: ParsedCsr, input: OperatorInput, s
   const names: { name: GeneralName; reason?: string }[] = []
   const key = (n: GeneralName): string => `${n.type}:${n.type === 'dns' || n.type === 'email' ? n.value.toLowerCase() : n.value}`
   const seen = new Set<string>()
-  const push = (name: GeneralName, reason?: string): void => {
+  const push = (given: GeneralName, givenReason?: string): void => {
+    let name = given
+    let reason = givenReason
+    if (given.type === 'dns' && parseIp(given.value)) {
+      name = { type: 'ip', value: given.value }
+      reason = `${given.value} is an IP address, so it is written as an iPAddress name (an IP address may not be a dNSName)`
+    }
     if (seen.has(key(name))) return
     seen.add(key(name))
     names.push({ name, ...(reason ? { reason } : {}) })
@@ -269,11 +300,20 @@ function buildSans(profile: ProfileBody, csr: ParsedCsr, input: OperatorInput, s
     if (!rule.multiple && count > 1) c.error('SAN_NOT_MULTIPLE', `san.${rule.type}`, `SAN rule: only one ${rule.type} name is allowed but ${count} were given.`)
   }
 
+  const fromCsrAsIp = new Set<string>()
   for (const n of csr.sans) {
     const d = dropped.find((x) => x.name === n)
-    c.row(`san.${nameText(n)}`, 'Subject alternative name', nameText(n), d ? null : nameText(n), d?.reason)
+    const asIp = !d && n.type === 'dns' && parseIp(n.value) !== undefined
+    if (asIp) fromCsrAsIp.add(`ip:${n.value}`)
+    c.row(
+      `san.${nameText(n)}`,
+      'Subject alternative name',
+      nameText(n),
+      d ? null : asIp ? `ip:${n.value}` : nameText(n),
+      d?.reason ?? (asIp ? `${n.value} is an IP address, so it is written as an iPAddress name (an IP address may not be a dNSName)` : undefined)
+    )
   }
-  for (const e of names) if (e.reason) c.row(`san.${nameText(e.name)}`, 'Subject alternative name', null, nameText(e.name), e.reason)
+  for (const e of names) if (e.reason && !fromCsrAsIp.has(nameText(e.name))) c.row(`san.${nameText(e.name)}`, 'Subject alternative name', null, nameText(e.name), e.reason)
 
   if (names.length === 0) return undefined
   const subjectEmpty = subject.length === 0
@@ -291,8 +331,8 @@ function buildValidity(profile: ProfileBody, input: OperatorInput, ctx: Evaluati
   let notAfter: Date
   let reason: string
   if (profile.validity.type === 'Duration') {
-    const seconds = durationSeconds(profile.validity.duration) ?? 0
-    notAfter = new Date(notBefore.getTime() + seconds * 1000)
+    // Years are calendar years (clamped at the month's end), as for `ca create`.
+    notAfter = addDuration(notBefore, profile.validity.duration) ?? notBefore
     reason = `profile validity ${profile.validity.duration}`
   } else {
     notAfter = new Date(profile.validity.time)
@@ -422,13 +462,42 @@ function buildAdditionalExtensions(profile: ProfileBody, csr: ParsedCsr, c: Coll
   const requestedName = (oid: string): string => csr.requestedExtensions.find((e) => e.oid === oid)?.name ?? oid
   for (const ext of csr.extensions) {
     if (MANAGED_EXTENSION_OIDS.has(ext.oid)) continue
+    const field = `extension.${ext.oid}`
     const label = `Extension ${requestedName(ext.oid)}`
-    if (!profile.honorExtensions) c.row(`extension.${ext.oid}`, label, 'requested', null, 'dropped: honorExtensions is off')
-    else if (profile.allowedExtensionOids.length > 0 && !profile.allowedExtensionOids.includes(ext.oid))
-      c.row(`extension.${ext.oid}`, label, 'requested', null, 'dropped: not in allowedExtensionOids')
-    else {
-      out.push(ext)
-      c.row(`extension.${ext.oid}`, label, 'requested', 'requested', undefined)
+    if (!profile.honorExtensions) {
+      c.row(field, label, 'requested', null, 'dropped: honorExtensions is off')
+      continue
+    }
+    if (profile.allowedExtensionOids.length > 0 && !profile.allowedExtensionOids.includes(ext.oid)) {
+      c.row(field, label, 'requested', null, 'dropped: not in allowedExtensionOids')
+      continue
+    }
+    // Only extensions whose syntax is known and checks out are copied; the CA decides the rest.
+    const verdict = copyableExtension(ext)
+    switch (verdict.kind) {
+      case 'copy':
+        out.push(ext)
+        c.warn(
+          'CSR_EXTENSION_COPIED',
+          field,
+          `Extensions: ${verdict.name} (${ext.oid}${ext.critical ? ', critical' : ''}) is copied from the CSR as requested (honorExtensions); check its value before signing.`
+        )
+        c.row(field, label, 'requested', 'copied from the CSR', 'honorExtensions: known extension, value checked')
+        break
+      case 'refuse':
+        c.error(verdict.code, field, verdict.message)
+        c.row(field, label, 'requested', null, 'refused')
+        break
+      case 'drop':
+        if (verdict.known) c.row(field, label, 'requested', null, `dropped: ${verdict.reason}`)
+        else if (ext.critical) {
+          c.error('CSR_EXTENSION_UNKNOWN_CRITICAL', field, `Extensions: the CSR asks for a critical extension ${ext.oid} that ${verdict.reason}; no relying party could process it, so the request is refused. Ask for a CSR without it.`)
+          c.row(field, label, 'requested', null, `refused: ${verdict.reason}`)
+        } else {
+          c.warn('CSR_EXTENSION_NOT_COPIED', field, `Extensions: the CSR asks for ${requestedName(ext.oid)} (${ext.oid}), which ${verdict.reason}; it is left out.`)
+          c.row(field, label, 'requested', null, `dropped: ${verdict.reason}`)
+        }
+        break
     }
   }
   return out
@@ -441,6 +510,7 @@ function buildSignature(profile: ProfileBody, input: OperatorInput, ctx: Evaluat
   let hash: SignatureHash = profile.signature.hash
   let reason = 'set by the profile'
   const asked = input.signatureHash
+  let explicit = false
   if (asked !== undefined) {
     const normal = HASHES[asked.toLowerCase().replace(/[-_]/g, '')]
     if (WEAK_HASH.test(asked.trim()))
@@ -448,17 +518,31 @@ function buildSignature(profile: ProfileBody, input: OperatorInput, ctx: Evaluat
     else if (!normal) c.error('HASH_NOT_ALLOWED', 'signature.hash', `Hash policy: ${asked} is not one of SHA-256, SHA-384, SHA-512.`)
     else {
       hash = normal
+      explicit = true
       reason = 'requested by the operator'
     }
   }
-  const family = ctx.issuer?.keyFamily
+  const issuer = ctx.issuer
+  const family = issuer?.keyFamily
   let rsaPss = profile.signature.rsaPss
   if (rsaPss && family !== undefined && family !== 'rsa') {
     c.warn('RSA_PSS_NEEDS_RSA_ISSUER', 'signature.rsaPss', `Signature: the profile asks for RSA-PSS but the issuing key is ${family.toUpperCase()}; its own scheme will be used.`)
     rsaPss = false
   }
-  const text = family === 'ed25519' || family === 'ed448' ? family === 'ed25519' ? 'Ed25519' : 'Ed448' : `${hash}${rsaPss ? ' RSA-PSS' : ''}`
-  c.row('signature', 'Signature algorithm', asked ?? null, text, family === 'ed25519' || family === 'ed448' ? 'EdDSA issuers sign without a separate hash' : reason)
+  // The signing key decides: ECDSA pairs its curve with one hash; EdDSA has no hash choice.
+  if (issuer) {
+    const decision = signingHashFor({ family: issuer.keyFamily, ...(issuer.curve ? { curve: issuer.curve } : {}) }, hash, explicit)
+    if (!decision.ok) c.error(decision.code, 'signature.hash', decision.message)
+    else {
+      if (decision.note && (family === 'ed25519' || family === 'ed448') && explicit)
+        c.warn('HASH_IGNORED_FOR_EDDSA', 'signature.hash', `Signature: ${decision.note}.`)
+      if (decision.hash !== hash) reason = `${decision.note ?? ''}`
+      hash = decision.hash
+    }
+  }
+  const eddsa = family === 'ed25519' || family === 'ed448'
+  const text = eddsa ? (family === 'ed25519' ? 'Ed25519' : 'Ed448') : `${hash}${rsaPss ? ' RSA-PSS' : ''}`
+  c.row('signature', 'Signature algorithm', asked ?? null, text, eddsa ? 'EdDSA issuers sign without a separate hash' : reason)
   return { hash, rsaPss }
 }
 

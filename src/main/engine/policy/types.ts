@@ -10,6 +10,8 @@ export interface IssuerContext {
   readonly notBefore?: Date
   /** The issuer key's family: decides whether the signature hash and RSA-PSS apply. */
   readonly keyFamily: KeyFamily
+  /** ECDSA issuers: the curve (P-256, P-384, P-521), which decides the signature hash. */
+  readonly curve?: string
   /** The issuer's own basicConstraints: cA and pathLenConstraint. */
   readonly isCa?: boolean
   readonly pathLength?: number

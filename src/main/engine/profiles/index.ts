@@ -82,8 +82,11 @@ export function toDialect(dialect: ProfileDialect, profile: ExportSource): Expor
   }
 }
 
-/** Parses JSON text and imports it, detecting the dialect unless one is named. */
-export function importProfileText(text: string, dialect: ProfileDialect | 'auto' = 'auto'): Result<Imported & { readonly dialect: ProfileDialect }> {
+/**
+ * Parses JSON text and imports it, detecting the dialect unless one is named. A profile whose
+ * fixed end date (validity Time) is not after `now` could never issue: INVALID_OBJECT on validity.time.
+ */
+export function importProfileText(text: string, dialect: ProfileDialect | 'auto' = 'auto', now: Date = new Date()): Result<Imported & { readonly dialect: ProfileDialect }> {
   let doc: unknown
   try {
     doc = JSON.parse(text)
@@ -94,5 +97,9 @@ export function importProfileText(text: string, dialect: ProfileDialect | 'auto'
   if (!chosen)
     return fail('UNKNOWN_DIALECT', 'The profile document matches no known dialect (Lamassu, DigiCert TLM, CertCentral, Palo Alto, PKI Desk); name the dialect explicitly.', 'dialect')
   const result = fromDialect(chosen, doc)
-  return result.ok ? { ok: true, value: { ...result.value, dialect: chosen } } : result
+  if (!result.ok) return result
+  const v = result.value.profile.validity
+  if (v.type === 'Time' && new Date(v.time).getTime() <= now.getTime())
+    return fail('INVALID_OBJECT', `The profile's validity ends at a fixed time, ${v.time}, which has passed: no certificate could be issued with it; set validity.time to a future date or use a duration such as 1y.`, 'validity.time')
+  return { ok: true, value: { ...result.value, dialect: chosen } }
 }

@@ -48,6 +48,31 @@ const SUBJECT_KEYS_OUT: Readonly<Record<string, string>> = { CN: 'common_name', 
 const CURVE_BY_SIZE: Readonly<Record<number, EcCurve>> = { 256: 'P-256', 384: 'P-384', 521: 'P-521' }
 const SIZE_BY_CURVE: Readonly<Record<EcCurve, number>> = { 'P-256': 256, 'P-384': 384, 'P-521': 521 }
 
+/** Lamassu's extended key usage names (Go x509.ExtKeyUsage without the prefix) → OIDs. */
+const LAMASSU_EKU: Readonly<Record<string, string>> = {
+  any: '2.5.29.37.0',
+  serverauth: '1.3.6.1.5.5.7.3.1',
+  clientauth: '1.3.6.1.5.5.7.3.2',
+  codesigning: '1.3.6.1.5.5.7.3.3',
+  emailprotection: '1.3.6.1.5.5.7.3.4',
+  ipsecendsystem: '1.3.6.1.5.5.7.3.5',
+  ipsectunnel: '1.3.6.1.5.5.7.3.6',
+  ipsecuser: '1.3.6.1.5.5.7.3.7',
+  timestamping: '1.3.6.1.5.5.7.3.8',
+  ocspsigning: '1.3.6.1.5.5.7.3.9',
+  microsoftservergatedcrypto: '1.3.6.1.4.1.311.10.3.3',
+  netscapeservergatedcrypto: '2.16.840.1.113730.4.1',
+  microsoftcommercialcodesigning: '1.3.6.1.4.1.311.2.1.22',
+  microsoftkernelcodesigning: '1.3.6.1.4.1.311.61.1.1'
+}
+
+/** A Lamassu extended key usage entry (a name such as "ServerAuth", any case, or a dotted OID) as an OID. */
+export function ekuFromLamassu(value: string): string | undefined {
+  const v = value.trim()
+  if (/^[0-2](\.(0|[1-9]\d*))+$/.test(v)) return v
+  return LAMASSU_EKU[v.replace(/[_\s-]/g, '').toLowerCase()]
+}
+
 export function fromLamassu(json: unknown): Result<Imported> {
   if (!isObject(json)) return invalid('lamassu', 'document', 'must be a JSON object')
   const r = new Reader(json)
@@ -93,7 +118,15 @@ export function fromLamassu(json: unknown): Result<Imported> {
 
   body.honorExtendedKeyUsages = r.bool('honor_extended_key_usages') ?? false
   const ekus = r.arr('extended_key_usages')
-  if (ekus) body.extendedKeyUsages = ekus.filter((e): e is string => typeof e === 'string')
+  if (ekus) {
+    const oids: string[] = []
+    for (const [i, e] of ekus.entries()) {
+      const oid = typeof e === 'string' ? ekuFromLamassu(e) : undefined
+      if (!oid) return invalid('lamassu', `extended_key_usages[${i}]`, `is not an extended key usage name (ServerAuth, ClientAuth, CodeSigning, EmailProtection, TimeStamping, OCSPSigning, Any…) or a dotted OID (${JSON.stringify(e)})`)
+      oids.push(oid)
+    }
+    body.extendedKeyUsages = [...new Set(oids)]
+  }
 
   body.honorSubject = r.bool('honor_subject') ?? false
   const subject = r.obj('subject')

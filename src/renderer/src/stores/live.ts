@@ -1,21 +1,29 @@
 // Subscribes once to main's `changed` events and calls every refresher registered for the
-// domain. Stores register themselves; screens never subscribe directly.
+// domain. Stores register themselves; screens never subscribe directly. A burst of events
+// (a batch issuance reports each chunk) is coalesced into one refresh per domain.
 import { pki } from '../api/pki'
 import type { DataDomain } from '../../../shared/ipc/events'
 
 type Refresher = () => void
 const refreshers = new Map<DataDomain, Set<Refresher>>()
+const pending = new Map<DataDomain, ReturnType<typeof setTimeout>>()
+const COALESCE_MS = 150
 let subscribed = false
 
-export function onDomainChanged(domain: DataDomain, refresh: Refresher): () => void {
+function refresh(domain: DataDomain): void {
+  pending.delete(domain)
+  for (const r of refreshers.get(domain) ?? []) r()
+}
+
+export function onDomainChanged(domain: DataDomain, refresher: Refresher): () => void {
   if (!subscribed) {
     subscribed = true
     pki.on.changed(({ domain: changed }) => {
-      for (const r of refreshers.get(changed) ?? []) r()
+      if (!pending.has(changed)) pending.set(changed, setTimeout(() => refresh(changed), COALESCE_MS))
     })
   }
   let set = refreshers.get(domain)
   if (!set) refreshers.set(domain, (set = new Set()))
-  set.add(refresh)
-  return () => set.delete(refresh)
+  set.add(refresher)
+  return () => set.delete(refresher)
 }

@@ -10,11 +10,12 @@ import type { Profile } from '../../stores/profiles-store'
 import { ErrorNote, fieldError, unplacedError } from '../../components/ErrorNote'
 import { issueAt, issueMap } from '../../lib/zod-issues'
 import { useAuthoritiesStore } from '../../stores/authorities-store'
+import { SubjectRulesEditor, type RuleDraft } from './SubjectRulesEditor'
 import { tone } from '../../lib/colors'
 
 type Draft = ProfileBodyInput & { validity: { type: 'Duration'; duration: string } | { type: 'Time'; time: string } }
 
-const PLACED = ['name', 'description', 'validity', 'maxValidityDays', 'defaultAuthorityId', 'keyUsage', 'extendedKeyUsages', 'crypto', 'san', 'crlDistributionPoints']
+const PLACED = ['subjectAttributes', 'name', 'description', 'validity', 'maxValidityDays', 'defaultAuthorityId', 'keyUsage', 'extendedKeyUsages', 'crypto', 'san', 'crlDistributionPoints']
 
 const EKU_OPTIONS = Object.entries(EKU).map(([name, oid]) => ({ value: oid, label: name }))
 
@@ -107,6 +108,11 @@ export function ProfileEditor({ profile, onSaved, onCancel }: { profile: Profile
               error={err('extendedKeyUsages')}
             />
           </SimpleGrid>
+          <SubjectRulesEditor
+            rules={(draft.subjectAttributes ?? []) as RuleDraft[]}
+            onChange={(rules) => set({ subjectAttributes: rules as Draft['subjectAttributes'] })}
+            issue={err}
+          />
           <Title order={4} size="h6">
             Keys the profile accepts
           </Title>

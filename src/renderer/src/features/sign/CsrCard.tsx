@@ -16,7 +16,7 @@ function keyText(item: SignItem): string {
 }
 
 export function CsrCard({ item, preview, showPreview, onRemove, disabled }: { item: SignItem; preview: Preview | undefined; showPreview: boolean; onRemove(): void; disabled: boolean }): ReactNode {
-  const title = item.csr ? item.csr.subjectText || '(empty subject)' : item.source
+  const title = item.csr ? item.csr.subjectText || '(empty subject)' : 'No request could be read'
   const errors = preview?.findings.filter((f) => f.severity === 'error') ?? []
   const warnings = preview?.findings.filter((f) => f.severity === 'warning') ?? []
   return (

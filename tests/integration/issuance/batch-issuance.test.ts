@@ -1,0 +1,179 @@
+// Batch issuance through the worker pool and on the main thread: the same results either
+// way, every certificate checked by node:crypto and OpenSSL, one audit entry per certificate;
+// the issuer's own certificate drives policy (pathLenConstraint, notBefore); the exact TBS is
+// linted before anything is signed; the vault follows auto-lock changes despite its cache.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { X509Certificate, createPublicKey, generateKeyPairSync } from 'node:crypto'
+import { createServices, type Services } from '../../../src/main/services'
+import { createIssuanceService, type IssuanceService } from '../../../src/main/services/issuance-service'
+import { createMemoryKeychain, type Signer } from '../../../src/main/vault'
+import { createKeyObjectSigner } from '../../../src/main/vault/signer'
+import { verifyAudit } from '../../../src/main/store/audit-log'
+import { buildCsr, toPem } from '../../../src/main/engine'
+import type { DistinguishedName, GeneralName } from '../../../src/shared/domain/names'
+import type { EventName } from '../../../src/shared/ipc/events'
+import { openssl, tempDir } from '../../unit/engine/helpers'
+
+const PASS = 'correct horse battery staple'
+const tmp = tempDir('pkidesk-batch-')
+let services: Services
+const progress: { done: number; total: number; finished: boolean; operationId: string }[] = []
+const emit = (name: EventName, payload: unknown): void => {
+  if (name === 'progress') progress.push(payload as (typeof progress)[number])
+}
+const eeSigners = Array.from({ length: 4 }, (_, i) => createKeyObjectSigner(`ee${i}`, 'ec-p256', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey))
+
+async function csr(subject: DistinguishedName, sans: GeneralName[], signer: Signer = eeSigners[0]!): Promise<string> {
+  const r = await buildCsr({ subject, sans, ca: false, hash: 'SHA-256', rsaPss: false }, signer)
+  if (!r.ok) throw new Error(r.error.message)
+  return toPem('CERTIFICATE REQUEST', r.value)
+}
+const host = (i: number): Promise<string> => csr([[{ type: 'O', value: 'Batch' }], [{ type: 'CN', value: `h${i}.batch.example` }]], [{ type: 'dns', value: `h${i}.batch.example` }], eeSigners[i % eeSigners.length])
+
+async function createCa(name: string, pathLength: number | null): Promise<{ id: string; pem: string }> {
+  const r = await services.authorities.create({
+    name,
+    parentId: null,
+    subject: [[{ type: 'O', value: 'Batch' }], [{ type: 'CN', value: name }]],
+    keySpec: 'ec-p256',
+    protection: 'passphrase',
+    passphrase: PASS,
+    validityDays: 3650,
+    pathLength,
+    nameConstraints: null,
+    signature: { hash: 'SHA-256', rsaPss: false },
+    crlDistributionPoints: [],
+    ocspUrls: [],
+    caIssuersUrls: []
+  })
+  if (!r.ok) throw new Error(r.error.message)
+  const row = services.authorities.requireActive(r.value.id)
+  if (!row.ok) throw new Error(row.error.message)
+  return { id: r.value.id, pem: toPem('CERTIFICATE', row.value.certDer) }
+}
+
+const issuance = (workerMinItems: number, now?: () => Date): IssuanceService =>
+  createIssuanceService(services.db, services.vault, services.authorities, emit, now ?? (() => new Date()), { workerMinItems })
+const countCerts = (): number => (services.db.prepare('SELECT COUNT(*) AS n FROM certificates').get() as { n: number }).n
+const derOf = (id: number): Buffer => (services.db.prepare('SELECT der FROM certificates WHERE id = ?').get(id) as { der: Buffer }).der
+const item = (csrPem: string) => ({ csrPem, input: { subject: {}, sans: [] } })
+
+let ca: { id: string; pem: string }
+
+beforeAll(async () => {
+  services = createServices({ dataDir: tmp.dir, keychain: createMemoryKeychain(), scrypt: { N: 2 ** 12, r: 8, p: 1 } })
+  ca = await createCa('Batch Root', 0)
+})
+afterAll(() => {
+  services.close()
+  tmp.cleanup()
+})
+
+describe('batch issuance', () => {
+  it('issues the same batch through the worker pool and on the main thread, each certificate verified independently', async () => {
+    const good = await Promise.all(Array.from({ length: 40 }, (_, i) => host(i)))
+    const tampered = good[3]!.replace(/(BEGIN CERTIFICATE REQUEST-----\r?\n.{40})(.)/, (_m, a: string, c: string) => a + (c === 'A' ? 'B' : 'A'))
+    const items = [...good.map(item), item(ca.pem), item(tampered), item(good[0]! + good[1]!)]
+    const caKey = createPublicKey(ca.pem)
+    const run = async (workerMinItems: number): Promise<Awaited<ReturnType<IssuanceService['issue']>>> => {
+      progress.length = 0
+      const auditBefore = verifyAudit(services.db)
+      const before = countCerts()
+      const r = await issuance(workerMinItems).issue({ authorityId: ca.id, profileId: null, confirmWarnings: false, items })
+      expect(r.ok).toBe(true)
+      if (!r.ok) throw new Error('unreachable')
+      expect(r.value).toMatchObject({ issued: 40, failed: 3 })
+      expect(countCerts() - before).toBe(40)
+      const after = verifyAudit(services.db)
+      expect(after.intact).toBe(true)
+      expect(after.entries - auditBefore.entries).toBe(40)
+      // Progress ends exactly once, with every item done.
+      expect(progress.filter((p) => p.finished)).toEqual([expect.objectContaining({ done: items.length, total: items.length })])
+      for (const res of r.value.results.slice(0, 40)) {
+        if (!res.ok) throw new Error(`${res.index}: ${res.error.code}`)
+        const x = new X509Certificate(derOf(res.certificateId))
+        expect(x.verify(caKey)).toBe(true)
+        expect(x.subject).toContain(`CN=h${res.index}.batch.example`)
+        expect(x.serialNumber.toLowerCase()).toBe(res.serial)
+      }
+      return r
+    }
+    const viaWorkers = await run(1)
+    const inline = await run(Number.POSITIVE_INFINITY)
+    const codes = (r: typeof viaWorkers): string[] => (r.ok ? r.value.results.map((x) => (x.ok ? 'OK' : x.error.code)) : [])
+    expect(codes(viaWorkers)).toEqual(codes(inline))
+    expect(codes(viaWorkers).slice(40)).toEqual(['CSR_IS_CERTIFICATE', 'CSR_BAD_SIGNATURE', 'CSR_COUNT'])
+    // OpenSSL checks one certificate from the worker path against the CA.
+    const first = viaWorkers.ok && viaWorkers.value.results[7]!.ok ? viaWorkers.value.results[7]!.certificateId : -1
+    const leaf = tmp.write('w7.pem', toPem('CERTIFICATE', derOf(first)))
+    expect(openssl(['verify', '-x509_strict', '-CAfile', tmp.write('ca.pem', ca.pem), leaf]).out).toContain(': OK')
+  })
+
+  it('reads the issuer from its certificate: a pathLen 0 CA refuses to sign a CA certificate, a pathLen 1 CA signs one', async () => {
+    const caCsr = await csr([[{ type: 'O', value: 'Batch' }], [{ type: 'CN', value: 'Sub CA' }]], [], createKeyObjectSigner('sub', 'ec-p256', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey))
+    const before = countCerts()
+    const refused = await issuance(Number.POSITIVE_INFINITY).issue({ authorityId: ca.id, profileId: 'intermediate-ca', confirmWarnings: true, items: [item(caCsr)] })
+    expect(refused.ok && refused.value.results[0]).toMatchObject({ ok: false, error: { code: 'POLICY_REFUSED' } })
+    const findings = refused.ok && !refused.value.results[0]!.ok ? (refused.value.results[0]!.error.details as { findings: { code: string }[] }).findings.map((f) => f.code) : []
+    expect(findings).toContain('ISSUER_PATH_LENGTH_EXHAUSTED')
+    expect(countCerts()).toBe(before)
+    const parent = await createCa('Batch Root pathLen 1', 1)
+    const signed = await issuance(Number.POSITIVE_INFINITY).issue({ authorityId: parent.id, profileId: 'intermediate-ca', confirmWarnings: true, items: [item(caCsr)] })
+    const res = signed.ok ? signed.value.results[0]! : null
+    if (!res?.ok) throw new Error(JSON.stringify(res))
+    const text = openssl(['x509', '-noout', '-text'], toPem('CERTIFICATE', derOf(res.certificateId))).out
+    expect(text).toMatch(/CA:TRUE, pathlen:0/)
+  })
+
+  it("reads the issuer's notBefore: a request dated before the CA's validity is refused", async () => {
+    const r = await issuance(Number.POSITIVE_INFINITY, () => new Date(Date.now() - 86_400_000)).issue({
+      authorityId: ca.id,
+      profileId: 'tls-server',
+      confirmWarnings: true,
+      items: [item(await host(900))]
+    })
+    const res = r.ok ? r.value.results[0]! : null
+    expect(res).toMatchObject({ ok: false, error: { code: 'POLICY_REFUSED' } })
+    expect(JSON.stringify(res)).toContain('ISSUER_NOT_YET_VALID')
+  })
+
+  it('lints the exact TBS and refuses an error finding before anything is signed (both paths)', async () => {
+    const longCn = 'x'.repeat(70) + '.example'
+    const bad = await csr([[{ type: 'CN', value: longCn }]], [{ type: 'dns', value: 'ok.example' }])
+    const signCalls = { n: 0 }
+    const real = services.vault.keys.signer.bind(services.vault.keys)
+    const spy = vi.spyOn(services.vault.keys, 'signer').mockImplementation((keyId) => {
+      const s = real(keyId)
+      return s.ok ? { ok: true, value: { ...s.value, sign: (d, o) => (signCalls.n++, s.value.sign(d, o)) } } : s
+    })
+    try {
+      for (const workerMinItems of [1, Number.POSITIVE_INFINITY]) {
+        const before = countCerts()
+        const r = await issuance(workerMinItems).issue({ authorityId: ca.id, profileId: null, confirmWarnings: true, items: [item(bad)] })
+        const res = r.ok ? r.value.results[0]! : null
+        expect(res).toMatchObject({ ok: false, error: { code: 'LINT_REFUSED', field: 'subject.CN' } })
+        expect(JSON.stringify(res)).toContain('SUBJECT_CN_TOO_LONG')
+        expect(countCerts()).toBe(before)
+      }
+      expect(signCalls.n).toBe(0)
+      // The same wrapper does count a signature for a good request.
+      const ok = await issuance(Number.POSITIVE_INFINITY).issue({ authorityId: ca.id, profileId: null, confirmWarnings: true, items: [item(await host(901))] })
+      expect(ok.ok && ok.value.issued).toBe(1)
+      expect(signCalls.n).toBe(1)
+    } finally {
+      spy.mockRestore()
+    }
+  })
+
+  it('the vault reads the auto-lock minutes again when the settings change', async () => {
+    const keyId = services.authorities.requireActive(ca.id)
+    if (!keyId.ok || !keyId.value.row.keyId) throw new Error('no key')
+    const id = keyId.value.row.keyId
+    expect(services.vault.keys.isUnlocked(id)).toBe(true)
+    const minutesLeft = (): number => Math.round((services.vault.keys.locksAt(id)!.getTime() - Date.now()) / 60_000)
+    expect(minutesLeft()).toBe(15)
+    services.settings.update({ autoLockMinutes: 5 })
+    expect(minutesLeft()).toBe(5)
+    services.settings.update({ autoLockMinutes: 15 })
+  })
+})
