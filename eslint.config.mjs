@@ -40,7 +40,7 @@ const outsideVault = [R.keyring, R.privateKeyCrypto]
 const outsideStore = [R.sqlite]
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'dist/**', 'test-results/**', 'playwright-report/**', 'docs/**', 'tests/fixtures/**'] },
+  { ignores: ['out/**', 'node_modules/**', 'dist/**', 'test-results/**', 'playwright-report/**', 'docs/**', 'tests/fixtures/**', '**/.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

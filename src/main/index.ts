@@ -6,13 +6,15 @@ import { createServices } from './services'
 import { createHandlers } from './ipc/handlers'
 import { registerIpc, createWindowEventSink } from './ipc/register'
 import { appPage, createMainWindow, hardenSession } from './app/window'
+import { createElectronDialogs } from './app/dialogs'
 
 app.enableSandbox()
 
 app.whenReady().then(() => {
   hardenSession()
   const emit = createWindowEventSink(() => BrowserWindow.getAllWindows().map((w) => w.webContents))
-  const services = createServices({ dataDir: app.getPath('userData'), emit, version: app.getVersion() })
+  const dialogs = createElectronDialogs(() => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0])
+  const services = createServices({ dataDir: app.getPath('userData'), emit, dialogs, version: app.getVersion() })
   const page = appPage(join(__dirname, '../renderer'), process.env.ELECTRON_RENDERER_URL)
   registerIpc(createHandlers(services), page.isTrustedUrl)
   const lockAll = (): void => services.onSystemLock?.()

@@ -125,10 +125,12 @@ export function registerIssueCommand(program: Command, run: Runner): void {
         if (r.ok || !r.error) continue
         const details = r.error.details as { findings?: readonly FindingLike[] } | undefined
         const findings = details?.findings ?? []
-        // The service's message names the first finding and "(and N more)"; list them all instead.
-        const message = findings.length > 1 ? r.error.message.replace(/\s*\(and \d+ more\)$/, '') : r.error.message
-        out.errorLine({ code: r.error.code, message: `${r.file}: ${message}` })
-        for (const line of findingLines(findings.slice(1))) ctx.io.stderr(`  ${line}\n`)
+        // The service's message names the first finding and "(and N more)"; list them all instead,
+        // one indented line each under the request's error line.
+        if (findings.length > 1) {
+          out.errorLine({ code: r.error.code, message: `${r.file}: refused with ${findings.length} findings:` })
+          for (const line of findingLines(findings)) ctx.io.stderr(`  ${line}\n`)
+        } else out.errorLine({ code: r.error.code, message: `${r.file}: ${r.error.message}` })
       }
       for (const u of unwritten)
         out.errorLine({ code: 'FILE_UNWRITABLE', message: `Certificate ${u.serial} was issued and is stored, but ${u.message.replace(/^Cannot write /, 'writing ')}; get it with \`pkidesk cert export ${u.serial} --format pem --out FILE\`, do not issue it again.` })

@@ -72,7 +72,7 @@ export function checkCaSubject(subject: DistinguishedName): Result<void> {
 /** The hash a new CA certificate or CSR is signed with: the signing key's pairing wins for ECDSA. */
 function caSigningHash(signingSpec: KeySpec, requested: SignatureHash): { hash: SignatureHash; note?: string } {
   const d = signingHashFor(signingKeyOfSpec(signingSpec), requested, false)
-  return d.ok ? { hash: d.hash, ...(d.note && d.hash !== requested ? { note: d.note } : {}) } : { hash: requested }
+  return d.ok ? { hash: d.hash, ...(d.note ? { note: d.note } : {}) } : { hash: requested }
 }
 
 const DAY = 86_400_000
@@ -252,7 +252,9 @@ export function createAuthoritiesService(db: Db, vault: VaultService, emit: Even
       // The signing key decides the hash: the parent's, or a root's own.
       const signing = caSigningHash(parentSigner ? parentSigner.spec : input.keySpec, input.signature.hash)
       const template = caTemplate(input, key.spki, notBefore, signing.hash)
-      const hashDetails = { signatureHash: signing.hash, ...(signing.note ? { signatureHashNote: signing.note } : {}) }
+      const signingSpec = parentSigner ? parentSigner.spec : input.keySpec
+      const eddsa = signingSpec === 'ed25519' || signingSpec === 'ed448'
+      const hashDetails = { signatureHash: eddsa ? 'none (EdDSA)' : signing.hash, ...(signing.note ? { signatureHashNote: signing.note } : {}) }
       if (parent && parentSigner) {
         // Signed by a parent held here: everything in one transaction.
         const built = await buildCertificate(template, parent.issuer, parentSigner)

@@ -42,12 +42,14 @@ export interface IssuanceService {
 
 /** Batches of at least this many items are prepared in the worker pool. */
 export const WORKER_MIN_ITEMS = 48
+/** Items prepared on the main thread between two looks at the clock (~1 ms each). */
+export const INLINE_CHUNK = 4
 /** Items per message to a worker. */
 export const WORKER_CHUNK = 32
-/** Commit at most this many certificates in one transaction. */
-export const COMMIT_AT = 200
-/** Work at most this long before committing and yielding to the event loop. */
-export const SLICE_MS = 10
+/** Commit when this many certificates are ready (one transaction; ~10 ms of inserts)… */
+export const COMMIT_AT = 48
+/** …or when the main thread has worked this long since it last yielded. */
+export const SLICE_MS = 8
 
 function csrInfoOf(c: ParsedCsr): CsrInfo {
   return {
@@ -247,19 +249,16 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
       }
       const yieldToLoop = (): Promise<void> => new Promise<void>((r) => setImmediate(r))
 
-      // Main-thread slices: finish prepared items until SLICE_MS has passed (or COMMIT_AT are
-      // ready), with the expected commit time counted in, then commit and yield.
-      let commitMsPerRow = 0.2
+      // Main-thread slices: finish prepared items (store checks, signature) until SLICE_MS has
+      // passed or COMMIT_AT rows are ready, then commit them in one transaction and yield.
+      // Larger transactions share the index and full-text pages they write (a commit of two
+      // rows costs nearly what one of fifty does), so a slice is bounded by rows and time, not
+      // by a per-row estimate that a slow commit on a loaded disk would shrink to nothing.
       let sliceStart = performance.now()
       const maybeCommit = async (force: boolean): Promise<void> => {
-        const elapsed = performance.now() - sliceStart
-        if (!force && ready.length < COMMIT_AT && elapsed + ready.length * commitMsPerRow < SLICE_MS) return
-        const n = ready.length
-        const c0 = performance.now()
+        if (!force && ready.length < COMMIT_AT && performance.now() - sliceStart < SLICE_MS) return
         commit()
-        if (process.env.PROF) console.log('slice', (c0 - sliceStart).toFixed(1), 'commit', n, (performance.now() - c0).toFixed(1))
-        if (n >= 10) commitMsPerRow = 0.7 * commitMsPerRow + 0.3 * ((performance.now() - c0) / n)
-        if (!force || done < total) await yieldToLoop()
+        if (done < total) await yieldToLoop()
         sliceStart = performance.now()
       }
       const finishAll = async (items: readonly PreparedItem[]): Promise<void> => {
@@ -271,13 +270,7 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
       }
       /** Prepares on this thread, a few items at a time (small batches, or a worker failed). */
       const prepareInline = async (from: number, to: number): Promise<void> => {
-        for (let i = from; i < to; ) {
-          const t0 = performance.now()
-          const start = i
-          do i++
-          while (i < to && performance.now() - t0 < SLICE_MS / 2 && i - start < 8)
-          await finishAll(prepareBatch(contextAt(), jobsOf(start, i)))
-        }
+        for (let i = from; i < to; i += INLINE_CHUNK) await finishAll(prepareBatch(contextAt(), jobsOf(i, Math.min(to, i + INLINE_CHUNK))))
       }
 
       if (total < workerMinItems) await prepareInline(0, total)

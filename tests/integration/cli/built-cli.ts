@@ -1,9 +1,9 @@
-// Builds the CLI once per test file exactly as the package ships it (electron-vite, the
-// `cli` entry beside the main process) into a temporary folder, with bin/pkidesk.js beside
-// it, and runs it as a subprocess. A private out dir keeps parallel runs from clobbering
-// the working tree's `out/`.
+// Builds the CLI exactly as the package ships it (electron-vite, the `cli` entry beside the
+// main process) into a temporary folder, with bin/pkidesk.js beside it, once per test run,
+// and runs it as a subprocess. A private out dir keeps parallel runs from clobbering the
+// working tree's `out/`.
 import { execFile, execFileSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
@@ -15,8 +15,7 @@ export interface BuiltCli {
   dispose(): void
 }
 
-export function buildCli(): BuiltCli {
-  const dir = mkdtempSync(join(tmpdir(), 'pkidesk-cli-build-'))
+function buildInto(dir: string): void {
   // The bundle keeps its dependencies external: let them resolve from the repo.
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir')
   const outDir = join(dir, 'out')
@@ -36,7 +35,65 @@ export function buildCli(): BuiltCli {
   if (!existsSync(join(outDir, 'main', 'cli.js'))) throw new Error(`electron-vite build did not produce main/cli.js:\n${log}`)
   mkdirSync(join(dir, 'bin'))
   copyFileSync(join(ROOT, 'bin', 'pkidesk.js'), join(dir, 'bin', 'pkidesk.js'))
-  return { dir, bin: join(dir, 'bin', 'pkidesk.js'), dispose: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+const SHARED_PREFIX = 'pkidesk-cli-build-run-'
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Removes builds left by test runs that have ended. */
+function removeStaleBuilds(): void {
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith(SHARED_PREFIX)) continue
+    const pid = Number(name.slice(SHARED_PREFIX.length))
+    if (Number.isInteger(pid) && pid !== process.ppid && !alive(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true })
+  }
+}
+
+/**
+ * Builds the CLI once per test run (the test files of one vitest run share its parent
+ * process): the first file builds, the others wait for it. The build is removed by the
+ * first file of a later run, once the run that made it has ended. (In watch mode the
+ * parent lives on: the build is reused until vitest restarts.)
+ */
+export function buildCli(): BuiltCli {
+  const dir = join(tmpdir(), `${SHARED_PREFIX}${process.ppid}`)
+  const ready = join(dir, 'READY')
+  const failed = join(dir, 'FAILED')
+  const shared: BuiltCli = { dir, bin: join(dir, 'bin', 'pkidesk.js'), dispose: () => undefined }
+  let mine = false
+  try {
+    mkdirSync(dir)
+    mine = true
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+  }
+  if (mine) {
+    removeStaleBuilds()
+    try {
+      buildInto(dir)
+      writeFileSync(ready, '')
+    } catch (e) {
+      writeFileSync(failed, (e as Error).message)
+      throw e
+    }
+    return shared
+  }
+  const deadline = Date.now() + 180_000
+  const pause = new Int32Array(new SharedArrayBuffer(4))
+  while (Date.now() < deadline) {
+    if (existsSync(ready)) return shared
+    if (existsSync(failed)) throw new Error(readFileSync(failed, 'utf8'))
+    Atomics.wait(pause, 0, 0, 200)
+  }
+  throw new Error(`the shared CLI build in ${dir} did not finish within 3 minutes`)
 }
 
 export interface RunResult {

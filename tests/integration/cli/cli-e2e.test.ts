@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
 import { X509Certificate } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { buildCli, openssl, runCli, type BuiltCli, type RunResult } from './built-cli'
@@ -148,6 +148,11 @@ describe('pkidesk end to end (built CLI, checked by OpenSSL)', { timeout: 180_00
     writeFileSync(f('pair.csr'), readFileSync(makeCsr('p1', '/CN=pair1.example', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384'], 'DNS:pair1.example'), 'utf8') + readFileSync(makeCsr('p2', '/CN=pair2.example', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'], 'DNS:pair2.example'), 'utf8'))
     csrs.push(f('pair.csr'))
 
+    // The folder must exist: the CLI never creates folders behind the operator's back.
+    const noDir = await pk(['issue', '--ca', 'CLI Issuing', '--profile', state.profileId!, '--out', f('issued'), ...csrs])
+    expect(noDir.code).toBe(2)
+    expect(noDir.stderr).toMatch(/^error\[OUTPUT_FOLDER_MISSING\]: The folder .*issued \(--out\) does not exist; create it first\.$/m)
+    mkdirSync(f('issued'))
     const r = await pk(['--json', 'issue', '--ca', 'CLI Issuing', '--profile', state.profileId!, '--out', f('issued'), ...csrs])
     expect(r.code, r.stderr).toBe(0)
     const results = JSON.parse(r.stdout) as Issued[]
@@ -192,16 +197,20 @@ describe('pkidesk end to end (built CLI, checked by OpenSSL)', { timeout: 180_00
     expect(inspectBad.stderr).toMatch(/^error\[[A-Z_]*SIGNATURE[A-Z_]*\]: .*tampered\.csr/m)
     const ok = makeCsr('fine', '/CN=fine.example', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'], 'DNS:fine.example')
 
-    const r = await pk(['--json', 'issue', '--ca', 'CLI Issuing', '--profile', state.profileId!, weak, f('tampered.csr'), f('web1.key'), f('missing.csr'), ok])
+    // A missing input file is the operator's to fix before anything is issued: exit 2, nothing signed.
+    const missing = await pk(['--json', 'issue', '--ca', 'CLI Issuing', '--profile', state.profileId!, ok, f('missing.csr')])
+    expect(missing.code).toBe(2)
+    expect(JSON.parse(missing.stdout)).toEqual({ error: expect.objectContaining({ code: 'FILE_UNREADABLE' }) })
+
+    const r = await pk(['--json', 'issue', '--ca', 'CLI Issuing', '--profile', state.profileId!, weak, f('tampered.csr'), f('web1.key'), ok])
     expect(r.code).toBe(1)
     const results = JSON.parse(r.stdout) as Issued[]
-    expect(results.map((x) => x.ok)).toEqual([false, false, false, false, true])
+    expect(results.map((x) => x.ok)).toEqual([false, false, false, true])
     expect(results[0]!.error!.code).toMatch(/RSA|KEY|POLICY/)
     expect(results[1]!.error!.code).toMatch(/SIGNATURE/)
     expect(results[2]!.error!.code).toBe('CSR_IS_PRIVATE_KEY')
-    expect(results[3]!.error!.code).toBe('FILE_UNREADABLE')
     const lines = r.stderr.split('\n').filter((l) => l.startsWith('error['))
-    expect(lines).toHaveLength(4)
+    expect(lines).toHaveLength(3)
     expect(lines[0]).toContain(weak)
     expect(lines[2]).toContain('web1.key')
 

@@ -1,7 +1,9 @@
-// The reviewer's findings through the built CLI as a subprocess: exit codes, stdout and
-// stderr for bad subjects, input and output files checked before anything is signed or
-// generated, the CA-key opt-in for PFX, serials with or without leading zeros, the
-// default-policy findings of `csr inspect`, and a warning when the audit trail is broken.
+// The reviewer's findings end to end over one store: exit codes, stdout and stderr for bad
+// subjects, input and output files checked before anything is signed or generated, the
+// CA-key opt-in for PFX, serials with or without leading zeros, the default-policy findings
+// of `csr inspect`, and a warning when the audit trail is broken. Most commands run in
+// process through runCli (the same program, milliseconds each); `bin` runs the built CLI as
+// a subprocess for at least one case of every finding, so the shipped binary is held to it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
@@ -9,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { buildCli, openssl, runCli, type BuiltCli, type RunResult } from './built-cli'
+import { runCli as runInProcess } from '../../../src/cli/program'
 
 const PASSPHRASE = 'correct horse battery staple'
 const EXPORT_PASSPHRASE = 'pfx export passphrase 42'
@@ -18,7 +21,13 @@ let work: string
 let dataDir: string
 const f = (name: string): string => join(work, name)
 const env = (): Record<string, string> => ({ PKIDESK_PASSPHRASE: PASSPHRASE, PKIDESK_EXPORT_PASSPHRASE: EXPORT_PASSPHRASE })
-const pk = (args: readonly string[], e: Record<string, string> = env()): Promise<RunResult> => runCli(cli, ['--data-dir', dataDir, ...args], e)
+const bin = (args: readonly string[], e: Record<string, string> = env()): Promise<RunResult> => runCli(cli, ['--data-dir', dataDir, ...args], e)
+async function pk(args: readonly string[], e: Record<string, string> = env()): Promise<RunResult> {
+  const out: string[] = []
+  const err: string[] = []
+  const code = await runInProcess(['--data-dir', dataDir, ...args], { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), env: e })
+  return { code, stdout: out.join(''), stderr: err.join('') }
+}
 async function pkJson<T>(args: readonly string[]): Promise<T> {
   const r = await pk(['--json', ...args])
   if (r.code !== 0) throw new Error(`pkidesk ${args.join(' ')} exited ${r.code}: ${r.stderr}${r.stdout}`)
@@ -52,7 +61,7 @@ afterAll(() => {
 describe('pkidesk fixes (built CLI)', { timeout: 120_000 }, () => {
   it('a bad --subject or --hash with EdDSA is a usage error naming the option; --key help lists every key type', async () => {
     for (const subject of ['garbage', 'CN=']) {
-      const r = await pk(['ca', 'create', '--name', 'X', '--subject', subject, '--key', 'ec-p256', '--validity', '1y', '--protection', 'passphrase'])
+      const r = await (subject === 'garbage' ? bin : pk)(['ca', 'create', '--name', 'X', '--subject', subject, '--key', 'ec-p256', '--validity', '1y', '--protection', 'passphrase'])
       expect(r.code, r.stderr).toBe(2)
       expect(r.stderr).toMatch(/^error\[INVALID_SUBJECT\]: --subject ".*": .*TYPE=value/)
       expect(r.stderr).not.toContain('INTERNAL')
@@ -71,10 +80,10 @@ describe('pkidesk fixes (built CLI)', { timeout: 120_000 }, () => {
     const pass = f('pass.txt')
     writeFileSync(pass, `${PASSPHRASE}\n`)
     chmodSync(pass, 0o644)
-    const r = await pk(['--json', 'ca', 'create', '--name', 'Fix Root', '--subject', 'CN=Fix Root,C=DE', '--key', 'ec-p256', '--validity', '5y', '--protection', 'passphrase', '--passphrase-file', pass], {})
+    const r = await bin(['--json', 'ca', 'create', '--name', 'Fix Root', '--subject', 'CN=Fix Root,C=DE', '--key', 'ec-p256', '--validity', '5y', '--protection', 'passphrase', '--passphrase-file', pass], {})
     expect(r.code, r.stderr).toBe(0)
     expect(r.stderr).toContain(`warning[SECRET_FILE_READABLE]: the CA key passphrase file ${pass} is readable by its group and everyone (mode 0644); run chmod 600 ${pass}.`)
-    const wrong = await pk(['crl', 'generate', '--ca', 'Fix Root', '--out', f('wrong.crl')], { PKIDESK_PASSPHRASE: 'not the passphrase at all' })
+    const wrong = await bin(['crl', 'generate', '--ca', 'Fix Root', '--out', f('wrong.crl')], { PKIDESK_PASSPHRASE: 'not the passphrase at all' })
     expect(wrong.code).toBe(1)
     expect(wrong.stderr).toBe('error[PASSPHRASE_WRONG]: The passphrase is wrong for the CA "Fix Root": check PKIDESK_PASSPHRASE.\n')
   })
@@ -93,15 +102,23 @@ describe('pkidesk fixes (built CLI)', { timeout: 120_000 }, () => {
       [['--out', f('plainfile'), good], /^error\[OUTPUT_NOT_WRITABLE\]: .*plainfile \(--out\) is not a directory/],
       [['--out', f('no-such-dir'), good], /^error\[OUTPUT_FOLDER_MISSING\]: The folder .*no-such-dir \(--out\) does not exist; create it first\./]
     ]
-    for (const [args, expected] of cases) {
-      const r = await pk(['issue', '--ca', 'Fix Root', '--profile', 'tls-server', ...args])
+    for (const [i, [args, expected]] of cases.entries()) {
+      const r = await (i === 0 ? bin : pk)(['issue', '--ca', 'Fix Root', '--profile', 'tls-server', ...args])
       expect(r.code, r.stderr).toBe(2)
       expect(r.stderr).toMatch(expected)
     }
     expect(existsSync(f('no-such-dir'))).toBe(false)
-    const inspectMissing = await pk(['csr', 'inspect', f('missing.csr')])
+    const inspectMissing = await bin(['csr', 'inspect', f('missing.csr')])
     expect(inspectMissing.code).toBe(2)
     expect((await pkJson<Cert[]>(['cert', 'list'])).length).toBe(before)
+
+    // Every finding of a refused request is printed, never "(and N more)".
+    const weak = makeCsr('weak1024', '/CN=weak.example', ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024'], ['-addext', 'subjectAltName=DNS:weak.example'])
+    const refused = await pk(['issue', '--ca', 'Fix Root', '--profile', 'tls-server', weak])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).not.toMatch(/and \d+ more/)
+    expect(refused.stderr).toMatch(/RSA_KEY_TOO_SMALL/)
+    expect(refused.stderr).toMatch(/RSA_KEY_SIZE_NOT_ALLOWED/)
 
     mkdirSync(f('issued'))
     const ok = await pkJson<{ ok: boolean; serial: string }[]>(['issue', '--ca', 'Fix Root', '--profile', 'tls-server', '--out', f('issued'), good])
@@ -117,7 +134,7 @@ describe('pkidesk fixes (built CLI)', { timeout: 120_000 }, () => {
       expect(r.serial).toBe(serial)
     }
     expect((await pk(['cert', 'revoke', serial.toLowerCase(), '--reason', 'superseded'])).code).toBe(0)
-    const again = await pk(['cert', 'revoke', serial.toLowerCase(), '--reason', 'superseded'])
+    const again = await bin(['cert', 'revoke', serial.toLowerCase(), '--reason', 'superseded'])
     expect(again.code).toBe(1)
     expect(again.stderr).toMatch(new RegExp(`^error\\[ALREADY_REVOKED\\]: Certificate ${serial} was already revoked on \\S+ \\(superseded\\)\\.\\n$`))
   })
@@ -130,7 +147,7 @@ describe('pkidesk fixes (built CLI)', { timeout: 120_000 }, () => {
       [f('nope/sub/x.crl'), 'OUTPUT_FOLDER_MISSING'],
       [f('plainfile/x.crl'), 'OUTPUT_NOT_WRITABLE']
     ] as const) {
-      const r = await pk(['crl', 'generate', '--ca', 'Fix Root', '--out', out])
+      const r = await (out === work ? bin : pk)(['crl', 'generate', '--ca', 'Fix Root', '--out', out])
       expect(r.code, r.stderr).toBe(2)
       expect(r.stderr).toMatch(new RegExp(`^error\\[${code}\\]: `))
     }
@@ -147,7 +164,7 @@ describe('pkidesk fixes (built CLI)', { timeout: 120_000 }, () => {
 
   it("a CA's key goes into a PFX only with --include-ca-key, and that export is audited", async () => {
     const root = (await pkJson<Cert[]>(['cert', 'list'])).find((c) => c.isCa)!
-    const refused = await pk(['cert', 'export', root.serial, '--format', 'pfx', '--out', f('root.pfx')])
+    const refused = await bin(['cert', 'export', root.serial, '--format', 'pfx', '--out', f('root.pfx')])
     expect(refused.code).toBe(2)
     expect(refused.stderr).toMatch(/^error\[CA_KEY_EXPORT_NOT_CONFIRMED\]: .*--include-ca-key/)
     expect(existsSync(f('root.pfx'))).toBe(false)
@@ -169,7 +186,7 @@ describe('pkidesk fixes (built CLI)', { timeout: 120_000 }, () => {
     const missingDir = await pk([...base, '--out-csr', f('absent/x.csr')])
     expect(missingDir.code).toBe(2)
     expect(missingDir.stderr).toMatch(/^error\[OUTPUT_FOLDER_MISSING\]: Cannot write .*absent\/x\.csr \(--out-csr\)/)
-    const shortPass = await pk([...base, '--out-csr', f('short.csr'), '--out-key', f('short.key')], { PKIDESK_PASSPHRASE: PASSPHRASE, PKIDESK_EXPORT_PASSPHRASE: 'short' })
+    const shortPass = await bin([...base, '--out-csr', f('short.csr'), '--out-key', f('short.key')], { PKIDESK_PASSPHRASE: PASSPHRASE, PKIDESK_EXPORT_PASSPHRASE: 'short' })
     expect(shortPass.code).toBe(2)
     expect(shortPass.stderr).toMatch(/^error\[PASSPHRASE_TOO_SHORT\]: The export passphrase for --out-key has 5 characters/)
     const keyDir = await pk([...base, '--out-csr', f('k.csr'), '--out-key', f('absent/k.key')])
@@ -195,7 +212,7 @@ describe('pkidesk fixes (built CLI)', { timeout: 120_000 }, () => {
     const good = await pk(['csr', 'inspect', f('good.csr')])
     expect(good.stdout).toMatch(/^default policy:\s+no findings$/m)
 
-    const refused = await pk(['csr', 'inspect', f('good.key')])
+    const refused = await bin(['csr', 'inspect', f('good.key')])
     expect(refused.code).toBe(1)
     expect(refused.stdout).toBe('')
     expect(refused.stderr.trim().split('\n')).toHaveLength(1)
@@ -205,7 +222,7 @@ describe('pkidesk fixes (built CLI)', { timeout: 120_000 }, () => {
   })
 
   it('a used profile cannot be deleted and says how to archive it; archive and --unarchive work', async () => {
-    const del = await pk(['profile', 'delete', 'tls-server'])
+    const del = await bin(['profile', 'delete', 'tls-server'])
     expect(del.code).toBe(1)
     expect(del.stderr).toMatch(/^error\[REFERENCE_NOT_ZERO\]: .*archive it instead with `pkidesk profile archive tls-server`/)
     expect(del.stderr).not.toMatch(/\((id|data|validityDays)\)/)
@@ -219,11 +236,11 @@ describe('pkidesk fixes (built CLI)', { timeout: 120_000 }, () => {
     db.exec('DROP TRIGGER audit_log_no_delete')
     db.prepare('DELETE FROM audit_log WHERE seq = 3').run()
     db.close()
-    const v = await pk(['audit', 'verify'])
+    const v = await bin(['audit', 'verify'])
     expect(v.code).toBe(1)
     expect(v.stdout).toMatch(new RegExp(`^entries:\\s+${total - 1} in the trail$`, 'm'))
     expect(v.stdout).toMatch(/^broken at:\s+entry 3 \(entries 1 to 2 check out\)$/m)
-    const crl = await pk(['crl', 'generate', '--ca', 'Fix Root', '--out', f('after-break.crl')])
+    const crl = await bin(['crl', 'generate', '--ca', 'Fix Root', '--out', f('after-break.crl')])
     expect(crl.code, crl.stderr).toBe(0)
     expect(crl.stderr).toMatch(/^warning\[AUDIT_BROKEN\]: .*run pkidesk audit verify/m)
     const list = await pk(['cert', 'list'])

@@ -114,7 +114,7 @@ describe('batch issuance', () => {
     const before = countCerts()
     const refused = await issuance(Number.POSITIVE_INFINITY).issue({ authorityId: ca.id, profileId: 'intermediate-ca', confirmWarnings: true, items: [item(caCsr)] })
     expect(refused.ok && refused.value.results[0]).toMatchObject({ ok: false, error: { code: 'POLICY_REFUSED' } })
-    const findings = refused.ok && !refused.value.results[0]!.ok ? (refused.value.results[0]!.error.details as { findings: { code: string }[] }).findings.map((f) => f.code) : []
+    const findings = refused.ok && !refused.value.results[0]!.ok ? ((refused.value.results[0]!.error as { details?: { findings: { code: string }[] } }).details?.findings ?? []).map((f) => f.code) : []
     expect(findings).toContain('ISSUER_PATH_LENGTH_EXHAUSTED')
     expect(countCerts()).toBe(before)
     const parent = await createCa('Batch Root pathLen 1', 1)
