@@ -8,7 +8,8 @@ const { existsSync, mkdirSync, readFileSync, rmSync } = require('node:fs')
 const { join } = require('node:path')
 
 const root = join(__dirname, '..')
-const reports = join(root, 'test-results', 'reports')
+// Outside test-results/: Playwright empties its output folder when it starts.
+const reports = join(root, '.test-reports')
 rmSync(reports, { recursive: true, force: true })
 mkdirSync(reports, { recursive: true })
 const only = process.argv.slice(2) // e.g. `npm test -- vitest e2e`

@@ -1,12 +1,16 @@
 // The certificate inventory and view: search, filter, sort; every field in words with
 // fingerprints that node's X509Certificate confirms; export (PEM and PFX, checked by OpenSSL)
-// with the passphrase confirmation; revocation with reason and invalidity date.
-import { execFileSync } from 'node:child_process'
+// with the passphrase confirmation; revocation with reason and invalidity date. A key the
+// app holds: PFX and encrypted PKCS#8 written by main (never sent to the window), deletion.
+import { execFileSync, spawnSync } from 'node:child_process'
 import { X509Certificate } from 'node:crypto'
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { test, expect } from './fixtures'
-import { createRootCa, fixture, goTo, issue } from './helpers'
+import { createRootCa, expectAccessible, fixture, goTo, issue, recordIpcFrames } from './helpers'
+import type { PkiApi } from '../../src/shared/ipc/contract'
+
+type PageGlobal = { readonly pki: PkiApi }
 
 test('search, filter and sort the inventory; open a certificate; export it; revoke it', async ({ app, harness }) => {
   const ca = await createRootCa(app, 'Inventory CA')
@@ -90,4 +94,89 @@ test('search, filter and sort the inventory; open a certificate; export it; revo
   await app.getByRole('option', { name: 'revoked' }).click()
   await expect(count).toHaveText('1 certificate match')
   await expect(table.getByRole('row').nth(1)).toContainText('web2.example.com')
+})
+
+test('a key the app holds: PFX and PKCS#8 are written by main and never reach the window; the key is deleted on request', async ({ app, harness }) => {
+  const frames = await recordIpcFrames(app)
+  const ca = await createRootCa(app, 'Key CA')
+  const gen = await app.evaluate(() =>
+    (globalThis as unknown as PageGlobal).pki.csr.generate({
+      subject: [[{ type: 'CN', value: 'keyed.example.com' }]],
+      sans: [{ type: 'dns', value: 'keyed.example.com' }],
+      keySpec: 'ec-p256',
+      protection: 'keychain',
+      hash: 'SHA-256'
+    })
+  )
+  if (!gen.ok) throw new Error(gen.error.message)
+  await issue(app, ca.id, [gen.value.pem])
+  await goTo(app, 'Certificates')
+  const table = app.getByRole('table', { name: 'Certificates' })
+  await table.getByRole('row').filter({ hasText: 'keyed.example.com' }).click()
+  await expect(app.getByRole('heading', { level: 2 })).toHaveText('keyed.example.com')
+  const main = app.getByRole('main')
+  await expect(main).toContainText('key held')
+  const cert = new X509Certificate(await app.getByLabel('Certificate PEM').innerText())
+
+  // PFX with the key, from the export dialog: the right password opens it, a wrong one does not.
+  await app.getByRole('button', { name: 'Export…' }).click()
+  const dialog = app.getByRole('dialog')
+  await dialog.getByRole('radio', { name: 'PFX, modern' }).check()
+  await expect(dialog.getByRole('switch', { name: 'Include the private key' })).toBeChecked()
+  await dialog.getByRole('textbox', { name: 'File password', exact: true }).fill('pfx pass phrase one')
+  await dialog.getByRole('textbox', { name: 'Confirm file password' }).fill('pfx pass phrase one')
+  await dialog.getByRole('button', { name: 'Export…' }).click()
+  await expect(dialog.getByRole('status')).toContainText('save-1')
+  const pfxFile = join(harness.outputDir, 'save-1', 'keyed.example.com.pfx')
+  const info = execFileSync('openssl', ['pkcs12', '-info', '-in', pfxFile, '-nodes', '-passin', 'pass:pfx pass phrase one'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  expect(info).toContain('BEGIN PRIVATE KEY')
+  expect(info).toMatch(/subject=CN ?= ?keyed\.example\.com/)
+  expect(spawnSync('openssl', ['pkcs12', '-info', '-in', pfxFile, '-nodes', '-passin', 'pass:not the password']).status).not.toBe(0)
+  await dialog.getByRole('button', { name: 'Close', exact: true }).click()
+
+  // The key alone, as encrypted PKCS#8: OpenSSL decrypts it to the certificate's public key.
+  await app.getByRole('button', { name: 'Export key…' }).click()
+  const keyDialog = app.getByRole('dialog')
+  await expect(keyDialog.getByRole('radio', { name: 'Encrypted PKCS#8 (PEM)' })).toBeChecked()
+  await expectAccessible(app, 'key export dialog')
+  await keyDialog.getByRole('textbox', { name: 'File password', exact: true }).fill('short')
+  await expect(keyDialog.getByRole('button', { name: 'Export key…' })).toBeDisabled()
+  await keyDialog.getByRole('textbox', { name: 'File password', exact: true }).fill('key pass phrase two')
+  await keyDialog.getByRole('textbox', { name: 'Confirm file password' }).fill('key pass phrase two')
+  await keyDialog.getByRole('button', { name: 'Export key…' }).click()
+  await expect(keyDialog.getByRole('status')).toContainText('save-2')
+  const keyFile = join(harness.outputDir, 'save-2', 'keyed.example.com.key.pem')
+  const keyPem = readFileSync(keyFile, 'utf8')
+  expect(keyPem).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/)
+  const pub = execFileSync('openssl', ['pkey', '-in', keyFile, '-passin', 'pass:key pass phrase two', '-pubout'], { encoding: 'utf8' })
+  expect(pub).toBe(cert.publicKey.export({ type: 'spki', format: 'pem' }))
+  expect(spawnSync('openssl', ['pkey', '-in', keyFile, '-passin', 'pass:not the password', '-noout']).status).not.toBe(0)
+  await keyDialog.getByRole('button', { name: 'Close', exact: true }).click()
+
+  // What crossed the socket: the new channels were asked, and no byte of either file came back.
+  expect(frames.sent.some((f) => f.includes('"channel":"files:exportCertificate"'))).toBe(true)
+  expect(frames.sent.some((f) => f.includes('"channel":"files:exportKey"'))).toBe(true)
+  expect(frames.sent.filter((f) => f.includes('"channel":"certificates:export"'))).toEqual([])
+  const pfxPiece = readFileSync(pfxFile).toString('base64').slice(200, 300)
+  const keyLine = keyPem.split('\n')[2]!
+  expect(keyLine).toHaveLength(64)
+  for (const f of frames.received) {
+    expect(f).not.toContain(pfxPiece)
+    expect(f).not.toContain(keyLine)
+    expect(f).not.toContain('PRIVATE KEY')
+  }
+
+  // Delete the key on request: the certificate stays, without a key.
+  await app.getByRole('button', { name: 'Delete key…' }).click()
+  const del = app.getByRole('dialog')
+  await expect(del).toContainText('cannot be recovered')
+  await expectAccessible(app, 'delete key dialog')
+  await del.getByRole('button', { name: 'Delete key' }).click()
+  await expect(del).toBeHidden()
+  await expect(main).not.toContainText('key held')
+  await expect(app.getByRole('button', { name: 'Export key…' })).toHaveCount(0)
+  await expect(app.getByRole('heading', { level: 2 })).toHaveText('keyed.example.com')
+  const audit = harness.services.audit.list({ offset: 0, limit: 50 })
+  if (!audit.ok) throw new Error(audit.error.message)
+  expect(audit.value.entries.map((e) => e.action)).toEqual(expect.arrayContaining(['vault.delete', 'vault.export', 'certificate.export']))
 })

@@ -1,6 +1,7 @@
 // CSR generation: key type from what the chosen profile allows, the subject guided by its
-// rules, SANs; the CSR verified by OpenSSL; saved; and taken straight to signing.
-import { execFileSync } from 'node:child_process'
+// rules, SANs; the CSR verified by OpenSSL; saved; its key exported (encrypted PKCS#8); and
+// taken straight to signing.
+import { execFileSync, spawnSync } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { test, expect } from './fixtures'
@@ -38,6 +39,23 @@ test('generate a key and CSR guided by a profile, verify it, save it and sign it
   await expect(app.getByRole('status')).toContainText('Release_Signing.csr')
   const dir = join(harness.outputDir, 'save-1')
   expect(readFileSync(join(dir, readdirSync(dir)[0]!), 'utf8')).toBe(pem)
+
+  // The key, as encrypted PKCS#8 written by main: OpenSSL opens it with the password only, and
+  // it is the CSR's key.
+  await app.getByRole('button', { name: 'Export key…' }).click()
+  const keyDialog = app.getByRole('dialog')
+  await expect(keyDialog.getByRole('radio')).toHaveCount(1)
+  await keyDialog.getByRole('textbox', { name: 'File password', exact: true }).fill('exported key pass')
+  await keyDialog.getByRole('textbox', { name: 'Confirm file password' }).fill('exported key pass')
+  await keyDialog.getByRole('button', { name: 'Export key…' }).click()
+  await expect(keyDialog.getByRole('status')).toContainText('save-2')
+  const keyDir = join(harness.outputDir, 'save-2')
+  const keyFile = join(keyDir, readdirSync(keyDir)[0]!)
+  expect(readFileSync(keyFile, 'utf8')).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/)
+  const keyPub = execFileSync('openssl', ['pkey', '-in', keyFile, '-passin', 'pass:exported key pass', '-pubout'], { encoding: 'utf8' })
+  expect(keyPub).toBe(execFileSync('openssl', ['req', '-noout', '-pubkey'], { input: pem, encoding: 'utf8' }))
+  expect(spawnSync('openssl', ['pkey', '-in', keyFile, '-passin', 'pass:wrong password!', '-noout']).status).not.toBe(0)
+  await keyDialog.getByRole('button', { name: 'Close', exact: true }).click()
 
   await app.getByRole('button', { name: 'Sign it now' }).click()
   await expect(app.getByRole('main')).toHaveAccessibleName('Sign requests')

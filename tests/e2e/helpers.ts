@@ -67,3 +67,18 @@ export async function goTo(page: Page, section: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: section }).click()
   await expect(page.getByRole('main')).toHaveAccessibleName(section)
 }
+
+/**
+ * Records every frame of the page's IPC socket (the harness carries window.pki over one
+ * WebSocket, as JSON). Reloads the page so the socket is opened while listening.
+ */
+export async function recordIpcFrames(page: Page): Promise<{ sent: string[]; received: string[] }> {
+  const frames = { sent: [] as string[], received: [] as string[] }
+  page.on('websocket', (ws) => {
+    ws.on('framesent', (f) => frames.sent.push(String(f.payload)))
+    ws.on('framereceived', (f) => frames.received.push(String(f.payload)))
+  })
+  await page.reload()
+  await expect(page.getByRole('navigation', { name: 'Sections' })).toBeVisible()
+  return frames
+}

@@ -62,11 +62,16 @@ test('several CSR files dropped anywhere are read, checked, signed with one conf
   await expect(cards.filter({ hasText: 'Signed · serial' })).toHaveCount(4)
 
   await app.getByRole('button', { name: 'Save results…' }).click()
-  await expect(app.getByRole('status').filter({ hasText: 'files saved' })).toHaveText('12 files saved.')
+  // Per certificate: PEM, chain, PKCS#7; plus one PKCS#7 bundle of all four and the chain.
+  await expect(app.getByRole('status').filter({ hasText: 'files saved' })).toHaveText('13 files saved.')
   const dir = join(harness.outputDir, 'save-1')
   const saved = readdirSync(dir).sort()
   expect(saved.filter((f) => f.endsWith('.chain.pem'))).toHaveLength(4)
-  expect(saved.filter((f) => f.endsWith('.p7b'))).toHaveLength(4)
+  expect(saved.filter((f) => f.endsWith('.p7b'))).toHaveLength(5)
+  expect(saved).toContain('issued-certificates-4.p7b')
+  const bundled = execFileSync('openssl', ['pkcs7', '-inform', 'DER', '-in', join(dir, 'issued-certificates-4.p7b'), '-print_certs', '-noout'], { encoding: 'utf8' })
+  const bundledSubjects = [...bundled.matchAll(/^subject=.*CN ?= ?(.+)$/gm)].map((m) => m[1]).sort()
+  expect(bundledSubjects).toEqual(['Drop Root CA', 'rsa.example.com', 'web1.example.com', 'web2.example.com', 'web3.example.com'])
   const caCert = await app.evaluate((id) => (globalThis as unknown as PageGlobal).pki.authorities.get({ authorityId: id }), ca.id)
   if (!caCert.ok || !caCert.value.certificatePem) throw new Error('no CA certificate')
   const issuer = new X509Certificate(caCert.value.certificatePem)

@@ -115,7 +115,7 @@ export function registerIssueCommand(program: Command, run: Runner): void {
             writeOutput(target, pem, { force: opts.force === true })
           } catch (e) {
             written = false
-            unwritten.push({ serial, file: target, message: (e as Error).message.replace(/^[A-Z_]+: /, '') })
+            unwritten.push({ serial, file: target, message: (e as Error).message.replace(/^[A-Z_]+: /, '').replace(/\.$/, '') })
           }
         }
         results[r.index] = { file, ok: true, serial, ...(out.json && pem ? { certificate: pem } : {}), ...(written ? {} : { written: false as const }) }

@@ -6,7 +6,7 @@ import type { PaloAltoScopeDto } from '../../shared/domain/sync'
 import { collect, formatSerial, normalizeSerial, parseIsoDate, parsePositiveInt } from '../parse'
 import { expectOk, usageError } from '../context'
 import { resolveProfile } from '../resolve'
-import { readInput } from './common'
+import { MAX_CSR_FILE_BYTES, readInput } from './common'
 import { outboxItemText } from './sync'
 
 function isoDay(value: string, option: string): string {
@@ -51,7 +51,7 @@ export function registerRemoteCommands(program: Command, run: Runner): void {
       run<{ connector: string; profile: string; seat: string; validityDays?: number }>(async ({ ctx, out, opts, args }) => {
         const file = String(args[0])
         // The file's bytes as they are (PEM or DER): the service reads and checks the request.
-        const csr = new Uint8Array(readInput(file, 'CSR'))
+        const csr = new Uint8Array(readInput(file, 'CSR', { maxBytes: MAX_CSR_FILE_BYTES }))
         const item = expectOk(
           await ctx.services().sync.requestCertificate({
             connector: opts.connector,

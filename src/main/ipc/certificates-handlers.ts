@@ -1,5 +1,13 @@
 import type { Services } from '../services'
 import type { HandlersFor } from './handlers'
+import { fail } from '../../shared/errors'
+import type { ExportFormat } from '../../shared/domain/certificate'
+
+/**
+ * Formats that can carry a private key. Their bytes never cross IPC, not even encrypted: the
+ * renderer asks main to write them (files:exportCertificate). The CLI calls the service directly.
+ */
+const KEY_BEARING: readonly ExportFormat[] = ['pfx-modern', 'pfx-legacy']
 
 export function createCertificatesHandlers(services: Services): HandlersFor<'certificates'> & HandlersFor<'crl'> {
   const c = services.certificates
@@ -7,7 +15,14 @@ export function createCertificatesHandlers(services: Services): HandlersFor<'cer
     'certificates:list': (req) => c.list(req),
     'certificates:get': (req) => c.get(req.id),
     'certificates:issue': (req) => services.issuance.issue(req),
-    'certificates:export': (req) => c.export(req.id, req.format, req.password, req.includeKey, req.includeCaKey),
+    'certificates:export': (req) =>
+      KEY_BEARING.includes(req.format)
+        ? fail(
+            'EXPORT_KEY_OVER_IPC',
+            `A ${req.format === 'pfx-legacy' ? 'legacy ' : ''}PFX can carry a private key, so it is not returned to the window: use files:exportCertificate, which writes the file where the operator chooses.`,
+            'format'
+          )
+        : c.export(req.id, req.format, req.password, req.includeKey, req.includeCaKey),
     'certificates:revoke': (req) => c.revoke(req.id, req.reason, req.invalidityDate),
     'crl:generate': (req) => c.generateCrl(req.authorityId),
     'crl:list': (req) => c.listCrls(req.authorityId),

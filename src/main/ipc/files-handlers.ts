@@ -1,9 +1,14 @@
 import type { Services } from '../services'
+import { createExportsService } from '../services/exports-service'
 import type { HandlersFor } from './handlers'
 
 export function createFilesHandlers(services: Services): HandlersFor<'files'> {
+  const exports = createExportsService(services)
   return {
     'files:save': ({ title, file }) => services.files.save(title, file),
-    'files:saveAll': ({ title, files }) => services.files.saveAll(title, files)
+    'files:saveAll': ({ title, files }) => services.files.saveAll(title, files),
+    'files:exportCertificate': (req) => exports.certificateToFile(req),
+    'files:exportKey': (req) => exports.keyToFile(req),
+    'files:bundleCertificates': (req) => exports.bundle(req.ids, req.includeChain, req.encoding)
   }
 }

@@ -17,6 +17,12 @@ export interface DialogsPort {
 export interface FilesService {
   save(title: string, file: FileToSave): Promise<Result<SaveOutcome>>
   saveAll(title: string, files: readonly FileToSave[]): Promise<Result<SaveOutcome>>
+  /**
+   * For files made in main that must never cross IPC (anything carrying a private key): asks
+   * the operator where first, and only then runs `produce` (which may decrypt and audit), so a
+   * cancelled dialog exports nothing. The bytes go from `produce` straight to the disk.
+   */
+  saveProduced(title: string, defaultName: string, produce: () => Promise<Result<Uint8Array>>): Promise<Result<SaveOutcome>>
 }
 
 function freeName(dir: string, name: string, taken: Set<string>): string {
@@ -40,6 +46,21 @@ export function createFilesService(dialogs: DialogsPort | undefined): FilesServi
         writeFileSync(target, Buffer.from(file.base64, 'base64'), { mode: 0o600 })
       } catch (e) {
         return fail('FILES_WRITE_FAILED', `Could not write ${basename(target)}: ${e instanceof Error ? e.message : String(e)}. Choose another place.`)
+      }
+      return ok({ saved: true, paths: [target] })
+    },
+    async saveProduced(title, defaultName, produce) {
+      if (!dialogs) return noDialogs()
+      const target = await dialogs.chooseSaveFile(title, defaultName)
+      if (!target) return ok({ saved: false, paths: [] })
+      const bytes = await produce()
+      if (!bytes.ok) return bytes
+      try {
+        writeFileSync(target, bytes.value, { mode: 0o600 })
+      } catch (e) {
+        return fail('FILES_WRITE_FAILED', `Could not write ${basename(target)}: ${e instanceof Error ? e.message : String(e)}. Choose another place.`)
+      } finally {
+        bytes.value.fill(0)
       }
       return ok({ saved: true, paths: [target] })
     },

@@ -3,6 +3,7 @@
 // operator (a save dialog in the app; a configured folder in the test harness) and writes.
 import { z } from 'zod'
 import { channel } from './define'
+import { exportFormat, exportedFile } from '../domain/certificate'
 
 /** A bare file name: no directories, no traversal, nothing a file system would refuse. */
 export const safeFileName = z
@@ -28,6 +29,40 @@ export const saveOutcome = z.object({
 })
 export type SaveOutcome = z.infer<typeof saveOutcome>
 
+/** The options of certificates:export, for a file main writes itself (nothing comes back but where it went). */
+export const exportCertificateRequest = z
+  .object({
+    id: z.number().int(),
+    format: exportFormat,
+    /** PFX only: the file's password (at least 12 characters when a key is included). */
+    password: z.string().max(1024).optional(),
+    /** PFX only: include the private key when the app holds it (default true). */
+    includeKey: z.boolean().default(true),
+    /** PFX only: explicit opt-in to include a CA's private key (refused with CA_KEY_EXPORT_NOT_CONFIRMED otherwise). */
+    includeCaKey: z.boolean().default(false),
+    /** Unlocks a locked key protected by a passphrase for this export only; keychain-protected keys unlock without it. */
+    keyPassphrase: z.string().max(1024).optional()
+  })
+  .strict()
+export type ExportCertificateRequest = z.infer<typeof exportCertificateRequest>
+
+/** Encrypted PKCS#8 (PEM, PBES2 with AES-256) alone, or a PFX with the certificate and its chain. */
+export const keyExportFormat = z.enum(['pkcs8-pem', 'pfx-modern', 'pfx-legacy'])
+export type KeyExportFormat = z.infer<typeof keyExportFormat>
+
+export const exportKeyRequest = z
+  .object({
+    /** The key of a certificate the app holds the key of, or a vault key by id (e.g. right after CSR generation; PKCS#8 only). */
+    key: z.union([z.object({ certificateId: z.number().int() }).strict(), z.object({ keyId: z.string().min(1).max(200) }).strict()]),
+    format: keyExportFormat,
+    /** The file's password: at least 12 characters. */
+    password: z.string().max(1024),
+    /** As in files:exportCertificate. */
+    keyPassphrase: z.string().max(1024).optional()
+  })
+  .strict()
+export type ExportKeyRequest = z.infer<typeof exportKeyRequest>
+
 export const filesChannels = {
   /** One file: the operator picks its name and place. */
   'files:save': channel(z.object({ title: z.string().min(1).max(200), file: fileToSave }).strict(), saveOutcome),
@@ -35,5 +70,27 @@ export const filesChannels = {
   'files:saveAll': channel(
     z.object({ title: z.string().min(1).max(200), files: z.array(fileToSave).min(1).max(100_000) }).strict(),
     saveOutcome
+  ),
+  /**
+   * certificates:export, but main writes the file where the operator chooses and returns only
+   * where it went: the way to export anything that can carry a private key (PFX), which
+   * certificates:export refuses (EXPORT_KEY_OVER_IPC). Audited as the export service does.
+   */
+  'files:exportCertificate': channel(exportCertificateRequest, saveOutcome),
+  /** An end-entity key held by the vault, encrypted, written by main; audited as vault.export. CA keys are refused here. */
+  'files:exportKey': channel(exportKeyRequest, saveOutcome),
+  /**
+   * One PKCS#7 (certificates only, no key) with every given certificate and, by default, each
+   * one's chain up to the root, without duplicates: issued certificates first, in order.
+   */
+  'files:bundleCertificates': channel(
+    z
+      .object({
+        ids: z.array(z.number().int()).min(1).max(100_000),
+        includeChain: z.boolean().default(true),
+        encoding: z.enum(['der', 'pem']).default('der')
+      })
+      .strict(),
+    exportedFile
   )
 } as const

@@ -50,5 +50,13 @@ export const vaultChannels = {
    * Deletes a key no authority uses (e.g. an end-entity key from CSR generation) and its
    * keychain entry; its certificates stay, without a key. Audited as vault.delete.
    */
-  'vault:deleteKey': channel(keyIdRequest, z.object({ keyId: z.string(), deleted: z.literal(true) }))
+  'vault:deleteKey': channel(keyIdRequest, z.object({ keyId: z.string(), deleted: z.literal(true) })),
+  /**
+   * Deletes the end-entity key of a certificate (the renderer knows certificates, not key ids);
+   * the certificate stays, without a key. CA keys are refused. Audited as vault.delete.
+   */
+  'vault:deleteCertificateKey': channel(
+    z.object({ certificateId: z.number().int() }).strict(),
+    z.object({ certificateId: z.number().int(), keyId: z.string(), deleted: z.literal(true) })
+  )
 } as const

@@ -200,6 +200,23 @@ describe('pkidesk fixes (built CLI)', { timeout: 120_000 }, () => {
     expect(await auditCount()).toBe(entries) // no key was generated, nothing was recorded
   })
 
+  it.runIf(existsSync('/dev/full'))('csr generate deletes the new key and the CSR it wrote when writing the key file fails afterwards; a CRL says it is stored', async () => {
+    const entries = await auditCount()
+    // /dev/full accepts the open and fails the write (ENOSPC): a failure only after generation.
+    const r = await pk(['csr', 'generate', '--key', 'ec-p256', '--subject', 'CN=late.example', '--protection', 'passphrase', '--out-csr', f('late.csr'), '--out-key', '/dev/full', '--force'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/^error\[FILE_UNWRITABLE\]: Cannot write \/dev\/full \(--out-key\): .*; the new key was deleted again, nothing was kept\.\n$/)
+    expect(existsSync(f('late.csr'))).toBe(false)
+    expect((await pk(['audit', 'export', '--out', f('late-audit.jsonl')])).code).toBe(0)
+    const actions = readFileSync(f('late-audit.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { action: string }).action).slice(entries)
+    expect(actions).toContain('csr.generate')
+    expect(actions).toContain('vault.delete')
+    // A CRL whose file fails only after signing says it is stored, and under which number.
+    const crl = await pk(['crl', 'generate', '--ca', 'Fix Root', '--out', '/dev/full', '--force'])
+    expect(crl.code).toBe(1)
+    expect(crl.stderr).toMatch(/^error\[FILE_UNWRITABLE\]: CRL \d+ was signed and is stored, but writing \/dev\/full \(--out\): .*; fix the path and run pkidesk crl generate again/)
+  })
+
   it('csr inspect shows the default-policy findings; a refused file is reported once, as {"error":…} with --json', async () => {
     const weak = makeCsr('weak', '/CN=weak.example', ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024'])
     const r = await pk(['csr', 'inspect', weak])

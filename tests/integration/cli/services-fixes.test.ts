@@ -15,10 +15,11 @@ import { warnIfAuditBroken } from '../../../src/cli/audit-guard'
 const PASSPHRASE = 'correct horse battery staple'
 let dir: string
 let services: Services
+const keychain = createMemoryKeychain()
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'pkidesk-cli-svc-'))
-  services = createServices({ dataDir: join(dir, 'store'), keychain: createMemoryKeychain(), scrypt: { N: 1024, r: 8, p: 1 } })
+  services = createServices({ dataDir: join(dir, 'store'), keychain, scrypt: { N: 1024, r: 8, p: 1 } })
 })
 afterAll(() => {
   services?.close()
@@ -69,6 +70,39 @@ describe('CA key export needs an explicit opt-in', () => {
     expect(keyPem).toContain('PRIVATE KEY')
     const audit = services.audit.list({ offset: 0, limit: 5, action: 'certificate.export' })
     expect(audit.ok && audit.value.entries.map((e) => JSON.parse(e.details) as { caKey?: boolean; containsKey: boolean })[0]).toEqual({ format: 'pfx-modern', containsKey: true, caKey: true })
+  })
+})
+
+describe('an existing keychain key when the keychain is down', () => {
+  it('says to start the Secret Service and unlock the keyring, not to choose passphrase protection', async () => {
+    const ca = await services.authorities.create({
+      name: 'Keychain Root',
+      parentId: null,
+      subject: [[{ type: 'CN', value: 'Keychain Root' }]],
+      keySpec: 'ec-p256',
+      protection: 'keychain',
+      validityDays: 365,
+      pathLength: null,
+      nameConstraints: null,
+      signature: { hash: 'SHA-256', rsaPss: false },
+      crlDistributionPoints: [],
+      ocspUrls: [],
+      caIssuersUrls: []
+    })
+    expect(ca.ok, JSON.stringify(ca)).toBe(true)
+    if (!ca.ok) return
+    services.vault.lockAll()
+    keychain.setAvailable(false)
+    try {
+      const r = await services.authorities.unlock(ca.value.id)
+      expect(r.ok).toBe(false)
+      if (r.ok) return
+      expect(r.error.code).toBe('KEYCHAIN_UNAVAILABLE')
+      expect(r.error.message).not.toMatch(/choose passphrase protection/)
+      expect(r.error.message).toMatch(/this key is kept in the keychain .*start the Secret Service \(gnome-keyring\) and unlock your login keyring/)
+    } finally {
+      keychain.setAvailable(true)
+    }
   })
 })
 

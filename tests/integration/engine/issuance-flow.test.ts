@@ -227,9 +227,17 @@ describe('issuance, export, revocation, CRLs', () => {
     const issued = await call('certificates:issue', { authorityId: issuing.id, profileId: null, items: [{ csrPem: gen.pem }] })
     const id = issued.results[0].certificateId
     expect((await call('certificates:get', { id })).hasKey).toBe(true)
-    expect(await callErr('certificates:export', { id, format: 'pfx-modern', password: 'short' })).toBe('PFX_PASSWORD_REQUIRED')
+    // A PFX never crosses IPC (the window asks main to write it); the service makes it.
+    expect(await callErr('certificates:export', { id, format: 'pfx-modern', password: PASS })).toBe('EXPORT_KEY_OVER_IPC')
+    const pfxOf = async (certId: number, format: 'pfx-modern' | 'pfx-legacy', password: string) => {
+      const r = await services.certificates.export(certId, format, password, true)
+      if (!r.ok) throw new Error(`${r.error.code} ${r.error.message}`)
+      return r.value
+    }
+    const short = await services.certificates.export(id, 'pfx-modern', 'short', true)
+    expect(short.ok ? 'OK' : short.error.code).toBe('PFX_PASSWORD_REQUIRED')
     for (const format of ['pfx-modern', 'pfx-legacy'] as const) {
-      const f = await call('certificates:export', { id, format, password: PASS })
+      const f = await pfxOf(id, format, PASS)
       expect(f.containsKey).toBe(true)
       const file = tmp.write(f.fileName, Buffer.from(f.base64, 'base64'))
       const info = openssl(['pkcs12', '-info', '-in', file, '-passin', `pass:${PASS}`, '-nodes'])
@@ -241,7 +249,7 @@ describe('issuance, export, revocation, CRLs', () => {
       expect(kt.out).toContain('PrivateKeyEntry')
     }
     // A certificate whose key the app does not hold: certificates only.
-    const f = await call('certificates:export', { id: ids[0], format: 'pfx-modern', password: 'pw' })
+    const f = await pfxOf(ids[0]!, 'pfx-modern', 'pw')
     expect(f.containsKey).toBe(false)
     expect(openssl(['pkcs12', '-info', '-in', tmp.write('nokey.pfx', Buffer.from(f.base64, 'base64')), '-passin', 'pass:pw', '-nokeys']).out).not.toContain('Shrouded Keybag')
   })

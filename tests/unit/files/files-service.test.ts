@@ -35,6 +35,25 @@ describe('files service', () => {
     expect(await files.save('Save', { name: 'x.pem', base64: b64('x') })).toEqual({ ok: true, value: { saved: false, paths: [] } })
   })
 
+  it('saveProduced asks where first: a cancelled dialog never runs the producer; otherwise its bytes are written and then zeroed', async () => {
+    let produced = 0
+    const bytes = new Uint8Array([7, 8, 9])
+    const produce = async () => {
+      produced++
+      return { ok: true as const, value: bytes }
+    }
+    expect(await createFilesService(folderDialogs(null)).saveProduced('Save', 'k.pem', produce)).toEqual({ ok: true, value: { saved: false, paths: [] } })
+    expect(produced).toBe(0)
+    const dir = mkdtempSync(join(tmpdir(), 'pkidesk-files-'))
+    const r = await createFilesService(folderDialogs(dir)).saveProduced('Save', 'k.pem', produce)
+    expect(r).toEqual({ ok: true, value: { saved: true, paths: [join(dir, 'k.pem')] } })
+    expect([...readFileSync(join(dir, 'k.pem'))]).toEqual([7, 8, 9])
+    expect([...bytes]).toEqual([0, 0, 0])
+    const refused = await createFilesService(folderDialogs(dir)).saveProduced('Save', 'x.pem', async () => ({ ok: false as const, error: { code: 'NOPE', message: 'no' } }))
+    expect(refused).toMatchObject({ ok: false, error: { code: 'NOPE' } })
+    expect(readdirSync(dir)).toEqual(['k.pem'])
+  })
+
   it('refuses with a coded error when there is no dialog (the CLI)', async () => {
     const r = await createFilesService(undefined).save('Save', { name: 'x.pem', base64: b64('x') })
     expect(r).toMatchObject({ ok: false, error: { code: 'FILES_NO_DIALOG' } })

@@ -165,3 +165,12 @@ describe('polish: profile years are calendar years', () => {
     expect(run(base({ validity: { type: 'Duration', duration: '1y30d' } })).template.notAfter.toISOString()).toBe('2027-03-31T12:00:00.000Z')
   })
 })
+
+describe('item 8: the lint refuses an IP address in a dNSName, whatever produced the template', () => {
+  it('SAN_DNS_IS_IP', async () => {
+    const { lintView } = await import('../../../src/main/engine/policy')
+    const view = { subject: [[{ type: 'CN', value: 'x' }]], notBefore: NOW, notAfter: new Date(NOW.getTime() + 86_400_000), signatureHash: 'SHA-256', subjectAltName: { names: [{ type: 'dns' as const, value: '192.168.1.1' }], critical: false } }
+    expect(lintView(view).filter((f) => f.severity === 'error').map((f) => [f.code, f.field])).toEqual([['SAN_DNS_IS_IP', 'san[0]']])
+    expect(lintView({ ...view, subjectAltName: { names: [{ type: 'ip' as const, value: '192.168.1.1' }], critical: false } }).filter((f) => f.severity === 'error')).toEqual([])
+  })
+})

@@ -114,6 +114,8 @@ export function lintView(view: LintView, options: LintOptions = {}): Finding[] {
       (n.type === 'email' && !isEmail(n.value)) ||
       (n.type === 'uri' && !isUri(n.value))
     if (bad) error('SAN_INVALID', `san[${i}]`, `RFC 5280 4.2.1.6: ${n.type} name "${n.value}" is not well formed.`)
+    else if (n.type === 'dns' && parseIp(n.value) !== undefined)
+      error('SAN_DNS_IS_IP', `san[${i}]`, `CA/B BR 7.1.2.7.12: "${n.value}" is an IP address and may not be a dNSName; give it as an IP address name (ip:${n.value}).`)
   })
 
   // TLS server certificates (CA/B BR 7.1.2.7, 6.3.2).

@@ -1,5 +1,5 @@
 // One certificate, every field and extension in words, fingerprints, chain and PEM; actions:
-// export and revoke.
+// export and revoke, and for an end-entity key the app holds: export the key, delete it.
 import { Badge, Button, Card, Code, CopyButton, Group, Stack, Table, Text, Title, Tooltip } from '@mantine/core'
 import { useCallback, useState, type ReactNode } from 'react'
 import type { CertificateDetail } from '../../../../shared/domain/certificate'
@@ -11,6 +11,8 @@ import { sanText } from '../../lib/names'
 import { useLoaded } from '../../lib/use-loaded'
 import { useUiStore } from '../../stores/ui-store'
 import { ExportDialog } from './ExportDialog'
+import { KeyExportDialog } from './KeyExportDialog'
+import { DeleteKeyModal } from './DeleteKeyModal'
 import { RevokeModal } from './RevokeModal'
 
 function Row({ label, children }: { label: string; children: ReactNode }): ReactNode {
@@ -26,7 +28,7 @@ function Row({ label, children }: { label: string; children: ReactNode }): React
 
 export function CertificateView({ id }: { id: number }): ReactNode {
   const openCertificate = useUiStore((s) => s.openCertificate)
-  const [dialog, setDialog] = useState<'export' | 'revoke' | null>(null)
+  const [dialog, setDialog] = useState<'export' | 'revoke' | 'exportKey' | 'deleteKey' | null>(null)
   const fetchDetail = useCallback(() => pki.certificates.get({ id }), [id])
   const { value: detail, error, reload: load } = useLoaded<CertificateDetail>(fetchDetail, ['certificates'])
 
@@ -49,6 +51,16 @@ export function CertificateView({ id }: { id: number }): ReactNode {
         {back}
         <Group gap="xs">
           <Button onClick={() => setDialog('export')}>Export…</Button>
+          {detail.hasKey && !detail.isCa ? (
+            <>
+              <Button variant="default" onClick={() => setDialog('exportKey')}>
+                Export key…
+              </Button>
+              <Button color="red" variant="subtle" onClick={() => setDialog('deleteKey')}>
+                Delete key…
+              </Button>
+            </>
+          ) : null}
           <Button color="red" variant="light" onClick={() => setDialog('revoke')} disabled={detail.status === 'revoked'}>
             Revoke…
           </Button>
@@ -163,6 +175,16 @@ export function CertificateView({ id }: { id: number }): ReactNode {
         </Code>
       </Card>
       {dialog === 'export' ? <ExportDialog certificate={detail} onClose={() => setDialog(null)} /> : null}
+      {dialog === 'exportKey' ? <KeyExportDialog source={{ certificateId: detail.id }} name={detail.commonName || detail.subjectText} onClose={() => setDialog(null)} /> : null}
+      {dialog === 'deleteKey' ? (
+        <DeleteKeyModal
+          certificate={detail}
+          onClose={() => {
+            setDialog(null)
+            load()
+          }}
+        />
+      ) : null}
       {dialog === 'revoke' ? (
         <RevokeModal
           certificate={detail}

@@ -2,11 +2,13 @@
 // with its confirmation and a strength hint. The file is saved where the operator chooses.
 import { Alert, Button, Group, Modal, Radio, Stack, Switch, Text } from '@mantine/core'
 import { useState, type ReactNode } from 'react'
-import type { AppError } from '../../../../shared/errors'
+import type { AppError, Result } from '../../../../shared/errors'
+import type { SaveOutcome } from '../../../../shared/ipc/files'
 import type { CertificateSummary, ExportFormat } from '../../../../shared/domain/certificate'
 import { pki } from '../../api/pki'
 import { ErrorNote, fieldError } from '../../components/ErrorNote'
 import { PassphraseFields, passphraseReady, type PassphraseValue } from '../../components/PassphraseFields'
+import { KeyPassphraseField, needsKeyPassphrase } from './KeyPassphraseField'
 
 export const EXPORT_FORMATS: { value: ExportFormat; label: string; line: string }[] = [
   { value: 'pem', label: 'PEM', line: 'The certificate alone, as Base64 text; what most servers and tools read.' },
@@ -20,6 +22,12 @@ export const EXPORT_FORMATS: { value: ExportFormat; label: string; line: string 
 
 const isPfx = (f: ExportFormat): boolean => f.startsWith('pfx')
 
+async function exportCertificateOnly(id: number, format: ExportFormat): Promise<Result<SaveOutcome>> {
+  const r = await pki.certificates.export({ id, format })
+  if (!r.ok) return r
+  return pki.files.save({ title: 'Export certificate', file: { name: r.value.fileName, base64: r.value.base64 } })
+}
+
 export function ExportDialog({ certificate, onClose }: { certificate: CertificateSummary; onClose(): void }): ReactNode {
   const [format, setFormat] = useState<ExportFormat>('pem')
   const [includeKey, setIncludeKey] = useState(certificate.hasKey)
@@ -27,22 +35,32 @@ export function ExportDialog({ certificate, onClose }: { certificate: Certificat
   const [error, setError] = useState<AppError | null>(null)
   const [busy, setBusy] = useState(false)
   const [savedTo, setSavedTo] = useState<string | null>(null)
+  /** Asked for only when the key is locked behind a passphrase (null: not asked). */
+  const [keyPass, setKeyPass] = useState<string | null>(null)
   const pfx = isPfx(format)
   const ready = !pfx || passphraseReady(pass, includeKey ? 12 : 1)
 
   const submit = async (): Promise<void> => {
     setBusy(true)
     setSavedTo(null)
-    const r = await pki.certificates.export({ id: certificate.id, format, ...(pfx ? { password: pass.passphrase, includeKey } : {}) })
-    if (!r.ok) {
-      setBusy(false)
-      return setError(r.error)
-    }
-    const s = await pki.files.save({ title: 'Export certificate', file: { name: r.value.fileName, base64: r.value.base64 } })
+    // A PFX can carry the private key: main writes it where the operator chooses and the
+    // bytes never come to this window. Certificate-only formats come here and are saved.
+    const s = pfx
+      ? await pki.files.exportCertificate({
+          id: certificate.id,
+          format,
+          password: pass.passphrase,
+          includeKey: includeKey && certificate.hasKey,
+          ...(keyPass ? { keyPassphrase: keyPass } : {})
+        })
+      : await exportCertificateOnly(certificate.id, format)
     setBusy(false)
-    if (!s.ok) return setError(s.error)
+    if (!s.ok) {
+      if (needsKeyPassphrase(s.error) && keyPass === null) setKeyPass('')
+      return setError(s.error)
+    }
     setError(null)
-    if (s.value.saved) setSavedTo(s.value.paths[0] ?? r.value.fileName)
+    if (s.value.saved) setSavedTo(s.value.paths[0] ?? '')
   }
 
   return (
@@ -65,9 +83,10 @@ export function ExportDialog({ certificate, onClose }: { certificate: Certificat
               onChange={(e) => setIncludeKey(e.currentTarget.checked)}
             />
             <PassphraseFields label="File password" value={pass} onChange={setPass} minLength={includeKey ? 12 : 1} error={fieldError(error, 'password')} />
+            {keyPass !== null && includeKey ? <KeyPassphraseField value={keyPass} onChange={setKeyPass} error={error} /> : null}
           </>
         ) : null}
-        <ErrorNote error={error && !fieldError(error, 'password') && !fieldError(error, 'format') ? error : null} />
+        <ErrorNote error={error && !fieldError(error, 'password') && !fieldError(error, 'format') && !(keyPass !== null && fieldError(error, 'keyPassphrase')) ? error : null} />
         {savedTo ? (
           <Alert color="teal" variant="light" role="status">
             <Text size="sm">Saved to {savedTo}</Text>

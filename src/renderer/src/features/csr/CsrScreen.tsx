@@ -1,6 +1,7 @@
 // Generate a key and a CSR in the app: key type from what the chosen profile allows, subject
 // fields guided by its attribute rules, SANs. The key stays in the vault (for issuance, and
-// a PFX export later). Save or copy the CSR, or take it straight to signing.
+// a PFX export later), exportable now as encrypted PKCS#8. Save or copy the CSR, or take it
+// straight to signing.
 import { Alert, Button, Card, Code, CopyButton, Group, Select, SimpleGrid, Stack, Text, Textarea, Title } from '@mantine/core'
 import { useMemo, useState, type ReactNode } from 'react'
 import type { AppError } from '../../../../shared/errors'
@@ -16,6 +17,7 @@ import { parseSans, sanText, subjectFromFields, type SubjectFields as Fields } f
 import { useSignStore } from '../../stores/sign-store'
 import { useUiStore } from '../../stores/ui-store'
 import { profileGuide, useProfileChoices } from '../sign/use-profile-choices'
+import { KeyExportDialog } from '../certificates/KeyExportDialog'
 
 const NONE = '__none__'
 
@@ -33,6 +35,7 @@ export function CsrScreen(): ReactNode {
   const [busy, setBusy] = useState(false)
   const [result, setResult] = useState<{ pem: string; keyId: string; name: string } | null>(null)
   const [saveNote, setSaveNote] = useState<string | null>(null)
+  const [exportingKey, setExportingKey] = useState(false)
 
   const guide = useMemo(() => profileGuide(profiles.find((p) => p.id === profileId)), [profiles, profileId])
   const specs = KEY_SPEC_OPTIONS.filter((o) => guide.allowedSpecs.includes(o.value))
@@ -133,6 +136,9 @@ export function CsrScreen(): ReactNode {
               <Button size="compact-sm" variant="default" onClick={() => void save()}>
                 Save…
               </Button>
+              <Button size="compact-sm" variant="default" onClick={() => setExportingKey(true)}>
+                Export key…
+              </Button>
               <Button size="compact-sm" onClick={() => void signNow()}>
                 Sign it now
               </Button>
@@ -142,8 +148,9 @@ export function CsrScreen(): ReactNode {
             {result.pem}
           </Code>
           <Text size="xs" c="dimmed" mt={6}>
-            Key {result.keyId} is in the vault.
+            Key {result.keyId} is in the vault. Once the certificate is issued, it can also be exported as a PFX from the certificate’s view.
           </Text>
+          {exportingKey ? <KeyExportDialog source={{ keyId: result.keyId }} name={result.name} onClose={() => setExportingKey(false)} /> : null}
           {saveNote ? (
             <Alert color="teal" variant="light" mt="xs" role="status">
               {saveNote}

@@ -73,6 +73,13 @@ export function SignScreen(): ReactNode {
         files.push({ name: `${stem}-${item.result.serial.slice(0, 8)}${suffix}`, base64: r.value.base64 })
       }
     }
+    // One PKCS#7 with every issued certificate and the chain, beside the per-certificate files.
+    const ids = issued.flatMap((item) => (item.result?.ok ? [item.result.certificateId] : []))
+    if (ids.length) {
+      const bundle = await pki.files.bundleCertificates({ ids })
+      if (!bundle.ok) return setSaveError(bundle.error)
+      files.push({ name: `issued-certificates-${ids.length}.p7b`, base64: bundle.value.base64 })
+    }
     const r = await pki.files.saveAll({ title: 'Save issued certificates', files })
     if (!r.ok) return setSaveError(r.error)
     if (r.value.saved) setSavedTo(`${plural(r.value.paths.length, 'file')} saved`)
