@@ -19,6 +19,22 @@ import { canonicalJson } from '../../shared/canonical-json'
 
 export const GENESIS_HASH = '0'.repeat(64)
 export const AUDIT_HEAD_SETTING = 'audit.head'
+/**
+ * Written once, the first time an append finds the newest row and the anchored head
+ * disagree (the tail was cut or rewritten). Appends go on, but the anchor alone would be
+ * overwritten by them and the damage would vanish from `verify`; this record keeps it.
+ */
+export const AUDIT_BREAK_SETTING = 'audit.break'
+
+export interface AuditBreak {
+  /** The head the anchor named before the append that found the mismatch. */
+  readonly anchored: AuditHead | null
+  /** The newest row actually present then. */
+  readonly found: AuditHead | null
+  /** The seq of the first entry appended after the break was found. */
+  readonly beforeSeq: number
+  readonly at: string
+}
 
 export interface AuditInput {
   readonly action: string
@@ -74,6 +90,8 @@ interface AppendStatements {
   readonly last: Statement<[]>
   readonly insert: Statement<unknown[]>
   readonly head: Statement<[string, string]>
+  readonly readSetting: Statement<[string]>
+  readonly insertOnce: Statement<[string, string]>
 }
 // Prepared once per connection: batch issuance appends thousands of entries in a row.
 const statements = new WeakMap<Db, AppendStatements>()
@@ -83,7 +101,9 @@ function appendStatements(db: Db): AppendStatements {
     s = {
       last: db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'),
       insert: db.prepare('INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-      head: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+      head: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      readSetting: db.prepare('SELECT value FROM settings WHERE key = ?'),
+      insertOnce: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING')
     }
     statements.set(db, s)
   }
@@ -107,6 +127,12 @@ export function appendAudit(db: Db, input: AuditInput, now: Date = new Date()): 
     details: canonicalJson(input.details ?? {})
   }
   const prevHash = last?.hash ?? GENESIS_HASH
+  const anchored = parseHead((st.readSetting.get(AUDIT_HEAD_SETTING) as { value: string } | undefined)?.value)
+  const found: AuditHead | null = last ? { seq: last.seq, hash: last.hash } : null
+  if (!sameHead(anchored, found)) {
+    const record: AuditBreak = { anchored, found, beforeSeq: base.seq, at: base.at }
+    st.insertOnce.run(AUDIT_BREAK_SETTING, JSON.stringify(record))
+  }
   const entry: AuditEntry = { ...base, prevHash, hash: entryHash(prevHash, base) }
   st.insert.run(entry.seq, entry.at, entry.actor, entry.action, entry.subject, entry.details, entry.prevHash, entry.hash)
   const head: AuditHead = { seq: entry.seq, hash: entry.hash }
@@ -114,16 +140,45 @@ export function appendAudit(db: Db, input: AuditInput, now: Date = new Date()): 
   return entry
 }
 
-/** The anchored head, or null when none was ever written (an empty trail). */
-export function readAuditHead(db: Db): AuditHead | null {
-  const r = db.prepare('SELECT value FROM settings WHERE key = ?').get(AUDIT_HEAD_SETTING) as { value: string } | undefined
-  if (!r) return null
+function parseHead(value: string | undefined): AuditHead | null {
+  if (value === undefined) return null
   try {
-    const v = JSON.parse(r.value) as Partial<AuditHead>
+    const v = JSON.parse(value) as Partial<AuditHead>
     return typeof v.seq === 'number' && typeof v.hash === 'string' ? { seq: v.seq, hash: v.hash } : { seq: -1, hash: '' }
   } catch {
     return { seq: -1, hash: '' }
   }
+}
+
+function sameHead(a: AuditHead | null, b: AuditHead | null): boolean {
+  if (a === null || b === null) return a === b
+  return a.seq === b.seq && a.hash === b.hash
+}
+
+/** The anchored head, or null when none was ever written (an empty trail). */
+export function readAuditHead(db: Db): AuditHead | null {
+  const r = appendStatements(db).readSetting.get(AUDIT_HEAD_SETTING) as { value: string } | undefined
+  return parseHead(r?.value)
+}
+
+/** The break an append once found, or null. */
+export function readAuditBreak(db: Db): AuditBreak | null {
+  const r = appendStatements(db).readSetting.get(AUDIT_BREAK_SETTING) as { value: string } | undefined
+  if (!r) return null
+  try {
+    return JSON.parse(r.value) as AuditBreak
+  } catch {
+    return { anchored: null, found: null, beforeSeq: 0, at: '' }
+  }
+}
+
+function describeBreak(b: AuditBreak): string {
+  const before = `before entry ${b.beforeSeq} was appended`
+  if (b.anchored && b.found && b.anchored.seq > b.found.seq)
+    return `entries ${b.found.seq + 1} to ${b.anchored.seq} had been removed from the end of the trail ${before}`
+  if (b.anchored && !b.found) return `all ${b.anchored.seq} entries had been removed ${before}`
+  if (!b.anchored && b.found) return `the audit head record had been removed ${before}`
+  return `the newest entry did not match the audit head record ${before}: the trail or its head had been rewritten`
 }
 
 function toEntry(r: Row): AuditEntry {
@@ -202,7 +257,13 @@ export function verifyAuditEntries(entries: Iterable<AuditEntry>, head?: AuditHe
 
 /** Verifies the table against its anchored head. */
 export function verifyAudit(db: Db): AuditVerdict {
-  return db.transaction(() => verifyAuditEntries(iterateAudit(db), readAuditHead(db)))()
+  return db.transaction((): AuditVerdict => {
+    const verdict = verifyAuditEntries(iterateAudit(db), readAuditHead(db))
+    const found = readAuditBreak(db)
+    if (!verdict.intact || !found) return verdict
+    const brokenAt = found.found ? found.found.seq + 1 : 1
+    return { intact: false, entries: verdict.entries, brokenAt, reason: describeBreak(found) }
+  })()
 }
 
 export type AuditHeadCheck = { readonly intact: true } | { readonly intact: false; readonly reason: string }
@@ -214,6 +275,8 @@ export type AuditHeadCheck = { readonly intact: true } | { readonly intact: fals
  * entry altered in place: `verifyAudit` walks the whole chain for that.
  */
 export function auditHeadIntact(db: Db): AuditHeadCheck {
+  const found = readAuditBreak(db)
+  if (found) return { intact: false, reason: describeBreak(found) }
   const head = readAuditHead(db)
   const last = db.prepare('SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1').get() as Row | undefined
   if (!last) return head === null || head.seq === 0 ? { intact: true } : { intact: false, reason: `the trail is empty but its head record names entry ${head.seq}` }

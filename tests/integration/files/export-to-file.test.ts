@@ -207,6 +207,18 @@ describe('files:exportKey', () => {
     expect((await callErr('files:exportKey', { key: { certificateId: leafId }, format: 'pkcs8-pem', password: 'eleven char' })).field).toBe('password')
   })
 
+  it('a locked passphrase-protected key asks for keyPassphrase, is unlocked for that export only, and locked again', async () => {
+    const gen = await call('csr:generate', { subject: [[{ type: 'CN', value: 'locked.example' }]], sans: [], keySpec: 'ec-p256', protection: 'passphrase', passphrase: CA_PASS })
+    services.vault.lockAll()
+    const asked = await callErr('files:exportKey', { key: { keyId: gen.keyId }, format: 'pkcs8-pem', password: FILE_PASS })
+    expect(asked).toMatchObject({ code: 'PASSPHRASE_REQUIRED', field: 'keyPassphrase' })
+    const wrong = await callErr('files:exportKey', { key: { keyId: gen.keyId }, format: 'pkcs8-pem', password: FILE_PASS, keyPassphrase: 'not the key passphrase' })
+    expect(wrong.field).toBe('keyPassphrase')
+    const r = await call('files:exportKey', { key: { keyId: gen.keyId }, format: 'pkcs8-pem', password: FILE_PASS, keyPassphrase: CA_PASS })
+    expect(openssl(['pkey', '-in', r.paths[0], '-passin', `pass:${FILE_PASS}`, '-noout']).status).toBe(0)
+    expect(services.vault.keys.locksAt(gen.keyId)).toBeNull()
+  })
+
   it('as a PFX from the certificate', async () => {
     const r = await call('files:exportKey', { key: { certificateId: leafId }, format: 'pfx-modern', password: FILE_PASS })
     expect(openssl(['pkcs12', '-info', '-in', r.paths[0], '-passin', `pass:${FILE_PASS}`, '-nodes']).out).toContain('BEGIN PRIVATE KEY')

@@ -105,12 +105,15 @@ describe('keys protected by the real Secret Service', () => {
       const r = runChild({ db: dbFile, op: 'sign', keyId: keys.get(protection)!.prepared.keyId, data: '', passphrase: PASS }, noDbusEnv())
       expect(r.ok).toBe(false)
       expect(r.error!.code).toBe('KEYCHAIN_UNAVAILABLE')
+      // An existing keychain key cannot switch protection: the fix is to bring the keychain back.
       expect(r.error!.message).toBe(
-        'no D-Bus session is running, so the Secret Service cannot be reached: start PKI Desk inside a desktop session with gnome-keyring running, or choose passphrase protection'
+        'no D-Bus session is running, so the Secret Service cannot be reached: this key is kept in the keychain and cannot be opened without it; start the Secret Service (gnome-keyring) and unlock your login keyring, then try again'
       )
     }
     const created = runChild({ db: dbFile, op: 'create', protection: 'keychain' }, noDbusEnv())
     expect(created.error?.code).toBe('KEYCHAIN_UNAVAILABLE')
+    // A new key can choose another protection, and the message says so.
+    expect(created.error?.message).toMatch(/choose passphrase protection/)
     const status = runChild({ db: dbFile, op: 'status' }, noDbusEnv())
     expect(status.value).toMatchObject({ available: false })
     expect(status.value!.message).toMatch(/choose passphrase protection/)

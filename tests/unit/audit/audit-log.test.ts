@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createHash } from 'node:crypto'
 import { inTransaction } from '../../../src/main/store/database'
-import { appendAudit, listAudit, readAuditHead, verifyAudit, verifyAuditEntries, type AuditEntry } from '../../../src/main/store/audit-log'
+import { appendAudit, auditHeadIntact, listAudit, readAuditHead, verifyAudit, verifyAuditEntries, type AuditEntry } from '../../../src/main/store/audit-log'
 import { createAuditService } from '../../../src/main/services/audit-service'
 import { canonicalJson } from '../../../src/shared/canonical-json'
 import { tempDb, type TempDb } from '../vault/helpers'
@@ -88,6 +88,26 @@ describe('audit chain', () => {
     seeded()
     tamper('DELETE FROM audit_log WHERE seq >= 4')
     expect(verifyAudit(t.db)).toMatchObject({ intact: false, brokenAt: 4, reason: 'entries 4 to 5 were removed from the end of the trail' })
+  })
+
+  it('keeps a cut tail visible after later appends, which would otherwise rewrite the anchor', () => {
+    seeded()
+    tamper('DELETE FROM audit_log WHERE seq >= 4')
+    // The next operation appends normally: its entry chains onto entry 3 and moves the anchor.
+    inTransaction(t.db, () => appendAudit(t.db, { action: 'cert.issue', subject: 'after-the-cut' }))
+    inTransaction(t.db, () => appendAudit(t.db, { action: 'cert.issue', subject: 'later' }))
+    expect(verifyAudit(t.db)).toMatchObject({
+      intact: false,
+      brokenAt: 4,
+      reason: 'entries 4 to 5 had been removed from the end of the trail before entry 4 was appended'
+    })
+    expect(auditHeadIntact(t.db)).toMatchObject({ intact: false })
+  })
+
+  it('records no break while the trail is whole', () => {
+    seeded(4)
+    expect(t.db.prepare("SELECT COUNT(*) AS n FROM settings WHERE key = 'audit.break'").get()).toEqual({ n: 0 })
+    expect(auditHeadIntact(t.db)).toEqual({ intact: true })
   })
 
   it('detects the whole trail emptied, and the head record removed', () => {
