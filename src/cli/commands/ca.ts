@@ -42,6 +42,8 @@ export function authorityRows(a: AuthoritySummary): [string, string | number | b
     ['id', a.id],
     ['name', a.name],
     ['state', a.state],
+    ['may issue', a.canIssue === false ? `no: ${a.cannotIssueReason ?? 'refused'}` : 'yes'],
+    ['revoked', a.revoked ? `yes (${a.revocationReason ?? 'unspecified'}, ${a.revokedAt ?? ''})` : 'no'],
     ['subject', a.subjectText],
     ['parent', a.selfSigned ? '(self-signed root)' : a.parentId],
     ['key', a.keySpec],
@@ -200,7 +202,7 @@ export function registerAuthorityCommands(program: Command, run: Runner): void {
         out.result(all, () =>
           formatTable(
             ['ID', 'NAME', 'STATE', 'KEY', 'PROTECTION', 'NOT AFTER', 'SUBJECT'],
-            all.map((a) => [a.id, a.name, a.state, a.keySpec, a.keyProtection, a.notAfter, a.subjectText])
+            all.map((a) => [a.id, a.name, a.revoked ? 'revoked' : a.canIssue === false ? `${a.state} (cannot issue)` : a.state, a.keySpec, a.keyProtection, a.notAfter, a.subjectText])
           )
         )
       })

@@ -3,7 +3,7 @@
 import { Option, type Command } from 'commander'
 import type { Runner } from '../program'
 import type { CertificateDetail, CertificateSummary, ExportFormat, RevocationReason } from '../../shared/domain/certificate'
-import { revocationReason } from '../../shared/domain/certificate'
+import { ACCEPTED_REVOCATION_REASONS } from '../../shared/domain/certificate'
 import { durationDays, formatSerial, normalizeSerial, parseDuration, parseIsoDate, type ParsedDuration } from '../parse'
 import { CliError, EXIT_FAILED, expectOk, operationError, requireSecret, usageError } from '../context'
 import { formatRecord, formatTable } from '../output'
@@ -12,7 +12,8 @@ import { warnIfAuditBroken } from '../audit-guard'
 import { addExportPassphraseFileOption, addForceOption, addPassphraseFileOption, checkOutputFile, writeOutput } from './common'
 import type { Services } from '../../main/services'
 
-export const REVOCATION_REASONS: readonly RevocationReason[] = revocationReason.options
+// removeFromCRL belongs to delta CRLs and holds cannot be released here: neither is offered.
+export const REVOCATION_REASONS: readonly RevocationReason[] = ACCEPTED_REVOCATION_REASONS
 
 /** What --json prints for a certificate: the service's view with the serial as the CLI prints it. */
 export function certificateJson<T extends CertificateSummary>(c: T): T {

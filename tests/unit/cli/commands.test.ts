@@ -108,3 +108,12 @@ describe('CA defaults', () => {
     expect(() => validityDays(parseDuration('11h'), now)).toThrow(/shorter than a day/)
   })
 })
+
+describe('cert revoke --reason', () => {
+  it('offers only reasons a full CRL may carry and the service accepts', async () => {
+    const { REVOCATION_REASONS } = await import('../../../src/cli/commands/cert')
+    expect(REVOCATION_REASONS).not.toContain('removeFromCRL')
+    expect(REVOCATION_REASONS).not.toContain('certificateHold')
+    expect(REVOCATION_REASONS).toEqual(expect.arrayContaining(['keyCompromise', 'superseded', 'cessationOfOperation', 'cACompromise']))
+  })
+})

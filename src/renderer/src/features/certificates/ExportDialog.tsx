@@ -30,7 +30,8 @@ async function exportCertificateOnly(id: number, format: ExportFormat): Promise<
 
 export function ExportDialog({ certificate, onClose }: { certificate: CertificateSummary; onClose(): void }): ReactNode {
   const [format, setFormat] = useState<ExportFormat>('pem')
-  const [includeKey, setIncludeKey] = useState(certificate.hasKey)
+  // A CA's key is never included by default: switching it on is the explicit opt-in (includeCaKey).
+  const [includeKey, setIncludeKey] = useState(certificate.hasKey && !certificate.isCa)
   const [pass, setPass] = useState<PassphraseValue>({ passphrase: '', confirm: '' })
   const [error, setError] = useState<AppError | null>(null)
   const [busy, setBusy] = useState(false)
@@ -51,6 +52,7 @@ export function ExportDialog({ certificate, onClose }: { certificate: Certificat
           format,
           password: pass.passphrase,
           includeKey: includeKey && certificate.hasKey,
+          includeCaKey: includeKey && certificate.hasKey && certificate.isCa,
           ...(keyPass ? { keyPassphrase: keyPass } : {})
         })
       : await exportCertificateOnly(certificate.id, format)
@@ -77,7 +79,13 @@ export function ExportDialog({ certificate, onClose }: { certificate: Certificat
           <>
             <Switch
               label="Include the private key"
-              description={certificate.hasKey ? 'PKI Desk holds this certificate’s key.' : 'PKI Desk does not hold this certificate’s key: the file carries the certificate only.'}
+              description={
+                !certificate.hasKey
+                  ? 'PKI Desk does not hold this certificate’s key: the file carries the certificate only.'
+                  : certificate.isCa
+                    ? 'This is a CA’s key: anyone with the file and its password can issue as this CA. Off unless you mean it; the export is audited.'
+                    : 'PKI Desk holds this certificate’s key.'
+              }
               checked={includeKey && certificate.hasKey}
               disabled={!certificate.hasKey}
               onChange={(e) => setIncludeKey(e.currentTarget.checked)}
