@@ -22,6 +22,7 @@ import type { KeyProtection, KeySpec, SignatureHash } from '../../shared/domain/
 import { profileBody, type ProfileBody } from '../../shared/domain/profile'
 import { inTransaction, type Db } from '../store/database'
 import { appendAudit } from '../store/audit-log'
+import { keySeparation } from '../engine/signing-rules'
 import { insertCertificate, isCaKey, isEndEntityKey, serialExists, type NewCertificateRow } from '../store/certificates-repo'
 import { buildCsr, dnToText, readCsrInput, toPem, type ParsedCsr } from '../engine'
 import { signedEnvelope } from '../engine/der'
@@ -134,7 +135,9 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
 
     async issue(request) {
       const operationId = request.operationId ?? randomUUID()
-      const ca = authorities.requireActive(request.authorityId)
+      // A CA whose own certificate is revoked, expired, not yet valid, or that is retired or
+      // pending signs nothing (it may still publish CRLs).
+      const ca = authorities.requireIssuing(request.authorityId)
       if (!ca.ok) return ca
       const { row: caRow, issuer, certDer } = ca.value
       if (!caRow.keyId) return fail('AUTHORITY_NO_KEY', `"${caRow.name}" has no key in this app and cannot sign.`, 'authorityId')
@@ -212,10 +215,13 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
         const refuse = (error: AppError): void => void (results[p.index] = { ok: false, index: p.index, error })
         if (!p.ok) return refuse(p.error)
         const keyState = keyCheck(p.spkiSha256)
-        if (keyState.caKey) return refuse({ code: 'CSR_KEY_IS_CA_KEY', message: 'The request carries the key of a CA: a CA key must never be certified for an end entity.', field: `items.${p.index}.csrPem` })
-        // Key separation is not a policy choice: checked before the profile's findings.
-        if (p.signAsCa && (keyState.heldEndEntity || isEndEntityKey(db, p.spkiSha256)))
-          return refuse({ code: 'CSR_KEY_USED_BY_END_ENTITY', message: 'The request carries a key already used by an end entity: a CA needs a key of its own; ask for a CSR with a new key.', field: `items.${p.index}.csrPem` })
+        // Key separation is not a policy choice: checked before the profile's findings. A CA
+        // key may be re-certified as a CA (cross-certificate, re-issue), never as an end entity.
+        const separation = keySeparation(
+          { keyIsCa: keyState.caKey, keyIsEndEntity: p.signAsCa && (keyState.heldEndEntity || isEndEntityKey(db, p.spkiSha256)), certifyAsCa: p.signAsCa },
+          `items.${p.index}.csrPem`
+        )
+        if (!separation.ok) return refuse(separation.error)
         if (p.refusal || !p.tbs) return refuse(p.refusal ?? { code: 'INTERNAL', message: 'The item was neither prepared nor refused.' })
         const t = p.tbs
         const signature = await signer.sign(t.tbs, { hash: t.hash, rsaPss: t.rsaPss })

@@ -5,6 +5,7 @@
 // honorExtensions (2), multi-valued RDNs (4), IP CNs (8), revocation reasons (7), and a
 // revoked CA shown as such and refused as an issuer while it still signs CRLs (3).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { X509Certificate } from 'node:crypto'
 import { createServices, type Services } from '../../../src/main/services'
 import { createHandlers, type Handlers } from '../../../src/main/ipc/handlers'
 import { dispatch } from '../../../src/main/ipc/dispatch'
@@ -196,6 +197,10 @@ describe('item 7 and item 3: revocation', () => {
     expect((await call('authorities:get', { authorityId: issuing.id })).revoked).toBe(true)
     const gate = services.authorities.requireIssuing(issuing.id)
     expect(gate.ok ? 'OK' : gate.error.code).toBe('CA_REVOKED')
+    // Issuance itself goes through that gate: nothing is signed by the revoked CA.
+    const before = (services.db.prepare('SELECT COUNT(*) AS n FROM certificates').get() as { n: number }).n
+    expect(await failure('certificates:issue', { authorityId: issuing.id, profileId: null, items: [{ csrPem: opensslCsr('after-revoke', '/CN=late.example.com') }] })).toMatchObject({ code: 'CA_REVOKED' })
+    expect((services.db.prepare('SELECT COUNT(*) AS n FROM certificates').get() as { n: number }).n).toBe(before)
     expect(services.authorities.requireIssuing(root.id).ok).toBe(true)
     // The root's CRL lists the intermediate; OpenSSL rejects the chain with it.
     const crl = await call('crl:generate', { authorityId: root.id })
@@ -203,5 +208,42 @@ describe('item 7 and item 3: revocation', () => {
     expect(openssl(['verify', '-crl_check', '-CAfile', rootPem, '-CRLfile', crlFile, chainFile]).out).toContain('certificate revoked')
     // The revoked CA still publishes CRLs.
     expect((await call('crl:generate', { authorityId: issuing.id })).crlNumber).toBeGreaterThan(0)
+  })
+})
+
+describe('issuance wiring: key separation and the issuer-paired hash without a profile', () => {
+  it('a CA key may be re-certified as a CA (cross-certificate) but never as an end entity', async () => {
+    const pending = await call('authorities:createCsr', {
+      name: 'Cross Sub',
+      subject: [[{ type: 'C', value: 'DE' }], [{ type: 'O', value: 'Example' }], [{ type: 'CN', value: 'Cross Sub CA' }]],
+      keySpec: 'ec-p256',
+      protection: 'passphrase',
+      passphrase: PASS,
+      signature: { hash: 'SHA-256', rsaPss: false }
+    })
+    const asEndEntity = await call('certificates:issue', { authorityId: root.id, profileId: null, items: [{ csrPem: pending.csrPem }] })
+    expect(asEndEntity.results[0]).toMatchObject({ ok: false, error: { code: 'CSR_KEY_IS_CA_KEY' } })
+    expect(asEndEntity.results[0].error.message).toMatch(/use a CA profile to re-certify/)
+    const asCa = await call('certificates:issue', { authorityId: root.id, profileId: 'intermediate-ca', confirmWarnings: true, items: [{ csrPem: pending.csrPem }] })
+    expect(asCa.results[0]).toMatchObject({ ok: true })
+    const pem = pemOf((await call('certificates:export', { id: asCa.results[0].certificateId, format: 'pem' })).base64)
+    const text = openssl(['x509', '-noout', '-text'], pem).out
+    expect(text).toMatch(/CA:TRUE/)
+    expect(openssl(['verify', '-x509_strict', '-CAfile', rootPem], pem).out).toContain('OK')
+  })
+
+  it("without a profile, a P-384 issuer signs with SHA-384 and refuses an explicit SHA-256", async () => {
+    const paired = await call('certificates:issue', { authorityId: root.id, profileId: null, items: [{ csrPem: opensslCsr('np1', '/CN=np1.example.com', ['subjectAltName=DNS:np1.example.com']) }] })
+    expect(paired.results[0]).toMatchObject({ ok: true })
+    const pem = pemOf((await call('certificates:export', { id: paired.results[0].certificateId, format: 'pem' })).base64)
+    expect(new X509Certificate(pem).toString()).toBeTruthy()
+    expect(openssl(['x509', '-noout', '-text'], pem).out).toMatch(/Signature Algorithm: ecdsa-with-SHA384/)
+    const conflicting = await call('certificates:issue', {
+      authorityId: root.id,
+      profileId: null,
+      items: [{ csrPem: opensslCsr('np2', '/CN=np2.example.com', ['subjectAltName=DNS:np2.example.com']), input: { subject: {}, sans: [], signatureHash: 'SHA-256' } }]
+    })
+    expect(conflicting.results[0]).toMatchObject({ ok: false })
+    expect(JSON.stringify(conflicting.results[0].error)).toMatch(/SHA-384/)
   })
 })

@@ -180,6 +180,11 @@ describe('files:exportCertificate', () => {
   it("refuses a CA's key without the explicit includeCaKey", async () => {
     const e = await callErr('files:exportCertificate', { id: root.certificateId, format: 'pfx-modern', password: FILE_PASS })
     expect(e.code).toBe('CA_KEY_EXPORT_NOT_CONFIRMED')
+    services.vault.lockAll()
+    const r = await call('files:exportCertificate', { id: root.certificateId, format: 'pfx-modern', password: FILE_PASS, includeCaKey: true, keyPassphrase: CA_PASS })
+    expect(openssl(['pkcs12', '-info', '-in', r.paths[0], '-passin', `pass:${FILE_PASS}`, '-nodes']).out).toContain('BEGIN PRIVATE KEY')
+    expect(JSON.parse(auditPage('certificate.export').entries[0]!.details)).toEqual({ format: 'pfx-modern', containsKey: true, caKey: true })
+    expect(services.vault.keys.locksAt(root.keyId)).toBeNull()
   })
 })
 

@@ -4,6 +4,7 @@ import type { SignatureHash } from '../../../shared/domain/keys'
 import type { Finding, OperatorInput } from '../../../shared/domain/profile'
 import type { EvaluationContext } from '../policy'
 import type { CertificateTemplate, ParsedCsr } from '../template'
+import { pairedHash, signingHashFor } from '../signing-rules'
 
 /** Turns a verified CSR and the operator's input into a template, or findings that block it. */
 export type TemplateProducer = (csr: ParsedCsr, input: OperatorInput, ctx: EvaluationContext) => { template: CertificateTemplate; findings: readonly Finding[] }
@@ -22,9 +23,18 @@ export const minimalProfile: TemplateProducer = (csr, input, ctx) => {
   if (ctx.issuer && requested > ctx.issuer.notAfter)
     findings.push({ code: 'VALIDITY_BEYOND_ISSUER', severity: 'error', field: 'validity', message: `Validity: notAfter is after the CA's notAfter ${ctx.issuer.notAfter.toISOString()}; choose an earlier date.` })
   const sans = input.sans.length ? input.sans : csr.sans
-  const hash = (input.signatureHash as SignatureHash | undefined) ?? 'SHA-256'
+  // An ECDSA issuer decides the hash (P-256→SHA-256, P-384→SHA-384, P-521→SHA-512); an
+  // operator's explicit conflicting choice is refused rather than silently replaced.
+  const issuerKey = ctx.issuer ? { family: ctx.issuer.keyFamily, ...(ctx.issuer.curve ? { curve: ctx.issuer.curve } : {}) } : null
+  const asked = input.signatureHash as SignatureHash | undefined
+  let hash: SignatureHash = asked ?? (issuerKey ? pairedHash(issuerKey) : null) ?? 'SHA-256'
   if (!['SHA-256', 'SHA-384', 'SHA-512'].includes(hash))
     findings.push({ code: 'SIGNATURE_HASH_REFUSED', severity: 'error', field: 'signature', message: `Signature: ${hash} is refused; use SHA-256, SHA-384 or SHA-512.` })
+  else if (issuerKey) {
+    const decision = signingHashFor(issuerKey, hash, asked !== undefined)
+    if (!decision.ok) findings.push({ code: decision.code, severity: 'error', field: 'signature', message: decision.message })
+    else hash = decision.hash
+  }
   if (csr.subject.length === 0 && sans.length === 0)
     findings.push({ code: 'SUBJECT_EMPTY', severity: 'error', field: 'subject', message: 'Subject: the request has neither a subject nor a SAN.' })
   const template: CertificateTemplate = {
