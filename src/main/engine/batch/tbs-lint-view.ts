@@ -4,36 +4,13 @@
 // writes (UTF8/Printable/IA5 names, UTCTime/GeneralizedTime in whole seconds, dNSName,
 // rfc822Name, URI and iPAddress SANs); anything else returns null and the caller falls back
 // to the reference reader (`tbsLintView` in policy/lint.ts). Tests hold the two to equal views.
-import { SUBJECT_ATTRIBUTE_OIDS } from '../../../shared/domain/profile'
 import type { DistinguishedName, GeneralName, KeyUsageName } from '../../../shared/domain/names'
-import type { KeyFamily } from '../../../shared/domain/keys'
 import type { LintView } from '../policy'
+import { KEY_FAMILIES, OID_TO_SHORT, SIGNATURE_HASHES } from '../policy/lint'
 import { childrenOf, content, decodeOid, readTlv, type Tlv } from '../der'
 import { ipFromBytes } from '../names'
 
-// The same tables as policy/lint.ts (which does not export them); the equality tests guard them.
-const SIGNATURE_HASHES: Readonly<Record<string, string>> = {
-  '1.2.840.113549.1.1.4': 'MD5',
-  '1.2.840.113549.1.1.5': 'SHA-1',
-  '1.2.840.113549.1.1.11': 'SHA-256',
-  '1.2.840.113549.1.1.12': 'SHA-384',
-  '1.2.840.113549.1.1.13': 'SHA-512',
-  '1.2.840.113549.1.1.10': 'RSASSA-PSS',
-  '1.2.840.10045.4.1': 'SHA-1',
-  '1.2.840.10045.4.3.2': 'SHA-256',
-  '1.2.840.10045.4.3.3': 'SHA-384',
-  '1.2.840.10045.4.3.4': 'SHA-512',
-  '1.3.101.112': 'EdDSA',
-  '1.3.101.113': 'EdDSA'
-}
-const KEY_FAMILIES: Readonly<Record<string, KeyFamily>> = {
-  '1.2.840.113549.1.1.1': 'rsa',
-  '1.2.840.113549.1.1.10': 'rsa',
-  '1.2.840.10045.2.1': 'ec',
-  '1.3.101.112': 'ed25519',
-  '1.3.101.113': 'ed448'
-}
-const OID_TO_SHORT: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(SUBJECT_ATTRIBUTE_OIDS).map(([k, v]) => [v, k]))
+// The OID tables are policy/lint.ts's own, so both readers name algorithms alike.
 /** keyUsage bits in BIT STRING order (bit 0 = digitalSignature), as KeyUsageFlags lists them. */
 const KU_NAMES: readonly KeyUsageName[] = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly']
 

@@ -191,7 +191,8 @@ export function lintTemplate(template: Readonly<CertificateTemplate>, options: L
 // ---------------------------------------------------------------------------------------
 // The exact TBS
 
-const SIGNATURE_HASHES: Readonly<Record<string, string>> = {
+/** Signature algorithm OID → the hash it uses (shared with the lean reader in engine/batch). */
+export const SIGNATURE_HASHES: Readonly<Record<string, string>> = {
   '1.2.840.113549.1.1.4': 'MD5',
   '1.2.840.113549.1.1.5': 'SHA-1',
   '1.2.840.113549.1.1.11': 'SHA-256',
@@ -205,14 +206,15 @@ const SIGNATURE_HASHES: Readonly<Record<string, string>> = {
   '1.3.101.112': 'EdDSA',
   '1.3.101.113': 'EdDSA'
 }
-const KEY_FAMILIES: Readonly<Record<string, KeyFamily>> = {
+/** SubjectPublicKeyInfo algorithm OID → key family. */
+export const KEY_FAMILIES: Readonly<Record<string, KeyFamily>> = {
   '1.2.840.113549.1.1.1': 'rsa',
   '1.2.840.113549.1.1.10': 'rsa',
   '1.2.840.10045.2.1': 'ec',
   '1.3.101.112': 'ed25519',
   '1.3.101.113': 'ed448'
 }
-const OID_TO_SHORT: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(SUBJECT_ATTRIBUTE_OIDS).map(([k, v]) => [v, k]))
+export const OID_TO_SHORT: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(SUBJECT_ATTRIBUTE_OIDS).map(([k, v]) => [v, k]))
 
 /** Reads a DER TBSCertificate into the lint view. Throws if the bytes are not a TBSCertificate. */
 export function tbsLintView(der: Uint8Array): LintView {
