@@ -127,13 +127,24 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
         appendAudit(db, { action: 'csr.generate', subject: `key:${key.keyId}`, details: { spec: key.spec, spkiSha256: key.spkiSha256, subject: dnToText(input.subject) } }, now())
       })
       emit('changed', { domain: 'vault' })
+      // A key whose request could not be made serves nothing: remove it again, audited, so a
+      // failed generation leaves no orphan key behind.
+      const undo = async <T>(failure: Result<T>): Promise<Result<T>> => {
+        inTransaction(db, () => {
+          const removed = keys.deleteKeyRow(key.keyId)
+          appendAudit(db, { action: 'csr.generate.undone', subject: `key:${key.keyId}`, details: { removed: removed.ok } }, now())
+          if (removed.ok) void Promise.resolve().then(removed.value)
+        })
+        emit('changed', { domain: 'vault' })
+        return failure
+      }
       const signer = keys.signer(key.keyId)
-      if (!signer.ok) return signer
+      if (!signer.ok) return undo(signer)
       const der = await buildCsr({ subject: input.subject, sans: input.sans, ca: false, hash: input.hash, rsaPss: false }, signer.value)
-      if (!der.ok) return der
+      if (!der.ok) return undo(der)
       const parsed = readCsrInput(der.value)
       const first = parsed.ok ? parsed.value[0] : undefined
-      if (!first?.ok) return fail('INTERNAL', 'The generated request did not verify.')
+      if (!first?.ok) return undo(fail('INTERNAL', 'The generated request did not verify.'))
       return ok({ keyId: key.keyId, pem: toPem('CERTIFICATE REQUEST', der.value), csr: csrInfoOf(first.csr) })
     },
 

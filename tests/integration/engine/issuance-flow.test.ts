@@ -221,6 +221,17 @@ describe('issuance, export, revocation, CRLs', () => {
     }
   })
 
+  it('csr:generate that cannot make its request leaves no key behind, and says so in the audit trail', async () => {
+    const keysBefore = (services.db.prepare('SELECT COUNT(*) AS n FROM vault_keys').get() as { n: number }).n
+    // An attribute type the encoder does not know: refused only when the request is built.
+    const code = await callErr('csr:generate', { subject: [[{ type: '1.2.3.not-an-oid', value: 'x' }]], sans: [], keySpec: 'ec-p256', protection: 'passphrase', passphrase: PASS })
+    expect(code).not.toBe('OK')
+    expect((services.db.prepare('SELECT COUNT(*) AS n FROM vault_keys').get() as { n: number }).n).toBe(keysBefore)
+    // Newest first: the removal, the vault locking the key it removes, the generation.
+    const last = services.db.prepare('SELECT action FROM audit_log ORDER BY seq DESC LIMIT 3').all() as { action: string }[]
+    expect(last.map((r) => r.action)).toEqual(['csr.generate.undone', 'vault.lock', 'csr.generate'])
+  })
+
   it('exports PFX (modern and legacy) with the key the app generated (csr:generate), opened by OpenSSL and keytool', async () => {
     const gen = await call('csr:generate', { subject: [[{ type: 'CN', value: 'generated.example' }]], sans: [{ type: 'dns', value: 'generated.example' }], keySpec: 'ec-p256', protection: 'passphrase', passphrase: PASS })
     expect(JSON.stringify(gen)).not.toMatch(/PRIVATE KEY/)
