@@ -1,8 +1,9 @@
 // Edits one profile with live validation from the shared schema (the same one main
 // enforces): each problem appears beside its field as you type. Preview against a sample CSR.
-import { Button, Card, Checkbox, Group, MultiSelect, NumberInput, Select, SimpleGrid, Stack, Switch, Table, TagsInput, Text, Textarea, TextInput, Title } from '@mantine/core'
+import { Button, Card, Checkbox, Group, MultiSelect, NumberInput, Select, SimpleGrid, Stack, Switch, TagsInput, Text, Textarea, TextInput, Title } from '@mantine/core'
 import { useMemo, useState, type ReactNode } from 'react'
 import type { AppError } from '../../../../shared/errors'
+import { PreviewTable } from '../../components/PreviewTable'
 import { EKU, KEY_USAGE_NAMES, SAN_TYPES, profileBody, type ProfileBodyInput, type PreviewRow, type Finding } from '../../../../shared/domain/profile'
 import { signatureHash } from '../../../../shared/domain/keys'
 import { pki } from '../../api/pki'
@@ -202,24 +203,7 @@ export function ProfileEditor({ profile, onSaved, onCancel }: { profile: Profile
             </Text>
           ))}
           {preview?.rows.length ? (
-            <Table fz="xs" striped aria-label="Profile preview">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Field</Table.Th>
-                  <Table.Th>Requested</Table.Th>
-                  <Table.Th>In the certificate</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {preview.rows.map((r) => (
-                  <Table.Tr key={r.field}>
-                    <Table.Td>{r.label}</Table.Td>
-                    <Table.Td>{r.requested ?? '—'}</Table.Td>
-                    <Table.Td>{r.result ?? '—'}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+            <PreviewTable rows={preview.rows} label="Profile preview" />
           ) : null}
         </Stack>
       </Card>

@@ -6,6 +6,7 @@ import type { SignItem } from '../../stores/sign-store'
 import type { Preview } from './use-previews'
 import { sanText } from '../../lib/names'
 import { tone } from '../../lib/colors'
+import { PreviewTable } from '../../components/PreviewTable'
 
 function keyText(item: SignItem): string {
   const k = item.csr?.publicKey
@@ -113,31 +114,7 @@ export function CsrCard({ item, preview, showPreview, onRemove, disabled }: { it
           </List>
         ) : null}
         {showPreview && preview?.rows.length ? (
-          <Table fz="xs" striped withTableBorder aria-label={`Preview of ${title}`}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Field</Table.Th>
-                <Table.Th>Requested</Table.Th>
-                <Table.Th>In the certificate</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {preview.rows.map((r) => (
-                <Table.Tr key={r.field}>
-                  <Table.Td>{r.label}</Table.Td>
-                  <Table.Td>{r.requested ?? '—'}</Table.Td>
-                  <Table.Td>
-                    {r.result ?? '—'}
-                    {r.changed && r.reason ? (
-                      <Text fz="xs" c="dimmed">
-                        {r.reason}
-                      </Text>
-                    ) : null}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+          <PreviewTable rows={preview.rows} label={`Preview of ${title}`} bordered />
         ) : null}
         {item.result && !item.result.ok ? (
           <Alert color="red" variant="light" p="xs" role="alert" data-error-code={item.result.error.code}>
