@@ -17,7 +17,7 @@ import {
   SubjectKeyIdentifier,
   type GeneralName as AsnGeneralName
 } from '@peculiar/asn1-x509'
-import type { GeneralName, KeyUsageName } from '../../shared/domain/names'
+import { keyUsageName, type GeneralName, type KeyUsageName } from '../../shared/domain/names'
 import type { CertificateView, ExtensionView } from '../../shared/domain/certificate'
 import type { RawExtension } from './template'
 import { dnToText, fromAsnGeneralName, fromAsnName, generalNameText } from './names'
@@ -59,21 +59,10 @@ export const EKU_NAMES: Readonly<Record<string, string>> = {
   '1.3.6.1.5.5.7.3.17': 'IPsec Internet Key Exchange'
 }
 
-const KU_ORDER: readonly KeyUsageName[] = [
-  'digitalSignature',
-  'nonRepudiation',
-  'keyEncipherment',
-  'dataEncipherment',
-  'keyAgreement',
-  'keyCertSign',
-  'cRLSign',
-  'encipherOnly',
-  'decipherOnly'
-]
 
 export function keyUsageNames(ku: KeyUsage): KeyUsageName[] {
   const flags = ku.toNumber()
-  return KU_ORDER.filter((_, i) => (flags & (1 << i)) !== 0)
+  return keyUsageName.options.filter((_, i) => (flags & (1 << i)) !== 0)
 }
 
 export function hexColon(bytes: Uint8Array): string {

@@ -15,6 +15,7 @@ export const generalName = z.object({ type: generalNameType, value: z.string().m
 export type GeneralNameType = z.infer<typeof generalNameType>
 export type GeneralName = z.infer<typeof generalName>
 
+/** In keyUsage BIT STRING order (bit 0 = digitalSignature): readers decode bits by this order. */
 export const keyUsageName = z.enum([
   'digitalSignature',
   'nonRepudiation',

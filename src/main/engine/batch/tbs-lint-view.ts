@@ -4,15 +4,13 @@
 // writes (UTF8/Printable/IA5 names, UTCTime/GeneralizedTime in whole seconds, dNSName,
 // rfc822Name, URI and iPAddress SANs); anything else returns null and the caller falls back
 // to the reference reader (`tbsLintView` in policy/lint.ts). Tests hold the two to equal views.
-import type { DistinguishedName, GeneralName, KeyUsageName } from '../../../shared/domain/names'
+import { keyUsageName, type DistinguishedName, type GeneralName } from '../../../shared/domain/names'
 import type { LintView } from '../policy'
 import { KEY_FAMILIES, OID_TO_SHORT, SIGNATURE_HASHES } from '../policy/lint'
 import { childrenOf, content, decodeOid, readTlv, type Tlv } from '../der'
 import { ipFromBytes } from '../names'
 
 // The OID tables are policy/lint.ts's own, so both readers name algorithms alike.
-/** keyUsage bits in BIT STRING order (bit 0 = digitalSignature), as KeyUsageFlags lists them. */
-const KU_NAMES: readonly KeyUsageName[] = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly']
 
 class Unsupported extends Error {}
 
@@ -97,7 +95,7 @@ export function leanTbsLintView(der: Uint8Array): LintView | null {
         case '2.5.29.15': {
           if (root.tag !== 0x03) return null
           const bits = content(value, root).subarray(1)
-          const usages = KU_NAMES.filter((_, bit) => bit >> 3 < bits.length && (bits[bit >> 3]! & (0x80 >> (bit & 7))) !== 0)
+          const usages = keyUsageName.options.filter((_, bit) => bit >> 3 < bits.length && (bits[bit >> 3]! & (0x80 >> (bit & 7))) !== 0)
           view.keyUsage = { usages, critical }
           break
         }
