@@ -56,11 +56,12 @@ export interface CliContext {
   services(): Services
 }
 
-export type SecretKind = 'passphrase' | 'export-passphrase'
+export type SecretKind = 'passphrase' | 'export-passphrase' | 'key-passphrase'
 
 const SECRET_SOURCES: Record<SecretKind, { env: string; flag: string; what: string }> = {
   passphrase: { env: 'PKIDESK_PASSPHRASE', flag: '--passphrase-file', what: 'CA key passphrase' },
-  'export-passphrase': { env: 'PKIDESK_EXPORT_PASSPHRASE', flag: '--export-passphrase-file', what: 'export (PFX) passphrase' }
+  'export-passphrase': { env: 'PKIDESK_EXPORT_PASSPHRASE', flag: '--export-passphrase-file', what: 'export (PFX) passphrase' },
+  'key-passphrase': { env: 'PKIDESK_KEY_PASSPHRASE', flag: '--key-passphrase-file', what: 'certificate key passphrase' }
 }
 
 /**

@@ -76,6 +76,10 @@ test('create a root and an intermediate, unlock, configure and publish a CRL', a
 
   // CRL settings and a CRL from the root.
   await tree.getByRole('button', { name: /Lab Root/ }).click()
+  // A P-384 root signs its CRLs with SHA-384 whatever is stored: the form shows it, not offers it.
+  await expect(app.getByRole('combobox', { name: 'Hash' })).toBeDisabled()
+  await expect(app.getByRole('combobox', { name: 'Hash' })).toHaveValue('SHA-384')
+  await expect(app.getByText('A P-384 key always signs with SHA-384.')).toBeVisible()
   await app.getByLabel('CRL validity (hours)').fill('48')
   await app.getByRole('button', { name: 'Save CRL settings' }).click()
   await expect(app.getByText('Saved', { exact: true })).toBeVisible()

@@ -2,9 +2,11 @@
 // fingerprints that node's X509Certificate confirms; export (PEM and PFX, checked by OpenSSL)
 // with the passphrase confirmation; revocation with reason and invalidity date. A key the
 // app holds: PFX and encrypted PKCS#8 written by main (never sent to the window), deletion.
+// Renewal with the same profile: for a held key (its passphrase asked for), checked by OpenSSL;
+// for a key held elsewhere, the way to the Sign screen with the same profile.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { X509Certificate } from 'node:crypto'
-import { readFileSync, readdirSync } from 'node:fs'
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test, expect } from './fixtures'
 import { createRootCa, expectAccessible, fixture, goTo, issue, recordIpcFrames } from './helpers'
@@ -179,4 +181,79 @@ test('a key the app holds: PFX and PKCS#8 are written by main and never reach th
   const audit = harness.services.audit.list({ offset: 0, limit: 50 })
   if (!audit.ok) throw new Error(audit.error.message)
   expect(audit.value.entries.map((e) => e.action)).toEqual(expect.arrayContaining(['vault.delete', 'vault.export', 'certificate.export']))
+})
+
+test('renew with the same profile: a held key is renewed (OpenSSL verifies it); another key needs a new CSR', async ({ app, harness }) => {
+  const ca = await createRootCa(app, 'Renew CA')
+  const made = await app.evaluate(async (authorityId) => {
+    const pki = (globalThis as unknown as PageGlobal).pki
+    const gen = await pki.csr.generate({
+      subject: [[{ type: 'O', value: 'Example' }], [{ type: 'CN', value: 'renew.example.com' }]],
+      sans: [{ type: 'dns', value: 'renew.example.com' }],
+      keySpec: 'ec-p256',
+      protection: 'passphrase',
+      passphrase: 'renewal key pass phrase',
+      hash: 'SHA-256'
+    })
+    if (!gen.ok) return gen
+    // The key locks, as it would after the auto-lock time: renewal must ask for its passphrase.
+    await pki.vault.lock({ keyId: gen.value.keyId })
+    return pki.certificates.issue({ authorityId, profileId: 'tls-server', items: [{ csrPem: gen.value.pem, input: {} }] })
+  }, ca.id)
+  if (!made.ok) throw new Error(made.error.message)
+  await issue(app, ca.id, [fixture('web1.csr')])
+  const caPem = harness.services.authorities.get(ca.id)
+  if (!caPem.ok || !caPem.value.certificatePem) throw new Error('no CA certificate')
+  const caFile = join(harness.outputDir, 'renew-ca.pem')
+  writeFileSync(caFile, caPem.value.certificatePem)
+
+  await goTo(app, 'Certificates')
+  const table = app.getByRole('table', { name: 'Certificates' })
+  await table.getByRole('row').filter({ hasText: 'renew.example.com' }).click()
+  await expect(app.getByRole('heading', { level: 2 })).toHaveText('renew.example.com')
+  const old = new X509Certificate(await app.getByLabel('Certificate PEM').innerText())
+
+  await app.getByRole('button', { name: 'Renew…' }).click()
+  const dialog = app.getByRole('dialog')
+  await expect(dialog).toContainText('TLS server (90 days)')
+  await expect(dialog.getByRole('combobox', { name: 'Signing CA' })).toHaveValue('Renew CA')
+  await dialog.getByRole('button', { name: 'Renew', exact: true }).click()
+  // The key is locked and protected by a passphrase: the dialog asks for it beside the field.
+  const keyPass = dialog.getByLabel('Passphrase of the key in the vault')
+  await expect(keyPass).toBeVisible()
+  await expectAccessible(app, 'renew dialog asking for the key passphrase')
+  await keyPass.fill('not the passphrase')
+  await dialog.getByRole('button', { name: 'Renew', exact: true }).click()
+  await expect(dialog).toContainText('wrong')
+  await keyPass.fill('renewal key pass phrase')
+  await dialog.getByRole('button', { name: 'Renew', exact: true }).click()
+  await expect(dialog.getByRole('status')).toContainText('Renewed')
+  await dialog.getByRole('button', { name: 'Open the new certificate' }).click()
+  await expect(dialog).toBeHidden()
+  await expect(app.getByRole('heading', { level: 2 })).toHaveText('renew.example.com')
+  const pem = await app.getByLabel('Certificate PEM').innerText()
+  const renewed = new X509Certificate(pem)
+  expect(renewed.serialNumber).not.toBe(old.serialNumber)
+  expect(renewed.subject).toBe(old.subject)
+  expect(renewed.subjectAltName).toBe(old.subjectAltName)
+  expect(renewed.publicKey.export({ type: 'spki', format: 'pem' })).toBe(old.publicKey.export({ type: 'spki', format: 'pem' }))
+  const leaf = join(harness.outputDir, 'renewed.pem')
+  writeFileSync(leaf, pem)
+  expect(execFileSync('openssl', ['verify', '-x509_strict', '-purpose', 'sslserver', '-CAfile', caFile, leaf], { encoding: 'utf8' })).toContain(': OK')
+  await expect(app.getByRole('main')).toContainText('key held')
+  // The key is locked again after the renewal.
+  const status = harness.services.vault.status()
+  expect(status.keys.filter((k) => k.purpose === 'end-entity' && k.unlocked)).toEqual([])
+
+  // A certificate whose key is elsewhere: the dialog says a new CSR is needed and opens Sign
+  // requests with its profile (none here) and CA chosen.
+  await app.getByRole('button', { name: '← Back to certificates' }).click()
+  await table.getByRole('row').filter({ hasText: 'web1.example.com' }).click()
+  await app.getByRole('button', { name: 'Renew…' }).click()
+  await expect(dialog).toContainText('A new CSR is needed')
+  await expect(dialog).toContainText('does not hold this certificate’s private key')
+  await expectAccessible(app, 'renew dialog for a key held elsewhere')
+  await dialog.getByRole('button', { name: 'Sign a new CSR with this profile…' }).click()
+  await expect(app.getByRole('main')).toHaveAccessibleName('Sign requests')
+  await expect(app.getByRole('combobox', { name: 'Signing CA' })).toHaveValue('Renew CA')
 })

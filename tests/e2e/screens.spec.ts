@@ -17,6 +17,9 @@ async function seed(page: Page): Promise<void> {
       await pki.certificates.revoke({ id: revokeId, reason: 'superseded' })
       await pki.crl.generate({ authorityId: rootId })
       await pki.connectors.add({ name: 'lab-lamassu', type: 'lamassu', baseUrl: 'https://lamassu.lab.example' })
+      // A certificate whose key the vault holds (generated here), issued with a profile: renewable.
+      const made = await pki.csr.generate({ subject: [[{ type: 'O', value: 'Example' }], [{ type: 'CN', value: 'app.example.com' }]], sans: [{ type: 'dns', value: 'app.example.com' }], keySpec: 'ec-p256', protection: 'keychain', hash: 'SHA-256' })
+      if (made.ok) await pki.certificates.issue({ authorityId: rootId, profileId: 'tls-server', items: [{ csrPem: made.value.pem, input: {} }] })
     },
     { rootId: root.id, revokeId: ids[3]! }
   )
@@ -57,7 +60,7 @@ for (const theme of ['light', 'dark'] as const) {
     await shot('authorities')
 
     await goTo(app, 'Certificates')
-    await expect(app.getByTestId('inventory-count')).toHaveText(/5 certificates/)
+    await expect(app.getByTestId('inventory-count')).toHaveText(/6 certificates/)
     await shot('certificates')
     await app.getByRole('row').filter({ hasText: 'web1.example.com' }).click()
     await expect(app.getByRole('heading', { name: 'web1.example.com' })).toBeVisible()
@@ -66,6 +69,13 @@ for (const theme of ['light', 'dark'] as const) {
     await app.getByRole('radio', { name: 'PFX, modern' }).check()
     await expect(app.getByRole('dialog')).toBeVisible()
     await shot('export-dialog')
+    await app.keyboard.press('Escape')
+    await app.getByRole('button', { name: '← Back to certificates' }).click()
+    await app.getByRole('row').filter({ hasText: 'app.example.com' }).click()
+    await app.getByRole('button', { name: 'Renew…' }).click()
+    await expect(app.getByRole('dialog')).toContainText('TLS server (90 days)')
+    await expect(app.getByRole('combobox', { name: 'Signing CA' })).toHaveValue('Example Root CA')
+    await shot('renew-dialog')
     await app.keyboard.press('Escape')
 
     await goTo(app, 'Profiles')

@@ -27,8 +27,11 @@ export interface HarnessOptions {
   readonly rendererDir?: string
   readonly port?: number
   readonly now?: () => Date
-  /** Tests of slow operations (cancel, progress) delay every certificates:issue answer by this much. */
-  readonly issueDelayMs?: number
+  /**
+   * Tests of slow operations (progress, cancel) make main wait this long before signing each
+   * request of a certificates:issue run (IssuanceOptions.pace), so a run can be watched and cancelled.
+   */
+  readonly issuePaceMs?: number
 }
 
 export interface Harness {
@@ -113,7 +116,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const frame = encodeFrame({ kind: 'event', name, payload })
     for (const s of sockets) if (s.readyState === s.OPEN) s.send(frame)
   }
-  const services = createServices({ dataDir, emit, ...(options.now ? { now: options.now } : {}), ...harnessServiceOptions(outputDir) })
+  const paceMs = options.issuePaceMs
+  const services = createServices({
+    dataDir,
+    emit,
+    ...(options.now ? { now: options.now } : {}),
+    ...(paceMs ? { issuance: { pace: () => new Promise<void>((done) => setTimeout(done, paceMs)) } } : {}),
+    ...harnessServiceOptions(outputDir)
+  })
   const handlers = createHandlers(services)
 
   let origin = ''
@@ -163,12 +173,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         }
         if (typeof msg.id !== 'number') return
         const id = msg.id
-        const delay = msg.channel === 'certificates:issue' ? (options.issueDelayMs ?? 0) : 0
-        void dispatch(handlers, msg.channel, msg.request)
-          .then((result) => (delay ? new Promise<typeof result>((done) => setTimeout(() => done(result), delay)) : result))
-          .then((result) => {
-            if (ws.readyState === ws.OPEN) ws.send(encodeFrame({ kind: 'result', id, result }))
-          })
+        void dispatch(handlers, msg.channel, msg.request).then((result) => {
+          if (ws.readyState === ws.OPEN) ws.send(encodeFrame({ kind: 'result', id, result }))
+        })
       })
     })
   })

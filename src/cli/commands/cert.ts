@@ -1,4 +1,4 @@
-// pkidesk cert list|show|export|revoke. Certificates are named by serial (uppercase hex,
+// pkidesk cert list|show|export|revoke|renew. Certificates are named by serial (uppercase hex,
 // colons optional); --ca settles a serial that two CAs happen to share.
 import { Option, type Command } from 'commander'
 import type { Runner } from '../program'
@@ -7,7 +7,8 @@ import { ACCEPTED_REVOCATION_REASONS } from '../../shared/domain/certificate'
 import { durationDays, formatSerial, normalizeSerial, parseDuration, parseIsoDate, type ParsedDuration } from '../parse'
 import { CliError, EXIT_FAILED, expectOk, operationError, requireSecret, usageError } from '../context'
 import { formatRecord, formatTable } from '../output'
-import { resolveAuthority, resolveCertificate, unlockFailure } from '../resolve'
+import { resolveAuthority, resolveCertificate, unlockAuthority, unlockFailure } from '../resolve'
+import { findingLines, type FindingLike } from './findings'
 import { warnIfAuditBroken } from '../audit-guard'
 import { addExportPassphraseFileOption, addForceOption, addPassphraseFileOption, checkOutputFile, writeOutput } from './common'
 import type { Services } from '../../main/services'
@@ -87,6 +88,14 @@ interface ExportOptions {
   exportPassphraseFile?: string
 }
 
+interface RenewOptions {
+  ca?: string
+  signingCa?: string
+  confirmWarnings?: boolean
+  passphraseFile?: string
+  keyPassphraseFile?: string
+}
+
 interface RevokeOptions {
   reason: RevocationReason
   invalidityDate?: Date
@@ -94,7 +103,7 @@ interface RevokeOptions {
 }
 
 export function registerCertificateCommands(program: Command, run: Runner): void {
-  const cert = program.command('cert').description('issued certificates: list, show, export, revoke')
+  const cert = program.command('cert').description('issued certificates: list, show, export, revoke, renew')
 
   cert
     .command('list')
@@ -221,4 +230,48 @@ export function registerCertificateCommands(program: Command, run: Runner): void
         out.result(certificateJson(revoked), () => `Revoked ${formatSerial(revoked.serial)} (${opts.reason}) at ${revoked.revokedAt}; generate a CRL to publish it.`)
       })
     )
+
+  addPassphraseFileOption(
+    cert
+      .command('renew')
+      .description('a new certificate for the same key, subject and names, with the same profile as it is now (the vault must hold the key)')
+      .argument('<serial>', 'serial, hex with or without colons', normalizeSerial)
+      .option('--ca <caId>', 'the issuing CA, when two CAs issued the same serial')
+      .option('--signing-ca <caId>', 'sign the renewal with this CA instead of the one that signed the certificate')
+      .option('--confirm-warnings', 'renew even when the profile raises warnings (errors always refuse)')
+      .option('--key-passphrase-file <file>', "file holding the passphrase of the certificate's own key, when it has one (else $PKIDESK_KEY_PASSPHRASE)")
+  ).action(
+    run<RenewOptions>(async ({ ctx, out, opts, args }) => {
+      const services = ctx.services()
+      const found = resolveCertificate(services, String(args[0]), opts.ca)
+      const serial = formatSerial(found.serial)
+      const signingId = opts.signingCa !== undefined ? resolveAuthority(services, opts.signingCa).id : found.authorityId
+      if (!found.hasKey || !signingId) {
+        // Said by the service in the same words; checked first so no passphrase is asked for.
+        expectOk(await services.renewal.renew({ id: found.id, confirmWarnings: false }))
+      }
+      warnIfAuditBroken(services, ctx.io)
+      const ca = expectOk(services.authorities.get(signingId!))
+      await unlockAuthority(services, ca, opts.passphraseFile, ctx.io.env, `Renewing ${serial}`, ctx.io.stderr)
+      const detail = expectOk(services.certificates.get(found.id))
+      const key = services.vault.keys.findBySpkiSha256(detail.view.publicKey.sha256)
+      const keyNeedsPassphrase = key !== null && !services.vault.keys.isUnlocked(key.keyId) && (key.protection === 'passphrase' || key.protection === 'both')
+      const keyPassphrase = keyNeedsPassphrase ? requireSecret('key-passphrase', opts.keyPassphraseFile, ctx.io.env, `Renewing ${serial} with its own key`, ctx.io.stderr) : undefined
+      const r = await services.renewal.renew({ id: found.id, authorityId: signingId!, confirmWarnings: opts.confirmWarnings === true, ...(keyPassphrase !== undefined ? { keyPassphrase } : {}) })
+      if (!r.ok) {
+        const findings = (r.error.details as { findings?: readonly FindingLike[] } | undefined)?.findings ?? []
+        if (findings.length > 1) {
+          out.errorLine({ code: r.error.code, message: `Renewing ${serial} was refused with ${findings.length} findings:` })
+          for (const line of findingLines(findings)) ctx.io.stderr(`  ${line}\n`)
+          throw new CliError({ ...r.error, message: `${findings.length} findings (listed above)${r.error.code === 'POLICY_WARNINGS_UNCONFIRMED' ? '; add --confirm-warnings to renew anyway' : ''}.` }, EXIT_FAILED)
+        }
+        if (r.error.field === 'keyPassphrase') throw new CliError(unlockFailure(r.error, `the key of certificate ${serial}`, opts.keyPassphraseFile), EXIT_FAILED)
+        if (r.error.code === 'POLICY_WARNINGS_UNCONFIRMED') throw new CliError({ ...r.error, message: `${r.error.message}; add --confirm-warnings to renew anyway.` }, EXIT_FAILED)
+      }
+      const renewed = expectOk(r)
+      out.result({ ...renewed, serial: formatSerial(renewed.serial), renewedFromSerial: serial }, () =>
+        `Renewed ${serial} as ${formatSerial(renewed.serial)} (${renewed.subjectText}); the old certificate stays valid until it expires or you revoke it (reason superseded).`
+      )
+    })
+  )
 }

@@ -9,10 +9,7 @@
 //                    for a CA; re-certifying a CA key as a CA (cross-certificate, re-issue) is fine.
 import { fail, ok, type Result } from '../../shared/errors'
 import type { KeyFamily, KeySpec, SignatureHash } from '../../shared/domain/keys'
-import { keyFamily } from '../../shared/domain/keys'
-
-const CURVE_HASH: Readonly<Record<string, SignatureHash>> = { 'P-256': 'SHA-256', 'P-384': 'SHA-384', 'P-521': 'SHA-512' }
-const SPEC_CURVE: Readonly<Partial<Record<KeySpec, string>>> = { 'ec-p256': 'P-256', 'ec-p384': 'P-384', 'ec-p521': 'P-521' }
+import { CURVE_HASH, SPEC_CURVE, keyFamily } from '../../shared/domain/keys'
 
 /** The signing key as these rules need it: its family and, for ECDSA, its curve. */
 export interface SigningKey {

@@ -1,6 +1,6 @@
 import type { Services } from '../services'
 import type { HandlersFor } from './handlers'
-import { fail } from '../../shared/errors'
+import { fail, ok } from '../../shared/errors'
 import type { ExportFormat } from '../../shared/domain/certificate'
 
 /**
@@ -15,6 +15,8 @@ export function createCertificatesHandlers(services: Services): HandlersFor<'cer
     'certificates:list': (req) => c.list(req),
     'certificates:get': (req) => c.get(req.id),
     'certificates:issue': (req) => services.issuance.issue(req),
+    'certificates:cancelIssue': (req) => ok({ cancelled: services.issuance.cancel(req.operationId) }),
+    'certificates:renew': (req) => services.renewal.renew(req),
     'certificates:export': (req) =>
       KEY_BEARING.includes(req.format)
         ? fail(

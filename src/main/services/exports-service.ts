@@ -58,20 +58,9 @@ export function createExportsService({ db, vault, certificates, files }: Exports
   const shortPassword = (): Result<never> =>
     fail('PFX_PASSWORD_REQUIRED', `The file password needs at least ${MIN_PFX_PASSWORD} characters, because the file carries the private key.`, 'password')
 
-  /**
-   * Runs `body` with `keyId` unlocked: a locked key is unlocked for this export only (with its
-   * keychain entry, or `keyPassphrase`) and locked again afterwards; both are audited by the vault.
-   */
-  async function withUnlocked<T>(keyId: string | null, keyPassphrase: string | undefined, body: () => Promise<Result<T>>): Promise<Result<T>> {
-    if (!keyId || vault.keys.locksAt(keyId) !== null) return body()
-    const u = await vault.unlock(keyId, keyPassphrase)
-    if (!u.ok) return { ok: false, error: { ...u.error, field: u.error.field === 'passphrase' ? 'keyPassphrase' : u.error.field ?? 'keyPassphrase' } }
-    try {
-      return await body()
-    } finally {
-      vault.lock(keyId)
-    }
-  }
+  /** Runs `body` with the key unlocked for this export only (no key: runs it as it is). */
+  const withUnlocked = <T>(keyId: string | null, keyPassphrase: string | undefined, body: () => Promise<Result<T>>): Promise<Result<T>> =>
+    keyId ? vault.withUnlocked(keyId, keyPassphrase, 'keyPassphrase', body) : body()
 
   const service: ExportsService = {
     async certificateToFile(req) {

@@ -9,8 +9,9 @@ import { createFilesService, type DialogsPort, type FilesService } from './files
 import { createCertificateBridge, createSyncService, type SyncService } from './sync-service'
 import { createProfileBridge, createProfilesService, type ProfilesService } from './profiles-service'
 import { createAuthoritiesService, type AuthoritiesService } from './authorities-service'
-import { createIssuanceService, type IssuanceService } from './issuance-service'
+import { createIssuanceService, type IssuanceOptions, type IssuanceService } from './issuance-service'
 import { createCertificatesService, type CertificatesService } from './certificates-service'
+import { createRenewalService, type RenewalService } from './renewal-service'
 import { createNapiKeychain, type KeychainBackend, type ScryptParams } from '../vault'
 
 export interface ServicesOptions {
@@ -25,6 +26,8 @@ export interface ServicesOptions {
   readonly scrypt?: ScryptParams
   /** Where "save" asks the operator for a place: Electron's dialogs in the app, a folder in the harness; absent in the CLI. */
   readonly dialogs?: DialogsPort
+  /** Tuning and test seams of batch issuance (the renderer harness paces runs to cancel them). */
+  readonly issuance?: IssuanceOptions
 }
 
 export interface AppInfoService {
@@ -43,6 +46,8 @@ export interface Services {
   readonly authorities: AuthoritiesService
   readonly issuance: IssuanceService
   readonly certificates: CertificatesService
+  /** Renewal with the same profile, for certificates whose key the vault holds. */
+  readonly renewal: RenewalService
   /** Connectors to remote CA platforms and the outbox; offline unless a sync runs. */
   readonly sync: SyncService
   /** The OS locked the screen or is suspending: lock every unlocked key. */
@@ -71,6 +76,7 @@ export function createServices(options: ServicesOptions): Services {
   const audit = createAuditService(db, now)
   const profiles = createProfilesService(db, emit, now)
   const authorities = createAuthoritiesService(db, vault, emit, now)
+  const issuance = createIssuanceService(db, vault, authorities, emit, now, options.issuance)
   return {
     db,
     app: {
@@ -82,7 +88,8 @@ export function createServices(options: ServicesOptions): Services {
     audit,
     files: createFilesService(options.dialogs),
     authorities,
-    issuance: createIssuanceService(db, vault, authorities, emit, now),
+    issuance,
+    renewal: createRenewalService(db, vault, issuance),
     certificates: createCertificatesService(db, vault, authorities, emit, now),
     sync: createSyncService({ db, keychain: options.keychain ?? createNapiKeychain(), emit, now, profiles: createProfileBridge(db, profiles), certificates: createCertificateBridge(db, now) }),
     onSystemLock: () => vault.lockAll('system'),

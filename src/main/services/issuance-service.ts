@@ -15,11 +15,11 @@ import { performance } from 'node:perf_hooks'
 import { fail, ok, type AppError, type Result } from '../../shared/errors'
 import type { EventSink } from '../../shared/ipc/events'
 import type { CsrInspectItem } from '../../shared/ipc/csr'
-import type { IssueItemResult, IssueRequest } from '../../shared/ipc/certificates'
+import type { IssueItemError, IssueItemResult, IssueRequest, IssueResponse } from '../../shared/ipc/certificates'
 import type { CsrInfo } from '../../shared/domain/csr'
 import type { DistinguishedName, GeneralName } from '../../shared/domain/names'
 import type { KeyProtection, KeySpec, SignatureHash } from '../../shared/domain/keys'
-import { profileBody, type ProfileBody } from '../../shared/domain/profile'
+import { profileBody, type Finding, type ProfileBody } from '../../shared/domain/profile'
 import { inTransaction, type Db } from '../store/database'
 import { appendAudit } from '../store/audit-log'
 import { keySeparation } from '../engine/signing-rules'
@@ -38,7 +38,13 @@ export { minimalProfile, type TemplateProducer } from '../engine/batch'
 export interface IssuanceService {
   inspect(file: { encoding: 'pem' | 'base64'; data: string }): Result<{ items: CsrInspectItem[] }>
   generateCsr(input: { subject: DistinguishedName; sans: GeneralName[]; keySpec: KeySpec; protection: KeyProtection; passphrase?: string; hash: SignatureHash }): Promise<Result<{ keyId: string; pem: string; csr: CsrInfo }>>
-  issue(request: IssueRequest): Promise<Result<{ operationId: string; issued: number; failed: number; results: IssueItemResult[] }>>
+  /** `record.renewalOf`: the certificate this batch renews, written into each issue's audit entry. */
+  issue(request: IssueRequest, record?: { readonly renewalOf?: number }): Promise<Result<IssueResponse>>
+  /**
+   * Asks the running batch `operationId` to stop: items not yet signed are returned as
+   * CANCELLED, what was signed is committed. False when no such batch is running.
+   */
+  cancel(operationId: string): boolean
 }
 
 /** Batches of at least this many items are prepared in the worker pool. */
@@ -73,7 +79,20 @@ function csrInfoOf(c: ParsedCsr): CsrInfo {
 export interface IssuanceOptions {
   /** Batches of at least this many items use the worker pool (tests force either path). */
   readonly workerMinItems?: number
+  /**
+   * Awaited before each item is signed. Only the renderer test harness sets it, to make a run
+   * slow enough to watch its progress and cancel it; the app and the CLI never do.
+   */
+  readonly pace?: () => Promise<void>
 }
+
+/** An item's refusal as it crosses IPC: code, message, field, and a profile's findings when it gave them. */
+function itemError(e: AppError): IssueItemError {
+  const findings = e.details?.findings as Finding[] | undefined
+  return { code: e.code, message: e.message, ...(e.field !== undefined ? { field: e.field } : {}), ...(Array.isArray(findings) ? { details: { findings } } : {}) }
+}
+
+const CANCELLED: IssueItemError = { code: 'CANCELLED', message: 'The run was cancelled before this request was signed; nothing was issued for it. Sign it again to issue it.' }
 
 /** One pool per process, started on the first large batch; idle workers keep nothing alive. */
 let sharedPool: PreparePool | null = null
@@ -94,6 +113,8 @@ function workerFailed(e: unknown): null {
 export function createIssuanceService(db: Db, vault: VaultService, authorities: AuthoritiesService, emit: EventSink, now: () => Date, options: IssuanceOptions = {}): IssuanceService {
   const keys = vault.keys
   const workerMinItems = options.workerMinItems ?? WORKER_MIN_ITEMS
+  /** Running batches by operation id, with the flag `cancel` sets. */
+  const running = new Map<string, { cancelled: boolean }>()
 
   /** The stored profile's body (policy `evaluate` runs over it), or null for the minimal profile. */
   function profileFor(profileId: string | null): Result<BatchContext['profile']> {
@@ -104,6 +125,199 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
     if (!parsed.success) return fail('PROFILE_INVALID', `Profile ${profileId} cannot be read; open it in the profile editor and save it again.`, 'profileId')
     const body: ProfileBody & { archived: boolean } = { ...parsed.data, archived: row.archived === 1 }
     return ok(body)
+  }
+
+  /** One batch, start to end: checks, then prepare → sign → commit slices; stops early once `control` is cancelled. */
+  async function issueBatch(request: IssueRequest, operationId: string, control: { readonly cancelled: boolean }, renewalOf: number | undefined): Promise<Result<IssueResponse>> {
+    // A CA whose own certificate is revoked, expired, not yet valid, or that is retired or
+    // pending signs nothing (it may still publish CRLs).
+    const ca = authorities.requireIssuing(request.authorityId)
+    if (!ca.ok) return ca
+    const { row: caRow, issuer, certDer } = ca.value
+    if (!caRow.keyId) return fail('AUTHORITY_NO_KEY', `"${caRow.name}" has no key in this app and cannot sign.`, 'authorityId')
+    const signerR = keys.signer(caRow.keyId)
+    if (!signerR.ok) return fail('AUTHORITY_LOCKED', `"${caRow.name}" is locked: unlock it and issue again.`, 'authorityId')
+    const signer = signerR.value
+    const profile = profileFor(request.profileId)
+    if (!profile.ok) return profile
+    // Policy sees the issuer as its certificate says: validity window (notBefore too), key
+    // family, cA and pathLenConstraint (a pathLen 0 CA signs no CA certificate).
+    let issuerContext: IssuerContext
+    try {
+      issuerContext = issuerContextFromCertificate(certDer)
+    } catch (e) {
+      return fail('AUTHORITY_CERTIFICATE_UNREADABLE', `The certificate of "${caRow.name}" cannot be read (${e instanceof Error ? e.message : String(e)}); import it again.`, 'authorityId')
+    }
+    const contextAt = (): BatchContext => ({
+      nowMs: Math.floor(now().getTime() / 1000) * 1000,
+      profile: profile.value,
+      confirmWarnings: request.confirmWarnings,
+      issuerContext,
+      issuer,
+      signerKeyId: signer.keyId,
+      signerSpec: signer.spec,
+      signerSpki: signer.publicKeySpki
+    })
+    const total = request.items.length
+    const results: IssueItemResult[] = new Array(total)
+    const label = `Issuing ${total} certificate${total === 1 ? '' : 's'} with ${caRow.name}`
+    emit('progress', { operationId, done: 0, total, label, finished: false })
+
+    // Store checks per key, cached for the batch; a committed CA row clears the cache.
+    const keyChecks = new Map<string, { caKey: boolean; heldKeyId: string | null; heldEndEntity: boolean }>()
+    const keyCheck = (spkiSha256: string): { caKey: boolean; heldKeyId: string | null; heldEndEntity: boolean } => {
+      let c = keyChecks.get(spkiSha256)
+      if (!c) {
+        const k = keys.findBySpkiSha256(spkiSha256)
+        c = { caKey: k?.purpose === 'ca' || isCaKey(db, spkiSha256), heldKeyId: k && k.purpose !== 'ca' ? k.keyId : null, heldEndEntity: k?.purpose === 'end-entity' }
+        keyChecks.set(spkiSha256, c)
+      }
+      return c
+    }
+
+    let ready: { index: number; row: NewCertificateRow }[] = []
+    let done = 0
+    let finished = false
+    const commit = (): void => {
+      const batch = ready
+      ready = []
+      if (batch.length) {
+        inTransaction(db, () => {
+          for (const item of batch) {
+            if (serialExists(db, caRow.id, item.row.serial)) {
+              results[item.index] = { ok: false, index: item.index, error: { code: 'SERIAL_COLLISION', message: 'The random serial collided with an existing one; issue this request again.' } }
+              continue
+            }
+            const id = insertCertificate(db, item.row)
+            appendAudit(
+              db,
+              { action: 'certificate.issue', subject: `certificate:${id}`, details: { authorityId: caRow.id, profileId: request.profileId, serial: item.row.serial, sha256: item.row.sha256, subject: item.row.subject, operationId, ...(renewalOf !== undefined ? { renewalOf } : {}) } },
+              now()
+            )
+            results[item.index] = { ok: true, index: item.index, certificateId: id, serial: item.row.serial, subjectText: item.row.subject }
+          }
+        })
+        if (batch.some((b) => b.row.isCa)) keyChecks.clear()
+      }
+      if (finished) return
+      finished = done === total || control.cancelled
+      emit('progress', { operationId, done, total, label, finished })
+    }
+
+    /** The main thread's part of one prepared item: store checks, signature, row. */
+    const finish = async (p: PreparedItem): Promise<void> => {
+      const refuse = (error: AppError): void => void (results[p.index] = { ok: false, index: p.index, error: itemError(error) })
+      if (!p.ok) return refuse(p.error)
+      const keyState = keyCheck(p.spkiSha256)
+      // Key separation is not a policy choice: checked before the profile's findings. A CA
+      // key may be re-certified as a CA (cross-certificate, re-issue), never as an end entity.
+      const separation = keySeparation(
+        { keyIsCa: keyState.caKey, keyIsEndEntity: p.signAsCa && (keyState.heldEndEntity || isEndEntityKey(db, p.spkiSha256)), certifyAsCa: p.signAsCa },
+        `items.${p.index}.csrPem`
+      )
+      if (!separation.ok) return refuse(separation.error)
+      if (p.refusal || !p.tbs) return refuse(p.refusal ?? { code: 'INTERNAL', message: 'The item was neither prepared nor refused.' })
+      const t = p.tbs
+      const signature = await signer.sign(t.tbs, { hash: t.hash, rsaPss: t.rsaPss })
+      const der = signedEnvelope(t.tbs, t.algorithm, signature)
+      ready.push({
+        index: p.index,
+        row: {
+          authorityId: caRow.id,
+          profileId: request.profileId,
+          keyId: keyState.heldKeyId,
+          serial: t.serial,
+          der,
+          subject: t.subjectText,
+          issuer: caRow.subject,
+          sans: t.sansText,
+          notBefore: t.notBefore,
+          notAfter: t.notAfter,
+          sha256: sha256Hex(der),
+          spkiSha256: p.spkiSha256,
+          source: 'local',
+          isCa: t.isCa,
+          createdAt: now().toISOString()
+        }
+      })
+    }
+
+    const jobsOf = (from: number, to: number): BatchJob[] => {
+      const out: BatchJob[] = []
+      for (let i = from; i < to; i++) out.push({ index: i, csrPem: request.items[i]!.csrPem, input: request.items[i]!.input })
+      return out
+    }
+    const yieldToLoop = (): Promise<void> => new Promise<void>((r) => setImmediate(r))
+
+    // Main-thread slices: finish prepared items (store checks, signature) until SLICE_MS has
+    // passed or COMMIT_AT rows are ready, then commit them in one transaction and yield.
+    // Larger transactions share the index and full-text pages they write (a commit of two
+    // rows costs nearly what one of fifty does), so a slice is bounded by rows and time, not
+    // by a per-row estimate that a slow commit on a loaded disk would shrink to nothing.
+    let sliceStart = performance.now()
+    const maybeCommit = async (force: boolean): Promise<void> => {
+      if (!force && ready.length < COMMIT_AT && performance.now() - sliceStart < SLICE_MS) return
+      commit()
+      if (done < total) await yieldToLoop()
+      sliceStart = performance.now()
+    }
+    const finishAll = async (items: readonly PreparedItem[]): Promise<void> => {
+      for (const p of items) {
+        if (options.pace) await options.pace()
+        if (control.cancelled) return
+        await finish(p)
+        done++
+        await maybeCommit(false)
+      }
+    }
+    /** Prepares on this thread, a few items at a time (small batches, or a worker failed). */
+    const prepareInline = async (from: number, to: number): Promise<void> => {
+      for (let i = from; i < to && !control.cancelled; i += INLINE_CHUNK) await finishAll(prepareBatch(contextAt(), jobsOf(i, Math.min(to, i + INLINE_CHUNK))))
+    }
+
+    if (total < workerMinItems) await prepareInline(0, total)
+    else {
+      // Keep every worker busy (two slices each in flight) and finish slices in order.
+      const workers = pool()
+      const inFlight: { from: number; to: number; items: Promise<PreparedItem[] | null> }[] = []
+      let next = 0
+      const launch = (): void => {
+        while (next < total && inFlight.length < workers.size * 2 && !control.cancelled) {
+          const from = next
+          const to = Math.min(total, from + WORKER_CHUNK)
+          next = to
+          inFlight.push({ from, to, items: workers.prepare(contextAt(), jobsOf(from, to)).catch(workerFailed) })
+        }
+      }
+      launch()
+      // Once cancelled, slices still in flight are left to finish in their workers, unread.
+      while (inFlight.length && !control.cancelled) {
+        const slice = inFlight.shift()!
+        const items = await slice.items
+        launch()
+        sliceStart = performance.now()
+        if (items) await finishAll(items)
+        else await prepareInline(slice.from, slice.to)
+      }
+    }
+    await maybeCommit(true)
+
+    let issued = 0
+    let cancelled = 0
+    for (let i = 0; i < total; i++) {
+      const r = results[i]
+      if (r?.ok) issued++
+      else if (!r) {
+        // Only a cancelled run leaves items unanswered.
+        results[i] = { ok: false, index: i, error: control.cancelled ? CANCELLED : { code: 'INTERNAL', message: 'The item was neither signed nor refused.' } }
+        if (control.cancelled) cancelled++
+      }
+    }
+    if (issued) {
+      emit('changed', { domain: 'certificates' })
+      emit('changed', { domain: 'audit' })
+    }
+    return ok({ operationId, issued, failed: total - issued - cancelled, cancelled, results })
   }
 
   return {
@@ -148,184 +362,23 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
       return ok({ keyId: key.keyId, pem: toPem('CERTIFICATE REQUEST', der.value), csr: csrInfoOf(first.csr) })
     },
 
-    async issue(request) {
+    cancel(operationId) {
+      const run = running.get(operationId)
+      if (!run) return false
+      run.cancelled = true
+      return true
+    },
+
+    async issue(request, record = {}) {
       const operationId = request.operationId ?? randomUUID()
-      // A CA whose own certificate is revoked, expired, not yet valid, or that is retired or
-      // pending signs nothing (it may still publish CRLs).
-      const ca = authorities.requireIssuing(request.authorityId)
-      if (!ca.ok) return ca
-      const { row: caRow, issuer, certDer } = ca.value
-      if (!caRow.keyId) return fail('AUTHORITY_NO_KEY', `"${caRow.name}" has no key in this app and cannot sign.`, 'authorityId')
-      const signerR = keys.signer(caRow.keyId)
-      if (!signerR.ok) return fail('AUTHORITY_LOCKED', `"${caRow.name}" is locked: unlock it and issue again.`, 'authorityId')
-      const signer = signerR.value
-      const profile = profileFor(request.profileId)
-      if (!profile.ok) return profile
-      // Policy sees the issuer as its certificate says: validity window (notBefore too), key
-      // family, cA and pathLenConstraint (a pathLen 0 CA signs no CA certificate).
-      let issuerContext: IssuerContext
+      if (running.has(operationId)) return fail('OPERATION_ID_IN_USE', `A signing run with operation id ${operationId} is still in progress: use another id.`, 'operationId')
+      const control = { cancelled: false }
+      running.set(operationId, control)
       try {
-        issuerContext = issuerContextFromCertificate(certDer)
-      } catch (e) {
-        return fail('AUTHORITY_CERTIFICATE_UNREADABLE', `The certificate of "${caRow.name}" cannot be read (${e instanceof Error ? e.message : String(e)}); import it again.`, 'authorityId')
+        return await issueBatch(request, operationId, control, record.renewalOf)
+      } finally {
+        running.delete(operationId)
       }
-      const contextAt = (): BatchContext => ({
-        nowMs: Math.floor(now().getTime() / 1000) * 1000,
-        profile: profile.value,
-        confirmWarnings: request.confirmWarnings,
-        issuerContext,
-        issuer,
-        signerKeyId: signer.keyId,
-        signerSpec: signer.spec,
-        signerSpki: signer.publicKeySpki
-      })
-      const total = request.items.length
-      const results: IssueItemResult[] = new Array(total)
-      const label = `Issuing ${total} certificate${total === 1 ? '' : 's'} with ${caRow.name}`
-      emit('progress', { operationId, done: 0, total, label, finished: false })
-
-      // Store checks per key, cached for the batch; a committed CA row clears the cache.
-      const keyChecks = new Map<string, { caKey: boolean; heldKeyId: string | null; heldEndEntity: boolean }>()
-      const keyCheck = (spkiSha256: string): { caKey: boolean; heldKeyId: string | null; heldEndEntity: boolean } => {
-        let c = keyChecks.get(spkiSha256)
-        if (!c) {
-          const k = keys.findBySpkiSha256(spkiSha256)
-          c = { caKey: k?.purpose === 'ca' || isCaKey(db, spkiSha256), heldKeyId: k && k.purpose !== 'ca' ? k.keyId : null, heldEndEntity: k?.purpose === 'end-entity' }
-          keyChecks.set(spkiSha256, c)
-        }
-        return c
-      }
-
-      let ready: { index: number; row: NewCertificateRow }[] = []
-      let done = 0
-      let finished = false
-      const commit = (): void => {
-        const batch = ready
-        ready = []
-        if (batch.length) {
-          inTransaction(db, () => {
-            for (const item of batch) {
-              if (serialExists(db, caRow.id, item.row.serial)) {
-                results[item.index] = { ok: false, index: item.index, error: { code: 'SERIAL_COLLISION', message: 'The random serial collided with an existing one; issue this request again.' } }
-                continue
-              }
-              const id = insertCertificate(db, item.row)
-              appendAudit(
-                db,
-                { action: 'certificate.issue', subject: `certificate:${id}`, details: { authorityId: caRow.id, profileId: request.profileId, serial: item.row.serial, sha256: item.row.sha256, subject: item.row.subject, operationId } },
-                now()
-              )
-              results[item.index] = { ok: true, index: item.index, certificateId: id, serial: item.row.serial, subjectText: item.row.subject }
-            }
-          })
-          if (batch.some((b) => b.row.isCa)) keyChecks.clear()
-        }
-        if (finished) return
-        finished = done === total
-        emit('progress', { operationId, done, total, label, finished })
-      }
-
-      /** The main thread's part of one prepared item: store checks, signature, row. */
-      const finish = async (p: PreparedItem): Promise<void> => {
-        const refuse = (error: AppError): void => void (results[p.index] = { ok: false, index: p.index, error })
-        if (!p.ok) return refuse(p.error)
-        const keyState = keyCheck(p.spkiSha256)
-        // Key separation is not a policy choice: checked before the profile's findings. A CA
-        // key may be re-certified as a CA (cross-certificate, re-issue), never as an end entity.
-        const separation = keySeparation(
-          { keyIsCa: keyState.caKey, keyIsEndEntity: p.signAsCa && (keyState.heldEndEntity || isEndEntityKey(db, p.spkiSha256)), certifyAsCa: p.signAsCa },
-          `items.${p.index}.csrPem`
-        )
-        if (!separation.ok) return refuse(separation.error)
-        if (p.refusal || !p.tbs) return refuse(p.refusal ?? { code: 'INTERNAL', message: 'The item was neither prepared nor refused.' })
-        const t = p.tbs
-        const signature = await signer.sign(t.tbs, { hash: t.hash, rsaPss: t.rsaPss })
-        const der = signedEnvelope(t.tbs, t.algorithm, signature)
-        ready.push({
-          index: p.index,
-          row: {
-            authorityId: caRow.id,
-            profileId: request.profileId,
-            keyId: keyState.heldKeyId,
-            serial: t.serial,
-            der,
-            subject: t.subjectText,
-            issuer: caRow.subject,
-            sans: t.sansText,
-            notBefore: t.notBefore,
-            notAfter: t.notAfter,
-            sha256: sha256Hex(der),
-            spkiSha256: p.spkiSha256,
-            source: 'local',
-            isCa: t.isCa,
-            createdAt: now().toISOString()
-          }
-        })
-      }
-
-      const jobsOf = (from: number, to: number): BatchJob[] => {
-        const out: BatchJob[] = []
-        for (let i = from; i < to; i++) out.push({ index: i, csrPem: request.items[i]!.csrPem, input: request.items[i]!.input })
-        return out
-      }
-      const yieldToLoop = (): Promise<void> => new Promise<void>((r) => setImmediate(r))
-
-      // Main-thread slices: finish prepared items (store checks, signature) until SLICE_MS has
-      // passed or COMMIT_AT rows are ready, then commit them in one transaction and yield.
-      // Larger transactions share the index and full-text pages they write (a commit of two
-      // rows costs nearly what one of fifty does), so a slice is bounded by rows and time, not
-      // by a per-row estimate that a slow commit on a loaded disk would shrink to nothing.
-      let sliceStart = performance.now()
-      const maybeCommit = async (force: boolean): Promise<void> => {
-        if (!force && ready.length < COMMIT_AT && performance.now() - sliceStart < SLICE_MS) return
-        commit()
-        if (done < total) await yieldToLoop()
-        sliceStart = performance.now()
-      }
-      const finishAll = async (items: readonly PreparedItem[]): Promise<void> => {
-        for (const p of items) {
-          await finish(p)
-          done++
-          await maybeCommit(false)
-        }
-      }
-      /** Prepares on this thread, a few items at a time (small batches, or a worker failed). */
-      const prepareInline = async (from: number, to: number): Promise<void> => {
-        for (let i = from; i < to; i += INLINE_CHUNK) await finishAll(prepareBatch(contextAt(), jobsOf(i, Math.min(to, i + INLINE_CHUNK))))
-      }
-
-      if (total < workerMinItems) await prepareInline(0, total)
-      else {
-        // Keep every worker busy (two slices each in flight) and finish slices in order.
-        const workers = pool()
-        const inFlight: { from: number; to: number; items: Promise<PreparedItem[] | null> }[] = []
-        let next = 0
-        const launch = (): void => {
-          while (next < total && inFlight.length < workers.size * 2) {
-            const from = next
-            const to = Math.min(total, from + WORKER_CHUNK)
-            next = to
-            inFlight.push({ from, to, items: workers.prepare(contextAt(), jobsOf(from, to)).catch(workerFailed) })
-          }
-        }
-        launch()
-        while (inFlight.length) {
-          const slice = inFlight.shift()!
-          const items = await slice.items
-          launch()
-          sliceStart = performance.now()
-          if (items) await finishAll(items)
-          else await prepareInline(slice.from, slice.to)
-        }
-      }
-      await maybeCommit(true)
-
-      const issued = results.filter((r) => r.ok).length
-      if (issued) {
-        emit('changed', { domain: 'certificates' })
-        emit('changed', { domain: 'audit' })
-      }
-      return ok({ operationId, issued, failed: total - issued, results })
     }
   }
 }

@@ -15,6 +15,12 @@ export interface VaultService {
   keychainStatus(): Promise<KeychainStatusDto>
   unlock(keyId: string, passphrase?: string): Promise<Result<VaultKeyStateDto>>
   lock(keyId: string): Result<VaultKeyStateDto>
+  /**
+   * Runs `body` with `keyId` unlocked. A key already unlocked stays as it is; a locked one is
+   * unlocked (with its keychain entry, or `passphrase`) for `body` only and locked again after,
+   * both audited. A failed unlock names `field` (where the caller asked for the passphrase).
+   */
+  withUnlocked<T>(keyId: string, passphrase: string | undefined, field: string, body: () => Promise<Result<T>>): Promise<Result<T>>
   /** Every unlocked key; `reason` defaults to 'explicit' (the operator asked). */
   lockAll(reason?: LockReason): { locked: number }
   /**
@@ -74,7 +80,7 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
   }
   const notFound = (keyId: string): Result<never> => fail('KEY_NOT_FOUND', `no key ${keyId} in the vault: pick an existing key`, 'keyId')
 
-  return {
+  const service: VaultService = {
     keys,
     status(keyIds) {
       let refs: KeyRef[]
@@ -98,6 +104,16 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
       if (!ref) return notFound(keyId)
       keys.lock(keyId)
       return ok(state(ref))
+    },
+    async withUnlocked(keyId, passphrase, field, body) {
+      if (keys.locksAt(keyId) !== null) return body()
+      const u = await service.unlock(keyId, passphrase)
+      if (!u.ok) return { ok: false, error: { ...u.error, field: u.error.field === 'passphrase' || !u.error.field ? field : u.error.field } }
+      try {
+        return await body()
+      } finally {
+        keys.lock(keyId)
+      }
     },
     lockAll(reason = 'explicit') {
       const n = keys.unlockedIds().length
@@ -131,4 +147,5 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
       return removed.value()
     }
   }
+  return service
 }

@@ -15,7 +15,7 @@ import {
   vaultKeyReferences,
   type VaultKeyRow
 } from '../store/vault-keys-repo'
-import { combineKeks, DEFAULT_SCRYPT, openEnvelope, parseEnvelope, scryptKey, sealEnvelope, type Envelope, type ScryptParams } from './envelope'
+import { combineKeks, DEFAULT_SCRYPT, openEnvelope, parseEnvelope, scryptCost, scryptKey, sealEnvelope, type Envelope, type ScryptParams } from './envelope'
 import { KEYCHAIN_SERVICE, keychainMessageForExistingKey, type KeychainBackend } from './keychain'
 import { generatePrivateKey, parsePrivateKey, specOf, spkiOf } from './key-material'
 import { signWithKeyObject, type Signer } from './signer'
@@ -107,6 +107,9 @@ export function createVault(options: VaultOptions): VaultInternals {
   const { db, keychain } = options
   const now = options.now ?? (() => new Date())
   const scryptParams = options.scrypt ?? DEFAULT_SCRYPT
+  // A key sealed with costs the envelope reader refuses could never be opened again.
+  if (!scryptCost.safeParse(scryptParams).success)
+    throw new Error(`scrypt parameters ${JSON.stringify(scryptParams)} are outside what a key envelope may hold (N 2^14–2^22, r 1–32, p 1–16)`)
   // Cached: every signature checks it, and reading the settings each time cost a batch about
   // as much as the signature itself. idleLockChanged() (on a settings update) clears it.
   let idleCache: number | null = null

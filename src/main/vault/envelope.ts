@@ -22,6 +22,13 @@ const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/)
 
 const sealed = z.object({ iv: b64, tag: b64, ciphertext: b64 })
 
+/** The scrypt costs an envelope may name: what the vault writes and what it agrees to open. */
+export const scryptCost = z.object({
+  N: z.number().int().min(2 ** 14).max(2 ** 22),
+  r: z.number().int().min(1).max(32),
+  p: z.number().int().min(1).max(16)
+})
+
 export const envelopeSchema = z.object({
   v: z.literal(1),
   keyId: z.string(),
@@ -30,14 +37,7 @@ export const envelopeSchema = z.object({
   kek: z.object({
     source: z.enum(['keychain', 'passphrase', 'both']),
     keychain: z.object({ backend: z.string(), service: z.string(), account: z.string() }).optional(),
-    scrypt: z
-      .object({
-        salt: b64,
-        N: z.number().int().min(2 ** 14).max(2 ** 22),
-        r: z.number().int().min(1).max(32),
-        p: z.number().int().min(1).max(16)
-      })
-      .optional(),
+    scrypt: scryptCost.extend({ salt: b64 }).optional(),
     wrappedDek: sealed
   })
 })

@@ -31,12 +31,15 @@ const cssVariables: CSSVariablesResolver = () => ({
     ...Object.fromEntries(LIGHT_VARIANT_COLORS.map((c) => [`--mantine-color-${c}-light`, `var(--mantine-color-${c}-0)`])),
     // Even shade 9 of orange and yellow is too bright on a light background.
     '--mantine-color-orange-light-color': '#a33c0a',
-    '--mantine-color-yellow-light-color': '#7a5200'
+    '--mantine-color-yellow-light-color': '#7a5200',
+    // Field errors (12 px text under an input) in Mantine's red-6 are 3.3:1 on white.
+    '--mantine-color-error': 'var(--mantine-color-red-9)'
   },
   dark: {
     '--mantine-color-dimmed': 'var(--mantine-color-dark-1)',
     '--mantine-primary-color-light-color': 'var(--mantine-color-indigo-3)',
-    ...Object.fromEntries(LIGHT_VARIANT_COLORS.map((c) => [`--mantine-color-${c}-light-color`, `var(--mantine-color-${c}-3)`]))
+    ...Object.fromEntries(LIGHT_VARIANT_COLORS.map((c) => [`--mantine-color-${c}-light-color`, `var(--mantine-color-${c}-3)`])),
+    '--mantine-color-error': 'var(--mantine-color-red-4)'
   }
 })
 

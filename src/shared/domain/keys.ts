@@ -12,6 +12,21 @@ export type SignatureHash = z.infer<typeof signatureHash>
 
 export type KeyFamily = 'rsa' | 'ec' | 'ed25519' | 'ed448'
 
+/** ECDSA curve → the only hash it signs with (Mozilla Root Store Policy 5.1.2 pairing). */
+export const CURVE_HASH: Readonly<Record<string, SignatureHash>> = { 'P-256': 'SHA-256', 'P-384': 'SHA-384', 'P-521': 'SHA-512' }
+export const SPEC_CURVE: Readonly<Partial<Record<KeySpec, string>>> = { 'ec-p256': 'P-256', 'ec-p384': 'P-384', 'ec-p521': 'P-521' }
+
+/**
+ * Why a key of this spec has no hash choice, for a form that offers one: an ECDSA key signs
+ * with its curve's hash, EdDSA hashes internally. Null for RSA (any of SHA-256/384/512).
+ */
+export function fixedHashOf(spec: KeySpec): { readonly hash: SignatureHash | null; readonly reason: string } | null {
+  const curve = SPEC_CURVE[spec]
+  if (curve) return { hash: CURVE_HASH[curve]!, reason: `A ${curve} key always signs with ${CURVE_HASH[curve]!}.` }
+  if (spec === 'ed25519' || spec === 'ed448') return { hash: null, reason: `${spec === 'ed25519' ? 'Ed25519' : 'Ed448'} hashes internally; there is no hash to choose.` }
+  return null
+}
+
 export function keyFamily(spec: KeySpec): KeyFamily {
   if (spec.startsWith('rsa-')) return 'rsa'
   if (spec.startsWith('ec-')) return 'ec'

@@ -1,7 +1,7 @@
 // certificates:* and crl:* — the certificate inventory, issuance, export, revocation, CRLs.
 import { z } from 'zod'
 import { channel } from './define'
-import { operatorInput } from '../domain/profile'
+import { finding, operatorInput } from '../domain/profile'
 import {
   certificateDetail,
   certificateStatus,
@@ -29,9 +29,18 @@ export const listCertificatesRequest = z.object({
 })
 export type ListCertificatesRequest = z.infer<typeof listCertificatesRequest>
 
+/** Why one request was not signed; a profile's refusal lists every finding, not just the first. */
+export const issueItemError = z.object({
+  code: z.string(),
+  message: z.string(),
+  field: z.string().optional(),
+  details: z.object({ findings: z.array(finding) }).optional()
+})
+export type IssueItemError = z.infer<typeof issueItemError>
+
 export const issueItemResult = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), index: z.number().int(), certificateId: z.number().int(), serial: z.string(), subjectText: z.string() }),
-  z.object({ ok: z.literal(false), index: z.number().int(), error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }) })
+  z.object({ ok: z.literal(false), index: z.number().int(), error: issueItemError })
 ])
 export type IssueItemResult = z.infer<typeof issueItemResult>
 
@@ -50,15 +59,45 @@ export const issueRequest = z.object({
 })
 export type IssueRequest = z.infer<typeof issueRequest>
 
+export const issueResponse = z.object({
+  operationId: z.string(),
+  issued: z.number().int(),
+  /** Refused or failed requests (each result says why). */
+  failed: z.number().int(),
+  /** Requests not attempted because the run was cancelled (their results have code CANCELLED). */
+  cancelled: z.number().int(),
+  results: z.array(issueItemResult)
+})
+export type IssueResponse = z.infer<typeof issueResponse>
+
+export const renewRequest = z.object({
+  /** The certificate to renew: its key (held by the vault), subject and names, with its profile as it is now. */
+  id: z.number().int(),
+  /** The CA that signs the renewal; the one that signed the certificate when omitted. */
+  authorityId: z.string().min(1).optional(),
+  /** The operator read the profile's warnings and renews anyway (errors always block). */
+  confirmWarnings: z.boolean().default(false),
+  /** For a locked key protected by a passphrase: unlocked for this renewal only, then locked again. */
+  keyPassphrase: z.string().max(1024).optional()
+})
+export type RenewRequest = z.infer<typeof renewRequest>
+
 export const certificatesChannels = {
   'certificates:list': channel(
     listCertificatesRequest,
     z.object({ items: z.array(certificateSummary), nextCursor: z.string().nullable(), total: z.number().int() })
   ),
   'certificates:get': channel(z.object({ id: z.number().int() }), certificateDetail),
-  'certificates:issue': channel(
-    issueRequest,
-    z.object({ operationId: z.string(), issued: z.number().int(), failed: z.number().int(), results: z.array(issueItemResult) })
+  'certificates:issue': channel(issueRequest, issueResponse),
+  /**
+   * Stops a running certificates:issue: requests not yet signed are not attempted, what was
+   * signed is recorded. `cancelled` is false when no run with this id is in progress.
+   */
+  'certificates:cancelIssue': channel(z.object({ operationId: z.string().min(1).max(100) }), z.object({ cancelled: z.boolean() })),
+  /** A new certificate for the same key, subject and names, with the same profile (as it is now). */
+  'certificates:renew': channel(
+    renewRequest,
+    z.object({ certificateId: z.number().int(), serial: z.string(), subjectText: z.string(), renewedFrom: z.number().int(), authorityId: z.string(), profileId: z.string().nullable() })
   ),
   'certificates:export': channel(
     z.object({

@@ -19,7 +19,7 @@ const keychain = createMemoryKeychain()
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'pkidesk-cli-svc-'))
-  services = createServices({ dataDir: join(dir, 'store'), keychain, scrypt: { N: 1024, r: 8, p: 1 } })
+  services = createServices({ dataDir: join(dir, 'store'), keychain, scrypt: { N: 2 ** 14, r: 8, p: 1 } })
 })
 afterAll(() => {
   services?.close()

@@ -13,6 +13,7 @@ import { buildCsr, toPem } from '../../../src/main/engine'
 import type { DistinguishedName, GeneralName } from '../../../src/shared/domain/names'
 import type { EventName } from '../../../src/shared/ipc/events'
 import { openssl, tempDir } from '../../unit/engine/helpers'
+import { createRootCa } from './root-ca'
 
 const PASS = 'correct horse battery staple'
 const tmp = tempDir('pkidesk-batch-')
@@ -30,27 +31,8 @@ async function csr(subject: DistinguishedName, sans: GeneralName[], signer: Sign
 }
 const host = (i: number): Promise<string> => csr([[{ type: 'O', value: 'Batch' }], [{ type: 'CN', value: `h${i}.batch.example` }]], [{ type: 'dns', value: `h${i}.batch.example` }], eeSigners[i % eeSigners.length])
 
-async function createCa(name: string, pathLength: number | null): Promise<{ id: string; pem: string }> {
-  const r = await services.authorities.create({
-    name,
-    parentId: null,
-    subject: [[{ type: 'O', value: 'Batch' }], [{ type: 'CN', value: name }]],
-    keySpec: 'ec-p256',
-    protection: 'passphrase',
-    passphrase: PASS,
-    validityDays: 3650,
-    pathLength,
-    nameConstraints: null,
-    signature: { hash: 'SHA-256', rsaPss: false },
-    crlDistributionPoints: [],
-    ocspUrls: [],
-    caIssuersUrls: []
-  })
-  if (!r.ok) throw new Error(r.error.message)
-  const row = services.authorities.requireActive(r.value.id)
-  if (!row.ok) throw new Error(row.error.message)
-  return { id: r.value.id, pem: toPem('CERTIFICATE', row.value.certDer) }
-}
+const createCa = (name: string, pathLength: number | null): Promise<{ id: string; pem: string }> =>
+  createRootCa(services, name, { subject: [[{ type: 'O', value: 'Batch' }], [{ type: 'CN', value: name }]], protection: 'passphrase', passphrase: PASS, pathLength })
 
 const issuance = (workerMinItems: number, now?: () => Date): IssuanceService =>
   createIssuanceService(services.db, services.vault, services.authorities, emit, now ?? (() => new Date()), { workerMinItems })
@@ -61,7 +43,7 @@ const item = (csrPem: string) => ({ csrPem, input: { subject: {}, sans: [] } })
 let ca: { id: string; pem: string }
 
 beforeAll(async () => {
-  services = createServices({ dataDir: tmp.dir, keychain: createMemoryKeychain(), scrypt: { N: 2 ** 12, r: 8, p: 1 } })
+  services = createServices({ dataDir: tmp.dir, keychain: createMemoryKeychain(), scrypt: { N: 2 ** 14, r: 8, p: 1 } })
   ca = await createCa('Batch Root', 0)
 })
 afterAll(() => {

@@ -356,3 +356,11 @@ describe('PFX import (files made by OpenSSL)', () => {
     expect(!r.ok && r.error).toMatchObject({ code: 'PFX_WRONG_PASSWORD', field: 'pfxPassword' })
   })
 })
+
+describe('scrypt costs', () => {
+  it('refuses costs the envelope reader would refuse, so no key is sealed that could never be opened', () => {
+    t = tempDb()
+    expect(() => createVault({ db: t.db, keychain: createMemoryKeychain(), scrypt: { N: 2 ** 12, r: 8, p: 1 } })).toThrow(/N 2\^14–2\^22/)
+    expect(() => createVault({ db: t.db, keychain: createMemoryKeychain(), scrypt: { N: 2 ** 14, r: 8, p: 1 } })).not.toThrow()
+  })
+})

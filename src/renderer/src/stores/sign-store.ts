@@ -29,6 +29,8 @@ export interface RunState {
   readonly cancelled: boolean
   readonly issued: number
   readonly failed: number
+  /** Requests main did not attempt because the run was cancelled. */
+  readonly notAttempted: number
 }
 
 interface SignState {
@@ -50,13 +52,15 @@ interface SignState {
 }
 
 /**
- * Requests go to main in chunks so a cancel takes effect between chunks: about twenty per
- * batch (cancel within ~5%), at least 10 and at most 500 requests each so large batches keep
- * main's parallel signing busy.
+ * Requests go to main at most this many per call, so no single IPC message carries more than
+ * a few megabytes of PEM. Cancel does not wait for a chunk to end: main stops the running one
+ * (certificates:cancelIssue) before its next signature.
  */
-const chunkSize = (total: number): number => Math.min(500, Math.max(10, Math.ceil(total / 20)))
+const CHUNK = 500
 let seq = 0
 let cancelRequested = false
+/** The operation id of the chunk main is signing now, for cancel. */
+let runningOperation: string | null = null
 
 export const signable = (i: SignItem): boolean => !!i.csr && !!i.pem && !i.error && i.csr.signatureValid && !i.result?.ok
 
@@ -116,21 +120,27 @@ export const useSignStore = create<SignState>()((set, get) => {
       if (batch.length === 0) return
       cancelRequested = false
       const operationId = newOperationId()
-      const run: RunState = { operationId, total: batch.length, done: 0, cancelling: false, finished: false, cancelled: false, issued: 0, failed: 0 }
+      const run: RunState = { operationId, total: batch.length, done: 0, cancelling: false, finished: false, cancelled: false, issued: 0, failed: 0, notAttempted: 0 }
       set({ run, error: null })
       let base = 0
+      // Main reports progress after every commit (dozens a second): the bar moves at most
+      // ten times a second, so the screen stays responsive to Cancel during a long run.
+      let shownAt = 0
       const off = pki.on.progress((p) => {
         const current = get().run
         if (!current || !p.operationId.startsWith(operationId)) return
+        const now = Date.now()
+        if (now - shownAt < 100) return
+        shownAt = now
         set({ run: { ...current, done: Math.min(current.total, base + p.done) } })
       })
       try {
-        const size = chunkSize(batch.length)
-        for (let start = 0; start < batch.length; start += size) {
+        for (let start = 0; start < batch.length; start += CHUNK) {
           if (cancelRequested) break
-          const chunk = batch.slice(start, start + size)
+          const chunk = batch.slice(start, start + CHUNK)
+          runningOperation = `${operationId}-${start / CHUNK}`
           const r = await pki.certificates.issue({
-            operationId: `${operationId}-${start / size}`,
+            operationId: runningOperation,
             authorityId,
             profileId,
             items: chunk.map((i) => ({ csrPem: i.pem!, input: {} }))
@@ -142,20 +152,26 @@ export const useSignStore = create<SignState>()((set, get) => {
           const byKey = new Map(r.value.results.map((res) => [chunk[res.index]!.key, res]))
           set({
             items: get().items.map((i) => (byKey.has(i.key) ? { ...i, result: byKey.get(i.key)! } : i)),
-            run: { ...get().run!, issued: get().run!.issued + r.value.issued, failed: get().run!.failed + r.value.failed }
+            run: { ...get().run!, issued: get().run!.issued + r.value.issued, failed: get().run!.failed + r.value.failed, notAttempted: get().run!.notAttempted + r.value.cancelled }
           })
           base = start + chunk.length
           set({ run: { ...get().run!, done: base } })
         }
       } finally {
         off()
-        set({ run: { ...get().run!, finished: true, cancelled: cancelRequested, cancelling: false } })
+        runningOperation = null
+        const last = get().run!
+        // Chunks never sent were not attempted either.
+        const notAttempted = last.total - last.issued - last.failed
+        set({ run: { ...last, finished: true, cancelled: cancelRequested, cancelling: false, notAttempted } })
       }
     },
     cancel() {
       cancelRequested = true
       const run = get().run
-      if (run && !run.finished) set({ run: { ...run, cancelling: true } })
+      if (!run || run.finished) return
+      set({ run: { ...run, cancelling: true } })
+      if (runningOperation) void pki.certificates.cancelIssue({ operationId: runningOperation })
     }
   }
 })

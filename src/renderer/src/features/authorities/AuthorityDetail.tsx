@@ -4,7 +4,7 @@ import { useCallback, useState, type ReactNode } from 'react'
 import type { AppError } from '../../../../shared/errors'
 import type { AuthoritySummary, CrlSettings } from '../../../../shared/domain/authority'
 import type { CrlSummary } from '../../../../shared/domain/certificate'
-import { signatureHash } from '../../../../shared/domain/keys'
+import { fixedHashOf, signatureHash } from '../../../../shared/domain/keys'
 import { pki } from '../../api/pki'
 import { ErrorNote, fieldError } from '../../components/ErrorNote'
 import { countdown, formatDateTime, keySpecLabel } from '../../lib/format'
@@ -57,6 +57,8 @@ function CrlSettingsForm({ authority }: { authority: AuthoritySummary }): ReactN
   const [settings, setSettings] = useState<CrlSettings>(authority.crlSettings)
   const [error, setError] = useState<AppError | null>(null)
   const [saved, setSaved] = useState(false)
+  // An ECDSA or EdDSA key decides the CRL's hash itself: shown, not offered.
+  const fixed = authority.keySpec ? fixedHashOf(authority.keySpec) : null
   const save = async (): Promise<void> => {
     const r = await pki.authorities.updateCrlSettings({ authorityId: authority.id, settings })
     setSaved(r.ok)
@@ -74,7 +76,15 @@ function CrlSettingsForm({ authority }: { authority: AuthoritySummary }): ReactN
           onChange={(v) => setSettings({ ...settings, validityHours: Number(v) })}
           error={fieldError(error, 'settings.validityHours')}
         />
-        <Select label="Hash" w={130} data={signatureHash.options} value={settings.hash} onChange={(v) => v && setSettings({ ...settings, hash: v as CrlSettings['hash'] })} allowDeselect={false} />
+        <Select
+          label="Hash"
+          w={130}
+          data={fixed ? [fixed.hash ?? 'built in'] : signatureHash.options}
+          value={fixed ? (fixed.hash ?? 'built in') : settings.hash}
+          onChange={(v) => v && setSettings({ ...settings, hash: v as CrlSettings['hash'] })}
+          allowDeselect={false}
+          disabled={!!fixed}
+        />
         <Switch
           label="RSA-PSS"
           checked={settings.rsaPss}
@@ -91,6 +101,11 @@ function CrlSettingsForm({ authority }: { authority: AuthoritySummary }): ReactN
           </Badge>
         ) : null}
       </Group>
+      {fixed ? (
+        <Text size="xs" c="dimmed">
+          {fixed.reason}
+        </Text>
+      ) : null}
       <ErrorNote error={error && !fieldError(error, 'settings.validityHours') ? error : null} />
     </Stack>
   )

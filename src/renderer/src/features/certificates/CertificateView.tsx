@@ -1,5 +1,6 @@
 // One certificate, every field and extension in words, fingerprints, chain and PEM; actions:
-// export and revoke, and for an end-entity key the app holds: export the key, delete it.
+// export, revoke and renew with the same profile, and for an end-entity key the app holds:
+// export the key, delete it.
 import { Badge, Button, Card, Code, CopyButton, Group, Stack, Table, Text, Title, Tooltip } from '@mantine/core'
 import { useCallback, useState, type ReactNode } from 'react'
 import type { CertificateDetail } from '../../../../shared/domain/certificate'
@@ -14,6 +15,7 @@ import { ExportDialog } from './ExportDialog'
 import { KeyExportDialog } from './KeyExportDialog'
 import { DeleteKeyModal } from './DeleteKeyModal'
 import { RevokeModal } from './RevokeModal'
+import { RenewModal } from './RenewModal'
 
 function Row({ label, children }: { label: string; children: ReactNode }): ReactNode {
   return (
@@ -28,7 +30,7 @@ function Row({ label, children }: { label: string; children: ReactNode }): React
 
 export function CertificateView({ id }: { id: number }): ReactNode {
   const openCertificate = useUiStore((s) => s.openCertificate)
-  const [dialog, setDialog] = useState<'export' | 'revoke' | 'exportKey' | 'deleteKey' | null>(null)
+  const [dialog, setDialog] = useState<'export' | 'revoke' | 'renew' | 'exportKey' | 'deleteKey' | null>(null)
   const fetchDetail = useCallback(() => pki.certificates.get({ id }), [id])
   const { value: detail, error, reload: load } = useLoaded<CertificateDetail>(fetchDetail, ['certificates'])
 
@@ -51,6 +53,11 @@ export function CertificateView({ id }: { id: number }): ReactNode {
         {back}
         <Group gap="xs">
           <Button onClick={() => setDialog('export')}>Export…</Button>
+          {detail.isCa ? null : (
+            <Button variant="default" onClick={() => setDialog('renew')}>
+              Renew…
+            </Button>
+          )}
           {detail.hasKey && !detail.isCa ? (
             <>
               <Button variant="default" onClick={() => setDialog('exportKey')}>
@@ -185,6 +192,7 @@ export function CertificateView({ id }: { id: number }): ReactNode {
           }}
         />
       ) : null}
+      {dialog === 'renew' ? <RenewModal certificate={detail} onClose={() => setDialog(null)} /> : null}
       {dialog === 'revoke' ? (
         <RevokeModal
           certificate={detail}

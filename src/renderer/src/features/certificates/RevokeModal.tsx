@@ -13,7 +13,6 @@ const REASONS: { value: RevocationReason; label: string }[] = [
   { value: 'affiliationChanged', label: 'Affiliation changed: the subject’s name or organization changed' },
   { value: 'superseded', label: 'Superseded: replaced by a new certificate' },
   { value: 'cessationOfOperation', label: 'Cessation of operation: no longer needed' },
-  { value: 'certificateHold', label: 'Certificate hold: suspended, may be released' },
   { value: 'privilegeWithdrawn', label: 'Privilege withdrawn' },
   { value: 'aACompromise', label: 'AA compromise' }
 ]
@@ -37,7 +36,7 @@ export function RevokeModal({ certificate, onClose }: { certificate: Certificate
   return (
     <Modal opened onClose={onClose} title={`Revoke ${certificate.commonName || certificate.subjectText}`}>
       <Stack gap="sm">
-        <Text size="sm">Revocation cannot be undone (except a hold). The next CRL of the issuing CA lists this certificate.</Text>
+        <Text size="sm">Revocation cannot be undone. The next CRL of the issuing CA lists this certificate.</Text>
         <Select label="Reason" data={REASONS} value={reason} onChange={(v) => v && setReason(v as RevocationReason)} allowDeselect={false} error={fieldError(error, 'reason')} />
         <TextInput
           type="date"

@@ -1,12 +1,13 @@
 // One request of the batch: who asks, for which names, with which key; whether its
 // signature checks; the profile's findings; and, after signing, its result.
-import { Alert, Badge, Card, Code, CloseButton, Group, List, Stack, Table, Text } from '@mantine/core'
-import type { ReactNode } from 'react'
+import { Alert, Badge, Card, CloseButton, Code, Group, Stack, Table, Text } from '@mantine/core'
+import { memo, type ReactNode } from 'react'
 import type { SignItem } from '../../stores/sign-store'
 import type { Preview } from './use-previews'
 import { sanText } from '../../lib/names'
 import { tone } from '../../lib/colors'
 import { PreviewTable } from '../../components/PreviewTable'
+import { FindingsList } from '../../components/FindingsList'
 
 function keyText(item: SignItem): string {
   const k = item.csr?.publicKey
@@ -16,7 +17,20 @@ function keyText(item: SignItem): string {
   return k.family === 'ed25519' ? 'Ed25519' : 'Ed448'
 }
 
-export function CsrCard({ item, preview, showPreview, onRemove, disabled }: { item: SignItem; preview: Preview | undefined; showPreview: boolean; onRemove(): void; disabled: boolean }): ReactNode {
+interface CsrCardProps {
+  readonly item: SignItem
+  readonly preview: Preview | undefined
+  readonly showPreview: boolean
+  /** Stable (the store's own remove), so a card re-renders only when its own props change. */
+  readonly onRemove: (key: string) => void
+  readonly disabled: boolean
+}
+
+/**
+ * Memoized: while a batch runs, main's progress events re-render the screen many times a
+ * second, and a batch may hold thousands of cards; only the cards whose result came back redraw.
+ */
+export const CsrCard = memo(function CsrCard({ item, preview, showPreview, onRemove, disabled }: CsrCardProps): ReactNode {
   const title = item.csr ? item.csr.subjectText || '(empty subject)' : 'No request could be read'
   const errors = preview?.findings.filter((f) => f.severity === 'error') ?? []
   const warnings = preview?.findings.filter((f) => f.severity === 'warning') ?? []
@@ -36,6 +50,8 @@ export function CsrCard({ item, preview, showPreview, onRemove, disabled }: { it
             {item.result ? (
               item.result.ok ? (
                 <Badge color="teal">Signed · serial {item.result.serial.slice(0, 12)}</Badge>
+              ) : item.result.error.code === 'CANCELLED' ? (
+                <Badge color="gray">Cancelled</Badge>
               ) : (
                 <Badge color="red">Not signed</Badge>
               )
@@ -50,7 +66,7 @@ export function CsrCard({ item, preview, showPreview, onRemove, disabled }: { it
                 Ready
               </Badge>
             )}
-            <CloseButton aria-label={`Remove ${title}`} onClick={onRemove} disabled={disabled} />
+            <CloseButton aria-label={`Remove ${title}`} onClick={() => onRemove(item.key)} disabled={disabled} />
           </Group>
         </Group>
         {item.csr ? (
@@ -99,29 +115,20 @@ export function CsrCard({ item, preview, showPreview, onRemove, disabled }: { it
             <Text size="sm">{preview.error.message}</Text>
           </Alert>
         ) : null}
-        {errors.length || warnings.length ? (
-          <List size="xs" spacing={2} aria-label="Profile findings">
-            {[...errors, ...warnings].map((f, i) => (
-              <List.Item key={i}>
-                <Text span fz="xs" c={tone(f.severity === 'error' ? 'red' : 'yellow')} fw={600}>
-                  {f.severity === 'error' ? 'Refused' : 'Warning'}
-                </Text>{' '}
-                <Text span fz="xs">
-                  {f.message} <Code fz="xs">{f.field}</Code>
-                </Text>
-              </List.Item>
-            ))}
-          </List>
-        ) : null}
+        <FindingsList findings={preview?.findings ?? []} />
         {showPreview && preview?.rows.length ? (
           <PreviewTable rows={preview.rows} label={`Preview of ${title}`} bordered />
         ) : null}
         {item.result && !item.result.ok ? (
-          <Alert color="red" variant="light" p="xs" role="alert" data-error-code={item.result.error.code}>
+          <Alert color={item.result.error.code === 'CANCELLED' ? 'gray' : 'red'} variant="light" p="xs" role="alert" data-error-code={item.result.error.code}>
             <Text size="sm">{item.result.error.message}</Text>
+            {/* Main's own findings at signing time: the preview may predate a profile change. */}
+            {item.result.error.details?.findings && item.result.error.details.findings.length > 1 ? (
+              <FindingsList findings={item.result.error.details.findings} label="Findings at signing" />
+            ) : null}
           </Alert>
         ) : null}
       </Stack>
     </Card>
   )
-}
+})

@@ -182,7 +182,7 @@ export function SignScreen(): ReactNode {
                 {running
                   ? `Signing ${s.run.done} of ${s.run.total}…`
                   : `${s.run.cancelled ? 'Cancelled: ' : 'Done: '}${plural(s.run.issued, 'certificate')} issued, ${s.run.failed} failed${
-                      s.run.cancelled ? `, ${s.run.total - s.run.issued - s.run.failed} not attempted` : ''
+                      s.run.notAttempted ? `, ${s.run.notAttempted} not attempted` : ''
                     }.`}
               </Text>
             </Stack>
@@ -196,7 +196,7 @@ export function SignScreen(): ReactNode {
           ) : null}
           <Stack gap="sm">
             {s.items.map((item) => (
-              <CsrCard key={item.key} item={item} preview={previews.get(item.key)} showPreview={showPreview} onRemove={() => s.remove(item.key)} disabled={running} />
+              <CsrCard key={item.key} item={item} preview={previews.get(item.key)} showPreview={showPreview} onRemove={s.remove} disabled={running} />
             ))}
           </Stack>
         </>

@@ -1,0 +1,81 @@
+// Renewal with the same profile: a new certificate for the key the vault holds, with the old
+// certificate's subject and names, issued under its profile as that profile is now. The
+// vault's key signs a fresh request (proof of possession, as for any request), which then
+// goes through the same batch issuance as every other request: policy, lint, signature,
+// one transaction with its audit entry (which names the certificate renewed).
+// A certificate whose key the vault does not hold cannot be renewed here: its owner must send
+// a new CSR, and the error says which profile and CA to sign it with.
+import { randomUUID } from 'node:crypto'
+import { fail, ok, type Result } from '../../shared/errors'
+import type { RenewRequest } from '../../shared/ipc/certificates'
+import { profileBody } from '../../shared/domain/profile'
+import type { Db } from '../store/database'
+import { getCertificate } from '../store/certificates-repo'
+import { getProfileRow } from '../store/profiles-repo'
+import { buildCsr, describeCertificate, toPem } from '../engine'
+import { renewalInput } from '../engine/policy'
+import { pairedHash, signingKeyOfSpec } from '../engine/signing-rules'
+import type { IssuanceService } from './issuance-service'
+import type { VaultService } from './vault-service'
+
+export interface RenewalService {
+  renew(request: RenewRequest): Promise<Result<{ certificateId: number; serial: string; subjectText: string; renewedFrom: number; authorityId: string; profileId: string | null }>>
+}
+
+export function createRenewalService(db: Db, vault: VaultService, issuance: IssuanceService): RenewalService {
+  return {
+    async renew(request) {
+      const row = getCertificate(db, request.id)
+      if (!row) return fail('CERTIFICATE_NOT_FOUND', `No certificate ${request.id}: it may have been removed; refresh the list.`, 'id')
+      const serial = row.serial.toUpperCase()
+      if (row.isCa)
+        return fail('RENEW_CA_CERTIFICATE', `Certificate ${serial} is a CA certificate: renewal here is for end-entity certificates; create the CA again from Certificate authorities.`, 'id')
+      if (row.status === 'revoked' && row.revocationReason === 'keyCompromise')
+        return fail('RENEW_KEY_COMPROMISED', `Certificate ${serial} was revoked because its key was compromised: a renewal would certify that key again; generate a new key and CSR instead.`, 'id')
+      const profileName = row.profileId ? (getProfileRow(db, row.profileId)?.name ?? row.profileId) : null
+      const withProfile = profileName ? `with the profile "${profileName}"` : 'without a profile'
+      if (!row.keyId)
+        return fail(
+          'RENEW_NEEDS_CSR',
+          `PKI Desk does not hold the private key of certificate ${serial}, so it cannot make the renewal request itself: ask the key's owner for a new CSR and sign it on Sign requests ${withProfile}.`,
+          'id',
+          { profileId: row.profileId, authorityId: row.authorityId }
+        )
+      const authorityId = request.authorityId ?? row.authorityId
+      if (!authorityId)
+        return fail('RENEW_NO_AUTHORITY', `Certificate ${serial} was not issued by a CA in PKI Desk: choose the CA that signs its renewal.`, 'authorityId')
+      let profile = null
+      if (row.profileId) {
+        const p = getProfileRow(db, row.profileId)
+        const parsed = p ? profileBody.safeParse(JSON.parse(p.body)) : null
+        // A missing or unreadable profile is reported by issuance with its own code.
+        profile = parsed?.success ? parsed.data : null
+      }
+      const key = vault.keys.get(row.keyId)
+      if (!key) return fail('KEY_NOT_FOUND', `The key of certificate ${serial} is no longer in the vault: ask for a new CSR instead.`, 'id')
+      const view = describeCertificate(row.der)
+      const keyId = row.keyId
+      return vault.withUnlocked(keyId, request.keyPassphrase, 'keyPassphrase', async () => {
+        const signer = vault.keys.signer(keyId)
+        if (!signer.ok) return signer
+        const csr = await buildCsr({ subject: view.subject, sans: view.sans, ca: false, hash: pairedHash(signingKeyOfSpec(key.spec)) ?? 'SHA-256', rsaPss: false }, signer.value)
+        if (!csr.ok) return csr
+        const issued = await issuance.issue(
+          {
+            operationId: `renew-${randomUUID()}`,
+            authorityId,
+            profileId: row.profileId,
+            confirmWarnings: request.confirmWarnings,
+            items: [{ csrPem: toPem('CERTIFICATE REQUEST', csr.value), input: renewalInput(profile, view.subject, view.sans) }]
+          },
+          { renewalOf: row.id }
+        )
+        if (!issued.ok) return issued
+        const item = issued.value.results[0]!
+        // The request's own position means nothing to the caller: the certificate is at fault.
+        if (!item.ok) return { ok: false, error: { ...item.error, field: !item.error.field || item.error.field.startsWith('items.') ? 'id' : item.error.field } }
+        return ok({ certificateId: item.certificateId, serial: item.serial, subjectText: item.subjectText, renewedFrom: row.id, authorityId, profileId: row.profileId })
+      })
+    }
+  }
+}
