@@ -2,7 +2,10 @@
 // every one was issued. Each request commits on its own terms (the service's batch is
 // atomic per item): a refused CSR adds nothing to the store. Every input file and the output
 // folder are checked before anything is signed: a typo must not leave certificates issued
-// whose files were never written (a rerun would issue duplicates).
+// whose files were never written (a rerun would issue duplicates). Ctrl-C stops the batch
+// before its next signature: what was signed is kept, written and listed; the rest is
+// reported as not attempted (exit 1). A second Ctrl-C ends the process at once.
+import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import type { Command } from 'commander'
 import type { Runner } from '../program'
@@ -89,14 +92,25 @@ export function registerIssueCommand(program: Command, run: Runner): void {
       warnIfAuditBroken(services, ctx.io)
       await unlockAuthority(services, ca, opts.passphraseFile, ctx.io.env, 'Issuing', ctx.io.stderr)
       const results: IssueResult[] = items.map((i) => ({ file: i.file, ok: false }))
-      const batch = expectOk(
-        await services.issuance.issue({
-          authorityId: ca.id,
-          profileId: profile.id,
-          confirmWarnings: opts.confirmWarnings === true,
-          items: items.map((s) => ({ csrPem: s.csrPem, input: { subject: {}, sans: [] } }))
-        })
-      )
+      const operationId = randomUUID()
+      const interrupt = (): void => {
+        if (services.issuance.cancel(operationId)) ctx.io.stderr('Interrupted: stopping before the next signature; what was signed is kept. Press Ctrl-C again to quit at once.\n')
+      }
+      process.once('SIGINT', interrupt)
+      let batch
+      try {
+        batch = expectOk(
+          await services.issuance.issue({
+            operationId,
+            authorityId: ca.id,
+            profileId: profile.id,
+            confirmWarnings: opts.confirmWarnings === true,
+            items: items.map((s) => ({ csrPem: s.csrPem, input: { subject: {}, sans: [] } }))
+          })
+        )
+      } finally {
+        process.removeListener('SIGINT', interrupt)
+      }
       const unwritten: { serial: string; file: string; message: string }[] = []
       for (const r of batch.results) {
         const file = items[r.index]!.file
@@ -122,7 +136,8 @@ export function registerIssueCommand(program: Command, run: Runner): void {
       }
       const issued = results.filter((r) => r.ok).length
       for (const r of results) {
-        if (r.ok || !r.error) continue
+        // Not attempted after Ctrl-C: one summary line below, not one per request.
+        if (r.ok || !r.error || r.error.code === 'CANCELLED') continue
         const details = r.error.details as { findings?: readonly FindingLike[] } | undefined
         const findings = details?.findings ?? []
         // The service's message names the first finding and "(and N more)"; list them all instead,
@@ -132,6 +147,8 @@ export function registerIssueCommand(program: Command, run: Runner): void {
           for (const line of findingLines(findings)) ctx.io.stderr(`  ${line}\n`)
         } else out.errorLine({ code: r.error.code, message: `${r.file}: ${r.error.message}` })
       }
+      if (batch.cancelled)
+        out.errorLine({ code: 'CANCELLED', message: `Interrupted: ${batch.cancelled} of ${results.length} requests were not attempted (listed as CANCELLED); issue them again to sign them.` })
       for (const u of unwritten)
         out.errorLine({ code: 'FILE_UNWRITABLE', message: `Certificate ${u.serial} was issued and is stored, but ${u.message.replace(/^Cannot write /, 'writing ')}; get it with \`pkidesk cert export ${u.serial} --format pem --out FILE\`, do not issue it again.` })
       out.result(results, () =>
