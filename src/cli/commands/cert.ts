@@ -266,12 +266,16 @@ export function registerCertificateCommands(program: Command, run: Runner): void
           throw new CliError({ ...r.error, message: `${findings.length} findings (listed above)${r.error.code === 'POLICY_WARNINGS_UNCONFIRMED' ? '; add --confirm-warnings to renew anyway' : ''}.` }, EXIT_FAILED)
         }
         if (r.error.field === 'keyPassphrase') throw new CliError(unlockFailure(r.error, `the key of certificate ${serial}`, opts.keyPassphraseFile), EXIT_FAILED)
-        if (r.error.code === 'POLICY_WARNINGS_UNCONFIRMED') throw new CliError({ ...r.error, message: `${r.error.message}; add --confirm-warnings to renew anyway.` }, EXIT_FAILED)
+        if (r.error.code === 'POLICY_WARNINGS_UNCONFIRMED') throw new CliError({ ...r.error, message: `${r.error.message.replace(/\.$/, '')}; add --confirm-warnings to renew anyway.` }, EXIT_FAILED)
       }
       const renewed = expectOk(r)
-      out.result({ ...renewed, serial: formatSerial(renewed.serial), renewedFromSerial: serial }, () =>
-        `Renewed ${serial} as ${formatSerial(renewed.serial)} (${renewed.subjectText}); the old certificate stays valid until it expires or you revoke it (reason superseded).`
-      )
+      const old =
+        found.status === 'revoked'
+          ? `the old certificate was already revoked (${found.revocationReason ?? 'unspecified'})`
+          : found.status === 'expired'
+            ? `the old certificate expired on ${found.notAfter}`
+            : `the old certificate stays valid until ${found.notAfter}; revoke it (--reason superseded) once the new one is deployed`
+      out.result({ ...renewed, serial: formatSerial(renewed.serial), renewedFromSerial: serial }, () => `Renewed ${serial} as ${formatSerial(renewed.serial)} (${renewed.subjectText}); ${old}.`)
     })
   )
 }

@@ -89,7 +89,7 @@ export function createServices(options: ServicesOptions): Services {
     files: createFilesService(options.dialogs),
     authorities,
     issuance,
-    renewal: createRenewalService(db, vault, issuance),
+    renewal: createRenewalService(db, vault, issuance, profiles, now),
     certificates: createCertificatesService(db, vault, authorities, emit, now),
     sync: createSyncService({ db, keychain: options.keychain ?? createNapiKeychain(), emit, now, profiles: createProfileBridge(db, profiles), certificates: createCertificateBridge(db, now) }),
     onSystemLock: () => vault.lockAll('system'),

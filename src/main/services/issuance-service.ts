@@ -12,7 +12,7 @@
 // and let the event loop run.
 import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
-import { fail, ok, type AppError, type Result } from '../../shared/errors'
+import { AppFailure, fail, ok, type AppError, type Result } from '../../shared/errors'
 import type { EventSink } from '../../shared/ipc/events'
 import type { CsrInspectItem } from '../../shared/ipc/csr'
 import type { IssueItemError, IssueItemResult, IssueRequest, IssueResponse } from '../../shared/ipc/certificates'
@@ -23,7 +23,7 @@ import { profileBody, type Finding, type ProfileBody } from '../../shared/domain
 import { inTransaction, type Db } from '../store/database'
 import { appendAudit } from '../store/audit-log'
 import { keySeparation } from '../engine/signing-rules'
-import { insertCertificate, isCaKey, isEndEntityKey, serialExists, type NewCertificateRow } from '../store/certificates-repo'
+import { compromisedKeySerial, insertCertificate, isCaKey, isEndEntityKey, serialExists, type NewCertificateRow } from '../store/certificates-repo'
 import { buildCsr, dnToText, readCsrInput, toPem, type ParsedCsr } from '../engine'
 import { signedEnvelope } from '../engine/der'
 import { issuerContextFromCertificate, type IssuerContext } from '../engine/policy'
@@ -164,16 +164,31 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
     emit('progress', { operationId, done: 0, total, label, finished: false })
 
     // Store checks per key, cached for the batch; a committed CA row clears the cache.
-    const keyChecks = new Map<string, { caKey: boolean; heldKeyId: string | null; heldEndEntity: boolean }>()
-    const keyCheck = (spkiSha256: string): { caKey: boolean; heldKeyId: string | null; heldEndEntity: boolean } => {
+    interface KeyState {
+      readonly caKey: boolean
+      readonly heldKeyId: string | null
+      readonly heldEndEntity: boolean
+      /** Serial of a certificate for this key revoked for keyCompromise. */
+      readonly compromisedBy: string | null
+    }
+    const keyChecks = new Map<string, KeyState>()
+    const keyCheck = (spkiSha256: string): KeyState => {
       let c = keyChecks.get(spkiSha256)
       if (!c) {
         const k = keys.findBySpkiSha256(spkiSha256)
-        c = { caKey: k?.purpose === 'ca' || isCaKey(db, spkiSha256), heldKeyId: k && k.purpose !== 'ca' ? k.keyId : null, heldEndEntity: k?.purpose === 'end-entity' }
+        c = {
+          caKey: k?.purpose === 'ca' || isCaKey(db, spkiSha256),
+          heldKeyId: k && k.purpose !== 'ca' ? k.keyId : null,
+          heldEndEntity: k?.purpose === 'end-entity',
+          compromisedBy: compromisedKeySerial(db, spkiSha256)
+        }
         keyChecks.set(spkiSha256, c)
       }
       return c
     }
+    /** Set when signing failed (the CA was locked mid-run): the run stops as if cancelled, with this reason. */
+    let stopped: AppError | null = null
+    const halted = (): boolean => control.cancelled || stopped !== null
 
     let ready: { index: number; row: NewCertificateRow }[] = []
     let done = 0
@@ -200,7 +215,7 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
         if (batch.some((b) => b.row.isCa)) keyChecks.clear()
       }
       if (finished) return
-      finished = done === total || control.cancelled
+      finished = done === total || halted()
       emit('progress', { operationId, done, total, label, finished })
     }
 
@@ -216,9 +231,27 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
         `items.${p.index}.csrPem`
       )
       if (!separation.ok) return refuse(separation.error)
+      // A key once reported compromised is never certified again, whatever the profile says.
+      if (keyState.compromisedBy)
+        return refuse({
+          code: 'KEY_COMPROMISED',
+          message: `This request's public key is on certificate ${keyState.compromisedBy.toUpperCase()}, revoked for keyCompromise: it must not be certified again; the requester needs a new key and CSR.`,
+          field: `items.${p.index}.csrPem`
+        })
       if (p.refusal || !p.tbs) return refuse(p.refusal ?? { code: 'INTERNAL', message: 'The item was neither prepared nor refused.' })
       const t = p.tbs
-      const signature = await signer.sign(t.tbs, { hash: t.hash, rsaPss: t.rsaPss })
+      let signature: Uint8Array
+      try {
+        signature = await signer.sign(t.tbs, { hash: t.hash, rsaPss: t.rsaPss })
+      } catch (e) {
+        // The CA key was locked mid-run (auto-lock, Lock all, the OS locking) or failed: the run
+        // stops here, keeping and reporting what it already signed.
+        stopped =
+          e instanceof AppFailure && e.error.code === 'VAULT_LOCKED'
+            ? { code: 'AUTHORITY_LOCKED', message: `"${caRow.name}" was locked during the run; unlock it and sign the remaining requests again.`, field: 'authorityId' }
+            : { code: 'SIGNING_FAILED', message: `The key of "${caRow.name}" could not sign (${e instanceof Error ? e.message : String(e)}); nothing was issued for this request.` }
+        return refuse(stopped)
+      }
       const der = signedEnvelope(t.tbs, t.algorithm, signature)
       ready.push({
         index: p.index,
@@ -264,7 +297,7 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
     const finishAll = async (items: readonly PreparedItem[]): Promise<void> => {
       for (const p of items) {
         if (options.pace) await options.pace()
-        if (control.cancelled) return
+        if (halted()) return
         await finish(p)
         done++
         await maybeCommit(false)
@@ -272,7 +305,7 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
     }
     /** Prepares on this thread, a few items at a time (small batches, or a worker failed). */
     const prepareInline = async (from: number, to: number): Promise<void> => {
-      for (let i = from; i < to && !control.cancelled; i += INLINE_CHUNK) await finishAll(prepareBatch(contextAt(), jobsOf(i, Math.min(to, i + INLINE_CHUNK))))
+      for (let i = from; i < to && !halted(); i += INLINE_CHUNK) await finishAll(prepareBatch(contextAt(), jobsOf(i, Math.min(to, i + INLINE_CHUNK))))
     }
 
     if (total < workerMinItems) await prepareInline(0, total)
@@ -282,7 +315,7 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
       const inFlight: { from: number; to: number; items: Promise<PreparedItem[] | null> }[] = []
       let next = 0
       const launch = (): void => {
-        while (next < total && inFlight.length < workers.size * 2 && !control.cancelled) {
+        while (next < total && inFlight.length < workers.size * 2 && !halted()) {
           const from = next
           const to = Math.min(total, from + WORKER_CHUNK)
           next = to
@@ -291,7 +324,7 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
       }
       launch()
       // Once cancelled, slices still in flight are left to finish in their workers, unread.
-      while (inFlight.length && !control.cancelled) {
+      while (inFlight.length && !halted()) {
         const slice = inFlight.shift()!
         const items = await slice.items
         launch()
@@ -308,9 +341,14 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
       const r = results[i]
       if (r?.ok) issued++
       else if (!r) {
-        // Only a cancelled run leaves items unanswered.
-        results[i] = { ok: false, index: i, error: control.cancelled ? CANCELLED : { code: 'INTERNAL', message: 'The item was neither signed nor refused.' } }
-        if (control.cancelled) cancelled++
+        // Only a run that stopped early leaves items unanswered.
+        const error: IssueItemError = stopped
+          ? { code: 'NOT_ATTEMPTED', message: `Not attempted: the run stopped at an earlier request (${stopped.message})` }
+          : control.cancelled
+            ? CANCELLED
+            : { code: 'INTERNAL', message: 'The item was neither signed nor refused.' }
+        results[i] = { ok: false, index: i, error }
+        if (error === CANCELLED) cancelled++
       }
     }
     if (issued) {

@@ -2,27 +2,46 @@
 // certificate's subject and names, issued under its profile as that profile is now. The
 // vault's key signs a fresh request (proof of possession, as for any request), which then
 // goes through the same batch issuance as every other request: policy, lint, signature,
-// one transaction with its audit entry (which names the certificate renewed).
+// one transaction with its audit entry (which names the certificate renewed). Before that,
+// the profile's verdict is read once more here: a renewal promises the same names, so a
+// subject or SAN the profile would now change is a warning to confirm, with the profile's own.
 // A certificate whose key the vault does not hold cannot be renewed here: its owner must send
 // a new CSR, and the error says which profile and CA to sign it with.
 import { randomUUID } from 'node:crypto'
 import { fail, ok, type Result } from '../../shared/errors'
 import type { RenewRequest } from '../../shared/ipc/certificates'
-import { profileBody } from '../../shared/domain/profile'
+import { profileBody, type ProfileBody } from '../../shared/domain/profile'
 import type { Db } from '../store/database'
-import { getCertificate } from '../store/certificates-repo'
+import { compromisedKeySerial, getCertificate } from '../store/certificates-repo'
 import { getProfileRow } from '../store/profiles-repo'
-import { buildCsr, describeCertificate, toPem } from '../engine'
-import { renewalInput } from '../engine/policy'
+import { buildCsr, describeCertificate, readCsrInput, toPem } from '../engine'
+import { evaluate, hasErrors, renewalInput, renewalNameChanges, warningsOf } from '../engine/policy'
+import { findingsError } from '../engine/batch'
 import { pairedHash, signingKeyOfSpec } from '../engine/signing-rules'
 import type { IssuanceService } from './issuance-service'
+import type { ProfilesService } from './profiles-service'
 import type { VaultService } from './vault-service'
 
 export interface RenewalService {
   renew(request: RenewRequest): Promise<Result<{ certificateId: number; serial: string; subjectText: string; renewedFrom: number; authorityId: string; profileId: string | null }>>
 }
 
-export function createRenewalService(db: Db, vault: VaultService, issuance: IssuanceService): RenewalService {
+export function createRenewalService(db: Db, vault: VaultService, issuance: IssuanceService, profiles: ProfilesService, now: () => Date): RenewalService {
+  /**
+   * The warnings to confirm before renewing: the profile's own, and every change it would now
+   * make to the old subject and names. None when the profile refuses outright (issuance then
+   * reports its errors) or when the issuer cannot be read (issuance reports that too).
+   */
+  function renewalWarnings(profile: ProfileBody, csrDer: Uint8Array, input: ReturnType<typeof renewalInput>, authorityId: string, old: ReturnType<typeof describeCertificate>) {
+    const issuer = profiles.issuerContext(authorityId)
+    const parsed = readCsrInput(csrDer)
+    const first = parsed.ok ? parsed.value[0] : undefined
+    if (!issuer.ok || !first?.ok) return []
+    const e = evaluate(profile, first.csr, input, { now: now(), issuer: issuer.value })
+    if (hasErrors(e.findings)) return []
+    return [...warningsOf(e.findings), ...renewalNameChanges(old, { subject: e.template.subject, sans: e.template.subjectAltName?.names ?? [] })]
+  }
+
   return {
     async renew(request) {
       const row = getCertificate(db, request.id)
@@ -30,8 +49,14 @@ export function createRenewalService(db: Db, vault: VaultService, issuance: Issu
       const serial = row.serial.toUpperCase()
       if (row.isCa)
         return fail('RENEW_CA_CERTIFICATE', `Certificate ${serial} is a CA certificate: renewal here is for end-entity certificates; create the CA again from Certificate authorities.`, 'id')
-      if (row.status === 'revoked' && row.revocationReason === 'keyCompromise')
-        return fail('RENEW_KEY_COMPROMISED', `Certificate ${serial} was revoked because its key was compromised: a renewal would certify that key again; generate a new key and CSR instead.`, 'id')
+      // Any certificate of this key revoked for keyCompromise (this one, or an earlier renewal's) condemns the key.
+      const compromised = compromisedKeySerial(db, row.spkiSha256)
+      if (compromised)
+        return fail(
+          'RENEW_KEY_COMPROMISED',
+          `${compromised === row.serial ? `Certificate ${serial}` : `Certificate ${compromised.toUpperCase()}, for the same key as ${serial},`} was revoked because the key was compromised: a renewal would certify that key again; generate a new key and CSR instead.`,
+          'id'
+        )
       const profileName = row.profileId ? (getProfileRow(db, row.profileId)?.name ?? row.profileId) : null
       const withProfile = profileName ? `with the profile "${profileName}"` : 'without a profile'
       if (!row.keyId)
@@ -44,9 +69,11 @@ export function createRenewalService(db: Db, vault: VaultService, issuance: Issu
       const authorityId = request.authorityId ?? row.authorityId
       if (!authorityId)
         return fail('RENEW_NO_AUTHORITY', `Certificate ${serial} was not issued by a CA in PKI Desk: choose the CA that signs its renewal.`, 'authorityId')
-      let profile = null
+      let profile: ProfileBody | null = null
       if (row.profileId) {
         const p = getProfileRow(db, row.profileId)
+        if (p?.archived)
+          return fail('PROFILE_ARCHIVED', `The profile "${p.name}" is archived: unarchive it in Profiles to renew with it, or sign a new CSR for this key with another profile on Sign requests.`, 'id')
         const parsed = p ? profileBody.safeParse(JSON.parse(p.body)) : null
         // A missing or unreadable profile is reported by issuance with its own code.
         profile = parsed?.success ? parsed.data : null
@@ -60,13 +87,19 @@ export function createRenewalService(db: Db, vault: VaultService, issuance: Issu
         if (!signer.ok) return signer
         const csr = await buildCsr({ subject: view.subject, sans: view.sans, ca: false, hash: pairedHash(signingKeyOfSpec(key.spec)) ?? 'SHA-256', rsaPss: false }, signer.value)
         if (!csr.ok) return csr
+        const csrPem = toPem('CERTIFICATE REQUEST', csr.value)
+        const input = renewalInput(profile, view.subject, view.sans)
+        if (profile && !request.confirmWarnings) {
+          const unconfirmed = renewalWarnings(profile, csr.value, input, authorityId, view)
+          if (unconfirmed.length) return { ok: false, error: { ...findingsError('POLICY_WARNINGS_UNCONFIRMED', unconfirmed), field: 'id' } }
+        }
         const issued = await issuance.issue(
           {
             operationId: `renew-${randomUUID()}`,
             authorityId,
             profileId: row.profileId,
             confirmWarnings: request.confirmWarnings,
-            items: [{ csrPem: toPem('CERTIFICATE REQUEST', csr.value), input: renewalInput(profile, view.subject, view.sans) }]
+            items: [{ csrPem, input }]
           },
           { renewalOf: row.id }
         )

@@ -107,6 +107,12 @@ export function isEndEntityKey(db: Db, spkiSha256: string): boolean {
   return stmt(db, 'SELECT 1 FROM certificates WHERE spki_sha256 = ? AND is_ca = 0').get(spkiSha256) !== undefined
 }
 
+/** The serial (lowercase hex) of a certificate for this key revoked for keyCompromise, if any: such a key is never certified again. */
+export function compromisedKeySerial(db: Db, spkiSha256: string): string | null {
+  const r = stmt(db, "SELECT serial FROM certificates WHERE spki_sha256 = ? AND revocation_reason = 'keyCompromise' LIMIT 1").get(spkiSha256) as { serial: string } | undefined
+  return r?.serial ?? null
+}
+
 export function getCertificate(db: Db, id: number): CertificateRow | null {
   const r = stmt(db, 'SELECT * FROM certificates WHERE id = ?').get(id) as Raw | undefined
   return r ? toRow(r) : null

@@ -126,6 +126,31 @@ describe('cancelling a running batch', () => {
     expect(await running).toMatchObject({ ok: true, value: { issued: 2 } })
   })
 
+  it('a CA locked mid-run stops the run like a cancel: what was signed is kept and reported, the rest not attempted', async () => {
+    let paced = 0
+    const service = createIssuanceService(services.db, services.vault, services.authorities, emit, () => new Date(), {
+      workerMinItems: 1,
+      pace: async () => {
+        // As auto-lock, "Lock all" or the OS locking would, between two signatures.
+        if (++paced === 21) expect(services.authorities.lock(caId).ok).toBe(true)
+      }
+    })
+    progress.length = 0
+    const before = countCerts()
+    const auditBefore = verifyAudit(services.db).entries
+    const r = await service
+      .issue({ operationId: 'locked-mid-run', authorityId: caId, profileId: null, confirmWarnings: false, items: csrs.slice(0, 60).map((csrPem) => ({ csrPem, input: { subject: {}, sans: [] } })) })
+      .finally(() => services.authorities.unlock(caId))
+    if (!r.ok) throw new Error(`the run threw its results away: ${r.error.code}`)
+    expect(r.value).toMatchObject({ issued: 20, failed: 40, cancelled: 0 })
+    const codes = r.value.results.map((x) => (x.ok ? 'OK' : x.error.code))
+    expect(codes).toEqual([...Array(20).fill('OK'), 'AUTHORITY_LOCKED', ...Array(39).fill('NOT_ATTEMPTED')])
+    expect(countCerts() - before).toBe(20)
+    // Twenty issues, the lock and the unlock after the run: each audited.
+    expect(verifyAudit(services.db)).toMatchObject({ intact: true, entries: auditBefore + 22 })
+    expect(progress.filter((p) => p.operationId === 'locked-mid-run' && p.finished)).toEqual([expect.objectContaining({ done: 21, total: 60 })])
+  })
+
   it('certificates:cancelIssue reaches the run over the IPC contract', async () => {
     let paced = 0
     let ipcAnswer: unknown

@@ -153,6 +153,47 @@ describe('renewal with the same profile', () => {
     expect(await services.renewal.renew({ id: 999_999, confirmWarnings: false })).toMatchObject({ ok: false, error: { code: 'CERTIFICATE_NOT_FOUND', field: 'id' } })
   })
 
+  it('a key compromised on any of its certificates is never certified again: renewal and plain issuance refuse it', async () => {
+    const a = await issueHeld('twice.renew.example', 'tls-server')
+    const b = must(await services.renewal.renew({ id: a.id, confirmWarnings: false }))
+    must(services.certificates.revoke(b.certificateId, 'keyCompromise'))
+    const refused = await services.renewal.renew({ id: a.id, confirmWarnings: false })
+    expect(refused).toMatchObject({ ok: false, error: { code: 'RENEW_KEY_COMPROMISED', field: 'id' } })
+    if (!refused.ok) expect(refused.error.message).toContain(b.serial.toUpperCase())
+    // A CSR for a key whose certificate was revoked for keyCompromise is refused at issuance too.
+    const outside = createKeyObjectSigner('leaked', 'ec-p256', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey)
+    const csr = toPem('CERTIFICATE REQUEST', must(await buildCsr({ subject: [[{ type: 'CN', value: 'leaked.renew.example' }]], sans: [{ type: 'dns', value: 'leaked.renew.example' }], ca: false, hash: 'SHA-256', rsaPss: false }, outside)))
+    const first = must(await services.issuance.issue({ authorityId: caId, profileId: 'tls-server', confirmWarnings: false, items: [{ csrPem: csr, input: { subject: {}, sans: [] } }] })).results[0]!
+    if (!first.ok) throw new Error(first.error.message)
+    must(services.certificates.revoke(first.certificateId, 'keyCompromise'))
+    const again = must(await services.issuance.issue({ authorityId: caId, profileId: 'tls-server', confirmWarnings: true, items: [{ csrPem: csr, input: { subject: {}, sans: [] } }] })).results[0]!
+    expect(again).toMatchObject({ ok: false, error: { code: 'KEY_COMPROMISED' } })
+  })
+
+  it('a subject or SAN the profile would now change is a warning to confirm, not a silent change', async () => {
+    const body = { ...tlsServer.profile, name: 'Services', honorSubject: false, subjectAttributes: [{ type: 'CN', sources: ['csr'] }, { type: 'O', sources: ['csr'] }] }
+    must(services.profiles.create(body, { id: 'services' }))
+    const old = await issueHeld('svc1.renew.example', 'services')
+    expect(new X509Certificate(derOf(old.id)).subject).toBe('O=Renewals\nCN=svc1.renew.example')
+    // The profile drops its O rule later: a renewal would lose O.
+    const current = must(services.profiles.get('services'))
+    must(services.profiles.update('services', { ...body, subjectAttributes: [{ type: 'CN', sources: ['csr'] }] }, current.updatedAt))
+    const refused = await services.renewal.renew({ id: old.id, confirmWarnings: false })
+    expect(refused).toMatchObject({ ok: false, error: { code: 'POLICY_WARNINGS_UNCONFIRMED', field: 'id', details: { findings: [expect.objectContaining({ code: 'RENEWAL_SUBJECT_CHANGED', severity: 'warning' })] } } })
+    if (!refused.ok) expect(refused.error.message).toContain('"CN=svc1.renew.example" instead of "CN=svc1.renew.example, O=Renewals"')
+    const renewed = must(await services.renewal.renew({ id: old.id, confirmWarnings: true }))
+    expect(new X509Certificate(derOf(renewed.certificateId)).subject).toBe('CN=svc1.renew.example')
+  })
+
+  it("an archived profile: unarchive it or sign a new CSR with another profile", async () => {
+    must(services.profiles.create({ ...tlsServer.profile, name: 'Retired' }, { id: 'retired' }))
+    const old = await issueHeld('retired.renew.example', 'retired')
+    must(services.profiles.archive('retired', true))
+    const refused = await services.renewal.renew({ id: old.id, confirmWarnings: false })
+    expect(refused).toMatchObject({ ok: false, error: { code: 'PROFILE_ARCHIVED', field: 'id' } })
+    if (!refused.ok) expect(refused.error.message).toMatch(/"Retired" is archived: unarchive it in Profiles .* or sign a new CSR for this key with another profile/)
+  })
+
   it('certificates:renew over the IPC contract: a locked CA is named, nothing is issued', async () => {
     const old = await issueHeld('ipc.renew.example', 'tls-server')
     const handlers = createHandlers(services)

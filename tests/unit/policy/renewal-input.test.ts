@@ -2,7 +2,7 @@
 // and SANs gives the old certificate's subject and names back, whatever sources the profile
 // takes them from; and nothing that would raise an "input ignored" warning.
 import { describe, expect, it } from 'vitest'
-import { evaluate, renewalInput } from '../../../src/main/engine/policy'
+import { evaluate, renewalInput, renewalNameChanges } from '../../../src/main/engine/policy'
 import type { DistinguishedName, GeneralName } from '../../../src/shared/domain/names'
 import type { ProfileBody } from '../../../src/shared/domain/profile'
 import { csr, profile } from '../../fixtures/profiles/csr'
@@ -70,5 +70,22 @@ describe('renewalInput', () => {
     const p = profile({ subjectAttributes: [{ type: 'OU', multiple: true, sources: ['entered'] }] })
     expect(renewalInput(p, multi, []).subject).toEqual({ OU: ['A', 'B'] })
     expect(renewalInput(null, subject, sans)).toEqual({ subject: {}, sans: [] })
+  })
+})
+
+describe('renewalNameChanges', () => {
+  it('says nothing when the names stay, whatever the order of the SANs', () => {
+    expect(renewalNameChanges({ subject, sans }, { subject, sans: [...sans].reverse() })).toEqual([])
+  })
+
+  it('warns about a changed subject and about dropped and added SANs, naming each', () => {
+    const fewer: DistinguishedName = [[{ type: 'CN', value: 'dev-1.example.com' }]]
+    const changes = renewalNameChanges({ subject, sans }, { subject: fewer, sans: [sans[0]!, { type: 'dns', value: 'new.example.com' }] })
+    expect(changes.map((f) => [f.code, f.severity, f.field])).toEqual([
+      ['RENEWAL_SUBJECT_CHANGED', 'warning', 'subject'],
+      ['RENEWAL_SANS_CHANGED', 'warning', 'san']
+    ])
+    expect(changes[0]!.message).toContain('"CN=dev-1.example.com" instead of "CN=dev-1.example.com, O=Example, C=DE"')
+    expect(changes[1]!.message).toMatch(/drops IP(?: Address)?:10\.1\.2\.3; adds DNS:new\.example\.com/)
   })
 })

@@ -5,4 +5,4 @@ export { lintTemplate, lintTbs, lintView, tbsLintView, type LintView, type LintO
 export { sanRefusal, dnsMatches, emailDomainMatches, isDnsName } from './san-match'
 export { hasErrors, warningsOf, type Evaluation, type EvaluationContext, type IssuerContext } from './types'
 export { issuerContextFromCertificate } from './issuer'
-export { renewalInput } from './renewal'
+export { renewalInput, renewalNameChanges } from './renewal'

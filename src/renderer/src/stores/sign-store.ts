@@ -155,15 +155,17 @@ export const useSignStore = create<SignState>()((set, get) => {
             run: { ...get().run!, issued: get().run!.issued + r.value.issued, failed: get().run!.failed + r.value.failed, notAttempted: get().run!.notAttempted + r.value.cancelled }
           })
           base = start + chunk.length
-          set({ run: { ...get().run!, done: base } })
+          // What main attempted: a cancelled chunk stops short of its end.
+          set({ run: { ...get().run!, done: start + r.value.issued + r.value.failed } })
         }
       } finally {
         off()
         runningOperation = null
         const last = get().run!
-        // Chunks never sent were not attempted either.
+        // Chunks never sent were not attempted either. A Cancel that came after the last
+        // signature stopped nothing: the run is done, not cancelled.
         const notAttempted = last.total - last.issued - last.failed
-        set({ run: { ...last, finished: true, cancelled: cancelRequested, cancelling: false, notAttempted } })
+        set({ run: { ...last, finished: true, cancelled: cancelRequested && notAttempted > 0, cancelling: false, notAttempted } })
       }
     },
     cancel() {

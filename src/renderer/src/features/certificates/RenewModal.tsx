@@ -127,7 +127,12 @@ export function RenewModal({ certificate, onClose }: { certificate: CertificateD
     <Modal opened onClose={onClose} title={`Renew ${name}`} size="lg">
       <Stack gap="sm">
         <Text size="sm">
-          A new certificate for the same key, subject and names. Validity and extensions come from the profile as it is now. The current certificate stays valid; revoke it (reason: superseded) once the new one is in use.
+          A new certificate for the same key, subject and names; validity and extensions come from the profile as it is now (a change to the names is shown first, to confirm).{' '}
+          {certificate.status === 'issued'
+            ? 'The current certificate stays valid; revoke it (reason: superseded) once the new one is in use.'
+            : certificate.status === 'expired'
+              ? 'The current certificate has expired.'
+              : 'The current certificate is already revoked.'}
         </Text>
         {facts}
         <Select
