@@ -127,7 +127,7 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
     return ok(body)
   }
 
-  /** One batch, start to end: checks, then prepare → sign → commit slices; stops early once `control` is cancelled. */
+  /** One batch, start to end: checks, then prepare → sign → commit slices; stops early once `control` is cancelled or a signature fails. */
   async function issueBatch(request: IssueRequest, operationId: string, control: { readonly cancelled: boolean }, renewalOf: number | undefined): Promise<Result<IssueResponse>> {
     // A CA whose own certificate is revoked, expired, not yet valid, or that is retired or
     // pending signs nothing (it may still publish CRLs).
