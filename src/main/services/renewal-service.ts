@@ -57,7 +57,8 @@ export function createRenewalService(db: Db, vault: VaultService, issuance: Issu
           `${compromised === row.serial ? `Certificate ${serial}` : `Certificate ${compromised.toUpperCase()}, for the same key as ${serial},`} was revoked because the key was compromised: a renewal would certify that key again; generate a new key and CSR instead.`,
           'id'
         )
-      const profileName = row.profileId ? (getProfileRow(db, row.profileId)?.name ?? row.profileId) : null
+      const profileRow = row.profileId ? getProfileRow(db, row.profileId) : null
+      const profileName = row.profileId ? (profileRow?.name ?? row.profileId) : null
       const withProfile = profileName ? `with the profile "${profileName}"` : 'without a profile'
       if (!row.keyId)
         return fail(
@@ -71,10 +72,9 @@ export function createRenewalService(db: Db, vault: VaultService, issuance: Issu
         return fail('RENEW_NO_AUTHORITY', `Certificate ${serial} was not issued by a CA in PKI Desk: choose the CA that signs its renewal.`, 'authorityId')
       let profile: ProfileBody | null = null
       if (row.profileId) {
-        const p = getProfileRow(db, row.profileId)
-        if (p?.archived)
-          return fail('PROFILE_ARCHIVED', `The profile "${p.name}" is archived: unarchive it in Profiles to renew with it, or sign a new CSR for this key with another profile on Sign requests.`, 'id')
-        const parsed = p ? profileBody.safeParse(JSON.parse(p.body)) : null
+        if (profileRow?.archived)
+          return fail('PROFILE_ARCHIVED', `The profile "${profileRow.name}" is archived: unarchive it in Profiles to renew with it, or sign a new CSR for this key with another profile on Sign requests.`, 'id')
+        const parsed = profileRow ? profileBody.safeParse(JSON.parse(profileRow.body)) : null
         // A missing or unreadable profile is reported by issuance with its own code.
         profile = parsed?.success ? parsed.data : null
       }
