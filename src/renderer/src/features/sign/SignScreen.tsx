@@ -177,7 +177,7 @@ export function SignScreen(): ReactNode {
           </Group>
           {s.run ? (
             <Stack gap={4}>
-{/* Percent to one decimal: 7/100 × 100 is 7.000000000000001 in floating point, which screen readers read out. */}
+              {/* Percent to one decimal: 7/100 × 100 is 7.000000000000001 in floating point, which screen readers read out. */}
               <Progress value={s.run.total ? Math.round((s.run.done / s.run.total) * 1000) / 10 : 0} aria-label="Signing progress" animated={running} />
               <Text size="xs" c="dimmed" role="status">
                 {running
