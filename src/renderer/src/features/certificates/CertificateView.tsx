@@ -34,6 +34,12 @@ export function CertificateView({ id }: { id: number }): ReactNode {
   const fetchDetail = useCallback(() => pki.certificates.get({ id }), [id])
   const { value: detail, error, reload: load } = useLoaded<CertificateDetail>(fetchDetail, ['certificates'])
 
+  /** After a delete or a revoke the record changed: read it again. */
+  const closeAndReload = (): void => {
+    setDialog(null)
+    load()
+  }
+
   const back = (
     <Button variant="subtle" onClick={() => openCertificate(null)}>
       ← Back to certificates
@@ -183,25 +189,9 @@ export function CertificateView({ id }: { id: number }): ReactNode {
       </Card>
       {dialog === 'export' ? <ExportDialog certificate={detail} onClose={() => setDialog(null)} /> : null}
       {dialog === 'exportKey' ? <KeyExportDialog source={{ certificateId: detail.id }} name={detail.commonName || detail.subjectText} onClose={() => setDialog(null)} /> : null}
-      {dialog === 'deleteKey' ? (
-        <DeleteKeyModal
-          certificate={detail}
-          onClose={() => {
-            setDialog(null)
-            load()
-          }}
-        />
-      ) : null}
+      {dialog === 'deleteKey' ? <DeleteKeyModal certificate={detail} onClose={closeAndReload} /> : null}
       {dialog === 'renew' ? <RenewModal certificate={detail} onClose={() => setDialog(null)} /> : null}
-      {dialog === 'revoke' ? (
-        <RevokeModal
-          certificate={detail}
-          onClose={() => {
-            setDialog(null)
-            load()
-          }}
-        />
-      ) : null}
+      {dialog === 'revoke' ? <RevokeModal certificate={detail} onClose={closeAndReload} /> : null}
     </Stack>
   )
 }
