@@ -19,6 +19,7 @@ import {
   Version
 } from '@peculiar/asn1-x509'
 import type { RevocationReason } from '../../shared/domain/certificate'
+import { fail, ok, type Result } from '../../shared/errors'
 import type { SignatureHash } from '../../shared/domain/keys'
 import type { Signer } from '../vault/signer'
 import { familyOf, signatureAlgorithm } from './algorithms'
@@ -60,12 +61,11 @@ function ext(oid: string, value: object): Extension {
   return new Extension({ extnID: oid, critical: false, extnValue: new OctetString(AsnConvert.serialize(value)) })
 }
 
-/** Thrown for input a full CRL may not carry (removeFromCRL entries: delta CRLs only, RFC 5280 5.3.1). */
-export class CrlInputError extends Error {}
-
-export async function buildCrl(input: CrlInput, signer: Signer): Promise<Uint8Array> {
+/** Input a full CRL may not carry (removeFromCRL entries: delta CRLs only, RFC 5280 5.3.1) is a failed Result. */
+export async function buildCrl(input: CrlInput, signer: Signer): Promise<Result<Uint8Array>> {
   const misplaced = input.entries.find((e) => e.reason === 'removeFromCRL')
-  if (misplaced) throw new CrlInputError(`Entry ${misplaced.serial} has reason removeFromCRL, which only a delta CRL may carry (RFC 5280 5.3.1).`)
+  if (misplaced)
+    return fail('CRL_ENTRY_DELTA_ONLY', `Entry ${misplaced.serial} has reason removeFromCRL, which only a delta CRL may carry (RFC 5280 5.3.1): list it without a reason or leave it out.`, 'entries')
   const alg = signatureAlgorithm(familyOf(signer.spec), input.hash, input.rsaPss)
   const revoked = input.entries.map((e) => {
     const exts: Extension[] = []
@@ -92,7 +92,7 @@ export async function buildCrl(input: CrlInput, signer: Signer): Promise<Uint8Ar
   })
   const tbsDer = new Uint8Array(AsnConvert.serialize(tbs))
   const sig = await signer.sign(tbsDer, { hash: input.hash, rsaPss: input.rsaPss })
-  return signedEnvelope(tbsDer, new Uint8Array(AsnConvert.serialize(alg)), sig)
+  return ok(signedEnvelope(tbsDer, new Uint8Array(AsnConvert.serialize(alg)), sig))
 }
 
 /** DER GeneralizedTime without fractional seconds, as RFC 5280 4.1.2.5.2 wants. */

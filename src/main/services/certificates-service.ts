@@ -215,7 +215,9 @@ export function createCertificatesService(db: Db, vault: VaultService, authoriti
         // The CA's key decides the hash for ECDSA (P-384 → SHA-384…); the setting applies to RSA.
         const decided = signingHashFor(signingKeyOfSpec(signer.value.spec), settings.hash, false)
         const hash = decided.ok ? decided.hash : settings.hash
-        const der = await buildCrl({ issuerSubjectDer: issuer.subjectDer, issuerSki: issuer.ski, crlNumber, thisUpdate, nextUpdate, entries, hash, rsaPss: settings.rsaPss && signer.value.spec.startsWith('rsa') }, signer.value)
+        const built = await buildCrl({ issuerSubjectDer: issuer.subjectDer, issuerSki: issuer.ski, crlNumber, thisUpdate, nextUpdate, entries, hash, rsaPss: settings.rsaPss && signer.value.spec.startsWith('rsa') }, signer.value)
+        if (!built.ok) return built
+        const der = built.value
         // The number is taken only if no other CRL took it meanwhile: monotonic, never reused.
         const id = inTransaction(db, () => {
           const taken = db.prepare('UPDATE authorities SET next_crl_number = next_crl_number + 1 WHERE id = ? AND next_crl_number = ?').run(authorityId, crlNumber)
