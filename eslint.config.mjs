@@ -30,6 +30,20 @@ const P = {
   mainFromShared: { group: ['**/main/**', '**/renderer/**', '**/cli/**', '**/preload/**'], message: 'src/shared is imported by every layer; it imports none of them.' }
 }
 
+// Renderer stores (STYLE.md: main owns the state, the renderer mirrors it): a component reads
+// what it shows through a selector, so it re-renders only when that changes; a store keeps
+// its state in the store, never in module variables shared by every caller.
+const S = {
+  wholeStore: {
+    selector: 'CallExpression[callee.name=/^use[A-Z]\\w*Store$/][arguments.length=0]',
+    message: 'Select what the component uses: useXStore((s) => s.field), or useShallow for several fields.'
+  },
+  storeGlobals: ['Program > VariableDeclaration[kind="let"]', 'Program > ExportNamedDeclaration > VariableDeclaration[kind="let"]'].map((selector) => ({
+    selector,
+    message: 'No module globals in a store: keep the value in the store state.'
+  }))
+}
+
 function restrict({ paths = [], patterns = [] }) {
   return {
     '@typescript-eslint/no-restricted-imports': ['error', { paths: paths.flat(), patterns }]
@@ -74,7 +88,9 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      ...restrict({ paths: [R.electron, R.sqlite, R.keyring, R.node], patterns: [P.mainFromRenderer] })
+      ...restrict({ paths: [R.electron, R.sqlite, R.keyring, R.node], patterns: [P.mainFromRenderer] }),
+      'no-restricted-syntax': ['error', S.wholeStore]
     }
-  }
+  },
+  { files: ['src/renderer/src/stores/*-store.ts'], rules: { 'no-restricted-syntax': ['error', S.wholeStore, ...S.storeGlobals] } }
 )

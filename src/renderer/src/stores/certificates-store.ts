@@ -1,9 +1,10 @@
 // The certificate inventory as the renderer mirrors it: the current query (search, filters,
-// sort) and the pages loaded so far (cursor paging, so 100,000 rows never cross IPC at once).
+// sort) and the pages loaded so far (cursor paging, so 100,000 rows never cross IPC at once);
+// the certificate open in the certificate view; and the dashboard's expiry counts.
 import { create } from 'zustand'
 import { pki } from '../api/pki'
-import type { AppError } from '../../../shared/errors'
-import type { CertificateStatus, CertificateSummary } from '../../../shared/domain/certificate'
+import type { AppError, Result } from '../../../shared/errors'
+import type { CertificateDetail, CertificateStatus, CertificateSummary } from '../../../shared/domain/certificate'
 import type { ListCertificatesRequest } from '../../../shared/ipc/certificates'
 import { onDomainChanged } from './live'
 
@@ -19,6 +20,27 @@ export interface InventoryQuery {
 }
 
 const PAGE = 500
+/** The dashboard's timeline: this many weeks ahead. */
+export const EXPIRY_WEEKS = 26
+
+export interface WeekCount {
+  readonly start: Date
+  readonly count: number
+}
+
+export interface ExpiryStats {
+  readonly total: number
+  readonly revoked: number
+  readonly within30: number
+  readonly weeks: readonly WeekCount[]
+}
+
+/** The open certificate: its id, and once main answered, its detail or why it could not be read. */
+export interface OpenDetail {
+  readonly id: number
+  readonly value: CertificateDetail | null
+  readonly error: AppError | null
+}
 
 interface CertificatesState {
   readonly query: InventoryQuery
@@ -30,9 +52,15 @@ interface CertificatesState {
   readonly error: AppError | null
   /** Incremented per query so a late page of an old query is dropped. */
   readonly generation: number
+  readonly detail: OpenDetail | null
+  readonly stats: ExpiryStats | null
+  readonly statsError: AppError | null
   setQuery(patch: Partial<InventoryQuery>): void
   reload(): Promise<void>
   loadMore(): Promise<void>
+  /** Reads one certificate for the certificate view (again, when `id` is the open one). */
+  loadDetail(id: number): Promise<void>
+  loadStats(): Promise<void>
 }
 
 export const DEFAULT_QUERY: InventoryQuery = {
@@ -66,6 +94,9 @@ export const useCertificatesStore = create<CertificatesState>()((set, get) => ({
   loaded: false,
   error: null,
   generation: 0,
+  detail: null,
+  stats: null,
+  statsError: null,
   setQuery(patch) {
     set({ query: { ...get().query, ...patch } })
     void get().reload()
@@ -86,9 +117,40 @@ export const useCertificatesStore = create<CertificatesState>()((set, get) => ({
     if (get().generation !== generation) return
     if (!r.ok) return set({ loading: false, error: r.error })
     set({ items: [...get().items, ...r.value.items], total: r.value.total, nextCursor: r.value.nextCursor, loading: false, error: null })
+  },
+  async loadDetail(id) {
+    const open = get().detail
+    // Another certificate's detail never shows while this one loads; the same one stays.
+    if (open?.id !== id) set({ detail: { id, value: null, error: null } })
+    const r = await pki.certificates.get({ id })
+    if (get().detail?.id !== id) return
+    set({ detail: r.ok ? { id, value: r.value, error: null } : { id, value: get().detail?.value ?? null, error: r.error } })
+  },
+  async loadStats() {
+    const r = await expiryStats()
+    set(r.ok ? { stats: r.value, statsError: null } : { statsError: r.error })
   }
 }))
 
+/** Per-week counts from cumulative "expiring within N days" totals: one cheap query per week. */
+async function expiryStats(): Promise<Result<ExpiryStats>> {
+  const count = async (req: Omit<ListCertificatesRequest, 'sort' | 'limit'>): Promise<number | AppError> => {
+    const r = await pki.certificates.list({ ...req, sort: DEFAULT_QUERY.sort, limit: 1 })
+    return r.ok ? r.value.total : r.error
+  }
+  const cumulative = await Promise.all(Array.from({ length: EXPIRY_WEEKS + 1 }, (_, k) => count({ expiringWithinDays: 7 * k })))
+  const [total, revoked, within30] = await Promise.all([count({}), count({ status: 'revoked' }), count({ expiringWithinDays: 30 })])
+  const failed = [...cumulative, total, revoked, within30].find((c): c is AppError => typeof c !== 'number')
+  if (failed) return { ok: false, error: failed }
+  const nums = cumulative as number[]
+  const now = Date.now()
+  const weeks = Array.from({ length: EXPIRY_WEEKS }, (_, k) => ({ start: new Date(now + 7 * k * 86_400_000), count: nums[k + 1]! - nums[k]! }))
+  return { ok: true, value: { total: total as number, revoked: revoked as number, within30: within30 as number, weeks } }
+}
+
 onDomainChanged('certificates', () => {
-  if (useCertificatesStore.getState().loaded) void useCertificatesStore.getState().reload()
+  const s = useCertificatesStore.getState()
+  if (s.loaded) void s.reload()
+  if (s.detail) void s.loadDetail(s.detail.id)
+  if (s.stats) void s.loadStats()
 })

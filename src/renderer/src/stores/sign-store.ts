@@ -1,13 +1,16 @@
 // The batch on the Sign requests screen: the requests read so far (from dropped or picked
-// files and pasted PEM), the chosen CA and profile, and the issuance run with its progress
-// and per-item results. Workflow state, not a mirror of main, and not persisted.
+// files and pasted PEM), the chosen CA and profile, the profile's verdict on each request
+// (profiles:preview), and the issuance run with its progress and per-item results. Workflow
+// state, not a mirror of main, and not persisted: it lasts until the app restarts.
 import { create } from 'zustand'
 import { pki } from '../api/pki'
 import type { AppError } from '../../../shared/errors'
 import type { FileInput } from '../../../shared/domain/authority'
 import type { CsrInfo } from '../../../shared/domain/csr'
+import type { Finding, PreviewRow } from '../../../shared/domain/profile'
 import type { IssueItemResult } from '../../../shared/ipc/certificates'
 import { readFileInput } from '../lib/files'
+import { onDomainChanged } from './live'
 
 export interface SignItem {
   readonly key: string
@@ -20,8 +23,19 @@ export interface SignItem {
   readonly result: IssueItemResult | null
 }
 
+/** The profile's verdict on one request, against the chosen CA. */
+export interface Preview {
+  readonly findings: readonly Finding[]
+  readonly rows: readonly PreviewRow[]
+  readonly canSign: boolean
+  readonly needsConfirm: boolean
+  readonly error: AppError | null
+}
+
 export interface RunState {
   readonly operationId: string
+  /** The operation id of the chunk main is signing now (what Cancel stops), null between chunks. */
+  readonly chunkOperationId: string | null
   readonly total: number
   readonly done: number
   readonly cancelling: boolean
@@ -38,8 +52,12 @@ interface SignState {
   readonly reading: number
   readonly authorityId: string | null
   readonly profileId: string | null
+  /** By item key; empty without a profile (the built-in one is checked by main at issuance). */
+  readonly previews: ReadonlyMap<string, Preview>
   readonly run: RunState | null
   readonly error: AppError | null
+  /** The last item key handed out (keys are `i<n>`, unique for the app's lifetime). */
+  readonly lastKey: number
   addFiles(files: readonly File[]): Promise<void>
   addText(text: string): Promise<void>
   remove(key: string): void
@@ -49,6 +67,8 @@ interface SignState {
   /** Signs the given requests (the screen passes those the profile does not refuse). */
   signAll(keys: readonly string[]): Promise<void>
   cancel(): void
+  /** Previews the given items (every signable one when omitted) with the chosen profile and CA. */
+  refreshPreviews(keys?: readonly string[]): Promise<void>
 }
 
 /**
@@ -57,10 +77,7 @@ interface SignState {
  * (certificates:cancelIssue) before its next signature.
  */
 const CHUNK = 500
-let seq = 0
-let cancelRequested = false
-/** The operation id of the chunk main is signing now, for cancel. */
-let runningOperation: string | null = null
+const NO_PREVIEWS: ReadonlyMap<string, Preview> = new Map()
 
 export const signable = (i: SignItem): boolean => !!i.csr && !!i.pem && !i.error && i.csr.signatureValid && !i.result?.ok
 
@@ -69,33 +86,45 @@ function newOperationId(): string {
 }
 
 export const useSignStore = create<SignState>()((set, get) => {
+  const nextKey = (): string => {
+    const n = get().lastKey + 1
+    set({ lastKey: n })
+    return `i${n}`
+  }
   const inspect = async (source: string, input: FileInput): Promise<SignItem[]> => {
     const r = await pki.csr.inspect(input)
-    if (!r.ok) return [{ key: `i${++seq}`, source, csr: null, pem: null, error: r.error, result: null }]
+    if (!r.ok) return [{ key: nextKey(), source, csr: null, pem: null, error: r.error, result: null }]
     if (r.value.items.length === 0)
-      return [{ key: `i${++seq}`, source, csr: null, pem: null, error: { code: 'CSR_NONE_FOUND', message: `${source} holds no certificate signing request.` }, result: null }]
+      return [{ key: nextKey(), source, csr: null, pem: null, error: { code: 'CSR_NONE_FOUND', message: `${source} holds no certificate signing request.` }, result: null }]
     return r.value.items.map((it) =>
       it.ok
         ? {
-            key: `i${++seq}`,
+            key: nextKey(),
             source,
             csr: it.csr,
             pem: it.pem,
             error: it.csr.signatureValid ? null : { code: 'CSR_SIGNATURE_INVALID', message: 'The request is not signed by its own key: ask the requester for a new CSR.' },
             result: null
           }
-        : { key: `i${++seq}`, source, csr: null, pem: null, error: it.error, result: null }
+        : { key: nextKey(), source, csr: null, pem: null, error: it.error, result: null }
     )
   }
-  const append = (items: SignItem[]): void => set({ items: [...get().items, ...items] })
+  const append = (items: SignItem[]): void => {
+    set({ items: [...get().items, ...items] })
+    void get().refreshPreviews(items.map((i) => i.key))
+  }
+  /** Which profile and CA a preview answered for: an answer for an older choice is dropped. */
+  const choice = (): string => `${get().profileId ?? ''}|${get().authorityId ?? ''}`
 
   return {
     items: [],
     reading: 0,
     authorityId: null,
     profileId: null,
+    previews: NO_PREVIEWS,
     run: null,
     error: null,
+    lastKey: 0,
     async addFiles(files) {
       set({ reading: get().reading + files.length })
       for (const f of files) {
@@ -108,19 +137,46 @@ export const useSignStore = create<SignState>()((set, get) => {
       if (!text.trim()) return
       append(await inspect('pasted text', { encoding: 'pem', data: text }))
     },
-    remove: (key) => set({ items: get().items.filter((i) => i.key !== key) }),
-    clear: () => set({ items: [], run: null, error: null }),
-    setAuthority: (authorityId) => set({ authorityId }),
-    setProfile: (profileId) => set({ profileId }),
+    remove(key) {
+      const previews = new Map(get().previews)
+      previews.delete(key)
+      set({ items: get().items.filter((i) => i.key !== key), previews })
+    },
+    clear: () => set({ items: [], previews: NO_PREVIEWS, run: null, error: null }),
+    setAuthority(authorityId) {
+      if (authorityId === get().authorityId) return
+      set({ authorityId })
+      void get().refreshPreviews()
+    },
+    setProfile(profileId) {
+      if (profileId === get().profileId) return
+      set({ profileId, previews: NO_PREVIEWS })
+      void get().refreshPreviews()
+    },
+    async refreshPreviews(keys) {
+      const { profileId, authorityId } = get()
+      if (!profileId) return set({ previews: NO_PREVIEWS })
+      const asked = choice()
+      const wanted = keys ? new Set(keys) : null
+      const todo = get().items.filter((i) => (!wanted || wanted.has(i.key)) && signable(i))
+      const found = new Map<string, Preview>()
+      for (const item of todo) {
+        const r = await pki.profiles.preview({ id: profileId, csrPem: item.pem!, ...(authorityId ? { authorityId } : {}) })
+        if (choice() !== asked) return
+        found.set(item.key, r.ok ? { ...r.value, error: null } : { findings: [], rows: [], canSign: false, needsConfirm: false, error: r.error })
+      }
+      if (choice() !== asked) return
+      // Merged: requests added meanwhile were previewed by their own call.
+      set({ previews: new Map([...get().previews, ...found]) })
+    },
     async signAll(keys) {
       const { authorityId, profileId } = get()
       if (!authorityId) return set({ error: { code: 'SIGN_NO_CA', message: 'Choose the CA that signs these requests.', field: 'authorityId' } })
       const wanted = new Set(keys)
       const batch = get().items.filter((i) => wanted.has(i.key) && signable(i))
       if (batch.length === 0) return
-      cancelRequested = false
       const operationId = newOperationId()
-      const run: RunState = { operationId, total: batch.length, done: 0, cancelling: false, finished: false, cancelled: false, issued: 0, failed: 0, notAttempted: 0 }
+      const run: RunState = { operationId, chunkOperationId: null, total: batch.length, done: 0, cancelling: false, finished: false, cancelled: false, issued: 0, failed: 0, notAttempted: 0 }
       set({ run, error: null })
       let base = 0
       // Main reports progress after every commit (dozens a second): the bar moves at most
@@ -136,11 +192,12 @@ export const useSignStore = create<SignState>()((set, get) => {
       })
       try {
         for (let start = 0; start < batch.length; start += CHUNK) {
-          if (cancelRequested) break
+          if (get().run!.cancelling) break
           const chunk = batch.slice(start, start + CHUNK)
-          runningOperation = `${operationId}-${start / CHUNK}`
+          const chunkOperationId = `${operationId}-${start / CHUNK}`
+          set({ run: { ...get().run!, chunkOperationId } })
           const r = await pki.certificates.issue({
-            operationId: runningOperation,
+            operationId: chunkOperationId,
             authorityId,
             profileId,
             items: chunk.map((i) => ({ csrPem: i.pem!, input: {} }))
@@ -160,20 +217,23 @@ export const useSignStore = create<SignState>()((set, get) => {
         }
       } finally {
         off()
-        runningOperation = null
         const last = get().run!
         // Chunks never sent were not attempted either. A Cancel that came after the last
         // signature stopped nothing: the run is done, not cancelled.
         const notAttempted = last.total - last.issued - last.failed
-        set({ run: { ...last, finished: true, cancelled: cancelRequested && notAttempted > 0, cancelling: false, notAttempted } })
+        set({ run: { ...last, chunkOperationId: null, finished: true, cancelled: last.cancelling && notAttempted > 0, cancelling: false, notAttempted } })
       }
     },
     cancel() {
-      cancelRequested = true
       const run = get().run
       if (!run || run.finished) return
       set({ run: { ...run, cancelling: true } })
-      if (runningOperation) void pki.certificates.cancelIssue({ operationId: runningOperation })
+      if (run.chunkOperationId) void pki.certificates.cancelIssue({ operationId: run.chunkOperationId })
     }
   }
+})
+
+// A profile edited while requests wait: its verdict on them is read again.
+onDomainChanged('profiles', () => {
+  if (useSignStore.getState().profileId) void useSignStore.getState().refreshPreviews()
 })

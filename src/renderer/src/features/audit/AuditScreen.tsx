@@ -2,6 +2,7 @@
 import { Alert, Button, Code, Group, Stack, Table, Text, TextInput } from '@mantine/core'
 import { useDebouncedCallback } from '@mantine/hooks'
 import { useEffect, useState, type ReactNode } from 'react'
+import { useShallow } from 'zustand/react/shallow'
 import type { AppError } from '../../../../shared/errors'
 import { pki } from '../../api/pki'
 import { Empty } from '../../components/Empty'
@@ -12,7 +13,9 @@ import { formatDateTime, plural } from '../../lib/format'
 import { useAuditStore } from '../../stores/audit-store'
 
 export function AuditScreen(): ReactNode {
-  const { verdict, entries, total, loaded, error, load, setFilter, filter } = useAuditStore()
+  const { verdict, entries, total, loaded, error, load, setFilter, filter } = useAuditStore(
+    useShallow((s) => ({ verdict: s.verdict, entries: s.entries, total: s.total, loaded: s.loaded, error: s.error, load: s.load, setFilter: s.setFilter, filter: s.filter }))
+  )
   const [search, setSearch] = useState(filter)
   const [exportError, setExportError] = useState<AppError | null>(null)
   const [exported, setExported] = useState<string | null>(null)

@@ -1,6 +1,7 @@
 // Certificate authorities: the hierarchy as a tree, create/import, and the selected CA.
 import { Badge, Box, Button, Grid, Group, NavLink, Stack, Text } from '@mantine/core'
 import { useEffect, useState, type ReactNode } from 'react'
+import { useShallow } from 'zustand/react/shallow'
 import { PageHeader } from '../../components/PageHeader'
 import { Empty } from '../../components/Empty'
 import { ErrorNote } from '../../components/ErrorNote'
@@ -13,7 +14,7 @@ import { ImportAuthorityModal } from './ImportAuthorityModal'
 type Dialog = 'root' | 'intermediate' | 'import' | null
 
 export function AuthoritiesScreen(): ReactNode {
-  const { items, loaded, error, load } = useAuthoritiesStore()
+  const { items, loaded, error, load } = useAuthoritiesStore(useShallow((s) => ({ items: s.items, loaded: s.loaded, error: s.error, load: s.load })))
   const [dialog, setDialog] = useState<Dialog>(null)
   const [selectedId, setSelectedId] = useState<string | null>(null)
   useEffect(() => {

@@ -1,6 +1,6 @@
 // One CA: its identity, lock state, CRL settings and CRLs (with the next-update countdown).
 import { Badge, Button, Card, Group, Modal, NumberInput, PasswordInput, Select, Stack, Switch, Table, Text, Title, VisuallyHidden } from '@mantine/core'
-import { useCallback, useState, type ReactNode } from 'react'
+import { useEffect, useState, type ReactNode } from 'react'
 import type { AppError } from '../../../../shared/errors'
 import type { AuthoritySummary, CrlSettings } from '../../../../shared/domain/authority'
 import type { CrlSummary } from '../../../../shared/domain/certificate'
@@ -9,7 +9,9 @@ import { pki } from '../../api/pki'
 import { ErrorNote, fieldError } from '../../components/ErrorNote'
 import { countdown, formatDateTime, keySpecLabel } from '../../lib/format'
 import { useNow } from '../../lib/use-now'
-import { useLoaded } from '../../lib/use-loaded'
+import { useAuthoritiesStore } from '../../stores/authorities-store'
+
+const NO_CRLS: readonly CrlSummary[] = []
 
 function UnlockModal({ authority, onClose }: { authority: AuthoritySummary; onClose(): void }): ReactNode {
   const [passphrase, setPassphrase] = useState('')
@@ -116,9 +118,12 @@ export function AuthorityDetail({ authority }: { authority: AuthoritySummary }):
   const [error, setError] = useState<AppError | null>(null)
   const [busy, setBusy] = useState(false)
   const now = useNow(30_000)
-  const fetchCrls = useCallback(() => pki.crl.list({ authorityId: authority.id }), [authority.id])
-  const { value: crlPage, reload: loadCrls } = useLoaded(fetchCrls, ['authorities', 'certificates'])
-  const crls: readonly CrlSummary[] = crlPage?.items ?? []
+  const crls = useAuthoritiesStore((s) => s.crls[authority.id] ?? NO_CRLS)
+  const loadCrls = useAuthoritiesStore((s) => s.loadCrls)
+  const crlError = useAuthoritiesStore((s) => s.crlError)
+  useEffect(() => {
+    void loadCrls(authority.id)
+  }, [authority.id, loadCrls])
 
   const unlock = async (): Promise<void> => {
     if (authority.keyProtection === 'keychain') {
@@ -135,7 +140,7 @@ export function AuthorityDetail({ authority }: { authority: AuthoritySummary }):
     const r = await pki.crl.generate({ authorityId: authority.id })
     setBusy(false)
     setError(r.ok ? null : r.error)
-    loadCrls()
+    void loadCrls(authority.id)
   }
   const save = async (crl: CrlSummary): Promise<void> => {
     const r = await pki.crl.export({ id: crl.id, format: 'der' })
@@ -192,7 +197,7 @@ export function AuthorityDetail({ authority }: { authority: AuthoritySummary }):
             </Table.Tr>
           </Table.Tbody>
         </Table>
-        <ErrorNote error={error} />
+        <ErrorNote error={error ?? crlError} />
         <Title order={4} size="h5">
           Certificate revocation lists
         </Title>

@@ -2,14 +2,12 @@
 // export, revoke and renew with the same profile, and for an end-entity key the app holds:
 // export the key, delete it.
 import { Badge, Button, Card, Code, CopyButton, Group, Stack, Table, Text, Title, Tooltip } from '@mantine/core'
-import { useCallback, useState, type ReactNode } from 'react'
-import type { CertificateDetail } from '../../../../shared/domain/certificate'
-import { pki } from '../../api/pki'
+import { useEffect, useState, type ReactNode } from 'react'
 import { ErrorNote } from '../../components/ErrorNote'
 import { StatusBadge } from '../../components/StatusBadge'
 import { colonHex, formatDateTime } from '../../lib/format'
 import { sanText } from '../../lib/names'
-import { useLoaded } from '../../lib/use-loaded'
+import { useCertificatesStore } from '../../stores/certificates-store'
 import { useUiStore } from '../../stores/ui-store'
 import { ExportDialog } from './ExportDialog'
 import { KeyExportDialog } from './KeyExportDialog'
@@ -31,13 +29,18 @@ function Row({ label, children }: { label: string; children: ReactNode }): React
 export function CertificateView({ id }: { id: number }): ReactNode {
   const openCertificate = useUiStore((s) => s.openCertificate)
   const [dialog, setDialog] = useState<'export' | 'revoke' | 'renew' | 'exportKey' | 'deleteKey' | null>(null)
-  const fetchDetail = useCallback(() => pki.certificates.get({ id }), [id])
-  const { value: detail, error, reload: load } = useLoaded<CertificateDetail>(fetchDetail, ['certificates'])
+  const open = useCertificatesStore((s) => (s.detail?.id === id ? s.detail : null))
+  const loadDetail = useCertificatesStore((s) => s.loadDetail)
+  useEffect(() => {
+    void loadDetail(id)
+  }, [id, loadDetail])
+  const detail = open?.value ?? null
+  const error = open?.error ?? null
 
   /** After a delete or a revoke the record changed: read it again. */
   const closeAndReload = (): void => {
     setDialog(null)
-    load()
+    void loadDetail(id)
   }
 
   const back = (

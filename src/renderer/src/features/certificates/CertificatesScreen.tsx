@@ -3,6 +3,7 @@
 import { Button, Group, NumberInput, Select, Stack, Text, TextInput } from '@mantine/core'
 import { useDebouncedCallback, useHotkeys } from '@mantine/hooks'
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
+import { useShallow } from 'zustand/react/shallow'
 import type { CertificateStatus } from '../../../../shared/domain/certificate'
 import { Empty } from '../../components/Empty'
 import { ErrorNote, fieldError } from '../../components/ErrorNote'
@@ -15,7 +16,9 @@ import { CertificateView } from './CertificateView'
 import { InventoryTable } from './InventoryTable'
 
 function Inventory(): ReactNode {
-  const { query, items, total, loaded, loading, error, setQuery, reload, loadMore } = useCertificatesStore()
+  const { query, items, total, loaded, loading, error, setQuery, reload, loadMore } = useCertificatesStore(
+    useShallow((s) => ({ query: s.query, items: s.items, total: s.total, loaded: s.loaded, loading: s.loading, error: s.error, setQuery: s.setQuery, reload: s.reload, loadMore: s.loadMore }))
+  )
   const authorities = useAuthoritiesStore((s) => s.items)
   const loadAuthorities = useAuthoritiesStore((s) => s.load)
   const openCertificate = useUiStore((s) => s.openCertificate)

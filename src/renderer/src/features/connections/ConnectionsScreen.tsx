@@ -2,6 +2,7 @@
 // run a sync. Each queued action shows its state; failed ones can be retried or discarded.
 import { Alert, Badge, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core'
 import { useEffect, useState, type ReactNode } from 'react'
+import { useShallow } from 'zustand/react/shallow'
 import type { AppError } from '../../../../shared/errors'
 import { CONNECTOR_TYPE_LABELS, type OutboxState } from '../../../../shared/domain/sync'
 import { pki } from '../../api/pki'
@@ -16,7 +17,9 @@ import { tone } from '../../lib/colors'
 const STATE_COLOR: Record<OutboxState, string> = { queued: 'blue', running: 'violet', done: 'teal', failed: 'red' }
 
 export function ConnectionsScreen(): ReactNode {
-  const { connectors, outbox, status, loaded, error, load } = useSyncStore()
+  const { connectors, outbox, status, loaded, error, load } = useSyncStore(
+    useShallow((s) => ({ connectors: s.connectors, outbox: s.outbox, status: s.status, loaded: s.loaded, error: s.error, load: s.load }))
+  )
   const [adding, setAdding] = useState(false)
   const [actionError, setActionError] = useState<AppError | null>(null)
   const [note, setNote] = useState<string | null>(null)

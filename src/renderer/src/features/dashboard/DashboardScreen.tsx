@@ -1,72 +1,27 @@
 // The dashboard: what needs attention soon — certificates expiring per week, CRLs due.
 import { Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core'
-import { useEffect, useState, type ReactNode } from 'react'
-import type { AppError, Result } from '../../../../shared/errors'
-import type { CrlSummary } from '../../../../shared/domain/certificate'
-import { pki } from '../../api/pki'
+import { useEffect, useMemo, type ReactNode } from 'react'
+import { useShallow } from 'zustand/react/shallow'
 import { Empty } from '../../components/Empty'
 import { ErrorNote } from '../../components/ErrorNote'
 import { PageHeader } from '../../components/PageHeader'
 import { countdown, formatDateTime } from '../../lib/format'
 import { useNow } from '../../lib/use-now'
-import { useAuthoritiesStore } from '../../stores/authorities-store'
-import { useLoaded } from '../../lib/use-loaded'
+import { latestCrls, useAuthoritiesStore } from '../../stores/authorities-store'
+import { EXPIRY_WEEKS, useCertificatesStore } from '../../stores/certificates-store'
 import { useUiStore } from '../../stores/ui-store'
-import { ExpiryTimeline, type WeekCount } from './ExpiryTimeline'
-
-const WEEKS = 26
-
-interface Stats {
-  readonly total: number
-  readonly revoked: number
-  readonly within30: number
-  readonly weeks: readonly WeekCount[]
-}
-
-/** Per-week counts from cumulative "expiring within N days" totals: one cheap query per week. */
-async function loadStats(): Promise<Result<Stats>> {
-  const count = async (req: Parameters<typeof pki.certificates.list>[0]): Promise<number | AppError> => {
-    const r = await pki.certificates.list({ ...req, limit: 1 })
-    return r.ok ? r.value.total : r.error
-  }
-  const cumulative = await Promise.all(Array.from({ length: WEEKS + 1 }, (_, k) => count({ expiringWithinDays: 7 * k })))
-  const [total, revoked, within30] = await Promise.all([count({}), count({ status: 'revoked' }), count({ expiringWithinDays: 30 })])
-  const all = [...cumulative, total, revoked, within30]
-  const failed = all.find((c): c is AppError => typeof c !== 'number')
-  if (failed) return { ok: false, error: failed }
-  const nums = cumulative as number[]
-  const now = Date.now()
-  const weeks = Array.from({ length: WEEKS }, (_, k) => ({ start: new Date(now + 7 * k * 86_400_000), count: nums[k + 1]! - nums[k]! }))
-  return { ok: true, value: { total: total as number, revoked: revoked as number, within30: within30 as number, weeks } }
-}
+import { ExpiryTimeline } from './ExpiryTimeline'
 
 export function DashboardScreen(): ReactNode {
-  const authorities = useAuthoritiesStore((s) => s.items)
-  const loadAuthorities = useAuthoritiesStore((s) => s.load)
+  const { authorities, crlsByCa, loadAllCrls } = useAuthoritiesStore(useShallow((s) => ({ authorities: s.items, crlsByCa: s.crls, loadAllCrls: s.loadAllCrls })))
+  const { stats, error, loadStats } = useCertificatesStore(useShallow((s) => ({ stats: s.stats, error: s.statsError, loadStats: s.loadStats })))
   const goTo = useUiStore((s) => s.goTo)
-  const [crls, setCrls] = useState<readonly (CrlSummary & { authorityName: string })[]>([])
   const now = useNow(60_000)
-  const { value: stats, error } = useLoaded(loadStats, ['certificates'])
   useEffect(() => {
-    void loadAuthorities()
-  }, [loadAuthorities])
-
-  useEffect(() => {
-    let stale = false
-    void Promise.all(
-      authorities.map(async (a) => {
-        const r = await pki.crl.list({ authorityId: a.id })
-        if (!r.ok || r.value.items.length === 0) return null
-        const latest = r.value.items.reduce((x, y) => (y.crlNumber > x.crlNumber ? y : x))
-        return { ...latest, authorityName: a.name }
-      })
-    ).then((list) => {
-      if (!stale) setCrls(list.filter((c): c is CrlSummary & { authorityName: string } => c !== null).sort((a, b) => a.nextUpdate.localeCompare(b.nextUpdate)))
-    })
-    return () => {
-      stale = true
-    }
-  }, [authorities])
+    void loadStats()
+    void loadAllCrls()
+  }, [loadStats, loadAllCrls])
+  const crls = useMemo(() => latestCrls(authorities, crlsByCa), [authorities, crlsByCa])
 
   const noData = stats && stats.total === 0 && authorities.length === 0
   return (
@@ -99,7 +54,7 @@ export function DashboardScreen(): ReactNode {
       ) : null}
       <Card withBorder>
         <Title order={3} size="h5" mb="sm">
-          Certificates expiring per week (next {WEEKS} weeks)
+          Certificates expiring per week (next {EXPIRY_WEEKS} weeks)
         </Title>
         {stats ? <ExpiryTimeline weeks={stats.weeks} /> : <Text size="sm">Loading…</Text>}
       </Card>

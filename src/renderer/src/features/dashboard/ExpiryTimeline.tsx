@@ -2,11 +2,7 @@
 import { Box, Text, Tooltip, useMantineTheme } from '@mantine/core'
 import type { ReactNode } from 'react'
 import { formatDate } from '../../lib/format'
-
-export interface WeekCount {
-  readonly start: Date
-  readonly count: number
-}
+import type { WeekCount } from '../../stores/certificates-store'
 
 export function ExpiryTimeline({ weeks }: { weeks: readonly WeekCount[] }): ReactNode {
   const theme = useMantineTheme()

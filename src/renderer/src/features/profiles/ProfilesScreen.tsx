@@ -2,16 +2,15 @@
 // import/export in the dialects of the remote platforms.
 import { Badge, Button, Card, FileButton, Grid, Group, Modal, NavLink, Select, Stack, Switch, Text, Textarea, TextInput } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
-import { useCallback, useEffect, useState, type ReactNode } from 'react'
+import { useEffect, useMemo, useState, type ReactNode } from 'react'
 import type { AppError } from '../../../../shared/errors'
 import { profileDialect, type ProfileDialect, type ConversionNote } from '../../../../shared/domain/profile'
 import { pki } from '../../api/pki'
-import type { Profile } from '../../stores/profiles-store'
+import { useProfilesStore, type Profile } from '../../stores/profiles-store'
 import { Empty } from '../../components/Empty'
 import { ErrorNote, fieldError } from '../../components/ErrorNote'
 import { PageHeader } from '../../components/PageHeader'
 import { textFile } from '../../lib/files'
-import { useLoaded } from '../../lib/use-loaded'
 import { useAuthoritiesStore } from '../../stores/authorities-store'
 import { ProfileEditor } from './ProfileEditor'
 import { tone } from '../../lib/colors'
@@ -146,15 +145,16 @@ export function ProfilesScreen(): ReactNode {
     void loadAuthorities()
   }, [loadAuthorities])
 
-  const fetchList = useCallback(() => {
-    const filter = [
-      ...(debounced.trim() ? [`name[contains_ic]${debounced.trim()}`] : []),
-      ...(kind === 'all' ? [] : [`sign_as_ca[eq]${kind === 'ca' ? 'true' : 'false'}`])
-    ]
-    return pki.profiles.list({ limit: 500, filter, includeArchived, sortBy: 'name', sortMode: 'asc' })
-  }, [debounced, kind, includeArchived])
-  const { value, error, reload } = useLoaded(fetchList, ['profiles'])
-  const items = value?.items ?? []
+  const query = useMemo(() => ({ search: debounced, kind, includeArchived }), [debounced, kind, includeArchived])
+  const browse = useProfilesStore((s) => s.browse)
+  const loadBrowse = useProfilesStore((s) => s.loadBrowse)
+  useEffect(() => {
+    void loadBrowse(query)
+  }, [query, loadBrowse])
+  const reload = (): void => void loadBrowse()
+  const value = browse?.items ?? null
+  const error = browse?.error ?? null
+  const items = value ?? []
   const current = items.find((p) => p.id === selected) ?? null
 
   const act = async (r: Promise<{ ok: true; value: Profile } | { ok: false; error: AppError }>): Promise<void> => {

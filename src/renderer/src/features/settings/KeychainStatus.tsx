@@ -1,11 +1,12 @@
 // Whether the OS keychain answers: keys protected by it need it to unlock.
 import { Badge, Card, Group, Text, Title } from '@mantine/core'
 import { useEffect, type ReactNode } from 'react'
+import { useShallow } from 'zustand/react/shallow'
 import { ErrorNote } from '../../components/ErrorNote'
 import { useVaultStore } from '../../stores/vault-store'
 
 export function KeychainStatus(): ReactNode {
-  const { keychain, error, loadKeychain } = useVaultStore()
+  const { keychain, error, loadKeychain } = useVaultStore(useShallow((s) => ({ keychain: s.keychain, error: s.error, loadKeychain: s.loadKeychain })))
   useEffect(() => {
     void loadKeychain()
   }, [loadKeychain])

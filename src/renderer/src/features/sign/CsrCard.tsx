@@ -2,8 +2,7 @@
 // signature checks; the profile's findings; and, after signing, its result.
 import { Alert, Badge, Card, CloseButton, Code, Group, Stack, Table, Text } from '@mantine/core'
 import { memo, type ReactNode } from 'react'
-import type { SignItem } from '../../stores/sign-store'
-import type { Preview } from './use-previews'
+import type { Preview, SignItem } from '../../stores/sign-store'
 import { sanText } from '../../lib/names'
 import { tone } from '../../lib/colors'
 import { PreviewTable } from '../../components/PreviewTable'

@@ -2,6 +2,7 @@
 // valid ones with one confirmation; follow progress; cancel; read and save the results.
 import { Alert, Button, Card, FileButton, Group, Modal, Progress, Select, SimpleGrid, Stack, Switch, Text, Textarea } from '@mantine/core'
 import { useEffect, useMemo, useState, type ReactNode } from 'react'
+import { useShallow } from 'zustand/react/shallow'
 import type { AppError } from '../../../../shared/errors'
 import { pki } from '../../api/pki'
 import { Empty } from '../../components/Empty'
@@ -12,17 +13,33 @@ import { plural } from '../../lib/format'
 import { useAuthoritiesStore } from '../../stores/authorities-store'
 import { signable, useSignStore } from '../../stores/sign-store'
 import { CsrCard } from './CsrCard'
-import { usePreviews } from './use-previews'
 import { useProfileChoices } from './use-profile-choices'
 
 const BUILT_IN = '__built-in__'
 
 export function SignScreen(): ReactNode {
-  const s = useSignStore()
+  const s = useSignStore(
+    useShallow((st) => ({
+      items: st.items,
+      reading: st.reading,
+      authorityId: st.authorityId,
+      profileId: st.profileId,
+      run: st.run,
+      error: st.error,
+      addFiles: st.addFiles,
+      addText: st.addText,
+      remove: st.remove,
+      clear: st.clear,
+      setAuthority: st.setAuthority,
+      setProfile: st.setProfile,
+      signAll: st.signAll,
+      cancel: st.cancel
+    }))
+  )
+  const previews = useSignStore((st) => st.previews)
   const authorities = useAuthoritiesStore((a) => a.items)
   const loadAuthorities = useAuthoritiesStore((a) => a.load)
   const profiles = useProfileChoices()
-  const previews = usePreviews()
   const [paste, setPaste] = useState('')
   const [confirming, setConfirming] = useState(false)
   const [showPreview, setShowPreview] = useState(false)
@@ -53,7 +70,7 @@ export function SignScreen(): ReactNode {
   const sign = async (): Promise<void> => {
     setConfirming(false)
     if (!s.authorityId && authorityId) s.setAuthority(authorityId)
-    await useSignStore.getState().signAll(ready.map((i) => i.key))
+    await s.signAll(ready.map((i) => i.key))
   }
 
   const saveResults = async (): Promise<void> => {
