@@ -19,8 +19,15 @@ export function runReportText(r: SyncRunReportDto): string {
       ['ITEM', 'CONNECTOR', 'ACTION', 'OUTCOME', 'ATTEMPTS', 'MESSAGE'],
       r.items.map((i) => [i.id, i.connectorName, i.action, i.outcome, i.attempts, i.message])
     ),
-    `Sync run ${r.runId}: ${r.done} done, ${r.failed} failed, ${r.remaining} still queued${r.reclaimed ? `, ${r.reclaimed} reclaimed from an interrupted run` : ''}.`
+    ...(r.reclaimed ? [`${r.reclaimed} item${r.reclaimed === 1 ? '' : 's'} of an interrupted run resumed.`] : []),
+    `Sync run ${r.runId}: ${r.done} done, ${r.failed} failed, ${r.remaining} still queued.`
   ].join('\n')
+}
+
+/** An outbox item id as typed; anything but a whole number is refused as no such item. */
+function itemId(raw: unknown): number {
+  const s = String(raw)
+  return /^\d{1,12}$/.test(s) ? Number(s) : -1
 }
 
 export function registerSyncCommands(program: Command, run: Runner): void {
@@ -54,14 +61,43 @@ export function registerSyncCommands(program: Command, run: Runner): void {
               ['running', status.counts.running],
               ['done', status.counts.done],
               ['failed', status.counts.failed],
-              ['last run', status.lastRun ? `${status.lastRun.finishedAt}: ${status.lastRun.done} done, ${status.lastRun.failed} failed, ${status.lastRun.remaining} remaining` : 'never']
+              ['last run', status.lastRun ? `${status.lastRun.finishedAt}: ${status.lastRun.done} done, ${status.lastRun.failed} failed, ${status.lastRun.remaining} remaining` : 'never'],
+              ['next attempt', status.nextAttemptAt ?? (status.counts.queued ? 'now (at the next sync run)' : '—')]
             ]),
             formatTable(
               ['ITEM', 'CONNECTOR', 'STATE', 'ATTEMPTS', 'NEXT ATTEMPT', 'SUMMARY', 'LAST ERROR'],
-              pending.map((i) => [i.id, i.connectorName, i.state, i.attempts, i.nextAttemptAt, i.summary, i.lastError ? `${i.lastError.code}: ${i.lastError.message}` : null])
+              pending.map((i) => [
+                i.id,
+                i.connectorName,
+                i.state === 'queued' && i.nextAttemptAt ? 'backing off' : i.state,
+                i.attempts,
+                i.state === 'queued' ? (i.nextAttemptAt ?? 'next run') : null,
+                i.summary,
+                i.lastError ? `${i.lastError.code}: ${i.lastError.message}` : null
+              ])
             )
           ].join('\n')
         )
+      })
+    )
+
+  sync
+    .command('retry <item>')
+    .description('queue a failed item again, or make an item that is backing off due at the next run')
+    .action(
+      run(({ ctx, out, args }) => {
+        const item = expectOk(ctx.services().sync.retry(itemId(args[0])))
+        out.result(item, () => `Outbox item ${item.id} (${item.connectorName}: ${item.summary}) is queued and due; run \`pkidesk sync run\` to send it.`)
+      })
+    )
+
+  sync
+    .command('discard <item>')
+    .description('remove a queued or failed item from the outbox (audited); nothing is sent')
+    .action(
+      run(({ ctx, out, args }) => {
+        const r = expectOk(ctx.services().sync.discard(itemId(args[0])))
+        out.result(r, () => `Outbox item ${r.discarded} discarded; nothing was sent for it.`)
       })
     )
 }

@@ -18,6 +18,7 @@ import { canonicalJson } from '../../shared/canonical-json'
 import { AppFailure, assertNever, fail, ok, type Result } from '../../shared/errors'
 import {
   ACTION_CONNECTOR,
+  connectorSettingsDto,
   connectorType as connectorTypeSchema,
   CONNECTOR_TYPE_LABELS,
   iotCertificateField,
@@ -48,9 +49,10 @@ import { buildIotAssignBody } from '../sync/connectors/digicert-iot'
 import { lamassuFilter } from '../sync/connectors/lamassu'
 import { buildPaloAltoBody } from '../sync/connectors/paloalto'
 import { createCredentialStore, type CredentialBackend } from '../sync/credentials'
-import { checkBaseUrl, createHttpClient } from '../sync/http'
+import { checkBaseUrl } from '../sync/http'
 import { unavailableCertificateBridge, unavailableProfileBridge, type CertificateBridge, type ProfileBridge } from '../sync/local-bridge'
-import { connectorSettings, DEFAULT_RUNNER_OPTIONS, DEFAULT_TIMEOUT_MS, parseStoredResult, runOutbox, type RunnerOptions } from '../sync/outbox-runner'
+import { connectorClient, connectorSettings, DEFAULT_RUNNER_OPTIONS, DEFAULT_TIMEOUT_MS, lockHeldMessage, parseStoredResult, runOutbox, type RunnerOptions } from '../sync/outbox-runner'
+import { storedBaseUrl } from '../sync/urls'
 
 export interface SyncServiceDeps {
   readonly db: Db
@@ -63,6 +65,8 @@ export interface SyncServiceDeps {
   /** Where `credentialEnv` variables are read (process.env by default). */
   readonly env?: NodeJS.ProcessEnv
   readonly runner?: Partial<RunnerOptions>
+  /** The run lock file; by default beside the database file (none for an in-memory database). */
+  readonly lockFile?: string | null
 }
 
 export interface AddConnectorInput {
@@ -127,17 +131,17 @@ export interface SyncService {
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
 
-/** The API prefix each connector appends itself; a base URL given with it (…/api/ca/v1) is accepted and trimmed. */
-const API_PREFIX: Readonly<Partial<Record<ConnectorType, RegExp>>> = {
-  lamassu: /\/api\/ca\/v1(\/profiles)?\/?$/,
-  'digicert-tlm': /\/mpki\/api(\/v[12])?\/?$/,
-  'digicert-certcentral': /\/automationws\/v1\/?$/,
-  'digicert-iot': /\/iot\/api\/v1\/?$/
-}
-
-function storedBaseUrl(type: ConnectorType, url: URL): string {
-  const path = url.pathname.replace(API_PREFIX[type] ?? /$^/, '').replace(/\/+$/, '')
-  return `${url.origin}${path}`
+/** The settings as the schema allows them (the IPC layer checks too; the CLI comes straight here). */
+function checkSettings(settings: ConnectorSettingsDto): Result<ConnectorSettingsDto> {
+  const parsed = connectorSettingsDto.safeParse(settings)
+  if (parsed.success) return ok(parsed.data)
+  const issue = parsed.error.issues[0]
+  const field = issue?.path.map(String).join('.') ?? ''
+  return fail(
+    field === 'credentialEnv' ? 'CONNECTOR_CREDENTIAL_ENV_REFUSED' : 'CONNECTOR_SETTINGS_INVALID',
+    `The connector setting ${field || 'settings'} is invalid: ${issue?.message ?? 'invalid'}.`,
+    `settings.${field}`
+  )
 }
 
 function checkCaBundle(pem: string): Result<void> {
@@ -165,6 +169,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   const certificates = deps.certificates ?? unavailableCertificateBridge
   const options: RunnerOptions = { ...DEFAULT_RUNNER_OPTIONS, ...deps.runner }
   let running = false
+  // One live run per data directory (./sync/run-lock.ts): the lock file sits beside the database.
+  const lockFile = deps.lockFile !== undefined ? deps.lockFile : db.name && db.name !== ':memory:' ? `${db.name}.sync-lock` : null
 
   const iso = () => now().toISOString()
 
@@ -207,7 +213,6 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       idempotencyKey: row.idempotencyKey,
       state: row.state,
       attempts: row.attempts,
-      maxAttempts: options.maxAttempts,
       nextAttemptAt: row.nextAttemptAt,
       lastError,
       resultSummary: stored.summary ?? null,
@@ -400,11 +405,11 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       if (!found.ok) return found
       connectorId = found.value.id
     }
-    if (running) return fail('SYNC_ALREADY_RUNNING', 'A sync is already running; wait for it to finish.')
+    if (running) return fail('SYNC_ALREADY_RUNNING', 'A sync is already running in this window; wait for it to finish.')
     running = true
     const operationId = randomUUID()
     try {
-      const report = await runOutbox(
+      const outcome = await runOutbox(
         {
           db,
           connectors,
@@ -412,11 +417,14 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           credentials,
           now,
           options,
+          lockFile,
           applyEffects,
           onProgress: (done, total, label) => emit('progress', { operationId, done, total, label, finished: false })
         },
         { ...(connectorId ? { connectorId, connectorName: request.connector } : {}), ...(request.itemIds ? { itemIds: request.itemIds } : {}) }
       )
+      if (!outcome.ok) return fail('SYNC_ALREADY_RUNNING', lockHeldMessage(outcome.holder))
+      const report = outcome.report
       emit('progress', { operationId, done: report.items.length, total: report.items.length, label: 'sync finished', finished: true })
       return ok(report)
     } finally {
@@ -440,7 +448,9 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       if (connectors.byName(input.name)) return fail('CONNECTOR_NAME_TAKEN', `A connector named "${input.name}" already exists; choose another name.`, 'name')
       const url = checkBaseUrl(input.baseUrl)
       if (!url.ok) return url
-      const settings: ConnectorSettingsDto = { timeoutMs: DEFAULT_TIMEOUT_MS, ...input.settings }
+      const checked = checkSettings({ timeoutMs: DEFAULT_TIMEOUT_MS, ...input.settings })
+      if (!checked.ok) return checked
+      const settings = checked.value
       if (settings.caBundlePem) {
         const ca = checkCaBundle(settings.caBundlePem)
         if (!ca.ok) return ca
@@ -456,7 +466,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
             id,
             name: input.name,
             type: type.data,
-            baseUrl: storedBaseUrl(type.data, url.value),
+            baseUrl: storedBaseUrl(url.value),
             enabled: input.enabled ?? true,
             settings: JSON.stringify(settings),
             createdAt: iso()
@@ -487,9 +497,22 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       if (input.baseUrl !== undefined) {
         const url = checkBaseUrl(input.baseUrl)
         if (!url.ok) return url
-        baseUrl = storedBaseUrl(row.type as ConnectorType, url.value)
+        baseUrl = storedBaseUrl(url.value)
       }
-      const settings: ConnectorSettingsDto = { ...connectorSettings(row), ...input.settings }
+      const checked = checkSettings({ ...connectorSettings(row), ...input.settings })
+      if (!checked.ok) return checked
+      const settings = checked.value
+      // A credential goes only to the origin it was given for: a new origin needs it again
+      // (a new keychain credential, or the environment variable named again in this update).
+      const originChanged = new URL(baseUrl).origin !== new URL(row.baseUrl).origin
+      const credentialRenewed = input.credential !== undefined || (settings.credentialEnv !== undefined && input.settings?.credentialEnv !== undefined)
+      if (originChanged && !credentialRenewed && (settings.credentialEnv !== undefined || (await credentials.has(row.id))))
+        return fail(
+          'CONNECTOR_CREDENTIAL_REQUIRED',
+          `The new URL's origin ${new URL(baseUrl).origin} is not ${new URL(row.baseUrl).origin}, the one connector ${row.name}'s credential was given for; give the credential again with the new URL (--credential-env or the credential field), or remove it.`,
+          'credential'
+        )
+
       if (input.settings && 'caBundlePem' in input.settings && settings.caBundlePem) {
         const ca = checkCaBundle(settings.caBundlePem)
         if (!ca.ok) return ca
@@ -553,12 +576,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       }
       const cred = await credentials.get(row.id, row.name, settings.credentialEnv)
       if (!cred.ok) return record({ ok: false, message: cred.error.message, error: { code: cred.error.code, message: cred.error.message, retryable: false } })
-      const http = createHttpClient({
-        baseUrl: row.baseUrl,
-        timeoutMs: settings.timeoutMs,
-        ...(settings.caBundlePem ? { caBundlePem: settings.caBundlePem } : {}),
-        headers: driver.authHeaders(cred.value)
-      })
+      const http = connectorClient(row, settings, cred.value)
       if (!http.ok) return record({ ok: false, message: http.error.message, error: { code: http.error.code, message: http.error.message, retryable: false } })
       try {
         const out = await driver.test({
@@ -629,6 +647,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       return {
         running,
         counts: outbox.countByState(),
+        nextAttemptAt: outbox.waiting(iso()).reduce<string | null>((min, r) => (r.nextAttemptAt && (!min || r.nextAttemptAt < min) ? r.nextAttemptAt : min), null),
         lastRun: last
           ? {
               runId: last.id,
@@ -661,7 +680,9 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     retry(id) {
       const row = outbox.get(id)
       if (!row) return fail('OUTBOX_ITEM_NOT_FOUND', `There is no outbox item ${id}.`, 'id')
-      if (row.state !== 'failed') return fail('OUTBOX_ITEM_NOT_FAILED', `Outbox item ${id} is ${row.state}; only failed items can be retried.`, 'id')
+      const backingOff = row.state === 'queued' && row.nextAttemptAt !== null
+      if (row.state !== 'failed' && !backingOff)
+        return fail('OUTBOX_ITEM_NOT_RETRYABLE', `Outbox item ${id} is ${row.state}${row.state === 'queued' ? ' and due' : ''}; only failed items and items backing off can be retried.`, 'id')
       inTransaction(db, () => {
         outbox.requeue(id, iso())
         appendAudit(db, { action: 'sync.item.requeue', subject: `outbox:${id}`, details: { previousError: row.lastError ? (JSON.parse(row.lastError) as { code?: string }).code ?? null : null } }, now())

@@ -114,6 +114,20 @@ export function createOutboxRepo(db: Db) {
       }
       return (db.prepare(`SELECT * FROM outbox WHERE ${where.join(' AND ')} ORDER BY id`).all(...args) as RawRow[]).map(toRow)
     },
+    /** Queued items backing off past `now` (not due yet), oldest first. */
+    waiting(now: string, filter: { connectorId?: string; ids?: readonly number[] } = {}): OutboxRow[] {
+      const where = ["state = 'queued'", 'next_attempt_at > ?']
+      const args: unknown[] = [now]
+      if (filter.connectorId) {
+        where.push('connector_id = ?')
+        args.push(filter.connectorId)
+      }
+      if (filter.ids) {
+        where.push(`id IN (${filter.ids.map(() => '?').join(', ') || 'NULL'})`)
+        args.push(...filter.ids)
+      }
+      return (db.prepare(`SELECT * FROM outbox WHERE ${where.join(' AND ')} ORDER BY id`).all(...args) as RawRow[]).map(toRow)
+    },
     countByState(connectorId?: string): Record<OutboxStateValue, number> {
       const rows = (
         connectorId
@@ -148,9 +162,12 @@ export function createOutboxRepo(db: Db) {
       for (const id of ids) n += put.run(now, id).changes
       return n
     },
+    /** A failed item back in the queue, or a backing-off one due now; the backoff starts over. */
     requeue(id: number, now: string): boolean {
       return (
-        db.prepare("UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = NULL, updated_at = ? WHERE id = ? AND state = 'failed'").run(now, id).changes === 1
+        db
+          .prepare("UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = NULL, updated_at = ? WHERE id = ? AND (state = 'failed' OR (state = 'queued' AND next_attempt_at IS NOT NULL))")
+          .run(now, id).changes === 1
       )
     },
     remove(id: number): boolean {

@@ -110,8 +110,9 @@ function byStatus(status: number): Mapped {
   if (status === 403) return { code: 'REMOTE_FORBIDDEN', advice: 'the credential is valid but may not do this; grant the role on the platform' }
   if (status === 404) return { code: 'REMOTE_NOT_FOUND', advice: "the platform has no such object or path; check the id and the connector's base URL" }
   if (status === 409) return { code: 'REMOTE_CONFLICT', advice: 'the platform already has an object with this name or id; rename it or update the existing one' }
-  if (status === 429) return { code: 'REMOTE_RATE_LIMITED', advice: 'the platform asked to slow down; the item stays queued and is retried with backoff' }
-  if (status >= 500) return { code: 'REMOTE_SERVER_ERROR', advice: 'the platform failed; the item is retried with backoff' }
+  if (status === 429) return { code: 'REMOTE_RATE_LIMITED', advice: 'the platform asked to slow down; the item stays queued and is tried again after a backoff' }
+  if (status === 408) return { code: 'REMOTE_TIMEOUT', advice: 'the platform timed out; the item stays queued and is tried again after a backoff' }
+  if (status >= 500) return { code: 'REMOTE_SERVER_ERROR', advice: 'the platform failed; the item stays queued and is tried again after a backoff' }
   return { code: 'REMOTE_UNEXPECTED_STATUS', advice: 'the platform answered with an unexpected status' }
 }
 
@@ -138,8 +139,14 @@ export function transportError(type: ConnectorType, connectorName: string, what:
     case 'timeout':
       return {
         code: 'REMOTE_TIMEOUT',
-        message: `${label} did not answer within ${outcome.timeoutMs} ms while trying to ${what}; the item stays in the outbox and is retried (raise the connector's timeout if the platform is slow).`,
+        message: `${label} did not answer within ${outcome.timeoutMs} ms while trying to ${what}; the item stays queued and is tried again by a later sync (raise the connector's timeout if the platform is slow).`,
         retryable: true
+      }
+    case 'too-large':
+      return {
+        code: 'REMOTE_RESPONSE_TOO_LARGE',
+        message: `${label} answered ${what} with a body larger than ${Math.round(outcome.limitBytes / 1048576)} MiB, which PKI Desk does not read; check the base URL points at the platform's API.`,
+        retryable: false
       }
     case 'tls':
       return {
@@ -159,10 +166,10 @@ export function transportError(type: ConnectorType, connectorName: string, what:
       return {
         code: refused ? 'REMOTE_CONNECTION_REFUSED' : dns ? 'REMOTE_HOST_NOT_FOUND' : 'REMOTE_NETWORK_ERROR',
         message: refused
-          ? `${label}: ${origin} refused the connection while trying to ${what}; check the base URL and that the platform is up. The item stays in the outbox.`
+          ? `${label}: ${origin} refused the connection while trying to ${what}; the item stays queued and is tried again by a later sync (check the base URL and that the platform is up).`
           : dns
-            ? `${label}: the host of ${origin} could not be resolved; check the base URL and the network. The item stays in the outbox.`
-            : `${label}: the network failed while trying to ${what} (${outcome.code}); the item stays in the outbox and is retried.`,
+            ? `${label}: the host of ${origin} could not be resolved; the item stays queued and is tried again by a later sync (check the base URL and the network).`
+            : `${label}: the network failed while trying to ${what} (${outcome.code}); the item stays queued and is tried again by a later sync.`,
         retryable: true
       }
     }

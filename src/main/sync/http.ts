@@ -5,7 +5,7 @@
 // refused so a credential header is never replayed to another host. Every request has a
 // timeout; a timeout, a refused connection or a TLS failure comes back as a value.
 import { rootCertificates } from 'node:tls'
-import { Agent, fetch } from 'undici'
+import { Agent, fetch, type Response } from 'undici'
 import { fail, ok, type Result } from '../../shared/errors'
 
 export interface HttpRequest {
@@ -23,6 +23,8 @@ export type HttpOutcome =
   | { readonly kind: 'timeout'; readonly timeoutMs: number }
   | { readonly kind: 'network'; readonly code: string; readonly detail: string }
   | { readonly kind: 'tls'; readonly code: string; readonly detail: string }
+  /** The answer's body passed the size limit; it was not read further. */
+  | { readonly kind: 'too-large'; readonly limitBytes: number }
 
 export interface HttpClient {
   readonly origin: string
@@ -37,6 +39,41 @@ export interface HttpClientOptions {
   readonly caBundlePem?: string
   /** Sent with every request (the credential header). Never logged. */
   readonly headers?: Readonly<Record<string, string>>
+  /** Largest answer body read; a larger one is cut off and refused (default MAX_RESPONSE_BYTES). */
+  readonly maxResponseBytes?: number
+}
+
+/**
+ * The largest remote answer body sync reads: 8 MiB. The biggest documented answers (a TLM
+ * profile page of 1000 profiles, a PKCS#7 with its chain) stay far below it; a hostile or
+ * broken platform cannot make PKI Desk buffer without bound.
+ */
+export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+
+class BodyTooLarge extends Error {}
+
+/** Reads a body up to `limit` bytes; past it the stream is cancelled. */
+async function readLimited(res: Response, limit: number): Promise<string> {
+  const declared = Number(res.headers.get('content-length') ?? NaN)
+  if (Number.isFinite(declared) && declared > limit) {
+    await res.body?.cancel().catch(() => undefined)
+    throw new BodyTooLarge()
+  }
+  if (!res.body) return ''
+  const chunks: Uint8Array[] = []
+  let total = 0
+  const reader = res.body.getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined)
+      throw new BodyTooLarge()
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks).toString('utf8')
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1'])
@@ -82,6 +119,7 @@ export function createHttpClient(options: HttpClientOptions): Result<HttpClient>
   const base = checkBaseUrl(options.baseUrl)
   if (!base.ok) return base
   const timeoutMs = options.timeoutMs
+  const maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES
   const agent = new Agent({
     connect: {
       rejectUnauthorized: true,
@@ -104,7 +142,7 @@ export function createHttpClient(options: HttpClientOptions): Result<HttpClient>
       }
       try {
         const res = await fetch(url, { method: req.method, headers, body, dispatcher: agent, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) })
-        const text = await res.text()
+        const text = await readLimited(res, maxBytes)
         let json: unknown = null
         if (text.length > 0) {
           try {
@@ -119,6 +157,7 @@ export function createHttpClient(options: HttpClientOptions): Result<HttpClient>
         })
         return { kind: 'response', status: res.status, headers: outHeaders, json, text }
       } catch (e) {
+        if (e instanceof BodyTooLarge) return { kind: 'too-large', limitBytes: maxBytes }
         const c = causeOf(e)
         if (c.name === 'TimeoutError' || c.name === 'AbortError' || /TIMEOUT/i.test(c.code)) return { kind: 'timeout', timeoutMs }
         if (TLS_CODES.test(c.code)) return { kind: 'tls', code: c.code, detail: c.detail }

@@ -1,15 +1,24 @@
 // The outbox runner: the only code that sends queued actions. One run:
-//   1. puts back in the queue every `running` item whose run died (not touched for longer
-//      than its connector's timeout plus a grace period: the app quit or was killed);
+//   1. takes the run lock (./run-lock.ts): one live run per data directory. Holding it, every
+//      item still `running` belongs to a run that died, so it goes back to the queue at once
+//      ("1 item of an interrupted run resumed") with its idempotency key unchanged;
 //   2. takes the due items oldest first; for each, commits `running` (+1 attempt) BEFORE
 //      the first byte leaves, so a crash leaves evidence, then executes it;
-//   3. commits the outcome together with its local effects and audit entry: done; queued
-//      again after a retryable failure (429, 5xx, timeout, network) with exponential
-//      backoff, waited out within the run while it is short; failed after maxAttempts or
-//      at once on any other 4xx; queued without spending an attempt while the platform
-//      is still working on it (a TLM request awaiting approval).
-// A connector whose credential is refused, or which cannot be reached after its retries,
-// is skipped for the rest of the run: its other items stay queued, untouched.
+//   3. commits the outcome together with its local effects and audit entry:
+//      - done;
+//      - a transient failure (timeout, refused or reset connection, DNS, TLS-less network
+//        errors, 408, 429, 5xx) never ends the item: it stays queued with an exponential
+//        backoff that carries across runs (base × 2^(attempts−1), capped at the ceiling; a
+//        Retry-After is a floor). A short backoff of a 5xx/429 is waited out within the run
+//        (at most `inRunRetries` times); a transport failure leaves the connector alone for
+//        the rest of the run;
+//      - a permanent refusal (validation 4xx, auth, conflict, not found, TLS, a body PKI Desk
+//        does not understand) fails the item; `sync retry` puts it back;
+//      - queued without spending an attempt while the platform is still working on it (a
+//        TLM request awaiting approval).
+//   Items that are backing off are listed in the report as waiting, with their next attempt.
+// A connector whose credential is refused, or which cannot be reached, is skipped for the
+// rest of the run: its other items stay queued, untouched.
 import { randomUUID } from 'node:crypto'
 import { AppFailure, type AppError } from '../../shared/errors'
 import type { ConnectorSettingsDto, ConnectorType, OutboxAction, RunItemOutcome, SyncRunReportDto } from '../../shared/domain/sync'
@@ -23,34 +32,41 @@ import { drivers } from './connectors'
 import type { CredentialStore } from './credentials'
 import { localError, type SyncError } from './errors'
 import { createHttpClient, type HttpClient } from './http'
+import { acquireRunLock, type LockHolder } from './run-lock'
+import { apiBaseUrl } from './urls'
+import type { Result } from '../../shared/errors'
 
 export interface RunnerOptions {
-  readonly maxAttempts: number
+  /** The first backoff after a transient failure; it doubles with each further attempt. */
   readonly backoffBaseMs: number
+  /** The ceiling of the backoff. */
   readonly backoffMaxMs: number
   /** Backoffs up to this long are waited out within the run; longer ones leave the item for a later run. */
   readonly inRunWaitLimitMs: number
-  /** Added to a connector's timeout before a silent `running` item is declared dead. */
-  readonly staleGraceMs: number
+  /** How many times one run retries an item after a 5xx/429 before leaving it for a later run. */
+  readonly inRunRetries: number
   readonly pickup: { readonly attempts: number; readonly intervalMs: number }
   readonly sleep: (ms: number) => Promise<void>
 }
 
 export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = {
-  maxAttempts: 4,
-  backoffBaseMs: 1000,
-  backoffMaxMs: 60_000,
-  inRunWaitLimitMs: 10_000,
-  staleGraceMs: 5_000,
+  backoffBaseMs: 30_000,
+  backoffMaxMs: 3_600_000,
+  inRunWaitLimitMs: 5_000,
+  inRunRetries: 2,
   pickup: { attempts: 3, intervalMs: 2000 },
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000
 
-export function backoffMs(attempt: number, o: Pick<RunnerOptions, 'backoffBaseMs' | 'backoffMaxMs'>): number {
-  return Math.min(o.backoffMaxMs, o.backoffBaseMs * 2 ** Math.max(0, attempt - 1))
+/** The wait before attempt `attempts + 1` after a transient failure of attempt `attempts`. */
+export function backoffMs(attempts: number, o: Pick<RunnerOptions, 'backoffBaseMs' | 'backoffMaxMs'>): number {
+  return Math.min(o.backoffMaxMs, o.backoffBaseMs * 2 ** Math.min(30, Math.max(0, attempts - 1)))
 }
+
+/** Errors that say nothing about the item, only that the platform could not be reached: stop calling it this run. */
+const TRANSPORT_CODES = new Set(['REMOTE_TIMEOUT', 'REMOTE_CONNECTION_REFUSED', 'REMOTE_HOST_NOT_FOUND', 'REMOTE_NETWORK_ERROR'])
 
 export interface StoredResult {
   readonly summary?: string
@@ -82,6 +98,8 @@ export interface RunnerDeps {
   readonly credentials: CredentialStore
   readonly now: () => Date
   readonly options: RunnerOptions
+  /** The run lock file beside the database; null for an in-memory database (one process only). */
+  readonly lockFile: string | null
   /** Applies an item's local effects inside its completion transaction; may throw AppFailure. Returns notes. */
   readonly applyEffects: (connector: ConnectorRow, effects: readonly LocalEffect[]) => readonly string[]
   readonly onProgress?: (done: number, total: number, label: string) => void
@@ -103,29 +121,63 @@ function fromAppError(e: AppError): SyncError {
   return { code: e.code, message: e.message, retryable: false }
 }
 
-export async function runOutbox(deps: RunnerDeps, req: RunRequest): Promise<SyncRunReportDto> {
+/** The HTTP client of one connector: its API base (./urls.ts), timeout, CA bundle and credential header. */
+export function connectorClient(row: ConnectorRow, settings: ConnectorSettingsDto, credential: string): Result<HttpClient> {
+  const type = row.type as ConnectorType
+  return createHttpClient({
+    baseUrl: apiBaseUrl(type, row.baseUrl, type === 'paloalto' ? settings.basePath : undefined),
+    timeoutMs: settings.timeoutMs,
+    ...(settings.caBundlePem ? { caBundlePem: settings.caBundlePem } : {}),
+    headers: drivers[type].authHeaders(credential)
+  })
+}
+
+/** The sentence for a run that finds the lock held by a live run. */
+export function lockHeldMessage(holder: LockHolder): string {
+  return holder.pid
+    ? `A sync run of process ${holder.pid}${holder.host ? ` on ${holder.host}` : ''} (since ${holder.since}) is still working on the outbox; wait for it to finish, then run the sync again.`
+    : 'Another sync run is starting on this outbox; wait a moment and run the sync again.'
+}
+
+export type RunOutcome = { readonly ok: true; readonly report: SyncRunReportDto } | { readonly ok: false; readonly holder: LockHolder }
+
+export async function runOutbox(deps: RunnerDeps, req: RunRequest): Promise<RunOutcome> {
+  const lock = deps.lockFile ? acquireRunLock(deps.lockFile) : { ok: true as const, release: () => undefined, tookOverFrom: null }
+  if (!lock.ok) return { ok: false, holder: lock.holder }
+  try {
+    return { ok: true, report: await runLocked(deps, req, lock.tookOverFrom) }
+  } finally {
+    lock.release()
+  }
+}
+
+async function runLocked(deps: RunnerDeps, req: RunRequest, deadHolder: LockHolder | null): Promise<SyncRunReportDto> {
   const { db, outbox, connectors, options } = deps
   const iso = () => deps.now().toISOString()
   const runId = randomUUID()
   const startedAt = iso()
 
-  // 1. Reclaim items of runs that died, each judged by its own connector's timeout.
+  // 1. Holding the lock, every `running` item is a dead run's: back to the queue now.
   let reclaimed = 0
   inTransaction(db, () => {
-    const byConnector = new Map<string, number>()
-    for (const c of connectors.list()) byConnector.set(c.id, connectorSettings(c).timeoutMs)
-    const running = outbox.list({ states: ['running'], limit: 100_000 })
-    const nowMs = deps.now().getTime()
-    const staleIds = running
-      .filter((item) => item.updatedAt < new Date(nowMs - (byConnector.get(item.connectorId) ?? DEFAULT_TIMEOUT_MS) - options.staleGraceMs).toISOString())
-      .map((item) => item.id)
+    const staleIds = outbox.list({ states: ['running'], limit: 100_000 }).map((item) => item.id)
     reclaimed = outbox.reclaim(staleIds, startedAt)
     outbox.startRun({ id: runId, connector: req.connectorName ?? null, startedAt })
-    appendAudit(db, { action: 'sync.run.start', subject: `sync-run:${runId}`, details: { connector: req.connectorName ?? null, reclaimed: staleIds } }, deps.now())
+    appendAudit(
+      db,
+      {
+        action: 'sync.run.start',
+        subject: `sync-run:${runId}`,
+        details: { connector: req.connectorName ?? null, reclaimed: staleIds, ...(deadHolder ? { interruptedRun: { pid: deadHolder.pid, since: deadHolder.since } } : {}) }
+      },
+      deps.now()
+    )
   })
 
-  // 2. Due items, oldest first.
-  const due = outbox.due(startedAt, { ...(req.connectorId ? { connectorId: req.connectorId } : {}), ...(req.itemIds ? { ids: req.itemIds } : {}) })
+  // 2. Due items, oldest first; the ones backing off are reported as waiting.
+  const filter = { ...(req.connectorId ? { connectorId: req.connectorId } : {}), ...(req.itemIds ? { ids: req.itemIds } : {}) }
+  const due = outbox.due(startedAt, filter)
+  const waiting = outbox.waiting(startedAt, filter)
   const prepared = new Map<string, Prepared>()
   const blocked = new Map<string, string>()
   const clients: HttpClient[] = []
@@ -141,17 +193,11 @@ export async function runOutbox(deps: RunnerDeps, req: RunRequest): Promise<Sync
     else {
       const settings = connectorSettings(row)
       const type = row.type as ConnectorType
-      const driver = drivers[type]
-      const cred = await deps.credentials.get(row.id, row.name, settings.credentialEnv)
-      if (!driver) p = { ok: false, reason: `connector ${row.name} has an unknown type ${row.type}` }
+      const cred = drivers[type] ? await deps.credentials.get(row.id, row.name, settings.credentialEnv) : null
+      if (!cred) p = { ok: false, reason: `connector ${row.name} has an unknown type ${row.type}` }
       else if (!cred.ok) p = { ok: false, reason: cred.error.message }
       else {
-        const http = createHttpClient({
-          baseUrl: row.baseUrl,
-          timeoutMs: settings.timeoutMs,
-          ...(settings.caBundlePem ? { caBundlePem: settings.caBundlePem } : {}),
-          headers: driver.authHeaders(cred.value)
-        })
+        const http = connectorClient(row, settings, cred.value)
         if (!http.ok) p = { ok: false, reason: http.error.message }
         else {
           clients.push(http.value)
@@ -204,14 +250,14 @@ export async function runOutbox(deps: RunnerDeps, req: RunRequest): Promise<Sync
       let progress = parseStoredResult(item.result).progress ?? null
 
       // 3. Attempts of this item within the run.
-      for (;;) {
+      for (let inRun = 0; ; inRun++) {
         const claimedAt = iso()
         if (!outbox.claim(item.id, claimedAt)) {
           record(item, 'skipped', item.attempts, 'another run took this item', connectorName)
           break
         }
         const attempts = outbox.get(item.id)?.attempts ?? item.attempts + 1
-        // Every request refreshes the item's heartbeat, so only a dead run's items look stale.
+        // Every request refreshes the item's heartbeat (updated_at): when it was last seen working.
         const ctx: ConnectorContext = {
           ...p.ctx,
           http: {
@@ -254,8 +300,7 @@ export async function runOutbox(deps: RunnerDeps, req: RunRequest): Promise<Sync
         const error = outcome.error
         progress = outcome.progress ?? progress
         const resultText = progress ? JSON.stringify({ progress }) : null
-        const giveUp = !error.retryable || attempts >= options.maxAttempts
-        if (giveUp) {
+        if (!error.retryable) {
           inTransaction(db, () => {
             outbox.finish(item.id, 'failed', { now, lastError: errorJson(error), result: resultText, nextAttemptAt: null })
             appendAudit(
@@ -264,12 +309,12 @@ export async function runOutbox(deps: RunnerDeps, req: RunRequest): Promise<Sync
               deps.now()
             )
           })
-          record(item, 'failed', attempts, error.retryable ? `gave up after ${attempts} attempts: ${error.message}` : error.message, connectorName)
-          if (error.httpStatus === 401 || error.httpStatus === 403 || error.code === 'REMOTE_TLS_FAILED' || error.retryable)
+          record(item, 'failed', attempts, `${error.message} The item failed; fix the cause, then \`pkidesk sync retry ${item.id}\` (or Retry in the outbox) queues it again.`, connectorName)
+          if (error.httpStatus === 401 || error.httpStatus === 403 || error.code === 'REMOTE_TLS_FAILED')
             blocked.set(item.connectorId, `an earlier item of connector ${connectorName} failed with ${error.code}`)
           break
         }
-        // The platform's Retry-After, when it gave one, is a floor under our own backoff.
+        // Transient: queued again with a backoff; the platform's Retry-After, when it gave one, is a floor.
         const wait = Math.max(backoffMs(attempts, options), (error.retryAfterSeconds ?? 0) * 1000)
         const next = new Date(deps.now().getTime() + wait).toISOString()
         inTransaction(db, () => {
@@ -280,9 +325,10 @@ export async function runOutbox(deps: RunnerDeps, req: RunRequest): Promise<Sync
             deps.now()
           )
         })
-        if (wait > options.inRunWaitLimitMs) {
-          record(item, 'requeued', attempts, `${error.message} Retrying after ${next}.`, connectorName)
-          blocked.set(item.connectorId, `connector ${connectorName} is backing off after ${error.code}`)
+        const transport = TRANSPORT_CODES.has(error.code)
+        if (transport || wait > options.inRunWaitLimitMs || inRun >= options.inRunRetries) {
+          record(item, 'requeued', attempts, `${error.message} Still queued; next attempt from ${next} (\`pkidesk sync retry ${item.id}\` tries it at the next run regardless).`, connectorName)
+          blocked.set(item.connectorId, transport ? `connector ${connectorName} could not be reached (${error.code})` : `connector ${connectorName} is backing off after ${error.code}`)
           break
         }
         await options.sleep(wait)
@@ -292,6 +338,16 @@ export async function runOutbox(deps: RunnerDeps, req: RunRequest): Promise<Sync
     }
   } finally {
     for (const c of clients) await c.close().catch(() => undefined)
+  }
+  for (const item of waiting) {
+    const lastError = parseJsonOr(item.lastError ?? '', null) as { code?: unknown } | null
+    record(
+      item,
+      'waiting',
+      item.attempts,
+      `backing off after ${typeof lastError?.code === 'string' ? lastError.code : 'a transient failure'}; next attempt from ${item.nextAttemptAt} (\`pkidesk sync retry ${item.id}\` makes it due now)`,
+      connectors.byId(item.connectorId)?.name ?? item.connectorId
+    )
   }
 
   const finishedAt = iso()

@@ -28,8 +28,16 @@ export const connectorSettingsDto = z.object({
   basePath: z.string().max(200).optional(),
   /** Extra trust anchors (PEM) added to the system roots for this connector; TLS checks stay on. */
   caBundlePem: z.string().max(1_000_000).optional(),
-  /** Where the credential comes from: the OS keychain (default) or an environment variable read at run time. */
-  credentialEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+  /**
+   * Where the credential comes from: the OS keychain (default) or an environment variable read
+   * at run time. PKIDESK_* names are PKI Desk's own (PKIDESK_PASSPHRASE is a CA passphrase) and
+   * are refused, so such a value is never sent to a platform.
+   */
+  credentialEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'use letters, digits and underscores')
+    .refine((v) => !/^PKIDESK_/i.test(v), 'PKIDESK_* variables are PKI Desk\'s own (a passphrase, the data directory); name another variable')
+    .optional(),
   /** CertCentral only: the account fields createProfile requires that a local profile does not hold. */
   certCentral: z
     .object({
@@ -112,8 +120,9 @@ export const outboxItemDto = z.object({
   summary: z.string(),
   idempotencyKey: z.string(),
   state: outboxState,
+  /** Attempts since the item was queued (or retried); transient failures never end an item. */
   attempts: z.number().int().nonnegative(),
-  maxAttempts: z.number().int().positive(),
+  /** Set while the item backs off after a transient failure: it is not sent before then. */
   nextAttemptAt: z.string().nullable(),
   lastError: syncErrorDto.nullable(),
   /** One line on what the remote answered (e.g. "created profile id 1234"). */
@@ -125,7 +134,12 @@ export const outboxItemDto = z.object({
 })
 export type OutboxItemDto = z.infer<typeof outboxItemDto>
 
-export const runItemOutcome = z.enum(['done', 'pending', 'requeued', 'failed', 'skipped'])
+/**
+ * done; pending (the platform is still working on it); requeued (a transient failure: queued
+ * with a backoff); failed (a permanent refusal); skipped (not tried: its connector is
+ * disabled, unreachable or without a credential); waiting (backing off, not due yet).
+ */
+export const runItemOutcome = z.enum(['done', 'pending', 'requeued', 'failed', 'skipped', 'waiting'])
 export type RunItemOutcome = z.infer<typeof runItemOutcome>
 
 export const syncRunReportDto = z.object({
@@ -133,7 +147,7 @@ export const syncRunReportDto = z.object({
   startedAt: z.string(),
   finishedAt: z.string(),
   connector: z.string().nullable(),
-  /** `running` items left by an interrupted run that went back to the queue. */
+  /** `running` items left by an interrupted run (its process died) that this run resumed. */
   reclaimed: z.number().int().nonnegative(),
   items: z.array(
     z.object({
@@ -161,7 +175,9 @@ export const syncStatusDto = z.object({
     done: z.number().int().nonnegative(),
     failed: z.number().int().nonnegative()
   }),
-  lastRun: syncRunReportDto.omit({ items: true }).nullable()
+  lastRun: syncRunReportDto.omit({ items: true }).nullable(),
+  /** The earliest next attempt of an item backing off, or null. */
+  nextAttemptAt: z.string().nullable()
 })
 export type SyncStatusDto = z.infer<typeof syncStatusDto>
 

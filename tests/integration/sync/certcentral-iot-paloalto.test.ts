@@ -135,6 +135,24 @@ describe('Palo Alto connector', () => {
     })
   })
 
+  it('takes the connector URL as pasted from the console: the API path is kept and /certificates appended once', async () => {
+    const fake = await startPaloAlto('pa-token')
+    servers.push(fake)
+    const h = createHarness()
+    for (const [name, url] of [
+      ['pasted', `${fake.url}/config/identity/v1`],
+      ['endpoint', `${fake.url}/config/identity/v1/certificates/`],
+      ['host', fake.url]
+    ] as const) {
+      unwrapOk(await h.sync.addConnector({ name, type: 'paloalto', baseUrl: url, credential: 'pa-token' }))
+      h.localProfiles.set('tls', { paloAlto: fields })
+      unwrapOk(await h.sync.generateOnFirewall({ connector: name, profileId: 'tls', scope: { folder: name }, certificateName: `c-${name}` }))
+    }
+    const r = unwrapOk(await h.sync.run())
+    expect(r.items.map((i) => i.outcome)).toEqual(['done', 'done', 'done'])
+    expect(fake.requests.map((q) => q.path)).toEqual(['/config/identity/v1/certificates', '/config/identity/v1/certificates', '/config/identity/v1/certificates'])
+  })
+
   it('refuses a scope name outside ^[a-zA-Z\\d-_\\. ]+$ or longer than 64 before queueing', async () => {
     const h = createHarness()
     unwrapOk(await h.sync.addConnector({ name: 'fw', type: 'paloalto', baseUrl: 'https://fw.example.com', credential: 't' }))

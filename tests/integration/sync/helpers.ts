@@ -72,7 +72,7 @@ export function createHarness(overrides: Partial<SyncServiceDeps> = {}): Harness
       backoffBaseMs: 5,
       backoffMaxMs: 40,
       inRunWaitLimitMs: 1000,
-      maxAttempts: 3,
+      inRunRetries: 2,
       pickup: { attempts: 2, intervalMs: 1 },
       sleep: async (ms) => {
         slept.push(ms)

@@ -64,20 +64,36 @@ describe('connector credentials', () => {
   })
 })
 
-describe('connector base URLs', () => {
-  it('accept the API prefix a vendor documents and store the host root the connectors append to', async () => {
-    const h = createHarness()
-    const cases = [
-      ['lamassu', 'https://lamassu.example.com/api/ca/v1', 'https://lamassu.example.com'],
-      ['lamassu', 'https://pki.example.com/lamassu/api/ca/v1/profiles/', 'https://pki.example.com/lamassu'],
-      ['digicert-tlm', 'https://demo.one.digicert.com/mpki/api/v2', 'https://demo.one.digicert.com'],
-      ['digicert-iot', 'https://one.digicert.com/iot/api/v1', 'https://one.digicert.com'],
-      ['digicert-certcentral', 'https://caas.digicert.com/automationws/v1', 'https://caas.digicert.com'],
-      ['paloalto', 'https://api.sase.example.com/', 'https://api.sase.example.com']
-    ] as const
-    for (const [i, [type, given, stored]] of cases.entries()) {
-      const c = unwrapOk(await h.sync.addConnector({ name: `c${i}`, type, baseUrl: given }))
-      expect(c.baseUrl).toBe(stored)
+describe('credentials go only where they were given for', () => {
+  it('refuses PKIDESK_* environment variables as a credential source, on add and on update', async () => {
+    const h = createHarness({ env: { PKIDESK_PASSPHRASE: SECRET, LAMASSU_TOKEN: 't' } })
+    for (const name of ['PKIDESK_PASSPHRASE', 'pkidesk_export_passphrase', 'PKIDESK_SYNC_TOKEN']) {
+      const r = await h.sync.addConnector({ name: 'lab', type: 'lamassu', baseUrl: 'https://l.example.com', settings: { credentialEnv: name } })
+      expect(r).toMatchObject({ ok: false, error: { code: 'CONNECTOR_CREDENTIAL_ENV_REFUSED', field: 'settings.credentialEnv' } })
+      expect(r.ok ? '' : r.error.message).toMatch(/PKIDESK_\* variables are PKI Desk's own/)
     }
+    expect(await h.sync.listConnectors()).toHaveLength(0)
+    unwrapOk(await h.sync.addConnector({ name: 'lab', type: 'lamassu', baseUrl: 'https://l.example.com', settings: { credentialEnv: 'LAMASSU_TOKEN' } }))
+    expect(await h.sync.updateConnector({ name: 'lab', settings: { credentialEnv: 'PKIDESK_PASSPHRASE' } })).toMatchObject({ ok: false, error: { code: 'CONNECTOR_CREDENTIAL_ENV_REFUSED' } })
+    expect((await h.sync.listConnectors())[0]?.settings.credentialEnv).toBe('LAMASSU_TOKEN')
+  })
+
+  it('asks for the credential again when the URL moves to another origin; a path change on the same origin keeps it', async () => {
+    const h = createHarness({ env: { LAMASSU_TOKEN: 't' } })
+    unwrapOk(await h.sync.addConnector({ name: 'lab', type: 'lamassu', baseUrl: 'https://lamassu.example.com', credential: SECRET }))
+    unwrapOk(await h.sync.updateConnector({ name: 'lab', baseUrl: 'https://lamassu.example.com/proxy/api/ca/v1' }))
+    const moved = await h.sync.updateConnector({ name: 'lab', baseUrl: 'https://attacker.example.net' })
+    expect(moved).toMatchObject({ ok: false, error: { code: 'CONNECTOR_CREDENTIAL_REQUIRED', field: 'credential' } })
+    expect(moved.ok ? '' : moved.error.message).toMatch(/https:\/\/attacker\.example\.net is not https:\/\/lamassu\.example\.com/)
+    expect((await h.sync.listConnectors())[0]?.baseUrl).toBe('https://lamassu.example.com/proxy/api/ca/v1')
+    // With the credential given again the move is accepted.
+    unwrapOk(await h.sync.updateConnector({ name: 'lab', baseUrl: 'https://lamassu2.example.com', credential: 'new-secret' }))
+    // An environment-variable credential must be named again too.
+    unwrapOk(await h.sync.addConnector({ name: 'env', type: 'lamassu', baseUrl: 'https://a.example.com', settings: { credentialEnv: 'LAMASSU_TOKEN' } }))
+    expect(await h.sync.updateConnector({ name: 'env', baseUrl: 'https://b.example.com' })).toMatchObject({ ok: false, error: { code: 'CONNECTOR_CREDENTIAL_REQUIRED' } })
+    unwrapOk(await h.sync.updateConnector({ name: 'env', baseUrl: 'https://b.example.com', settings: { credentialEnv: 'LAMASSU_TOKEN' } }))
+    // Without any credential there is nothing to protect.
+    unwrapOk(await h.sync.addConnector({ name: 'none', type: 'lamassu', baseUrl: 'https://c.example.com' }))
+    unwrapOk(await h.sync.updateConnector({ name: 'none', baseUrl: 'https://d.example.com' }))
   })
 })

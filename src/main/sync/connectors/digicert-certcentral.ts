@@ -10,7 +10,8 @@ import { fail, ok, type Result } from '../../../shared/errors'
 import { localError, readRemoteError, unexpectedBody } from '../errors'
 import { call, isRecord, reachability, type ConnectorContext, type ConnectorDriver, type ExecOutcome } from '../connector'
 
-export const CERTCENTRAL_CREATE_PATH = '/automationws/v1/profile/createProfile'
+/** Relative to the API base (default /automationws/v1, see ../urls.ts). */
+export const CERTCENTRAL_CREATE_PATH = '/profile/createProfile'
 export const CERTCENTRAL_MAX_VALIDITY_DAYS = 397
 
 export const certCentralKeyAlgorithms = ['RSA 2048', 'RSA 4096', 'RSA 8192', 'ECC P256', 'ECC P384'] as const
@@ -113,7 +114,7 @@ export const digicertCertCentralDriver: ConnectorDriver = {
   type: 'digicert-certcentral',
   actions: ['certcentral.profile.create'],
   authHeaders: (credential) => ({ 'x-dc-devkey': credential }),
-  test: (ctx) => reachability(ctx, '/automationws/v1'),
+  test: (ctx) => reachability(ctx, ''),
   async execute(ctx, action, payload) {
     if (action !== 'certcentral.profile.create')
       return { kind: 'error', error: localError('SYNC_ACTION_UNSUPPORTED', `CertCentral connectors cannot run ${action}.`) }

@@ -12,7 +12,8 @@ import { localError, unexpectedBody } from '../errors'
 import { call, isRecord, reachability, type ConnectorContext, type ConnectorDriver, type ExecOutcome } from '../connector'
 import { normSerial } from './digicert-tlm'
 
-export const iotAssignPath = (enrollmentProfileId: string) => `/iot/api/v1/enrollment-profile/${encodeURIComponent(enrollmentProfileId)}/authentication-certificate`
+/** Relative to the API base (default /iot/api/v1, see ../urls.ts). */
+export const iotAssignPath = (enrollmentProfileId: string) => `/enrollment-profile/${encodeURIComponent(enrollmentProfileId)}/authentication-certificate`
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
 export const iotAssignBody = z
@@ -106,7 +107,7 @@ export const digicertIotDriver: ConnectorDriver = {
   type: 'digicert-iot',
   actions: ['iot.auth-cert.assign'],
   authHeaders: (credential) => ({ 'x-api-key': credential }),
-  test: (ctx) => reachability(ctx, '/iot/api/v1'),
+  test: (ctx) => reachability(ctx, ''),
   async execute(ctx, action, payload) {
     if (action !== 'iot.auth-cert.assign') return { kind: 'error', error: localError('SYNC_ACTION_UNSUPPORTED', `IoT Device Manager connectors cannot run ${action}.`) }
     return assign(ctx, iotAssignPayload.parse(payload))

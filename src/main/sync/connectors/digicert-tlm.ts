@@ -16,9 +16,10 @@ import type { OutboxAction } from '../../../shared/domain/sync'
 import { localError, unexpectedBody } from '../errors'
 import { call, isRecord, type ConnectorContext, type ConnectorDriver, type ExecOutcome, type PulledProfile } from '../connector'
 
-export const TLM_PROFILES_PATH = '/mpki/api/v2/profile'
-export const TLM_CERTIFICATE_PATH = '/mpki/api/v1/certificate'
-export const TLM_PICKUP_PATH = '/mpki/api/v1/certificate-pickup'
+/** Relative to the API base (default /mpki/api, see ../urls.ts). */
+export const TLM_PROFILES_PATH = '/v2/profile'
+export const TLM_CERTIFICATE_PATH = '/v1/certificate'
+export const TLM_PICKUP_PATH = '/v1/certificate-pickup'
 const PAGE = 50
 const MAX_PAGES = 1000
 

@@ -9,7 +9,8 @@ import type { OutboxAction } from '../../../shared/domain/sync'
 import { localError, unexpectedBody } from '../errors'
 import { call, contentHash, isRecord, type ConnectorContext, type ConnectorDriver, type ExecOutcome, type PulledProfile } from '../connector'
 
-export const LAMASSU_PROFILES_PATH = '/api/ca/v1/profiles'
+/** Relative to the API base (default /api/ca/v1, see ../urls.ts). */
+export const LAMASSU_PROFILES_PATH = '/profiles'
 const MAX_PAGES = 1000
 
 const FILTER_OPS = ['eq', 'ne', 'ct', 'nc', 'lt', 'le', 'gt', 'ge', 'eq_ic', 'ne_ic', 'ct_ic', 'nc_ic']

@@ -1,6 +1,6 @@
 // Palo Alto Networks configuration API (seed 003), `Authorization: Bearer`.
-// Generate: POST {basePath}/certificates (basePath configurable, default
-// /config/identity/v1) scoped to exactly one of folder, snippet or device, whose name
+// Generate: POST {API base}/certificates, the API base being the pasted URL's path, else the
+// connector's basePath setting, else /config/identity/v1 (../urls.ts) scoped to exactly one of folder, snippet or device, whose name
 // matches ^[a-zA-Z\d-_\. ]+$ and is at most 64 characters. The seed's ECDSA size "245" is
 // 256: accepted on input, 256 is sent. Every `_errors` code is mapped in ../errors.ts.
 import { z } from 'zod'
@@ -112,15 +112,12 @@ export function buildPaloAltoBody(fields: PaloAltoFields, scope: PaloAltoScopeDt
   return ok(parsed.data)
 }
 
-function basePath(ctx: ConnectorContext): string {
-  return (ctx.settings.basePath ?? PALOALTO_DEFAULT_BASE_PATH).replace(/\/+$/, '')
-}
 
 async function generate(ctx: ConnectorContext, payload: z.infer<typeof paloAltoGeneratePayload>): Promise<ExecOutcome> {
   const b = payload.body
   const scope = b.folder !== undefined ? `folder ${b.folder}` : b.snippet !== undefined ? `snippet ${b.snippet}` : `device ${b.device}`
   const what = `generate certificate "${b.certificate_name}" in ${scope}`
-  const r = await call(ctx, what, { method: 'POST', path: `${basePath(ctx)}/certificates`, body: b })
+  const r = await call(ctx, what, { method: 'POST', path: '/certificates', body: b })
   if (!r.ok) return { kind: 'error', error: r.error }
   const j = isRecord(r.json) ? r.json : {}
   const id = typeof j.id === 'string' ? j.id : null
@@ -131,7 +128,7 @@ export const paloAltoDriver: ConnectorDriver = {
   type: 'paloalto',
   actions: ['paloalto.certificate.generate'],
   authHeaders: (credential) => ({ authorization: `Bearer ${credential}` }),
-  test: (ctx) => reachability(ctx, basePath(ctx)),
+  test: (ctx) => reachability(ctx, ''),
   async execute(ctx, action, payload) {
     if (action !== 'paloalto.certificate.generate') return { kind: 'error', error: localError('SYNC_ACTION_UNSUPPORTED', `Palo Alto connectors cannot run ${action}.`) }
     return generate(ctx, paloAltoGeneratePayload.parse(payload))

@@ -38,7 +38,10 @@ export function ConnectionsScreen(): ReactNode {
     setNote(null)
     const r = await pki.sync.run({})
     setRunning(false)
-    if (r.ok) setNote(`Sync finished: ${r.value.done} done, ${r.value.failed} failed, ${r.value.remaining} still queued.`)
+    if (r.ok)
+      setNote(
+        `${r.value.reclaimed ? `${r.value.reclaimed} item${r.value.reclaimed === 1 ? '' : 's'} of an interrupted run resumed. ` : ''}Sync finished: ${r.value.done} done, ${r.value.failed} failed, ${r.value.remaining} still queued.`
+      )
     else setActionError(r.error)
     void load()
   }
@@ -141,18 +144,31 @@ export function ConnectionsScreen(): ReactNode {
             <Table.Tbody>
               {outbox.map((o) => (
                 <Table.Tr key={o.id}>
-                  <Table.Td>{o.summary}</Table.Td>
+                  <Table.Td>
+                    {o.summary}
+                    {o.notes.length ? (
+                      <Stack gap={0} mt={2} aria-label={`Notes of outbox item ${o.id}`}>
+                        {o.notes.map((n, i) => (
+                          <Text key={i} size="xs" c="dimmed">
+                            note: {n}
+                          </Text>
+                        ))}
+                      </Stack>
+                    ) : null}
+                  </Table.Td>
                   <Table.Td>{o.connectorName}</Table.Td>
                   <Table.Td>
-                    <Badge color={STATE_COLOR[o.state]} variant="light">
-                      {o.state}
+                    <Badge color={o.state === 'queued' && o.nextAttemptAt ? 'yellow' : STATE_COLOR[o.state]} variant="light">
+                      {o.state === 'queued' && o.nextAttemptAt ? 'backing off' : o.state}
                     </Badge>
                   </Table.Td>
+                  <Table.Td>{o.attempts}</Table.Td>
                   <Table.Td>
-                    {o.attempts}/{o.maxAttempts}
-                  </Table.Td>
-                  <Table.Td>
-                    {o.lastError ? (
+                    {o.lastError && o.state === 'queued' ? (
+                      <Text size="xs">
+                        Still queued{o.nextAttemptAt ? `; next attempt ${formatDateTime(o.nextAttemptAt)}` : ''}. Last error: {o.lastError.message}
+                      </Text>
+                    ) : o.lastError ? (
                       <Text size="xs" c={tone('red')}>
                         {o.lastError.message}
                       </Text>
@@ -162,9 +178,9 @@ export function ConnectionsScreen(): ReactNode {
                   </Table.Td>
                   <Table.Td>
                     <Group gap={4} wrap="nowrap">
-                      {o.state === 'failed' ? (
+                      {o.state === 'failed' || (o.state === 'queued' && o.nextAttemptAt) ? (
                         <Button size="compact-xs" variant="default" onClick={() => void act(pki.sync.retry({ id: o.id }))}>
-                          Retry
+                          {o.state === 'failed' ? 'Retry' : 'Try at next run'}
                         </Button>
                       ) : null}
                       {o.state === 'failed' || o.state === 'queued' ? (
