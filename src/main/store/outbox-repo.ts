@@ -66,6 +66,20 @@ export interface SyncRunRow {
 }
 
 export function createOutboxRepo(db: Db) {
+  /** Queued items whose next attempt time matches `when` (a clause on `now`), oldest first. */
+  const queued = (when: string, now: string, filter: { connectorId?: string; ids?: readonly number[] }): OutboxRow[] => {
+    const where = ["state = 'queued'", when]
+    const args: unknown[] = [now]
+    if (filter.connectorId) {
+      where.push('connector_id = ?')
+      args.push(filter.connectorId)
+    }
+    if (filter.ids) {
+      where.push(`id IN (${filter.ids.map(() => '?').join(', ') || 'NULL'})`)
+      args.push(...filter.ids)
+    }
+    return (db.prepare(`SELECT * FROM outbox WHERE ${where.join(' AND ')} ORDER BY id`).all(...args) as RawRow[]).map(toRow)
+  }
   return {
     insert(item: { connectorId: string; action: string; payload: string; idempotencyKey: string; now: string }): OutboxRow {
       const info = db
@@ -102,31 +116,11 @@ export function createOutboxRepo(db: Db) {
     },
     /** Queued items due at `now`, oldest first. */
     due(now: string, filter: { connectorId?: string; ids?: readonly number[] } = {}): OutboxRow[] {
-      const where = ["state = 'queued'", '(next_attempt_at IS NULL OR next_attempt_at <= ?)']
-      const args: unknown[] = [now]
-      if (filter.connectorId) {
-        where.push('connector_id = ?')
-        args.push(filter.connectorId)
-      }
-      if (filter.ids) {
-        where.push(`id IN (${filter.ids.map(() => '?').join(', ') || 'NULL'})`)
-        args.push(...filter.ids)
-      }
-      return (db.prepare(`SELECT * FROM outbox WHERE ${where.join(' AND ')} ORDER BY id`).all(...args) as RawRow[]).map(toRow)
+      return queued('(next_attempt_at IS NULL OR next_attempt_at <= ?)', now, filter)
     },
     /** Queued items backing off past `now` (not due yet), oldest first. */
     waiting(now: string, filter: { connectorId?: string; ids?: readonly number[] } = {}): OutboxRow[] {
-      const where = ["state = 'queued'", 'next_attempt_at > ?']
-      const args: unknown[] = [now]
-      if (filter.connectorId) {
-        where.push('connector_id = ?')
-        args.push(filter.connectorId)
-      }
-      if (filter.ids) {
-        where.push(`id IN (${filter.ids.map(() => '?').join(', ') || 'NULL'})`)
-        args.push(...filter.ids)
-      }
-      return (db.prepare(`SELECT * FROM outbox WHERE ${where.join(' AND ')} ORDER BY id`).all(...args) as RawRow[]).map(toRow)
+      return queued('next_attempt_at > ?', now, filter)
     },
     countByState(connectorId?: string): Record<OutboxStateValue, number> {
       const rows = (
