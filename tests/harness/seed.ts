@@ -11,9 +11,11 @@ export interface SeedOptions {
   readonly issuer: string
   readonly count: number
   readonly now?: Date
+  /** Every n-th row is revoked (superseded); 50 by default, 1 revokes them all. */
+  readonly revokedEvery?: number
 }
 
-/** Host names are host-<n>.bulk.example; notAfter spreads over the next 400 days; every 50th is revoked. */
+/** Host names are host-<n>.bulk.example; notAfter spreads over the next 400 days; every 50th (revokedEvery) is revoked. */
 export function seedCertificates(services: Services, o: SeedOptions): void {
   const now = (o.now ?? new Date()).getTime()
   const insert = services.db.prepare(
@@ -28,9 +30,11 @@ export function seedCertificates(services: Services, o: SeedOptions): void {
     const firstNew = ((services.db.prepare('SELECT MAX(id) AS id FROM certificates').get() as { id: number | null }).id ?? 0) + 1
     for (let i = 0; i < o.count; i++) {
       const host = `host-${i}.bulk.example`
-      const serial = createHash('sha1').update(`serial-${i}`).digest('hex').slice(0, 32)
+      // A positive, minimally encoded INTEGER as issuance makes (top nibble 4..7): CRLs list these.
+      const digest = createHash('sha1').update(`serial-${i}`).digest('hex')
+      const serial = ((parseInt(digest[0]!, 16) & 0x3) | 0x4).toString(16) + digest.slice(1, 32)
       const sha = createHash('sha256').update(`cert-${i}`).digest('hex')
-      const revoked = i % 50 === 0
+      const revoked = i % (o.revokedEvery ?? 50) === 0
       insert.run(
         o.authorityId,
         serial,

@@ -13,6 +13,7 @@ import { derFraming, findPemBlocks, looksLikePem, type PemItem } from './pem'
 import { childrenOf, content, decodeOid, DerError, readTlv, slice } from './der'
 import { dnToText, fromAsnName } from './names'
 import { describeRequestedExtensions } from './describe'
+import { parseForeignDer } from './der-limits'
 
 export const MAX_CSR_INPUT_BYTES = 1024 * 1024
 const OID_EXTENSION_REQUEST = '1.2.840.113549.1.9.14'
@@ -82,7 +83,7 @@ function whatElse(der: Uint8Array): AppError | null {
   ]
   for (const [type, error] of tries) {
     try {
-      AsnConvert.parse(der, type)
+      parseForeignDer(der, type)
       return error
     } catch {
       /* not this either */

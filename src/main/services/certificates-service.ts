@@ -6,18 +6,15 @@ import { ACCEPTED_REVOCATION_REASONS, type CertificateDetail, type CertificateSu
 import type { ListCertificatesRequest } from '../../shared/ipc/certificates'
 import { inTransaction, type Db } from '../store/database'
 import { appendAudit } from '../store/audit-log'
-import { getCertificate, findCertificateBySha256, queryCertificates, revokeCertificate, revokedOf, sortValue, type CertificateRow } from '../store/certificates-repo'
+import { getCertificate, findCertificateBySha256, queryCertificates, revokeCertificate, revokedPage, sortValue, type CertificateRow } from '../store/certificates-repo'
 import { getAuthority, listAuthorities } from '../store/authorities-repo'
 import { getCrl, insertCrl, listCrls, type CrlRow } from '../store/crls-repo'
-import { buildCrl, buildPkcs7, describeCertificate, toPem } from '../engine'
+import { buildCrl, buildPkcs7, crlEntryCount, describeCertificate, toPem, type CrlEntry } from '../engine'
 import { buildPfx } from '../engine/pkcs12'
 import { signingHashFor, signingKeyOfSpec } from '../engine/signing-rules'
 import type { VaultService } from './vault-service'
 import type { AuthoritiesService } from './authorities-service'
 import { certificateSummary, parseCrlSettings, sha256Hex } from './certificate-records'
-import 'reflect-metadata'
-import { AsnConvert } from '@peculiar/asn1-schema'
-import { CertificateList } from '@peculiar/asn1-x509'
 
 export interface CertificatesService {
   list(q: ListCertificatesRequest): Result<{ items: CertificateSummary[]; nextCursor: string | null; total: number }>
@@ -34,6 +31,7 @@ export interface CertificatesService {
 }
 
 const DAY = 86_400_000
+const CRL_READ_PAGE = 10_000
 export const MIN_PFX_PASSWORD = 12
 
 function fileName(base: string): string {
@@ -62,16 +60,34 @@ export function createCertificatesService(db: Db, vault: VaultService, authoriti
   }
 
   function crlSummary(c: CrlRow): CrlSummary {
-    const list = AsnConvert.parse(c.der, CertificateList)
     return {
       id: c.id,
       authorityId: c.authorityId,
       crlNumber: c.crlNumber,
       thisUpdate: c.thisUpdate,
       nextUpdate: c.nextUpdate,
-      entries: list.tbsCertList.revokedCertificates?.length ?? 0,
+      entries: crlEntryCount(c.der),
       sha256: sha256Hex(c.der),
       createdAt: c.createdAt
+    }
+  }
+
+  /** Read in pages of 10,000 with a yield between them (~10 ms each on the partial index of migration 005): the main thread stays responsive at 100,000 entries. */
+  async function revokedEntries(authorityId: string): Promise<CrlEntry[]> {
+    const entries: CrlEntry[] = []
+    for (let after = 0; ; ) {
+      const page = revokedPage(db, authorityId, after, CRL_READ_PAGE)
+      for (const r of page)
+        entries.push({
+          serial: r.serial,
+          revokedAt: new Date(r.revokedAt),
+          // removeFromCRL never goes into a full CRL (older records): listed without a reason code.
+          reason: (r.reason === 'removeFromCRL' ? 'unspecified' : (r.reason ?? 'unspecified')) as RevocationReason,
+          ...(r.invalidityDate ? { invalidityDate: new Date(r.invalidityDate) } : {})
+        })
+      if (page.length < CRL_READ_PAGE) return entries
+      after = page[page.length - 1]!.id
+      await new Promise<void>((resolve) => setImmediate(resolve))
     }
   }
 
@@ -205,13 +221,7 @@ export function createCertificatesService(db: Db, vault: VaultService, authoriti
         const crlNumber = current.nextCrlNumber
         const thisUpdate = new Date(Math.floor(now().getTime() / 1000) * 1000)
         const nextUpdate = new Date(thisUpdate.getTime() + settings.validityHours * 3_600_000)
-        const entries = revokedOf(db, authorityId).map((r) => ({
-          serial: r.serial,
-          revokedAt: new Date(r.revokedAt!),
-          // removeFromCRL never goes into a full CRL (older records): listed without a reason code.
-          reason: (r.revocationReason === 'removeFromCRL' ? 'unspecified' : (r.revocationReason ?? 'unspecified')) as RevocationReason,
-          ...(r.invalidityDate ? { invalidityDate: new Date(r.invalidityDate) } : {})
-        }))
+        const entries = await revokedEntries(authorityId)
         // The CA's key decides the hash for ECDSA (P-384 → SHA-384…); the setting applies to RSA.
         const decided = signingHashFor(signingKeyOfSpec(signer.value.spec), settings.hash, false)
         const hash = decided.ok ? decided.hash : settings.hash

@@ -240,7 +240,7 @@ describe('CRL and PKCS#7', () => {
       )
     const revoked = await mk('revoked.example')
     const good = await mk('good.example')
-    const built = await buildCrl(
+    const crl = await must(buildCrl(
       {
         issuerSubjectDer: issuer.subjectDer,
         issuerSki: issuer.ski,
@@ -252,9 +252,7 @@ describe('CRL and PKCS#7', () => {
         rsaPss: false
       },
       signer
-    )
-    if (!built.ok) throw new Error(built.error.message)
-    const crl = built.value
+    ))
     const rootPem = tmp.write('crl-root.pem', toPem('CERTIFICATE', root.der))
     const crlPem = tmp.write('root.crl.pem', toPem('X509 CRL', crl))
     const c = openssl(['crl', '-in', crlPem, '-CAfile', rootPem, '-verify', '-noout', '-text'])

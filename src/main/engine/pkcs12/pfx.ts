@@ -28,6 +28,7 @@ import {
 import { fail, ok, type Result } from '../../../shared/errors'
 import { CmsEncryptedData, OID } from './asn'
 import { bmpPassword, pbeDecrypt, pbeEncrypt, pkcs12Kdf, toArrayBuffer, type PbePreset, LEGACY_ITERATIONS } from './pbe'
+import { parseForeignDer } from '../der-limits'
 
 export interface BuildPfxInput {
   /** The key's certificate first (when there is a key), then the rest of the chain. */
@@ -182,7 +183,7 @@ function attrBmp(attrs: PKCS12Attribute[] | undefined, oid: string): string | nu
 export async function parsePfx(der: Uint8Array, password: string): Promise<Result<ParsedPfx>> {
   let pfx: PFX
   try {
-    pfx = AsnConvert.parse(der, PFX)
+    pfx = parseForeignDer(der, PFX)
   } catch {
     return fail('PFX_CORRUPT', 'The file is not a PKCS#12 (PFX/P12) file or it is damaged.')
   }
@@ -198,7 +199,7 @@ export async function parsePfx(der: Uint8Array, password: string): Promise<Resul
         return fail('PFX_WRONG_PASSWORD', 'The PFX password is wrong (the integrity check failed). Check the password and try again.', 'pfxPassword')
     }
     const result: { certificates: ParsedPfx['certificates'][number][]; keys: PfxKeyBag[] } = { certificates: [], keys: [] }
-    for (const info of AsnConvert.parse(authSafeBytes, AuthenticatedSafe)) {
+    for (const info of parseForeignDer(authSafeBytes, AuthenticatedSafe)) {
       let safeBytes: Uint8Array
       if (info.contentType === OID.data) {
         safeBytes = new Uint8Array(AsnConvert.parse(info.content, OctetString).buffer)
@@ -214,7 +215,7 @@ export async function parsePfx(der: Uint8Array, password: string): Promise<Resul
       } else {
         return fail('PFX_UNSUPPORTED', 'The PFX uses public-key encryption for its contents, which is not supported.')
       }
-      for (const bag of AsnConvert.parse(safeBytes, SafeContents)) {
+      for (const bag of parseForeignDer(safeBytes, SafeContents)) {
         const localKeyId = attrHex(bag.bagAttributes, OID.localKeyId)
         if (bag.bagId === id_certBag) {
           const cert = AsnConvert.parse(bag.bagValue, CertBag)

@@ -4,6 +4,7 @@ import { m001Initial } from './001-initial'
 import { m002Sync } from './002-sync'
 import { m003CertificateSearch } from './003-certificate-search'
 import { m004StarterProfiles } from './004-starter-profiles'
+import { m005FleetIndexes } from './005-fleet-indexes'
 
 export interface Migration {
   readonly version: number
@@ -11,4 +12,4 @@ export interface Migration {
   up(db: Db): void
 }
 
-export const migrations: readonly Migration[] = [m001Initial, m002Sync, m003CertificateSearch, m004StarterProfiles]
+export const migrations: readonly Migration[] = [m001Initial, m002Sync, m003CertificateSearch, m004StarterProfiles, m005FleetIndexes]
