@@ -33,7 +33,7 @@ import type { AuthoritiesService } from './authorities-service'
 import { fileBytes, sha256Hex } from './certificate-records'
 import { createPreparePool, type PreparePool } from './issuance-workers/pool'
 
-export { minimalProfile, type TemplateProducer } from '../engine/batch'
+export { MINIMAL_PROFILE, MINIMAL_PROFILE_NAME } from '../engine/batch'
 
 export interface IssuanceService {
   inspect(file: { encoding: 'pem' | 'base64'; data: string }): Result<{ items: CsrInspectItem[] }>

@@ -39,7 +39,7 @@ import {
 import { fromDigicertTlm, fromLamassu, importProfileText, toDialect } from '../engine/profiles'
 import type { ProfileBridge } from '../sync/local-bridge'
 import type { PaloAltoFields } from '../sync/connectors/paloalto'
-import { evaluate, hasErrors, issuerContextFromCertificate, type IssuerContext } from '../engine/policy'
+import { checkProfilePatterns, evaluate, hasErrors, issuerContextFromCertificate, type IssuerContext } from '../engine/policy'
 import { readCsrInput } from '../engine/csr'
 
 export interface ListRequest {
@@ -273,6 +273,8 @@ export function createProfilesService(db: Db, emit: EventSink, now: () => Date =
       const parsed = profileBody.safeParse(input)
       if (!parsed.success) return invalidObject(parsed.error)
       const body = parsed.data
+      const linear = checkProfilePatterns(body)
+      if (!linear.ok) return linear
       const id = options.id ?? randomUUID()
       if (!PROFILE_ID_PATTERN.test(id)) return fail('INVALID_OBJECT', 'id: must be 1-128 letters, digits, dot, dash or underscore, starting with a letter or digit.', 'id')
       const result = run(() => {
@@ -287,6 +289,8 @@ export function createProfilesService(db: Db, emit: EventSink, now: () => Date =
     update(id, input, expectedUpdatedAt, options = {}) {
       const parsed = profileBody.safeParse(input)
       if (!parsed.success) return invalidObject(parsed.error)
+      const linear = checkProfilePatterns(parsed.data)
+      if (!linear.ok) return linear
       const result = run(() => {
         const row = getRow(id)
         if (!row.ok) return row

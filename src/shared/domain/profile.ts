@@ -269,8 +269,12 @@ const DNS_PATTERN = /^(\*\.|\.)?([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-
 export const sanPolicy = z.object({
   /** Take the SANs the CSR asks for (each still subject to the allow-lists). */
   fromCsr: z.boolean().default(true),
-  /** Add the subject CN to the SANs when it is a DNS name or IP not already present (CA/B Forum 7.1.4.3). */
-  includeCommonName: z.boolean().default(false),
+  /**
+   * CN to SAN: add the subject CN to the SANs when it is a DNS name or IP address not already
+   * present (CA/B Forum 7.1.4.3). Unset: on exactly when the certificate is for serverAuth
+   * (`cnToSanEnabled`), so a CN-only request from OpenSSL or a device still names its host.
+   */
+  includeCommonName: z.boolean().optional(),
   /** `auto`: critical exactly when the subject is empty (RFC 5280 4.2.1.6). */
   critical: z.enum(['auto', 'always', 'never']).default('auto'),
   allowedTypes: z.array(generalNameType).default(['dns', 'ip', 'email', 'uri', 'upn']),
@@ -330,6 +334,14 @@ export const contact = z.object({
   email: z.string().optional()
 })
 
+/**
+ * How strictly the pre-issuance lint reads the CA/Browser Forum TLS rules: `public-tls`
+ * (publicly trusted TLS) keeps them errors; `private` (an in-house hierarchy, the default)
+ * makes them warnings. RFC 5280 violations are errors at both levels.
+ */
+export const lintLevel = z.enum(['private', 'public-tls'])
+export type LintLevel = z.infer<typeof lintLevel>
+
 /** Dialects a profile can be imported from and exported to. `pkidesk` is this model's own JSON. */
 export const profileDialect = z.enum(['pkidesk', 'lamassu', 'digicert-tlm', 'certcentral', 'paloalto'])
 export type ProfileDialect = z.infer<typeof profileDialect>
@@ -343,6 +355,7 @@ export const profileId = z.string().regex(PROFILE_ID_PATTERN, 'must be 1-128 let
 const profileBodyObject = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters'),
   description: z.string().max(2000).default(''),
+  lintLevel: lintLevel.default('private'),
 
   validity: validity.default({ type: 'Duration', duration: '90d' }),
   /** A ceiling on notAfter − notBefore in days (397 for publicly trusted TLS). */
@@ -504,6 +517,8 @@ export type ConversionNote = z.infer<typeof conversionNote>
 
 export const findingSeverity = z.enum(['error', 'warning'])
 export const finding = z.object({
+  /** Set on CA/Browser Forum lint findings: the profile's lint level that made it an error or a warning. */
+  lintLevel: lintLevel.optional(),
   /** UPPER_SNAKE rule code, e.g. RSA_KEY_SIZE_NOT_ALLOWED. */
   code: z.string(),
   /** error blocks signing; warning needs an explicit confirm. */
@@ -539,6 +554,11 @@ export const operatorInput = z.object({
 })
 export type OperatorInput = z.infer<typeof operatorInput>
 export type OperatorInputInput = z.input<typeof operatorInput>
+
+/** Whether CN to SAN applies: the profile's explicit choice, else on for serverAuth certificates. */
+export function cnToSanEnabled(profile: { readonly san: { readonly includeCommonName?: boolean | undefined }; readonly extendedKeyUsages: readonly string[] }, ekus: readonly string[] = profile.extendedKeyUsages): boolean {
+  return profile.san.includeCommonName ?? ekus.includes(EKU.serverAuth)
+}
 
 export const KEY_USAGE_NAMES: readonly KeyUsageName[] = keyUsageName.options
 export const SAN_TYPES: readonly GeneralNameType[] = generalNameType.options

@@ -441,10 +441,13 @@ describe('profile URLs and policies go into the template', () => {
 })
 
 describe('the lint runs on the template evaluate builds', () => {
-  it('a TLS server certificate whose CN is not among its SANs is refused', () => {
-    const p = base({ extendedKeyUsages: ['1.3.6.1.5.5.7.3.1'], san: { includeCommonName: false } })
+  it('a TLS server certificate whose CN is not among its SANs is refused under public-tls, a warning under private', () => {
+    const p = base({ lintLevel: 'public-tls', extendedKeyUsages: ['1.3.6.1.5.5.7.3.1'], san: { includeCommonName: false } })
     const f = run(p, { subject: { CN: 'www.example.com' }, sans: [{ type: 'dns', value: 'api.example.com' }] }).findings
     expect(errorsOf(f)).toEqual(['CN_NOT_IN_SAN'])
+    const priv = run({ ...p, lintLevel: 'private' }, { subject: { CN: 'www.example.com' }, sans: [{ type: 'dns', value: 'api.example.com' }] }).findings
+    expect(errorsOf(priv)).toEqual([])
+    expect(warningsOf(priv)).toEqual(['CN_NOT_IN_SAN'])
     expect(run(base({ extendedKeyUsages: ['1.3.6.1.5.5.7.3.1'], san: { includeCommonName: true } }), { subject: { CN: 'www.example.com' } }).findings).toEqual([])
   })
   it('a year-long serverAuth certificate is a warning, an error under a ≤ 397-day ceiling', () => {

@@ -34,14 +34,27 @@ describe('lintView', () => {
     expect(codes(view({ serial: new Uint8Array([1, 2, 3]) }))).toEqual(['warning:SERIAL_LOW_ENTROPY'])
     expect(codes(view({ serial: new Uint8Array(20).fill(0x7f) }))).toEqual([])
   })
-  it('CN ≤ 64 and present in the SANs of a TLS server certificate', () => {
+  it('CN ≤ 64 (RFC 5280, an error at every level) and present in the SANs of a TLS server certificate (CA/B: an error only under public-tls)', () => {
     const long = 'a'.repeat(61) + '.com'
+    const tls = { level: 'public-tls' as const }
     expect(codes(view({ subject: [[{ type: 'CN', value: long }]], subjectAltName: { names: [{ type: 'dns', value: long }], critical: false } }))).toEqual(['error:SUBJECT_CN_TOO_LONG'])
-    expect(codes(view({ subjectAltName: { names: [{ type: 'dns', value: 'api.example.com' }], critical: false } }))).toEqual(['error:CN_NOT_IN_SAN'])
+    const other = view({ subjectAltName: { names: [{ type: 'dns', value: 'api.example.com' }], critical: false } })
+    expect(codes(other, tls)).toEqual(['error:CN_NOT_IN_SAN'])
+    expect(codes(other)).toEqual(['warning:CN_NOT_IN_SAN'])
     const noSan: Partial<LintView> = {}
     const v = { ...view(), ...noSan }
     delete (v as { subjectAltName?: unknown }).subjectAltName
-    expect(codes(v)).toEqual(['error:TLS_SAN_MISSING', 'error:CN_NOT_IN_SAN'])
+    expect(codes(v, tls)).toEqual(['error:TLS_SAN_MISSING', 'error:CN_NOT_IN_SAN'])
+    expect(codes(v, { level: 'private' })).toEqual(['warning:TLS_SAN_MISSING', 'warning:CN_NOT_IN_SAN'])
+    // The finding says which level decided.
+    const [f] = lintView(other, tls)
+    expect(f).toMatchObject({ lintLevel: 'public-tls' })
+    expect(f!.message).toContain('lint level public-tls')
+    expect(lintView(other)[0]!.message).toContain('lint level private')
+    // A CN that is no host name: an error under public-tls, a warning under private.
+    const person = view({ subject: [[{ type: 'CN', value: 'Jane Doe' }]] })
+    expect(codes(person, tls)).toEqual(['error:CN_NOT_HOSTNAME'])
+    expect(codes(person)).toEqual(['warning:CN_NOT_HOSTNAME'])
     // Not serverAuth: the CN rule does not apply.
     expect(codes(view({ extendedKeyUsage: { oids: ['1.3.6.1.5.5.7.3.2'], critical: false }, subjectAltName: { names: [{ type: 'dns', value: 'x.example' }], critical: false } }))).toEqual([])
   })
@@ -52,11 +65,11 @@ describe('lintView', () => {
     delete (v as { subjectAltName?: unknown }).subjectAltName
     expect(codes(v)).toEqual(['error:SUBJECT_AND_SAN_EMPTY'])
   })
-  it('validity: ≤ 397 days for serverAuth (inclusive second), a warning unless the profile ceiling makes it an error', () => {
+  it('validity: ≤ 397 days for serverAuth (inclusive second), a warning under private, an error under public-tls', () => {
     const at = (days: number, extraMs = 0) => view({ notAfter: new Date(NB.getTime() + days * DAY + extraMs) })
-    expect(codes(at(397, -1000))).toEqual([])
+    expect(codes(at(397, -1000), { level: 'public-tls' })).toEqual([])
     expect(codes(at(397))).toEqual(['warning:TLS_VALIDITY_OVER_397_DAYS'])
-    expect(codes(at(398), { maxValidityDays: 397 })).toEqual(['error:TLS_VALIDITY_OVER_397_DAYS'])
+    expect(codes(at(398), { level: 'public-tls' })).toEqual(['error:TLS_VALIDITY_OVER_397_DAYS'])
     expect(codes(view({ notAfter: NB }))).toEqual(['error:VALIDITY_NOT_POSITIVE'])
     expect(codes(view(), { issuerNotAfter: new Date(NB.getTime() + DAY) })).toEqual(['error:VALIDITY_EXCEEDS_ISSUER'])
   })

@@ -1,52 +1,31 @@
-// The built-in minimal profile (used when an issuance names no profile). Pure: the issuance
-// service runs it on the main thread for small batches and in its worker pool for large ones.
-import type { SignatureHash } from '../../../shared/domain/keys'
-import type { Finding, OperatorInput } from '../../../shared/domain/profile'
-import type { EvaluationContext } from '../policy'
-import type { CertificateTemplate, ParsedCsr } from '../template'
-import { pairedHash, signingHashFor } from '../signing-rules'
+// The built-in minimal profile, used when an issuance names no profile. It is an ordinary
+// ProfileBody run through `evaluate` like every stored profile (one policy path): the crypto
+// baseline (RSA ≥ 2048, P-256/P-384/P-521, Ed25519/Ed448), the lint at level `private`, CN
+// to SAN and the preview all apply to it.
+import { profileBody, type ProfileBody } from '../../../shared/domain/profile'
 
-/** Turns a verified CSR and the operator's input into a template, or findings that block it. */
-export type TemplateProducer = (csr: ParsedCsr, input: OperatorInput, ctx: EvaluationContext) => { template: CertificateTemplate; findings: readonly Finding[] }
-
-const DAY = 86_400_000
+export const MINIMAL_PROFILE_NAME = 'Built-in: minimal TLS server'
 
 /**
- * A TLS server certificate for the CSR's subject and SANs, 90 days, SHA-256,
- * digitalSignature (+ keyEncipherment for RSA), serverAuth, capped at the issuer's notAfter
- * (rejected beyond it).
+ * A TLS server certificate for the CSR's subject and SANs (the CN added as a SAN when it is a
+ * host name), 90 days or a shorter end the operator enters, SHA-256 (an ECDSA issuer pairs its
+ * curve's hash), digitalSignature (+ keyEncipherment for RSA; evaluate drops it for other
+ * keys), serverAuth, refused beyond the issuer's notAfter. Any key the baseline accepts.
  */
-export const minimalProfile: TemplateProducer = (csr, input, ctx) => {
-  const findings: Finding[] = []
-  const notBefore = ctx.now
-  const requested = input.notAfter ? new Date(input.notAfter) : new Date(notBefore.getTime() + 90 * DAY)
-  if (ctx.issuer && requested > ctx.issuer.notAfter)
-    findings.push({ code: 'VALIDITY_BEYOND_ISSUER', severity: 'error', field: 'validity', message: `Validity: notAfter is after the CA's notAfter ${ctx.issuer.notAfter.toISOString()}; choose an earlier date.` })
-  const sans = input.sans.length ? input.sans : csr.sans
-  // An ECDSA issuer decides the hash (P-256→SHA-256, P-384→SHA-384, P-521→SHA-512); an
-  // operator's explicit conflicting choice is refused rather than silently replaced.
-  const issuerKey = ctx.issuer ? { family: ctx.issuer.keyFamily, ...(ctx.issuer.curve ? { curve: ctx.issuer.curve } : {}) } : null
-  const asked = input.signatureHash as SignatureHash | undefined
-  let hash: SignatureHash = asked ?? (issuerKey ? pairedHash(issuerKey) : null) ?? 'SHA-256'
-  if (!['SHA-256', 'SHA-384', 'SHA-512'].includes(hash))
-    findings.push({ code: 'SIGNATURE_HASH_REFUSED', severity: 'error', field: 'signature', message: `Signature: ${hash} is refused; use SHA-256, SHA-384 or SHA-512.` })
-  else if (issuerKey) {
-    const decision = signingHashFor(issuerKey, hash, asked !== undefined)
-    if (!decision.ok) findings.push({ code: decision.code, severity: 'error', field: 'signature', message: decision.message })
-    else hash = decision.hash
-  }
-  if (csr.subject.length === 0 && sans.length === 0)
-    findings.push({ code: 'SUBJECT_EMPTY', severity: 'error', field: 'subject', message: 'Subject: the request has neither a subject nor a SAN.' })
-  const template: CertificateTemplate = {
-    subject: csr.subject,
-    subjectPublicKeySpki: csr.spki,
-    notBefore,
-    notAfter: requested,
-    signature: { hash: ['SHA-256', 'SHA-384', 'SHA-512'].includes(hash) ? hash : 'SHA-256', rsaPss: false },
-    basicConstraints: { ca: false, critical: true },
-    keyUsage: { usages: csr.publicKey.family === 'rsa' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'], critical: true },
-    extendedKeyUsage: { oids: ['1.3.6.1.5.5.7.3.1'], critical: false },
-    ...(sans.length ? { subjectAltName: { names: sans, critical: csr.subject.length === 0 } } : {})
-  }
-  return { template, findings }
-}
+export const MINIMAL_PROFILE: ProfileBody & { readonly archived: false } = Object.freeze({
+  ...profileBody.parse({
+    name: MINIMAL_PROFILE_NAME,
+    description: 'Used when no profile is chosen: the CSR subject and SANs as they are, serverAuth, 90 days.',
+    lintLevel: 'private',
+    validity: { type: 'Duration', duration: '90d' },
+    allowValidityOverride: true,
+    issuerCeiling: 'reject',
+    keyUsage: ['digitalSignature', 'keyEncipherment'],
+    extendedKeyUsages: ['1.3.6.1.5.5.7.3.1'],
+    honorSubject: true,
+    san: { fromCsr: true, includeCommonName: true, critical: 'auto' },
+    crypto: { enabled: false },
+    signature: { hash: 'SHA-256', rsaPss: false }
+  }),
+  archived: false as const
+})

@@ -1,7 +1,7 @@
 // Batch issuance, the pure part: everything between a CSR's PEM and the TBS bytes to sign,
 // with no key, no store and no I/O, so it can run in a worker thread. Per item:
-//   read the CSR and verify its proof of possession → policy (the stored profile's
-//   `evaluate`, or the minimal profile) → template checks → lean TBS encoding (new random
+//   read the CSR and verify its proof of possession → policy `evaluate` (the stored
+//   profile, or the built-in minimal profile) → only a template evaluate sealed → template checks → lean TBS encoding (new random
 //   serial) → `lintTbs` over the exact TBS bytes → the row's text fields.
 // The issuance service then, on the main thread and in this order: refuses a CA's key or an
 // end entity's key for a CA certificate (store lookups), applies `refusal`, asks the vault's
@@ -15,16 +15,16 @@ import type { Signer } from '../../vault/signer'
 import { checkTemplate, newSerial, type IssuerInfo } from '../certificate-builder'
 import { readCsrInput } from '../csr'
 import { dnToText, generalNameText, NameError } from '../names'
-import { evaluate, hasErrors, lintTbs, lintView, warningsOf, type EvaluationContext, type IssuerContext } from '../policy'
+import { evaluate, hasErrors, isEvaluated, lintTbs, lintView, warningsOf, type EvaluationContext, type IssuerContext } from '../policy'
 import { encodeTbsLean } from '../tbs-lean'
-import { minimalProfile, type TemplateProducer } from './minimal-profile'
+import { MINIMAL_PROFILE } from './minimal-profile'
 import { leanTbsLintView } from './tbs-lint-view'
 
 /** What every item of one batch shares. Plain data: it is posted to worker threads. */
 export interface BatchContext {
   /** Issuance time in ms, whole seconds (notBefore, and the reference of every date rule). */
   readonly nowMs: number
-  /** The stored profile, or null for the built-in minimal profile. */
+  /** The stored profile, or null for the built-in minimal profile (MINIMAL_PROFILE, evaluated the same way). */
   readonly profile: (ProfileBody & { readonly archived: boolean }) | null
   readonly confirmWarnings: boolean
   /** Policy's view of the issuing CA, read from its certificate (issuerContextFromCertificate). */
@@ -73,13 +73,6 @@ export type PreparedItem =
       readonly tbs: PreparedTbs | null
     }
 
-/**
- * Lint findings the minimal profile does not enforce: it is the historical no-profile path and
- * certifies a CSR's subject and SANs as they are (a CSR without SANs included); the CA/B TLS
- * rules are a profile's choice (the starter "TLS server" profile enforces them).
- */
-const MINIMAL_PROFILE_LINT_EXEMPT = new Set(['TLS_SAN_MISSING', 'CN_NOT_IN_SAN'])
-
 export function findingsError(code: string, findings: readonly Finding[]): AppError {
   const first = findings[0]
   const more = findings.length > 1 ? ` (and ${findings.length - 1} more)` : ''
@@ -102,22 +95,20 @@ function checkOnlySigner(ctx: BatchContext): Signer {
 
 /** Prepares the items of one batch slice (see the file comment). Never throws for one bad item. */
 export function prepareBatch(ctx: BatchContext, jobs: readonly BatchJob[]): PreparedItem[] {
-  const profile = ctx.profile
-  const produce: TemplateProducer = profile ? (csr, input, c) => evaluate(profile, csr, input, c) : minimalProfile
+  const profile = ctx.profile ?? MINIMAL_PROFILE
   const evaluation: EvaluationContext = { now: new Date(ctx.nowMs), issuer: ctx.issuerContext }
   const signer = checkOnlySigner(ctx)
-  const lintOptions = { issuerNotAfter: ctx.issuer.notAfter, ...(profile?.maxValidityDays !== undefined ? { maxValidityDays: profile.maxValidityDays } : {}) }
-  return jobs.map((job) => prepareOne(job, ctx, produce, evaluation, signer, lintOptions, profile === null))
+  const lintOptions = { issuerNotAfter: ctx.issuer.notAfter, level: profile.lintLevel, ...(profile.maxValidityDays !== undefined ? { maxValidityDays: profile.maxValidityDays } : {}) }
+  return jobs.map((job) => prepareOne(job, ctx, profile, evaluation, signer, lintOptions))
 }
 
 function prepareOne(
   job: BatchJob,
   ctx: BatchContext,
-  produce: TemplateProducer,
+  profile: ProfileBody & { readonly archived: boolean },
   evaluation: EvaluationContext,
   signer: Signer,
-  lintOptions: Parameters<typeof lintTbs>[1],
-  minimal: boolean
+  lintOptions: Parameters<typeof lintTbs>[1]
 ): PreparedItem {
   const { index } = job
   const items = readCsrInput(new Uint8Array(Buffer.from(job.csrPem, 'utf8')))
@@ -130,9 +121,11 @@ function prepareOne(
   const base = { ok: true as const, index, spkiSha256: csr.publicKey.sha256 }
   let signAsCa = false
   try {
-    const { template: t, findings } = produce(csr, job.input, evaluation)
+    const { template: t, findings } = evaluate(profile, csr, job.input, evaluation)
     signAsCa = t.basicConstraints?.ca ?? false
     const refuse = (refusal: AppError): PreparedItem => ({ ...base, signAsCa, refusal, tbs: null })
+    // One policy path: nothing but a template evaluate produced is ever encoded.
+    if (!isEvaluated(t)) return refuse({ code: 'POLICY_NOT_EVALUATED', message: `Item ${index + 1}: its template did not come from the profile's policy evaluation, so it is not signed. This is a defect; report it.` })
     if (hasErrors(findings)) return refuse(findingsError('POLICY_REFUSED', findings.filter((f) => f.severity === 'error')))
     const warnings = warningsOf(findings)
     if (warnings.length && !ctx.confirmWarnings) return refuse(findingsError('POLICY_WARNINGS_UNCONFIRMED', warnings))
@@ -149,7 +142,7 @@ function prepareOne(
     // What is linted is exactly what will be signed (read by the lean DER reader; the
     // reference reader for any shape it does not read).
     const view = leanTbsLintView(encoded.tbs)
-    const lintErrors = (view ? lintView(view, lintOptions) : lintTbs(encoded.tbs, lintOptions)).filter((f) => f.severity === 'error' && !(minimal && MINIMAL_PROFILE_LINT_EXEMPT.has(f.code)))
+    const lintErrors = (view ? lintView(view, lintOptions) : lintTbs(encoded.tbs, lintOptions)).filter((f) => f.severity === 'error')
     if (lintErrors.length) return refuse(findingsError('LINT_REFUSED', lintErrors))
     return {
       ...base,

@@ -6,6 +6,7 @@ import { BasicConstraints, id_ce_basicConstraints } from '@peculiar/asn1-x509'
 import {
   addDuration,
   canonicalAttributeType,
+  cnToSanEnabled,
   EKU,
   parseIp,
   SUBJECT_ATTRIBUTE_OIDS,
@@ -24,6 +25,8 @@ import { checkDistinguishedName } from '../names'
 import { signingHashFor } from '../signing-rules'
 import { copyableExtension } from './extensions'
 import type { Evaluation, EvaluationContext } from './types'
+import { compilePattern, MAX_PATTERN_VALUE_LENGTH } from './patterns'
+import { sealEvaluated } from './sealed'
 
 const DAY = 86_400_000
 
@@ -168,10 +171,17 @@ function buildSubject(profile: ProfileBody, csr: ParsedCsr, input: OperatorInput
     }
     if (chosen.values.length > 1 && !rule.multiple)
       c.error('SUBJECT_ATTRIBUTE_NOT_MULTIPLE', field, `Subject rule: ${type} allows one value but ${chosen.values.length} were given (${chosen.values.join(', ')}).`)
+    // Length first: a value past the cap is never handed to the matcher.
+    const capped = chosen.values.filter((v) => v.length > MAX_PATTERN_VALUE_LENGTH)
+    for (const v of capped)
+      c.error('SUBJECT_ATTRIBUTE_TOO_LONG', field, `Subject rule: ${type} is ${v.length} characters, more than the ${MAX_PATTERN_VALUE_LENGTH} any value may have; shorten it.`)
     if (rule.pattern !== undefined) {
-      const re = new RegExp(`^(?:${rule.pattern})$`)
-      for (const v of chosen.values)
-        if (!re.test(v)) c.error('SUBJECT_ATTRIBUTE_PATTERN', field, `Subject rule: ${type} "${v}" does not match the profile's pattern ${rule.pattern}.`)
+      const pattern = compilePattern(rule.pattern)
+      if (!pattern.ok) c.error('SUBJECT_PATTERN_INVALID', field, `Subject rule: ${pattern.error.message}`)
+      else
+        for (const v of chosen.values)
+          if (v.length <= MAX_PATTERN_VALUE_LENGTH && !pattern.value.test(v))
+            c.error('SUBJECT_ATTRIBUTE_PATTERN', field, `Subject rule: ${type} "${v}" does not match the profile's pattern ${rule.pattern}.`)
     }
     if (rule.maxLength !== undefined)
       for (const v of chosen.values)
@@ -245,7 +255,7 @@ function regroupMultiValued(single: DistinguishedName, csrSubject: Distinguished
 
 // ---------------------------------------------------------------------------------------
 
-function buildSans(profile: ProfileBody, csr: ParsedCsr, input: OperatorInput, subject: DistinguishedName, c: Collector): { names: GeneralName[]; critical: boolean } | undefined {
+function buildSans(profile: ProfileBody, csr: ParsedCsr, input: OperatorInput, subject: DistinguishedName, ekus: readonly string[], c: Collector): { names: GeneralName[]; critical: boolean } | undefined {
   const policy = profile.san
   const rulesByType = new Map(policy.rules.map((r) => [r.type, r]))
   const names: { name: GeneralName; reason?: string }[] = []
@@ -279,12 +289,13 @@ function buildSans(profile: ProfileBody, csr: ParsedCsr, input: OperatorInput, s
     }
     push(n, 'entered by the operator at issuance')
   }
-  if (policy.includeCommonName) {
+  if (cnToSanEnabled(profile, ekus)) {
     const cn = subject.flat().find((a) => canonicalAttributeType(a.type) === 'CN')?.value
     if (cn) {
       // Only a CN that is a host name or an address belongs in the SANs ("Jane Doe" does not).
       const asName: GeneralName | undefined = parseIp(cn) ? { type: 'ip', value: cn } : isDnsName(cn, true) ? { type: 'dns', value: cn } : undefined
-      if (asName && !seen.has(key(asName))) push(asName, 'the subject CN, added because san.includeCommonName is on')
+      const why = policy.includeCommonName === undefined ? 'CN to SAN is on for serverAuth profiles' : 'san.includeCommonName is on'
+      if (asName && !seen.has(key(asName))) push(asName, `added by the profile: the subject CN (${why})`)
     }
   }
 
@@ -409,10 +420,16 @@ function buildKeyUsage(profile: ProfileBody, csr: ParsedCsr, c: Collector): KeyU
   return usages
 }
 
+/** The EKUs the certificate will carry: the CSR's when the profile honours them and it asks, else the profile's. */
+function resultingExtKeyUsages(profile: ProfileBody, csr: ParsedCsr): string[] {
+  const requested = csr.requestedExtKeyUsage
+  return profile.honorExtendedKeyUsages && requested !== undefined && requested.length > 0 ? [...requested] : [...profile.extendedKeyUsages]
+}
+
 function buildExtKeyUsage(profile: ProfileBody, csr: ParsedCsr, c: Collector): string[] {
   const requested = csr.requestedExtKeyUsage
   const fromCsr = profile.honorExtendedKeyUsages && requested !== undefined && requested.length > 0
-  const oids = fromCsr ? [...requested] : [...profile.extendedKeyUsages]
+  const oids = resultingExtKeyUsages(profile, csr)
   const reason = fromCsr ? undefined : profile.honorExtendedKeyUsages ? 'the CSR asks for none; the profile default applies' : 'set by the profile (honorExtendedKeyUsages is off)'
   if (!profile.signAsCa && oids.includes(EKU.anyExtendedKeyUsage))
     c.warn('EKU_ANY_ON_END_ENTITY', 'extendedKeyUsages', 'Extended key usage: anyExtendedKeyUsage lets the certificate be used for any purpose; list the purposes instead.')
@@ -562,7 +579,7 @@ export function evaluate(
   if (profile.archived) c.error('PROFILE_ARCHIVED', 'profile', `Profile: "${profile.name}" is archived and issues no new certificates; unarchive it or choose another profile.`)
   checkKey(profile, csr, c)
   const { subject } = buildSubject(profile, csr, input, c)
-  const san = buildSans(profile, csr, input, subject, c)
+  const san = buildSans(profile, csr, input, subject, resultingExtKeyUsages(profile, csr), c)
   const { notBefore, notAfter } = buildValidity(profile, input, ctx, c)
   const usages = buildKeyUsage(profile, csr, c)
   const ekus = buildExtKeyUsage(profile, csr, c)
@@ -595,8 +612,9 @@ export function evaluate(
   // already (same rule, or a field evaluation already refused for a more specific reason).
   const already = new Set(c.findings.map((f) => `${f.code}|${f.field}`))
   const refusedFields = new Set(c.findings.filter((f) => f.severity === 'error').map((f) => f.field))
-  for (const f of lintTemplate(template, { keyFamily: csr.publicKey.family, ...(profile.maxValidityDays !== undefined ? { maxValidityDays: profile.maxValidityDays } : {}) }))
+  for (const f of lintTemplate(template, { keyFamily: csr.publicKey.family, level: profile.lintLevel, ...(profile.maxValidityDays !== undefined ? { maxValidityDays: profile.maxValidityDays } : {}) }))
     if (!already.has(`${f.code}|${f.field}`) && !refusedFields.has(f.field)) c.findings.push(f)
 
-  return { template, findings: c.findings, preview: c.rows }
+  // Only a template that went through this function may reach the TBS encoder (sealed.ts).
+  return { template: sealEvaluated(template), findings: c.findings, preview: c.rows }
 }

@@ -6,3 +6,5 @@ export { sanRefusal, dnsMatches, emailDomainMatches, isDnsName } from './san-mat
 export { hasErrors, warningsOf, type Evaluation, type EvaluationContext, type IssuerContext } from './types'
 export { issuerContextFromCertificate } from './issuer'
 export { renewalInput, renewalNameChanges } from './renewal'
+export { checkProfilePatterns, compilePattern, MAX_PATTERN_VALUE_LENGTH, type Pattern } from './patterns'
+export { isEvaluated } from './sealed'

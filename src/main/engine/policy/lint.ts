@@ -15,7 +15,7 @@ import {
   id_ce_keyUsage,
   id_ce_subjectAltName
 } from '@peculiar/asn1-x509'
-import { canonicalAttributeType, EKU, parseIp, SUBJECT_ATTRIBUTE_OIDS, type Finding } from '../../../shared/domain/profile'
+import { canonicalAttributeType, EKU, parseIp, SUBJECT_ATTRIBUTE_OIDS, type Finding, type LintLevel } from '../../../shared/domain/profile'
 import type { DistinguishedName, GeneralName, KeyUsageName } from '../../../shared/domain/names'
 import type { KeyFamily } from '../../../shared/domain/keys'
 import type { CertificateTemplate } from '../template'
@@ -42,8 +42,10 @@ export interface LintView {
 export interface LintOptions {
   readonly keyFamily?: KeyFamily
   readonly issuerNotAfter?: Date
-  /** The profile's ceiling; the CA/B 397-day rule is an error under it, a warning otherwise. */
+  /** The profile's ceiling (kept for callers; the lint level decides the 397-day rule). */
   readonly maxValidityDays?: number
+  /** The profile's lint level: CA/B Forum TLS rules are errors under `public-tls`, warnings under `private` (the default). */
+  readonly level?: LintLevel
 }
 
 const UPPER_BOUNDS: Readonly<Record<string, number>> = { CN: 64, O: 64, OU: 64, L: 128, ST: 128, title: 64, serialNumber: 64, emailAddress: 255, postalCode: 40 }
@@ -69,6 +71,15 @@ export function lintView(view: LintView, options: LintOptions = {}): Finding[] {
   const out: Finding[] = []
   const error = (code: string, field: string, message: string): void => void out.push({ code, severity: 'error', field, message })
   const warn = (code: string, field: string, message: string): void => void out.push({ code, severity: 'warning', field, message })
+  // A CA/Browser Forum rule: an error for publicly trusted TLS, a warning in a private PKI;
+  // the finding names the level that decided.
+  const level: LintLevel = options.level ?? 'private'
+  const cabf = (code: string, field: string, message: string): void =>
+    void out.push(
+      level === 'public-tls'
+        ? { code, severity: 'error', field, message: `${message} (lint level public-tls: an error)`, lintLevel: level }
+        : { code, severity: 'warning', field, message: `${message} (lint level private: a warning; publicly trusted clients would refuse it)`, lintLevel: level }
+    )
 
   // Serial: RFC 5280 4.1.2.2, positive and at most 20 octets.
   if (view.serial) {
@@ -118,20 +129,20 @@ export function lintView(view: LintView, options: LintOptions = {}): Finding[] {
       error('SAN_DNS_IS_IP', `san[${i}]`, `CA/B BR 7.1.2.7.12: "${n.value}" is an IP address and may not be a dNSName; give it as an IP address name (ip:${n.value}).`)
   })
 
-  // TLS server certificates (CA/B BR 7.1.2.7, 6.3.2).
+  // TLS server certificates (CA/B BR 7.1.2.7, 7.1.4.3, 6.3.2): errors under public-tls,
+  // warnings under private.
   const ekus = view.extendedKeyUsage?.oids ?? []
   const isServer = ekus.includes(EKU.serverAuth)
   if (isServer && !view.basicConstraints?.ca) {
-    if (!san || san.names.length === 0) error('TLS_SAN_MISSING', 'san', 'CA/B BR 7.1.2.7.12: a TLS server certificate must carry its names in subjectAltName.')
-    for (const cn of attrs.filter((a) => canonicalAttributeType(a.type) === 'CN'))
-      if (!san?.names.some((n) => (n.type === 'dns' || n.type === 'ip') && n.value.toLowerCase() === cn.value.toLowerCase()))
-        error('CN_NOT_IN_SAN', 'subject.CN', `CA/B BR 7.1.4.3: the CN "${cn.value}" of a TLS server certificate must also appear as a DNS or IP subjectAltName.`)
-    const days = (span + 1000) / DAY
-    if (days > 397) {
-      const message = `CA/B BR 6.3.2: a TLS server certificate may be valid for at most 397 days; this one is valid for ${Math.ceil(days)} days.`
-      if (options.maxValidityDays !== undefined && options.maxValidityDays <= 397) error('TLS_VALIDITY_OVER_397_DAYS', 'validity', message)
-      else warn('TLS_VALIDITY_OVER_397_DAYS', 'validity', `${message} Publicly trusted clients reject it; confirm only for a private hierarchy.`)
+    if (!san || san.names.length === 0) cabf('TLS_SAN_MISSING', 'san', 'CA/B BR 7.1.2.7.12: a TLS server certificate must carry its names in subjectAltName.')
+    for (const cn of attrs.filter((a) => canonicalAttributeType(a.type) === 'CN')) {
+      if (parseIp(cn.value) === undefined && !isDnsName(cn.value, true))
+        cabf('CN_NOT_HOSTNAME', 'subject.CN', `CA/B BR 7.1.4.3: the CN "${cn.value}" of a TLS server certificate is neither a host name nor an IP address.`)
+      else if (!san?.names.some((n) => (n.type === 'dns' || n.type === 'ip') && n.value.toLowerCase() === cn.value.toLowerCase()))
+        cabf('CN_NOT_IN_SAN', 'subject.CN', `CA/B BR 7.1.4.3: the CN "${cn.value}" of a TLS server certificate must also appear as a DNS or IP subjectAltName.`)
     }
+    const days = (span + 1000) / DAY
+    if (days > 397) cabf('TLS_VALIDITY_OVER_397_DAYS', 'validity', `CA/B BR 6.3.2: a TLS server certificate may be valid for at most 397 days; this one is valid for ${Math.ceil(days)} days.`)
   }
 
   // KU and EKU coherence.

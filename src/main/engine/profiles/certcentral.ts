@@ -85,7 +85,9 @@ export function fromCertCentral(json: unknown): Result<Imported> {
   // CertCentral automation issues TLS server certificates.
   body.extendedKeyUsages = ['1.3.6.1.5.5.7.3.1']
   body.san = { includeCommonName: true }
-  notes.add('defaulted', 'productType', 'CertCentral automation profiles issue TLS server certificates: serverAuth, CN copied into the SANs, 397-day ceiling.')
+  // Publicly trusted TLS: the CA/Browser Forum rules stay errors.
+  body.lintLevel = 'public-tls'
+  notes.add('defaulted', 'productType', 'CertCentral automation profiles issue publicly trusted TLS server certificates: serverAuth, CN copied into the SANs, 397-day ceiling, lint level public-tls.')
   return finish('certcentral', body, notes, remoteId)
 }
 
