@@ -488,7 +488,8 @@ export function createProfileBridge(db: Db, profiles: ProfilesService): ProfileB
         ...(fixedValues(rule('ST'))[0] ? { state: fixedValues(rule('ST'))[0]! } : {}),
         ...(fixedValues(rule('C'))[0] ? { countryCode: fixedValues(rule('C'))[0]! } : {}),
         ...(p.ocspUrls[0] ? { ocspResponderUrl: p.ocspUrls[0] } : {}),
-        ...(p.defaultAuthorityId ? { signedBy: p.defaultAuthorityId } : {}),
+        // signed_by names a certificate on the firewall (kept with the profile as a remote value), never a local CA id.
+        ...(typeof p.extras.paloalto?.signed_by === 'string' ? { signedBy: p.extras.paloalto.signed_by } : {}),
         isCertificateAuthority: p.signAsCa,
         isBlockPrivateKey: p.blockPrivateKeyExport
       }

@@ -259,13 +259,14 @@ describe('preview and issuance with real OpenSSL CSRs', () => {
     expect(await failure('profiles:preview', { id: 'tls-server', csrPem: 'not a csr' })).toMatchObject({ field: 'csrPem' })
   })
 
-  it('an imported profile naming a remote CA previews with a warning instead of failing', async () => {
+  it('an imported profile naming a remote CA keeps it as a remote value: no local default CA, a clean preview', async () => {
     const pem = csrPem('cc', ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], '/CN=farm.example.com')
     const cc = (await call('profiles:list', { limit: 100, filter: ['source[eq]import:certcentral'] })).items[0]!
-    expect(cc.defaultAuthorityId).toBe('5A1B2C3D4E5F')
+    expect(cc.defaultAuthorityId).toBeUndefined()
+    expect(JSON.parse((await call('profiles:export', { id: cc.id, dialect: 'certcentral' })).json)).toMatchObject({ caCertId: '5A1B2C3D4E5F' })
     const r = await call('profiles:preview', { id: cc.id, csrPem: pem })
-    expect(r.findings.map((f) => `${f.severity}:${f.code}`)).toEqual(['warning:DEFAULT_CA_UNAVAILABLE'])
-    expect(r).toMatchObject({ canSign: true, needsConfirm: true })
+    expect(r.findings.map((f) => `${f.severity}:${f.code}`)).toEqual([])
+    expect(r).toMatchObject({ canSign: true, needsConfirm: false })
     expect(await failure('profiles:preview', { id: cc.id, csrPem: pem, authorityId: 'nope' })).toMatchObject({ code: 'AUTHORITY_NOT_FOUND', field: 'authorityId' })
   })
 

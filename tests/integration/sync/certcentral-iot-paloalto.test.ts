@@ -161,6 +161,11 @@ describe('Palo Alto connector', () => {
     expect(await h.sync.generateOnFirewall({ connector: 'fw', profileId: 'tls', scope: { snippet: 'x'.repeat(65) } })).toMatchObject({ ok: false, error: { code: 'PALOALTO_INVALID_SCOPE' } })
     h.localProfiles.set('rsa', { paloAlto: { ...fields, key: { family: 'rsa', bits: 8192 } } })
     expect(await h.sync.generateOnFirewall({ connector: 'fw', profileId: 'rsa', scope: { folder: 'ok' } })).toMatchObject({ ok: false, error: { code: 'PALOALTO_UNSUPPORTED_KEY' } })
+    // RSA 1024 is in the seed's list but below the baseline: never queued, never sent.
+    h.localProfiles.set('weak', { paloAlto: { ...fields, key: { family: 'rsa', bits: 1024 } } })
+    const weak = await h.sync.generateOnFirewall({ connector: 'fw', profileId: 'weak', scope: { folder: 'ok' } })
+    expect(weak).toMatchObject({ ok: false, error: { code: 'PALOALTO_UNSUPPORTED_KEY', field: 'algorithm' } })
+    expect(weak.ok ? '' : weak.error.message).toMatch(/RSA 1024 is below the 2048-bit baseline and is never sent/)
     expect(unwrapOk(h.sync.outbox())).toHaveLength(0)
   })
 

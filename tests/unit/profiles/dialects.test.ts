@@ -211,8 +211,10 @@ describe('DigiCert CertCentral (seed 000)', () => {
       organization: { id: 112233, name: 'Example Org' },
       renewal: { windowDays: 30, autoReplace: true },
       isDefault: true,
-      defaultAuthorityId: '5A1B2C3D4E5F'
+      // caCertId names a CA certificate on the platform: kept as a remote value, never a local CA id.
+      extras: { certcentral: expect.objectContaining({ caCertId: '5A1B2C3D4E5F', caCertName: 'DigiCert Global G2 TLS RSA SHA256 2020 CA1' }) }
     })
+    expect(p.defaultAuthorityId).toBeUndefined()
     expect(p.contacts).toEqual([{ email: 'pki-team@example.com' }, { id: 42, type: 'technical_contact', name: 'Ada Admin' }, { type: 'org_contact', name: 'Olaf Org' }])
     const out = toCertCentral(p).json
     expect(missingLeaves(seed, out)).toEqual([])
@@ -248,7 +250,9 @@ describe('Palo Alto generate (seed 003)', () => {
     expect(p.validity).toEqual({ type: 'Duration', duration: '365d' })
     expect(p.blockPrivateKeyExport).toBe(true)
     expect(p.ocspUrls).toEqual(['http://ocsp.example.com'])
-    expect(p.defaultAuthorityId).toBe('corp-issuing-ca')
+    // signed_by names a certificate on the firewall: a remote value, not this desk's default CA.
+    expect(p.defaultAuthorityId).toBeUndefined()
+    expect(p.extras.paloalto).toMatchObject({ signed_by: 'corp-issuing-ca' })
     expect(p.subjectAttributes.map((a) => [a.type, a.value])).toEqual([
       ['CN', 'portal.example.com'],
       ['OU', 'Network Operations'],

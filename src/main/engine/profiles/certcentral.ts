@@ -3,9 +3,11 @@
 // Carried both ways: name, validityPeriod (`1D`…`397D`, `1Y` = 365 days) with the 397-day
 // ceiling as maxValidityDays, signatureHash, keySizeAndAlgorithm (RSA 2048/4096/8192, ECC
 // P256/P384), organizationId/organizationName, emailAddresses and contacts, autoRenewSettings
-// (daysBeforeExpiry, isAutoReplace), isDefault, caCertId (the default CA). productType,
-// productName, profileType, accountId, divisionId, ctLogOption, customFields,
-// canSignHttpExchangesExtension and caCertName are kept verbatim in extras.certcentral.
+// (daysBeforeExpiry, isAutoReplace), isDefault. productType, productName, profileType,
+// accountId, divisionId, ctLogOption, customFields, canSignHttpExchangesExtension, caCertId
+// and caCertName are kept verbatim in extras.certcentral and sent back. caCertId names a CA
+// certificate on the platform: it is a remote value, never a local CA id — the local default
+// CA (defaultAuthorityId) is never sent as caCertId (noted); the sync connector may set one.
 //
 // Not carried: a SHA-1 signatureHash (refused by hash policy; SHA-256 is used). On export the
 // automation profile has no subject, SAN, key usage, EKU, CA, extension, URL or policy
@@ -78,8 +80,6 @@ export function fromCertCentral(json: unknown): Result<Imported> {
   }
   const isDefault = r.bool('isDefault')
   if (isDefault !== undefined) body.isDefault = isDefault
-  const ca = r.str('caCertId')
-  if (ca) body.defaultAuthorityId = ca
   r.use('id')
   body.extras = { certcentral: r.leftovers() }
   // CertCentral automation issues TLS server certificates.
@@ -122,8 +122,13 @@ export function toCertCentral(profile: ExportSource): Exported {
   if (profile.renewal.windowDays !== undefined || profile.renewal.autoReplace || profile.renewal.automated)
     json.autoRenewSettings = { ...(profile.renewal.windowDays !== undefined ? { daysBeforeExpiry: profile.renewal.windowDays } : {}), isAutoReplace: profile.renewal.autoReplace }
   json.isDefault = profile.isDefault
-  if (profile.defaultAuthorityId) json.caCertId = profile.defaultAuthorityId
   restoreExtras(json, profile.extras.certcentral as Record<string, Json> | undefined)
+  if (profile.defaultAuthorityId)
+    notes.add(
+      'dropped',
+      'defaultAuthorityId',
+      `The default CA "${profile.defaultAuthorityId}" is a CA of this desk, not a CertCentral CA certificate id; it is not sent as caCertId${json.caCertId !== undefined ? ` (the remote caCertId ${JSON.stringify(json.caCertId)} kept with the profile is)` : '; set the remote caCertId on the connector'}.`
+    )
   for (const k of REQUIRED)
     if (json[k] === undefined) notes.add('missing', k, `CertCentral requires ${k}; the profile has none, so set it before sending.`)
   notCarried(

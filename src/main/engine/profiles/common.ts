@@ -18,6 +18,11 @@ export interface Imported {
   readonly profile: ProfileBody
   /** The id the remote service gave the profile, when the document carries one. */
   readonly remoteId?: string
+  /**
+   * The source says the profile cannot be used to issue (TLM: status not Active, or an
+   * enrollment method other than rest_api): it is saved archived, with a note saying why.
+   */
+  readonly archived?: boolean
   readonly notes: readonly ConversionNote[]
 }
 
@@ -105,14 +110,14 @@ export function restoreExtras(target: JsonObject, extras: Readonly<Record<string
 }
 
 /** Validates the mapped body; an invalid result names the model field and the source dialect. */
-export function finish(dialect: ProfileDialect, input: ProfileBodyInput, notes: Notes, remoteId?: string): Result<Imported> {
+export function finish(dialect: ProfileDialect, input: ProfileBodyInput, notes: Notes, remoteId?: string, archived = false): Result<Imported> {
   const parsed = profileBody.safeParse(input)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
     const field = issue.path.map(String).join('.')
     return fail('INVALID_OBJECT', `The ${dialect} profile does not map to a valid profile: ${field || 'profile'} ${issue.message}.`, field || undefined)
   }
-  return ok({ profile: parsed.data, ...(remoteId !== undefined ? { remoteId } : {}), notes: notes.list })
+  return ok({ profile: parsed.data, ...(remoteId !== undefined ? { remoteId } : {}), ...(archived ? { archived } : {}), notes: notes.list })
 }
 
 export function invalid<T>(dialect: ProfileDialect, field: string, why: string): Result<T> {

@@ -10,8 +10,13 @@
 // formats, the remote issuer chain, security_identifier…) is kept verbatim in
 // extras['digicert-tlm'] and sent back.
 //
+// status and enrollment_method are kept verbatim; a profile that is not Active, or whose
+// enrollment method is not rest_api (the only one a CSR can be submitted to), imports
+// archived with a note saying why.
+//
 // Not carried: sources an offline CA cannot use (AD_ATTRIBUTE, UPLOADED_BY_ADMIN, …) are
-// kept verbatim but never supply a value here; `ad_attribute_key` and per-source `mandatory`
+// kept verbatim but never supply a value here (a rule with only such sources takes its value
+// from the CSR, noted); on export the model's CSR source has no TLM name and is left out; `ad_attribute_key` and per-source `mandatory`
 // on usable sources are dropped (the rule's mandatory is kept). On export: subject patterns
 // and maxLength, san.critical `auto` (sent as false), SAN allow-lists, allowedTypes and
 // maxCount, a Time validity, several RSA sizes (the first is sent), ECDSA curves, EdDSA, and
@@ -85,7 +90,8 @@ const SOURCE_IN: Readonly<Record<string, ValueSource>> = {
   csr: 'csr',
   from_csr: 'csr'
 }
-const SOURCE_OUT: Readonly<Record<ValueSource, string>> = { entered: 'ENTERED_BY_USER_DURING_ENROLLMENT', fixed: 'FIXED_VALUE', csr: 'FROM_CSR' }
+/** The seed names no CSR source (REST enrollment takes unlisted values from the CSR): `csr` has no TLM spelling. */
+const SOURCE_OUT: Readonly<Record<ValueSource, string | undefined>> = { entered: 'ENTERED_BY_USER_DURING_ENROLLMENT', fixed: 'FIXED_VALUE', csr: undefined }
 
 interface MappedSources {
   sources: ValueSource[]
@@ -101,7 +107,7 @@ function readSources(list: Json[] | undefined, field: string, notes: Notes): Map
     const mapped = SOURCE_IN[name.toLowerCase()]
     if (!mapped) {
       out.foreign.push(s)
-      notes.add('approximated', `${field}[${i}]`, `Source ${name || '(none)'} cannot supply a value offline; it is kept for export but not used.`)
+      notes.add('approximated', `${field}[${i}]`, `Source ${name || '(none)'} cannot supply a value offline; it is kept for export but not used here.`)
       continue
     }
     if (!out.sources.includes(mapped)) out.sources.push(mapped)
@@ -157,6 +163,8 @@ export function fromDigicertTlm(json: unknown): Result<Imported> {
         const type = ATTR_IN[a.type] ?? canonicalAttributeType(a.type)
         const list = Array.isArray(a.sources) ? a.sources : Array.isArray(a.source) ? a.source : undefined
         const src = readSources(list, `certificate.subject.attributes[${i}].sources`, notes)
+        if (!src.sources.length && src.foreign.length)
+          notes.add('approximated', `certificate.subject.attributes[${i}]`, `${a.type} has only sources an offline desk cannot use; here its value is taken from the CSR.`)
         const rule: SubjectAttributeRule = {
           type,
           mandatory: a.mandatory === true,
@@ -224,20 +232,38 @@ export function fromDigicertTlm(json: unknown): Result<Imported> {
     }
     Object.assign(extras, cert.leftovers())
   }
+  // Kept verbatim (leftovers) and read here only to decide whether the profile may issue.
+  const status = typeof json.status === 'string' ? json.status : undefined
+  const method = typeof json.enrollment_method === 'string' ? json.enrollment_method : undefined
+  let archived = false
+  if (status !== undefined && status.toLowerCase() !== 'active') {
+    archived = true
+    notes.add('approximated', 'status', `The TLM profile is ${status}, not Active: it is saved archived (kept, not used for issuing).`)
+  }
+  if (method !== undefined && method.toLowerCase() !== 'rest_api') {
+    archived = true
+    notes.add('approximated', 'enrollment_method', `The TLM profile enrolls by ${method}, not rest_api, so no CSR can be submitted to it: it is saved archived.`)
+  }
   r.use('id')
   Object.assign(extras, r.leftovers())
   body.extras = { 'digicert-tlm': extras }
-  return finish('digicert-tlm', body, notes, remoteId)
+  return finish('digicert-tlm', body, notes, remoteId, archived)
 }
 
-function sourcesOut(rule: { sources: readonly ValueSource[]; mandatory: boolean; value?: string | readonly string[] | undefined; foreignSources?: readonly Record<string, unknown>[] | undefined }): Json[] | undefined {
-  const modeled = rule.sources.length === 1 && rule.sources[0] === 'csr' ? [] : rule.sources
+function sourcesOut(
+  rule: { sources: readonly ValueSource[]; mandatory: boolean; value?: string | readonly string[] | undefined; foreignSources?: readonly Record<string, unknown>[] | undefined },
+  field: string,
+  notes: Notes
+): Json[] | undefined {
+  const modeled = rule.sources.filter((s) => SOURCE_OUT[s] !== undefined)
+  if (rule.sources.includes('csr') && rule.sources.length > 1)
+    notes.add('approximated', field, 'TLM has no "from the CSR" source; only the other sources are sent (REST enrollment takes an unlisted value from the CSR).')
   // Remote-only sources (AD attribute, admin upload) go first: on TLM they take precedence
   // over the fixed or entered fallback, which is the order the seed shows.
   const out: Json[] = (rule.foreignSources ?? []).map((f) => f as Json)
   out.push(...modeled.map((s) => ({
     mandatory: rule.mandatory,
-    source: SOURCE_OUT[s],
+    source: SOURCE_OUT[s]!,
     ...(s === 'fixed' && rule.value !== undefined ? { value: typeof rule.value === 'string' ? rule.value : [...rule.value] } : {})
   })))
   return out.length ? out : undefined
@@ -272,7 +298,7 @@ export function toDigicertTlm(profile: ExportSource): Exported {
     const t = canonicalAttributeType(rule.type)
     if (rule.pattern !== undefined || rule.maxLength !== undefined)
       notes.add('dropped', `subjectAttributes[${i}]`, `TLM subject attributes have no pattern or maxLength; the ${rule.type} constraint is not exported.`)
-    const sources = sourcesOut(rule)
+    const sources = sourcesOut(rule, `subjectAttributes[${i}].sources`, notes)
     return { type: ATTR_OUT[t] ?? t, mandatory: rule.mandatory, multiple: rule.multiple, ...(sources ? { sources } : {}) }
   })
   if (profile.honorSubject)
@@ -288,7 +314,7 @@ export function toDigicertTlm(profile: ExportSource): Exported {
       notes.add('dropped', `san.rules[${i}]`, `TLM has no SAN attribute for ${rule.type} names.`)
       return
     }
-    const sources = sourcesOut(rule)
+    const sources = sourcesOut(rule, `san.rules[${i}].sources`, notes)
     sanAttrs.push({ type, mandatory: rule.mandatory, multiple: rule.multiple, ...(sources ? { sources } : {}) })
   })
   if (sanAttrs.length || profile.san.critical !== 'auto') {

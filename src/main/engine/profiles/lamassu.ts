@@ -151,7 +151,10 @@ export function fromLamassu(json: unknown): Result<Imported> {
 
   const ce = r.obj('crypto_enforcement')
   if (ce) {
-    const rsaSizes = ce.arr('allowed_rsa_key_sizes')?.filter((n): n is number => typeof n === 'number') ?? []
+    const rsaGiven = ce.arr('allowed_rsa_key_sizes')?.filter((n): n is number => typeof n === 'number') ?? []
+    const rsaSizes = rsaGiven.filter((n) => n >= 2048)
+    for (const n of rsaGiven)
+      if (n < 2048) notes.add('dropped', 'crypto_enforcement.allowed_rsa_key_sizes', `RSA ${n} is refused: it is below the 2048-bit baseline; it is left out and never sent.`)
     const ecSizes = ce.arr('allowed_ecdsa_key_sizes')?.filter((n): n is number => typeof n === 'number') ?? []
     const curves: EcCurve[] = []
     for (const s of ecSizes) {
@@ -159,8 +162,15 @@ export function fromLamassu(json: unknown): Result<Imported> {
       if (c) curves.push(c)
       else notes.add('dropped', 'crypto_enforcement.allowed_ecdsa_key_sizes', `ECDSA size ${s} names no supported curve (256, 384, 521); it is left out.`)
     }
-    const allowRsa = ce.bool('allow_rsa_keys') ?? false
-    const allowEcdsa = ce.bool('allow_ecdsa_keys') ?? false
+    // Sizes were listed but none is usable here: that key type stays off rather than widening to defaults.
+    const rsaRequested = ce.bool('allow_rsa_keys') ?? false
+    const ecdsaRequested = ce.bool('allow_ecdsa_keys') ?? false
+    const allowRsa = rsaRequested && !(rsaGiven.length > 0 && rsaSizes.length === 0)
+    const allowEcdsa = ecdsaRequested && !(ecSizes.length > 0 && curves.length === 0)
+    if (rsaRequested && !allowRsa)
+      notes.add('approximated', 'crypto_enforcement.allow_rsa_keys', 'None of the allowed RSA sizes is usable here; RSA keys are not allowed (never widened to other sizes).')
+    if (ecdsaRequested && !allowEcdsa)
+      notes.add('approximated', 'crypto_enforcement.allow_ecdsa_keys', 'None of the allowed ECDSA sizes names a supported curve; ECDSA keys are not allowed (never widened to P-256/P-384).')
     body.crypto = {
       enabled: ce.bool('enabled') ?? false,
       allowRsa,
@@ -222,12 +232,13 @@ export function toLamassu(profile: ExportSource): Exported {
   json.crypto_enforcement = {
     enabled: c.enabled,
     allow_rsa_keys: c.allowRsa,
-    allowed_rsa_key_sizes: c.allowRsa ? [...c.rsaKeySizes] : [],
+    allowed_rsa_key_sizes: c.allowRsa ? c.rsaKeySizes.filter((b) => b >= 2048) : [],
     allow_ecdsa_keys: c.allowEcdsa,
     allowed_ecdsa_key_sizes: c.allowEcdsa ? c.ecdsaCurves.map((cv) => SIZE_BY_CURVE[cv]) : []
   }
   if (c.allowEd25519 || c.allowEd448)
     notes.add('dropped', 'crypto.allowEd25519', 'Lamassu crypto enforcement has no EdDSA switch; Ed25519/Ed448 permission is not exported.')
+  if (c.allowRsa && c.rsaKeySizes.some((b) => b < 2048)) notes.add('dropped', 'crypto.rsaKeySizes', 'RSA sizes below 2048 bits are never sent.')
   notCarried(
     profile,
     notes,

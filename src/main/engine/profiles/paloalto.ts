@@ -7,11 +7,12 @@
 // ecdsa_number_of_bits (the seed's 245 is 256) → the one allowed key, digest → hash,
 // day_till_expiration → validity in days, is_certificate_authority → signAsCa (with
 // keyCertSign, cRLSign), is_block_private_key → blockPrivateKeyExport, ocsp_responder_url →
-// the OCSP URL, signed_by → default CA, certificate_name → name. folder/snippet/device are kept
-// verbatim in extras.paloalto.
+// the OCSP URL, certificate_name → name. folder/snippet/device and signed_by (the name of a
+// CA certificate on the firewall: a remote value, never a local CA id) are kept verbatim in
+// extras.paloalto and sent back; the local default CA is never sent as signed_by (noted).
 //
-// Not carried: sha1/md5 digests and RSA keys below 1024 bits (refused; SHA-256 and 2048 are
-// used); on export, everything that is not one fixed value of those fields (CSR-sourced or
+// Not carried: sha1/md5 digests and RSA keys below 2048 bits (refused with a note; SHA-256 and
+// RSA 2048 are used, a smaller key is never sent); on export, everything that is not one fixed value of those fields (CSR-sourced or
 // entered attributes, patterns, allow-lists, key usage, EKU, CRL and caIssuers URLs,
 // policies, renewal, …) is noted, and only one OCSP URL is sent. hostname, ip, alternate_email and department are sent as
 // arrays (the wire form); the seed's single strings are accepted on import.
@@ -79,7 +80,7 @@ export function fromPaloAlto(json: unknown): Result<Imported> {
   if (rsa !== undefined) {
     if (![512, 1024, 2048, 3072, 4096].includes(rsa)) return invalid('paloalto', 'algorithm.rsa_number_of_bits', `must be 512, 1024, 2048, 3072 or 4096 (${rsa})`)
     const size = rsa < 2048 ? 2048 : rsa
-    if (rsa < 2048) notes.add('approximated', 'algorithm.rsa_number_of_bits', `RSA ${rsa} is below the 2048-bit baseline; 2048 is used.`)
+    if (rsa < 2048) notes.add('approximated', 'algorithm.rsa_number_of_bits', `RSA ${rsa} is refused: it is below the 2048-bit baseline and is never generated or sent; RSA 2048 is used.`)
     body.crypto = { enabled: true, allowRsa: true, rsaKeySizes: [size], allowEcdsa: false }
   } else {
     const bits = ec === 245 ? 256 : ec!
@@ -104,8 +105,6 @@ export function fromPaloAlto(json: unknown): Result<Imported> {
   body.blockPrivateKeyExport = r.bool('is_block_private_key') ?? false
   const ocsp = r.str('ocsp_responder_url')
   if (ocsp) body.ocspUrls = [ocsp]
-  const signedBy = r.str('signed_by')
-  if (signedBy) body.defaultAuthorityId = signedBy
   body.extras = { paloalto: r.leftovers() }
   return finish('paloalto', body, notes)
 }
@@ -137,7 +136,10 @@ export function toPaloAlto(profile: ExportSource): Exported {
   })
   if (profile.san.fromCsr && profile.san.rules.length === 0) notes.add('dropped', 'san.fromCsr', 'Palo Alto has no CSR; SANs taken from the CSR are not exported.')
   const c = profile.crypto
-  if (c.allowRsa && c.rsaKeySizes.length) json.algorithm = { rsa_number_of_bits: c.rsaKeySizes[0]! }
+  const rsaSizes = c.rsaKeySizes.filter((b) => b >= 2048)
+  if (c.allowRsa && rsaSizes.length < c.rsaKeySizes.length)
+    notes.add('dropped', 'crypto.rsaKeySizes', 'RSA sizes below 2048 bits are never sent to the firewall.')
+  if (c.allowRsa && rsaSizes.length) json.algorithm = { rsa_number_of_bits: rsaSizes[0]! }
   else if (c.allowEcdsa && c.ecdsaCurves.length && c.ecdsaCurves[0] !== 'P-521') json.algorithm = { ecdsa_number_of_bits: c.ecdsaCurves[0] === 'P-256' ? 256 : 384 }
   else notes.add('missing', 'algorithm', 'Palo Alto needs an RSA size or an ECDSA P-256/P-384 key; the profile allows neither.')
   const allowed = (c.allowRsa ? c.rsaKeySizes.length : 0) + (c.allowEcdsa ? c.ecdsaCurves.length : 0)
@@ -150,8 +152,13 @@ export function toPaloAlto(profile: ExportSource): Exported {
   json.is_block_private_key = profile.blockPrivateKeyExport
   if (profile.ocspUrls.length) json.ocsp_responder_url = profile.ocspUrls[0]!
   if (profile.ocspUrls.length > 1) notes.add('dropped', 'ocspUrls', 'Palo Alto takes one OCSP responder URL; the others are not exported.')
-  if (profile.defaultAuthorityId) json.signed_by = profile.defaultAuthorityId
   restoreExtras(json, profile.extras.paloalto as Record<string, Json> | undefined)
+  if (profile.defaultAuthorityId)
+    notes.add(
+      'dropped',
+      'defaultAuthorityId',
+      `The default CA "${profile.defaultAuthorityId}" is a CA of this desk, not a certificate on the firewall; it is not sent as signed_by${json.signed_by !== undefined ? ` (the remote signed_by ${JSON.stringify(json.signed_by)} kept with the profile is)` : '; set the remote signed_by on the connector'}.`
+    )
   if (!SCOPES.some((s) => json[s] !== undefined)) notes.add('missing', 'folder', 'Palo Alto needs exactly one of folder, snippet or device; set it before sending.')
   notCarried(
     profile,

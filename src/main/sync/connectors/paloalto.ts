@@ -11,7 +11,8 @@ import { call, isRecord, reachability, type ConnectorContext, type ConnectorDriv
 
 export const PALOALTO_DEFAULT_BASE_PATH = '/config/identity/v1'
 export const PALOALTO_SCOPE_PATTERN = /^[a-zA-Z\d\-_. ]+$/
-export const PALOALTO_RSA_BITS = [512, 1024, 2048, 3072, 4096] as const
+/** The seed also lists 512 and 1024; RSA below 2048 bits is never sent. */
+export const PALOALTO_RSA_BITS = [2048, 3072, 4096] as const
 export const PALOALTO_ECDSA_BITS = [256, 384] as const
 export const PALOALTO_DIGESTS = ['sha1', 'sha256', 'sha384', 'sha512', 'md5'] as const
 
@@ -80,7 +81,13 @@ export function buildPaloAltoBody(fields: PaloAltoFields, scope: PaloAltoScopeDt
   let bits = fields.key.bits
   if (fields.key.family === 'ecdsa' && bits === 245) bits = 256
   if (fields.key.family === 'rsa' && !(PALOALTO_RSA_BITS as readonly number[]).includes(bits))
-    return fail('PALOALTO_UNSUPPORTED_KEY', `The firewall generates RSA keys of ${PALOALTO_RSA_BITS.join(', ')} bits, not ${bits}; change the profile's key size.`, 'algorithm')
+    return fail(
+      'PALOALTO_UNSUPPORTED_KEY',
+      bits < 2048
+        ? `RSA ${bits} is below the 2048-bit baseline and is never sent to the firewall; allow RSA 2048, 3072 or 4096 in the profile.`
+        : `The firewall generates RSA keys of ${PALOALTO_RSA_BITS.join(', ')} bits, not ${bits}; change the profile's key size.`,
+      'algorithm'
+    )
   if (fields.key.family === 'ecdsa' && !(PALOALTO_ECDSA_BITS as readonly number[]).includes(bits))
     return fail('PALOALTO_UNSUPPORTED_KEY', `The firewall generates ECDSA keys of 256 or 384 bits, not ${bits}; change the profile's curve.`, 'algorithm')
   const digest = fields.digest.toLowerCase().replace('-', '')
