@@ -4,7 +4,7 @@
 // Never imported by src/, never packaged. A random token gates the page and the socket.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
-import { mkdtempSync, readFileSync, existsSync, statSync, rmSync, mkdirSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, existsSync, statSync, rmSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { extname, join, resolve, sep } from 'node:path'
 import type { AddressInfo } from 'node:net'
@@ -217,9 +217,20 @@ function harnessServiceOptions(outputDir: string): { dialogs: DialogsPort; keych
       const dir = join(outputDir, `save-${++saves}`)
       mkdirSync(dir, { recursive: true })
       return dir
+    },
+    // "Open" picks what earlier saves wrote under outputDir: the newest backup, or every share file.
+    async chooseOpenFiles(_title, kind) {
+      const found = listFiles(outputDir).filter((f) => (kind === 'backup' ? f.endsWith('.pkibackup') : /\.share-\d+-of-\d+.*\.txt$/.test(f)))
+      if (found.length === 0) return null
+      return kind === 'backup' ? [found.sort((x, y) => statSync(y).mtimeMs - statSync(x).mtimeMs)[0]!] : found.sort()
     }
   }
   return { dialogs, keychain: createMemoryKeychain(), scrypt: { N: 2 ** 14, r: 8, p: 1 } }
+}
+
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return []
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)]))
 }
 
 function argValue(args: readonly string[], name: string): string | undefined {

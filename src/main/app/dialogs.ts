@@ -10,6 +10,13 @@ export function createElectronDialogs(getWindow: () => BrowserWindow | undefined
       const r = win ? await dialog.showSaveDialog(win, { ...options, properties: [...options.properties] }) : await dialog.showSaveDialog({ ...options, properties: [...options.properties] })
       return r.canceled || !r.filePath ? null : r.filePath
     },
+    async chooseOpenFiles(title, kind, multiple) {
+      const win = getWindow()
+      const filters = kind === 'backup' ? [{ name: 'PKI Desk backup', extensions: ['pkibackup'] }] : [{ name: 'Backup share', extensions: ['txt'] }]
+      const options = { title, filters, properties: multiple ? ['openFile' as const, 'multiSelections' as const] : ['openFile' as const] }
+      const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
+      return r.canceled || r.filePaths.length === 0 ? null : r.filePaths
+    },
     async chooseFolder(title) {
       const win = getWindow()
       const options = { title, buttonLabel: 'Save here', properties: ['openDirectory' as const, 'createDirectory' as const] }

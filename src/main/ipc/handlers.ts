@@ -13,6 +13,7 @@ import { createSyncHandlers } from './sync-handlers'
 import { createAuthoritiesHandlers } from './authorities-handlers'
 import { createCertificatesHandlers } from './certificates-handlers'
 import { createCsrHandlers } from './csr-handlers'
+import { createBackupHandlers } from './backup-handlers'
 
 export type Handler<K extends ChannelName> = (
   request: ParsedRequestOf<Contract[K]>
@@ -33,6 +34,7 @@ export function createHandlers(services: Services): Handlers {
     ...createSyncHandlers(services),
     ...createVaultHandlers(services),
     ...createAuditHandlers(services),
-    ...createFilesHandlers(services)
+    ...createFilesHandlers(services),
+    ...createBackupHandlers(services)
   }
 }

@@ -12,7 +12,12 @@ export interface DialogsPort {
   chooseSaveFile(title: string, defaultName: string): Promise<string | null>
   /** An existing (or created) absolute directory, or null when the operator cancelled. */
   chooseFolder(title: string): Promise<string | null>
+  /** Existing files to read (a backup, its share files), or null when the operator cancelled. */
+  chooseOpenFiles(title: string, kind: OpenFileKind, multiple: boolean): Promise<string[] | null>
 }
+
+/** What an open dialog filters for. */
+export type OpenFileKind = 'backup' | 'share'
 
 export interface FilesService {
   save(title: string, file: FileToSave): Promise<Result<SaveOutcome>>
@@ -23,6 +28,10 @@ export interface FilesService {
    * cancelled dialog exports nothing. The bytes go from `produce` straight to the disk.
    */
   saveProduced(title: string, defaultName: string, produce: () => Promise<Result<Uint8Array>>): Promise<Result<SaveOutcome>>
+  /** Asks where, for work done in main that writes its own files (a backup): null when cancelled. */
+  chooseSaveFile(title: string, defaultName: string): Promise<Result<string | null>>
+  chooseFolder(title: string): Promise<Result<string | null>>
+  chooseOpenFiles(title: string, kind: OpenFileKind, multiple: boolean): Promise<Result<string[] | null>>
 }
 
 function freeName(dir: string, name: string, taken: Set<string>): string {
@@ -38,6 +47,15 @@ export function createFilesService(dialogs: DialogsPort | undefined): FilesServi
   const noDialogs = (): Result<never> =>
     fail('FILES_NO_DIALOG', 'Saving files needs the desktop app; in the command line, use the --out option of the command instead.')
   return {
+    async chooseSaveFile(title, defaultName) {
+      return dialogs ? ok(await dialogs.chooseSaveFile(title, defaultName)) : noDialogs()
+    },
+    async chooseFolder(title) {
+      return dialogs ? ok(await dialogs.chooseFolder(title)) : noDialogs()
+    },
+    async chooseOpenFiles(title, kind, multiple) {
+      return dialogs ? ok(await dialogs.chooseOpenFiles(title, kind, multiple)) : noDialogs()
+    },
     async save(title, file) {
       if (!dialogs) return noDialogs()
       const target = await dialogs.chooseSaveFile(title, file.name)

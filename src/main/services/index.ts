@@ -13,6 +13,7 @@ import { createIssuanceService, type IssuanceOptions, type IssuanceService } fro
 import { createCertificatesService, type CertificatesService } from './certificates-service'
 import { createRenewalService, type RenewalService } from './renewal-service'
 import { createNapiKeychain, type KeychainBackend, type ScryptParams } from '../vault'
+import { createBackupService, type BackupService } from './backup-service'
 
 export interface ServicesOptions {
   readonly dataDir: string
@@ -50,6 +51,8 @@ export interface Services {
   readonly renewal: RenewalService
   /** Connectors to remote CA platforms and the outbox; offline unless a sync runs. */
   readonly sync: SyncService
+  /** Encrypted backups of the whole store, verify, restore into an empty store, the reminder. */
+  readonly backup: BackupService
   /** The OS locked the screen or is suspending: lock every unlocked key. */
   onSystemLock?(): void
   close(): void
@@ -91,6 +94,18 @@ export function createServices(options: ServicesOptions): Services {
     issuance,
     renewal: createRenewalService(db, vault, issuance, profiles, now),
     certificates: createCertificatesService(db, vault, authorities, emit, now),
+    backup: createBackupService({
+      db,
+      vault: vault.keys,
+      emit,
+      now,
+      appVersion: version,
+      reminder: () => {
+        const s = settings.get()
+        return { days: s.backupReminderDays, issuances: s.backupReminderIssuances }
+      },
+      ...(options.scrypt ? { scrypt: options.scrypt } : {})
+    }),
     sync: createSyncService({ db, keychain: options.keychain ?? createNapiKeychain(), emit, now, profiles: createProfileBridge(db, profiles), certificates: createCertificateBridge(db, now) }),
     onSystemLock: () => vault.lockAll('system'),
     close: () => {

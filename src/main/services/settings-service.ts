@@ -4,7 +4,7 @@ import { settingsDto, type SettingsDto } from '../../shared/ipc/app'
 import type { Db } from '../store/database'
 import type { EventSink } from '../../shared/ipc/events'
 
-const DEFAULTS: SettingsDto = { theme: 'system', autoLockMinutes: 15 }
+const DEFAULTS: SettingsDto = { theme: 'system', autoLockMinutes: 15, backupReminderDays: 7, backupReminderIssuances: 1000 }
 
 export interface SettingsService {
   get(): SettingsDto

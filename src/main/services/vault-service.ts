@@ -1,19 +1,30 @@
 // Vault use cases for the renderer and the CLI: status, unlock, lock, export and delete.
 // Unlocks and locks (explicit, idle, OS lock) are audited through the vault's event hook;
 // export and delete append their entries in the transaction of what they change.
-import { attempt, fail, ok, unwrap, type Result } from '../../shared/errors'
+import { attempt, fail, ok, unwrap, type AppError, type Result } from '../../shared/errors'
 import type { VaultKeyStateDto, KeychainStatusDto } from '../../shared/ipc/vault'
 import type { EventSink } from '../../shared/ipc/events'
 import { inTransaction, type Db } from '../store/database'
 import { appendAudit } from '../store/audit-log'
-import { createVault, type KeychainBackend, type KeyRef, type PfxExportPreset, type VaultEvent, type VaultInternals, type LockReason, type ScryptParams } from '../vault'
+import { createVault, type CustodianInput, type CustodianSecret, type KeychainBackend, type KeyRef, type KeySecrets, type PfxExportPreset, type VaultEvent, type VaultInternals, type LockReason, type ScryptParams } from '../vault'
 
 export interface VaultService {
   /** The vault itself, for other services (prepareKey/saveKey/signer). */
   readonly keys: VaultInternals
   status(keyIds?: readonly string[]): { keys: VaultKeyStateDto[]; autoLockMinutes: number }
   keychainStatus(): Promise<KeychainStatusDto>
-  unlock(keyId: string, passphrase?: string): Promise<Result<VaultKeyStateDto>>
+  /**
+   * Unlocks with the keychain entry, `passphrase`, or — for a custodian-protected key — the
+   * custodians present. Every custodian unlock and every failed custodian attempt is audited
+   * with the names of the custodians whose shares opened.
+   */
+  unlock(keyId: string, passphrase?: string, custodians?: readonly CustodianSecret[]): Promise<Result<VaultKeyStateDto>>
+  /**
+   * Splits the key's KEK between `custodians` (any `threshold` of them unlock it), opening it
+   * with `present`: its passphrase today, or at least `threshold` of its current custodians.
+   * Audited with the old and new names and who was present.
+   */
+  setCustodians(keyId: string, threshold: number, custodians: readonly CustodianInput[], present: KeySecrets): Promise<Result<{ threshold: number; names: string[] }>>
   lock(keyId: string): Result<VaultKeyStateDto>
   /**
    * Runs `body` with `keyId` unlocked. A key already unlocked stays as it is; a locked one is
@@ -49,12 +60,20 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
       appendAudit(
         db,
         e.type === 'unlocked'
-          ? { action: 'vault.unlock', subject: `key:${e.keyId}` }
+          ? { action: 'vault.unlock', subject: `key:${e.keyId}`, ...(e.custodians ? { details: { custodians: e.custodians } } : {}) }
           : { action: 'vault.lock', subject: `key:${e.keyId}`, details: { reason: e.reason } },
         now()
       )
     )
     emit('changed', { domain: 'vault' })
+    emit('changed', { domain: 'audit' })
+  }
+  /** A refused custodian sitting: who matched, how many passphrases fitted no share, why. */
+  const auditCustodianFailure = (keyId: string, action: string, error: AppError): void => {
+    const d = error.details ?? {}
+    inTransaction(db, () =>
+      appendAudit(db, { action, subject: `key:${keyId}`, details: { code: error.code, custodians: d.custodians ?? [], unmatched: d.unmatched ?? 0 } }, now())
+    )
     emit('changed', { domain: 'audit' })
   }
   const keys = createVault({
@@ -92,12 +111,53 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
       return { keys: refs.map(state), autoLockMinutes: options.autoLockMinutes() }
     },
     keychainStatus: () => keys.keychainStatus(),
-    async unlock(keyId, passphrase) {
+    async unlock(keyId, passphrase, custodians) {
       const ref = keys.get(keyId)
       if (!ref) return notFound(keyId)
-      const r = await keys.unlock(keyId, passphrase === undefined ? {} : { passphrase })
-      if (!r.ok) return r
+      const r = await keys.unlock(keyId, { ...(passphrase === undefined ? {} : { passphrase }), ...(custodians ? { custodians } : {}) })
+      if (!r.ok) {
+        if (ref.protection === 'custodians') auditCustodianFailure(keyId, 'vault.unlock-failed', r.error)
+        return r
+      }
       return ok(state(ref))
+    },
+    async setCustodians(keyId, threshold, custodians, present) {
+      const ref = keys.get(keyId)
+      if (!ref) return notFound(keyId)
+      const change = await keys.setCustodians(keyId, threshold, custodians, present)
+      if (!change.ok) {
+        if (ref.protection === 'custodians') auditCustodianFailure(keyId, 'vault.custodians-failed', change.error)
+        return change
+      }
+      const names = custodians.map((c) => c.name.trim())
+      const written = await attempt(() =>
+        inTransaction(db, () => {
+          change.value.write()
+          appendAudit(
+            db,
+            {
+              action: 'vault.custodians',
+              subject: `key:${keyId}`,
+              details: {
+                threshold,
+                custodians: names,
+                keychain: custodians.filter((c) => c.keychain).map((c) => c.name.trim()),
+                previous: ref.protection === 'custodians' ? change.value.previous : ref.protection,
+                present: change.value.present
+              }
+            },
+            now()
+          )
+        })
+      )
+      if (!written.ok) {
+        await change.value.discard()
+        return written
+      }
+      await change.value.finish()
+      emit('changed', { domain: 'vault' })
+      emit('changed', { domain: 'audit' })
+      return ok({ threshold, names })
     },
     lock(keyId) {
       const ref = keys.get(keyId)

@@ -27,10 +27,19 @@ export function migrate(db: Db, all: readonly Migration[], upTo = Number.POSITIV
   const current = schemaVersion(db)
   for (const m of all) {
     if (m.version <= current || m.version > upTo) continue
-    db.transaction(() => {
-      m.up(db)
-      db.pragma(`user_version = ${m.version}`)
-    })()
+    // PRAGMA foreign_keys is a no-op inside a transaction: it is switched around it.
+    const fkWasOn = db.pragma('foreign_keys', { simple: true }) === 1
+    if (m.foreignKeysOff) db.pragma('foreign_keys = OFF')
+    try {
+      db.transaction(() => {
+        m.up(db)
+        if (m.foreignKeysOff && (db.pragma('foreign_key_check') as unknown[]).length > 0)
+          throw new Error(`migration ${m.version} (${m.name}) would leave rows pointing at missing rows`)
+        db.pragma(`user_version = ${m.version}`)
+      })()
+    } finally {
+      if (m.foreignKeysOff && fkWasOn) db.pragma('foreign_keys = ON')
+    }
   }
 }
 

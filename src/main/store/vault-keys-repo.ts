@@ -1,6 +1,7 @@
 // SQL for the vault_keys table. Rows hold public data and an envelope (JSON) whose only
 // secret content is ciphertext; the vault (src/main/vault) builds and opens envelopes.
 import type { Db } from './database'
+import type { StoredKeyProtection } from '../../shared/domain/keys'
 
 export interface VaultKeyRow {
   readonly id: string
@@ -9,7 +10,7 @@ export interface VaultKeyRow {
   readonly algorithm: string
   readonly spki: Uint8Array
   readonly spkiSha256: string
-  readonly protection: 'keychain' | 'passphrase' | 'both'
+  readonly protection: StoredKeyProtection
   readonly envelope: string
   readonly createdAt: string
 }
@@ -20,7 +21,7 @@ interface Raw {
   algorithm: string
   spki: Buffer
   spki_sha256: string
-  protection: 'keychain' | 'passphrase' | 'both'
+  protection: StoredKeyProtection
   envelope: string
   created_at: string
 }
@@ -72,4 +73,10 @@ export function vaultKeyReferences(db: Db, id: string): { authorities: number; c
 
 export function deleteVaultKey(db: Db, id: string): boolean {
   return db.prepare('DELETE FROM vault_keys WHERE id = ?').run(id).changes > 0
+}
+
+/** A key re-sealed under another protection (custodians set or replaced, a restore). */
+export function updateVaultKeyEnvelope(db: Db, id: string, protection: StoredKeyProtection, envelope: string): void {
+  const r = db.prepare('UPDATE vault_keys SET protection = ?, envelope = ? WHERE id = ?').run(protection, envelope, id)
+  if (r.changes !== 1) throw new Error(`vault key ${id} is not in the store`)
 }

@@ -12,10 +12,12 @@ import {
   getVaultKey,
   insertVaultKey,
   listVaultKeys,
+  updateVaultKeyEnvelope,
   vaultKeyReferences,
   type VaultKeyRow
 } from '../store/vault-keys-repo'
-import { combineKeks, DEFAULT_SCRYPT, openEnvelope, parseEnvelope, scryptCost, scryptKey, sealEnvelope, type Envelope, type ScryptParams } from './envelope'
+import { combineKeks, DEFAULT_SCRYPT, open, openEnvelope, parseEnvelope, scryptCost, scryptKey, seal as sealBytes, sealEnvelope, type Envelope, type Sealed, type ScryptParams } from './envelope'
+import { MAX_CUSTODIANS, custodianNames, openCustodianKek, splitKek, type CustodianInput, type CustodianKeychain } from './custodians'
 import { KEYCHAIN_SERVICE, keychainMessageForExistingKey, type KeychainBackend } from './keychain'
 import { generatePrivateKey, parsePrivateKey, specOf, spkiOf } from './key-material'
 import { signWithKeyObject, type Signer } from './signer'
@@ -27,7 +29,7 @@ export const MIN_PASSPHRASE_LENGTH = 12
 export type LockReason = 'explicit' | 'idle' | 'system' | 'shutdown' | 'deleted'
 
 export type VaultEvent =
-  | { readonly type: 'unlocked'; readonly keyId: string }
+  | { readonly type: 'unlocked'; readonly keyId: string; readonly custodians?: readonly string[] }
   | { readonly type: 'locked'; readonly keyId: string; readonly reason: LockReason }
 
 export interface VaultOptions {
@@ -58,6 +60,38 @@ export interface VaultInternals extends Vault {
   lockAll(reason?: LockReason): void
   /** The idle-lock minutes changed (settings update): read them again and reschedule. */
   idleLockChanged(): void
+  /**
+   * The key's PKCS#8 sealed (AES-256-GCM, `aad`) under a backup's key-wrap key. The key is
+   * taken from memory when unlocked, else opened with `secrets` (a keychain-only key needs
+   * none) without being unlocked.
+   */
+  sealForBackup(keyId: string, wrapKey: Uint8Array, aad: string, secrets: KeySecrets): Promise<Result<Sealed>>
+  /**
+   * For a restore: opens a key sealed by sealForBackup (it must match `spkiSha256`, the
+   * backed-up row's public key) and seals it under `protection` on this machine. `write`
+   * replaces row `keyId`'s protection and envelope (call it in the restore's transaction,
+   * once the row is there); `discard` removes the keychain entry made for it when that
+   * transaction does not commit.
+   */
+  rewrapFromBackup(keyId: string, spkiSha256: string, sealed: Sealed, wrapKey: Uint8Array, aad: string, protection: KeyProtection, secrets: KeySecrets): Promise<Result<RowChange>>
+  /** Whether a sealed backup key opens and matches `spkiSha256` (backup verify). */
+  checkBackupKey(sealed: Sealed, wrapKey: Uint8Array, aad: string, spkiSha256: string): boolean
+  /**
+   * Moves key `keyId` to M-of-N custodian protection (or replaces its custodians): `present`
+   * opens it under its current protection (for a custodian key: at least M current
+   * custodians). `write` replaces the row (in the caller's transaction); `finish` removes the
+   * replaced keychain entries after commit, `discard` the new ones if it did not commit.
+   */
+  setCustodians(keyId: string, threshold: number, custodians: readonly CustodianInput[], present: KeySecrets): Promise<Result<RowChange & { previous: string[]; present: string[] }>>
+  /** The custodians of a custodian-protected key, or null. */
+  custodiansOf(keyId: string): { threshold: number; names: string[] } | null
+}
+
+/** A row rewrite prepared by the vault: the keychain work is done, the row waits for the caller's transaction. */
+export interface RowChange {
+  write(): void
+  finish(): Promise<void>
+  discard(): Promise<void>
 }
 
 interface Unlocked {
@@ -177,18 +211,19 @@ export function createVault(options: VaultOptions): VaultInternals {
     return st.available ? ok(undefined) : fail('KEYCHAIN_UNAVAILABLE', st.message, 'protection')
   }
 
-  /** Seals a parsed key under a fresh KEK of the chosen protection. */
-  async function seal(key: KeyObject, purpose: 'ca' | 'end-entity', protection: KeyProtection, secrets: KeySecrets): Promise<Result<PreparedKey>> {
-    for (const [id, p] of pending) if (now().getTime() - p.preparedAt > PENDING_TTL_MS) pending.delete(id)
-    const pass = checkPassphrase(protection, secrets.passphrase)
-    if (!pass.ok) return pass
-    const spec = specOf(key)
-    if (!spec.ok) return spec
-    const keyId = randomUUID()
-    const { spki, spkiSha256 } = spkiOf(key)
-    if (findVaultKeyBySpkiSha256(db, spkiSha256) || [...pending.values()].some((p) => p.ref.spkiSha256 === spkiSha256))
-      return fail('KEY_EXISTS', 'this private key is already in the vault: use the existing key instead of importing it again', 'data')
-
+  /**
+   * Seals `key` under a fresh KEK of the chosen protection, as row `keyId`. `account` is the
+   * keychain entry to create ('keychain'/'both'); a restored key gets a fresh one so that the
+   * machine's original store (restored beside it) keeps its own entry.
+   */
+  async function sealUnder(
+    key: KeyObject,
+    keyId: string,
+    spkiSha256: string,
+    protection: KeyProtection,
+    secrets: KeySecrets,
+    account: string
+  ): Promise<Result<{ envelope: Envelope; keychainAccount: string | null }>> {
     const buffers: Buffer[] = []
     try {
       let keychainSecret: Buffer | null = null
@@ -198,7 +233,7 @@ export function createVault(options: VaultOptions): VaultInternals {
       if (protection === 'keychain' || protection === 'both') {
         keychainSecret = randomBytes(32)
         buffers.push(keychainSecret)
-        keychainInfo = { backend: keychain.name, service: KEYCHAIN_SERVICE, account: accountFor(keyId) }
+        keychainInfo = { backend: keychain.name, service: KEYCHAIN_SERVICE, account }
         const stored = await keychain.setSecret(keychainInfo.service, keychainInfo.account, keychainSecret)
         if (!stored.ok) return fail('KEYCHAIN_UNAVAILABLE', stored.error.message, 'protection')
         // Read it back: a keychain that accepts writes but cannot return them would strand the key.
@@ -220,19 +255,121 @@ export function createVault(options: VaultOptions): VaultInternals {
       const pkcs8 = key.export({ type: 'pkcs8', format: 'der' })
       buffers.push(pkcs8)
       const envelope = sealEnvelope({ keyId, spkiSha256, pkcs8, kek, source: protection, keychain: keychainInfo, scrypt: scryptInfo })
-      const ref: KeyRef = { keyId, spec: spec.value, purpose, protection, spki, spkiSha256 }
-      pending.set(keyId, { key, ref, keychainAccount: keychainInfo?.account ?? null, preparedAt: now().getTime() })
-      return ok({ ...ref, envelope: JSON.stringify(envelope) })
+      return ok({ envelope, keychainAccount: keychainInfo?.account ?? null })
     } finally {
       for (const b of buffers) b.fill(0)
     }
   }
 
+  /** Seals a parsed key under a fresh KEK of the chosen protection. */
+  async function seal(key: KeyObject, purpose: 'ca' | 'end-entity', protection: KeyProtection, secrets: KeySecrets): Promise<Result<PreparedKey>> {
+    for (const [id, p] of pending) if (now().getTime() - p.preparedAt > PENDING_TTL_MS) pending.delete(id)
+    const pass = checkPassphrase(protection, secrets.passphrase)
+    if (!pass.ok) return pass
+    const spec = specOf(key)
+    if (!spec.ok) return spec
+    const keyId = randomUUID()
+    const { spki, spkiSha256 } = spkiOf(key)
+    if (findVaultKeyBySpkiSha256(db, spkiSha256) || [...pending.values()].some((p) => p.ref.spkiSha256 === spkiSha256))
+      return fail('KEY_EXISTS', 'this private key is already in the vault: use the existing key instead of importing it again', 'data')
+    const sealed = await sealUnder(key, keyId, spkiSha256, protection, secrets, accountFor(keyId))
+    if (!sealed.ok) return sealed
+    const ref: KeyRef = { keyId, spec: spec.value, purpose, protection, spki, spkiSha256 }
+    pending.set(keyId, { key, ref, keychainAccount: sealed.value.keychainAccount, preparedAt: now().getTime() })
+    return ok({ ...ref, protection, envelope: JSON.stringify(sealed.value.envelope) })
+  }
+
+  const custodianKeychain: CustodianKeychain = {
+    name: keychain.name,
+    service: KEYCHAIN_SERVICE,
+    async put(account, secret) {
+      const r = await keychain.setSecret(KEYCHAIN_SERVICE, account, secret)
+      return r.ok ? { ok: true } : { ok: false, message: r.error.message }
+    },
+    async get(account) {
+      const r = await keychain.getSecret(KEYCHAIN_SERVICE, account)
+      return r.ok ? r.value : null
+    },
+    async remove(account) {
+      await keychain.deleteSecret(KEYCHAIN_SERVICE, account)
+    }
+  }
+
+  /** The keychain entries an envelope names (its own, and its custodians'), to remove when it is replaced. */
+  const keychainAccountsOf = (env: Envelope | null): string[] => [
+    ...(env?.kek.keychain ? [env.kek.keychain.account] : []),
+    ...(env?.kek.custodians?.parts.flatMap((p) => (p.keychain ? [p.keychain.account] : [])) ?? [])
+  ]
+
+  async function removeAccounts(accounts: readonly string[]): Promise<void> {
+    for (const a of accounts) await keychain.deleteSecret(KEYCHAIN_SERVICE, a)
+  }
+
+  /**
+   * The key's KeyObject, from memory when it is unlocked, else opened with `secrets` without
+   * unlocking it (nothing is held afterwards and no unlock event is told).
+   */
+  async function keyObjectFor(keyId: string, secrets: KeySecrets): Promise<Result<{ key: KeyObject; row: VaultKeyRow; custodians: string[] }>> {
+    const row = getVaultKey(db, keyId)
+    if (!row) return fail('KEY_NOT_FOUND', `no key ${keyId} in the vault: pick an existing key`, 'keyId')
+    const current = live(keyId)
+    if (current) return ok({ key: current.key, row, custodians: [] })
+    const opened = await openRow(row, secrets)
+    if (!opened.ok) return opened
+    return ok({ key: opened.value.key, row, custodians: opened.value.custodians })
+  }
+
+  /** Opens a row's envelope with `secrets`: the key, and the custodians whose shares were used. */
+  async function openRow(row: VaultKeyRow, secrets: KeySecrets): Promise<Result<{ key: KeyObject; custodians: string[] }>> {
+    const keyId = row.id
+    const ref = toRef(row)
+    const env = parseEnvelope(row.envelope)
+    if (!env || env.keyId !== keyId)
+      return fail('VAULT_ENVELOPE_INVALID', `key ${keyId}'s stored envelope is damaged: restore the database from a backup`)
+    const kek = await deriveKek(ref, env, secrets)
+    if (!kek.ok) return kek
+    const opened = openEnvelope(env, row.spkiSha256, kek.value.kek)
+    kek.value.kek.fill(0)
+    if ('failure' in opened) {
+      if (opened.failure === 'kek') return { ok: false, error: openFailure(ref, kek.value.custodians) }
+      return fail('VAULT_ENVELOPE_INVALID', `key ${keyId}'s ciphertext does not match its row: the row was altered; restore the database from a backup`)
+    }
+    const parsed = parsePrivateKey(opened.pkcs8, undefined)
+    opened.pkcs8.fill(0)
+    if (!parsed.ok) return fail('VAULT_ENVELOPE_INVALID', `key ${keyId} decrypted to something that is not a private key: restore the database from a backup`)
+    if (spkiOf(parsed.value).spkiSha256 !== row.spkiSha256)
+      return fail('VAULT_ENVELOPE_INVALID', `key ${keyId} does not match its stored public key: restore the database from a backup`)
+    return ok({ key: parsed.value, custodians: kek.value.custodians })
+  }
+
+  async function openCustodians(ref: KeyRef, env: Envelope, secrets: KeySecrets): Promise<Result<{ kek: Buffer; custodians: string[] }>> {
+    const split = env.kek.custodians
+    if (!split) return fail('VAULT_ENVELOPE_INVALID', `key ${ref.keyId}'s envelope names no custodians: restore the database from a backup`)
+    const offered = secrets.custodians ?? []
+    const need = `${split.threshold} of its ${split.parts.length} custodians (${custodianNames(split).join(', ')})`
+    if (offered.length === 0) return fail('CUSTODIANS_REQUIRED', `key ${ref.keyId} needs ${need}: each enters their passphrase in one sitting`, 'custodians')
+    const r = await openCustodianKek(ref.keyId, split, offered, custodianKeychain)
+    if (r.ok) return ok({ kek: Buffer.from(r.kek), custodians: r.custodians })
+    const details = { custodians: r.custodians, unmatched: r.unmatched.length, threshold: split.threshold }
+    const named = r.unmatched.filter((u) => u.name !== undefined).map((u) => u.name)
+    if (r.reason === 'keychain')
+      return fail('KEYCHAIN_ENTRY_MISSING', `a custodian share of key ${ref.keyId} is also held in the ${keychain.name}, which has no entry for it on this machine: unlock on the machine that holds it, or replace that custodian`, 'custodians', details)
+    if (r.reason === 'unmatched')
+      return fail(
+        'CUSTODIAN_PASSPHRASE_WRONG',
+        `${r.unmatched.length === 1 ? 'one passphrase' : `${r.unmatched.length} passphrases`}${named.length ? ` (given as ${named.join(', ')})` : ''} opened no custodian's share of key ${ref.keyId}${r.custodians.length ? `; ${r.custodians.join(', ')} matched` : ''}: it needs ${need}; check the passphrases and try again`,
+        'custodians',
+        details
+      )
+    return fail('CUSTODIANS_TOO_FEW', `only ${r.custodians.length} of the ${split.threshold} custodians needed were present (${r.custodians.join(', ') || 'none'}): key ${ref.keyId} needs ${need}`, 'custodians', details)
+  }
+
   /** Derives the KEK named by the envelope; every missing factor is a clear failure, never a fallback. */
-  async function deriveKek(ref: KeyRef, env: Envelope, secrets: KeySecrets): Promise<Result<Buffer>> {
+  async function deriveKek(ref: KeyRef, env: Envelope, secrets: KeySecrets): Promise<Result<{ kek: Buffer; custodians: string[] }>> {
     const source = env.kek.source
     if (source !== ref.protection)
       return fail('VAULT_ENVELOPE_INVALID', `key ${ref.keyId}'s stored protection does not match its envelope: the row was altered; restore the database from a backup`)
+    if (source === 'custodians') return openCustodians(ref, env, secrets)
     let keychainSecret: Buffer | null = null
     let passKey: Buffer | null = null
     try {
@@ -257,20 +394,26 @@ export function createVault(options: VaultOptions): VaultInternals {
         const s = env.kek.scrypt
         passKey = await scryptKey(secrets.passphrase ?? '', Buffer.from(s.salt, 'base64'), { N: s.N, r: s.r, p: s.p })
       }
-      if (source === 'both') return ok(combineKeks(keychainSecret!, passKey!))
+      if (source === 'both') return ok({ kek: combineKeks(keychainSecret!, passKey!), custodians: [] })
       const kek = (keychainSecret ?? passKey)!
       // Ownership passes to the caller, who zeroes it.
       if (kek === keychainSecret) keychainSecret = null
       else passKey = null
-      return ok(kek)
+      return ok({ kek, custodians: [] })
     } finally {
       keychainSecret?.fill(0)
       passKey?.fill(0)
     }
   }
 
-  function openFailure(ref: KeyRef): AppError {
+  function openFailure(ref: KeyRef, custodians: readonly string[]): AppError {
     switch (ref.protection) {
+      case 'custodians':
+        return {
+          code: 'VAULT_ENVELOPE_INVALID',
+          message: `the shares of ${custodians.join(', ')} opened but do not recover key ${ref.keyId}'s key-encryption key: the row was altered; restore the database from a backup`,
+          details: { custodians }
+        }
       case 'passphrase':
         return { code: 'PASSPHRASE_WRONG', message: `the passphrase is wrong for key ${ref.keyId}: check it and try again`, field: 'passphrase' }
       case 'both':
@@ -373,24 +516,10 @@ export function createVault(options: VaultOptions): VaultInternals {
         schedule(current)
         return ok(undefined)
       }
-      const env = parseEnvelope(row.envelope)
-      if (!env || env.keyId !== keyId)
-        return fail('VAULT_ENVELOPE_INVALID', `key ${keyId}'s stored envelope is damaged: restore the database from a backup`)
-      const kek = await deriveKek(ref, env, secrets)
-      if (!kek.ok) return kek
-      const opened = openEnvelope(env, row.spkiSha256, kek.value)
-      kek.value.fill(0)
-      if ('failure' in opened) {
-        if (opened.failure === 'kek') return { ok: false, error: openFailure(ref) }
-        return fail('VAULT_ENVELOPE_INVALID', `key ${keyId}'s ciphertext does not match its row: the row was altered; restore the database from a backup`)
-      }
-      const parsed = parsePrivateKey(opened.pkcs8, undefined)
-      opened.pkcs8.fill(0)
-      if (!parsed.ok) return fail('VAULT_ENVELOPE_INVALID', `key ${keyId} decrypted to something that is not a private key: restore the database from a backup`)
-      if (spkiOf(parsed.value).spkiSha256 !== row.spkiSha256)
-        return fail('VAULT_ENVELOPE_INVALID', `key ${keyId} does not match its stored public key: restore the database from a backup`)
-      hold(ref, parsed.value)
-      emit({ type: 'unlocked', keyId })
+      const opened = await openRow(row, secrets)
+      if (!opened.ok) return opened
+      hold(ref, opened.value.key)
+      emit({ type: 'unlocked', keyId, ...(opened.value.custodians.length ? { custodians: opened.value.custodians } : {}) })
       return ok(undefined)
     },
 
@@ -478,6 +607,99 @@ export function createVault(options: VaultOptions): VaultInternals {
 
     keychainStatus(): Promise<KeychainStatus> {
       return keychain.status()
+    },
+
+    async sealForBackup(keyId, wrapKey, aad, secrets) {
+      const got = await keyObjectFor(keyId, secrets)
+      if (!got.ok) return got
+      const pkcs8 = got.value.key.export({ type: 'pkcs8', format: 'der' })
+      try {
+        return ok(sealBytes(wrapKey, pkcs8, aad))
+      } finally {
+        pkcs8.fill(0)
+      }
+    },
+
+    checkBackupKey(sealed, wrapKey, aad, spkiSha256) {
+      const pkcs8 = open(wrapKey, sealed, aad)
+      if (!pkcs8) return false
+      const parsed = parsePrivateKey(pkcs8, undefined)
+      pkcs8.fill(0)
+      return parsed.ok && spkiOf(parsed.value).spkiSha256 === spkiSha256
+    },
+
+    async rewrapFromBackup(keyId, spkiSha256, sealed, wrapKey, aad, protection, secrets) {
+      const pass = checkPassphrase(protection, secrets.passphrase)
+      if (!pass.ok) return pass
+      const pkcs8 = open(wrapKey, sealed, aad)
+      if (!pkcs8) return fail('BACKUP_KEY_INVALID', `key ${keyId} in the backup does not open under the backup key: the backup was altered`, 'keyId')
+      const parsed = parsePrivateKey(pkcs8, undefined)
+      pkcs8.fill(0)
+      if (!parsed.ok || spkiOf(parsed.value).spkiSha256 !== spkiSha256)
+        return fail('BACKUP_KEY_INVALID', `key ${keyId} in the backup does not match its public key in the backed-up store: the backup was altered`, 'keyId')
+      const account = `${accountFor(keyId)}:restored:${randomUUID()}`
+      const resealed = await sealUnder(parsed.value, keyId, spkiSha256, protection, secrets, account)
+      if (!resealed.ok) return resealed
+      const created = resealed.value.keychainAccount
+      return ok({
+        write: () => updateVaultKeyEnvelope(db, keyId, protection, JSON.stringify(resealed.value.envelope)),
+        finish: async () => undefined,
+        discard: async () => {
+          if (created) await removeAccounts([created])
+        }
+      })
+    },
+
+    async setCustodians(keyId, threshold, custodians, present) {
+      if (!Number.isInteger(threshold) || threshold < 2)
+        return fail('CUSTODIANS_INVALID', `the threshold is ${threshold}: at least 2 custodians must be needed to unlock (use passphrase protection for one person)`, 'threshold')
+      if (custodians.length < threshold || custodians.length > MAX_CUSTODIANS)
+        return fail('CUSTODIANS_INVALID', `${custodians.length} custodians cannot carry a threshold of ${threshold}: name at least ${threshold} and at most ${MAX_CUSTODIANS}`, 'custodians')
+      const names = custodians.map((c) => c.name.trim())
+      if (names.some((n) => n.length === 0)) return fail('CUSTODIANS_INVALID', 'every custodian needs a name: the audit trail records who was present', 'custodians')
+      const dup = names.find((n, i) => names.indexOf(n) !== i)
+      if (dup !== undefined) return fail('CUSTODIANS_INVALID', `custodian "${dup}" is named twice: give each custodian their own name`, 'custodians')
+      for (const c of custodians) {
+        const short = checkPassphrase('passphrase', c.passphrase)
+        if (!short.ok) return fail(short.error.code, `custodian ${c.name.trim()}: ${short.error.message}`, 'custodians')
+      }
+      if (custodians.some((c) => c.keychain)) {
+        const kc = await keychainUnavailableCheck()
+        if (!kc.ok) return kc
+      }
+      const got = await keyObjectFor(keyId, present)
+      if (!got.ok) return got
+      const { row } = got.value
+      const before = parseEnvelope(row.envelope)
+      const previous = before?.kek.custodians ? custodianNames(before.kek.custodians) : []
+      const kek = randomBytes(32)
+      const buffers: Buffer[] = [kek]
+      try {
+        const parts = await splitKek(keyId, kek, threshold, custodians.map((c, i) => ({ ...c, name: names[i]! })), scryptParams, custodianKeychain)
+        if (!parts.ok) {
+          await removeAccounts(parts.created)
+          return fail('KEYCHAIN_UNAVAILABLE', parts.message, 'custodians')
+        }
+        const pkcs8 = got.value.key.export({ type: 'pkcs8', format: 'der' })
+        buffers.push(pkcs8)
+        const envelope = sealEnvelope({ keyId, spkiSha256: row.spkiSha256, pkcs8, kek, source: 'custodians', custodians: parts.split })
+        return ok({
+          previous,
+          present: got.value.custodians,
+          write: () => updateVaultKeyEnvelope(db, keyId, 'custodians', JSON.stringify(envelope)),
+          finish: () => removeAccounts(keychainAccountsOf(before)),
+          discard: () => removeAccounts(parts.created)
+        })
+      } finally {
+        for (const b of buffers) b.fill(0)
+      }
+    },
+
+    custodiansOf(keyId) {
+      const row = getVaultKey(db, keyId)
+      if (!row || row.protection !== 'custodians') return null
+      const split = parseEnvelope(row.envelope)?.kek.custodians
+      return split ? { threshold: split.threshold, names: custodianNames(split) } : null
     }
   }
   return vault

@@ -7,7 +7,7 @@
 // envelope copied to another row, or relabelled with a weaker protection, does not open.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, scrypt as scryptCb, type ScryptOptions } from 'node:crypto'
 import { z } from 'zod'
-import type { KeyProtection } from '../../shared/domain/keys'
+import type { StoredKeyProtection } from '../../shared/domain/keys'
 
 export interface ScryptParams {
   readonly N: number
@@ -21,6 +21,8 @@ export const DEFAULT_SCRYPT: ScryptParams = { N: 2 ** 17, r: 8, p: 1 }
 const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/)
 
 const sealed = z.object({ iv: b64, tag: b64, ciphertext: b64 })
+export type Sealed = z.infer<typeof sealed>
+export const sealedSchema = sealed
 
 /** The scrypt costs an envelope may name: what the vault writes and what it agrees to open. */
 export const scryptCost = z.object({
@@ -29,22 +31,47 @@ export const scryptCost = z.object({
   p: z.number().int().min(1).max(16)
 })
 
+const keychainRef = z.object({ backend: z.string(), service: z.string(), account: z.string() })
+const scryptRef = scryptCost.extend({ salt: b64 })
+
+/**
+ * A KEK split M-of-N (custodians.ts): each custodian's share sealed under their passphrase
+ * (scrypt) or under passphrase + keychain ('both'-style HKDF); the share's AAD names the
+ * key, the part and the custodian, so shares cannot be moved between keys or renamed.
+ */
+export const custodianSplitSchema = z.object({
+  threshold: z.number().int().min(2).max(255),
+  parts: z
+    .array(
+      z.object({
+        id: z.string().min(1),
+        name: z.string().min(1).max(200),
+        scrypt: scryptRef,
+        keychain: keychainRef.optional(),
+        share: sealed
+      })
+    )
+    .min(2)
+    .max(255)
+})
+export type CustodianSplit = z.infer<typeof custodianSplitSchema>
+
 export const envelopeSchema = z.object({
   v: z.literal(1),
   keyId: z.string(),
   cipher: z.literal('aes-256-gcm'),
   key: sealed,
   kek: z.object({
-    source: z.enum(['keychain', 'passphrase', 'both']),
-    keychain: z.object({ backend: z.string(), service: z.string(), account: z.string() }).optional(),
-    scrypt: scryptCost.extend({ salt: b64 }).optional(),
+    source: z.enum(['keychain', 'passphrase', 'both', 'custodians']),
+    keychain: keychainRef.optional(),
+    scrypt: scryptRef.optional(),
+    custodians: custodianSplitSchema.optional(),
     wrappedDek: sealed
   })
 })
 export type Envelope = z.infer<typeof envelopeSchema>
-type Sealed = z.infer<typeof sealed>
 
-function seal(key: Uint8Array, plaintext: Uint8Array, aad: string): Sealed {
+export function seal(key: Uint8Array, plaintext: Uint8Array, aad: string): Sealed {
   const iv = randomBytes(12)
   const c = createCipheriv('aes-256-gcm', key, iv)
   c.setAAD(Buffer.from(aad, 'utf8'))
@@ -53,7 +80,7 @@ function seal(key: Uint8Array, plaintext: Uint8Array, aad: string): Sealed {
 }
 
 /** The plaintext, or null when the key or AAD is wrong (GCM authentication failed). */
-function open(key: Uint8Array, s: Sealed, aad: string): Buffer | null {
+export function open(key: Uint8Array, s: Sealed, aad: string): Buffer | null {
   try {
     const d = createDecipheriv('aes-256-gcm', key, Buffer.from(s.iv, 'base64'))
     d.setAAD(Buffer.from(aad, 'utf8'))
@@ -65,7 +92,7 @@ function open(key: Uint8Array, s: Sealed, aad: string): Buffer | null {
 }
 
 const keyAad = (keyId: string, spkiSha256: string): string => `pkidesk/key/v1/${keyId}/${spkiSha256}`
-const dekAad = (keyId: string, source: KeyProtection): string => `pkidesk/dek/v1/${keyId}/${source}`
+const dekAad = (keyId: string, source: StoredKeyProtection): string => `pkidesk/dek/v1/${keyId}/${source}`
 
 export function scryptKey(passphrase: string, salt: Uint8Array, params: ScryptParams): Promise<Buffer> {
   const options: ScryptOptions = { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r + 32 * 1024 * 1024 }
@@ -89,9 +116,10 @@ export interface SealInput {
   readonly spkiSha256: string
   readonly pkcs8: Uint8Array
   readonly kek: Uint8Array
-  readonly source: KeyProtection
+  readonly source: StoredKeyProtection
   readonly keychain?: Envelope['kek']['keychain']
   readonly scrypt?: Envelope['kek']['scrypt']
+  readonly custodians?: CustodianSplit
 }
 
 export function sealEnvelope(input: SealInput): Envelope {
@@ -106,6 +134,7 @@ export function sealEnvelope(input: SealInput): Envelope {
         source: input.source,
         ...(input.keychain ? { keychain: input.keychain } : {}),
         ...(input.scrypt ? { scrypt: input.scrypt } : {}),
+        ...(input.custodians ? { custodians: input.custodians } : {}),
         wrappedDek: seal(input.kek, dek, dekAad(input.keyId, input.source))
       }
     }

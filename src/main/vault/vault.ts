@@ -7,8 +7,9 @@
 //   inTransaction(db, () => { vault.saveKey(prepared); insertAuthority(...); appendAudit(...) })
 //   // on failure: await vault.discardKey(prepared)      // removes its keychain entry
 import type { Result } from '../../shared/errors'
-import type { KeyProtection, KeySpec } from '../../shared/domain/keys'
+import type { KeyProtection, KeySpec, StoredKeyProtection } from '../../shared/domain/keys'
 import type { Signer } from './signer'
+import type { CustodianSecret } from './custodians'
 
 export type KeyPurpose = 'ca' | 'end-entity'
 
@@ -16,7 +17,7 @@ export interface KeyRef {
   readonly keyId: string
   readonly spec: KeySpec
   readonly purpose: KeyPurpose
-  readonly protection: KeyProtection
+  readonly protection: StoredKeyProtection
   /** SubjectPublicKeyInfo, DER. */
   readonly spki: Uint8Array
   /** SHA-256 of the SPKI, lowercase hex: the same key is found by it wherever it appears. */
@@ -25,12 +26,15 @@ export interface KeyRef {
 
 /** A key generated or imported and encrypted, not yet in the store. Holds no plaintext. */
 export interface PreparedKey extends KeyRef {
+  readonly protection: KeyProtection
   readonly envelope: string
 }
 
 export interface KeySecrets {
   /** Needed for 'passphrase' and 'both' protection. */
   readonly passphrase?: string
+  /** For 'custodians' protection: at least the threshold of them, in one sitting. */
+  readonly custodians?: readonly CustodianSecret[]
 }
 
 export interface PrepareKeyInput extends KeySecrets {

@@ -2,7 +2,7 @@
 // Never key material: a CA names its vault key by id and says whether it is unlocked.
 import { z } from 'zod'
 import { distinguishedName, generalName } from './names'
-import { keyProtection, keySpec, signatureHash } from './keys'
+import { keyProtection, keySpec, signatureHash, storedKeyProtection } from './keys'
 
 export const authorityState = z.enum(['active', 'pending-certificate', 'retired'])
 export type AuthorityState = z.infer<typeof authorityState>
@@ -28,7 +28,7 @@ export const authoritySummary = z.object({
   selfSigned: z.boolean(),
   keyId: z.string().nullable(),
   keySpec: keySpec.nullable(),
-  keyProtection: keyProtection.nullable(),
+  keyProtection: storedKeyProtection.nullable(),
   /** The vault holds the key and it is unlocked: the CA can sign now. */
   unlocked: z.boolean(),
   notBefore: z.string().nullable(),

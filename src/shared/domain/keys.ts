@@ -7,6 +7,14 @@ export type KeySpec = z.infer<typeof keySpec>
 export const keyProtection = z.enum(['keychain', 'passphrase', 'both'])
 export type KeyProtection = z.infer<typeof keyProtection>
 
+/**
+ * How a stored key is protected: one of the protections a key is created with, or
+ * 'custodians' (its key-encryption key split M-of-N between named custodians, each holding
+ * a share under their own passphrase), which an existing key is moved to.
+ */
+export const storedKeyProtection = z.enum([...keyProtection.options, 'custodians'])
+export type StoredKeyProtection = z.infer<typeof storedKeyProtection>
+
 export const signatureHash = z.enum(['SHA-256', 'SHA-384', 'SHA-512'])
 export type SignatureHash = z.infer<typeof signatureHash>
 

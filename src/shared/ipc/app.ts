@@ -6,7 +6,11 @@ export const theme = z.enum(['system', 'light', 'dark'])
 
 export const settingsDto = z.object({
   theme,
-  autoLockMinutes: z.number().int().min(1).max(24 * 60)
+  autoLockMinutes: z.number().int().min(1).max(24 * 60),
+  /** The dashboard reminds the operator to back up after this many days without a backup… */
+  backupReminderDays: z.number().int().min(1).max(365),
+  /** …or after this many certificates issued since the last one. */
+  backupReminderIssuances: z.number().int().min(1).max(1_000_000)
 })
 export type SettingsDto = z.infer<typeof settingsDto>
 

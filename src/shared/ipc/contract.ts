@@ -11,6 +11,7 @@ import { vaultChannels } from './vault'
 import { auditChannels } from './audit'
 import { filesChannels } from './files'
 import { connectorsChannels, syncChannels } from './sync'
+import { backupChannels } from './backup'
 
 export const contract = {
   ...appChannels,
@@ -23,7 +24,8 @@ export const contract = {
   ...syncChannels,
   ...vaultChannels,
   ...auditChannels,
-  ...filesChannels
+  ...filesChannels,
+  ...backupChannels
 } as const
 
 export { events }

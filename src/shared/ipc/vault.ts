@@ -4,7 +4,7 @@
 // tests/unit/ipc/no-key-material.test.ts).
 import { z } from 'zod'
 import { channel } from './define'
-import { keyProtection, keySpec } from '../domain/keys'
+import { keySpec, storedKeyProtection } from '../domain/keys'
 
 export const keyPurposeDto = z.enum(['ca', 'end-entity'])
 
@@ -21,7 +21,7 @@ export const vaultKeyStateDto = z.object({
   keyId: z.string(),
   spec: keySpec,
   purpose: keyPurposeDto,
-  protection: keyProtection,
+  protection: storedKeyProtection,
   /** SHA-256 of the SubjectPublicKeyInfo, lowercase hex. */
   spkiSha256: z.string(),
   unlocked: z.boolean(),

@@ -25,6 +25,7 @@ let saves = 0
 /** Like the harness: each save goes to a new folder; `cancelNext` makes the next dialog return null. */
 let cancelNext = false
 const dialogs: DialogsPort = {
+  chooseOpenFiles: async () => null,
   async chooseSaveFile(_title, defaultName) {
     if (cancelNext) return ((cancelNext = false), null)
     const dir = join(out, `save-${++saves}`)

@@ -5,11 +5,14 @@ import { m002Sync } from './002-sync'
 import { m003CertificateSearch } from './003-certificate-search'
 import { m004StarterProfiles } from './004-starter-profiles'
 import { m005FleetIndexes } from './005-fleet-indexes'
+import { m006CustodianKeys } from './006-custodian-keys'
 
 export interface Migration {
   readonly version: number
   readonly name: string
+  /** Runs with foreign keys off (a table rebuild); their check must pass before it commits. */
+  readonly foreignKeysOff?: boolean
   up(db: Db): void
 }
 
-export const migrations: readonly Migration[] = [m001Initial, m002Sync, m003CertificateSearch, m004StarterProfiles, m005FleetIndexes]
+export const migrations: readonly Migration[] = [m001Initial, m002Sync, m003CertificateSearch, m004StarterProfiles, m005FleetIndexes, m006CustodianKeys]
