@@ -18,7 +18,7 @@ describe('migration 005 (fleet indexes)', () => {
     db.prepare(
       "INSERT INTO certificates (authority_id, serial, der, subject, issuer, not_before, not_after, sha256, spki_sha256, status, revoked_at, created_at) VALUES ('ca1', '01', x'30', 'CN=a', 'CN=Root', ?, ?, 'h', 'k', 'revoked', ?, ?)"
     ).run(now, now, now, now)
-    migrate(db, migrations)
+    migrate(db, migrations, 5)
     expect(schemaVersion(db)).toBe(5)
     expect(db.prepare("SELECT serial, status FROM certificates WHERE authority_id = 'ca1'").all()).toEqual([{ serial: '01', status: 'revoked' }])
     expect(plan(db, "SELECT id, serial FROM certificates WHERE authority_id = ? AND status = 'revoked' AND id > ? ORDER BY id LIMIT 10", 'ca1', 0)).toContain('certificates_authority_revoked')
