@@ -1,5 +1,6 @@
 // pkidesk cert list|show|export|revoke|renew. Certificates are named by serial (uppercase hex,
 // colons optional); --ca settles a serial that two CAs happen to share.
+import { join } from 'node:path'
 import { Option, type Command } from 'commander'
 import type { Runner } from '../program'
 import type { CertificateDetail, CertificateSummary, ExportFormat, RevocationReason } from '../../shared/domain/certificate'
@@ -7,11 +8,12 @@ import { ACCEPTED_REVOCATION_REASONS } from '../../shared/domain/certificate'
 import { durationDays, formatSerial, normalizeSerial, parseDuration, parseIsoDate, type ParsedDuration } from '../parse'
 import { CliError, EXIT_FAILED, expectOk, operationError, requireSecret, usageError } from '../context'
 import { formatRecord, formatTable } from '../output'
-import { resolveAuthority, resolveCertificate, unlockAuthority, unlockFailure } from '../resolve'
+import { resolveAuthority, resolveCertificate, resolveProfile, unlockAuthority, unlockFailure } from '../resolve'
 import { findingLines, type FindingLike } from './findings'
 import { warnIfAuditBroken } from '../audit-guard'
-import { addExportPassphraseFileOption, addForceOption, addPassphraseFileOption, checkOutputFile, writeOutput } from './common'
+import { addExportPassphraseFileOption, addForceOption, addPassphraseFileOption, checkOutputDir, checkOutputFile, readInputText, writeOutput } from './common'
 import type { Services } from '../../main/services'
+import type { CertificateSelection, SkippedCertificate } from '../../shared/ipc/certificates'
 
 // removeFromCRL belongs to delta CRLs and holds cannot be released here: neither is offered.
 export const REVOCATION_REASONS: readonly RevocationReason[] = ACCEPTED_REVOCATION_REASONS
@@ -76,6 +78,7 @@ interface ListOptions {
 }
 
 interface ExportOptions {
+  serialsFile?: string
   format: CliExportFormat
   chain?: boolean
   legacy?: boolean
@@ -96,10 +99,63 @@ interface RenewOptions {
   keyPassphraseFile?: string
 }
 
-interface RevokeOptions {
+interface SelectionOptions {
+  ca?: string
+  serialsFile?: string
+  profile?: string
+  issuedAfter?: Date
+  issuedBefore?: Date
+  subjectMatch?: string
+}
+
+interface RevokeOptions extends SelectionOptions {
   reason: RevocationReason
   invalidityDate?: Date
-  ca?: string
+  dryRun?: boolean
+  yes?: boolean
+}
+
+const SKIP_WORDS: Record<SkippedCertificate['why'], string> = {
+  'not-found': 'no certificate with this serial here',
+  'already-revoked': 'already revoked',
+  'not-issued-here': 'not issued by a CA held here'
+}
+
+/** The serials of a --serials-file: one a line, # comments and blank lines ignored, each checked as a serial. */
+function readSerialsFile(file: string): string[] {
+  const serials: string[] = []
+  readInputText(file, 'serials')
+    .split(/\r?\n/)
+    .forEach((raw, i) => {
+      const text = raw.replace(/#.*$/, '').trim()
+      if (!text) return
+      try {
+        serials.push(normalizeSerial(text))
+      } catch (e) {
+        throw usageError('SERIALS_FILE_INVALID', `Line ${i + 1} of ${file}: ${e instanceof Error ? e.message : String(e)}`, '--serials-file')
+      }
+    })
+  if (serials.length === 0) throw usageError('SERIALS_FILE_INVALID', `${file} lists no serial: put one serial a line.`, '--serials-file')
+  return serials
+}
+
+/** --serials-file, or every certificate of --ca matching the filters. */
+function bulkSelection(services: Services, opts: SelectionOptions, filtered: boolean): CertificateSelection {
+  const authorityId = opts.ca !== undefined ? resolveAuthority(services, opts.ca).id : undefined
+  if (opts.serialsFile) {
+    if (filtered) throw usageError('CONFLICTING_OPTIONS', '--serials-file names the certificates itself: leave out --profile, --issued-after, --issued-before and --subject-match.', '--serials-file')
+    return { serials: readSerialsFile(opts.serialsFile), ...(authorityId ? { authorityId } : {}) }
+  }
+  if (!authorityId) throw usageError('SELECTION_REQUIRED', 'Name the certificates: a serial, --serials-file FILE, or --ca CA with optional --profile, --issued-after, --issued-before, --subject-match.', '--ca')
+  return {
+    filter: {
+      authorityId,
+      ...(opts.profile !== undefined ? { profileId: resolveProfile(services, opts.profile).id } : {}),
+      ...(opts.issuedAfter ? { issuedAfter: opts.issuedAfter.toISOString() } : {}),
+      ...(opts.issuedBefore ? { issuedBefore: opts.issuedBefore.toISOString() } : {}),
+      ...(opts.subjectMatch !== undefined ? { subjectMatch: opts.subjectMatch } : {})
+    }
+  }
 }
 
 export function registerCertificateCommands(program: Command, run: Runner): void {
@@ -161,19 +217,34 @@ export function registerCertificateCommands(program: Command, run: Runner): void
       addExportPassphraseFileOption(
         cert
           .command('export')
-          .description('export as PEM, DER, PKCS#7 (.p7b, always with the chain) or PKCS#12 (.pfx, with the chain and, when the vault holds it, the key)')
-          .argument('<serial>', 'serial, hex with or without colons', normalizeSerial)
+          .description('export as PEM, DER, PKCS#7 (.p7b, always with the chain) or PKCS#12 (.pfx, with the chain and, when the vault holds it, the key); with --serials-file, many into a folder')
+          .argument('[serial]', 'serial, hex with or without colons (omit with --serials-file)', normalizeSerial)
           .addOption(new Option('--format <format>', 'pem|der|p7b|pfx').choices(['pem', 'der', 'p7b', 'pfx']).makeOptionMandatory())
           .option('--chain', 'PEM: append the issuing CAs up to the root')
           .option('--legacy', 'PFX for old Windows and Java: 3DES and SHA-1 MAC instead of AES-256 and PBKDF2-SHA-256')
           .option('--no-key', 'PFX: leave the private key out even when the vault holds it')
           .option('--include-ca-key', "PFX: allow a CA's own private key into the file (refused without it; audited)")
-          .requiredOption('--out <file>', 'output file (its folder must exist)')
+          .requiredOption('--out <file>', 'output file (its folder must exist); with --serials-file, the folder to write into')
           .option('--ca <caId>', 'the issuing CA, when two CAs issued the same serial')
+          .option('--serials-file <file>', 'export the certificates listed in this file (one serial a line): one file each, named by serial, plus bundle.pem or bundle.p7b')
       )
     )
   ).action(
     run<ExportOptions>(async ({ ctx, out, opts, args }) => {
+      if (opts.serialsFile !== undefined || args[0] === undefined) {
+        if (args[0] !== undefined) throw usageError('CONFLICTING_OPTIONS', 'Give a serial or --serials-file, not both.', '--serials-file')
+        if (opts.serialsFile === undefined) throw usageError('SELECTION_REQUIRED', 'Name the certificate to export (its serial), or many with --serials-file FILE.', '--serials-file')
+        if (opts.format === 'pfx' || opts.chain || opts.legacy)
+          throw usageError('CONFLICTING_OPTIONS', 'Exporting many writes certificates only: use --format pem, der or p7b, without --chain or --legacy.', '--format')
+        checkOutputDir(opts.out)
+        const services = ctx.services()
+        const r = expectOk(services.bulk.exportFiles(bulkSelection(services, { serialsFile: opts.serialsFile, ...(opts.ca !== undefined ? { ca: opts.ca } : {}) }, false), opts.format))
+        const paths = r.files.map((f) => join(opts.out, f.name))
+        if (opts.force !== true) for (const p of paths) checkOutputFile(p, { force: false })
+        r.files.forEach((f, i) => writeOutput(paths[i]!, f.bytes, { force: opts.force === true }))
+        out.result({ format: opts.format, certificates: r.certificates, folder: opts.out, files: paths }, () => `Wrote ${r.certificates} certificate${r.certificates === 1 ? '' : 's'} as ${opts.format} to ${opts.out} (one file each, named by serial, and ${r.files[r.files.length - 1]!.name}).`)
+        return
+      }
       const format = exportFormatOf(opts.format, opts.chain === true, opts.legacy === true)
       const isPfx = opts.format === 'pfx'
       if (opts.includeCaKey && (!isPfx || !opts.key)) throw usageError('CONFLICTING_OPTIONS', '--include-ca-key applies to --format pfx with the key (not with --no-key).', '--include-ca-key')
@@ -214,20 +285,51 @@ export function registerCertificateCommands(program: Command, run: Runner): void
 
   cert
     .command('revoke')
-    .description('revoke a certificate (it appears on the CA\'s next CRL)')
-    .argument('<serial>', 'serial, hex with or without colons', normalizeSerial)
+    .description("revoke a certificate, or many: --serials-file, or every certificate of --ca matching the filters (it appears on the CA's next CRL)")
+    .argument('[serial]', 'serial, hex with or without colons (omit with --serials-file or a --ca filter)', normalizeSerial)
     .addOption(new Option('--reason <reason>', REVOCATION_REASONS.join('|')).choices(REVOCATION_REASONS).makeOptionMandatory())
     .addOption(new Option('--invalidity-date <iso>', 'when the key is known or suspected to have been compromised').argParser(parseIsoDate))
-    .option('--ca <caId>', 'the issuing CA, when two CAs issued the same serial')
+    .option('--ca <caId>', 'the issuing CA: settles a serial two CAs share; without a serial or --serials-file, revoke what this CA issued that matches the filters')
+    .option('--serials-file <file>', 'revoke the certificates listed in this file, one serial a line (# comments and blank lines ignored)')
+    .option('--profile <profileId>', 'filter: issued with this profile')
+    .addOption(new Option('--issued-after <date>', 'filter: notBefore at or after this ISO date').argParser(parseIsoDate))
+    .addOption(new Option('--issued-before <date>', 'filter: notBefore before this ISO date').argParser(parseIsoDate))
+    .option('--subject-match <text>', 'filter: subject contains this text (case-insensitive)')
+    .option('--dry-run', 'many: list what would be revoked and how many; change nothing')
+    .option('--yes', 'many: revoke them (required unless --dry-run)')
     .action(
-      run<RevokeOptions>(({ ctx, out, opts, args }) => {
+      run<RevokeOptions>(async ({ ctx, out, opts, args }) => {
         const services = ctx.services()
-        const found = resolveCertificate(services, String(args[0]), opts.ca)
-        if (found.status === 'revoked' || found.revokedAt)
-          throw operationError('ALREADY_REVOKED', `Certificate ${formatSerial(found.serial)} was already revoked on ${found.revokedAt ?? 'an earlier date'} (${found.revocationReason ?? 'unspecified'}).`, 'serial')
-        warnIfAuditBroken(services, ctx.io)
-        const revoked = expectOk(services.certificates.revoke(found.id, opts.reason, opts.invalidityDate?.toISOString()))
-        out.result(certificateJson(revoked), () => `Revoked ${formatSerial(revoked.serial)} (${opts.reason}) at ${revoked.revokedAt}; generate a CRL to publish it.`)
+        const filtered = opts.profile !== undefined || opts.issuedAfter !== undefined || opts.issuedBefore !== undefined || opts.subjectMatch !== undefined
+        if (args[0] !== undefined) {
+          if (opts.serialsFile || filtered || opts.dryRun || opts.yes)
+            throw usageError('CONFLICTING_OPTIONS', 'A serial revokes that one certificate: leave out --serials-file, the filters, --dry-run and --yes (or give no serial to revoke many).', '--serials-file')
+          const found = resolveCertificate(services, String(args[0]), opts.ca)
+          if (found.status === 'revoked' || found.revokedAt)
+            throw operationError('ALREADY_REVOKED', `Certificate ${formatSerial(found.serial)} was already revoked on ${found.revokedAt ?? 'an earlier date'} (${found.revocationReason ?? 'unspecified'}).`, 'serial')
+          warnIfAuditBroken(services, ctx.io)
+          const revoked = expectOk(services.certificates.revoke(found.id, opts.reason, opts.invalidityDate?.toISOString()))
+          out.result(certificateJson(revoked), () => `Revoked ${formatSerial(revoked.serial)} (${opts.reason}) at ${revoked.revokedAt}; generate a CRL to publish it.`)
+          return
+        }
+        const selection = bulkSelection(services, opts, filtered)
+        if (!opts.dryRun && !opts.yes)
+          throw usageError('CONFIRMATION_REQUIRED', 'Revoking many certificates needs --yes; run with --dry-run first to see what would be revoked.', '--yes')
+        if (opts.dryRun && opts.yes) throw usageError('CONFLICTING_OPTIONS', '--dry-run changes nothing and --yes revokes: give one of them.', '--yes')
+        if (!opts.dryRun) warnIfAuditBroken(services, ctx.io)
+        const r = expectOk(
+          await services.bulk.revokeMany({ selection, reason: opts.reason, dryRun: opts.dryRun === true, listLimit: 1_000_000, ...(opts.invalidityDate ? { invalidityDate: opts.invalidityDate.toISOString() } : {}) })
+        )
+        const skipped = r.skipped.map((k) => ({ ...k, serial: formatSerial(k.serial) }))
+        out.result({ ...r, items: r.items.map((c) => ({ ...c, serial: formatSerial(c.serial) })), skipped }, () =>
+          [
+            ...(r.dryRun ? [formatTable(['SERIAL', 'SUBJECT'], r.items.map((c) => [formatSerial(c.serial), c.subjectText]))] : []),
+            ...skipped.map((k) => `skipped ${k.serial}: ${SKIP_WORDS[k.why]}`),
+            r.dryRun
+              ? `${r.matched} certificate${r.matched === 1 ? '' : 's'} would be revoked (${opts.reason}); run again with --yes instead of --dry-run to revoke ${r.matched === 1 ? 'it' : 'them'}.`
+              : `Revoked ${r.revoked} certificate${r.revoked === 1 ? '' : 's'} (${opts.reason}); generate a CRL to publish ${r.revoked === 1 ? 'it' : 'them'}.`
+          ].join('\n')
+        )
       })
     )
 

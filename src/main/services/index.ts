@@ -12,6 +12,7 @@ import { createAuthoritiesService, type AuthoritiesService } from './authorities
 import { createIssuanceService, type IssuanceOptions, type IssuanceService } from './issuance-service'
 import { createCertificatesService, type CertificatesService } from './certificates-service'
 import { createRenewalService, type RenewalService } from './renewal-service'
+import { createBulkService, type BulkService } from './bulk-service'
 import { createNapiKeychain, type KeychainBackend, type ScryptParams } from '../vault'
 import { createBackupService, type BackupService } from './backup-service'
 
@@ -47,6 +48,8 @@ export interface Services {
   readonly authorities: AuthoritiesService
   readonly issuance: IssuanceService
   readonly certificates: CertificatesService
+  /** Revocation and export of many certificates at once (picked, by serial list, or by filter). */
+  readonly bulk: BulkService
   /** Renewal with the same profile, for certificates whose key the vault holds. */
   readonly renewal: RenewalService
   /** Connectors to remote CA platforms and the outbox; offline unless a sync runs. */
@@ -106,6 +109,7 @@ export function createServices(options: ServicesOptions): Services {
       },
       ...(options.scrypt ? { scrypt: options.scrypt } : {})
     }),
+    bulk: createBulkService(db, emit, now),
     sync: createSyncService({ db, keychain: options.keychain ?? createNapiKeychain(), emit, now, profiles: createProfileBridge(db, profiles), certificates: createCertificateBridge(db, now) }),
     onSystemLock: () => vault.lockAll('system'),
     close: () => {

@@ -127,13 +127,13 @@ export function serialExists(db: Db, authorityId: string, serial: string): boole
   return stmt(db, 'SELECT 1 FROM certificates WHERE authority_id = ? AND serial = ?').get(authorityId, serial) !== undefined
 }
 
-export function revokeCertificate(db: Db, id: number, v: { revokedAt: string; reason: string; invalidityDate: string | null }): void {
-  db.prepare("UPDATE certificates SET status = 'revoked', revoked_at = ?, revocation_reason = ?, invalidity_date = ? WHERE id = ?").run(
+export function revokeCertificate(db: Db, id: number, v: { revokedAt: string; reason: string; invalidityDate: string | null }): boolean {
+  return stmt(db, "UPDATE certificates SET status = 'revoked', revoked_at = ?, revocation_reason = ?, invalidity_date = ? WHERE id = ? AND status = 'issued'").run(
     v.revokedAt,
     v.reason,
     v.invalidityDate,
     id
-  )
+  ).changes === 1
 }
 
 export interface RevokedEntryRow {
@@ -167,20 +167,33 @@ const SORT_COLUMN: Record<SortField, string> = {
   serial: 'serial'
 }
 
-export interface CertificateQuery {
+/** What the inventory filters on; bulk revocation and export select by the same fields. */
+export interface CertificateFilter {
   readonly search?: string
   readonly status?: 'issued' | 'revoked' | 'expired'
   readonly authorityId?: string
   readonly profileId?: string
   /** ISO bounds for the expiring filter: notAfter in [now, until]. */
   readonly expiring?: { readonly now: string; readonly until: string }
+  /** notBefore at or after / before these ISO instants (bulk revocation's --issued-after/--issued-before). */
+  readonly issuedAfter?: string
+  readonly issuedBefore?: string
+  /** A substring of the subject only (case-insensitive), not of the SANs. */
+  readonly subjectMatch?: string
   readonly now: string
+}
+
+export interface CertificateQuery extends CertificateFilter {
   readonly sort: { readonly field: SortField; readonly direction: 'asc' | 'desc' }
   readonly after?: { readonly value: string; readonly id: number }
   readonly limit: number
 }
 
-export function queryCertificates(db: Db, q: CertificateQuery): { rows: CertificateRow[]; total: number } {
+/** A quoted FTS5 string (the trigram tokenizer matches it as a substring). */
+const ftsString = (text: string): string => `"${text.replace(/"/g, '""')}"`
+const likeSubstring = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => '\\' + c)}%`
+
+function whereOf(q: CertificateFilter): { where: string[]; args: (string | number)[] } {
   const where: string[] = []
   const args: (string | number)[] = []
   if (q.search) {
@@ -189,9 +202,9 @@ export function queryCertificates(db: Db, q: CertificateQuery): { rows: Certific
     const parts: string[] = []
     if ([...q.search].length >= 3) {
       parts.push('SELECT rowid FROM certificates_search WHERE certificates_search MATCH ?')
-      args.push(`"${q.search.replace(/"/g, '""')}"`)
+      args.push(ftsString(q.search))
     } else {
-      const like = `%${q.search.replace(/[\\%_]/g, (c) => '\\' + c)}%`
+      const like = likeSubstring(q.search)
       parts.push("SELECT id FROM certificates WHERE subject LIKE ? ESCAPE '\\' OR sans LIKE ? ESCAPE '\\'")
       args.push(like, like)
     }
@@ -201,6 +214,23 @@ export function queryCertificates(db: Db, q: CertificateQuery): { rows: Certific
       args.push(hex, `${hex}~`, hex, `${hex}~`)
     }
     where.push(`id IN (${parts.join(' UNION ')})`)
+  }
+  if (q.subjectMatch) {
+    if ([...q.subjectMatch].length >= 3) {
+      where.push('id IN (SELECT rowid FROM certificates_search WHERE certificates_search MATCH ?)')
+      args.push(`subject : ${ftsString(q.subjectMatch)}`)
+    } else {
+      where.push("subject LIKE ? ESCAPE '\\'")
+      args.push(likeSubstring(q.subjectMatch))
+    }
+  }
+  if (q.issuedAfter) {
+    where.push('not_before >= ?')
+    args.push(q.issuedAfter)
+  }
+  if (q.issuedBefore) {
+    where.push('not_before < ?')
+    args.push(q.issuedBefore)
   }
   if (q.status === 'revoked') where.push("status = 'revoked'")
   else if (q.status === 'issued') {
@@ -222,6 +252,11 @@ export function queryCertificates(db: Db, q: CertificateQuery): { rows: Certific
     where.push("status = 'issued' AND not_after >= ? AND not_after <= ?")
     args.push(q.expiring.now, q.expiring.until)
   }
+  return { where, args }
+}
+
+export function queryCertificates(db: Db, q: CertificateQuery): { rows: CertificateRow[]; total: number } {
+  const { where, args } = whereOf(q)
   const filter = where.length ? `WHERE ${where.join(' AND ')}` : ''
   const total = (db.prepare(`SELECT COUNT(*) AS n FROM certificates ${filter}`).get(...args) as { n: number }).n
   const col = SORT_COLUMN[q.sort.field]
@@ -241,6 +276,49 @@ export function queryCertificates(db: Db, q: CertificateQuery): { rows: Certific
     (r) => toRow({ ...r, der: Buffer.alloc(0) })
   )
   return { rows, total }
+}
+
+/** One certificate of a selection: what a dry run lists and a bulk action needs. */
+export interface SelectedCertificate {
+  readonly id: number
+  readonly authorityId: string | null
+  readonly serial: string
+  readonly subject: string
+  readonly notAfter: string
+  readonly status: 'issued' | 'revoked'
+}
+
+const SELECTED_COLUMNS = 'id, authority_id, serial, subject, not_after, status'
+type SelectedRaw = [number, string | null, string, string, string, 'issued' | 'revoked']
+const toSelected = ([id, authorityId, serial, subject, notAfter, status]: SelectedRaw): SelectedCertificate => ({ id, authorityId, serial, subject, notAfter, status })
+
+/** Every certificate the filter matches, in id order (bulk actions; no DER read). */
+export function selectCertificates(db: Db, f: CertificateFilter): SelectedCertificate[] {
+  const { where, args } = whereOf(f)
+  const filter = where.length ? `WHERE ${where.join(' AND ')}` : ''
+  return (db.prepare(`SELECT ${SELECTED_COLUMNS} FROM certificates ${filter} ORDER BY id`).raw(true).all(...args) as SelectedRaw[]).map(toSelected)
+}
+
+/** The certificates with these ids (unknown ids are left out), in id order. */
+export function selectCertificatesById(db: Db, ids: readonly number[]): SelectedCertificate[] {
+  const out: SelectedCertificate[] = []
+  const one = stmt(db, `SELECT ${SELECTED_COLUMNS} FROM certificates WHERE id = ?`)
+  for (const id of [...new Set(ids)].sort((a, b) => a - b)) {
+    const r = one.raw(true).get(id) as SelectedRaw | undefined
+    if (r) out.push(toSelected(r))
+  }
+  return out
+}
+
+/** DER of certificates by id, in the order given (bulk export). */
+export function derOfCertificates(db: Db, ids: readonly number[]): Map<number, Uint8Array> {
+  const one = stmt(db, 'SELECT der FROM certificates WHERE id = ?')
+  const out = new Map<number, Uint8Array>()
+  for (const id of ids) {
+    const r = one.get(id) as { der: Buffer } | undefined
+    if (r) out.set(id, new Uint8Array(r.der))
+  }
+  return out
 }
 
 export function sortValue(row: CertificateRow, field: SortField): string {

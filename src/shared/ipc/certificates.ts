@@ -29,6 +29,60 @@ export const listCertificatesRequest = z.object({
 })
 export type ListCertificatesRequest = z.infer<typeof listCertificatesRequest>
 
+/** The inventory's filter plus the fields bulk revocation selects by. */
+export const certificateFilter = z.object({
+  search: z.string().max(500).optional(),
+  status: certificateStatus.optional(),
+  authorityId: z.string().optional(),
+  profileId: z.string().optional(),
+  expiringWithinDays: z.number().int().min(0).max(36500).optional(),
+  /** notBefore at or after this instant. */
+  issuedAfter: z.string().datetime({ offset: true }).optional(),
+  /** notBefore before this instant. */
+  issuedBefore: z.string().datetime({ offset: true }).optional(),
+  /** A case-insensitive substring of the subject (not the SANs). */
+  subjectMatch: z.string().min(1).max(500).optional()
+})
+export type CertificateFilter = z.infer<typeof certificateFilter>
+
+/** Which certificates a bulk action applies to: picked rows, serials (a file of them), or everything a filter matches. */
+export const certificateSelection = z.union([
+  z.object({ ids: z.array(z.number().int().positive()).min(1).max(1_000_000) }),
+  z.object({ serials: z.array(z.string().min(1).max(200)).min(1).max(1_000_000), authorityId: z.string().min(1).optional() }),
+  z.object({ filter: certificateFilter })
+])
+export type CertificateSelection = z.infer<typeof certificateSelection>
+
+export const selectedCertificate = z.object({ id: z.number().int(), serial: z.string(), subjectText: z.string(), authorityId: z.string().nullable(), status: z.enum(['issued', 'revoked']) })
+export type SelectedCertificateDto = z.infer<typeof selectedCertificate>
+
+/** Certificates of a selection left out of a bulk action, and why. */
+export const skippedCertificate = z.object({ serial: z.string(), id: z.number().int().nullable(), why: z.enum(['not-found', 'already-revoked', 'not-issued-here']) })
+export type SkippedCertificate = z.infer<typeof skippedCertificate>
+
+export const revokeManyRequest = z.object({
+  operationId: z.string().min(1).max(100).optional(),
+  selection: certificateSelection,
+  reason: revocationReason,
+  invalidityDate: z.string().datetime().optional(),
+  /** Lists what would be revoked and how many; changes nothing. */
+  dryRun: z.boolean(),
+  /** At most this many of the matched certificates are listed in `items` (all are counted). */
+  listLimit: z.number().int().min(0).max(1_000_000).default(1000)
+})
+export type RevokeManyRequest = z.input<typeof revokeManyRequest>
+
+export const revokeManyResponse = z.object({
+  operationId: z.string(),
+  dryRun: z.boolean(),
+  /** Certificates that are (or, in a dry run, would be) revoked. */
+  matched: z.number().int(),
+  revoked: z.number().int(),
+  items: z.array(selectedCertificate),
+  skipped: z.array(skippedCertificate)
+})
+export type RevokeManyResponse = z.infer<typeof revokeManyResponse>
+
 /** Why one request was not signed; a profile's refusal lists every finding, not just the first. */
 export const issueItemError = z.object({
   code: z.string(),
@@ -115,7 +169,13 @@ export const certificatesChannels = {
   'certificates:revoke': channel(
     z.object({ id: z.number().int(), reason: revocationReason, invalidityDate: z.string().datetime().optional() }),
     certificateSummary
-  )
+  ),
+  /**
+   * Revokes every certificate of a selection, one transaction per slice of 1,000 with one
+   * audit entry per certificate; `dryRun` lists and counts only. A selection matching
+   * nothing is an error (NOTHING_SELECTED); `progress` events carry operationId.
+   */
+  'certificates:revokeMany': channel(revokeManyRequest, revokeManyResponse)
 } as const
 
 export const crlChannels = {

@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { channel } from './define'
 import { exportFormat, exportedFile } from '../domain/certificate'
+import { certificateSelection } from './certificates'
 
 /** A bare file name: no directories, no traversal, nothing a file system would refuse. */
 export const safeFileName = z
@@ -92,5 +93,11 @@ export const filesChannels = {
       })
       .strict(),
     exportedFile
-  )
+  ),
+  /**
+   * Every certificate of a selection (picked rows or all matching the inventory filter), one
+   * file each named by serial plus a bundle (bundle.pem, or bundle.p7b for DER and PKCS#7),
+   * written by main into a folder the operator picks.
+   */
+  'files:exportSelection': channel(z.object({ selection: certificateSelection, format: z.enum(['pem', 'der', 'p7b']) }).strict(), saveOutcome)
 } as const
