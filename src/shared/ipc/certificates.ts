@@ -14,14 +14,18 @@ import {
 
 export const certificateSortField = z.enum(['notAfter', 'notBefore', 'subject', 'createdAt', 'serial'])
 
-export const listCertificatesRequest = z.object({
+/** What the inventory screen filters by. */
+export const inventoryFilter = z.object({
   /** Matches a substring of the subject or SANs, or a prefix of the serial or SHA-256 (hex, colons ignored); case-insensitive. */
   search: z.string().max(500).optional(),
   status: certificateStatus.optional(),
   authorityId: z.string().optional(),
   profileId: z.string().optional(),
   /** Unrevoked certificates whose notAfter is between now and now + this many days. */
-  expiringWithinDays: z.number().int().min(0).max(36500).optional(),
+  expiringWithinDays: z.number().int().min(0).max(36500).optional()
+})
+
+export const listCertificatesRequest = inventoryFilter.extend({
   sort: z.object({ field: certificateSortField, direction: z.enum(['asc', 'desc']) }).default({ field: 'createdAt', direction: 'desc' }),
   /** Opaque, from the previous page's nextCursor. */
   cursor: z.string().max(1000).optional(),
@@ -30,12 +34,7 @@ export const listCertificatesRequest = z.object({
 export type ListCertificatesRequest = z.infer<typeof listCertificatesRequest>
 
 /** The inventory's filter plus the fields bulk revocation selects by. */
-export const certificateFilter = z.object({
-  search: z.string().max(500).optional(),
-  status: certificateStatus.optional(),
-  authorityId: z.string().optional(),
-  profileId: z.string().optional(),
-  expiringWithinDays: z.number().int().min(0).max(36500).optional(),
+export const certificateFilter = inventoryFilter.extend({
   /** notBefore at or after this instant. */
   issuedAfter: z.string().datetime({ offset: true }).optional(),
   /** notBefore before this instant. */
