@@ -161,6 +161,12 @@ export function transportError(type: ConnectorType, connectorName: string, what:
           message: `${label}: ${origin} answered with a redirect, which PKI Desk does not follow (the credential would go to another address); set the connector's base URL to the final address.`,
           retryable: false
         }
+      if (outcome.code === 'RESPONSE_REFUSED')
+        return {
+          code: 'REMOTE_RESPONSE_REFUSED',
+          message: `${label}: while trying to ${what}, ${origin} answered with JSON PKI Desk refuses to read (${outcome.detail}); nothing from it was used. Check the platform's data.`,
+          retryable: false
+        }
       const refused = outcome.code === 'ECONNREFUSED'
       const dns = outcome.code === 'ENOTFOUND' || outcome.code === 'EAI_AGAIN'
       return {

@@ -7,6 +7,8 @@
 import { rootCertificates } from 'node:tls'
 import { Agent, fetch, type Response } from 'undici'
 import { fail, ok, type Result } from '../../shared/errors'
+import { LIMITS } from '../../shared/limits'
+import { parseJson } from '../../shared/safe-json'
 
 export interface HttpRequest {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE'
@@ -48,7 +50,7 @@ export interface HttpClientOptions {
  * profile page of 1000 profiles, a PKCS#7 with its chain) stay far below it; a hostile or
  * broken platform cannot make PKI Desk buffer without bound.
  */
-export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+export const MAX_RESPONSE_BYTES = LIMITS.remoteResponseBytes
 
 class BodyTooLarge extends Error {}
 
@@ -143,14 +145,10 @@ export function createHttpClient(options: HttpClientOptions): Result<HttpClient>
       try {
         const res = await fetch(url, { method: req.method, headers, body, dispatcher: agent, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) })
         const text = await readLimited(res, maxBytes)
-        let json: unknown = null
-        if (text.length > 0) {
-          try {
-            json = JSON.parse(text)
-          } catch {
-            json = null
-          }
-        }
+        // Remote JSON is read like a profile file: no prototype-reaching keys, no prototypes, bounded depth.
+        const parsed = text.length > 0 ? parseJson(text, { maxBytes: maxBytes, maxDepth: LIMITS.jsonDepth, what: 'The response' }) : null
+        if (parsed && !parsed.ok && parsed.error.code !== 'INVALID_JSON') return { kind: 'network', code: 'RESPONSE_REFUSED', detail: parsed.error.message }
+        const json: unknown = parsed?.ok ? parsed.value : null
         const outHeaders: Record<string, string> = {}
         res.headers.forEach((v, k) => {
           outHeaders[k] = v
