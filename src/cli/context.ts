@@ -5,6 +5,7 @@
 import { readFileSync, statSync } from 'node:fs'
 import type { AppError, Result } from '../shared/errors'
 import type { Services } from '../main/services'
+import { LIMITS } from '../shared/limits'
 
 export interface CliIo {
   readonly stdout: (text: string) => void
@@ -90,11 +91,25 @@ export function secretFileLooseMode(file: string): { mode: string; who: string }
  */
 export function readSecret(kind: SecretKind, file: string | undefined, env: NodeJS.ProcessEnv, warn?: (line: string) => void): string | undefined {
   const source = SECRET_SOURCES[kind]
+  const tooLong = (where: string): Error =>
+    usageError('PASSPHRASE_TOO_LONG', `The ${source.what} from ${where} is longer than ${LIMITS.passphraseChars} characters, the limit: check that the right text was given.`, file !== undefined ? source.flag : source.env)
+  const bounded = (value: string, where: string): string => {
+    if (value.length > LIMITS.passphraseChars) throw tooLong(where)
+    return value
+  }
   if (file !== undefined) {
     if (warn) {
       const loose = secretFileLooseMode(file)
       if (loose !== null) warn(`warning[SECRET_FILE_READABLE]: the ${source.what} file ${file} is readable by ${loose.who} (mode ${loose.mode}); run chmod 600 ${file}.\n`)
     }
+    // A passphrase file far past the limit (4 bytes a character at most) is not read at all.
+    let size: number
+    try {
+      size = statSync(file).size
+    } catch {
+      size = 0 // the read below reports the file
+    }
+    if (size > LIMITS.passphraseChars * 4 + 2) throw tooLong(file)
     let text: string
     try {
       text = readFileSync(file, 'utf8')
@@ -103,10 +118,10 @@ export function readSecret(kind: SecretKind, file: string | undefined, env: Node
     }
     const value = text.replace(/\r?\n$/, '')
     if (value.length === 0) throw usageError('SECRET_EMPTY', `The ${source.what} file ${file} is empty; write the passphrase into it.`, source.flag)
-    return value
+    return bounded(value, file)
   }
   const fromEnv = env[source.env]
-  return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv
+  return fromEnv === undefined || fromEnv === '' ? undefined : bounded(fromEnv, source.env)
 }
 
 /** Like readSecret, but the command cannot go on without it. */

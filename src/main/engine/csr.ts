@@ -7,15 +7,17 @@ import { AsnConvert } from '@peculiar/asn1-schema'
 import { AlgorithmIdentifier, Certificate, CertificateList, Extensions, Name, SubjectPublicKeyInfo } from '@peculiar/asn1-x509'
 import { PrivateKeyInfo, EncryptedPrivateKeyInfo } from '@peculiar/asn1-pkcs8'
 import { fail, ok, type AppError, type Result } from '../../shared/errors'
+import { LIMITS } from '../../shared/limits'
 import type { ParsedCsr, RawExtension } from './template'
 import { readPublicKey, readSignatureAlgorithm, verifySignature } from './algorithms'
-import { derFraming, findPemBlocks, looksLikePem, type PemItem } from './pem'
+import { checkBinaryInput } from './input-limits'
+import { derFraming, readPemBlocks, looksLikePem, type PemItem } from './pem'
 import { childrenOf, content, decodeOid, DerError, readTlv, slice } from './der'
 import { dnToText, fromAsnName } from './names'
 import { describeRequestedExtensions } from './describe'
 import { parseForeignDer } from './der-limits'
 
-export const MAX_CSR_INPUT_BYTES = 1024 * 1024
+export const MAX_CSR_INPUT_BYTES = LIMITS.csrFileBytes
 const OID_EXTENSION_REQUEST = '1.2.840.113549.1.9.14'
 
 export type CsrItem = { readonly ok: true; readonly index: number; readonly csr: ParsedCsr } | { readonly ok: false; readonly index: number; readonly error: AppError }
@@ -42,8 +44,9 @@ export function readCsrInput(bytes: Uint8Array): Result<CsrItem[]> {
   if (bytes.length > MAX_CSR_INPUT_BYTES)
     return fail('CSR_TOO_LARGE', `The file is ${bytes.length} bytes, over the 1 MiB limit for requests: check that it is a CSR file.`)
   if (looksLikePem(bytes)) {
-    const blocks = findPemBlocks(Buffer.from(bytes).toString('utf8'))
-    return ok(blocks.map((b, index) => pemItem(b, index)))
+    const blocks = readPemBlocks(Buffer.from(bytes).toString('utf8'))
+    if (!blocks.ok) return blocks
+    return ok(blocks.value.map((b, index) => pemItem(b, index)))
   }
   if (looksLikeText(bytes))
     return ok([{ ok: false, index: 0, error: itemError('CSR_NOT_FOUND', 'The file is text without a "BEGIN CERTIFICATE REQUEST" block: it holds no request.') }])
@@ -94,6 +97,8 @@ function whatElse(der: Uint8Array): AppError | null {
 
 /** Parses one DER CertificationRequest and verifies its self-signature. */
 export function parseCsrDer(der: Uint8Array): Result<ParsedCsr> {
+  const limits = checkBinaryInput(der, { limit: 'csrFileBytes', prefix: 'CSR', what: 'The request' })
+  if (!limits.ok) return limits
   const framing = derFraming(der)
   if (framing === 'truncated') return fail('CSR_TRUNCATED', 'The request is cut short (its length runs past the end of the data): copy the whole file again.')
   if (framing === 'invalid') return fail('CSR_CORRUPT', 'The data is not a certificate request (not DER, not PEM): the file is damaged or of another kind.')

@@ -34,7 +34,7 @@ import {
   type AuthorityRow
 } from '../store/authorities-repo'
 import { findCertificateBySha256, insertCertificate } from '../store/certificates-repo'
-import { buildCertificate, buildCsr, describeCertificate, dnToText, findPemBlocks, toPem, type IssuerInfo } from '../engine'
+import { buildCertificate, buildCsr, describeCertificate, dnToText, checkBinaryInput, looksLikePem, readPemBlocks, toPem, type IssuerInfo } from '../engine'
 import type { CertificateTemplate } from '../engine'
 import { checkDistinguishedName } from '../engine/names'
 import { authorityMayIssue, signingHashFor, signingKeyOfSpec } from '../engine/signing-rules'
@@ -462,11 +462,20 @@ function issuerInfoHex(certDer: Uint8Array): string {
 
 /** Certificates from a file (PEM blocks labelled CERTIFICATE, or one DER), in order. */
 export function readCertificates(bytes: Uint8Array): Result<Uint8Array[]> {
+  const pem = looksLikePem(bytes)
+  const limits = checkBinaryInput(bytes, pem ? { limit: 'certificateBundleBytes', prefix: 'CERTIFICATE', what: 'The certificate file', field: 'certificate' } : { limit: 'certificateBytes', prefix: 'CERTIFICATE', what: 'The certificate', field: 'certificate' }, !pem)
+  if (!limits.ok) return limits
   const text = Buffer.from(bytes).toString('latin1')
-  if (text.includes('-----BEGIN ')) {
-    const blocks = findPemBlocks(text).filter((b) => b.kind === 'block' && b.label === 'CERTIFICATE')
+  if (pem) {
+    const read = readPemBlocks(text)
+    if (!read.ok) return read
+    const blocks = read.value.filter((b) => b.kind === 'block' && b.label === 'CERTIFICATE')
     if (!blocks.length) return fail('CERTIFICATE_NOT_FOUND', 'The file holds no "BEGIN CERTIFICATE" block: choose the certificate file.', 'certificate')
     const ders = blocks.map((b) => (b as { der: Uint8Array }).der)
+    for (const d of ders) {
+      const one = checkBinaryInput(d, { limit: 'certificateBytes', prefix: 'CERTIFICATE', what: 'A certificate in the file', field: 'certificate' })
+      if (!one.ok) return one
+    }
     for (const d of ders) if (!isCertificate(d)) return fail('CERTIFICATE_CORRUPT', 'A certificate in the file cannot be read: the file is damaged.', 'certificate')
     return ok(ders)
   }

@@ -21,7 +21,7 @@ import { MAX_CUSTODIANS, custodianNames, openCustodianKek, splitKek, type Custod
 import { KEYCHAIN_SERVICE, keychainMessageForExistingKey, type KeychainBackend } from './keychain'
 import { generatePrivateKey, parsePrivateKey, specOf, spkiOf } from './key-material'
 import { signWithKeyObject, type Signer } from './signer'
-import { exportEncryptedPrivateKey, importPfx } from './pkcs12-bridge'
+import { exportEncryptedPrivateKey, importPfx, readKeyFile } from './pkcs12-bridge'
 import type { KeyRef, KeySecrets, PfxExportPreset, PreparedKey, Vault, KeychainStatus } from './vault'
 
 export const MIN_PASSPHRASE_LENGTH = 12
@@ -445,7 +445,7 @@ export function createVault(options: VaultOptions): VaultInternals {
     },
 
     async prepareImport(input) {
-      const parsed = parsePrivateKey(input.data, input.filePassphrase)
+      const parsed = await readKeyFile(input.data, input.filePassphrase)
       if (!parsed.ok) return parsed
       return seal(parsed.value, input.purpose, input.protection, input)
     },

@@ -1,8 +1,14 @@
 // Where the vault meets the engine's pure PKCS#12 / PBES code: plaintext PKCS#8 is produced
 // and consumed here and zeroed as soon as the engine has encrypted or handed it over.
 import type { KeyObject } from 'node:crypto'
+import { AsnConvert } from '@peculiar/asn1-schema'
+import { EncryptedPrivateKeyInfo } from '@peculiar/asn1-pkcs8'
 import { fail, ok, type Result } from '../../shared/errors'
+import { LIMITS } from '../../shared/limits'
 import { decryptPrivateKeyInfo, encryptPrivateKeyInfo, parsePfx } from '../engine/pkcs12'
+import { checkBinaryInput } from '../engine/input-limits'
+import { findPemBlocks } from '../engine/pem'
+import { parsePrivateKey } from './key-material'
 import type { PfxExportPreset } from './vault'
 
 /** EncryptedPrivateKeyInfo DER of `key` under `passphrase` (modern: PBES2/AES-256; legacy: 3DES). */
@@ -42,4 +48,44 @@ export async function importPfx(data: Uint8Array, password: string): Promise<Res
   const out = Buffer.from(pkcs8.value)
   pkcs8.value.fill(0)
   return ok({ pkcs8: out, certificates: certs })
+}
+
+/** The DER of an encrypted PKCS#8 key file (PEM "ENCRYPTED PRIVATE KEY" or DER), else null. */
+function encryptedPkcs8(data: Uint8Array): Uint8Array | null {
+  const head = Buffer.from(data.subarray(0, Math.min(data.length, 4096))).toString('latin1')
+  if (head.includes('-----BEGIN ')) {
+    const block = findPemBlocks(Buffer.from(data).toString('latin1'), 4).find((b) => b.kind === 'block')
+    return block && block.kind === 'block' && block.label === 'ENCRYPTED PRIVATE KEY' ? block.der : null
+  }
+  try {
+    AsnConvert.parse(data, EncryptedPrivateKeyInfo)
+    return data
+  } catch {
+    return null
+  }
+}
+
+/**
+ * A private key file, read within LIMITS. Encrypted PKCS#8 is decrypted here, not by OpenSSL:
+ * its PBKDF2 count is checked against LIMITS.pbkdf2Iterations first and the derivation runs
+ * on the thread pool, so a hostile count cannot stall the main thread.
+ */
+export async function readKeyFile(data: Uint8Array, filePassphrase: string | undefined): Promise<Result<KeyObject>> {
+  const limits = checkBinaryInput(data, { limit: 'keyFileBytes', prefix: 'KEY', what: 'The key file', field: 'key' })
+  if (!limits.ok) return limits
+  if (filePassphrase !== undefined && filePassphrase.length > LIMITS.passphraseChars)
+    return fail('PASSPHRASE_TOO_LONG', `The key file's passphrase is longer than ${LIMITS.passphraseChars} characters, the limit: check that the right text was given.`, 'filePassphrase')
+  const encrypted = encryptedPkcs8(data)
+  if (!encrypted) return parsePrivateKey(data, filePassphrase)
+  if (filePassphrase === undefined) return fail('FILE_PASSPHRASE_REQUIRED', 'the key file is encrypted: enter its passphrase', 'filePassphrase')
+  const plain = await decryptPrivateKeyInfo(encrypted, filePassphrase)
+  if (!plain.ok) {
+    if (plain.error.code === 'PBE_WRONG_PASSWORD') return fail('FILE_PASSPHRASE_WRONG', 'the key file could not be decrypted with that passphrase: check the passphrase', 'filePassphrase')
+    return { ok: false, error: { ...plain.error, field: 'key' } }
+  }
+  try {
+    return parsePrivateKey(plain.value, undefined)
+  } finally {
+    plain.value.fill(0)
+  }
 }

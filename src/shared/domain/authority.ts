@@ -2,7 +2,7 @@
 // Never key material: a CA names its vault key by id and says whether it is unlocked.
 import { z } from 'zod'
 import { distinguishedName, generalName } from './names'
-import { keyProtection, keySpec, signatureHash, storedKeyProtection } from './keys'
+import { keyProtection, keySpec, passphraseText, signatureHash, storedKeyProtection } from './keys'
 
 export const authorityState = z.enum(['active', 'pending-certificate', 'retired'])
 export type AuthorityState = z.infer<typeof authorityState>
@@ -82,7 +82,7 @@ export const createAuthorityInput = z.object({
   keySpec,
   protection: keyProtection,
   /** Protects the new key when protection is 'passphrase' or 'both' (at least 12 characters). */
-  passphrase: z.string().optional(),
+  passphrase: passphraseText.optional(),
   validityDays: z.number().int().min(1).max(365 * 50),
   /** ISO date; the current time when omitted. */
   notBefore: z.string().datetime().optional(),
@@ -101,7 +101,7 @@ export const createAuthorityCsrInput = z.object({
   subject: distinguishedName.min(1),
   keySpec,
   protection: keyProtection,
-  passphrase: z.string().optional(),
+  passphrase: passphraseText.optional(),
   signature: caSignatureInput
 })
 export type CreateAuthorityCsrInput = z.infer<typeof createAuthorityCsrInput>
@@ -122,11 +122,11 @@ export const importAuthorityInput = z.object({
       certificate: fileInput,
       /** The private key: PKCS#8, encrypted PKCS#8 or traditional PEM. */
       key: fileInput,
-      keyPassword: z.string().optional()
+      keyPassword: passphraseText.optional()
     }),
-    z.object({ kind: z.literal('pfx'), pfx: fileInput, pfxPassword: z.string() })
+    z.object({ kind: z.literal('pfx'), pfx: fileInput, pfxPassword: passphraseText })
   ]),
   protection: keyProtection,
-  passphrase: z.string().optional()
+  passphrase: passphraseText.optional()
 })
 export type ImportAuthorityInput = z.infer<typeof importAuthorityInput>

@@ -1,5 +1,6 @@
 // Key algorithms PKI Desk generates, imports and signs with, and how a stored key is protected.
 import { z } from 'zod'
+import { LIMITS } from '../limits'
 
 export const keySpec = z.enum(['rsa-2048', 'rsa-3072', 'rsa-4096', 'rsa-8192', 'ec-p256', 'ec-p384', 'ec-p521', 'ed25519', 'ed448'])
 export type KeySpec = z.infer<typeof keySpec>
@@ -14,6 +15,9 @@ export type KeyProtection = z.infer<typeof keyProtection>
  */
 export const storedKeyProtection = z.enum([...keyProtection.options, 'custodians'])
 export type StoredKeyProtection = z.infer<typeof storedKeyProtection>
+
+/** A passphrase or file password as any request carries it: at most LIMITS.passphraseChars characters. */
+export const passphraseText = z.string().max(LIMITS.passphraseChars, `at most ${LIMITS.passphraseChars} characters`)
 
 export const signatureHash = z.enum(['SHA-256', 'SHA-384', 'SHA-512'])
 export type SignatureHash = z.infer<typeof signatureHash>

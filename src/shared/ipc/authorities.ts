@@ -1,6 +1,7 @@
 // authorities:* — the CA hierarchy: create, import, unlock, CRL settings.
 import { z } from 'zod'
 import { channel } from './define'
+import { passphraseText } from '../domain/keys'
 import {
   authorityDetail,
   authoritySummary,
@@ -22,7 +23,7 @@ export const authoritiesChannels = {
   /** The certificate an external parent returned for a pending CA (its chain may follow it). */
   'authorities:importCertificate': channel(byId.extend({ certificate: fileInput }), authoritySummary),
   'authorities:import': channel(importAuthorityInput, authoritySummary),
-  'authorities:unlock': channel(byId.extend({ passphrase: z.string().optional() }), authoritySummary),
+  'authorities:unlock': channel(byId.extend({ passphrase: passphraseText.optional() }), authoritySummary),
   'authorities:lock': channel(byId, authoritySummary),
   'authorities:updateCrlSettings': channel(byId.extend({ settings: crlSettings }), authoritySummary)
 } as const

@@ -1,6 +1,7 @@
 // certificates:* and crl:* — the certificate inventory, issuance, export, revocation, CRLs.
 import { z } from 'zod'
 import { channel } from './define'
+import { passphraseText } from '../domain/keys'
 import { finding, operatorInput } from '../domain/profile'
 import {
   certificateDetail,
@@ -131,7 +132,7 @@ export const renewRequest = z.object({
   /** The operator read the profile's warnings and renews anyway (errors always block). */
   confirmWarnings: z.boolean().default(false),
   /** For a locked key protected by a passphrase: unlocked for this renewal only, then locked again. */
-  keyPassphrase: z.string().max(1024).optional()
+  keyPassphrase: passphraseText.optional()
 })
 export type RenewRequest = z.infer<typeof renewRequest>
 
@@ -157,7 +158,7 @@ export const certificatesChannels = {
       id: z.number().int(),
       format: exportFormat,
       /** PFX only: the file's password (at least 12 characters when a key is included). */
-      password: z.string().optional(),
+      password: passphraseText.optional(),
       /** PFX only: include the private key when the app holds it (default true). */
       includeKey: z.boolean().default(true),
       /** PFX only: explicit opt-in to include a CA's private key (refused with CA_KEY_EXPORT_NOT_CONFIRMED otherwise). */

@@ -4,7 +4,7 @@ import { channel } from './define'
 import { csrInfo } from '../domain/csr'
 import { fileInput } from '../domain/authority'
 import { distinguishedName, generalName } from '../domain/names'
-import { keyProtection, keySpec, signatureHash } from '../domain/keys'
+import { keyProtection, keySpec, passphraseText, signatureHash } from '../domain/keys'
 
 const itemError = z.object({ code: z.string(), message: z.string() })
 
@@ -25,7 +25,7 @@ export const csrChannels = {
       sans: z.array(generalName).default([]),
       keySpec,
       protection: keyProtection,
-      passphrase: z.string().optional(),
+      passphrase: passphraseText.optional(),
       hash: signatureHash.default('SHA-256')
     }),
     z.object({ keyId: z.string(), pem: z.string(), csr: csrInfo })

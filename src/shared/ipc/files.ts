@@ -3,6 +3,7 @@
 // operator (a save dialog in the app; a configured folder in the test harness) and writes.
 import { z } from 'zod'
 import { channel } from './define'
+import { passphraseText } from '../domain/keys'
 import { exportFormat, exportedFile } from '../domain/certificate'
 import { certificateSelection } from './certificates'
 
@@ -36,13 +37,13 @@ export const exportCertificateRequest = z
     id: z.number().int(),
     format: exportFormat,
     /** PFX only: the file's password (at least 12 characters when a key is included). */
-    password: z.string().max(1024).optional(),
+    password: passphraseText.optional(),
     /** PFX only: include the private key when the app holds it (default true). */
     includeKey: z.boolean().default(true),
     /** PFX only: explicit opt-in to include a CA's private key (refused with CA_KEY_EXPORT_NOT_CONFIRMED otherwise). */
     includeCaKey: z.boolean().default(false),
     /** Unlocks a locked key protected by a passphrase for this export only; keychain-protected keys unlock without it. */
-    keyPassphrase: z.string().max(1024).optional()
+    keyPassphrase: passphraseText.optional()
   })
   .strict()
 export type ExportCertificateRequest = z.infer<typeof exportCertificateRequest>
@@ -57,9 +58,9 @@ export const exportKeyRequest = z
     key: z.union([z.object({ certificateId: z.number().int() }).strict(), z.object({ keyId: z.string().min(1).max(200) }).strict()]),
     format: keyExportFormat,
     /** The file's password: at least 12 characters. */
-    password: z.string().max(1024),
+    password: passphraseText,
     /** As in files:exportCertificate. */
-    keyPassphrase: z.string().max(1024).optional()
+    keyPassphrase: passphraseText.optional()
   })
   .strict()
 export type ExportKeyRequest = z.infer<typeof exportKeyRequest>

@@ -4,7 +4,7 @@
 // tests/unit/ipc/no-key-material.test.ts).
 import { z } from 'zod'
 import { channel } from './define'
-import { keySpec, storedKeyProtection } from '../domain/keys'
+import { keySpec, passphraseText, storedKeyProtection } from '../domain/keys'
 
 export const keyPurposeDto = z.enum(['ca', 'end-entity'])
 
@@ -41,7 +41,7 @@ export const vaultChannels = {
   'vault:keychainStatus': channel(z.object({}).strict(), keychainStatusDto),
   /** `passphrase` is needed for keys protected by 'passphrase' or 'both'. */
   'vault:unlock': channel(
-    z.object({ keyId: z.string().min(1).max(200), passphrase: z.string().max(1024).optional() }).strict(),
+    z.object({ keyId: z.string().min(1).max(200), passphrase: passphraseText.optional() }).strict(),
     vaultKeyStateDto
   ),
   'vault:lock': channel(keyIdRequest, vaultKeyStateDto),

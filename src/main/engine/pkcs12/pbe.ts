@@ -9,6 +9,7 @@ import { AsnConvert } from '@peculiar/asn1-schema'
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509'
 import { EncryptedPrivateKeyInfo, EncryptedData, PrivateKeyInfo } from '@peculiar/asn1-pkcs8'
 import { fail, ok, type Result } from '../../../shared/errors'
+import { LIMITS } from '../../../shared/limits'
 import { OID, Pbes2Params, Pbkdf2Params, Pkcs12PbeParams, OctetString } from './asn'
 
 export type PbePreset = 'modern' | 'legacy'
@@ -19,6 +20,19 @@ export const MODERN_ITERATIONS = 100_000
 export const LEGACY_ITERATIONS = 2048
 
 const pbkdf2Async = promisify(pbkdf2)
+
+/** A file that asks for more key-derivation work than LIMITS allows: refused before any is done. */
+export function tooManyIterations<T>(asked: number, limit: number, what: string): Result<T> {
+  return fail(
+    'PBE_TOO_MANY_ITERATIONS',
+    `The file asks for ${asked.toLocaleString('en-US')} ${what} iterations, over the limit of ${limit.toLocaleString('en-US')}: re-export it with fewer (OpenSSL and Windows use 2048).`,
+    'pfx'
+  )
+}
+
+export function passwordTooLong<T>(): Result<T> {
+  return fail('PASSPHRASE_TOO_LONG', `The password is longer than ${LIMITS.passphraseChars.toLocaleString('en-US')} characters, the limit: check that the right text was pasted.`, 'pfxPassword')
+}
 
 type HashName = 'sha1' | 'sha256' | 'sha384' | 'sha512'
 const HASH_BLOCK: Record<HashName, { u: number; v: number }> = {
@@ -132,6 +146,7 @@ export async function pbeEncrypt(
  * build does not read (RC2, RC4), PBE_WRONG_PASSWORD when the padding does not check out.
  */
 export async function pbeDecrypt(algorithm: AlgorithmIdentifier, ciphertext: Uint8Array, password: string): Promise<Result<Uint8Array>> {
+  if (password.length > LIMITS.passphraseChars) return passwordTooLong()
   try {
     let cipherName: string
     let key: Buffer
@@ -146,13 +161,13 @@ export async function pbeDecrypt(algorithm: AlgorithmIdentifier, ciphertext: Uin
       const scheme = AES_BY_OID[p.encryptionScheme.algorithm]
       if (!prf || !scheme)
         return fail('PBE_UNSUPPORTED', `The cipher ${p.encryptionScheme.algorithm} is not supported; re-export the file with AES-256-CBC or 3DES.`)
-      if (kdf.iterationCount > 10_000_000) return fail('PBE_UNSUPPORTED', 'The file asks for more than 10,000,000 PBKDF2 iterations; re-export it with fewer.')
+      if (!(Number(kdf.iterationCount) <= LIMITS.pbkdf2Iterations)) return tooManyIterations(Number(kdf.iterationCount), LIMITS.pbkdf2Iterations, 'PBKDF2')
       cipherName = scheme.cipher
       iv = Buffer.from(AsnConvert.parse(p.encryptionScheme.parameters!, OctetString).buffer)
       key = await pbkdf2Async(Buffer.from(password, 'utf8'), Buffer.from(kdf.salt), kdf.iterationCount, kdf.keyLength ?? scheme.keyLength, prf)
     } else if (algorithm.algorithm === OID.pbeWithSHAAnd3KeyTripleDesCbc || algorithm.algorithm === OID.pbeWithSHAAnd2KeyTripleDesCbc) {
       const p = AsnConvert.parse(algorithm.parameters!, Pkcs12PbeParams)
-      if (p.iterations > 1_000_000) return fail('PBE_UNSUPPORTED', 'The file asks for more than 1,000,000 PKCS#12 iterations; re-export it with fewer.')
+      if (!(Number(p.iterations) <= LIMITS.pkcs12KdfIterations)) return tooManyIterations(Number(p.iterations), LIMITS.pkcs12KdfIterations, 'PKCS#12 key derivation')
       const pw = bmpPassword(password)
       const salt = new Uint8Array(p.salt)
       const twoKey = algorithm.algorithm === OID.pbeWithSHAAnd2KeyTripleDesCbc

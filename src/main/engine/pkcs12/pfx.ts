@@ -26,8 +26,10 @@ import {
   id_x509Certificate
 } from '@peculiar/asn1-pfx'
 import { fail, ok, type Result } from '../../../shared/errors'
+import { LIMITS } from '../../../shared/limits'
+import { checkBinaryInput } from '../input-limits'
 import { CmsEncryptedData, OID } from './asn'
-import { bmpPassword, pbeDecrypt, pbeEncrypt, pkcs12Kdf, toArrayBuffer, type PbePreset, LEGACY_ITERATIONS } from './pbe'
+import { bmpPassword, passwordTooLong, pbeDecrypt, pbeEncrypt, pkcs12Kdf, toArrayBuffer, tooManyIterations, type PbePreset, LEGACY_ITERATIONS } from './pbe'
 import { parseForeignDer } from '../der-limits'
 
 export interface BuildPfxInput {
@@ -181,6 +183,9 @@ function attrBmp(attrs: PKCS12Attribute[] | undefined, oid: string): string | nu
  * encrypted: the vault decrypts them with decryptPrivateKeyInfo).
  */
 export async function parsePfx(der: Uint8Array, password: string): Promise<Result<ParsedPfx>> {
+  const limits = checkBinaryInput(der, { limit: 'pfxBytes', prefix: 'PFX', what: 'The PFX file', field: 'pfx' })
+  if (!limits.ok) return limits
+  if (password.length > LIMITS.passphraseChars) return passwordTooLong()
   let pfx: PFX
   try {
     pfx = parseForeignDer(der, PFX)
@@ -193,8 +198,11 @@ export async function parsePfx(der: Uint8Array, password: string): Promise<Resul
     if (pfx.macData) {
       const hash = MAC_HASH_BY_OID[pfx.macData.mac.digestAlgorithm.algorithm]
       if (!hash) return fail('PFX_UNSUPPORTED', `The PFX integrity algorithm ${pfx.macData.mac.digestAlgorithm.algorithm} is not supported.`)
+      // Checked before any derivation: 2^31-1 MAC iterations otherwise run for minutes before the password is even tried.
+      const iterations = Number(pfx.macData.iterations || 1)
+      if (!(iterations <= LIMITS.pkcs12KdfIterations)) return tooManyIterations(iterations, LIMITS.pkcs12KdfIterations, 'MAC')
       const expected = Buffer.from(pfx.macData.mac.digest.buffer)
-      const actual = await macOf('legacy', password, authSafeBytes, new Uint8Array(pfx.macData.macSalt.buffer), pfx.macData.iterations || 1, hash)
+      const actual = await macOf('legacy', password, authSafeBytes, new Uint8Array(pfx.macData.macSalt.buffer), iterations, hash)
       if (expected.length !== actual.length || !timingSafeEqual(expected, actual))
         return fail('PFX_WRONG_PASSWORD', 'The PFX password is wrong (the integrity check failed). Check the password and try again.', 'pfxPassword')
     }
