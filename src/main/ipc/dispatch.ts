@@ -3,6 +3,7 @@
 // No electron here: the harness uses the same function over a WebSocket.
 import { contract, type ChannelName } from '../../shared/ipc/contract'
 import { AppFailure, fail, type Result } from '../../shared/errors'
+import { ownData } from '../../shared/safe-json'
 import type { Handlers } from './handlers'
 import type { z } from 'zod'
 
@@ -20,7 +21,8 @@ function firstIssue(error: z.ZodError): { message: string; field?: string } {
 export async function dispatch(handlers: Handlers, name: unknown, raw: unknown): Promise<Result<unknown>> {
   if (!isChannelName(name)) return fail('IPC_UNKNOWN_CHANNEL', `no such channel: ${String(name)}`)
   const def = contract[name]
-  const parsed = def.request.safeParse(raw ?? {})
+  // Validated from own data only: a default in the schema never comes from a polluted prototype.
+  const parsed = def.request.safeParse(ownData(raw ?? {}))
   if (!parsed.success) {
     const { message, field } = firstIssue(parsed.error)
     return fail('INVALID_REQUEST', message, field)

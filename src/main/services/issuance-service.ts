@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { AppFailure, fail, ok, type AppError, type Result } from '../../shared/errors'
+import { ownTrue } from '../../shared/safe-json'
 import type { EventSink } from '../../shared/ipc/events'
 import type { CsrInspectItem } from '../../shared/ipc/csr'
 import type { IssueItemError, IssueItemResult, IssueRequest, IssueResponse } from '../../shared/ipc/certificates'
@@ -151,7 +152,7 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
     const contextAt = (): BatchContext => ({
       nowMs: Math.floor(now().getTime() / 1000) * 1000,
       profile: profile.value,
-      confirmWarnings: request.confirmWarnings,
+      confirmWarnings: ownTrue(request, 'confirmWarnings'),
       issuerContext,
       issuer,
       signerKeyId: signer.keyId,

@@ -9,6 +9,7 @@
 // a new CSR, and the error says which profile and CA to sign it with.
 import { randomUUID } from 'node:crypto'
 import { fail, ok, type Result } from '../../shared/errors'
+import { ownTrue } from '../../shared/safe-json'
 import type { RenewRequest } from '../../shared/ipc/certificates'
 import { profileBody, type ProfileBody } from '../../shared/domain/profile'
 import type { Db } from '../store/database'
@@ -89,7 +90,7 @@ export function createRenewalService(db: Db, vault: VaultService, issuance: Issu
         if (!csr.ok) return csr
         const csrPem = toPem('CERTIFICATE REQUEST', csr.value)
         const input = renewalInput(profile, view.subject, view.sans)
-        if (profile && !request.confirmWarnings) {
+        if (profile && !ownTrue(request, 'confirmWarnings')) {
           const unconfirmed = renewalWarnings(profile, csr.value, input, authorityId, view)
           if (unconfirmed.length) return { ok: false, error: { ...findingsError('POLICY_WARNINGS_UNCONFIRMED', unconfirmed), field: 'id' } }
         }
@@ -98,7 +99,7 @@ export function createRenewalService(db: Db, vault: VaultService, issuance: Issu
             operationId: `renew-${randomUUID()}`,
             authorityId,
             profileId: row.profileId,
-            confirmWarnings: request.confirmWarnings,
+            confirmWarnings: ownTrue(request, 'confirmWarnings'),
             items: [{ csrPem, input }]
           },
           { renewalOf: row.id }

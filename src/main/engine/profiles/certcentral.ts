@@ -15,13 +15,15 @@
 // validities above 397 days cannot be sent as they are.
 import type { Result } from '../../../shared/errors'
 import type { ProfileBodyInput } from '../../../shared/domain/profile'
-import { finish, invalid, isObject, Notes, notCarried, Reader, restoreExtras, wholeDays, type Exported, type ExportSource, type Imported, type Json, type JsonObject } from './common'
+import { documentOf, finish, invalid, isObject, Notes, notCarried, Reader, restoreExtras, wholeDays, type Exported, type ExportSource, type Imported, type Json, type JsonObject } from './common'
 
 const CEILING_DAYS = 397
 const REQUIRED = ['productType', 'organizationName', 'divisionId', 'accountId'] as const
 
-export function fromCertCentral(json: unknown): Result<Imported> {
-  if (!isObject(json)) return invalid('certcentral', 'document', 'must be a JSON object')
+export function fromCertCentral(input: unknown): Result<Imported> {
+  const checked = documentOf('certcentral', input)
+  if (!checked.ok) return checked
+  const json = checked.value
   const r = new Reader(json)
   const notes = new Notes()
   const remoteId = r.str('id')

@@ -1,6 +1,8 @@
 // Helpers shared by the dialect converters: reading loosely typed JSON, the conversion notes,
 // keeping a dialect's unmodelled fields verbatim in `extras`, and the final validation.
 import { fail, ok, type Result } from '../../../shared/errors'
+import { LIMITS } from '../../../shared/limits'
+import { checkJsonTree, isForbiddenKey } from '../../../shared/safe-json'
 import {
   durationSeconds,
   profileBody,
@@ -92,21 +94,38 @@ export class Reader {
   }
 }
 
-/** Writes `value` at a dotted path unless something is already there (mapped fields win). */
-export function setPath(target: JsonObject, path: string, value: Json): void {
+/**
+ * Writes `value` at a dotted path unless something is already there (mapped fields win).
+ * A path with a `__proto__`, `constructor` or `prototype` segment is never written (stored
+ * extras from before imports refused them); nodes it creates have no prototype, and only own
+ * properties are followed, so no write can reach Object.prototype. False when skipped.
+ */
+export function setPath(target: JsonObject, path: string, value: Json): boolean {
   const parts = path.split('.')
+  if (parts.some(isForbiddenKey)) return false
   let node: JsonObject = target
   for (const p of parts.slice(0, -1)) {
-    const next = node[p]
-    if (!isObject(next)) node[p] = {}
+    const next = Object.hasOwn(node, p) ? node[p] : undefined
+    if (!isObject(next)) node[p] = Object.create(null) as JsonObject
     node = node[p] as JsonObject
   }
   const last = parts[parts.length - 1]!
-  if (node[last] === undefined) node[last] = value
+  if (!Object.hasOwn(node, last) || node[last] === undefined) node[last] = value
+  return true
 }
 
 export function restoreExtras(target: JsonObject, extras: Readonly<Record<string, unknown>> | undefined): void {
   for (const [path, value] of Object.entries(extras ?? {})) setPath(target, path, value as Json)
+}
+
+/**
+ * The start of every importer: the document must be an object, nested at most LIMITS.jsonDepth
+ * deep, with no key that reaches a prototype (a pulled remote profile never went through parseJson).
+ */
+export function documentOf(dialect: ProfileDialect, json: unknown): Result<JsonObject> {
+  if (!isObject(json)) return invalid(dialect, 'document', 'must be a JSON object')
+  const checked = checkJsonTree(json, { maxDepth: LIMITS.jsonDepth, what: `The ${dialect} profile document` })
+  return checked.ok ? ok(json) : checked
 }
 
 /** Validates the mapped body; an invalid result names the model field and the source dialect. */

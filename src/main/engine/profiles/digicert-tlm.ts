@@ -31,6 +31,7 @@ import {
 } from '../../../shared/domain/profile'
 import type { GeneralNameType } from '../../../shared/domain/names'
 import {
+  documentOf,
   finish,
   invalid,
   isObject,
@@ -117,8 +118,10 @@ function readSources(list: Json[] | undefined, field: string, notes: Notes): Map
   return out
 }
 
-export function fromDigicertTlm(json: unknown): Result<Imported> {
-  if (!isObject(json)) return invalid('digicert-tlm', 'document', 'must be a JSON object')
+export function fromDigicertTlm(input: unknown): Result<Imported> {
+  const checked = documentOf('digicert-tlm', input)
+  if (!checked.ok) return checked
+  const json = checked.value
   const r = new Reader(json)
   const notes = new Notes()
   const extras: Record<string, Json> = {}

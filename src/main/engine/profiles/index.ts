@@ -11,6 +11,8 @@
 // does not fit); exporters cannot fail and return { json, notes }.
 import { fail, type Result } from '../../../shared/errors'
 import { assertNever } from '../../../shared/errors'
+import { LIMITS } from '../../../shared/limits'
+import { parseJson } from '../../../shared/safe-json'
 import type { ProfileDialect } from '../../../shared/domain/profile'
 import { isObject, type Exported, type ExportSource, type Imported } from './common'
 import { fromLamassu, toLamassu } from './lamassu'
@@ -87,12 +89,9 @@ export function toDialect(dialect: ProfileDialect, profile: ExportSource): Expor
  * fixed end date (validity Time) is not after `now` could never issue: INVALID_OBJECT on validity.time.
  */
 export function importProfileText(text: string, dialect: ProfileDialect | 'auto' = 'auto', now: Date = new Date()): Result<Imported & { readonly dialect: ProfileDialect }> {
-  let doc: unknown
-  try {
-    doc = JSON.parse(text)
-  } catch (e) {
-    return fail('INVALID_JSON', `The profile document is not valid JSON: ${e instanceof Error ? e.message : String(e)}.`, 'json')
-  }
+  const parsed = parseJson(text, { maxBytes: LIMITS.profileJsonBytes, maxDepth: LIMITS.jsonDepth, what: 'The profile document', field: 'json' })
+  if (!parsed.ok) return parsed
+  const doc = parsed.value
   const chosen = dialect === 'auto' ? detectDialect(doc) : dialect
   if (!chosen)
     return fail('UNKNOWN_DIALECT', 'The profile document matches no known dialect (Lamassu, DigiCert TLM, CertCentral, Palo Alto, PKI Desk); name the dialect explicitly.', 'dialect')

@@ -20,6 +20,7 @@ import type { Result } from '../../../shared/errors'
 import { canonicalAttributeType, type EcCurve, type ProfileBodyInput, type SubjectAttributeRule } from '../../../shared/domain/profile'
 import type { KeyUsageName } from '../../../shared/domain/names'
 import {
+  documentOf,
   finish,
   invalid,
   isObject,
@@ -73,8 +74,10 @@ export function ekuFromLamassu(value: string): string | undefined {
   return LAMASSU_EKU[v.replace(/[_\s-]/g, '').toLowerCase()]
 }
 
-export function fromLamassu(json: unknown): Result<Imported> {
-  if (!isObject(json)) return invalid('lamassu', 'document', 'must be a JSON object')
+export function fromLamassu(input: unknown): Result<Imported> {
+  const checked = documentOf('lamassu', input)
+  if (!checked.ok) return checked
+  const json = checked.value
   const r = new Reader(json)
   const notes = new Notes()
   const remoteId = r.str('id')

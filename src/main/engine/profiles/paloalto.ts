@@ -19,7 +19,7 @@
 import type { Result } from '../../../shared/errors'
 import { canonicalAttributeType, type ProfileBodyInput, type SanRule, type SubjectAttributeRule } from '../../../shared/domain/profile'
 import type { GeneralNameType } from '../../../shared/domain/names'
-import { finish, invalid, isObject, Notes, notCarried, Reader, restoreExtras, wholeDays, type Exported, type ExportSource, type Imported, type Json, type JsonObject } from './common'
+import { documentOf, finish, invalid, Notes, notCarried, Reader, restoreExtras, wholeDays, type Exported, type ExportSource, type Imported, type Json, type JsonObject } from './common'
 
 const SUBJECT_FIELDS: readonly (readonly [string, string])[] = [
   ['common_name', 'CN'],
@@ -36,8 +36,10 @@ const SAN_FIELDS: readonly (readonly [string, GeneralNameType])[] = [
 const SCOPES = ['folder', 'snippet', 'device'] as const
 const SCOPE_PATTERN = /^[a-zA-Z\d\-_. ]+$/
 
-export function fromPaloAlto(json: unknown): Result<Imported> {
-  if (!isObject(json)) return invalid('paloalto', 'document', 'must be a JSON object')
+export function fromPaloAlto(input: unknown): Result<Imported> {
+  const checked = documentOf('paloalto', input)
+  if (!checked.ok) return checked
+  const json = checked.value
   const r = new Reader(json)
   const notes = new Notes()
   const body: ProfileBodyInput = { name: r.str('certificate_name') ?? r.str('common_name') ?? '' }

@@ -1,13 +1,15 @@
 // PKI Desk's own profile JSON: the model itself, versioned. Lossless by construction.
 import type { Result } from '../../../shared/errors'
 import { profileBody, type ProfileBody } from '../../../shared/domain/profile'
-import { finish, invalid, isObject, Notes, type Exported, type ExportSource, type Imported, type JsonObject } from './common'
+import { documentOf, finish, invalid, isObject, Notes, type Exported, type ExportSource, type Imported, type JsonObject } from './common'
 
 export const PKIDESK_FORMAT = 'pkidesk-profile'
 export const PKIDESK_FORMAT_VERSION = 1
 
-export function fromPkiDesk(json: unknown): Result<Imported> {
-  if (!isObject(json)) return invalid('pkidesk', 'document', 'must be a JSON object')
+export function fromPkiDesk(input: unknown): Result<Imported> {
+  const checked = documentOf('pkidesk', input)
+  if (!checked.ok) return checked
+  const json = checked.value
   if (json.format !== PKIDESK_FORMAT) return invalid('pkidesk', 'format', `must be "${PKIDESK_FORMAT}"`)
   if (json.version !== PKIDESK_FORMAT_VERSION) return invalid('pkidesk', 'version', `must be ${PKIDESK_FORMAT_VERSION}`)
   if (!isObject(json.profile)) return invalid('pkidesk', 'profile', 'must be a profile object')

@@ -200,6 +200,8 @@ export const useSignStore = create<SignState>()((set, get) => {
             operationId: chunkOperationId,
             authorityId,
             profileId,
+            // Sent, never defaulted: the Sign screen's one confirmation covers errors only (warnings block).
+            confirmWarnings: false,
             items: chunk.map((i) => ({ csrPem: i.pem!, input: {} }))
           })
           if (!r.ok) {
