@@ -11,6 +11,7 @@
 // entries with the DER walker).
 import 'reflect-metadata'
 import { AsnConvert } from '@peculiar/asn1-schema'
+import { LIMITS } from '../../shared/limits'
 
 export interface DerLimits {
   /** Nesting depth: X.509 structures nest ~12 deep; 64 leaves room for odd but honest input. */
@@ -22,7 +23,7 @@ export interface DerLimits {
 }
 
 export const FOREIGN_DER_LIMITS: DerLimits = Object.freeze({
-  maxDepth: 64,
+  maxDepth: LIMITS.derDepth,
   maxNodes: 2_000_000,
   maxContentLength: 64 * 1024 * 1024
 })
