@@ -27,7 +27,19 @@ const P = {
   mainFromRenderer: { group: ['**/main/**', '**/preload/**', '**/cli/**'], message: 'The renderer imports only src/shared and itself.' },
   engineDeps: { group: ['**/store', '**/store/**', '**/services/**', '**/ipc/**', '**/sync/**', '**/app/**'], message: 'src/main/engine is pure: no store, services, ipc or sync.' },
   vaultFromEngine: { group: ['**/vault', '**/vault/**'], message: 'src/main/engine signs through a Signer it is given; it imports only vault types.', allowTypeImports: true },
-  mainFromShared: { group: ['**/main/**', '**/renderer/**', '**/cli/**', '**/preload/**'], message: 'src/shared is imported by every layer; it imports none of them.' }
+  mainFromShared: { group: ['**/main/**', '**/renderer/**', '**/cli/**', '**/preload/**'], message: 'src/shared is imported by every layer; it imports none of them.' },
+  internalsFromCli: {
+    group: ['**/main/store', '**/main/store/**', '**/main/engine', '**/main/engine/**', '**/main/vault', '**/main/vault/**'],
+    message: 'src/cli drives the services (src/main/services) like the app does; it never reaches into the store, the engine or the vault.'
+  }
+}
+
+// SQL lives in src/main/store: a call of anything named prepare elsewhere in src is refused
+// (services get transaction handles and repositories, never the database). no-restricted-syntax
+// is one rule per file in flat config, so every zone that sets it lists this selector too.
+const SQL = {
+  selector: "CallExpression[callee.property.name='prepare']",
+  message: 'SQL lives in src/main/store: add a repository function there and call it with the ReadTx/WriteTx handle the Store gives you.'
 }
 
 // Renderer stores (STYLE.md: main owns the state, the renderer mirrors it): a component reads
@@ -76,7 +88,7 @@ export default tseslint.config(
     files: ['src/main/engine/**/*.ts'],
     rules: restrict({ paths: [R.electron, R.sqlite, ...outsideVault, R.fs], patterns: [P.engineDeps, P.vaultFromEngine] })
   },
-  { files: ['src/cli/**/*.ts'], rules: restrict({ paths: [R.electron, ...outsideStore, ...outsideVault] }) },
+  { files: ['src/cli/**/*.ts'], rules: restrict({ paths: [R.electron, ...outsideStore, ...outsideVault], patterns: [P.internalsFromCli] }) },
   { files: ['src/preload/**/*.ts'], rules: restrict({ paths: [R.ipcMain, R.sqlite, R.keyring, R.node], patterns: [P.mainFromRenderer] }) },
   {
     files: ['src/shared/**/*.ts'],
@@ -89,8 +101,10 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       ...restrict({ paths: [R.electron, R.sqlite, R.keyring, R.node], patterns: [P.mainFromRenderer] }),
-      'no-restricted-syntax': ['error', S.wholeStore]
+      'no-restricted-syntax': ['error', S.wholeStore, SQL]
     }
   },
-  { files: ['src/renderer/src/stores/*-store.ts'], rules: { 'no-restricted-syntax': ['error', S.wholeStore, ...S.storeGlobals] } }
+  { files: ['src/renderer/src/stores/*-store.ts'], rules: { 'no-restricted-syntax': ['error', S.wholeStore, ...S.storeGlobals, SQL] } },
+  // Every other zone of src outside the store (the renderer's zones above carry it too).
+  { files: ['src/**/*.{ts,tsx}'], ignores: ['src/main/store/**', 'src/renderer/**'], rules: { 'no-restricted-syntax': ['error', SQL] } }
 )

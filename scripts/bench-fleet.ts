@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { createServices, type Services } from '../src/main/services'
 import { createMemoryKeychain } from '../src/main/vault'
+import { databaseFile, openDatabase } from '../src/main/store'
 import { seedCertificates } from '../tests/harness/seed'
 import { createRootCa } from '../tests/integration/issuance/root-ca'
 
@@ -55,13 +56,16 @@ async function crlBench(): Promise<void> {
   const services = createServices({ dataDir, keychain: createMemoryKeychain() })
   try {
     const ca = await createCa(services, 'CRL Bench CA')
-    seedCertificates(services, { authorityId: ca.id, der: ca.der, issuer: 'CN=CRL Bench CA', count: CRL_N, revokedEvery: 1 })
-    const rows = services.db.prepare("SELECT serial, revoked_at AS revokedAt, revocation_reason AS reason, not_after AS notAfter FROM certificates WHERE authority_id = ? AND status = 'revoked'").all(ca.id) as {
+    seedCertificates(dataDir, { authorityId: ca.id, der: ca.der, issuer: 'CN=CRL Bench CA', count: CRL_N, revokedEvery: 1 })
+    // OpenSSL's index of the same revocations, read through a connection of its own to the store file.
+    const db = openDatabase(databaseFile(dataDir))
+    const rows = db.prepare("SELECT serial, revoked_at AS revokedAt, revocation_reason AS reason, not_after AS notAfter FROM certificates WHERE authority_id = ? AND status = 'revoked'").all(ca.id) as {
       serial: string
       revokedAt: string
       reason: string | null
       notAfter: string
     }[]
+    db.close()
     const loadBefore = load()
     const ours = await timed(() => services.certificates.generateCrl(ca.id))
     if (!ours.value.ok) throw new Error(ours.value.error.message)

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { createServices } from '../src/main/services'
 import { createMemoryKeychain } from '../src/main/vault'
-import { inTransaction } from '../src/main/store'
+import { databaseFile, openDatabase, storeOf } from '../src/main/store'
 import { insertCertificate } from '../src/main/store/certificates-repo'
 import { buildCsr, toPem } from '../src/main/engine'
 import { createKeyObjectSigner } from '../src/main/vault/signer'
@@ -125,20 +125,21 @@ async function listBench(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pkidesk-bench-list-'))
   const services = createServices({ dataDir, keychain: createMemoryKeychain() })
   try {
-    const db = services.db
+    // Seeded through a connection of its own to the store file (the services hold no raw database).
+    const db = openDatabase(databaseFile(dataDir))
     const t0 = Date.now()
-    inTransaction(db, () => {
-      db.prepare("INSERT INTO authorities (id, name, state, subject, created_at) VALUES ('bench', 'Bench CA', 'active', 'CN=Bench CA', ?)").run(new Date().toISOString())
+    storeOf(db).write((tx) => {
+      tx.prepare("INSERT INTO authorities (id, name, state, subject, created_at) VALUES ('bench', 'Bench CA', 'active', 'CN=Bench CA', ?)").run(new Date().toISOString())
       for (let i = 0; i < 100_000; i++) {
         const notAfter = new Date(t0 + ((i % 400) - 20) * 86_400_000).toISOString()
-        insertCertificate(db, {
+        insertCertificate(tx, {
           authorityId: 'bench', profileId: null, keyId: null, serial: randomBytes(16).toString('hex'), der: new Uint8Array([0x30, 0]),
           subject: `CN=host${i}.bench.example, O=Bench`, issuer: 'CN=Bench CA', sans: `DNS:host${i}.bench.example`,
           notBefore: new Date(t0 - 86_400_000).toISOString(), notAfter, sha256: randomBytes(32).toString('hex'), spkiSha256: randomBytes(32).toString('hex'),
           source: 'local', isCa: false, createdAt: new Date(t0 + i).toISOString()
         })
       }
-      db.prepare("UPDATE certificates SET status = 'revoked', revoked_at = created_at, revocation_reason = 'superseded' WHERE id % 97 = 0").run()
+      tx.prepare("UPDATE certificates SET status = 'revoked', revoked_at = created_at, revocation_reason = 'superseded' WHERE id % 97 = 0").run()
     })
     const time = (label: string, req: Parameters<typeof services.certificates.list>[0]): string | null => {
       const t = performance.now()
@@ -157,11 +158,12 @@ async function listBench(): Promise<void> {
     }
     if (cursor) time('page 51 (cursor)', { ...base, cursor })
     time('search "host4242" (subject/SAN/serial/hash)', { ...base, search: 'host4242' })
-    const someSerial = (services.db.prepare('SELECT serial FROM certificates WHERE id = 777').get() as { serial: string }).serial
+    const someSerial = (db.prepare('SELECT serial FROM certificates WHERE id = 777').get() as { serial: string }).serial
     time('search serial prefix (12 hex digits)', { ...base, search: someSerial.slice(0, 12) })
     time('status revoked', { ...base, status: 'revoked' })
     time('expiring within 30 days, by notAfter', { sort: { field: 'notAfter', direction: 'asc' }, limit: 100, expiringWithinDays: 30 })
     time('by CA, sorted by subject', { sort: { field: 'subject', direction: 'asc' }, limit: 100, authorityId: 'bench' })
+    db.close()
   } finally {
     services.close()
     rmSync(dataDir, { recursive: true, force: true })

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { inTransaction, openDatabase } from '../src/main/store/database'
+import { openDatabase, storeOf } from '../src/main/store/database'
 import { appendAudit, verifyAudit } from '../src/main/store/audit-log'
 import { createMemoryKeychain, createVault } from '../src/main/vault'
 
@@ -16,13 +16,14 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'pkidesk-bench-vault-'))
   const db = openDatabase(join(dir, 'pkidesk.sqlite'))
   try {
-    const vault = createVault({ db, keychain: createMemoryKeychain() })
+    const store = storeOf(db)
+    const vault = createVault({ store, keychain: createMemoryKeychain() })
     const ms = (t: number): string => `${(performance.now() - t).toFixed(0)} ms`
     for (const spec of ['ec-p256', 'rsa-3072', 'ed25519'] as const) {
       let t = performance.now()
       const p = await vault.prepareKey({ spec, purpose: 'ca', protection: 'passphrase', passphrase: 'bench passphrase' })
       if (!p.ok) throw new Error(p.error.message)
-      inTransaction(db, () => vault.saveKey(p.value))
+      store.write((tx) => vault.saveKey(tx, p.value))
       const created = ms(t)
       vault.lock(p.value.keyId)
       t = performance.now()
@@ -37,12 +38,12 @@ async function main(): Promise<void> {
       console.log(`${spec.padEnd(9)} create+seal ${created.padStart(8)}  unlock ${unlocked.padStart(8)}  ${perSec} signatures/s`)
     }
     let t = performance.now()
-    inTransaction(db, () => {
-      for (let i = 0; i < AUDIT_N; i++) appendAudit(db, { action: 'cert.issue', subject: `serial:${i}`, details: { profile: 'tls-server', i } })
+    store.write((tx) => {
+      for (let i = 0; i < AUDIT_N; i++) appendAudit(tx, { action: 'cert.issue', subject: `serial:${i}`, details: { profile: 'tls-server', i } })
     })
     console.log(`audit: ${AUDIT_N} appends in ${ms(t)}`)
     t = performance.now()
-    const v = verifyAudit(db)
+    const v = store.read(verifyAudit)
     console.log(`audit: verify ${v.entries} entries in ${ms(t)} (${v.intact ? 'intact' : 'BROKEN'})`)
   } finally {
     db.close()

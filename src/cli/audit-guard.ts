@@ -3,12 +3,11 @@
 // which would hide a cut tail). A cheap check of the anchor, never a walk of the chain;
 // `pkidesk audit verify` does the full walk.
 import type { Services } from '../main/services'
-import { auditHeadIntact } from '../main/store/audit-log'
 import type { CliIo } from './context'
 
 /** One warning line on stderr when the head anchor does not match; true when it matched. */
-export function warnIfAuditBroken(services: Pick<Services, 'db'>, io: Pick<CliIo, 'stderr'>): boolean {
-  const check = auditHeadIntact(services.db)
+export function warnIfAuditBroken(services: Pick<Services, 'audit'>, io: Pick<CliIo, 'stderr'>): boolean {
+  const check = services.audit.headIntact()
   if (check.intact) return true
   io.stderr(`warning[AUDIT_BROKEN]: the audit trail is broken (${check.reason}); this operation is still recorded, but run pkidesk audit verify and investigate.\n`)
   return false

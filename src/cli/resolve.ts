@@ -6,8 +6,6 @@ import type { AuthoritySummary } from '../shared/domain/authority'
 import type { CertificateSummary } from '../shared/domain/certificate'
 import type { Profile } from '../shared/domain/profile'
 import type { AppError } from '../shared/errors'
-import { findCertificatesBySerial } from '../main/store/certificates-repo'
-import { certificateSummary } from '../main/services/certificate-records'
 import { CliError, EXIT_FAILED, operationError, requireSecret, usageError } from './context'
 import { formatSerial } from './parse'
 
@@ -39,12 +37,12 @@ export function resolveProfile(services: Services, ref: string, option = '--prof
  */
 export function resolveCertificate(services: Services, serial: string, caRef?: string): CertificateSummary {
   const authorityId = caRef !== undefined ? resolveAuthority(services, caRef).id : undefined
-  const matches = findCertificatesBySerial(services.db, serial, authorityId)
+  const matches = services.certificates.findBySerial(serial, authorityId)
   if (matches.length === 0)
     throw operationError('CERTIFICATE_NOT_FOUND', `No certificate has serial ${formatSerial(serial)}${caRef ? ` under CA "${caRef}"` : ''}; run \`pkidesk cert list\` to see them.`, 'serial')
   if (matches.length > 1)
     throw usageError('SERIAL_AMBIGUOUS', `${matches.length} certificates have serial ${formatSerial(serial)} (issued by different CAs); say which CA with --ca.`, '--ca')
-  return certificateSummary(matches[0]!, new Date())
+  return matches[0]!
 }
 
 /**

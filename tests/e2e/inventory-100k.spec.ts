@@ -15,7 +15,7 @@ test('100,000 certificates: scroll, search and filter stay usable', async ({ app
   const one = await app.evaluate((certId) => (globalThis as unknown as PageGlobal).pki.certificates.get({ id: certId }), id!)
   if (!one.ok) throw new Error(one.error.message)
   const der = Buffer.from(one.value.view.pem.replace(/-----[^-]+-----|\s/g, ''), 'base64')
-  seedCertificates(harness.services, { authorityId: ca.id, der, issuer: 'CN=Bulk CA, O=Example', count: 100_000 })
+  seedCertificates(harness.dataDir, { authorityId: ca.id, der, issuer: 'CN=Bulk CA, O=Example', count: 100_000 })
 
   await goTo(app, 'Certificates')
   const count = app.getByTestId('inventory-count')

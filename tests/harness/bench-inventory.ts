@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     })
     const der = Buffer.from(setup.pem.replace(/-----[^-]+-----|\s/g, ''), 'base64')
     let t = performance.now()
-    seedCertificates(harness.services, { authorityId: setup.id, der, issuer: 'CN=Bench CA', count: ROWS })
+    seedCertificates(harness.dataDir, { authorityId: setup.id, der, issuer: 'CN=Bench CA', count: ROWS })
     const seedMs = performance.now() - t
 
     t = performance.now()

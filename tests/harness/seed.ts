@@ -1,8 +1,10 @@
 // Seeds a large certificate inventory straight into a harness's SQLite store, for the
 // 100,000-row e2e test and the inventory benchmark. Every row reuses the DER of one real
-// certificate (the list never parses DER); the indexed columns vary per row.
+// certificate (the list never parses DER); the indexed columns vary per row. It writes
+// through a connection of its own to the store's file, beside the services' connection, as
+// another process would.
 import { createHash } from 'node:crypto'
-import type { Services } from '../../src/main/services'
+import { databaseFile, openDatabase, type Db } from '../../src/main/store'
 
 export interface SeedOptions {
   readonly authorityId: string
@@ -16,18 +18,27 @@ export interface SeedOptions {
 }
 
 /** Host names are host-<n>.bulk.example; notAfter spreads over the next 400 days; every 50th (revokedEvery) is revoked. */
-export function seedCertificates(services: Services, o: SeedOptions): void {
+export function seedCertificates(dataDir: string, o: SeedOptions): void {
+  const db = openDatabase(databaseFile(dataDir))
+  try {
+    seed(db, o)
+  } finally {
+    db.close()
+  }
+}
+
+function seed(db: Db, o: SeedOptions): void {
   const now = (o.now ?? new Date()).getTime()
-  const insert = services.db.prepare(
+  const insert = db.prepare(
     `INSERT INTO certificates (authority_id, serial, der, subject, issuer, sans, not_before, not_after, sha256, spki_sha256, status, revoked_at, revocation_reason, source, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'local', ?)`
   )
   // Fill the full-text index once at the end instead of row by row (the trigger is put back
   // exactly as the migration wrote it): the same index, built several times faster.
-  const trigger = services.db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'certificates_search_ai'").get() as { sql: string } | undefined
-  services.db.transaction(() => {
-    if (trigger) services.db.exec('DROP TRIGGER certificates_search_ai')
-    const firstNew = ((services.db.prepare('SELECT MAX(id) AS id FROM certificates').get() as { id: number | null }).id ?? 0) + 1
+  const trigger = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'certificates_search_ai'").get() as { sql: string } | undefined
+  db.transaction(() => {
+    if (trigger) db.exec('DROP TRIGGER certificates_search_ai')
+    const firstNew = ((db.prepare('SELECT MAX(id) AS id FROM certificates').get() as { id: number | null }).id ?? 0) + 1
     for (let i = 0; i < o.count; i++) {
       const host = `host-${i}.bulk.example`
       // A positive, minimally encoded INTEGER as issuance makes (top nibble 4..7): CRLs list these.
@@ -53,10 +64,10 @@ export function seedCertificates(services: Services, o: SeedOptions): void {
       )
     }
     if (trigger) {
-      services.db
+      db
         .prepare('INSERT INTO certificates_search(rowid, subject, sans) SELECT id, subject, sans FROM certificates WHERE id >= ?')
         .run(firstNew)
-      services.db.exec(trigger.sql)
+      db.exec(trigger.sql)
     }
   })()
 }

@@ -11,7 +11,6 @@ import type { Command } from 'commander'
 import type { Runner } from '../program'
 import { EXIT_FAILED, expectOk, operationError } from '../context'
 import type { Services } from '../../main/services'
-import { getCertificate } from '../../main/store/certificates-repo'
 import { formatSerial } from '../parse'
 import { resolveAuthority, resolveProfile, unlockAuthority } from '../resolve'
 import { warnIfAuditBroken } from '../audit-guard'
@@ -63,9 +62,9 @@ export function readCsrFile(file: string): Buffer {
 }
 
 function certificatePem(services: Services, id: number): string {
-  const row = getCertificate(services.db, id)
-  if (!row) throw operationError('CERTIFICATE_NOT_FOUND', `Certificate ${id} was issued but cannot be read back from the store.`)
-  return toPem('CERTIFICATE', row.der)
+  const der = services.certificates.der(id)
+  if (!der.ok) throw operationError('CERTIFICATE_NOT_FOUND', `Certificate ${id} was issued but cannot be read back from the store.`)
+  return toPem('CERTIFICATE', der.value)
 }
 
 export function registerIssueCommand(program: Command, run: Runner): void {

@@ -2,7 +2,6 @@
 import { Option, type Command } from 'commander'
 import type { Runner } from '../program'
 import type { ConversionNote, Profile, ProfileDialect } from '../../shared/domain/profile'
-import { importProfileText } from '../../main/engine/profiles'
 import { collect, parsePositiveInt } from '../parse'
 import { expectOk, operationError } from '../context'
 import { formatTable, type Output } from '../output'
@@ -104,7 +103,7 @@ export function registerProfileCommands(program: Command, run: Runner): void {
         const services = ctx.services()
         const current = resolveProfile(services, String(args[0]), 'id')
         const file = String(args[1])
-        const imported = importProfileText(readInputText(file, 'profile'), 'auto')
+        const imported = services.profiles.convert(readInputText(file, 'profile'), 'auto')
         if (!imported.ok) throw operationError(imported.error.code, `${file}: ${imported.error.message}`, imported.error.field ?? file)
         printNotes(out, imported.value.notes)
         warnIfAuditBroken(services, ctx.io)

@@ -1,9 +1,8 @@
 import type { Services } from '../services'
-import { createExportsService } from '../services/exports-service'
 import type { HandlersFor } from './handlers'
 
 export function createFilesHandlers(services: Services): HandlersFor<'files'> {
-  const exports = createExportsService(services)
+  const { exports } = services
   return {
     'files:save': ({ title, file }) => services.files.save(title, file),
     'files:saveAll': ({ title, files }) => services.files.saveAll(title, files),

@@ -1,12 +1,10 @@
 import type { Services } from '../services'
 import type { Handlers } from './handlers'
 import { ok } from '../../shared/errors'
-import { createExportsService } from '../services/exports-service'
 
 type VaultHandlers = Pick<Handlers, 'vault:status' | 'vault:keychainStatus' | 'vault:unlock' | 'vault:lock' | 'vault:lockAll' | 'vault:deleteKey' | 'vault:deleteCertificateKey'>
 
 export function createVaultHandlers(services: Services): VaultHandlers {
-  const exports = createExportsService(services)
   return {
     'vault:status': (req) => ok(services.vault.status(req.keyIds)),
     'vault:keychainStatus': async () => ok(await services.vault.keychainStatus()),
@@ -18,7 +16,7 @@ export function createVaultHandlers(services: Services): VaultHandlers {
       return r.ok ? ok({ keyId: req.keyId, deleted: true as const }) : r
     },
     'vault:deleteCertificateKey': async (req) => {
-      const r = await exports.deleteCertificateKey(req.certificateId)
+      const r = await services.exports.deleteCertificateKey(req.certificateId)
       return r.ok ? ok({ ...r.value, deleted: true as const }) : r
     }
   }

@@ -2,8 +2,8 @@
 // UI, export it as JSON Lines that can be verified again outside the app.
 import { ok, type Result } from '../../shared/errors'
 import type { AuditEntryDto, AuditVerdictDto } from '../../shared/ipc/audit'
-import type { Db } from '../store/database'
-import { iterateAudit, listAudit, verifyAudit, type AuditEntry, type AuditPageQuery } from '../store/audit-log'
+import type { Store } from '../store/database'
+import { auditHeadIntact, iterateAudit, listAudit, verifyAudit, type AuditEntry, type AuditHeadCheck, type AuditPageQuery } from '../store/audit-log'
 
 export interface AuditExport {
   readonly fileName: string
@@ -17,30 +17,38 @@ export interface AuditService {
   list(query: Readonly<AuditPageQuery>): Result<{ total: number; entries: AuditEntryDto[] }>
   /** Every entry, oldest first, one JSON object per line, exactly the fields that are hashed. */
   exportJsonl(): AuditExport
+  /**
+   * A cheap look at the newest entry against the anchored head (a few indexed reads, no walk
+   * of the chain): the CLI's mutating commands ask before they extend the trail.
+   */
+  headIntact(): AuditHeadCheck
 }
 
 const toDto = (e: AuditEntry): AuditEntryDto => ({ ...e })
 
-export function createAuditService(db: Db, now: () => Date = () => new Date()): AuditService {
+export function createAuditService(store: Store, now: () => Date = () => new Date()): AuditService {
   return {
     verify() {
-      const v = verifyAudit(db)
+      const v = store.read(verifyAudit)
       if (v.intact)
         return { intact: true, entries: v.entries, headHash: v.headHash, message: `Audit trail intact: ${v.entries} ${v.entries === 1 ? 'entry' : 'entries'}.` }
       return { intact: false, entries: v.entries, brokenAt: v.brokenAt, reason: v.reason, message: `Audit trail broken at entry ${v.brokenAt}: ${v.reason}.` }
     },
     list(query) {
-      return ok(listAudit(db, query))
+      return ok(store.read((tx) => listAudit(tx, query)))
     },
     exportJsonl() {
       const lines: string[] = []
       let headHash = ''
-      for (const e of iterateAudit(db)) {
-        lines.push(JSON.stringify(toDto(e)))
-        headHash = e.hash
-      }
+      store.read((tx) => {
+        for (const e of iterateAudit(tx)) {
+          lines.push(JSON.stringify(toDto(e)))
+          headHash = e.hash
+        }
+      })
       const stamp = now().toISOString().replace(/[:.]/g, '-')
       return { fileName: `pkidesk-audit-${stamp}.jsonl`, entries: lines.length, headHash, jsonl: lines.length ? `${lines.join('\n')}\n` : '' }
-    }
+    },
+    headIntact: () => store.read(auditHeadIntact)
   }
 }

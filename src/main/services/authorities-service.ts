@@ -21,7 +21,7 @@ import {
   type FileInput,
   type ImportAuthorityInput
 } from '../../shared/domain/authority'
-import { inTransaction, type Db } from '../store/database'
+import type { Store, WriteTx } from '../store/database'
 import { appendAudit } from '../store/audit-log'
 import {
   activateAuthority,
@@ -30,10 +30,11 @@ import {
   getAuthority,
   insertAuthority,
   listAuthorities,
+  setAuthorityCsr,
   setCrlSettings,
   type AuthorityRow
 } from '../store/authorities-repo'
-import { findCertificateBySha256, insertCertificate } from '../store/certificates-repo'
+import { findCertificateBySha256, insertCertificate, isEndEntityKey } from '../store/certificates-repo'
 import { buildCertificate, buildCsr, describeCertificate, dnToText, checkBinaryInput, looksLikePem, readPemBlocks, toPem, type IssuerInfo } from '../engine'
 import type { CertificateTemplate } from '../engine'
 import { checkDistinguishedName } from '../engine/names'
@@ -77,10 +78,13 @@ function caSigningHash(signingSpec: KeySpec, requested: SignatureHash): { hash: 
 
 const DAY = 86_400_000
 
-export function createAuthoritiesService(db: Db, vault: VaultService, emit: EventSink, now: () => Date): AuthoritiesService {
+export function createAuthoritiesService(store: Store, vault: VaultService, emit: EventSink, now: () => Date): AuthoritiesService {
   const keys = vault.keys
   /** The CA's own certificate row, when the app holds it (its revocation lives there). */
-  const ownCertificate = (a: AuthorityRow) => (a.certDer ? findCertificateBySha256(db, sha256Hex(a.certDer)) : null)
+  const read = store.read
+  const authority = (id: string): AuthorityRow | null => read((tx) => getAuthority(tx, id))
+  const nameTaken = (name: string): boolean => read((tx) => authorityNameTaken(tx, name))
+  const ownCertificate = (a: AuthorityRow) => (a.certDer ? read((tx) => findCertificateBySha256(tx, sha256Hex(a.certDer!))) : null)
   const factsOf = (a: AuthorityRow, own = ownCertificate(a)) => ({
     name: a.name,
     state: a.state,
@@ -109,7 +113,7 @@ export function createAuthoritiesService(db: Db, vault: VaultService, emit: Even
   }
 
   function requireActive(id: string): Result<{ row: AuthorityRow; issuer: IssuerInfo; certDer: Uint8Array }> {
-    const row = getAuthority(db, id)
+    const row = authority(id)
     if (!row) return notFound(id)
     if (row.state !== 'active' || !row.certDer)
       return fail('AUTHORITY_NOT_ACTIVE', `"${row.name}" has no certificate yet (${row.state}): import its certificate first.`, 'authorityId')
@@ -158,9 +162,9 @@ export function createAuthoritiesService(db: Db, vault: VaultService, emit: Even
   }
 
   /** Records a CA certificate: activates the authority and adds its certificates row. */
-  function commitCaCertificate(a: { id: string }, certDer: Uint8Array, issuingAuthorityId: string | null, keyId: string | null, at: string): void {
+  function commitCaCertificate(tx: WriteTx, a: { id: string }, certDer: Uint8Array, issuingAuthorityId: string | null, keyId: string | null, at: string): void {
     const view = describeCertificate(certDer)
-    activateAuthority(db, a.id, {
+    activateAuthority(tx, a.id, {
       certDer,
       subject: view.subjectText,
       ski: issuerInfoHex(certDer),
@@ -168,26 +172,26 @@ export function createAuthoritiesService(db: Db, vault: VaultService, emit: Even
       notAfter: view.notAfter,
       parentId: issuingAuthorityId && issuingAuthorityId !== a.id ? issuingAuthorityId : null
     })
-    if (!findCertificateBySha256(db, view.fingerprints.sha256))
-      insertCertificate(db, recordFromDer(certDer, { authorityId: issuingAuthorityId, profileId: null, keyId, source: 'local', createdAt: at }))
+    if (!findCertificateBySha256(tx, view.fingerprints.sha256))
+      insertCertificate(tx, recordFromDer(certDer, { authorityId: issuingAuthorityId, profileId: null, keyId, source: 'local', createdAt: at }))
   }
 
   /** Step 1 of a self-signed/CSR flow: key row + pending authority. Returns the undo. */
   function commitPending(id: string, name: string, prepared: PreparedKey, subject: string, action: string): void {
     const at = now().toISOString()
-    inTransaction(db, () => {
-      if (authorityNameTaken(db, name)) throw new AppFailure({ code: 'AUTHORITY_NAME_TAKEN', message: `A CA named "${name}" already exists: choose another name.`, field: 'name' })
-      keys.saveKey(prepared)
-      insertAuthority(db, newRow(id, name, prepared, subject, null, at))
-      appendAudit(db, { action, subject: `authority:${id}`, details: { name, keyId: prepared.keyId, spec: prepared.spec, spkiSha256: prepared.spkiSha256 } }, now())
+    store.write((tx) => {
+      if (authorityNameTaken(tx, name)) throw new AppFailure({ code: 'AUTHORITY_NAME_TAKEN', message: `A CA named "${name}" already exists: choose another name.`, field: 'name' })
+      keys.saveKey(tx, prepared)
+      insertAuthority(tx, newRow(id, name, prepared, subject, null, at))
+      appendAudit(tx, { action, subject: `authority:${id}`, details: { name, keyId: prepared.keyId, spec: prepared.spec, spkiSha256: prepared.spkiSha256 } }, now())
     })
   }
 
   async function undoPending(id: string, keyId: string, reason: string): Promise<void> {
-    const finish = inTransaction(db, () => {
-      deleteAuthority(db, id)
-      const f = keys.deleteKeyRow(keyId)
-      appendAudit(db, { action: 'authority.create.undone', subject: `authority:${id}`, details: { reason } }, now())
+    const finish = store.write((tx) => {
+      deleteAuthority(tx, id)
+      const f = keys.deleteKeyRow(tx, keyId)
+      appendAudit(tx, { action: 'authority.create.undone', subject: `authority:${id}`, details: { reason } }, now())
       return f.ok ? f.value : null
     })
     if (finish) await finish()
@@ -200,10 +204,10 @@ export function createAuthoritiesService(db: Db, vault: VaultService, emit: Even
   return {
     requireActive,
     requireIssuing,
-    list: () => listAuthorities(db).map(summarize),
+    list: () => read(listAuthorities).map(summarize),
 
     get(id) {
-      const a = getAuthority(db, id)
+      const a = authority(id)
       if (!a) return notFound(id)
       const chain: AuthorityDetail['chain'] = []
       const seen = new Set<string>()
@@ -211,7 +215,7 @@ export function createAuthoritiesService(db: Db, vault: VaultService, emit: Even
       while (cur && !seen.has(cur.id)) {
         seen.add(cur.id)
         chain.push({ authorityId: cur.id, subjectText: cur.subject })
-        cur = cur.parentId ? getAuthority(db, cur.parentId) : null
+        cur = cur.parentId ? authority(cur.parentId) : null
       }
       return ok({
         ...summarize(a),
@@ -222,7 +226,7 @@ export function createAuthoritiesService(db: Db, vault: VaultService, emit: Even
     },
 
     async create(input) {
-      if (authorityNameTaken(db, input.name)) return fail('AUTHORITY_NAME_TAKEN', `A CA named "${input.name}" already exists: choose another name.`, 'name')
+      if (nameTaken(input.name)) return fail('AUTHORITY_NAME_TAKEN', `A CA named "${input.name}" already exists: choose another name.`, 'name')
       const subjectOk = checkCaSubject(input.subject)
       if (!subjectOk.ok) return subjectOk
       const notBefore = input.notBefore ? new Date(input.notBefore) : new Date(Math.floor(now().getTime() / 1000) * 1000)
@@ -264,13 +268,13 @@ export function createAuthoritiesService(db: Db, vault: VaultService, emit: Even
         }
         const parentId = parent.row.id
         const done = await attempt(() =>
-          inTransaction(db, () => {
-            if (authorityNameTaken(db, input.name)) throw new AppFailure({ code: 'AUTHORITY_NAME_TAKEN', message: `A CA named "${input.name}" already exists: choose another name.`, field: 'name' })
+          store.write((tx) => {
+            if (authorityNameTaken(tx, input.name)) throw new AppFailure({ code: 'AUTHORITY_NAME_TAKEN', message: `A CA named "${input.name}" already exists: choose another name.`, field: 'name' })
             const at = now().toISOString()
-            keys.saveKey(key)
-            insertAuthority(db, newRow(id, input.name, key, dnToText(input.subject), parentId, at))
-            commitCaCertificate({ id }, built.value.der, parentId, key.keyId, at)
-            appendAudit(db, { action: 'authority.create', subject: `authority:${id}`, details: { name: input.name, parentId, keyId: key.keyId, spec: key.spec, serial: built.value.serial, sha256: sha256Hex(built.value.der), ...hashDetails } }, now())
+            keys.saveKey(tx, key)
+            insertAuthority(tx, newRow(id, input.name, key, dnToText(input.subject), parentId, at))
+            commitCaCertificate(tx, { id }, built.value.der, parentId, key.keyId, at)
+            appendAudit(tx, { action: 'authority.create', subject: `authority:${id}`, details: { name: input.name, parentId, keyId: key.keyId, spec: key.spec, serial: built.value.serial, sha256: sha256Hex(built.value.der), ...hashDetails } }, now())
           })
         )
         if (!done.ok) {
@@ -278,7 +282,7 @@ export function createAuthoritiesService(db: Db, vault: VaultService, emit: Even
           return done
         }
         changed()
-        return ok(summarize(getAuthority(db, id)!))
+        return ok(summarize(authority(id)!))
       }
       // Self-signed root: two steps (see the header).
       const pending = await attempt(() => commitPending(id, input.name, key, dnToText(input.subject), 'authority.create.key'))
@@ -293,16 +297,16 @@ export function createAuthoritiesService(db: Db, vault: VaultService, emit: Even
         changed()
         return built
       }
-      inTransaction(db, () => {
-        commitCaCertificate({ id }, built.value.der, id, key.keyId, now().toISOString())
-        appendAudit(db, { action: 'authority.create', subject: `authority:${id}`, details: { name: input.name, parentId: null, keyId: key.keyId, serial: built.value.serial, sha256: sha256Hex(built.value.der), ...hashDetails } }, now())
+      store.write((tx) => {
+        commitCaCertificate(tx, { id }, built.value.der, id, key.keyId, now().toISOString())
+        appendAudit(tx, { action: 'authority.create', subject: `authority:${id}`, details: { name: input.name, parentId: null, keyId: key.keyId, serial: built.value.serial, sha256: sha256Hex(built.value.der), ...hashDetails } }, now())
       })
       changed()
-      return ok(summarize(getAuthority(db, id)!))
+      return ok(summarize(authority(id)!))
     },
 
     async createCsr(input) {
-      if (authorityNameTaken(db, input.name)) return fail('AUTHORITY_NAME_TAKEN', `A CA named "${input.name}" already exists: choose another name.`, 'name')
+      if (nameTaken(input.name)) return fail('AUTHORITY_NAME_TAKEN', `A CA named "${input.name}" already exists: choose another name.`, 'name')
       const subjectOk = checkCaSubject(input.subject)
       if (!subjectOk.ok) return subjectOk
       const prepared = await prepareCaKey(input.keySpec, input.protection, input.passphrase)
@@ -321,16 +325,16 @@ export function createAuthoritiesService(db: Db, vault: VaultService, emit: Even
         changed()
         return csr
       }
-      inTransaction(db, () => {
-        db.prepare('UPDATE authorities SET csr_der = ? WHERE id = ?').run(csr.value, id)
-        appendAudit(db, { action: 'authority.csr', subject: `authority:${id}`, details: { name: input.name, csrSha256: sha256Hex(csr.value) } }, now())
+      store.write((tx) => {
+        setAuthorityCsr(tx, id, csr.value)
+        appendAudit(tx, { action: 'authority.csr', subject: `authority:${id}`, details: { name: input.name, csrSha256: sha256Hex(csr.value) } }, now())
       })
       changed()
-      return ok({ authority: summarize(getAuthority(db, id)!), csrPem: toPem('CERTIFICATE REQUEST', csr.value) })
+      return ok({ authority: summarize(authority(id)!), csrPem: toPem('CERTIFICATE REQUEST', csr.value) })
     },
 
     async importCertificate(id, certificate) {
-      const a = getAuthority(db, id)
+      const a = authority(id)
       if (!a) return notFound(id)
       if (a.state !== 'pending-certificate' || !a.keyId) return fail('AUTHORITY_NOT_PENDING', `"${a.name}" is not waiting for a certificate.`, 'authorityId')
       const certs = readCertificates(fileBytes(certificate))
@@ -342,16 +346,16 @@ export function createAuthoritiesService(db: Db, vault: VaultService, emit: Even
         return fail('CERTIFICATE_KEY_MISMATCH', 'This certificate is for another key than the CA\'s request: import the certificate issued for this CSR.', 'certificate')
       if (!view.isCa) return fail('AUTHORITY_NOT_CA', 'This certificate is not a CA certificate (basicConstraints CA is not true): ask the parent to issue a CA certificate.', 'certificate')
       const parentId = findParentId(view)
-      inTransaction(db, () => {
-        commitCaCertificate(a, der, parentId, a.keyId, now().toISOString())
-        appendAudit(db, { action: 'authority.certificate.import', subject: `authority:${id}`, details: { sha256: view.fingerprints.sha256, issuer: view.issuerText } }, now())
+      store.write((tx) => {
+        commitCaCertificate(tx, a, der, parentId, a.keyId, now().toISOString())
+        appendAudit(tx, { action: 'authority.certificate.import', subject: `authority:${id}`, details: { sha256: view.fingerprints.sha256, issuer: view.issuerText } }, now())
       })
       changed()
-      return ok(summarize(getAuthority(db, id)!))
+      return ok(summarize(authority(id)!))
     },
 
     async import(input) {
-      if (authorityNameTaken(db, input.name)) return fail('AUTHORITY_NAME_TAKEN', `A CA named "${input.name}" already exists: choose another name.`, 'name')
+      if (nameTaken(input.name)) return fail('AUTHORITY_NAME_TAKEN', `A CA named "${input.name}" already exists: choose another name.`, 'name')
       let prepared: PreparedKey
       let certDer: Uint8Array
       const secrets = input.passphrase !== undefined ? { passphrase: input.passphrase } : {}
@@ -395,19 +399,19 @@ export function createAuthoritiesService(db: Db, vault: VaultService, emit: Even
         await keys.discardKey(prepared)
         return fail('AUTHORITY_NOT_CA', 'This certificate is not a CA certificate (basicConstraints CA is not true).', 'certificate')
       }
-      if (db.prepare('SELECT 1 FROM certificates WHERE spki_sha256 = ? AND is_ca = 0').get(prepared.spkiSha256)) {
+      if (read((tx) => isEndEntityKey(tx, prepared.spkiSha256))) {
         await keys.discardKey(prepared)
         return fail('KEY_USED_BY_END_ENTITY', 'This key was certified for an end entity here; a CA must have a key of its own.', 'key')
       }
       const id = randomUUID()
       const parentId = view.selfSigned ? id : findParentId(view)
       const done = await attempt(() =>
-        inTransaction(db, () => {
+        store.write((tx) => {
           const at = now().toISOString()
-          keys.saveKey(prepared)
-          insertAuthority(db, newRow(id, input.name, prepared, view.subjectText, null, at))
-          commitCaCertificate({ id }, certDer, parentId, prepared.keyId, at)
-          appendAudit(db, { action: 'authority.import', subject: `authority:${id}`, details: { name: input.name, sha256: view.fingerprints.sha256, keyId: prepared.keyId, source: input.source.kind } }, now())
+          keys.saveKey(tx, prepared)
+          insertAuthority(tx, newRow(id, input.name, prepared, view.subjectText, null, at))
+          commitCaCertificate(tx, { id }, certDer, parentId, prepared.keyId, at)
+          appendAudit(tx, { action: 'authority.import', subject: `authority:${id}`, details: { name: input.name, sha256: view.fingerprints.sha256, keyId: prepared.keyId, source: input.source.kind } }, now())
         })
       )
       if (!done.ok) {
@@ -415,11 +419,11 @@ export function createAuthoritiesService(db: Db, vault: VaultService, emit: Even
         return done
       }
       changed()
-      return ok(summarize(getAuthority(db, id)!))
+      return ok(summarize(authority(id)!))
     },
 
     async unlock(id, passphrase) {
-      const a = getAuthority(db, id)
+      const a = authority(id)
       if (!a) return notFound(id)
       if (!a.keyId) return fail('AUTHORITY_NO_KEY', `"${a.name}" has no key in this app.`, 'authorityId')
       const r = await vault.unlock(a.keyId, passphrase)
@@ -429,7 +433,7 @@ export function createAuthoritiesService(db: Db, vault: VaultService, emit: Even
     },
 
     lock(id) {
-      const a = getAuthority(db, id)
+      const a = authority(id)
       if (!a) return notFound(id)
       if (a.keyId) unwrap(vault.lock(a.keyId))
       emit('changed', { domain: 'authorities' })
@@ -437,21 +441,21 @@ export function createAuthoritiesService(db: Db, vault: VaultService, emit: Even
     },
 
     updateCrlSettings(id, settings) {
-      const a = getAuthority(db, id)
+      const a = authority(id)
       if (!a) return notFound(id)
-      inTransaction(db, () => {
-        setCrlSettings(db, id, JSON.stringify(settings))
-        appendAudit(db, { action: 'authority.crl-settings', subject: `authority:${id}`, details: { ...settings } }, now())
+      store.write((tx) => {
+        setCrlSettings(tx, id, JSON.stringify(settings))
+        appendAudit(tx, { action: 'authority.crl-settings', subject: `authority:${id}`, details: { ...settings } }, now())
       })
       emit('changed', { domain: 'authorities' })
-      return ok(summarize(getAuthority(db, id)!))
+      return ok(summarize(authority(id)!))
     }
   }
 
   function findParentId(view: ReturnType<typeof describeCertificate>): string | null {
     const aki = view.extensions.find((e) => e.oid === '2.5.29.35')?.lines.find((l) => l.startsWith('Key identifier: '))?.slice(16).replace(/:/g, '').toLowerCase()
     if (!aki) return null
-    const parent = listAuthorities(db).find((x) => x.ski === aki && x.state === 'active')
+    const parent = read(listAuthorities).find((x) => x.ski === aki && x.state === 'active')
     return parent?.id ?? null
   }
 }

@@ -27,7 +27,7 @@ import { fail, ok, type Result } from '../../shared/errors'
 import type { KeyProtection } from '../../shared/domain/keys'
 import type { EventSink } from '../../shared/ipc/events'
 import type { BackupStatusDto } from '../../shared/ipc/backup'
-import { appendAudit, inTransaction, type Db } from '../store'
+import { appendAudit, type Store } from '../store'
 import { migrations } from '../store/migrations'
 import {
   certificatesSince,
@@ -125,7 +125,7 @@ export interface BackupService {
 }
 
 export interface BackupServiceOptions {
-  readonly db: Db
+  readonly store: Store
   readonly vault: VaultInternals
   readonly emit: EventSink
   readonly now: () => Date
@@ -185,7 +185,7 @@ function factsMismatch(m: BackupManifest, f: SnapshotFacts): string | null {
 }
 
 export function createBackupService(options: BackupServiceOptions): BackupService {
-  const { db, vault, emit, now } = options
+  const { store, vault, emit, now } = options
   const scrypt = options.scrypt ?? DEFAULT_SCRYPT
 
   /** Decrypts into a private temp folder and checks everything; the caller removes `dir`. */
@@ -238,14 +238,14 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
         }
         if (!existsSync(secret.shareDir)) return fail('OUTPUT_FOLDER_MISSING', `the share folder ${secret.shareDir} does not exist: create it first`, 'shareDir')
       }
-      const head = auditHeadIntact(db)
+      const head = store.read(auditHeadIntact)
       if (!head.intact)
         return fail('AUDIT_BROKEN', `the audit trail is damaged (${head.reason}): a backup of it could not be restored; run "audit verify" and investigate before backing up`)
 
       const dir = mkdtempSync(join(tmpdir(), 'pkidesk-backup-'))
       try {
         const snapshot = join(dir, 'store.sqlite3')
-        await snapshotStore(db, snapshot)
+        await snapshotStore(store, snapshot)
         // Stated from the snapshot, not the live store: it describes exactly what is inside.
         const facts = readSnapshotFacts(snapshot)
         const backupId = randomUUID()
@@ -322,9 +322,9 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
           for (const w of [...written, input.out]) rmSync(w, { force: true })
           return fail('FILES_WRITE_FAILED', `the share files could not be written (${(e as Error).message}); nothing was kept: choose another share folder`, 'shareDir')
         }
-        inTransaction(db, () => {
+        store.write((tx) => {
           appendAudit(
-            db,
+            tx,
             {
               action: 'backup.create',
               subject: `backup:${backupId}`,
@@ -339,7 +339,7 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
             },
             now()
           )
-          writeLastBackup(db, { at: createdAt, backupId, protection: protection.kind, certificates: facts.counts.certificates })
+          writeLastBackup(tx, { at: createdAt, backupId, protection: protection.kind, certificates: facts.counts.certificates })
         })
         emit('changed', { domain: 'audit' })
         emit('changed', { domain: 'backup' })
@@ -368,7 +368,7 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
     },
 
     async restore(input) {
-      const target = storeHoldsData(db)
+      const target = store.read(storeHoldsData)
       if (target.holds)
         return fail('BACKUP_TARGET_NOT_EMPTY', `this store already holds ${target.what.join(', ')}: restore into a new, empty data directory (pkidesk --data-dir NEW backup restore …)`, 'dataDir')
       if (input.protection !== 'keychain') {
@@ -399,10 +399,10 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
         keyWrap.fill(0)
         const credentialsToReenter = m.connectors.filter((c) => c.credential.startsWith('not included')).map((c) => c.name)
         let entries = 0
-        copySnapshotInto(db, snapshot, () => {
-          for (const c of changes) c.write()
+        copySnapshotInto(store, snapshot, (tx) => {
+          for (const c of changes) c.write(tx)
           const e = appendAudit(
-            db,
+            tx,
             {
               action: 'backup.restore',
               subject: `backup:${m.backupId}`,
@@ -422,7 +422,7 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
             now()
           )
           entries = e.seq
-          writeLastBackup(db, { at: m.createdAt, backupId: m.backupId, protection: m.protection.kind, certificates: m.counts.certificates })
+          writeLastBackup(tx, { at: m.createdAt, backupId: m.backupId, protection: m.protection.kind, certificates: m.counts.certificates })
         })
         changes.length = 0
         for (const d of ['authorities', 'certificates', 'profiles', 'sync', 'vault', 'audit', 'settings', 'backup'] as const) emit('changed', { domain: d })
@@ -442,11 +442,11 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
     },
 
     status() {
-      const last = readLastBackup(db)
+      const last = store.read(readLastBackup)
       const { days, issuances } = options.reminder()
-      if (!last) return { last: null, daysSince: null, issuancesSince: certificatesSince(db, ''), due: true, reason: 'No backup has been made of this store yet.', reminderDays: days, reminderIssuances: issuances }
+      if (!last) return { last: null, daysSince: null, issuancesSince: store.read((tx) => certificatesSince(tx, '')), due: true, reason: 'No backup has been made of this store yet.', reminderDays: days, reminderIssuances: issuances }
       const daysSince = Math.floor((now().getTime() - Date.parse(last.at)) / 86_400_000)
-      const issuancesSince = certificatesSince(db, last.at)
+      const issuancesSince = store.read((tx) => certificatesSince(tx, last.at))
       const reasons = [daysSince >= days ? `${daysSince} days since the last backup (reminder after ${days})` : '', issuancesSince >= issuances ? `${issuancesSince} certificates since the last backup (reminder after ${issuances})` : ''].filter(Boolean)
       return { last: { at: last.at, backupId: last.backupId, protection: last.protection }, daysSince, issuancesSince, due: reasons.length > 0, reason: reasons.length ? `${reasons.join('; ')}: make a backup.` : null, reminderDays: days, reminderIssuances: issuances }
     }

@@ -8,7 +8,7 @@ import { ACCEPTED_REVOCATION_REASONS } from '../../shared/domain/certificate'
 import type { EventSink } from '../../shared/ipc/events'
 import type { CertificateSelection, RevokeManyRequest, RevokeManyResponse, SelectedCertificateDto, SkippedCertificate } from '../../shared/ipc/certificates'
 import { revokeManyRequest } from '../../shared/ipc/certificates'
-import { inTransaction, type Db } from '../store/database'
+import type { Store } from '../store/database'
 import { appendAudit } from '../store/audit-log'
 import {
   derOfCertificates,
@@ -40,16 +40,16 @@ export const REVOKE_SLICE = 1000
 
 const DAY = 86_400_000
 
-export function createBulkService(db: Db, emit: EventSink, now: () => Date): BulkService {
+export function createBulkService(store: Store, emit: EventSink, now: () => Date): BulkService {
   function resolve(selection: CertificateSelection): Result<{ certificates: SelectedCertificate[]; notFound: string[] }> {
-    if ('ids' in selection) return ok({ certificates: selectCertificatesById(db, selection.ids), notFound: [] })
+    if ('ids' in selection) return ok({ certificates: store.read((tx) => selectCertificatesById(tx, selection.ids)), notFound: [] })
     if ('serials' in selection) {
       const found = new Map<number, SelectedCertificate>()
       const notFound: string[] = []
       for (const raw of selection.serials) {
         const serial = raw.trim()
         if (!serial) continue
-        const rows = findCertificatesBySerial(db, serial, selection.authorityId)
+        const rows = store.read((tx) => findCertificatesBySerial(tx, serial, selection.authorityId))
         if (rows.length === 0) {
           notFound.push(serial)
           continue
@@ -64,7 +64,7 @@ export function createBulkService(db: Db, emit: EventSink, now: () => Date): Bul
     const f = selection.filter
     const t = now()
     return ok({
-      certificates: selectCertificates(db, {
+      certificates: store.read((tx) => selectCertificates(tx, {
         ...(f.search ? { search: f.search } : {}),
         ...(f.status ? { status: f.status } : {}),
         ...(f.authorityId ? { authorityId: f.authorityId } : {}),
@@ -74,7 +74,7 @@ export function createBulkService(db: Db, emit: EventSink, now: () => Date): Bul
         ...(f.issuedBefore ? { issuedBefore: new Date(f.issuedBefore).toISOString() } : {}),
         ...(f.subjectMatch ? { subjectMatch: f.subjectMatch } : {}),
         now: t.toISOString()
-      }),
+      })),
       notFound: []
     })
   }
@@ -121,13 +121,13 @@ export function createBulkService(db: Db, emit: EventSink, now: () => Date): Bul
       let revoked = 0
       for (let i = 0; i < targets.length; i += REVOKE_SLICE) {
         const slice = targets.slice(i, i + REVOKE_SLICE)
-        revoked += inTransaction(db, () => {
+        revoked += store.write((tx) => {
           let n = 0
           const t = now()
           for (const c of slice) {
             // Revoked meanwhile (another window, the CLI): left as it is, not audited twice.
-            if (!revokeCertificate(db, c.id, { revokedAt: at, reason: req.reason, invalidityDate: req.invalidityDate ?? null })) continue
-            appendAudit(db, { action: 'certificate.revoke', subject: `certificate:${c.id}`, details: { serial: c.serial, authorityId: c.authorityId, reason: req.reason, invalidityDate: req.invalidityDate ?? null, bulk: operationId } }, t)
+            if (!revokeCertificate(tx, c.id, { revokedAt: at, reason: req.reason, invalidityDate: req.invalidityDate ?? null })) continue
+            appendAudit(tx, { action: 'certificate.revoke', subject: `certificate:${c.id}`, details: { serial: c.serial, authorityId: c.authorityId, reason: req.reason, invalidityDate: req.invalidityDate ?? null, bulk: operationId } }, t)
             n++
           }
           return n
@@ -146,9 +146,11 @@ export function createBulkService(db: Db, emit: EventSink, now: () => Date): Bul
       if (r.value.notFound.length > 0)
         return fail('SERIALS_NOT_FOUND', `${r.value.notFound.length} of the serials are not certificates here (first: ${r.value.notFound.slice(0, 3).join(', ')}): correct the list and export again; nothing was written.`, 'selection', { notFound: r.value.notFound.slice(0, 1000) })
       if (r.value.certificates.length === 0) return nothing()
-      const ders = derOfCertificates(
-        db,
-        r.value.certificates.map((c) => c.id)
+      const ders = store.read((tx) =>
+        derOfCertificates(
+          tx,
+          r.value.certificates.map((c) => c.id)
+        )
       )
       const files: BulkFile[] = []
       const all: Uint8Array[] = []

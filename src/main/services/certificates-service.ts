@@ -4,10 +4,10 @@ import { fail, ok, type Result } from '../../shared/errors'
 import type { EventSink } from '../../shared/ipc/events'
 import { ACCEPTED_REVOCATION_REASONS, type CertificateDetail, type CertificateSummary, type CrlSummary, type ExportFormat, type ExportedFile, type RevocationReason } from '../../shared/domain/certificate'
 import type { ListCertificatesRequest } from '../../shared/ipc/certificates'
-import { inTransaction, type Db } from '../store/database'
+import type { Store } from '../store/database'
 import { appendAudit } from '../store/audit-log'
-import { getCertificate, findCertificateBySha256, queryCertificates, revokeCertificate, revokedPage, sortValue, type CertificateRow } from '../store/certificates-repo'
-import { getAuthority, listAuthorities } from '../store/authorities-repo'
+import { getCertificate, findCertificateBySha256, findCertificatesBySerial, queryCertificates, revokeCertificate, revokedPage, sortValue, type CertificateRow } from '../store/certificates-repo'
+import { getAuthority, listAuthorities, takeCrlNumber } from '../store/authorities-repo'
 import { getCrl, insertCrl, listCrls, type CrlRow } from '../store/crls-repo'
 import { buildCrl, buildPkcs7, crlEntryCount, describeCertificate, toPem, type CrlEntry } from '../engine'
 import { buildPfx } from '../engine/pkcs12'
@@ -28,6 +28,13 @@ export interface CertificatesService {
   generateCrl(authorityId: string): Promise<Result<CrlSummary>>
   listCrls(authorityId: string): Result<{ items: CrlSummary[] }>
   exportCrl(id: number, format: 'pem' | 'der'): Result<ExportedFile>
+  /** A certificate's DER (the stored truth), or CERTIFICATE_NOT_FOUND. */
+  der(id: number): Result<Uint8Array>
+  /**
+   * Certificates whose serial is `hex` (any case, colons ignored, leading zeros tolerated):
+   * an exact lookup on the serial index, never a substring search; `authorityId` narrows it.
+   */
+  findBySerial(hex: string, authorityId?: string): CertificateSummary[]
 }
 
 const DAY = 86_400_000
@@ -38,25 +45,30 @@ function fileName(base: string): string {
   return base.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 80) || 'certificate'
 }
 
-export function createCertificatesService(db: Db, vault: VaultService, authorities: AuthoritiesService, emit: EventSink, now: () => Date): CertificatesService {
+export function createCertificatesService(store: Store, vault: VaultService, authorities: AuthoritiesService, emit: EventSink, now: () => Date): CertificatesService {
   const notFound = (id: number): Result<never> => fail('CERTIFICATE_NOT_FOUND', `No certificate ${id}: it may have been removed; refresh the list.`, 'id')
+
+  const read = store.read
+  const certificate = (id: number): CertificateRow | null => read((tx) => getCertificate(tx, id))
 
   /** Issuer certificates from the immediate CA up to the root (the certificate itself excluded). */
   function chainOf(row: CertificateRow): { der: Uint8Array; row: CertificateRow | null; authorityId: string | null }[] {
-    const out: { der: Uint8Array; row: CertificateRow | null; authorityId: string | null }[] = []
-    const selfSha = row.sha256
-    let authorityId = row.authorityId
-    const seen = new Set<string>()
-    while (authorityId && !seen.has(authorityId)) {
-      seen.add(authorityId)
-      const a = getAuthority(db, authorityId)
-      if (!a?.certDer) break
-      const sha = sha256Hex(a.certDer)
-      if (sha === selfSha) break // a root's own record
-      out.push({ der: a.certDer, row: findCertificateBySha256(db, sha), authorityId: a.id })
-      authorityId = a.parentId
-    }
-    return out
+    return read((tx) => {
+      const out: { der: Uint8Array; row: CertificateRow | null; authorityId: string | null }[] = []
+      const selfSha = row.sha256
+      let authorityId = row.authorityId
+      const seen = new Set<string>()
+      while (authorityId && !seen.has(authorityId)) {
+        seen.add(authorityId)
+        const a = getAuthority(tx, authorityId)
+        if (!a?.certDer) break
+        const sha = sha256Hex(a.certDer)
+        if (sha === selfSha) break // a root's own record
+        out.push({ der: a.certDer, row: findCertificateBySha256(tx, sha), authorityId: a.id })
+        authorityId = a.parentId
+      }
+      return out
+    })
   }
 
   function crlSummary(c: CrlRow): CrlSummary {
@@ -76,7 +88,7 @@ export function createCertificatesService(db: Db, vault: VaultService, authoriti
   async function revokedEntries(authorityId: string): Promise<CrlEntry[]> {
     const entries: CrlEntry[] = []
     for (let after = 0; ; ) {
-      const page = revokedPage(db, authorityId, after, CRL_READ_PAGE)
+      const page = read((tx) => revokedPage(tx, authorityId, after, CRL_READ_PAGE))
       for (const r of page)
         entries.push({
           serial: r.serial,
@@ -104,7 +116,7 @@ export function createCertificatesService(db: Db, vault: VaultService, authoriti
         }
       }
       const t = now()
-      const r = queryCertificates(db, {
+      const r = read((tx) => queryCertificates(tx, {
         ...(q.search ? { search: q.search } : {}),
         ...(q.status ? { status: q.status } : {}),
         ...(q.authorityId ? { authorityId: q.authorityId } : {}),
@@ -114,14 +126,14 @@ export function createCertificatesService(db: Db, vault: VaultService, authoriti
         sort: q.sort,
         ...(after ? { after } : {}),
         limit: q.limit
-      })
+      }))
       const last = r.rows[r.rows.length - 1]
       const nextCursor = r.rows.length === q.limit && last ? Buffer.from(JSON.stringify({ v: sortValue(last, q.sort.field), id: last.id })).toString('base64url') : null
       return ok({ items: r.rows.map((x) => certificateSummary(x, t)), nextCursor, total: r.total })
     },
 
     get(id) {
-      const row = getCertificate(db, id)
+      const row = certificate(id)
       if (!row) return notFound(id)
       const view = describeCertificate(row.der)
       return ok({
@@ -138,7 +150,7 @@ export function createCertificatesService(db: Db, vault: VaultService, authoriti
     },
 
     async export(id, format, password, includeKey, includeCaKey = false) {
-      const row = getCertificate(db, id)
+      const row = certificate(id)
       if (!row) return notFound(id)
       const view = describeCertificate(row.der)
       const base = fileName(view.subject.length ? (/(?:^|, )CN=([^,]+)/.exec(view.subjectText)?.[1] ?? view.serial) : view.serial)
@@ -161,7 +173,7 @@ export function createCertificatesService(db: Db, vault: VaultService, authoriti
           const preset = format === 'pfx-modern' ? 'modern' : 'legacy'
           const withKey = includeKey && row.keyId !== null
           // A CA's key: its certificate says CA, or a CA held here signs with that key.
-          const caKey = withKey && (row.isCa || listAuthorities(db).some((a) => a.keyId === row.keyId))
+          const caKey = withKey && (row.isCa || read(listAuthorities).some((a) => a.keyId === row.keyId))
           if (caKey && !includeCaKey)
             return fail(
               'CA_KEY_EXPORT_NOT_CONFIRMED',
@@ -177,7 +189,7 @@ export function createCertificatesService(db: Db, vault: VaultService, authoriti
             encryptedKey = k.value
           }
           const pfx = await buildPfx({ certificates: chain, ...(encryptedKey ? { encryptedKey } : {}), friendlyName: base, password, preset })
-          inTransaction(db, () => appendAudit(db, { action: 'certificate.export', subject: `certificate:${id}`, details: { format, containsKey: withKey, ...(caKey ? { caKey: true } : {}) } }, now()))
+          store.write((tx) => appendAudit(tx, { action: 'certificate.export', subject: `certificate:${id}`, details: { format, containsKey: withKey, ...(caKey ? { caKey: true } : {}) } }, now()))
           emit('changed', { domain: 'audit' })
           return file(`${base}${preset === 'legacy' ? '-legacy' : ''}.pfx`, 'application/x-pkcs12', pfx, withKey)
         }
@@ -185,7 +197,7 @@ export function createCertificatesService(db: Db, vault: VaultService, authoriti
     },
 
     revoke(id, reason, invalidityDate) {
-      const row = getCertificate(db, id)
+      const row = certificate(id)
       if (!row) return notFound(id)
       if (!ACCEPTED_REVOCATION_REASONS.includes(reason))
         return fail(
@@ -199,13 +211,13 @@ export function createCertificatesService(db: Db, vault: VaultService, authoriti
       if (!row.authorityId) return fail('NOT_ISSUED_HERE', 'This certificate was not issued by a CA held here; revoke it at its issuer.', 'id')
       if (invalidityDate && new Date(invalidityDate) > now()) return fail('INVALIDITY_DATE_IN_FUTURE', 'The invalidity date cannot be in the future.', 'invalidityDate')
       const at = new Date(Math.floor(now().getTime() / 1000) * 1000).toISOString()
-      inTransaction(db, () => {
-        revokeCertificate(db, id, { revokedAt: at, reason, invalidityDate: invalidityDate ?? null })
-        appendAudit(db, { action: 'certificate.revoke', subject: `certificate:${id}`, details: { serial: row.serial, authorityId: row.authorityId, reason, invalidityDate: invalidityDate ?? null } }, now())
+      store.write((tx) => {
+        revokeCertificate(tx, id, { revokedAt: at, reason, invalidityDate: invalidityDate ?? null })
+        appendAudit(tx, { action: 'certificate.revoke', subject: `certificate:${id}`, details: { serial: row.serial, authorityId: row.authorityId, reason, invalidityDate: invalidityDate ?? null } }, now())
       })
       emit('changed', { domain: 'certificates' })
       emit('changed', { domain: 'audit' })
-      return ok(certificateSummary(getCertificate(db, id)!, now()))
+      return ok(certificateSummary(certificate(id)!, now()))
     },
 
     async generateCrl(authorityId) {
@@ -217,8 +229,7 @@ export function createCertificatesService(db: Db, vault: VaultService, authoriti
       if (!signer.ok) return fail('AUTHORITY_LOCKED', `"${row.name}" is locked: unlock it and generate the CRL again.`, 'authorityId')
       const settings = parseCrlSettings(row.crlSettings)
       for (let attemptNo = 0; attemptNo < 3; attemptNo++) {
-        const current = getAuthority(db, authorityId)!
-        const crlNumber = current.nextCrlNumber
+        const crlNumber = read((tx) => getAuthority(tx, authorityId)!.nextCrlNumber)
         const thisUpdate = new Date(Math.floor(now().getTime() / 1000) * 1000)
         const nextUpdate = new Date(thisUpdate.getTime() + settings.validityHours * 3_600_000)
         const entries = await revokedEntries(authorityId)
@@ -229,34 +240,44 @@ export function createCertificatesService(db: Db, vault: VaultService, authoriti
         if (!built.ok) return built
         const der = built.value
         // The number is taken only if no other CRL took it meanwhile: monotonic, never reused.
-        const id = inTransaction(db, () => {
-          const taken = db.prepare('UPDATE authorities SET next_crl_number = next_crl_number + 1 WHERE id = ? AND next_crl_number = ?').run(authorityId, crlNumber)
-          if (taken.changes !== 1) return null
-          const crlId = insertCrl(db, { authorityId, crlNumber, der, thisUpdate: thisUpdate.toISOString(), nextUpdate: nextUpdate.toISOString(), createdAt: now().toISOString() })
-          appendAudit(db, { action: 'crl.generate', subject: `authority:${authorityId}`, details: { crlNumber, entries: entries.length, sha256: sha256Hex(der) } }, now())
+        const id = store.write((tx) => {
+          if (!takeCrlNumber(tx, authorityId, crlNumber)) return null
+          const crlId = insertCrl(tx, { authorityId, crlNumber, der, thisUpdate: thisUpdate.toISOString(), nextUpdate: nextUpdate.toISOString(), createdAt: now().toISOString() })
+          appendAudit(tx, { action: 'crl.generate', subject: `authority:${authorityId}`, details: { crlNumber, entries: entries.length, sha256: sha256Hex(der) } }, now())
           return crlId
         })
         if (id === null) continue
         emit('changed', { domain: 'authorities' })
         emit('changed', { domain: 'audit' })
-        return ok(crlSummary(getCrl(db, id)!))
+        return ok(crlSummary(read((tx) => getCrl(tx, id))!))
       }
       return fail('CRL_BUSY', 'Another CRL was being generated for this CA at the same time; try again.')
     },
 
     listCrls(authorityId) {
-      if (!getAuthority(db, authorityId)) return fail('AUTHORITY_NOT_FOUND', `No certificate authority ${authorityId}.`, 'authorityId')
-      return ok({ items: listCrls(db, authorityId).map(crlSummary) })
+      const crls = read((tx) => (getAuthority(tx, authorityId) ? listCrls(tx, authorityId) : null))
+      if (!crls) return fail('AUTHORITY_NOT_FOUND', `No certificate authority ${authorityId}.`, 'authorityId')
+      return ok({ items: crls.map(crlSummary) })
     },
 
     exportCrl(id, format) {
-      const c = getCrl(db, id)
+      const c = read((tx) => getCrl(tx, id))
       if (!c) return fail('CRL_NOT_FOUND', `No CRL ${id}: refresh the list.`, 'id')
-      const a = getAuthority(db, c.authorityId)
+      const a = read((tx) => getAuthority(tx, c.authorityId))
       const base = fileName(`${a?.name ?? 'ca'}-${c.crlNumber}`)
       return format === 'pem'
         ? ok({ fileName: `${base}.crl.pem`, mediaType: 'application/x-pem-file', base64: Buffer.from(toPem('X509 CRL', c.der)).toString('base64'), containsKey: false })
         : ok({ fileName: `${base}.crl`, mediaType: 'application/pkix-crl', base64: Buffer.from(c.der).toString('base64'), containsKey: false })
+    },
+
+    der(id) {
+      const row = certificate(id)
+      return row ? ok(row.der) : notFound(id)
+    },
+
+    findBySerial(hex, authorityId) {
+      const t = now()
+      return read((tx) => findCertificatesBySerial(tx, hex, authorityId)).map((r) => certificateSummary(r, t))
     }
   }
 }

@@ -9,7 +9,7 @@ import { fail, ok, type Result } from '../../shared/errors'
 import type { ExportedFile, ExportFormat } from '../../shared/domain/certificate'
 import type { ExportCertificateRequest, ExportKeyRequest, SaveOutcome } from '../../shared/ipc/files'
 import { getCertificate, type CertificateRow } from '../store/certificates-repo'
-import type { Db } from '../store/database'
+import type { Store } from '../store/database'
 import { buildPkcs7, describeCertificate, findPemBlocks, toPem } from '../engine'
 import type { CertificatesService } from './certificates-service'
 import { MIN_PFX_PASSWORD } from './certificates-service'
@@ -17,7 +17,7 @@ import type { FilesService } from './files-service'
 import type { VaultService } from './vault-service'
 
 export interface ExportsServiceDeps {
-  readonly db: Db
+  readonly store: Store
   readonly vault: VaultService
   readonly certificates: CertificatesService
   readonly files: FilesService
@@ -53,7 +53,8 @@ function stemOf(row: CertificateRow): string {
   return base.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 80) || 'certificate'
 }
 
-export function createExportsService({ db, vault, certificates, files }: ExportsServiceDeps): ExportsService {
+export function createExportsService({ store, vault, certificates, files }: ExportsServiceDeps): ExportsService {
+  const certificate = (id: number): CertificateRow | null => store.read((tx) => getCertificate(tx, id))
   const notFound = (id: number, field = 'id'): Result<never> => fail('CERTIFICATE_NOT_FOUND', `No certificate ${id}: it may have been removed; refresh the list.`, field)
   const shortPassword = (): Result<never> =>
     fail('PFX_PASSWORD_REQUIRED', `The file password needs at least ${MIN_PFX_PASSWORD} characters, because the file carries the private key.`, 'password')
@@ -64,7 +65,7 @@ export function createExportsService({ db, vault, certificates, files }: Exports
 
   const service: ExportsService = {
     async certificateToFile(req) {
-      const row = getCertificate(db, req.id)
+      const row = certificate(req.id)
       if (!row) return notFound(req.id)
       const withKey = isPfx(req.format) && req.includeKey && row.keyId !== null
       if (isPfx(req.format)) {
@@ -91,7 +92,7 @@ export function createExportsService({ db, vault, certificates, files }: Exports
       let row: CertificateRow | null = null
       let keyId: string
       if ('certificateId' in req.key) {
-        row = getCertificate(db, req.key.certificateId)
+        row = certificate(req.key.certificateId)
         if (!row) return notFound(req.key.certificateId, 'key')
         if (!row.keyId) return fail('KEY_NOT_HELD', `PKI Desk does not hold the private key of certificate ${row.serial.toUpperCase()}: there is nothing to export.`, 'key')
         keyId = row.keyId
@@ -122,7 +123,7 @@ export function createExportsService({ db, vault, certificates, files }: Exports
     },
 
     async deleteCertificateKey(certificateId) {
-      const row = getCertificate(db, certificateId)
+      const row = certificate(certificateId)
       if (!row) return notFound(certificateId, 'certificateId')
       if (!row.keyId) return fail('KEY_NOT_HELD', `PKI Desk does not hold the private key of certificate ${row.serial.toUpperCase()}: there is nothing to delete.`, 'certificateId')
       if (vault.keys.get(row.keyId)?.purpose === 'ca')
@@ -142,7 +143,7 @@ export function createExportsService({ db, vault, certificates, files }: Exports
         to.push(der)
       }
       for (const id of ids) {
-        const row = getCertificate(db, id)
+        const row = certificate(id)
         if (!row) return notFound(id, 'ids')
         add(leaves, row.der)
         if (!includeChain) continue

@@ -1,6 +1,6 @@
 // Builds every service over one store. The Electron main process, the CLI and the renderer
 // test harness all call createServices, so they run the same code.
-import { openDatabase, schemaVersion, databaseFile, type Db } from '../store'
+import { openStore, databaseFile } from '../store'
 import type { EventSink } from '../../shared/ipc/events'
 import { createSettingsService, type SettingsService } from './settings-service'
 import { createVaultService, type VaultService } from './vault-service'
@@ -13,6 +13,7 @@ import { createIssuanceService, type IssuanceOptions, type IssuanceService } fro
 import { createCertificatesService, type CertificatesService } from './certificates-service'
 import { createRenewalService, type RenewalService } from './renewal-service'
 import { createBulkService, type BulkService } from './bulk-service'
+import { createExportsService, type ExportsService } from './exports-service'
 import { createNapiKeychain, type KeychainBackend, type ScryptParams } from '../vault'
 import { createBackupService, type BackupService } from './backup-service'
 
@@ -37,7 +38,6 @@ export interface AppInfoService {
 }
 
 export interface Services {
-  readonly db: Db
   readonly app: AppInfoService
   readonly settings: SettingsService
   /** Issuance profiles (the starters are seeded by migration 004). */
@@ -50,6 +50,8 @@ export interface Services {
   readonly certificates: CertificatesService
   /** Revocation and export of many certificates at once (picked, by serial list, or by filter). */
   readonly bulk: BulkService
+  /** Files main writes itself (anything that may carry a private key) and the PKCS#7 bundle. */
+  readonly exports: ExportsService
   /** Renewal with the same profile, for certificates whose key the vault holds. */
   readonly renewal: RenewalService
   /** Connectors to remote CA platforms and the outbox; offline unless a sync runs. */
@@ -62,43 +64,47 @@ export interface Services {
 }
 
 export function createServices(options: ServicesOptions): Services {
-  const db = openDatabase(databaseFile(options.dataDir))
+  const store = openStore(databaseFile(options.dataDir))
   const emit: EventSink = options.emit ?? (() => undefined)
   const version = options.version ?? '0.1.0'
   const now = options.now ?? (() => new Date())
   // The vault caches the auto-lock minutes; a settings change tells it to read them again.
-  const settings = createSettingsService(db, (event, payload) => {
+  const settings = createSettingsService(store, (event, payload) => {
     if (event === 'changed' && (payload as { domain?: string }).domain === 'settings') vault.keys.idleLockChanged()
     emit(event, payload)
   })
+  // One keychain for the vault and the connectors' credentials.
+  const keychain = options.keychain ?? createNapiKeychain()
   const vault = createVaultService({
-    db,
-    keychain: options.keychain ?? createNapiKeychain(),
+    store,
+    keychain,
     emit,
     now,
     autoLockMinutes: () => settings.get().autoLockMinutes,
     ...(options.scrypt ? { scrypt: options.scrypt } : {})
   })
-  const audit = createAuditService(db, now)
-  const profiles = createProfilesService(db, emit, now)
-  const authorities = createAuthoritiesService(db, vault, emit, now)
-  const issuance = createIssuanceService(db, vault, authorities, emit, now, options.issuance)
+  const audit = createAuditService(store, now)
+  const profiles = createProfilesService(store, emit, now)
+  const authorities = createAuthoritiesService(store, vault, emit, now)
+  const issuance = createIssuanceService(store, vault, authorities, emit, now, options.issuance)
+  const files = createFilesService(options.dialogs)
+  const certificates = createCertificatesService(store, vault, authorities, emit, now)
   return {
-    db,
     app: {
-      info: () => ({ name: 'PKI Desk', version, dataDir: options.dataDir, platform: process.platform, schemaVersion: schemaVersion(db) })
+      info: () => ({ name: 'PKI Desk', version, dataDir: options.dataDir, platform: process.platform, schemaVersion: store.schemaVersion() })
     },
     settings,
     profiles,
     vault,
     audit,
-    files: createFilesService(options.dialogs),
+    files,
     authorities,
     issuance,
-    renewal: createRenewalService(db, vault, issuance, profiles, now),
-    certificates: createCertificatesService(db, vault, authorities, emit, now),
+    renewal: createRenewalService(store, vault, issuance, profiles, now),
+    certificates,
+    exports: createExportsService({ store, vault, certificates, files }),
     backup: createBackupService({
-      db,
+      store,
       vault: vault.keys,
       emit,
       now,
@@ -109,12 +115,12 @@ export function createServices(options: ServicesOptions): Services {
       },
       ...(options.scrypt ? { scrypt: options.scrypt } : {})
     }),
-    bulk: createBulkService(db, emit, now),
-    sync: createSyncService({ db, keychain: options.keychain ?? createNapiKeychain(), emit, now, profiles: createProfileBridge(db, profiles), certificates: createCertificateBridge(db, now) }),
+    bulk: createBulkService(store, emit, now),
+    sync: createSyncService({ store, keychain, emit, now, profiles: createProfileBridge(store, profiles), certificates: createCertificateBridge(store, now) }),
     onSystemLock: () => vault.lockAll('system'),
     close: () => {
       vault.lockAll('shutdown')
-      db.close()
+      store.close()
     }
   }
 }

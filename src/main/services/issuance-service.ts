@@ -21,9 +21,10 @@ import type { CsrInfo } from '../../shared/domain/csr'
 import type { DistinguishedName, GeneralName } from '../../shared/domain/names'
 import type { KeyProtection, KeySpec, SignatureHash } from '../../shared/domain/keys'
 import { profileBody, type Finding, type ProfileBody } from '../../shared/domain/profile'
-import { inTransaction, type Db } from '../store/database'
+import type { Store } from '../store/database'
 import { appendAudit } from '../store/audit-log'
 import { keySeparation } from '../engine/signing-rules'
+import { getProfileRow } from '../store/profiles-repo'
 import { compromisedKeySerial, insertCertificate, isCaKey, isEndEntityKey, serialExists, type NewCertificateRow } from '../store/certificates-repo'
 import { buildCsr, dnToText, readCsrInput, toPem, type ParsedCsr } from '../engine'
 import { signedEnvelope } from '../engine/der'
@@ -111,7 +112,7 @@ function workerFailed(e: unknown): null {
   return null
 }
 
-export function createIssuanceService(db: Db, vault: VaultService, authorities: AuthoritiesService, emit: EventSink, now: () => Date, options: IssuanceOptions = {}): IssuanceService {
+export function createIssuanceService(store: Store, vault: VaultService, authorities: AuthoritiesService, emit: EventSink, now: () => Date, options: IssuanceOptions = {}): IssuanceService {
   const keys = vault.keys
   const workerMinItems = options.workerMinItems ?? WORKER_MIN_ITEMS
   /** Running batches by operation id, with the flag `cancel` sets. */
@@ -120,11 +121,11 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
   /** The stored profile's body (policy `evaluate` runs over it), or null for the minimal profile. */
   function profileFor(profileId: string | null): Result<BatchContext['profile']> {
     if (profileId === null) return ok(null)
-    const row = db.prepare('SELECT body, archived FROM profiles WHERE id = ?').get(profileId) as { body: string; archived: number } | undefined
+    const row = store.read((tx) => getProfileRow(tx, profileId))
     if (!row) return fail('PROFILE_NOT_FOUND', `No profile ${profileId}: choose one from the list.`, 'profileId')
     const parsed = profileBody.safeParse(JSON.parse(row.body))
     if (!parsed.success) return fail('PROFILE_INVALID', `Profile ${profileId} cannot be read; open it in the profile editor and save it again.`, 'profileId')
-    const body: ProfileBody & { archived: boolean } = { ...parsed.data, archived: row.archived === 1 }
+    const body: ProfileBody & { archived: boolean } = { ...parsed.data, archived: row.archived }
     return ok(body)
   }
 
@@ -176,13 +177,15 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
     const keyCheck = (spkiSha256: string): KeyState => {
       let c = keyChecks.get(spkiSha256)
       if (!c) {
-        const k = keys.findBySpkiSha256(spkiSha256)
-        c = {
-          caKey: k?.purpose === 'ca' || isCaKey(db, spkiSha256),
-          heldKeyId: k && k.purpose !== 'ca' ? k.keyId : null,
-          heldEndEntity: k?.purpose === 'end-entity',
-          compromisedBy: compromisedKeySerial(db, spkiSha256)
-        }
+        c = store.read((tx): KeyState => {
+          const k = keys.findBySpkiSha256(spkiSha256)
+          return {
+            caKey: k?.purpose === 'ca' || isCaKey(tx, spkiSha256),
+            heldKeyId: k && k.purpose !== 'ca' ? k.keyId : null,
+            heldEndEntity: k?.purpose === 'end-entity',
+            compromisedBy: compromisedKeySerial(tx, spkiSha256)
+          }
+        })
         keyChecks.set(spkiSha256, c)
       }
       return c
@@ -198,15 +201,15 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
       const batch = ready
       ready = []
       if (batch.length) {
-        inTransaction(db, () => {
+        store.write((tx) => {
           for (const item of batch) {
-            if (serialExists(db, caRow.id, item.row.serial)) {
+            if (serialExists(tx, caRow.id, item.row.serial)) {
               results[item.index] = { ok: false, index: item.index, error: { code: 'SERIAL_COLLISION', message: 'The random serial collided with an existing one; issue this request again.' } }
               continue
             }
-            const id = insertCertificate(db, item.row)
+            const id = insertCertificate(tx, item.row)
             appendAudit(
-              db,
+              tx,
               { action: 'certificate.issue', subject: `certificate:${id}`, details: { authorityId: caRow.id, profileId: request.profileId, serial: item.row.serial, sha256: item.row.sha256, subject: item.row.subject, operationId, ...(renewalOf !== undefined ? { renewalOf } : {}) } },
               now()
             )
@@ -228,7 +231,7 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
       // Key separation is not a policy choice: checked before the profile's findings. A CA
       // key may be re-certified as a CA (cross-certificate, re-issue), never as an end entity.
       const separation = keySeparation(
-        { keyIsCa: keyState.caKey, keyIsEndEntity: p.signAsCa && (keyState.heldEndEntity || isEndEntityKey(db, p.spkiSha256)), certifyAsCa: p.signAsCa },
+        { keyIsCa: keyState.caKey, keyIsEndEntity: p.signAsCa && (keyState.heldEndEntity || store.read((tx) => isEndEntityKey(tx, p.spkiSha256))), certifyAsCa: p.signAsCa },
         `items.${p.index}.csrPem`
       )
       if (!separation.ok) return refuse(separation.error)
@@ -320,7 +323,7 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
           const from = next
           const to = Math.min(total, from + WORKER_CHUNK)
           next = to
-          inFlight.push({ from, to, items: workers.prepare(contextAt(), jobsOf(from, to)).catch(workerFailed) })
+          inFlight.push({ from, to, items: workers.prepareSlice(contextAt(), jobsOf(from, to)).catch(workerFailed) })
         }
       }
       launch()
@@ -375,17 +378,17 @@ export function createIssuanceService(db: Db, vault: VaultService, authorities: 
       if (!prepared.ok) return prepared
       const key = prepared.value
       // The key row commits first: the vault signs only with a saved key.
-      inTransaction(db, () => {
-        keys.saveKey(key)
-        appendAudit(db, { action: 'csr.generate', subject: `key:${key.keyId}`, details: { spec: key.spec, spkiSha256: key.spkiSha256, subject: dnToText(input.subject) } }, now())
+      store.write((tx) => {
+        keys.saveKey(tx, key)
+        appendAudit(tx, { action: 'csr.generate', subject: `key:${key.keyId}`, details: { spec: key.spec, spkiSha256: key.spkiSha256, subject: dnToText(input.subject) } }, now())
       })
       emit('changed', { domain: 'vault' })
       // A key whose request could not be made serves nothing: remove it again, audited, so a
       // failed generation leaves no orphan key behind.
       const undo = async <T>(failure: Result<T>): Promise<Result<T>> => {
-        inTransaction(db, () => {
-          const removed = keys.deleteKeyRow(key.keyId)
-          appendAudit(db, { action: 'csr.generate.undone', subject: `key:${key.keyId}`, details: { removed: removed.ok } }, now())
+        store.write((tx) => {
+          const removed = keys.deleteKeyRow(tx, key.keyId)
+          appendAudit(tx, { action: 'csr.generate.undone', subject: `key:${key.keyId}`, details: { removed: removed.ok } }, now())
           if (removed.ok) void Promise.resolve().then(removed.value)
         })
         emit('changed', { domain: 'vault' })

@@ -20,7 +20,7 @@ import {
 import type { PreviewResponse } from '../../shared/ipc/profiles'
 import type { EventSink } from '../../shared/ipc/events'
 import { appendAudit } from '../store/audit-log'
-import { inTransaction, type Db } from '../store/database'
+import type { ReadTx, Store, WriteTx } from '../store/database'
 import { getAuthority } from '../store/authorities-repo'
 import {
   certificatesIssuedWith,
@@ -76,6 +76,8 @@ export interface ProfilesService {
   duplicate(id: string, newId?: string, name?: string): Result<Profile>
   import(json: string, dialect: ProfileDialect | 'auto', overrides?: { id?: string | undefined; name?: string | undefined }): Result<{ profile: Profile; dialect: ProfileDialect; notes: ConversionNote[] }>
   export(id: string, dialect: ProfileDialect): Result<{ json: string; notes: ConversionNote[] }>
+  /** A dialect's JSON converted to the model, saving nothing (an update from a file sends the result to `update`). */
+  convert(json: string, dialect: ProfileDialect | 'auto'): ReturnType<typeof importProfileText>
   preview(req: PreviewRequest): Result<PreviewResponse>
   /** The issuer facts policy needs, read from an authority's certificate. */
   issuerContext(authorityId: string): Result<IssuerContext>
@@ -189,17 +191,18 @@ function keepRoundTripData(next: ProfileBody, raw: unknown, stored: ProfileBody)
 
 // ---------------------------------------------------------------------------------------
 
-export function createProfilesService(db: Db, emit: EventSink, now: () => Date = () => new Date()): ProfilesService {
+export function createProfilesService(store: Store, emit: EventSink, now: () => Date = () => new Date()): ProfilesService {
   const changed = (): void => emit('changed', { domain: 'profiles' })
 
-  const checkUnique = (id: string, name: string, selfId?: string): Result<void> => {
-    if (selfId === undefined && getProfileRow(db, id)) return fail('ID_NOT_UNIQUE', `id: a profile with id "${id}" already exists; choose another id.`, 'id')
-    const holder = profileIdByName(db, name)
+  const read = store.read
+  const checkUnique = (tx: ReadTx, id: string, name: string, selfId?: string): Result<void> => {
+    if (selfId === undefined && getProfileRow(tx, id)) return fail('ID_NOT_UNIQUE', `id: a profile with id "${id}" already exists; choose another id.`, 'id')
+    const holder = profileIdByName(tx, name)
     if (holder && holder !== selfId) return fail('NAME_NOT_UNIQUE', `name: a profile named "${name}" already exists; choose another name.`, 'name')
     return ok(undefined)
   }
 
-  const insert = (body: ProfileBody, id: string, source: string, remoteEtag: string | null, action: string, details: Record<string, unknown> = {}): Profile => {
+  const insert = (tx: WriteTx, body: ProfileBody, id: string, source: string, remoteEtag: string | null, action: string, details: Record<string, unknown> = {}): Profile => {
     const at = now().toISOString()
     const row: ProfileRow = {
       id,
@@ -213,15 +216,16 @@ export function createProfilesService(db: Db, emit: EventSink, now: () => Date =
       createdAt: at,
       updatedAt: at
     }
-    insertProfile(db, row)
-    appendAudit(db, { action, subject: `profile:${id}`, details: { name: body.name, source, ...details } }, now())
+    insertProfile(tx, row)
+    appendAudit(tx, { action, subject: `profile:${id}`, details: { name: body.name, source, ...details } }, now())
     return toProfile(row)
   }
 
-  const run = <T>(body: () => Result<T>): Result<T> => {
+  /** One write transaction; a failed Result rolls it back. */
+  const run = <T>(body: (tx: WriteTx) => Result<T>): Result<T> => {
     try {
-      return inTransaction(db, () => {
-        const r = body()
+      return store.write((tx) => {
+        const r = body(tx)
         if (!r.ok) throw new AppFailure(r.error)
         return r
       })
@@ -231,8 +235,8 @@ export function createProfilesService(db: Db, emit: EventSink, now: () => Date =
     }
   }
 
-  const getRow = (id: string): Result<ProfileRow> => {
-    const row = getProfileRow(db, id)
+  const getRow = (tx: ReadTx, id: string): Result<ProfileRow> => {
+    const row = getProfileRow(tx, id)
     return row ? ok(row) : fail('PROFILE_NOT_FOUND', `id: no profile has id "${id}".`, 'id')
   }
 
@@ -250,14 +254,14 @@ export function createProfilesService(db: Db, emit: EventSink, now: () => Date =
         if (!b.ok) return b
         after = b.value
       }
-      const rows = listProfileRows(db, {
+      const rows = read((tx) => listProfileRows(tx, {
         filters,
         includeArchived: req.includeArchived || filters.some((f) => f.column === 'archived'),
         sortBy: req.sortBy,
         sortMode: req.sortMode,
         limit: req.limit + 1,
         ...(after ? { after } : {})
-      })
+      }))
       const page = rows.slice(0, req.limit)
       const last = page[page.length - 1]
       const next = rows.length > req.limit && last ? encodeBookmark({ v: sortValue(last, req.sortBy), id: last.id, s: req.sortBy, m: req.sortMode }) : ''
@@ -265,7 +269,7 @@ export function createProfilesService(db: Db, emit: EventSink, now: () => Date =
     },
 
     get(id) {
-      const row = getRow(id)
+      const row = read((tx) => getRow(tx, id))
       return row.ok ? ok(toProfile(row.value)) : row
     },
 
@@ -277,10 +281,10 @@ export function createProfilesService(db: Db, emit: EventSink, now: () => Date =
       if (!linear.ok) return linear
       const id = options.id ?? randomUUID()
       if (!PROFILE_ID_PATTERN.test(id)) return fail('INVALID_OBJECT', 'id: must be 1-128 letters, digits, dot, dash or underscore, starting with a letter or digit.', 'id')
-      const result = run(() => {
-        const u = checkUnique(id, body.name)
+      const result = run((tx) => {
+        const u = checkUnique(tx, id, body.name)
         if (!u.ok) return u
-        return ok(insert(body, id, options.source ?? 'local', options.remoteEtag ?? null, 'profile.create'))
+        return ok(insert(tx, body, id, options.source ?? 'local', options.remoteEtag ?? null, 'profile.create'))
       })
       if (result.ok) changed()
       return result
@@ -291,13 +295,13 @@ export function createProfilesService(db: Db, emit: EventSink, now: () => Date =
       if (!parsed.success) return invalidObject(parsed.error)
       const linear = checkProfilePatterns(parsed.data)
       if (!linear.ok) return linear
-      const result = run(() => {
-        const row = getRow(id)
+      const result = run((tx) => {
+        const row = getRow(tx, id)
         if (!row.ok) return row
         const body = keepRoundTripData(parsed.data, input, bodyOf(toProfile(row.value)))
         if (expectedUpdatedAt !== undefined && row.value.updatedAt !== expectedUpdatedAt)
           return fail('PROFILE_STALE', `The profile "${row.value.name}" was changed at ${row.value.updatedAt} after you opened it; reload it and apply your edit again.`, 'expectedUpdatedAt')
-        const u = checkUnique(id, body.name, id)
+        const u = checkUnique(tx, id, body.name, id)
         if (!u.ok) return u
         const before = toProfile(row.value)
         const next: ProfileRow = {
@@ -310,9 +314,9 @@ export function createProfilesService(db: Db, emit: EventSink, now: () => Date =
           ...(options.remoteEtag !== undefined ? { remoteEtag: options.remoteEtag } : {}),
           updatedAt: now().toISOString()
         }
-        updateProfileRow(db, next)
+        updateProfileRow(tx, next)
         const changedFields = Object.keys(body).filter((k) => JSON.stringify((body as Record<string, unknown>)[k]) !== JSON.stringify((bodyOf(before) as Record<string, unknown>)[k]))
-        appendAudit(db, { action: 'profile.update', subject: `profile:${id}`, details: { name: body.name, changed: changedFields } }, now())
+        appendAudit(tx, { action: 'profile.update', subject: `profile:${id}`, details: { name: body.name, changed: changedFields } }, now())
         return ok(toProfile(next))
       })
       if (result.ok) changed()
@@ -320,14 +324,14 @@ export function createProfilesService(db: Db, emit: EventSink, now: () => Date =
     },
 
     delete(id) {
-      const result = run(() => {
-        const row = getRow(id)
+      const result = run((tx) => {
+        const row = getRow(tx, id)
         if (!row.ok) return row
-        const issued = certificatesIssuedWith(db, id)
+        const issued = certificatesIssuedWith(tx, id)
         if (issued > 0)
           return fail('REFERENCE_NOT_ZERO', `The profile "${row.value.name}" issued ${issued} certificate${issued === 1 ? '' : 's'} and cannot be deleted; archive it instead.`, 'id', { certificates: issued })
-        deleteProfileRow(db, id)
-        appendAudit(db, { action: 'profile.delete', subject: `profile:${id}`, details: { name: row.value.name } }, now())
+        deleteProfileRow(tx, id)
+        appendAudit(tx, { action: 'profile.delete', subject: `profile:${id}`, details: { name: row.value.name } }, now())
         return ok({ id })
       })
       if (result.ok) changed()
@@ -335,13 +339,13 @@ export function createProfilesService(db: Db, emit: EventSink, now: () => Date =
     },
 
     archive(id, archived) {
-      const result = run(() => {
-        const row = getRow(id)
+      const result = run((tx) => {
+        const row = getRow(tx, id)
         if (!row.ok) return row
         if (row.value.archived === archived) return ok(toProfile(row.value))
         const next: ProfileRow = { ...row.value, archived, updatedAt: now().toISOString() }
-        updateProfileRow(db, next)
-        appendAudit(db, { action: archived ? 'profile.archive' : 'profile.unarchive', subject: `profile:${id}`, details: { name: row.value.name } }, now())
+        updateProfileRow(tx, next)
+        appendAudit(tx, { action: archived ? 'profile.archive' : 'profile.unarchive', subject: `profile:${id}`, details: { name: row.value.name } }, now())
         return ok(toProfile(next))
       })
       if (result.ok) changed()
@@ -349,13 +353,13 @@ export function createProfilesService(db: Db, emit: EventSink, now: () => Date =
     },
 
     duplicate(id, newId, name) {
-      const row = getRow(id)
+      const row = read((tx) => getRow(tx, id))
       if (!row.ok) return row
       const original = toProfile(row.value)
       let copyName = name
       if (copyName === undefined) {
         copyName = `${original.name} (copy)`
-        for (let n = 2; profileIdByName(db, copyName); n++) copyName = `${original.name} (copy ${n})`
+        for (let n = 2; read((tx) => profileIdByName(tx, copyName!)); n++) copyName = `${original.name} (copy ${n})`
       }
       return service.create({ ...bodyOf(original), name: copyName, isDefault: false }, { id: newId, source: 'local' })
     },
@@ -364,11 +368,13 @@ export function createProfilesService(db: Db, emit: EventSink, now: () => Date =
       const imported = importProfileText(json, dialect)
       if (!imported.ok) return imported
       const body = { ...imported.value.profile, ...(overrides.name ? { name: overrides.name } : {}) }
-      const id = overrides.id ?? (imported.value.remoteId && PROFILE_ID_PATTERN.test(imported.value.remoteId) && !getProfileRow(db, imported.value.remoteId) ? imported.value.remoteId : undefined)
+      const id = overrides.id ?? (imported.value.remoteId && PROFILE_ID_PATTERN.test(imported.value.remoteId) && !read((tx) => getProfileRow(tx, imported.value.remoteId!)) ? imported.value.remoteId : undefined)
       const created = service.create(body, { id, source: `import:${imported.value.dialect}` })
       if (!created.ok) return created
       return ok({ profile: created.value, dialect: imported.value.dialect, notes: [...imported.value.notes] })
     },
+
+    convert: (json, dialect) => importProfileText(json, dialect, now()),
 
     export(id, dialect) {
       const p = service.get(id)
@@ -378,7 +384,7 @@ export function createProfilesService(db: Db, emit: EventSink, now: () => Date =
     },
 
     issuerContext(authorityId) {
-      const a = getAuthority(db, authorityId)
+      const a = read((tx) => getAuthority(tx, authorityId))
       if (!a) return fail('AUTHORITY_NOT_FOUND', `authorityId: no CA has id "${authorityId}".`, 'authorityId')
       if (!a.certDer) return fail('AUTHORITY_NOT_ACTIVE', `The CA "${a.name}" has no certificate yet and cannot issue.`, 'authorityId')
       try {
@@ -451,7 +457,7 @@ function fixedValues(rule: { sources: readonly string[]; value?: string | readon
   return typeof rule.value === 'string' ? [rule.value] : [...rule.value]
 }
 
-export function createProfileBridge(db: Db, profiles: ProfilesService): ProfileBridge {
+export function createProfileBridge(store: Store, profiles: ProfilesService): ProfileBridge {
   const exportAs = (id: string, dialect: ProfileDialect): Result<Record<string, unknown>> => {
     const p = profiles.get(id)
     if (!p.ok) return p
@@ -500,7 +506,7 @@ export function createProfileBridge(db: Db, profiles: ProfilesService): ProfileB
       if (!converted.ok) return converted
       const body = { ...converted.value.profile, name: converted.value.profile.name || input.profile.name }
       const etag = bodyHash(JSON.stringify(body))
-      const existing = input.existingLocalId ? getProfileRow(db, input.existingLocalId) : null
+      const existing = input.existingLocalId ? store.read((tx) => getProfileRow(tx, input.existingLocalId!)) : null
       if (existing) {
         if (existing.remoteEtag !== null && bodyHash(existing.body) !== existing.remoteEtag)
           return ok({ localId: existing.id, note: `local profile ${existing.id} was edited since the last pull and was kept` })
@@ -509,8 +515,8 @@ export function createProfileBridge(db: Db, profiles: ProfilesService): ProfileB
         if (!updated.ok) return updated
         return ok({ localId: existing.id, ...(input.remoteChanged ? { note: `local profile ${existing.id} was updated from the remote` } : {}) })
       }
-      const idFree = PROFILE_ID_PATTERN.test(input.profile.remoteId) && !getProfileRow(db, input.profile.remoteId)
-      const nameFree = !profileIdByName(db, body.name)
+      const idFree = PROFILE_ID_PATTERN.test(input.profile.remoteId) && !store.read((tx) => getProfileRow(tx, input.profile.remoteId))
+      const nameFree = !store.read((tx) => profileIdByName(tx, body.name))
       const created = profiles.create(nameFree ? body : { ...body, name: `${body.name} (${input.connectorName})` }, {
         ...(idFree ? { id: input.profile.remoteId } : {}),
         source: input.connectorName,

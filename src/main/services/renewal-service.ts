@@ -12,7 +12,7 @@ import { fail, ok, type Result } from '../../shared/errors'
 import { ownTrue } from '../../shared/safe-json'
 import type { RenewRequest } from '../../shared/ipc/certificates'
 import { profileBody, type ProfileBody } from '../../shared/domain/profile'
-import type { Db } from '../store/database'
+import type { Store } from '../store/database'
 import { compromisedKeySerial, getCertificate } from '../store/certificates-repo'
 import { getProfileRow } from '../store/profiles-repo'
 import { buildCsr, describeCertificate, readCsrInput, toPem } from '../engine'
@@ -27,7 +27,7 @@ export interface RenewalService {
   renew(request: RenewRequest): Promise<Result<{ certificateId: number; serial: string; subjectText: string; renewedFrom: number; authorityId: string; profileId: string | null }>>
 }
 
-export function createRenewalService(db: Db, vault: VaultService, issuance: IssuanceService, profiles: ProfilesService, now: () => Date): RenewalService {
+export function createRenewalService(store: Store, vault: VaultService, issuance: IssuanceService, profiles: ProfilesService, now: () => Date): RenewalService {
   /**
    * The warnings to confirm before renewing: the profile's own, and every change it would now
    * make to the old subject and names. None when the profile refuses outright (issuance then
@@ -45,20 +45,20 @@ export function createRenewalService(db: Db, vault: VaultService, issuance: Issu
 
   return {
     async renew(request) {
-      const row = getCertificate(db, request.id)
+      const row = store.read((tx) => getCertificate(tx, request.id))
       if (!row) return fail('CERTIFICATE_NOT_FOUND', `No certificate ${request.id}: it may have been removed; refresh the list.`, 'id')
       const serial = row.serial.toUpperCase()
       if (row.isCa)
         return fail('RENEW_CA_CERTIFICATE', `Certificate ${serial} is a CA certificate: renewal here is for end-entity certificates; create the CA again from Certificate authorities.`, 'id')
       // Any certificate of this key revoked for keyCompromise (this one, or an earlier renewal's) condemns the key.
-      const compromised = compromisedKeySerial(db, row.spkiSha256)
+      const compromised = store.read((tx) => compromisedKeySerial(tx, row.spkiSha256))
       if (compromised)
         return fail(
           'RENEW_KEY_COMPROMISED',
           `${compromised === row.serial ? `Certificate ${serial}` : `Certificate ${compromised.toUpperCase()}, for the same key as ${serial},`} was revoked because the key was compromised: a renewal would certify that key again; generate a new key and CSR instead.`,
           'id'
         )
-      const profileRow = row.profileId ? getProfileRow(db, row.profileId) : null
+      const profileRow = row.profileId ? store.read((tx) => getProfileRow(tx, row.profileId!)) : null
       const profileName = row.profileId ? (profileRow?.name ?? row.profileId) : null
       const withProfile = profileName ? `with the profile "${profileName}"` : 'without a profile'
       if (!row.keyId)

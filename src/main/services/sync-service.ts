@@ -40,7 +40,7 @@ import {
 import type { EventSink } from '../../shared/ipc/events'
 import { appendAudit } from '../store/audit-log'
 import { createConnectorsRepo, type ConnectorRow } from '../store/connectors-repo'
-import { inTransaction, type Db } from '../store/database'
+import type { Store } from '../store/database'
 import { createOutboxRepo, type OutboxRow } from '../store/outbox-repo'
 import { contentHash, parseJsonOr, type LocalEffect } from '../sync/connector'
 import { drivers } from '../sync/connectors'
@@ -55,7 +55,7 @@ import { connectorClient, connectorSettings, DEFAULT_RUNNER_OPTIONS, DEFAULT_TIM
 import { storedBaseUrl } from '../sync/urls'
 
 export interface SyncServiceDeps {
-  readonly db: Db
+  readonly store: Store
   /** The vault's KeychainBackend (the OS keychain; an in-memory one in tests). */
   readonly keychain: CredentialBackend
   readonly emit?: EventSink
@@ -159,18 +159,18 @@ function checkCaBundle(pem: string): Result<void> {
 }
 
 export function createSyncService(deps: SyncServiceDeps): SyncService {
-  const { db } = deps
+  const { store } = deps
   const now = deps.now ?? (() => new Date())
   const emit: EventSink = deps.emit ?? (() => undefined)
-  const connectors = createConnectorsRepo(db)
-  const outbox = createOutboxRepo(db)
+  const connectors = createConnectorsRepo(store)
+  const outbox = createOutboxRepo(store)
   const credentials = createCredentialStore(deps.keychain, deps.env ?? process.env)
   const profiles = deps.profiles ?? unavailableProfileBridge
   const certificates = deps.certificates ?? unavailableCertificateBridge
   const options: RunnerOptions = { ...DEFAULT_RUNNER_OPTIONS, ...deps.runner }
   let running = false
   // One live run per data directory (./sync/run-lock.ts): the lock file sits beside the database.
-  const lockFile = deps.lockFile !== undefined ? deps.lockFile : db.name && db.name !== ':memory:' ? `${db.name}.sync-lock` : null
+  const lockFile = deps.lockFile !== undefined ? deps.lockFile : store.file && store.file !== ':memory:' ? `${store.file}.sync-lock` : null
 
   const iso = () => now().toISOString()
 
@@ -239,12 +239,12 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
 
   function writeItem(row: ConnectorRow, action: OutboxAction, payload: unknown): OutboxItemDto {
     const text = canonicalJson(payload)
-    const item = inTransaction(db, () => {
+    const item = store.write((tx) => {
       const existing = outbox.findPending(row.id, action, text)
       if (existing) return existing
       const inserted = outbox.insert({ connectorId: row.id, action, payload: text, idempotencyKey: `${action}:${randomUUID()}`, now: iso() })
       appendAudit(
-        db,
+        tx,
         { action: 'sync.enqueue', subject: `outbox:${inserted.id}`, details: { connector: row.name, action, summary: drivers[ACTION_CONNECTOR[action]].describe(action, payload) } },
         now()
       )
@@ -411,7 +411,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     try {
       const outcome = await runOutbox(
         {
-          db,
+          store,
           connectors,
           outbox,
           credentials,
@@ -461,7 +461,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         if (!put.ok) return put
       }
       try {
-        inTransaction(db, () => {
+        store.write((tx) => {
           connectors.insert({
             id,
             name: input.name,
@@ -472,7 +472,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
             createdAt: iso()
           })
           appendAudit(
-            db,
+            tx,
             {
               action: 'connector.add',
               subject: `connector:${input.name}`,
@@ -524,10 +524,10 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         const r = await credentials.put(row.id, input.credential)
         if (!r.ok) return r
       }
-      inTransaction(db, () => {
+      store.write((tx) => {
         connectors.update(row.id, { baseUrl, enabled: input.enabled ?? row.enabled, settings: JSON.stringify(settings) })
         appendAudit(
-          db,
+          tx,
           {
             action: 'connector.update',
             subject: `connector:${row.name}`,
@@ -553,9 +553,9 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       if (pending > 0 && !opts.discardQueued)
         return fail('CONNECTOR_HAS_QUEUED_ITEMS', `Connector ${name} still has ${pending} queued item${pending === 1 ? '' : 's'}; run the sync or discard them first.`, 'name')
       if (running) return fail('SYNC_ALREADY_RUNNING', 'A sync is running; remove the connector after it finishes.')
-      inTransaction(db, () => {
+      store.write((tx) => {
         connectors.remove(row.id)
-        appendAudit(db, { action: 'connector.remove', subject: `connector:${name}`, details: { discardedItems: pending } }, now())
+        appendAudit(tx, { action: 'connector.remove', subject: `connector:${name}`, details: { discardedItems: pending } }, now())
       })
       await credentials.remove(row.id)
       emit('changed', { domain: 'sync' })
@@ -569,8 +569,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       const settings = connectorSettings(row)
       const driver = drivers[row.type as ConnectorType]
       const record = (result: ConnectorTestDto): Result<ConnectorTestDto> => {
-        inTransaction(db, () =>
-          appendAudit(db, { action: 'connector.test', subject: `connector:${name}`, details: { ok: result.ok, code: result.error?.code ?? null } }, now())
+        store.write((tx) =>
+          appendAudit(tx, { action: 'connector.test', subject: `connector:${name}`, details: { ok: result.ok, code: result.error?.code ?? null } }, now())
         )
         return ok(result)
       }
@@ -683,9 +683,9 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       const backingOff = row.state === 'queued' && row.nextAttemptAt !== null
       if (row.state !== 'failed' && !backingOff)
         return fail('OUTBOX_ITEM_NOT_RETRYABLE', `Outbox item ${id} is ${row.state}${row.state === 'queued' ? ' and due' : ''}; only failed items and items backing off can be retried.`, 'id')
-      inTransaction(db, () => {
+      store.write((tx) => {
         outbox.requeue(id, iso())
-        appendAudit(db, { action: 'sync.item.requeue', subject: `outbox:${id}`, details: { previousError: row.lastError ? (JSON.parse(row.lastError) as { code?: string }).code ?? null : null } }, now())
+        appendAudit(tx, { action: 'sync.item.requeue', subject: `outbox:${id}`, details: { previousError: row.lastError ? (JSON.parse(row.lastError) as { code?: string }).code ?? null : null } }, now())
       })
       emit('changed', { domain: 'sync' })
       return ok(itemDto(outbox.get(id) as OutboxRow))
@@ -696,9 +696,9 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       if (!row) return fail('OUTBOX_ITEM_NOT_FOUND', `There is no outbox item ${id}.`, 'id')
       if (row.state === 'running' || row.state === 'done')
         return fail('OUTBOX_ITEM_NOT_DISCARDABLE', `Outbox item ${id} is ${row.state}; only queued or failed items can be discarded.`, 'id')
-      inTransaction(db, () => {
+      store.write((tx) => {
         outbox.remove(id)
-        appendAudit(db, { action: 'sync.item.discard', subject: `outbox:${id}`, details: { action: row.action, state: row.state } }, now())
+        appendAudit(tx, { action: 'sync.item.discard', subject: `outbox:${id}`, details: { action: row.action, state: row.state } }, now())
       })
       emit('changed', { domain: 'sync' })
       return ok({ discarded: id })
@@ -730,16 +730,16 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
  * The inventory port: certificates issued by a platform land as rows with `source` = the
  * connector's name (no authority of ours, no key of ours); the same certificate twice is one row.
  */
-export function createCertificateBridge(db: Db, now: () => Date = () => new Date()): CertificateBridge {
+export function createCertificateBridge(store: Store, now: () => Date = () => new Date()): CertificateBridge {
   return {
     findBySerial(serial) {
       const want = normSerial(serial)
       if (!want) return fail('CERTIFICATE_SERIAL_INVALID', `"${serial}" is not a hexadecimal serial number.`, 'serial')
-      const { rows } = queryCertificates(db, { search: want.toLowerCase(), now: now().toISOString(), sort: { field: 'createdAt', direction: 'desc' }, limit: 50 })
+      const { rows } = store.read((tx) => queryCertificates(tx, { search: want.toLowerCase(), now: now().toISOString(), sort: { field: 'createdAt', direction: 'desc' }, limit: 50 }))
       const matches = rows.filter((r) => normSerial(r.serial) === want)
       if (matches.length === 0) return fail('CERTIFICATE_NOT_FOUND', `No certificate in the inventory has serial ${serial}; check it with "cert list".`, 'serial')
       if (matches.length > 1) return fail('CERTIFICATE_SERIAL_AMBIGUOUS', `${matches.length} certificates in the inventory have serial ${serial}; pick one by id.`, 'serial')
-      const row = getCertificate(db, (matches[0] as (typeof matches)[number]).id)
+      const row = store.read((tx) => getCertificate(tx, (matches[0] as (typeof matches)[number]).id))
       if (!row) return fail('CERTIFICATE_NOT_FOUND', `No certificate in the inventory has serial ${serial}.`, 'serial')
       return ok({ pem: derToPem('CERTIFICATE', row.der), serial: row.serial })
     },
@@ -750,11 +750,14 @@ export function createCertificateBridge(db: Db, now: () => Date = () => new Date
       } catch {
         return fail('CERTIFICATE_INVALID', 'The certificate the platform returned does not parse.')
       }
-      const existing = findCertificateBySha256(db, sha256Hex(der))
-      if (existing) return ok({ id: String(existing.id) })
-      const id = insertCertificate(db, recordFromDer(der, { authorityId: null, profileId: null, keyId: null, source, createdAt: now().toISOString() }))
-      appendAudit(db, { action: 'certificate.import', subject: `certificate:${id}`, details: { source, sha256: sha256Hex(der) } }, now())
-      return ok({ id: String(id) })
+      // When the sync applies a run's effects in its write transaction, this joins it.
+      return store.write((tx) => {
+        const existing = findCertificateBySha256(tx, sha256Hex(der))
+        if (existing) return ok({ id: String(existing.id) })
+        const id = insertCertificate(tx, recordFromDer(der, { authorityId: null, profileId: null, keyId: null, source, createdAt: now().toISOString() }))
+        appendAudit(tx, { action: 'certificate.import', subject: `certificate:${id}`, details: { source, sha256: sha256Hex(der) } }, now())
+        return ok({ id: String(id) })
+      })
     }
   }
 }

@@ -4,7 +4,7 @@
 import { attempt, fail, ok, unwrap, type AppError, type Result } from '../../shared/errors'
 import type { VaultKeyStateDto, KeychainStatusDto } from '../../shared/ipc/vault'
 import type { EventSink } from '../../shared/ipc/events'
-import { inTransaction, type Db } from '../store/database'
+import type { Store } from '../store/database'
 import { appendAudit } from '../store/audit-log'
 import { createVault, type CustodianInput, type CustodianSecret, type KeychainBackend, type KeyRef, type KeySecrets, type PfxExportPreset, type VaultEvent, type VaultInternals, type LockReason, type ScryptParams } from '../vault'
 
@@ -44,7 +44,7 @@ export interface VaultService {
 }
 
 export interface VaultServiceOptions {
-  readonly db: Db
+  readonly store: Store
   readonly keychain: KeychainBackend
   readonly emit: EventSink
   readonly now: () => Date
@@ -53,12 +53,12 @@ export interface VaultServiceOptions {
 }
 
 export function createVaultService(options: VaultServiceOptions): VaultService {
-  const { db, emit, now } = options
+  const { store, emit, now } = options
   const onEvent = (e: VaultEvent): void => {
-    if (!db.open) return
-    inTransaction(db, () =>
+    if (!store.open) return
+    store.write((tx) =>
       appendAudit(
-        db,
+        tx,
         e.type === 'unlocked'
           ? { action: 'vault.unlock', subject: `key:${e.keyId}`, ...(e.custodians ? { details: { custodians: e.custodians } } : {}) }
           : { action: 'vault.lock', subject: `key:${e.keyId}`, details: { reason: e.reason } },
@@ -71,13 +71,13 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
   /** A refused custodian sitting: who matched, how many passphrases fitted no share, why. */
   const auditCustodianFailure = (keyId: string, action: string, error: AppError): void => {
     const d = error.details ?? {}
-    inTransaction(db, () =>
-      appendAudit(db, { action, subject: `key:${keyId}`, details: { code: error.code, custodians: d.custodians ?? [], unmatched: d.unmatched ?? 0 } }, now())
+    store.write((tx) =>
+      appendAudit(tx, { action, subject: `key:${keyId}`, details: { code: error.code, custodians: d.custodians ?? [], unmatched: d.unmatched ?? 0 } }, now())
     )
     emit('changed', { domain: 'audit' })
   }
   const keys = createVault({
-    db,
+    store,
     keychain: options.keychain,
     now,
     idleLockMinutes: options.autoLockMinutes,
@@ -131,10 +131,10 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
       }
       const names = custodians.map((c) => c.name.trim())
       const written = await attempt(() =>
-        inTransaction(db, () => {
-          change.value.write()
+        store.write((tx) => {
+          change.value.write(tx)
           appendAudit(
-            db,
+            tx,
             {
               action: 'vault.custodians',
               subject: `key:${keyId}`,
@@ -185,8 +185,8 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
       if (!ref) return notFound(keyId)
       const der = await keys.exportEncryptedPkcs8(keyId, exportPassphrase, preset)
       if (!der.ok) return der
-      inTransaction(db, () =>
-        appendAudit(db, { action: 'vault.export', subject: `key:${keyId}`, details: { preset, spkiSha256: ref.spkiSha256, ...(reason ? { reason } : {}) } }, now())
+      store.write((tx) =>
+        appendAudit(tx, { action: 'vault.export', subject: `key:${keyId}`, details: { preset, spkiSha256: ref.spkiSha256, ...(reason ? { reason } : {}) } }, now())
       )
       emit('changed', { domain: 'audit' })
       return der
@@ -195,9 +195,9 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
       const ref = keys.get(keyId)
       if (!ref) return notFound(keyId)
       const removed = await attempt(() =>
-        inTransaction(db, () => {
-          const finish = unwrap(keys.deleteKeyRow(keyId))
-          appendAudit(db, { action: 'vault.delete', subject: `key:${keyId}`, details: { purpose: ref.purpose, spec: ref.spec, spkiSha256: ref.spkiSha256 } }, now())
+        store.write((tx) => {
+          const finish = unwrap(keys.deleteKeyRow(tx, keyId))
+          appendAudit(tx, { action: 'vault.delete', subject: `key:${keyId}`, details: { purpose: ref.purpose, spec: ref.spec, spkiSha256: ref.spkiSha256 } }, now())
           return finish
         })
       )

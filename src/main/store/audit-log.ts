@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto'
 import { userInfo } from 'node:os'
 import type { Statement } from 'better-sqlite3'
-import type { Db } from './database'
+import type { Db, ReadTx, WriteTx } from './database'
 import { canonicalJson } from '../../shared/canonical-json'
 
 export const GENESIS_HASH = '0'.repeat(64)
@@ -113,7 +113,7 @@ function appendStatements(db: Db): AppendStatements {
 let actorCache: string | null = null
 
 /** Appends one entry. Call it inside the transaction of the operation it records. */
-export function appendAudit(db: Db, input: AuditInput, now: Date = new Date()): AuditEntry {
+export function appendAudit(db: WriteTx, input: AuditInput, now: Date = new Date()): AuditEntry {
   const st = appendStatements(db)
   const last = st.last.get() as
     | { seq: number; hash: string }
@@ -156,13 +156,13 @@ function sameHead(a: AuditHead | null, b: AuditHead | null): boolean {
 }
 
 /** The anchored head, or null when none was ever written (an empty trail). */
-export function readAuditHead(db: Db): AuditHead | null {
+export function readAuditHead(db: ReadTx): AuditHead | null {
   const r = appendStatements(db).readSetting.get(AUDIT_HEAD_SETTING) as { value: string } | undefined
   return parseHead(r?.value)
 }
 
 /** The break an append once found, or null. */
-export function readAuditBreak(db: Db): AuditBreak | null {
+export function readAuditBreak(db: ReadTx): AuditBreak | null {
   const r = appendStatements(db).readSetting.get(AUDIT_BREAK_SETTING) as { value: string } | undefined
   if (!r) return null
   try {
@@ -185,7 +185,7 @@ function toEntry(r: Row): AuditEntry {
   return { seq: r.seq, at: r.at, actor: r.actor, action: r.action, subject: r.subject, details: r.details, prevHash: r.prev_hash, hash: r.hash }
 }
 
-export function* iterateAudit(db: Db): Generator<AuditEntry> {
+export function* iterateAudit(db: ReadTx): Generator<AuditEntry> {
   for (const r of db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<Row>) yield toEntry(r)
 }
 
@@ -197,7 +197,7 @@ export interface AuditPageQuery {
 }
 
 /** Newest first; `subject` matches as a substring. */
-export function listAudit(db: Db, q: AuditPageQuery): { total: number; entries: AuditEntry[] } {
+export function listAudit(db: ReadTx, q: AuditPageQuery): { total: number; entries: AuditEntry[] } {
   const where: string[] = []
   const args: unknown[] = []
   if (q.action) {
@@ -256,7 +256,7 @@ export function verifyAuditEntries(entries: Iterable<AuditEntry>, head?: AuditHe
 }
 
 /** Verifies the table against its anchored head. */
-export function verifyAudit(db: Db): AuditVerdict {
+export function verifyAudit(db: ReadTx): AuditVerdict {
   return db.transaction((): AuditVerdict => {
     const verdict = verifyAuditEntries(iterateAudit(db), readAuditHead(db))
     const found = readAuditBreak(db)
@@ -274,7 +274,7 @@ export type AuditHeadCheck = { readonly intact: true } | { readonly intact: fals
  * it, and the row count equals the newest seq (no entry removed). It cannot see an older
  * entry altered in place: `verifyAudit` walks the whole chain for that.
  */
-export function auditHeadIntact(db: Db): AuditHeadCheck {
+export function auditHeadIntact(db: ReadTx): AuditHeadCheck {
   const found = readAuditBreak(db)
   if (found) return { intact: false, reason: describeBreak(found) }
   const head = readAuditHead(db)

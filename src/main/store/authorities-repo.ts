@@ -1,6 +1,6 @@
 // SQL for the authorities table. cert_der is the truth for an active CA; subject/ski/dates
 // are views kept for listing.
-import type { Db } from './database'
+import type { ReadTx, WriteTx } from './database'
 
 export interface AuthorityRow {
   readonly id: string
@@ -55,29 +55,28 @@ function toRow(r: Raw): AuthorityRow {
   }
 }
 
-export function insertAuthority(db: Db, a: AuthorityRow): void {
+export function insertAuthority(db: WriteTx, a: AuthorityRow): void {
   db.prepare(
     `INSERT INTO authorities (id, name, parent_id, key_id, state, cert_der, csr_der, subject, ski, not_before, not_after, crl_settings, next_crl_number, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
   ).run(a.id, a.name, a.parentId, a.keyId, a.state, a.certDer, a.csrDer, a.subject, a.ski, a.notBefore, a.notAfter, a.crlSettings, a.nextCrlNumber, a.createdAt)
 }
 
-export function getAuthority(db: Db, id: string): AuthorityRow | null {
+export function getAuthority(db: ReadTx, id: string): AuthorityRow | null {
   const r = db.prepare('SELECT * FROM authorities WHERE id = ?').get(id) as Raw | undefined
   return r ? toRow(r) : null
 }
 
-export function authorityNameTaken(db: Db, name: string): boolean {
+export function authorityNameTaken(db: ReadTx, name: string): boolean {
   return db.prepare('SELECT 1 FROM authorities WHERE name = ?').get(name) !== undefined
 }
 
-export function listAuthorities(db: Db): AuthorityRow[] {
+export function listAuthorities(db: ReadTx): AuthorityRow[] {
   return (db.prepare('SELECT * FROM authorities ORDER BY created_at, name').all() as Raw[]).map(toRow)
 }
 
 /** A pending CA receives its certificate (or a new CA becomes active). */
-export function activateAuthority(
-  db: Db,
+export function activateAuthority(db: WriteTx,
   id: string,
   v: { certDer: Uint8Array; subject: string; ski: string; notBefore: string; notAfter: string; parentId: string | null }
 ): void {
@@ -86,16 +85,24 @@ export function activateAuthority(
   ).run(v.certDer, v.subject, v.ski, v.notBefore, v.notAfter, v.parentId, id)
 }
 
-export function setCrlSettings(db: Db, id: string, json: string): void {
+export function setCrlSettings(db: WriteTx, id: string, json: string): void {
   db.prepare('UPDATE authorities SET crl_settings = ? WHERE id = ?').run(json, id)
 }
 
-/** Takes the next CRL number and advances the counter (inside the CRL's transaction). */
-export function takeCrlNumber(db: Db, id: string): number {
-  const r = db.prepare('UPDATE authorities SET next_crl_number = next_crl_number + 1 WHERE id = ? RETURNING next_crl_number - 1 AS n').get(id) as { n: number }
-  return r.n
+/**
+ * Takes CRL number `expected` and advances the counter, only if no other CRL took it since
+ * it was read (compare-and-swap inside the CRL's transaction): false when it was taken.
+ * Numbers stay monotonic and are never reused.
+ */
+export function takeCrlNumber(db: WriteTx, id: string, expected: number): boolean {
+  return db.prepare('UPDATE authorities SET next_crl_number = next_crl_number + 1 WHERE id = ? AND next_crl_number = ?').run(id, expected).changes === 1
 }
 
-export function deleteAuthority(db: Db, id: string): void {
+/** The request of a CA waiting for its certificate from an external parent. */
+export function setAuthorityCsr(db: WriteTx, id: string, csrDer: Uint8Array): void {
+  db.prepare('UPDATE authorities SET csr_der = ? WHERE id = ?').run(csrDer, id)
+}
+
+export function deleteAuthority(db: WriteTx, id: string): void {
   db.prepare('DELETE FROM authorities WHERE id = ?').run(id)
 }

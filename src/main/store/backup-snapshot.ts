@@ -3,7 +3,7 @@
 // the copy of a restored snapshot into an empty store in one transaction.
 import { createHash } from 'node:crypto'
 import Database from 'better-sqlite3'
-import { openDatabase, schemaVersion, type Db } from './database'
+import { connectionOf, openDatabase, schemaVersion, type Db, type ReadTx, type Store, type WriteTx } from './database'
 import { readAuditHead, verifyAudit, type AuditHead, type AuditVerdict } from './audit-log'
 
 export interface StoreCounts {
@@ -39,8 +39,8 @@ export interface SnapshotFacts {
 }
 
 /** Copies the live store to `file` page by page while other connections keep writing. */
-export async function snapshotStore(db: Db, file: string): Promise<void> {
-  await db.backup(file)
+export async function snapshotStore(store: Store, file: string): Promise<void> {
+  await connectionOf(store).backup(file)
 }
 
 const n = (db: Db, sql: string): number => (db.prepare(sql).get() as { n: number }).n
@@ -67,6 +67,7 @@ export function serialsDigest(db: Db): string {
   return h.digest('hex')
 }
 
+/** `db` is a snapshot (or store) connection this module reads: it is branded as a read handle where the audit readers need one. */
 export function snapshotFacts(db: Db): SnapshotFacts {
   const keyRows = db.prepare('SELECT id, purpose, algorithm, protection, spki_sha256 FROM vault_keys ORDER BY created_at, id').all() as {
     id: string
@@ -80,7 +81,7 @@ export function snapshotFacts(db: Db): SnapshotFacts {
   return {
     schemaVersion: schemaVersion(db),
     counts: storeCounts(db),
-    auditHead: readAuditHead(db),
+    auditHead: readAuditHead(db as ReadTx),
     keys: keyRows.map((k) => ({
       keyId: k.id,
       purpose: k.purpose,
@@ -140,7 +141,7 @@ export function checkSnapshot(file: string): CheckedSnapshot {
   const db = openDatabase(file)
   try {
     const integrity = String(db.pragma('integrity_check', { simple: true }))
-    return { facts: snapshotFacts(db), audit: verifyAudit(db), integrity, fromSchema }
+    return { facts: snapshotFacts(db), audit: verifyAudit(db as ReadTx), integrity, fromSchema }
   } finally {
     db.pragma('wal_checkpoint(TRUNCATE)')
     db.close()
@@ -148,7 +149,7 @@ export function checkSnapshot(file: string): CheckedSnapshot {
 }
 
 /** What makes a store not empty: anything an operator made. Starter profiles and settings do not count. */
-export function storeHoldsData(db: Db): { readonly holds: boolean; readonly what: string[] } {
+export function storeHoldsData(db: ReadTx): { readonly holds: boolean; readonly what: string[] } {
   const c = storeCounts(db)
   const what = [
     c.authorities ? `${c.authorities} authorities` : '',
@@ -168,7 +169,8 @@ const derived = (name: string): boolean => name.startsWith('sqlite_') || name.st
  * (the vault's new envelopes, the restore's audit entry): all of it commits, or none of it.
  * Both stores are at the current schema. Foreign keys are checked at commit.
  */
-export function copySnapshotInto(db: Db, snapshotFile: string, alsoInTransaction: () => void): void {
+export function copySnapshotInto(store: Store, snapshotFile: string, alsoInTransaction: (tx: WriteTx) => void): void {
+  const db = connectionOf(store)
   db.prepare('ATTACH DATABASE ? AS backup_src').run(snapshotFile)
   try {
     const tables = (db.prepare("SELECT name FROM backup_src.sqlite_schema WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name).filter((t) => !derived(t))
@@ -181,7 +183,7 @@ export function copySnapshotInto(db: Db, snapshotFile: string, alsoInTransaction
         if (!cols) throw new Error(`the restored snapshot has table ${t}, which this store does not`)
         db.prepare(`INSERT INTO main."${t}" (${cols}) SELECT ${cols} FROM backup_src."${t}"`).run()
       }
-      alsoInTransaction()
+      alsoInTransaction(db as WriteTx)
     }).immediate()
   } finally {
     db.prepare('DETACH DATABASE backup_src').run()
@@ -197,7 +199,7 @@ export interface LastBackupRecord {
   readonly certificates: number
 }
 
-export function readLastBackup(db: Db): LastBackupRecord | null {
+export function readLastBackup(db: ReadTx): LastBackupRecord | null {
   const r = db.prepare('SELECT value FROM settings WHERE key = ?').get(LAST_BACKUP_SETTING) as { value: string } | undefined
   if (!r) return null
   try {
@@ -208,11 +210,11 @@ export function readLastBackup(db: Db): LastBackupRecord | null {
 }
 
 /** Written in the transaction of the backup's audit entry. */
-export function writeLastBackup(db: Db, record: LastBackupRecord): void {
+export function writeLastBackup(db: WriteTx, record: LastBackupRecord): void {
   db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(LAST_BACKUP_SETTING, JSON.stringify(record))
 }
 
 /** Certificates issued (or imported) after `at`. */
-export function certificatesSince(db: Db, at: string): number {
+export function certificatesSince(db: ReadTx, at: string): number {
   return (db.prepare('SELECT COUNT(*) AS n FROM certificates WHERE created_at > ?').get(at) as { n: number }).n
 }

@@ -3,7 +3,7 @@
 // (sort column, id) so page N costs the same as page 1 at 100,000 rows.
 import { createHash } from 'node:crypto'
 import type Database from 'better-sqlite3'
-import type { Db } from './database'
+import type { Db, ReadTx, WriteTx } from './database'
 
 export interface CertificateRow {
   readonly id: number
@@ -92,42 +92,47 @@ function stmt(db: Db, sql: string): Database.Statement<unknown[]> {
   return s
 }
 
-export function insertCertificate(db: Db, c: NewCertificateRow): number {
+export function insertCertificate(db: WriteTx, c: NewCertificateRow): number {
   const info = stmt(db, INSERT_SQL).run(c.authorityId, c.profileId, c.keyId, c.serial, c.der, c.subject, c.issuer, c.sans, c.notBefore, c.notAfter, c.sha256, c.spkiSha256, c.source, c.isCa ? 1 : 0, c.createdAt)
   return Number(info.lastInsertRowid)
 }
 
 /** A CA's certificate already carries this key (CA keys never certify an end entity). */
-export function isCaKey(db: Db, spkiSha256: string): boolean {
+export function isCaKey(db: ReadTx, spkiSha256: string): boolean {
   return stmt(db, 'SELECT 1 FROM certificates WHERE spki_sha256 = ? AND is_ca = 1').get(spkiSha256) !== undefined
 }
 
 /** An end-entity certificate already carries this key (such a key never becomes a CA's). */
-export function isEndEntityKey(db: Db, spkiSha256: string): boolean {
+export function isEndEntityKey(db: ReadTx, spkiSha256: string): boolean {
   return stmt(db, 'SELECT 1 FROM certificates WHERE spki_sha256 = ? AND is_ca = 0').get(spkiSha256) !== undefined
 }
 
 /** The serial (lowercase hex) of a certificate for this key revoked for keyCompromise, if any: such a key is never certified again. */
-export function compromisedKeySerial(db: Db, spkiSha256: string): string | null {
+export function compromisedKeySerial(db: ReadTx, spkiSha256: string): string | null {
   const r = stmt(db, "SELECT serial FROM certificates WHERE spki_sha256 = ? AND revocation_reason = 'keyCompromise' LIMIT 1").get(spkiSha256) as { serial: string } | undefined
   return r?.serial ?? null
 }
 
-export function getCertificate(db: Db, id: number): CertificateRow | null {
+export function getCertificate(db: ReadTx, id: number): CertificateRow | null {
   const r = stmt(db, 'SELECT * FROM certificates WHERE id = ?').get(id) as Raw | undefined
   return r ? toRow(r) : null
 }
 
-export function findCertificateBySha256(db: Db, sha256: string): CertificateRow | null {
+export function findCertificateBySha256(db: ReadTx, sha256: string): CertificateRow | null {
   const r = db.prepare('SELECT * FROM certificates WHERE sha256 = ? LIMIT 1').get(sha256) as Raw | undefined
   return r ? toRow(r) : null
 }
 
-export function serialExists(db: Db, authorityId: string, serial: string): boolean {
+/** A deleted key's certificates keep their record, without a key in the vault. */
+export function detachKeyFromCertificates(db: WriteTx, keyId: string): void {
+  db.prepare('UPDATE certificates SET key_id = NULL WHERE key_id = ?').run(keyId)
+}
+
+export function serialExists(db: ReadTx, authorityId: string, serial: string): boolean {
   return stmt(db, 'SELECT 1 FROM certificates WHERE authority_id = ? AND serial = ?').get(authorityId, serial) !== undefined
 }
 
-export function revokeCertificate(db: Db, id: number, v: { revokedAt: string; reason: string; invalidityDate: string | null }): boolean {
+export function revokeCertificate(db: WriteTx, id: number, v: { revokedAt: string; reason: string; invalidityDate: string | null }): boolean {
   return stmt(db, "UPDATE certificates SET status = 'revoked', revoked_at = ?, revocation_reason = ?, invalidity_date = ? WHERE id = ? AND status = 'issued'").run(
     v.revokedAt,
     v.reason,
@@ -148,7 +153,7 @@ export interface RevokedEntryRow {
  * A CA's revoked certificates in id order, `limit` at a time after `afterId`: what a CRL
  * lists, read in pages so a CRL of 100,000 entries never holds the main thread for long.
  */
-export function revokedPage(db: Db, authorityId: string, afterId: number, limit: number): RevokedEntryRow[] {
+export function revokedPage(db: ReadTx, authorityId: string, afterId: number, limit: number): RevokedEntryRow[] {
   const rows = stmt(
     db,
     "SELECT id, serial, revoked_at, revocation_reason, invalidity_date FROM certificates WHERE authority_id = ? AND status = 'revoked' AND id > ? ORDER BY id LIMIT ?"
@@ -255,7 +260,7 @@ function whereOf(q: CertificateFilter): { where: string[]; args: (string | numbe
   return { where, args }
 }
 
-export function queryCertificates(db: Db, q: CertificateQuery): { rows: CertificateRow[]; total: number } {
+export function queryCertificates(db: ReadTx, q: CertificateQuery): { rows: CertificateRow[]; total: number } {
   const { where, args } = whereOf(q)
   const filter = where.length ? `WHERE ${where.join(' AND ')}` : ''
   const total = (db.prepare(`SELECT COUNT(*) AS n FROM certificates ${filter}`).get(...args) as { n: number }).n
@@ -293,14 +298,14 @@ type SelectedRaw = [number, string | null, string, string, string, 'issued' | 'r
 const toSelected = ([id, authorityId, serial, subject, notAfter, status]: SelectedRaw): SelectedCertificate => ({ id, authorityId, serial, subject, notAfter, status })
 
 /** Every certificate the filter matches, in id order (bulk actions; no DER read). */
-export function selectCertificates(db: Db, f: CertificateFilter): SelectedCertificate[] {
+export function selectCertificates(db: ReadTx, f: CertificateFilter): SelectedCertificate[] {
   const { where, args } = whereOf(f)
   const filter = where.length ? `WHERE ${where.join(' AND ')}` : ''
   return (db.prepare(`SELECT ${SELECTED_COLUMNS} FROM certificates ${filter} ORDER BY id`).raw(true).all(...args) as SelectedRaw[]).map(toSelected)
 }
 
 /** The certificates with these ids (unknown ids are left out), in id order. */
-export function selectCertificatesById(db: Db, ids: readonly number[]): SelectedCertificate[] {
+export function selectCertificatesById(db: ReadTx, ids: readonly number[]): SelectedCertificate[] {
   const out: SelectedCertificate[] = []
   const one = stmt(db, `SELECT ${SELECTED_COLUMNS} FROM certificates WHERE id = ?`)
   for (const id of [...new Set(ids)].sort((a, b) => a - b)) {
@@ -311,7 +316,7 @@ export function selectCertificatesById(db: Db, ids: readonly number[]): Selected
 }
 
 /** DER of certificates by id, in the order given (bulk export). */
-export function derOfCertificates(db: Db, ids: readonly number[]): Map<number, Uint8Array> {
+export function derOfCertificates(db: ReadTx, ids: readonly number[]): Map<number, Uint8Array> {
   const one = stmt(db, 'SELECT der FROM certificates WHERE id = ?')
   const out = new Map<number, Uint8Array>()
   for (const id of ids) {
@@ -336,7 +341,7 @@ export function sortValue(row: CertificateRow, field: SortField): string {
   }
 }
 
-export function certificateOfAuthority(db: Db, authorityId: string): CertificateRow | null {
+export function certificateOfAuthority(db: ReadTx, authorityId: string): CertificateRow | null {
   const a = db.prepare('SELECT cert_der FROM authorities WHERE id = ?').get(authorityId) as { cert_der: Buffer | null } | undefined
   if (!a?.cert_der) return null
   return findCertificateBySha256(db, createHashHex(a.cert_der))
@@ -351,7 +356,7 @@ function createHashHex(der: Uint8Array): string {
  * `A3F0`, `00A3F0` and `0A3F0` name the same INTEGER. Exact match on the serial index
  * (a handful of spellings), never a substring search.
  */
-export function findCertificatesBySerial(db: Db, hex: string, authorityId?: string): CertificateRow[] {
+export function findCertificatesBySerial(db: ReadTx, hex: string, authorityId?: string): CertificateRow[] {
   const digits = hex.replace(/[:\s]/g, '').toLowerCase().replace(/^0+/, '')
   if (!/^[0-9a-f]*$/.test(digits)) return []
   const even = digits.length % 2 === 1 ? `0${digits}` : digits.length === 0 ? '00' : digits

@@ -1,6 +1,6 @@
 // SQL for the connectors table and the remote objects a pull last saw. A connector row holds
 // no credential: that lives in the OS keychain under the connector's id.
-import type { Db } from './database'
+import { connectionOf, type Store } from './database'
 
 export interface ConnectorRow {
   readonly id: string
@@ -42,7 +42,8 @@ export interface RemoteObjectRow {
   readonly pulledAt: string
 }
 
-export function createConnectorsRepo(db: Db) {
+export function createConnectorsRepo(store: Store) {
+  const db = connectionOf(store)
   return {
     list(): ConnectorRow[] {
       return (db.prepare('SELECT * FROM connectors ORDER BY name').all() as RawRow[]).map(toRow)

@@ -1,5 +1,5 @@
 // SQL for the crls table: every CRL issued, DER as the truth, numbered per CA.
-import type { Db } from './database'
+import type { ReadTx, WriteTx } from './database'
 
 export interface CrlRow {
   readonly id: number
@@ -31,18 +31,18 @@ const toRow = (r: Raw): CrlRow => ({
   createdAt: r.created_at
 })
 
-export function insertCrl(db: Db, c: Omit<CrlRow, 'id'>): number {
+export function insertCrl(db: WriteTx, c: Omit<CrlRow, 'id'>): number {
   const info = db
     .prepare('INSERT INTO crls (authority_id, crl_number, der, this_update, next_update, created_at) VALUES (?, ?, ?, ?, ?, ?)')
     .run(c.authorityId, c.crlNumber, c.der, c.thisUpdate, c.nextUpdate, c.createdAt)
   return Number(info.lastInsertRowid)
 }
 
-export function listCrls(db: Db, authorityId: string): CrlRow[] {
+export function listCrls(db: ReadTx, authorityId: string): CrlRow[] {
   return (db.prepare('SELECT * FROM crls WHERE authority_id = ? ORDER BY crl_number DESC').all(authorityId) as Raw[]).map(toRow)
 }
 
-export function getCrl(db: Db, id: number): CrlRow | null {
+export function getCrl(db: ReadTx, id: number): CrlRow | null {
   const r = db.prepare('SELECT * FROM crls WHERE id = ?').get(id) as Raw | undefined
   return r ? toRow(r) : null
 }

@@ -1,11 +1,74 @@
 // The only importer of better-sqlite3. Opens the store in WAL mode with foreign keys on and
-// brings it to the newest schema through the numbered migrations.
+// brings it to the newest schema through the numbered migrations, and hands the rest of the
+// app a Store: transaction handles that say what they may do (Signal Desktop's ReadableDB
+// and WritableDB). A ReadTx is passed to the repositories' read functions, a WriteTx (only
+// inside store.write, an IMMEDIATE transaction) to those that change rows. Services hold a
+// Store and call repositories with the handle it gives them; no SQL outside this folder.
 import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { migrations, type Migration } from './migrations'
 
 export type Db = Database.Database
+
+declare const readable: unique symbol
+declare const writable: unique symbol
+/** The connection, branded: repositories may read through it (inside store.read or store.write). */
+export type ReadTx = Db & { readonly [readable]: true }
+/** The connection inside an IMMEDIATE transaction: repositories may also write through it. */
+export type WriteTx = ReadTx & { readonly [writable]: true }
+
+export interface Store {
+  /**
+   * Runs `body` with a read handle, in one deferred transaction (one snapshot for all its
+   * reads); inside a write it joins that transaction.
+   */
+  read<T>(body: (tx: ReadTx) => T): T
+  /** Runs `body` in an IMMEDIATE transaction: all of it is committed, or none of it. */
+  write<T>(body: (tx: WriteTx) => T): T
+  /** False once closed (the vault's lock events arrive after shutdown closed the store). */
+  readonly open: boolean
+  /** The database file (':memory:' for a store in memory): sync keeps its run lock beside it. */
+  readonly file: string
+  schemaVersion(): number
+  close(): void
+}
+
+const connections = new WeakMap<Store, Db>()
+
+/**
+ * The connection behind a Store, for the repositories bound to one (the outbox's and the
+ * connectors'): their statements join whatever transaction the caller has open. Only
+ * src/main/store calls this.
+ */
+export function connectionOf(store: Store): Db {
+  const db = connections.get(store)
+  if (!db) throw new Error('This Store was not opened by src/main/store.')
+  return db
+}
+
+/** A Store over an open connection (tests that migrate a database step by step build theirs with this). */
+export function storeOf(db: Db): Store {
+  const read = db.transaction((body: (tx: ReadTx) => unknown) => body(db as ReadTx))
+  const write = db.transaction((body: (tx: WriteTx) => unknown) => body(db as WriteTx))
+  const store: Store = {
+    read: <T>(body: (tx: ReadTx) => T): T => (db.inTransaction ? body(db as ReadTx) : (read.deferred(body) as T)),
+    write: <T>(body: (tx: WriteTx) => T): T => write.immediate(body) as T,
+    get open() {
+      return db.open
+    },
+    file: db.name,
+    schemaVersion: () => schemaVersion(db),
+    close: () => db.close()
+  }
+  connections.set(store, db)
+  return store
+}
+
+/** Opens (creating and migrating as needed) the store in `file`. */
+export function openStore(file: string): Store {
+  return storeOf(openDatabase(file))
+}
 
 export function openDatabase(file: string, upTo?: number): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 })

@@ -2,7 +2,7 @@
 // that execute it. State moves: queued → running → done | failed | queued (retry later).
 // Each transition is one UPDATE guarded by the expected current state, so two runs can
 // never both claim an item.
-import type { Db } from './database'
+import { connectionOf, type Store } from './database'
 
 export type OutboxStateValue = 'queued' | 'running' | 'done' | 'failed'
 
@@ -65,7 +65,8 @@ export interface SyncRunRow {
   readonly remaining: number
 }
 
-export function createOutboxRepo(db: Db) {
+export function createOutboxRepo(store: Store) {
+  const db = connectionOf(store)
   /** Queued items whose next attempt time matches `when` (a clause on `now`), oldest first. */
   const queued = (when: string, now: string, filter: { connectorId?: string; ids?: readonly number[] }): OutboxRow[] => {
     const where = ["state = 'queued'", when]

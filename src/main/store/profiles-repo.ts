@@ -1,6 +1,6 @@
 // SQL for the profiles table. `body` (JSON of the ProfileBody) is the truth; name,
 // description, sign_as_ca are copies kept for uniqueness, filtering and sorting.
-import type { Db } from './database'
+import type { ReadTx, WriteTx } from './database'
 
 export interface ProfileRow {
   readonly id: string
@@ -43,40 +43,40 @@ function toRow(r: Raw): ProfileRow {
   }
 }
 
-export function insertProfile(db: Db, p: ProfileRow): void {
+export function insertProfile(db: WriteTx, p: ProfileRow): void {
   db.prepare(
     `INSERT INTO profiles (id, name, description, sign_as_ca, archived, body, source, remote_etag, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
   ).run(p.id, p.name, p.description, p.signAsCa ? 1 : 0, p.archived ? 1 : 0, p.body, p.source, p.remoteEtag, p.createdAt, p.updatedAt)
 }
 
-export function updateProfileRow(db: Db, p: ProfileRow): void {
+export function updateProfileRow(db: WriteTx, p: ProfileRow): void {
   db.prepare(
     `UPDATE profiles SET name = ?, description = ?, sign_as_ca = ?, archived = ?, body = ?, source = ?, remote_etag = ?, updated_at = ? WHERE id = ?`
   ).run(p.name, p.description, p.signAsCa ? 1 : 0, p.archived ? 1 : 0, p.body, p.source, p.remoteEtag, p.updatedAt, p.id)
 }
 
-export function getProfileRow(db: Db, id: string): ProfileRow | null {
+export function getProfileRow(db: ReadTx, id: string): ProfileRow | null {
   const r = db.prepare('SELECT * FROM profiles WHERE id = ?').get(id) as Raw | undefined
   return r ? toRow(r) : null
 }
 
 /** Case-insensitive: "Web Server" and "web server" are the same name to an operator. */
-export function profileIdByName(db: Db, name: string): string | null {
+export function profileIdByName(db: ReadTx, name: string): string | null {
   const r = db.prepare('SELECT id FROM profiles WHERE lower(name) = lower(?)').get(name) as { id: string } | undefined
   return r?.id ?? null
 }
 
-export function deleteProfileRow(db: Db, id: string): void {
+export function deleteProfileRow(db: WriteTx, id: string): void {
   db.prepare('DELETE FROM profiles WHERE id = ?').run(id)
 }
 
-export function certificatesIssuedWith(db: Db, id: string): number {
+export function certificatesIssuedWith(db: ReadTx, id: string): number {
   const r = db.prepare('SELECT COUNT(*) AS n FROM certificates WHERE profile_id = ?').get(id) as { n: number }
   return r.n
 }
 
-export function countProfiles(db: Db): number {
+export function countProfiles(db: ReadTx): number {
   return (db.prepare('SELECT COUNT(*) AS n FROM profiles').get() as { n: number }).n
 }
 
@@ -109,7 +109,7 @@ export interface ListQuery {
 const SQL_OPS: Readonly<Record<Exclude<FilterOp, 'ct' | 'nc'>, string>> = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' }
 
 /** Every identifier in the SQL comes from a closed set; values and JSON paths are bound. */
-export function listProfileRows(db: Db, q: ListQuery): ProfileRow[] {
+export function listProfileRows(db: ReadTx, q: ListQuery): ProfileRow[] {
   const where: string[] = []
   const params: (string | number)[] = []
   if (!q.includeArchived) where.push('archived = 0')

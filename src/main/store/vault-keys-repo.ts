@@ -1,6 +1,6 @@
 // SQL for the vault_keys table. Rows hold public data and an envelope (JSON) whose only
 // secret content is ciphertext; the vault (src/main/vault) builds and opens envelopes.
-import type { Db } from './database'
+import type { ReadTx, WriteTx } from './database'
 import type { StoredKeyProtection } from '../../shared/domain/keys'
 
 export interface VaultKeyRow {
@@ -39,23 +39,23 @@ function toRow(r: Raw): VaultKeyRow {
   }
 }
 
-export function insertVaultKey(db: Db, row: VaultKeyRow): void {
+export function insertVaultKey(db: WriteTx, row: VaultKeyRow): void {
   db.prepare(
     'INSERT INTO vault_keys (id, purpose, algorithm, spki, spki_sha256, protection, envelope, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
   ).run(row.id, row.purpose, row.algorithm, Buffer.from(row.spki), row.spkiSha256, row.protection, row.envelope, row.createdAt)
 }
 
-export function getVaultKey(db: Db, id: string): VaultKeyRow | null {
+export function getVaultKey(db: ReadTx, id: string): VaultKeyRow | null {
   const r = db.prepare('SELECT * FROM vault_keys WHERE id = ?').get(id) as Raw | undefined
   return r ? toRow(r) : null
 }
 
-export function findVaultKeyBySpkiSha256(db: Db, spkiSha256: string): VaultKeyRow | null {
+export function findVaultKeyBySpkiSha256(db: ReadTx, spkiSha256: string): VaultKeyRow | null {
   const r = db.prepare('SELECT * FROM vault_keys WHERE spki_sha256 = ?').get(spkiSha256) as Raw | undefined
   return r ? toRow(r) : null
 }
 
-export function listVaultKeys(db: Db, filter: { readonly purpose?: 'ca' | 'end-entity' } = {}): VaultKeyRow[] {
+export function listVaultKeys(db: ReadTx, filter: { readonly purpose?: 'ca' | 'end-entity' } = {}): VaultKeyRow[] {
   const rows = (
     filter.purpose
       ? db.prepare('SELECT * FROM vault_keys WHERE purpose = ? ORDER BY created_at, id').all(filter.purpose)
@@ -65,18 +65,18 @@ export function listVaultKeys(db: Db, filter: { readonly purpose?: 'ca' | 'end-e
 }
 
 /** Ids of rows that still point at the key (authorities, certificates): a key in use is not deleted. */
-export function vaultKeyReferences(db: Db, id: string): { authorities: number; certificates: number } {
+export function vaultKeyReferences(db: ReadTx, id: string): { authorities: number; certificates: number } {
   const a = db.prepare('SELECT COUNT(*) AS n FROM authorities WHERE key_id = ?').get(id) as { n: number }
   const c = db.prepare('SELECT COUNT(*) AS n FROM certificates WHERE key_id = ?').get(id) as { n: number }
   return { authorities: a.n, certificates: c.n }
 }
 
-export function deleteVaultKey(db: Db, id: string): boolean {
+export function deleteVaultKey(db: WriteTx, id: string): boolean {
   return db.prepare('DELETE FROM vault_keys WHERE id = ?').run(id).changes > 0
 }
 
 /** A key re-sealed under another protection (custodians set or replaced, a restore). */
-export function updateVaultKeyEnvelope(db: Db, id: string, protection: StoredKeyProtection, envelope: string): void {
+export function updateVaultKeyEnvelope(db: WriteTx, id: string, protection: StoredKeyProtection, envelope: string): void {
   const r = db.prepare('UPDATE vault_keys SET protection = ?, envelope = ? WHERE id = ?').run(protection, envelope, id)
   if (r.changes !== 1) throw new Error(`vault key ${id} is not in the store`)
 }

@@ -24,7 +24,7 @@ import { AppFailure, type AppError } from '../../shared/errors'
 import type { ConnectorSettingsDto, ConnectorType, OutboxAction, RunItemOutcome, SyncRunReportDto } from '../../shared/domain/sync'
 import { connectorSettingsDto, outboxAction } from '../../shared/domain/sync'
 import { appendAudit } from '../store/audit-log'
-import { inTransaction, type Db } from '../store/database'
+import type { Store } from '../store/database'
 import type { ConnectorRow, ConnectorsRepo } from '../store/connectors-repo'
 import type { OutboxRepo, OutboxRow } from '../store/outbox-repo'
 import { parseJsonOr, type ConnectorContext, type ExecOutcome, type LocalEffect } from './connector'
@@ -92,7 +92,7 @@ export function connectorSettings(row: ConnectorRow): ConnectorSettingsDto {
 }
 
 export interface RunnerDeps {
-  readonly db: Db
+  readonly store: Store
   readonly connectors: ConnectorsRepo
   readonly outbox: OutboxRepo
   readonly credentials: CredentialStore
@@ -152,19 +152,19 @@ export async function runOutbox(deps: RunnerDeps, req: RunRequest): Promise<RunO
 }
 
 async function runLocked(deps: RunnerDeps, req: RunRequest, deadHolder: LockHolder | null): Promise<SyncRunReportDto> {
-  const { db, outbox, connectors, options } = deps
+  const { store, outbox, connectors, options } = deps
   const iso = () => deps.now().toISOString()
   const runId = randomUUID()
   const startedAt = iso()
 
   // 1. Holding the lock, every `running` item is a dead run's: back to the queue now.
   let reclaimed = 0
-  inTransaction(db, () => {
+  store.write((tx) => {
     const staleIds = outbox.list({ states: ['running'], limit: 100_000 }).map((item) => item.id)
     reclaimed = outbox.reclaim(staleIds, startedAt)
     outbox.startRun({ id: runId, connector: req.connectorName ?? null, startedAt })
     appendAudit(
-      db,
+      tx,
       {
         action: 'sync.run.start',
         subject: `sync-run:${runId}`,
@@ -283,7 +283,7 @@ async function runLocked(deps: RunnerDeps, req: RunRequest, deadHolder: LockHold
           break
         }
         if (outcome.kind === 'pending') {
-          inTransaction(db, () => {
+          store.write((tx) => {
             outbox.finish(item.id, 'queued', {
               now,
               lastError: null,
@@ -291,7 +291,7 @@ async function runLocked(deps: RunnerDeps, req: RunRequest, deadHolder: LockHold
               nextAttemptAt: null,
               attempts: attempts - 1
             })
-            appendAudit(db, { action: 'sync.item.pending', subject: `outbox:${item.id}`, details: { run: runId, connector: connectorName, action, summary: outcome.summary } }, deps.now())
+            appendAudit(tx, { action: 'sync.item.pending', subject: `outbox:${item.id}`, details: { run: runId, connector: connectorName, action, summary: outcome.summary } }, deps.now())
           })
           record(item, 'pending', attempts - 1, outcome.summary, connectorName)
           break
@@ -301,10 +301,10 @@ async function runLocked(deps: RunnerDeps, req: RunRequest, deadHolder: LockHold
         progress = outcome.progress ?? progress
         const resultText = progress ? JSON.stringify({ progress }) : null
         if (!error.retryable) {
-          inTransaction(db, () => {
+          store.write((tx) => {
             outbox.finish(item.id, 'failed', { now, lastError: errorJson(error), result: resultText, nextAttemptAt: null })
             appendAudit(
-              db,
+              tx,
               { action: 'sync.item.failed', subject: `outbox:${item.id}`, details: { run: runId, connector: connectorName, action, attempts, code: error.code, httpStatus: error.httpStatus ?? null } },
               deps.now()
             )
@@ -317,10 +317,10 @@ async function runLocked(deps: RunnerDeps, req: RunRequest, deadHolder: LockHold
         // Transient: queued again with a backoff; the platform's Retry-After, when it gave one, is a floor.
         const wait = Math.max(backoffMs(attempts, options), (error.retryAfterSeconds ?? 0) * 1000)
         const next = new Date(deps.now().getTime() + wait).toISOString()
-        inTransaction(db, () => {
+        store.write((tx) => {
           outbox.finish(item.id, 'queued', { now, lastError: errorJson(error), result: resultText, nextAttemptAt: next })
           appendAudit(
-            db,
+            tx,
             { action: 'sync.item.retry', subject: `outbox:${item.id}`, details: { run: runId, connector: connectorName, action, attempts, code: error.code, nextAttemptAt: next } },
             deps.now()
           )
@@ -354,10 +354,10 @@ async function runLocked(deps: RunnerDeps, req: RunRequest, deadHolder: LockHold
   const done = report.filter((r) => r.outcome === 'done').length
   const failed = report.filter((r) => r.outcome === 'failed').length
   const remaining = outbox.countByState(req.connectorId).queued
-  inTransaction(db, () => {
+  store.write((tx) => {
     outbox.finishRun({ id: runId, finishedAt, reclaimed, done, failed, remaining })
     appendAudit(
-      db,
+      tx,
       { action: 'sync.run.finish', subject: `sync-run:${runId}`, details: { connector: req.connectorName ?? null, done, failed, remaining, items: report.map((r) => ({ id: r.id, outcome: r.outcome })) } },
       deps.now()
     )
@@ -367,14 +367,14 @@ async function runLocked(deps: RunnerDeps, req: RunRequest, deadHolder: LockHold
 }
 
 function commitDone(deps: RunnerDeps, connector: ConnectorRow, item: OutboxRow, outcome: Extract<ExecOutcome, { kind: 'done' }>, now: string) {
-  const { db, outbox } = deps
+  const { store, outbox } = deps
   try {
-    inTransaction(db, () => {
+    store.write((tx) => {
       const effectNotes = deps.applyEffects(connector, outcome.effects ?? [])
       const notes = [...(outcome.notes ?? []), ...effectNotes]
       outbox.finish(item.id, 'done', { now, lastError: null, result: JSON.stringify({ summary: outcome.summary, result: outcome.result, notes }), nextAttemptAt: null })
       appendAudit(
-        db,
+        tx,
         { action: 'sync.item.done', subject: `outbox:${item.id}`, details: { connector: connector.name, action: item.action, summary: outcome.summary, notes } },
         deps.now()
       )
@@ -385,9 +385,9 @@ function commitDone(deps: RunnerDeps, connector: ConnectorRow, item: OutboxRow, 
     // keeping the remote answer so the operator can see what exists remotely.
     const error: SyncError =
       e instanceof AppFailure ? fromAppError(e.error) : localError('SYNC_LOCAL_APPLY_FAILED', `The remote action succeeded but its local result could not be saved: ${e instanceof Error ? e.message : String(e)}.`)
-    inTransaction(db, () => {
+    store.write((tx) => {
       outbox.finish(item.id, 'failed', { now, lastError: errorJson(error), result: JSON.stringify({ summary: outcome.summary, result: outcome.result }), nextAttemptAt: null })
-      appendAudit(db, { action: 'sync.item.failed', subject: `outbox:${item.id}`, details: { connector: connector.name, action: item.action, code: error.code, remoteDone: true } }, deps.now())
+      appendAudit(tx, { action: 'sync.item.failed', subject: `outbox:${item.id}`, details: { connector: connector.name, action: item.action, code: error.code, remoteDone: true } }, deps.now())
     })
     return { ok: false as const, error }
   }

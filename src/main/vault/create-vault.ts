@@ -5,7 +5,8 @@
 import { randomBytes, randomUUID, type KeyObject } from 'node:crypto'
 import { AppFailure, fail, ok, type AppError, type Result } from '../../shared/errors'
 import { keySpec, type KeyProtection } from '../../shared/domain/keys'
-import type { Db } from '../store/database'
+import type { Store, WriteTx } from '../store/database'
+import { detachKeyFromCertificates } from '../store/certificates-repo'
 import {
   deleteVaultKey,
   findVaultKeyBySpkiSha256,
@@ -33,7 +34,7 @@ export type VaultEvent =
   | { readonly type: 'locked'; readonly keyId: string; readonly reason: LockReason }
 
 export interface VaultOptions {
-  readonly db: Db
+  readonly store: Store
   readonly keychain: KeychainBackend
   readonly now?: () => Date
   /** Minutes without use before an unlocked key locks itself; a function to follow settings. */
@@ -55,7 +56,7 @@ export interface VaultInternals extends Vault {
    * The synchronous half of deleteKey: removes the row (call it inside the transaction that
    * audits the deletion) and returns the step that removes the keychain entry after commit.
    */
-  deleteKeyRow(keyId: string): Result<() => Promise<Result<void>>>
+  deleteKeyRow(tx: WriteTx, keyId: string): Result<() => Promise<Result<void>>>
   /** Locks every key; `reason` is what the audit entries say (default: 'system', the OS locked). */
   lockAll(reason?: LockReason): void
   /** The idle-lock minutes changed (settings update): read them again and reschedule. */
@@ -89,7 +90,7 @@ export interface VaultInternals extends Vault {
 
 /** A row rewrite prepared by the vault: the keychain work is done, the row waits for the caller's transaction. */
 export interface RowChange {
-  write(): void
+  write(tx: WriteTx): void
   finish(): Promise<void>
   discard(): Promise<void>
 }
@@ -138,7 +139,7 @@ function checkPassphrase(protection: KeyProtection, passphrase: string | undefin
 }
 
 export function createVault(options: VaultOptions): VaultInternals {
-  const { db, keychain } = options
+  const { store, keychain } = options
   const now = options.now ?? (() => new Date())
   const scryptParams = options.scrypt ?? DEFAULT_SCRYPT
   // A key sealed with costs the envelope reader refuses could never be opened again.
@@ -270,7 +271,7 @@ export function createVault(options: VaultOptions): VaultInternals {
     if (!spec.ok) return spec
     const keyId = randomUUID()
     const { spki, spkiSha256 } = spkiOf(key)
-    if (findVaultKeyBySpkiSha256(db, spkiSha256) || [...pending.values()].some((p) => p.ref.spkiSha256 === spkiSha256))
+    if (store.read((tx) => findVaultKeyBySpkiSha256(tx, spkiSha256)) || [...pending.values()].some((p) => p.ref.spkiSha256 === spkiSha256))
       return fail('KEY_EXISTS', 'this private key is already in the vault: use the existing key instead of importing it again', 'data')
     const sealed = await sealUnder(key, keyId, spkiSha256, protection, secrets, accountFor(keyId))
     if (!sealed.ok) return sealed
@@ -310,7 +311,7 @@ export function createVault(options: VaultOptions): VaultInternals {
    * unlocking it (nothing is held afterwards and no unlock event is told).
    */
   async function keyObjectFor(keyId: string, secrets: KeySecrets): Promise<Result<{ key: KeyObject; row: VaultKeyRow; custodians: string[] }>> {
-    const row = getVaultKey(db, keyId)
+    const row = store.read((tx) => getVaultKey(tx, keyId))
     if (!row) return fail('KEY_NOT_FOUND', `no key ${keyId} in the vault: pick an existing key`, 'keyId')
     const current = live(keyId)
     if (current) return ok({ key: current.key, row, custodians: [] })
@@ -463,10 +464,10 @@ export function createVault(options: VaultOptions): VaultInternals {
       return ok({ key: prepared.value, certificates })
     },
 
-    saveKey(prepared) {
+    saveKey(tx, prepared) {
       const p = pending.get(prepared.keyId)
       if (!p) throw new AppFailure({ code: 'VAULT_KEY_NOT_PREPARED', message: `key ${prepared.keyId} was not prepared by this vault or was already saved: prepare it again` })
-      insertVaultKey(db, {
+      insertVaultKey(tx, {
         id: prepared.keyId,
         purpose: prepared.purpose,
         algorithm: prepared.spec,
@@ -484,22 +485,22 @@ export function createVault(options: VaultOptions): VaultInternals {
       const p = pending.get(prepared.keyId)
       pending.delete(prepared.keyId)
       // Saved after all (the caller's transaction committed): not ours to remove.
-      if (getVaultKey(db, prepared.keyId)) return
+      if (store.read((tx) => getVaultKey(tx, prepared.keyId))) return
       if (p?.keychainAccount) await keychain.deleteSecret(KEYCHAIN_SERVICE, p.keychainAccount)
     },
 
     findBySpkiSha256(spkiSha256) {
-      const row = findVaultKeyBySpkiSha256(db, spkiSha256)
+      const row = store.read((tx) => findVaultKeyBySpkiSha256(tx, spkiSha256))
       return row ? toRef(row) : null
     },
 
     get(keyId) {
-      const row = getVaultKey(db, keyId)
+      const row = store.read((tx) => getVaultKey(tx, keyId))
       return row ? toRef(row) : null
     },
 
     list(purpose) {
-      return listVaultKeys(db, purpose ? { purpose } : {}).map(toRef)
+      return store.read((tx) => listVaultKeys(tx, purpose ? { purpose } : {})).map(toRef)
     },
 
     unlockedIds() {
@@ -507,7 +508,7 @@ export function createVault(options: VaultOptions): VaultInternals {
     },
 
     async unlock(keyId, secrets) {
-      const row = getVaultKey(db, keyId)
+      const row = store.read((tx) => getVaultKey(tx, keyId))
       if (!row) return fail('KEY_NOT_FOUND', `no key ${keyId} in the vault: pick an existing key`, 'keyId')
       const ref = toRef(row)
       const current = live(keyId)
@@ -568,27 +569,27 @@ export function createVault(options: VaultOptions): VaultInternals {
     async exportEncryptedPkcs8(keyId, exportPassphrase, preset: PfxExportPreset) {
       if ([...exportPassphrase].length < MIN_PASSPHRASE_LENGTH)
         return fail('PASSPHRASE_TOO_SHORT', `the export passphrase has ${[...exportPassphrase].length} characters: use at least ${MIN_PASSPHRASE_LENGTH}`, 'exportPassphrase')
-      if (!getVaultKey(db, keyId)) return fail('KEY_NOT_FOUND', `no key ${keyId} in the vault: pick an existing key`, 'keyId')
+      if (!store.read((tx) => getVaultKey(tx, keyId))) return fail('KEY_NOT_FOUND', `no key ${keyId} in the vault: pick an existing key`, 'keyId')
       const u = live(keyId)
       if (!u) return { ok: false, error: lockedError(keyId) }
       u.lastUsed = now().getTime()
       return exportEncryptedPrivateKey(u.key, exportPassphrase, preset)
     },
 
-    deleteKeyRow(keyId) {
-      const row = getVaultKey(db, keyId)
+    deleteKeyRow(tx, keyId) {
+      const row = getVaultKey(tx, keyId)
       if (!row) return fail('KEY_NOT_FOUND', `no key ${keyId} in the vault: pick an existing key`, 'keyId')
-      const refs = vaultKeyReferences(db, keyId)
+      const refs = vaultKeyReferences(tx, keyId)
       if (refs.authorities > 0)
         return fail('KEY_IN_USE', `key ${keyId} belongs to an authority: retire the authority instead of deleting its key`, 'keyId')
       const kc = parseEnvelope(row.envelope)?.kek.keychain
       // Certificates keep their record; they just no longer have a key in the vault.
-      db.prepare('UPDATE certificates SET key_id = NULL WHERE key_id = ?').run(keyId)
-      deleteVaultKey(db, keyId)
+      detachKeyFromCertificates(tx, keyId)
+      deleteVaultKey(tx, keyId)
       lockInternal(keyId, 'deleted')
       return ok(async () => {
         // Only once the row is really gone (the caller's transaction committed).
-        if (getVaultKey(db, keyId) || !kc) return ok(undefined)
+        if (store.read((t) => getVaultKey(t, keyId)) || !kc) return ok(undefined)
         const removed = await keychain.deleteSecret(kc.service, kc.account)
         if (!removed.ok)
           return fail('KEYCHAIN_UNAVAILABLE', `key ${keyId} was deleted from the vault but its keychain entry "${kc.account}" was not removed (${removed.error.message}); remove it by hand`)
@@ -597,8 +598,8 @@ export function createVault(options: VaultOptions): VaultInternals {
     },
 
     async deleteKey(keyId) {
-      // The row goes synchronously, inside the caller's transaction if there is one.
-      const r = vault.deleteKeyRow(keyId)
+      // The row goes in a transaction of its own (callers that audit the deletion use deleteKeyRow inside theirs).
+      const r = store.write((tx) => vault.deleteKeyRow(tx, keyId))
       if (!r.ok) return r
       // Let that transaction finish before touching the keychain.
       await new Promise<void>((resolve) => setImmediate(resolve))
@@ -642,7 +643,7 @@ export function createVault(options: VaultOptions): VaultInternals {
       if (!resealed.ok) return resealed
       const created = resealed.value.keychainAccount
       return ok({
-        write: () => updateVaultKeyEnvelope(db, keyId, protection, JSON.stringify(resealed.value.envelope)),
+        write: (tx) => updateVaultKeyEnvelope(tx, keyId, protection, JSON.stringify(resealed.value.envelope)),
         finish: async () => undefined,
         discard: async () => {
           if (created) await removeAccounts([created])
@@ -686,7 +687,7 @@ export function createVault(options: VaultOptions): VaultInternals {
         return ok({
           previous,
           present: got.value.custodians,
-          write: () => updateVaultKeyEnvelope(db, keyId, 'custodians', JSON.stringify(envelope)),
+          write: (tx) => updateVaultKeyEnvelope(tx, keyId, 'custodians', JSON.stringify(envelope)),
           finish: () => removeAccounts(keychainAccountsOf(before)),
           discard: () => removeAccounts(parts.created)
         })
@@ -696,7 +697,7 @@ export function createVault(options: VaultOptions): VaultInternals {
     },
 
     custodiansOf(keyId) {
-      const row = getVaultKey(db, keyId)
+      const row = store.read((tx) => getVaultKey(tx, keyId))
       if (!row || row.protection !== 'custodians') return null
       const split = parseEnvelope(row.envelope)?.kek.custodians
       return split ? { threshold: split.threshold, names: custodianNames(split) } : null

@@ -4,11 +4,12 @@
 // Key creation is split so the caller can commit the key row in the same transaction as
 // the record that uses it (an authority, an end-entity certificate) and its audit entry:
 //   const prepared = await vault.prepareKey(...)        // async: generate, encrypt, keychain
-//   inTransaction(db, () => { vault.saveKey(prepared); insertAuthority(...); appendAudit(...) })
+//   store.write((tx) => { vault.saveKey(tx, prepared); insertAuthority(tx, ...); appendAudit(tx, ...) })
 //   // on failure: await vault.discardKey(prepared)      // removes its keychain entry
 import type { Result } from '../../shared/errors'
 import type { KeyProtection, KeySpec, StoredKeyProtection } from '../../shared/domain/keys'
 import type { Signer } from './signer'
+import type { WriteTx } from '../store/database'
 import type { CustodianSecret } from './custodians'
 
 export type KeyPurpose = 'ca' | 'end-entity'
@@ -73,8 +74,8 @@ export interface Vault {
   prepareImport(input: ImportKeyInput): Promise<Result<PreparedKey>>
   /** Parses a PFX; its key (if any) comes back prepared, its certificates as DER. */
   preparePfxImport(input: ImportPfxInput): Promise<Result<{ key: PreparedKey | null; certificates: Uint8Array[] }>>
-  /** Writes the prepared key's row. Call inside the caller's transaction. Leaves the key unlocked. */
-  saveKey(prepared: PreparedKey): void
+  /** Writes the prepared key's row in the caller's transaction. Leaves the key unlocked. */
+  saveKey(tx: WriteTx, prepared: PreparedKey): void
   discardKey(prepared: PreparedKey): Promise<void>
   /** The key id that holds this public key, if the vault has one. */
   findBySpkiSha256(spkiSha256: string): KeyRef | null
@@ -87,7 +88,7 @@ export interface Vault {
   signer(keyId: string): Result<Signer>
   /** EncryptedPrivateKeyInfo (DER) under `exportPassphrase` (≥ 12 characters), for PFX or PKCS#8 export. */
   exportEncryptedPkcs8(keyId: string, exportPassphrase: string, preset: PfxExportPreset): Promise<Result<Uint8Array>>
-  /** Removes the key row (in the caller's transaction) and its keychain entry. */
+  /** Removes the key row (in a transaction of its own) and then its keychain entry. */
   deleteKey(keyId: string): Promise<Result<void>>
   keychainStatus(): Promise<KeychainStatus>
 }

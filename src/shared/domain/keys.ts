@@ -44,3 +44,6 @@ export function keyFamily(spec: KeySpec): KeyFamily {
   if (spec.startsWith('ec-')) return 'ec'
   return spec === 'ed25519' ? 'ed25519' : 'ed448'
 }
+
+/** The shortest passphrase a vault key (or an exported key file) may have, in characters. */
+export const MIN_PASSPHRASE_LENGTH = 12

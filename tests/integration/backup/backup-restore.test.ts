@@ -10,9 +10,8 @@ import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import type { Services } from '../../../src/main/services'
 import { createMemoryKeychain } from '../../../src/main/vault'
-import { verifyAudit } from '../../../src/main/store/audit-log'
 import { tempDir } from '../../unit/engine/helpers'
-import { BACKUP_PASS, CA_PASS, must, open, populate, proveCaSigns, storeFacts, type Populated } from './fixture'
+import { BACKUP_PASS, CA_PASS, must, open, populate, proveCaSigns, storeFacts, withStoreFile, type Populated } from './fixture'
 
 const NEW_PASS = 'the new machine passphrase'
 const ALICE = 'alice custodian passphrase'
@@ -66,7 +65,7 @@ describe('backup create', () => {
     expect(v.protection).toEqual({ kind: 'shares', threshold: 2, total: 3, custodians: ['Alice', 'Bob', 'Carol'] })
     expect(v.keys.map((k) => k.protection).sort()).toEqual(['both', 'keychain', 'keychain', 'passphrase'])
     expect(v.connectors).toEqual([{ name: 'lab-lamassu', type: 'lamassu', credential: 'not included: re-enter it after a restore' }])
-    const entries = a.db.prepare("SELECT details FROM audit_log WHERE action = 'backup.create' ORDER BY seq").all() as { details: string }[]
+    const entries = withStoreFile(a, (db) => db.prepare("SELECT details FROM audit_log WHERE action = 'backup.create' ORDER BY seq").all() as { details: string }[])
     expect(entries).toHaveLength(2)
     expect(JSON.parse(entries[0]!.details)).toMatchObject({ protection: 'shares 2 of 3', custodians: ['Alice', 'Bob', 'Carol'] })
     expect(a.backup.status()).toMatchObject({ due: false, issuancesSince: 0, last: { protection: 'passphrase' } })
@@ -111,14 +110,14 @@ describe('restore on another machine with 2 of 3 shares', () => {
     expect(after.serials).toEqual(before.serials)
     expect(after.profiles).toEqual(before.profiles)
     expect(after.authorities).toEqual(before.authorities)
-    const verdict = verifyAudit(b.db)
+    const verdict = b.audit.verify()
     expect(verdict.intact).toBe(true)
-    const last = b.db.prepare('SELECT action, prev_hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { action: string; prev_hash: string }
+    const last = withStoreFile(b, (db) => db.prepare('SELECT action, prev_hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { action: string; prev_hash: string })
     expect(last.action).toBe('backup.restore')
     // The entry before the restore is the head the backup was taken at.
     expect(last.prev_hash).toBe(r.auditHead!.hash)
     expect(before.auditHead).toBe(r.auditHead!.hash)
-    const protections = (b.db.prepare('SELECT DISTINCT protection FROM vault_keys').all() as { protection: string }[]).map((p) => p.protection)
+    const protections = withStoreFile(b, (db) => db.prepare('SELECT DISTINCT protection FROM vault_keys').all() as { protection: string }[]).map((p) => p.protection)
     expect(protections).toEqual(['both'])
   })
 

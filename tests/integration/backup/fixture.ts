@@ -10,6 +10,8 @@ import { createMemoryKeychain, type KeychainBackend } from '../../../src/main/va
 import { toPem } from '../../../src/main/engine'
 import { openssl } from '../../unit/engine/helpers'
 import { createRootCa } from '../issuance/root-ca'
+import { openStoreFile } from '../store-file'
+import type { Db } from '../../../src/main/store'
 
 export const TEST_SCRYPT = { N: 2 ** 14, r: 8, p: 1 } as const
 export const CA_PASS = 'correct horse battery staple'
@@ -48,8 +50,7 @@ export async function issue(services: Services, authorityId: string, csrPem: str
   const r = must(await services.issuance.issue({ authorityId, profileId, confirmWarnings: true, items: [{ csrPem, input: { subject: {}, sans: [] } }] }))
   const item = r.results[0]!
   if (!item.ok) throw new Error(`${item.error.code}: ${item.error.message}`)
-  const row = services.db.prepare('SELECT serial, der FROM certificates WHERE id = ?').get(item.certificateId) as { serial: string; der: Buffer }
-  return { id: item.certificateId, serial: row.serial, der: row.der }
+  return { id: item.certificateId, serial: item.serial, der: Buffer.from(must(services.certificates.der(item.certificateId))) }
 }
 
 export async function populate(services: Services, workDir: string): Promise<Populated> {
@@ -71,8 +72,21 @@ export async function populate(services: Services, workDir: string): Promise<Pop
 }
 
 /** The facts a restore must bring back unchanged. */
+/** Runs `read` over a connection of its own to the services' store file (closed after). */
+export function withStoreFile<T>(services: Services, read: (db: Db) => T): T {
+  const file = openStoreFile(services.app.info().dataDir)
+  try {
+    return read(file.db)
+  } finally {
+    file.close()
+  }
+}
+
 export function storeFacts(services: Services): { counts: Record<string, number>; serials: string[]; auditHead: string; profiles: string[]; authorities: string[] } {
-  const db = services.db
+  return withStoreFile(services, (db) => factsOf(db))
+}
+
+function factsOf(db: Db): { counts: Record<string, number>; serials: string[]; auditHead: string; profiles: string[]; authorities: string[] } {
   const n = (sql: string): number => (db.prepare(sql).get() as { n: number }).n
   return {
     counts: {

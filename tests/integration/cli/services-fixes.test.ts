@@ -8,20 +8,23 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServices, type Services } from '../../../src/main/services'
 import { createMemoryKeychain } from '../../../src/main/vault'
-import { appendAudit, auditHeadIntact } from '../../../src/main/store/audit-log'
-import { findCertificatesBySerial } from '../../../src/main/store/certificates-repo'
+import { appendAudit } from '../../../src/main/store/audit-log'
+import { openStoreFile, type StoreFile } from '../store-file'
 import { warnIfAuditBroken } from '../../../src/cli/audit-guard'
 
 const PASSPHRASE = 'correct horse battery staple'
 let dir: string
 let services: Services
+let file: StoreFile
 const keychain = createMemoryKeychain()
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'pkidesk-cli-svc-'))
   services = createServices({ dataDir: join(dir, 'store'), keychain, scrypt: { N: 2 ** 14, r: 8, p: 1 } })
+  file = openStoreFile(join(dir, 'store'))
 })
 afterAll(() => {
+  file?.close()
   services?.close()
   rmSync(dir, { recursive: true, force: true })
 })
@@ -106,51 +109,51 @@ describe('an existing keychain key when the keychain is down', () => {
   })
 })
 
-describe('findCertificatesBySerial', () => {
+describe('certificates.findBySerial', () => {
   it('finds a serial exactly, with or without leading zeros, in any case, never by substring', () => {
     const page = services.certificates.list({ sort: { field: 'createdAt', direction: 'desc' }, limit: 10 })
     const c = page.ok ? page.value.items[0]! : undefined
     const serial = c!.serial
     const stripped = serial.replace(/^0+/, '')
     for (const spelling of [serial, serial.toUpperCase(), `00${serial}`, `0000${serial}`, stripped, `0${stripped}`])
-      expect(findCertificatesBySerial(services.db, spelling).map((r) => r.id), spelling).toEqual([c!.id])
-    expect(findCertificatesBySerial(services.db, serial.slice(0, -2))).toEqual([])
-    expect(findCertificatesBySerial(services.db, serial, 'another-ca')).toEqual([])
-    expect(findCertificatesBySerial(services.db, 'not hex')).toEqual([])
+      expect(services.certificates.findBySerial(spelling).map((r) => r.id), spelling).toEqual([c!.id])
+    expect(services.certificates.findBySerial(serial.slice(0, -2))).toEqual([])
+    expect(services.certificates.findBySerial(serial, 'another-ca')).toEqual([])
+    expect(services.certificates.findBySerial('not hex')).toEqual([])
   })
 })
 
-describe('auditHeadIntact', () => {
+describe('audit.headIntact', () => {
   it('is intact after ordinary appends and sees a cut tail, a removed entry and an edited newest entry', () => {
-    appendAudit(services.db, { action: 'test.one', subject: 'x' })
-    appendAudit(services.db, { action: 'test.two', subject: 'x' })
-    expect(auditHeadIntact(services.db)).toEqual({ intact: true })
+    file.store.write((tx) => appendAudit(tx, { action: 'test.one', subject: 'x' }))
+    file.store.write((tx) => appendAudit(tx, { action: 'test.two', subject: 'x' }))
+    expect(services.audit.headIntact()).toEqual({ intact: true })
     const warnings: string[] = []
     expect(warnIfAuditBroken(services, { stderr: (s) => void warnings.push(s) })).toBe(true)
     expect(warnings).toEqual([])
 
-    const last = services.db.prepare('SELECT seq FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number }
-    const snapshot = services.db.prepare('SELECT * FROM audit_log WHERE seq = ?').get(last.seq) as Record<string, unknown>
+    const last = file.db.prepare('SELECT seq FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number }
+    const snapshot = file.db.prepare('SELECT * FROM audit_log WHERE seq = ?').get(last.seq) as Record<string, unknown>
     // Tampering as a hand edit of the file would: the append-only triggers are dropped first.
-    services.db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete')
+    file.db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete')
 
-    services.db.prepare('UPDATE audit_log SET details = ? WHERE seq = ?').run('{"edited":true}', last.seq)
-    expect(auditHeadIntact(services.db)).toMatchObject({ intact: false, reason: expect.stringContaining('altered') })
-    services.db.prepare('UPDATE audit_log SET details = ? WHERE seq = ?').run(snapshot.details, last.seq)
-    expect(auditHeadIntact(services.db).intact).toBe(true)
+    file.db.prepare('UPDATE audit_log SET details = ? WHERE seq = ?').run('{"edited":true}', last.seq)
+    expect(services.audit.headIntact()).toMatchObject({ intact: false, reason: expect.stringContaining('altered') })
+    file.db.prepare('UPDATE audit_log SET details = ? WHERE seq = ?').run(snapshot.details, last.seq)
+    expect(services.audit.headIntact().intact).toBe(true)
 
-    services.db.prepare('DELETE FROM audit_log WHERE seq = ?').run(last.seq)
-    const cut = auditHeadIntact(services.db)
+    file.db.prepare('DELETE FROM audit_log WHERE seq = ?').run(last.seq)
+    const cut = services.audit.headIntact()
     expect(cut).toMatchObject({ intact: false, reason: expect.stringContaining('does not match the audit head record') })
     expect(warnIfAuditBroken(services, { stderr: (s) => void warnings.push(s) })).toBe(false)
     expect(warnings).toHaveLength(1)
     expect(warnings[0]).toMatch(/^warning\[AUDIT_BROKEN\]: .*run pkidesk audit verify/)
-    services.db
+    file.db
       .prepare('INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(snapshot.seq, snapshot.at, snapshot.actor, snapshot.action, snapshot.subject, snapshot.details, snapshot.prev_hash, snapshot.hash)
-    expect(auditHeadIntact(services.db).intact).toBe(true)
+    expect(services.audit.headIntact().intact).toBe(true)
 
-    services.db.prepare('DELETE FROM audit_log WHERE seq = 2').run()
-    expect(auditHeadIntact(services.db)).toMatchObject({ intact: false, reason: expect.stringMatching(/1 of \d+ entries are missing/) })
+    file.db.prepare('DELETE FROM audit_log WHERE seq = 2').run()
+    expect(services.audit.headIntact()).toMatchObject({ intact: false, reason: expect.stringMatching(/1 of \d+ entries are missing/) })
   })
 })

@@ -9,7 +9,7 @@ import { createServices, type Services } from '../../../src/main/services'
 import { createHandlers, type Handlers } from '../../../src/main/ipc/handlers'
 import { dispatch } from '../../../src/main/ipc/dispatch'
 import { createMemoryKeychain } from '../../../src/main/vault'
-import { verifyAudit } from '../../../src/main/store/audit-log'
+import { countRows, openStoreFile, type StoreFile } from '../store-file'
 import type { EventName, EventPayload } from '../../../src/shared/ipc/events'
 import type { ChannelName } from '../../../src/shared/ipc/contract'
 import { keytool, openssl, tempDir, FIXTURES } from '../../unit/engine/helpers'
@@ -17,6 +17,7 @@ import { keytool, openssl, tempDir, FIXTURES } from '../../unit/engine/helpers'
 const PASS = 'correct horse battery staple'
 const tmp = tempDir('pkidesk-flow-')
 let services: Services
+let file: StoreFile
 let handlers: Handlers
 const events: { name: EventName; payload: unknown }[] = []
 
@@ -62,6 +63,7 @@ beforeAll(async () => {
     scrypt: { N: 2 ** 14, r: 8, p: 1 },
     emit: <N extends EventName>(name: N, payload: EventPayload<N>) => void events.push({ name, payload })
   })
+  file = openStoreFile(tmp.dir)
   handlers = createHandlers(services)
   root = await call('authorities:create', caInput('Flow Root', null, 'ec-p256', 3650, 1))
   issuing = await call('authorities:create', caInput('Flow Issuing', root.id, 'rsa-2048', 1825, 0))
@@ -70,6 +72,7 @@ beforeAll(async () => {
 })
 
 afterAll(() => {
+  file.close()
   services.close()
   tmp.cleanup()
 })
@@ -157,7 +160,7 @@ describe('issuance, export, revocation, CRLs', () => {
   let ids: number[] = []
 
   it('issues a batch: per-item results, progress events, rows + audit entries, chain verified by OpenSSL and node:crypto', async () => {
-    const auditBefore = verifyAudit(services.db)
+    const auditBefore = services.audit.verify()
     const names = ['csr-rsa2048.pem', 'csr-p256.pem', 'csr-p384.pem', 'csr-p521.pem', 'csr-ed25519.pem', 'csr-ed448.pem', 'csr-rsa3072.pem']
     const items = [...names.map((n: any) => ({ csrPem: csrPem(n) })), { csrPem: csrPem('bad-md5.pem') }, { csrPem: csrPem('not-a-csr-certificate.pem') }]
     const r = await call('certificates:issue', { operationId: 'op-1', authorityId: issuing.id, profileId: null, items })
@@ -168,7 +171,7 @@ describe('issuance, export, revocation, CRLs', () => {
     const progress = events.filter((e: any) => e.name === 'progress' && (e.payload as { operationId?: string }).operationId === 'op-1').map((e: any) => e.payload)
     expect(progress.at(-1)).toMatchObject({ done: 9, total: 9, finished: true })
     ids = r.results.filter((x: any) => x.ok).map((x: any) => x.certificateId)
-    const auditAfter = verifyAudit(services.db)
+    const auditAfter = services.audit.verify()
     expect(auditAfter.intact).toBe(true)
     expect(auditAfter.entries - auditBefore.entries).toBe(7)
     for (const id of ids) {
@@ -222,13 +225,13 @@ describe('issuance, export, revocation, CRLs', () => {
   })
 
   it('csr:generate that cannot make its request leaves no key behind, and says so in the audit trail', async () => {
-    const keysBefore = (services.db.prepare('SELECT COUNT(*) AS n FROM vault_keys').get() as { n: number }).n
+    const keysBefore = countRows(file.db, 'vault_keys')
     // An attribute type the encoder does not know: refused only when the request is built.
     const code = await callErr('csr:generate', { subject: [[{ type: '1.2.3.not-an-oid', value: 'x' }]], sans: [], keySpec: 'ec-p256', protection: 'passphrase', passphrase: PASS })
     expect(code).not.toBe('OK')
-    expect((services.db.prepare('SELECT COUNT(*) AS n FROM vault_keys').get() as { n: number }).n).toBe(keysBefore)
+    expect(countRows(file.db, 'vault_keys')).toBe(keysBefore)
     // Newest first: the removal, the vault locking the key it removes, the generation.
-    const last = services.db.prepare('SELECT action FROM audit_log ORDER BY seq DESC LIMIT 3').all() as { action: string }[]
+    const last = file.db.prepare('SELECT action FROM audit_log ORDER BY seq DESC LIMIT 3').all() as { action: string }[]
     expect(last.map((r) => r.action)).toEqual(['csr.generate.undone', 'vault.lock', 'csr.generate'])
   })
 
@@ -351,16 +354,16 @@ describe('issuance, export, revocation, CRLs', () => {
   })
 
   it('is atomic: when a row cannot be written, no certificate and no audit entry of that chunk remain', async () => {
-    const before = (services.db.prepare('SELECT COUNT(*) AS n FROM certificates').get() as { n: number }).n
-    const auditBefore = verifyAudit(services.db).entries
-    services.db.exec("CREATE TEMP TRIGGER fail_issue BEFORE INSERT ON audit_log WHEN NEW.action = 'certificate.issue' AND NEW.details LIKE '%op-atomic%' BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    const before = countRows(file.db, 'certificates')
+    const auditBefore = services.audit.verify().entries
+    file.db.exec("CREATE TRIGGER fail_issue BEFORE INSERT ON audit_log WHEN NEW.action = 'certificate.issue' AND NEW.details LIKE '%op-atomic%' BEGIN SELECT RAISE(ABORT, 'disk full'); END")
     try {
       await expect(call('certificates:issue', { operationId: 'op-atomic', authorityId: issuing.id, profileId: null, items: [{ csrPem: csrPem('csr-p256.pem') }, { csrPem: csrPem('csr-p384.pem') }] })).rejects.toThrow(/INTERNAL/)
     } finally {
-      services.db.exec('DROP TRIGGER temp.fail_issue')
+      file.db.exec('DROP TRIGGER fail_issue')
     }
-    expect((services.db.prepare('SELECT COUNT(*) AS n FROM certificates').get() as { n: number }).n).toBe(before)
-    expect(verifyAudit(services.db).entries).toBe(auditBefore)
+    expect(countRows(file.db, 'certificates')).toBe(before)
+    expect(services.audit.verify().entries).toBe(auditBefore)
   })
 
   it('never lets key material cross IPC and refuses a locked CA', async () => {

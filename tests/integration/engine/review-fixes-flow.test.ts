@@ -12,10 +12,12 @@ import { dispatch } from '../../../src/main/ipc/dispatch'
 import { createMemoryKeychain } from '../../../src/main/vault'
 import type { ChannelName } from '../../../src/shared/ipc/contract'
 import { openssl, tempDir } from '../../unit/engine/helpers'
+import { countRows, openStoreFile, type StoreFile } from '../store-file'
 
 const PASS = 'correct horse battery staple'
 const tmp = tempDir('pkidesk-review-flow-')
 let services: Services
+let file: StoreFile
 let handlers: Handlers
 
 async function call<T = any>(channel: ChannelName, req: unknown): Promise<T> {
@@ -68,6 +70,7 @@ async function exportChain(certificateId: number, name: string): Promise<string>
 
 beforeAll(async () => {
   services = createServices({ dataDir: tmp.dir, keychain: createMemoryKeychain(), scrypt: { N: 2 ** 14, r: 8, p: 1 }, emit: () => undefined })
+  file = openStoreFile(tmp.dir)
   handlers = createHandlers(services)
   // A P-384 root; the P-256 intermediate under it asks for SHA-256 (the CLI's default for its own key).
   root = await call('authorities:create', caInput('Review Root', null, 'ec-p384', 'SHA-256'))
@@ -77,6 +80,7 @@ beforeAll(async () => {
 })
 
 afterAll(() => {
+  file.close()
   services.close()
   tmp.cleanup()
 })
@@ -198,9 +202,9 @@ describe('item 7 and item 3: revocation', () => {
     const gate = services.authorities.requireIssuing(issuing.id)
     expect(gate.ok ? 'OK' : gate.error.code).toBe('CA_REVOKED')
     // Issuance itself goes through that gate: nothing is signed by the revoked CA.
-    const before = (services.db.prepare('SELECT COUNT(*) AS n FROM certificates').get() as { n: number }).n
+    const before = countRows(file.db, 'certificates')
     expect(await failure('certificates:issue', { authorityId: issuing.id, profileId: null, items: [{ csrPem: opensslCsr('after-revoke', '/CN=late.example.com') }] })).toMatchObject({ code: 'CA_REVOKED' })
-    expect((services.db.prepare('SELECT COUNT(*) AS n FROM certificates').get() as { n: number }).n).toBe(before)
+    expect(countRows(file.db, 'certificates')).toBe(before)
     expect(services.authorities.requireIssuing(root.id).ok).toBe(true)
     // The root's CRL lists the intermediate; OpenSSL rejects the chain with it.
     const crl = await call('crl:generate', { authorityId: root.id })

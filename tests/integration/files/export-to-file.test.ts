@@ -13,7 +13,6 @@ import type { DialogsPort } from '../../../src/main/services/files-service'
 import { createHandlers, type Handlers } from '../../../src/main/ipc/handlers'
 import { dispatch } from '../../../src/main/ipc/dispatch'
 import { createMemoryKeychain } from '../../../src/main/vault'
-import { verifyAudit } from '../../../src/main/store/audit-log'
 import type { ChannelName } from '../../../src/shared/ipc/contract'
 import { keytool, openssl, tempDir } from '../../unit/engine/helpers'
 
@@ -145,7 +144,7 @@ describe('files:exportCertificate', () => {
     expect(openssl(['pkey', '-pubout'], keyPem).out).toBe(certPub)
     const entries = auditPage('certificate.export').entries
     expect(JSON.parse(entries[0]!.details)).toEqual({ format: 'pfx-modern', containsKey: true })
-    expect(verifyAudit(services.db).intact).toBe(true)
+    expect(services.audit.verify().intact).toBe(true)
   })
 
   it('writes a legacy PFX (3DES) and, without the key, a PFX of certificates only', async () => {
@@ -258,6 +257,6 @@ describe('vault:deleteCertificateKey', () => {
     expect((await callErr('vault:deleteCertificateKey', { certificateId: id })).code).toBe('KEY_NOT_HELD')
     expect((await callErr('files:exportKey', { key: { certificateId: id }, format: 'pkcs8-pem', password: FILE_PASS })).code).toBe('KEY_NOT_HELD')
     expect((await callErr('vault:deleteCertificateKey', { certificateId: root.certificateId })).code).toBe('KEY_IN_USE')
-    expect(verifyAudit(services.db).intact).toBe(true)
+    expect(services.audit.verify().intact).toBe(true)
   })
 })

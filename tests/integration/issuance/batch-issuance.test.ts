@@ -8,7 +8,7 @@ import { createServices, type Services } from '../../../src/main/services'
 import { createIssuanceService, type IssuanceService } from '../../../src/main/services/issuance-service'
 import { createMemoryKeychain, type Signer } from '../../../src/main/vault'
 import { createKeyObjectSigner } from '../../../src/main/vault/signer'
-import { verifyAudit } from '../../../src/main/store/audit-log'
+import { countRows, openStoreFile, type StoreFile } from '../store-file'
 import { buildCsr, toPem } from '../../../src/main/engine'
 import type { DistinguishedName, GeneralName } from '../../../src/shared/domain/names'
 import type { EventName } from '../../../src/shared/ipc/events'
@@ -35,18 +35,21 @@ const createCa = (name: string, pathLength: number | null): Promise<{ id: string
   createRootCa(services, name, { subject: [[{ type: 'O', value: 'Batch' }], [{ type: 'CN', value: name }]], protection: 'passphrase', passphrase: PASS, pathLength })
 
 const issuance = (workerMinItems: number, now?: () => Date): IssuanceService =>
-  createIssuanceService(services.db, services.vault, services.authorities, emit, now ?? (() => new Date()), { workerMinItems })
-const countCerts = (): number => (services.db.prepare('SELECT COUNT(*) AS n FROM certificates').get() as { n: number }).n
-const derOf = (id: number): Buffer => (services.db.prepare('SELECT der FROM certificates WHERE id = ?').get(id) as { der: Buffer }).der
+  createIssuanceService(file.store, services.vault, services.authorities, emit, now ?? (() => new Date()), { workerMinItems })
+const countCerts = (): number => countRows(file.db, 'certificates')
+const derOf = (id: number): Buffer => (file.db.prepare('SELECT der FROM certificates WHERE id = ?').get(id) as { der: Buffer }).der
 const item = (csrPem: string) => ({ csrPem, input: { subject: {}, sans: [] } })
 
 let ca: { id: string; pem: string }
+let file: StoreFile
 
 beforeAll(async () => {
   services = createServices({ dataDir: tmp.dir, keychain: createMemoryKeychain(), scrypt: { N: 2 ** 14, r: 8, p: 1 } })
+  file = openStoreFile(tmp.dir)
   ca = await createCa('Batch Root', 0)
 })
 afterAll(() => {
+  file.close()
   services.close()
   tmp.cleanup()
 })
@@ -59,14 +62,14 @@ describe('batch issuance', () => {
     const caKey = createPublicKey(ca.pem)
     const run = async (workerMinItems: number): Promise<Awaited<ReturnType<IssuanceService['issue']>>> => {
       progress.length = 0
-      const auditBefore = verifyAudit(services.db)
+      const auditBefore = services.audit.verify()
       const before = countCerts()
       const r = await issuance(workerMinItems).issue({ authorityId: ca.id, profileId: null, confirmWarnings: false, items })
       expect(r.ok).toBe(true)
       if (!r.ok) throw new Error('unreachable')
       expect(r.value).toMatchObject({ issued: 40, failed: 3 })
       expect(countCerts() - before).toBe(40)
-      const after = verifyAudit(services.db)
+      const after = services.audit.verify()
       expect(after.intact).toBe(true)
       expect(after.entries - auditBefore.entries).toBe(40)
       // Progress ends exactly once, with every item done.

@@ -8,7 +8,7 @@ import { createServices, type Services } from '../../../src/main/services'
 import { createIssuanceService, type IssuanceService } from '../../../src/main/services/issuance-service'
 import { createMemoryKeychain } from '../../../src/main/vault'
 import { createKeyObjectSigner } from '../../../src/main/vault/signer'
-import { verifyAudit } from '../../../src/main/store/audit-log'
+import { countRows, openStoreFile, type StoreFile } from '../store-file'
 import { buildCsr, toPem } from '../../../src/main/engine'
 import { createHandlers } from '../../../src/main/ipc/handlers'
 import { dispatch } from '../../../src/main/ipc/dispatch'
@@ -27,13 +27,14 @@ const emit = (name: EventName, payload: unknown): void => {
 const signer = createKeyObjectSigner('ee', 'ec-p256', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey)
 let csrs: string[] = []
 
-const countCerts = (): number => (services.db.prepare('SELECT COUNT(*) AS n FROM certificates').get() as { n: number }).n
-const derOf = (id: number): Buffer => (services.db.prepare('SELECT der FROM certificates WHERE id = ?').get(id) as { der: Buffer }).der
+let file: StoreFile
+const countCerts = (): number => countRows(file.db, 'certificates')
+const derOf = (id: number): Buffer => (file.db.prepare('SELECT der FROM certificates WHERE id = ?').get(id) as { der: Buffer }).der
 
 /** An issuance service whose pace hook cancels `operationId` when `cancelAt` items have been paced. */
 function cancellingService(workerMinItems: number, operationId: string, cancelAt: number): { service: IssuanceService; paced: () => number } {
   let paced = 0
-  const service: IssuanceService = createIssuanceService(services.db, services.vault, services.authorities, emit, () => new Date(), {
+  const service: IssuanceService = createIssuanceService(file.store, services.vault, services.authorities, emit, () => new Date(), {
     workerMinItems,
     pace: async () => {
       if (++paced === cancelAt) expect(service.cancel(operationId)).toBe(true)
@@ -44,6 +45,7 @@ function cancellingService(workerMinItems: number, operationId: string, cancelAt
 
 beforeAll(async () => {
   services = createServices({ dataDir: tmp.dir, keychain: createMemoryKeychain(), scrypt: { N: 2 ** 14, r: 8, p: 1 } })
+  file = openStoreFile(tmp.dir)
   const root = await createRootCa(services, 'Cancel Root')
   caId = root.id
   caPem = root.pem
@@ -56,6 +58,7 @@ beforeAll(async () => {
   )
 })
 afterAll(() => {
+  file.close()
   services.close()
   tmp.cleanup()
 })
@@ -70,7 +73,7 @@ describe('cancelling a running batch', () => {
       const { service, paced } = cancellingService(workerMinItems, operationId, 37)
       progress.length = 0
       const before = countCerts()
-      const auditBefore = verifyAudit(services.db).entries
+      const auditBefore = services.audit.verify().entries
       const r = await service.issue({ operationId, authorityId: caId, profileId: null, confirmWarnings: false, items: csrs.map((csrPem) => ({ csrPem, input: { subject: {}, sans: [] } })) })
       if (!r.ok) throw new Error(r.error.message)
       const { issued, failed, cancelled, results } = r.value
@@ -81,7 +84,7 @@ describe('cancelling a running batch', () => {
       expect(cancelled).toBe(200 - 36)
       expect(results.map((x) => (x.ok ? 'OK' : x.error.code))).toEqual([...Array(36).fill('OK'), ...Array(164).fill('CANCELLED')])
       expect(countCerts() - before).toBe(36)
-      const audit = verifyAudit(services.db)
+      const audit = services.audit.verify()
       expect(audit.intact).toBe(true)
       expect(audit.entries - auditBefore).toBe(36)
       // Progress ends exactly once, at the point the run stopped.
@@ -98,7 +101,7 @@ describe('cancelling a running batch', () => {
     })
 
   it('a run that is not cancelled answers every item; cancel of an unknown id says so', async () => {
-    const service = createIssuanceService(services.db, services.vault, services.authorities, emit, () => new Date(), { workerMinItems: Number.POSITIVE_INFINITY })
+    const service = createIssuanceService(file.store, services.vault, services.authorities, emit, () => new Date(), { workerMinItems: Number.POSITIVE_INFINITY })
     expect(service.cancel('no-such-run')).toBe(false)
     const r = await service.issue({ operationId: 'whole', authorityId: caId, profileId: null, confirmWarnings: false, items: csrs.slice(0, 5).map((csrPem) => ({ csrPem, input: { subject: {}, sans: [] } })) })
     if (!r.ok) throw new Error(r.error.message)
@@ -109,7 +112,7 @@ describe('cancelling a running batch', () => {
     let release!: () => void
     const gate = new Promise<void>((done) => (release = done))
     let first = true
-    const service = createIssuanceService(services.db, services.vault, services.authorities, emit, () => new Date(), {
+    const service = createIssuanceService(file.store, services.vault, services.authorities, emit, () => new Date(), {
       workerMinItems: Number.POSITIVE_INFINITY,
       pace: async () => {
         if (first) {
@@ -128,7 +131,7 @@ describe('cancelling a running batch', () => {
 
   it('a CA locked mid-run stops the run like a cancel: what was signed is kept and reported, the rest not attempted', async () => {
     let paced = 0
-    const service = createIssuanceService(services.db, services.vault, services.authorities, emit, () => new Date(), {
+    const service = createIssuanceService(file.store, services.vault, services.authorities, emit, () => new Date(), {
       workerMinItems: 1,
       pace: async () => {
         // As auto-lock, "Lock all" or the OS locking would, between two signatures.
@@ -137,7 +140,7 @@ describe('cancelling a running batch', () => {
     })
     progress.length = 0
     const before = countCerts()
-    const auditBefore = verifyAudit(services.db).entries
+    const auditBefore = services.audit.verify().entries
     const r = await service
       .issue({ operationId: 'locked-mid-run', authorityId: caId, profileId: null, confirmWarnings: false, items: csrs.slice(0, 60).map((csrPem) => ({ csrPem, input: { subject: {}, sans: [] } })) })
       .finally(() => services.authorities.unlock(caId))
@@ -147,14 +150,14 @@ describe('cancelling a running batch', () => {
     expect(codes).toEqual([...Array(20).fill('OK'), 'AUTHORITY_LOCKED', ...Array(39).fill('NOT_ATTEMPTED')])
     expect(countCerts() - before).toBe(20)
     // Twenty issues, the lock and the unlock after the run: each audited.
-    expect(verifyAudit(services.db)).toMatchObject({ intact: true, entries: auditBefore + 22 })
+    expect(services.audit.verify()).toMatchObject({ intact: true, entries: auditBefore + 22 })
     expect(progress.filter((p) => p.operationId === 'locked-mid-run' && p.finished)).toEqual([expect.objectContaining({ done: 21, total: 60 })])
   })
 
   it('certificates:cancelIssue reaches the run over the IPC contract', async () => {
     let paced = 0
     let ipcAnswer: unknown
-    const issuance = createIssuanceService(services.db, services.vault, services.authorities, emit, () => new Date(), {
+    const issuance = createIssuanceService(file.store, services.vault, services.authorities, emit, () => new Date(), {
       workerMinItems: Number.POSITIVE_INFINITY,
       pace: async () => {
         if (++paced === 3) ipcAnswer = await dispatch(handlers, 'certificates:cancelIssue', { operationId: 'over-ipc' })

@@ -10,8 +10,8 @@ import { join } from 'node:path'
 import { createServices, type Services } from '../../../src/main/services'
 import { createMemoryKeychain } from '../../../src/main/vault'
 import { createKeyObjectSigner } from '../../../src/main/vault/signer'
-import { verifyAudit } from '../../../src/main/store/audit-log'
 import { certificateOfAuthority } from '../../../src/main/store/certificates-repo'
+import { countRows, openStoreFile, type StoreFile } from '../store-file'
 import { buildCsr, toPem } from '../../../src/main/engine'
 import { createHandlers } from '../../../src/main/ipc/handlers'
 import { dispatch } from '../../../src/main/ipc/dispatch'
@@ -23,6 +23,7 @@ import { createRootCa } from './root-ca'
 const PASS = 'correct horse battery staple'
 const tmp = tempDir('pkidesk-renew-')
 let services: Services
+let file: StoreFile
 let caId: string
 let caPem: string
 const tlsServer = JSON.parse(readFileSync(join(__dirname, '../../../resources/profiles/tls-server.json'), 'utf8')) as { profile: Record<string, unknown> }
@@ -31,7 +32,7 @@ function must<T>(r: { ok: true; value: T } | { ok: false; error: { code: string;
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`)
   return r.value
 }
-const derOf = (id: number): Buffer => (services.db.prepare('SELECT der FROM certificates WHERE id = ?').get(id) as { der: Buffer }).der
+const derOf = (id: number): Buffer => (file.db.prepare('SELECT der FROM certificates WHERE id = ?').get(id) as { der: Buffer }).der
 
 /** A certificate for a key the vault generates (as the CSR screen does), issued with `profileId`. */
 async function issueHeld(cn: string, profileId: string | null, protection: KeyProtection = 'keychain', input: { subject?: Record<string, string>; sans?: GeneralName[] } = {}, subject: DistinguishedName = [[{ type: 'O', value: 'Renewals' }], [{ type: 'CN', value: cn }]]): Promise<{ id: number; keyId: string }> {
@@ -46,6 +47,7 @@ async function issueHeld(cn: string, profileId: string | null, protection: KeyPr
 
 beforeAll(async () => {
   services = createServices({ dataDir: tmp.dir, keychain: createMemoryKeychain(), scrypt: { N: 2 ** 14, r: 8, p: 1 } })
+  file = openStoreFile(tmp.dir)
   const root = await createRootCa(services, 'Renewal Root', {
     subject: [[{ type: 'O', value: 'Renewals' }], [{ type: 'CN', value: 'Renewal Root' }]],
     keySpec: 'ec-p384',
@@ -55,6 +57,7 @@ beforeAll(async () => {
   caPem = root.pem
 })
 afterAll(() => {
+  file.close()
   services.close()
   tmp.cleanup()
 })
@@ -63,7 +66,7 @@ describe('renewal with the same profile', () => {
   it('issues a new certificate for the same key, subject and names, under the profile as it is now', async () => {
     const old = await issueHeld('www.renew.example', 'tls-server')
     const oldX = new X509Certificate(derOf(old.id))
-    const auditBefore = verifyAudit(services.db).entries
+    const auditBefore = services.audit.verify().entries
     const renewed = must(await services.renewal.renew({ id: old.id, confirmWarnings: false }))
     expect(renewed).toMatchObject({ renewedFrom: old.id, authorityId: caId, profileId: 'tls-server' })
     const x = new X509Certificate(derOf(renewed.certificateId))
@@ -84,10 +87,10 @@ describe('renewal with the same profile', () => {
     expect(detail).toMatchObject({ hasKey: true, profileId: 'tls-server', authorityId: caId, status: 'issued' })
     expect(must(services.certificates.get(old.id)).status).toBe('issued')
     // One audit entry, in the issue's transaction, naming the certificate renewed.
-    const audit = verifyAudit(services.db)
+    const audit = services.audit.verify()
     expect(audit.intact).toBe(true)
     expect(audit.entries - auditBefore).toBe(1)
-    const entry = services.db.prepare("SELECT details FROM audit_log WHERE action = 'certificate.issue' ORDER BY seq DESC LIMIT 1").get() as { details: string }
+    const entry = file.db.prepare("SELECT details FROM audit_log WHERE action = 'certificate.issue' ORDER BY seq DESC LIMIT 1").get() as { details: string }
     expect(JSON.parse(entry.details)).toMatchObject({ renewalOf: old.id, serial: renewed.serial, profileId: 'tls-server' })
   })
 
@@ -144,7 +147,7 @@ describe('renewal with the same profile', () => {
   })
 
   it('refuses a CA certificate and a certificate revoked for key compromise', async () => {
-    const caCert = certificateOfAuthority(services.db, caId)
+    const caCert = file.store.read((tx) => certificateOfAuthority(tx, caId))
     expect(caCert).not.toBeNull()
     expect(await services.renewal.renew({ id: caCert!.id, confirmWarnings: false })).toMatchObject({ ok: false, error: { code: 'RENEW_CA_CERTIFICATE', field: 'id' } })
     const old = await issueHeld('stolen.renew.example', 'tls-server')
@@ -198,7 +201,7 @@ describe('renewal with the same profile', () => {
     const old = await issueHeld('ipc.renew.example', 'tls-server')
     const handlers = createHandlers(services)
     must(services.authorities.lock(caId))
-    const count = (): number => (services.db.prepare('SELECT COUNT(*) AS n FROM certificates').get() as { n: number }).n
+    const count = (): number => countRows(file.db, 'certificates')
     const before = count()
     expect(await dispatch(handlers, 'certificates:renew', { id: old.id })).toMatchObject({ ok: false, error: { code: 'AUTHORITY_LOCKED', field: 'authorityId' } })
     expect(count()).toBe(before)

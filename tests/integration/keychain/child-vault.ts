@@ -1,8 +1,7 @@
 // Run in a fresh node process (via tsx) by the keychain tests: opens the store, builds a vault
 // over the real keychain backend and does one thing, printing a JSON result on stdout.
 //   tsx child-vault.ts '{"db":"…","op":"sign","keyId":"…","passphrase":"…","data":"base64"}'
-import { openDatabase } from '../../../src/main/store/database'
-import { inTransaction } from '../../../src/main/store/database'
+import { openDatabase, storeOf } from '../../../src/main/store/database'
 import { createNapiKeychain, createVault } from '../../../src/main/vault'
 import type { KeyProtection, KeySpec } from '../../../src/shared/domain/keys'
 
@@ -20,14 +19,14 @@ async function main(): Promise<unknown> {
   const cmd = JSON.parse(process.argv[2] ?? '{}') as Command
   const db = openDatabase(cmd.db)
   try {
-    const vault = createVault({ db, keychain: createNapiKeychain(), scrypt: { N: 2 ** 14, r: 8, p: 1 } })
+    const vault = createVault({ store: storeOf(db), keychain: createNapiKeychain(), scrypt: { N: 2 ** 14, r: 8, p: 1 } })
     switch (cmd.op) {
       case 'status':
         return { ok: true, value: await vault.keychainStatus() }
       case 'create': {
         const p = await vault.prepareKey({ spec: cmd.spec ?? 'ec-p256', purpose: 'ca', protection: cmd.protection ?? 'keychain', ...(cmd.passphrase ? { passphrase: cmd.passphrase } : {}) })
         if (!p.ok) return p
-        inTransaction(db, () => vault.saveKey(p.value))
+        storeOf(db).write((tx) => vault.saveKey(tx, p.value))
         return { ok: true, value: { keyId: p.value.keyId } }
       }
       case 'sign': {

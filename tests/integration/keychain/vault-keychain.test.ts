@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { AsyncEntry } from '@napi-rs/keyring'
-import { inTransaction, openDatabase, type Db } from '../../../src/main/store/database'
+import { openDatabase, storeOf, type Db } from '../../../src/main/store/database'
 import { createNapiKeychain, createVault, KEYCHAIN_SERVICE, type PreparedKey } from '../../../src/main/vault'
 import type { KeyProtection } from '../../../src/shared/domain/keys'
 import { findPrivateKey, opensslVerify } from '../../unit/vault/key-search'
@@ -48,12 +48,12 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pkidesk-keychain-'))
   dbFile = join(dir, 'pkidesk.sqlite')
   db = openDatabase(dbFile)
-  const vault = createVault({ db, keychain: createNapiKeychain(), scrypt: SCRYPT })
+  const vault = createVault({ store: storeOf(db), keychain: createNapiKeychain(), scrypt: SCRYPT })
   expect((await vault.keychainStatus()).available).toBe(true)
   for (const protection of ['keychain', 'passphrase', 'both'] as const) {
     const p = await vault.prepareKey({ spec: 'ec-p256', purpose: 'ca', protection, ...(protection === 'keychain' ? {} : { passphrase: PASS }) })
     if (!p.ok) throw new Error(p.error.message)
-    inTransaction(db, () => vault.saveKey(p.value))
+    storeOf(db).write((tx) => vault.saveKey(tx, p.value))
     // The only way out of the vault: an encrypted PKCS#8 export; opened here to know what to search for.
     const exp = await vault.exportEncryptedPkcs8(p.value.keyId, 'export passphrase', 'modern')
     if (!exp.ok) throw new Error(exp.error.message)
@@ -158,7 +158,7 @@ describe('keys protected by the real Secret Service', () => {
   })
 
   it('a locked keyring fails closed with the fix (runs last: it locks the session keyring)', async () => {
-    const vault = createVault({ db, keychain: createNapiKeychain(), scrypt: SCRYPT })
+    const vault = createVault({ store: storeOf(db), keychain: createNapiKeychain(), scrypt: SCRYPT })
     execFileSync('dbus-send', [
       '--session',
       '--print-reply',

@@ -9,12 +9,12 @@ import { createServices, type Services } from '../../../src/main/services'
 import { createHandlers, type Handlers } from '../../../src/main/ipc/handlers'
 import { dispatch } from '../../../src/main/ipc/dispatch'
 import { createMemoryKeychain } from '../../../src/main/vault'
-import { iterateAudit, verifyAudit } from '../../../src/main/store/audit-log'
 import type { EventName, EventPayload } from '../../../src/shared/ipc/events'
 import type { ChannelName, Contract } from '../../../src/shared/ipc/contract'
 import type { RequestOf, ResponseOf } from '../../../src/shared/ipc/define'
 import type { IssueItemResult } from '../../../src/shared/ipc/certificates'
 import { openssl, tempDir } from '../../unit/engine/helpers'
+import type { AuditEntryDto } from '../../../src/shared/ipc/audit'
 
 const FIX = join(__dirname, '../../fixtures/profiles')
 const fixture = (name: string) => readFileSync(join(FIX, name), 'utf8')
@@ -41,7 +41,8 @@ const itemError = (x: IssueItemResult | undefined) => {
   if (!x || x.ok) throw new Error(`unexpectedly issued: ${JSON.stringify(x)}`)
   return x.error
 }
-const auditActions = () => [...iterateAudit(services.db)].map((e) => `${e.action} ${e.subject}`)
+const auditEntries = (): AuditEntryDto[] => services.audit.exportJsonl().jsonl.split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditEntryDto)
+const auditActions = () => auditEntries().map((e) => `${e.action} ${e.subject}`)
 
 function csrPem(name: string, keyArgs: string[], subj: string, sans?: string): string {
   const key = tmp.path(`${name}.key`)
@@ -86,7 +87,7 @@ describe('CRUD with coded, field-precise errors', () => {
     expect(p).toMatchObject({ id: 'web-1', name: 'Web One', source: 'local', archived: false, san: { dnsPatterns: ['.example.com'] } })
     expect(auditActions().slice(before)).toEqual(['profile.create profile:web-1'])
     expect(events).toContain('changed:{"domain":"profiles"}')
-    expect(verifyAudit(services.db).intact).toBe(true)
+    expect(services.audit.verify().intact).toBe(true)
   })
   it('INVALID_OBJECT names the field and why', async () => {
     const e = await failure('profiles:create', { profile: { name: 'Bad', validity: { type: 'Duration', duration: 'soon' } } })
@@ -111,7 +112,7 @@ describe('CRUD with coded, field-precise errors', () => {
     const { id: _i, archived: _a, source: _s, createdAt: _c, updatedAt, ...body } = cur
     const next = await call('profiles:update', { id: 'web-1', profile: { ...body, description: 'edited' }, expectedUpdatedAt: updatedAt })
     expect(next.description).toBe('edited')
-    const last = [...iterateAudit(services.db)].pop()!
+    const last = auditEntries().pop()!
     expect(last.action).toBe('profile.update')
     expect(JSON.parse(last.details).changed).toEqual(['description'])
     expect(await failure('profiles:update', { id: 'web-1', profile: body, expectedUpdatedAt: '2000-01-01T00:00:00.000Z' })).toMatchObject({ code: 'PROFILE_STALE' })

@@ -8,11 +8,13 @@ import { createProfileBridge } from '../../../src/main/services/profiles-service
 import { createMemoryKeychain } from '../../../src/main/vault'
 import type { ProfileBridge } from '../../../src/main/sync/local-bridge'
 import { tempDir } from '../../unit/engine/helpers'
+import { openStoreFile, type StoreFile } from '../store-file'
 
 const FIX = join(__dirname, '../../fixtures/profiles')
 const load = (n: string) => JSON.parse(readFileSync(join(FIX, n), 'utf8')) as Record<string, unknown>
 const tmp = tempDir('pkidesk-bridge-')
 let services: Services
+let file: StoreFile
 let bridge: ProfileBridge
 const must = <T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T => {
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`)
@@ -21,9 +23,10 @@ const must = <T>(r: { ok: true; value: T } | { ok: false; error: { code: string;
 
 beforeAll(() => {
   services = createServices({ dataDir: tmp.dir, keychain: createMemoryKeychain() })
-  bridge = createProfileBridge(services.db, services.profiles)
+  bridge = createProfileBridge((file = openStoreFile(tmp.dir)).store, services.profiles)
 })
 afterAll(() => {
+  file.close()
   services.close()
   tmp.cleanup()
 })

@@ -42,7 +42,7 @@ describe('a CRL with 20,000 entries', () => {
     const revoked = await issueOne(ca.id, 'revoked.fleet.example')
     const good = await issueOne(ca.id, 'good.fleet.example')
     const caDer = new X509Certificate(ca.pem).raw
-    seedCertificates(services, { authorityId: ca.id, der: caDer, issuer: 'CN=Fleet Root', count: 19_999, revokedEvery: 1 })
+    seedCertificates(tmp.dir, { authorityId: ca.id, der: caDer, issuer: 'CN=Fleet Root', count: 19_999, revokedEvery: 1 })
     const r = services.certificates.revoke(revoked.id, 'keyCompromise')
     expect(r.ok).toBe(true)
 

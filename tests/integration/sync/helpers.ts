@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { X509Certificate } from 'node:crypto'
-import { openDatabase, type Db } from '../../../src/main/store'
+import { openDatabase, storeOf, type Db } from '../../../src/main/store'
 import { createMemoryKeychain, type MemoryKeychain } from '../../../src/main/vault'
 import { createSyncService, type SyncService, type SyncServiceDeps } from '../../../src/main/services/sync-service'
 import { ok, fail } from '../../../src/shared/errors'
@@ -64,7 +64,7 @@ export function createHarness(overrides: Partial<SyncServiceDeps> = {}): Harness
     }
   }
   const sync = createSyncService({
-    db,
+    store: storeOf(db),
     keychain,
     profiles,
     certificates,

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { openDatabase, verifyAudit } from '../../../src/main/store'
+import { openDatabase, storeOf, verifyAudit } from '../../../src/main/store'
 import { createMemoryKeychain } from '../../../src/main/vault'
 import { createSyncService } from '../../../src/main/services/sync-service'
 import { startLamassu, type LamassuFake } from '../../fixtures/sync/platforms'
@@ -51,7 +51,7 @@ describe('a sync killed mid-run', () => {
     expect(fake.profiles.size).toBe(0)
 
     // The very next run sees the holder is dead, resumes its item at once and sends it.
-    const next = createSyncService({ db: dbAfter, keychain: createMemoryKeychain(), env })
+    const next = createSyncService({ store: storeOf(dbAfter), keychain: createMemoryKeychain(), env })
     const r1 = unwrapOk(await next.run())
     expect(r1.reclaimed).toBe(1)
     expect(r1.items).toEqual([expect.objectContaining({ id: item.id, outcome: 'done', attempts: 2 })])
@@ -59,7 +59,7 @@ describe('a sync killed mid-run', () => {
     expect(fake.requests.filter((r) => r.method === 'POST')).toHaveLength(1)
     expect(outboxRows(dbAfter)).toEqual([expect.objectContaining({ state: 'done', attempts: 2 })])
     expect(auditActions(dbAfter).filter((a) => a === 'sync.run.start')).toHaveLength(2)
-    expect(verifyAudit(dbAfter).intact).toBe(true)
+    expect(storeOf(dbAfter).read(verifyAudit).intact).toBe(true)
     dbAfter.close()
   })
 })

@@ -60,9 +60,9 @@ describe('sync wired into createServices', () => {
     const serial = await tlm.prime(csr.pem)
     unwrapOk(await s.sync.requestCertificate({ connector: 'tlm-eu', remoteProfileId: '00000000-0000-4000-8000-000000000000', seatId: 'seat', csr: csr.pem }))
     expect(unwrapOk(await s.sync.run()).items[0]).toMatchObject({ outcome: 'done' })
-    const row = s.db.prepare('SELECT serial, source, der FROM certificates WHERE source = ?').get('tlm-eu') as { serial: string; source: string; der: Buffer }
-    expect(row.source).toBe('tlm-eu')
-    expect(new X509Certificate(row.der).serialNumber).toBe(serial)
+    const [row] = s.certificates.findBySerial(serial)
+    expect(row?.source).toBe('tlm-eu')
+    expect(new X509Certificate(unwrapOk(s.certificates.der(row!.id))).serialNumber).toBe(serial)
 
     const iot = await startIot('i', { EST1: { name: 'EST', method: 'EST' } })
     servers.push(iot)

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { createServices, type Services } from '../../../src/main/services'
 import { createHandlers } from '../../../src/main/ipc/handlers'
 import { dispatch } from '../../../src/main/ipc/dispatch'
-import { inTransaction } from '../../../src/main/store/database'
+import { openStoreFile, type StoreFile } from '../store-file'
 import { appendAudit } from '../../../src/main/store/audit-log'
 import { createMemoryKeychain } from '../../../src/main/vault'
 import type { DataDomain } from '../../../src/shared/ipc/events'
@@ -16,8 +16,11 @@ import { PASS, TEST_SCRYPT } from '../../unit/vault/helpers'
 
 let dir: string
 let services: Services
+let file: StoreFile | null = null
 let baseline = 0
 afterEach(() => {
+  file?.close()
+  file = null
   services?.close()
   rmSync(dir, { recursive: true, force: true })
 })
@@ -36,7 +39,8 @@ function setup(clock?: { t: number }) {
     ...(clock ? { now: () => new Date(clock.t) } : {})
   })
   // createServices may write entries of its own (starter profiles): look only past them.
-  baseline = (services.db.prepare('SELECT COALESCE(MAX(seq), 0) AS n FROM audit_log').get() as { n: number }).n
+  file = openStoreFile(dir)
+  baseline = (file.db.prepare('SELECT COALESCE(MAX(seq), 0) AS n FROM audit_log').get() as { n: number }).n
   const handlers = createHandlers(services)
   const call = async <T = Record<string, unknown>>(channel: string, req: unknown = {}): Promise<T> => {
     const r = await dispatch(handlers, channel, req)
@@ -51,14 +55,14 @@ async function createCaKey(protection: 'keychain' | 'passphrase' | 'both') {
   const keys = services.vault.keys
   const p = await keys.prepareKey({ spec: 'ec-p256', purpose: 'ca', protection, ...(protection === 'keychain' ? {} : { passphrase: PASS }) })
   if (!p.ok) throw new Error(p.error.message)
-  inTransaction(services.db, () => {
-    keys.saveKey(p.value)
-    appendAudit(services.db, { action: 'ca.create', subject: p.value.keyId })
+  file!.store.write((tx) => {
+    keys.saveKey(tx, p.value)
+    appendAudit(tx, { action: 'ca.create', subject: p.value.keyId })
   })
   return p.value
 }
 
-const actions = () => (services.db.prepare('SELECT action, subject, details FROM audit_log WHERE seq > ? ORDER BY seq').all(baseline) as { action: string; subject: string; details: string }[])
+const actions = () => (file!.db.prepare('SELECT action, subject, details FROM audit_log WHERE seq > ? ORDER BY seq').all(baseline) as { action: string; subject: string; details: string }[])
 
 describe('vault:* channels', () => {
   it('status, lock, unlock with a passphrase, lockAll — each unlock and lock audited', async () => {
@@ -135,7 +139,7 @@ describe('key export and delete are audited', () => {
     const keys = services.vault.keys
     const p = await keys.prepareKey({ spec: 'ed25519', purpose: 'end-entity', protection: 'keychain' })
     if (!p.ok) throw new Error(p.error.message)
-    inTransaction(services.db, () => keys.saveKey(p.value))
+    file!.store.write((tx) => keys.saveKey(tx, p.value))
     expect(keychain.entries.size).toBe(1)
     expect(await call('vault:deleteKey', { keyId: p.value.keyId })).toEqual({ keyId: p.value.keyId, deleted: true })
     expect(keys.get(p.value.keyId)).toBeNull()
@@ -144,7 +148,7 @@ describe('key export and delete are audited', () => {
     expect(JSON.parse(actions().at(-1)!.details)).toMatchObject({ purpose: 'end-entity', spec: 'ed25519' })
 
     const ca = await createCaKey('keychain')
-    services.db
+    file!.db
       .prepare("INSERT INTO authorities (id, name, key_id, state, subject, created_at) VALUES ('a1', 'Root', ?, 'pending-certificate', 'CN=Root', '2030-01-01')")
       .run(ca.keyId)
     const before = actions().length
@@ -159,7 +163,7 @@ describe('key export and delete are audited', () => {
 describe('audit:* channels', () => {
   it('list pages newest first; export returns JSON Lines; verify names a tampered row', async () => {
     const { call } = setup()
-    for (let i = 0; i < 5; i++) inTransaction(services.db, () => appendAudit(services.db, { action: 'profile.create', subject: `svc-test-${i}` }))
+    for (let i = 0; i < 5; i++) file!.store.write((tx) => appendAudit(tx, { action: 'profile.create', subject: `svc-test-${i}` }))
     const b = baseline
     const page = await call<{ total: number; entries: { seq: number }[] }>('audit:list', { limit: 2, offset: 1 })
     expect(page.total).toBe(b + 5)
@@ -169,8 +173,8 @@ describe('audit:* channels', () => {
     const exp = await call<{ jsonl: string; entries: number }>('audit:export')
     expect(exp.entries).toBe(b + 5)
     expect(exp.jsonl.trimEnd().split('\n').map((l) => JSON.parse(l).seq)).toEqual(Array.from({ length: b + 5 }, (_, i) => i + 1))
-    services.db.exec('DROP TRIGGER audit_log_no_update')
-    services.db.prepare("UPDATE audit_log SET actor = 'mallory' WHERE seq = ?").run(b + 2)
+    file!.db.exec('DROP TRIGGER audit_log_no_update')
+    file!.db.prepare("UPDATE audit_log SET actor = 'mallory' WHERE seq = ?").run(b + 2)
     expect(await call('audit:verify')).toMatchObject({
       intact: false,
       brokenAt: b + 2,

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createHash } from 'node:crypto'
-import { inTransaction } from '../../../src/main/store/database'
 import { appendAudit, auditHeadIntact, listAudit, readAuditHead, verifyAudit, verifyAuditEntries, type AuditEntry } from '../../../src/main/store/audit-log'
 import { createAuditService } from '../../../src/main/services/audit-service'
 import { canonicalJson } from '../../../src/shared/canonical-json'
@@ -13,7 +12,7 @@ function seeded(n = 5): TempDb {
   t = tempDb()
   const start = Date.parse('2030-01-01T00:00:00Z')
   for (let i = 1; i <= n; i++)
-    inTransaction(t.db, () => appendAudit(t.db, { action: i % 2 ? 'ca.create' : 'cert.issue', subject: `subject-${i}`, details: { n: i, z: 'last', a: 'first' } }, new Date(start + i * 1000)))
+    t.store.write((tx) => appendAudit(tx, { action: i % 2 ? 'ca.create' : 'cert.issue', subject: `subject-${i}`, details: { n: i, z: 'last', a: 'first' } }, new Date(start + i * 1000)))
   return t
 }
 
@@ -35,8 +34,8 @@ describe('audit chain', () => {
       prev = r.hash as string
     }
     expect(rows[0]!.details).toBe(canonicalJson({ a: 'first', n: 1, z: 'last' }))
-    expect(verifyAudit(t.db)).toEqual({ intact: true, entries: 3, headHash: prev })
-    expect(readAuditHead(t.db)).toEqual({ seq: 3, hash: prev })
+    expect(verifyAudit(t.tx)).toEqual({ intact: true, entries: 3, headHash: prev })
+    expect(readAuditHead(t.tx)).toEqual({ seq: 3, hash: prev })
   })
 
   it('the append-only triggers refuse UPDATE and DELETE', () => {
@@ -47,13 +46,13 @@ describe('audit chain', () => {
 
   it('an empty trail is intact', () => {
     t = tempDb()
-    expect(verifyAudit(t.db)).toEqual({ intact: true, entries: 0, headHash: '0'.repeat(64) })
+    expect(verifyAudit(t.tx)).toEqual({ intact: true, entries: 0, headHash: '0'.repeat(64) })
   })
 
   it('names the entry whose subject was edited with plain SQL', () => {
     seeded()
     tamper("UPDATE audit_log SET subject = 'someone else' WHERE seq = 3")
-    expect(verifyAudit(t.db)).toMatchObject({ intact: false, brokenAt: 3, reason: 'entry 3 was altered after it was written' })
+    expect(verifyAudit(t.tx)).toMatchObject({ intact: false, brokenAt: 3, reason: 'entry 3 was altered after it was written' })
   })
 
   it('names an edited entry even when its hash was recomputed (the next entry no longer follows)', () => {
@@ -63,14 +62,14 @@ describe('audit chain', () => {
     const body = canonicalJson(forged)
     const hash = createHash('sha256').update(r.prev_hash as string).update(body).digest('hex')
     tamper('UPDATE audit_log SET subject = ?, hash = ? WHERE seq = 2', 'forged', hash)
-    expect(verifyAudit(t.db)).toMatchObject({ intact: false, brokenAt: 3 })
-    expect((verifyAudit(t.db) as { reason: string }).reason).toMatch(/entry 3 does not follow entry 2/)
+    expect(verifyAudit(t.tx)).toMatchObject({ intact: false, brokenAt: 3 })
+    expect((verifyAudit(t.tx) as { reason: string }).reason).toMatch(/entry 3 does not follow entry 2/)
   })
 
   it('names a removed entry', () => {
     seeded()
     tamper('DELETE FROM audit_log WHERE seq = 2')
-    expect(verifyAudit(t.db)).toMatchObject({ intact: false, brokenAt: 2, reason: 'entry 2 is missing (the next present is 3): it was removed' })
+    expect(verifyAudit(t.tx)).toMatchObject({ intact: false, brokenAt: 2, reason: 'entry 2 is missing (the next present is 3): it was removed' })
   })
 
   it('names reordered entries (two rows swapped)', () => {
@@ -81,43 +80,43 @@ describe('audit chain', () => {
     const ins = t.db.prepare('INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
     ins.run(2, b.at, b.actor, b.action, b.subject, b.details, b.prev_hash, b.hash)
     ins.run(4, a.at, a.actor, a.action, a.subject, a.details, a.prev_hash, a.hash)
-    expect(verifyAudit(t.db)).toMatchObject({ intact: false, brokenAt: 2 })
+    expect(verifyAudit(t.tx)).toMatchObject({ intact: false, brokenAt: 2 })
   })
 
   it('detects the tail being cut through the anchored head, and says how much', () => {
     seeded()
     tamper('DELETE FROM audit_log WHERE seq >= 4')
-    expect(verifyAudit(t.db)).toMatchObject({ intact: false, brokenAt: 4, reason: 'entries 4 to 5 were removed from the end of the trail' })
+    expect(verifyAudit(t.tx)).toMatchObject({ intact: false, brokenAt: 4, reason: 'entries 4 to 5 were removed from the end of the trail' })
   })
 
   it('keeps a cut tail visible after later appends, which would otherwise rewrite the anchor', () => {
     seeded()
     tamper('DELETE FROM audit_log WHERE seq >= 4')
     // The next operation appends normally: its entry chains onto entry 3 and moves the anchor.
-    inTransaction(t.db, () => appendAudit(t.db, { action: 'cert.issue', subject: 'after-the-cut' }))
-    inTransaction(t.db, () => appendAudit(t.db, { action: 'cert.issue', subject: 'later' }))
-    expect(verifyAudit(t.db)).toMatchObject({
+    t.store.write((tx) => appendAudit(tx, { action: 'cert.issue', subject: 'after-the-cut' }))
+    t.store.write((tx) => appendAudit(tx, { action: 'cert.issue', subject: 'later' }))
+    expect(verifyAudit(t.tx)).toMatchObject({
       intact: false,
       brokenAt: 4,
       reason: 'entries 4 to 5 had been removed from the end of the trail before entry 4 was appended'
     })
-    expect(auditHeadIntact(t.db)).toMatchObject({ intact: false })
+    expect(auditHeadIntact(t.tx)).toMatchObject({ intact: false })
   })
 
   it('records no break while the trail is whole', () => {
     seeded(4)
     expect(t.db.prepare("SELECT COUNT(*) AS n FROM settings WHERE key = 'audit.break'").get()).toEqual({ n: 0 })
-    expect(auditHeadIntact(t.db)).toEqual({ intact: true })
+    expect(auditHeadIntact(t.tx)).toEqual({ intact: true })
   })
 
   it('detects the whole trail emptied, and the head record removed', () => {
     seeded(3)
     tamper('DELETE FROM audit_log')
-    expect(verifyAudit(t.db)).toMatchObject({ intact: false, brokenAt: 1, reason: 'all 3 entries were removed' })
+    expect(verifyAudit(t.tx)).toMatchObject({ intact: false, brokenAt: 1, reason: 'all 3 entries were removed' })
     t.cleanup()
     seeded(3)
     t.db.prepare("DELETE FROM settings WHERE key = 'audit.head'").run()
-    expect(verifyAudit(t.db)).toMatchObject({ intact: false, reason: expect.stringMatching(/head record is missing/) })
+    expect(verifyAudit(t.tx)).toMatchObject({ intact: false, reason: expect.stringMatching(/head record is missing/) })
   })
 
   it('a forged entry appended by hand (without the head) is named', () => {
@@ -126,39 +125,39 @@ describe('audit chain', () => {
     const e = { seq: 4, at: '2030-01-02T00:00:00.000Z', actor: 'mallory', action: 'cert.revoke', subject: 's', details: '{}' }
     const hash = createHash('sha256').update(last.hash).update(canonicalJson(e)).digest('hex')
     t.db.prepare('INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(4, e.at, e.actor, e.action, e.subject, e.details, last.hash, hash)
-    expect(verifyAudit(t.db)).toMatchObject({ intact: false, brokenAt: 4 })
+    expect(verifyAudit(t.tx)).toMatchObject({ intact: false, brokenAt: 4 })
   })
 
   it('the head is written in the transaction of the entry: a rollback leaves both unchanged', () => {
     seeded(2)
-    const before = readAuditHead(t.db)
+    const before = readAuditHead(t.tx)
     expect(() =>
-      inTransaction(t.db, () => {
-        appendAudit(t.db, { action: 'x', subject: 'y' })
+      t.store.write((tx) => {
+        appendAudit(tx, { action: 'x', subject: 'y' })
         throw new Error('rollback')
       })
     ).toThrow('rollback')
-    expect(readAuditHead(t.db)).toEqual(before)
-    expect(verifyAudit(t.db)).toMatchObject({ intact: true, entries: 2 })
+    expect(readAuditHead(t.tx)).toEqual(before)
+    expect(verifyAudit(t.tx)).toMatchObject({ intact: true, entries: 2 })
   })
 })
 
 describe('audit service', () => {
   it('lists newest first with paging and filters', () => {
     seeded(7)
-    const page = listAudit(t.db, { offset: 0, limit: 3 })
+    const page = listAudit(t.tx, { offset: 0, limit: 3 })
     expect(page.total).toBe(7)
     expect(page.entries.map((e) => e.seq)).toEqual([7, 6, 5])
-    expect(listAudit(t.db, { offset: 6, limit: 3 }).entries.map((e) => e.seq)).toEqual([1])
-    expect(listAudit(t.db, { offset: 0, limit: 10, action: 'cert.issue' }).entries.map((e) => e.seq)).toEqual([6, 4, 2])
-    expect(listAudit(t.db, { offset: 0, limit: 10, subject: 'ject-5' }).entries.map((e) => e.seq)).toEqual([5])
+    expect(listAudit(t.tx, { offset: 6, limit: 3 }).entries.map((e) => e.seq)).toEqual([1])
+    expect(listAudit(t.tx, { offset: 0, limit: 10, action: 'cert.issue' }).entries.map((e) => e.seq)).toEqual([6, 4, 2])
+    expect(listAudit(t.tx, { offset: 0, limit: 10, subject: 'ject-5' }).entries.map((e) => e.seq)).toEqual([5])
     // LIKE wildcards in the filter are literal.
-    expect(listAudit(t.db, { offset: 0, limit: 10, subject: '%' }).total).toBe(0)
+    expect(listAudit(t.tx, { offset: 0, limit: 10, subject: '%' }).total).toBe(0)
   })
 
   it('exports JSON Lines that verify again outside the database, and whose edits are caught', () => {
     seeded(4)
-    const svc = createAuditService(t.db, () => new Date('2030-02-03T04:05:06Z'))
+    const svc = createAuditService(t.store, () => new Date('2030-02-03T04:05:06Z'))
     const exp = svc.exportJsonl()
     expect(exp.fileName).toBe('pkidesk-audit-2030-02-03T04-05-06-000Z.jsonl')
     expect(exp.entries).toBe(4)
@@ -173,7 +172,7 @@ describe('audit service', () => {
 
   it('verify answers with a sentence for the UI', () => {
     seeded(2)
-    const svc = createAuditService(t.db)
+    const svc = createAuditService(t.store)
     expect(svc.verify()).toMatchObject({ intact: true, entries: 2, message: 'Audit trail intact: 2 entries.' })
     tamper("UPDATE audit_log SET details = '{}' WHERE seq = 1")
     expect(svc.verify()).toMatchObject({ intact: false, brokenAt: 1, message: 'Audit trail broken at entry 1: entry 1 was altered after it was written.' })

@@ -1,13 +1,16 @@
 // Proves the layer boundaries of STYLE.md are enforced: each snippet is linted as if it
-// lived at the given path, with the project's real ESLint config.
+// lived at the given path, with the project's real ESLint config. Imports are checked by
+// no-restricted-imports; SQL outside src/main/store (a call of `prepare`) by no-restricted-syntax.
 import { ESLint } from 'eslint'
 import { describe, expect, it } from 'vitest'
 
 const eslint = new ESLint({ cwd: process.cwd() })
 
+const BOUNDARY_RULES = new Set(['@typescript-eslint/no-restricted-imports', 'no-restricted-syntax'])
+
 async function boundaryErrors(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath })
-  return (result?.messages ?? []).filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => m.message)
+  return (result?.messages ?? []).filter((m) => m.ruleId !== null && BOUNDARY_RULES.has(m.ruleId)).map((m) => m.message)
 }
 
 const violations: [string, string, string, RegExp][] = [
@@ -25,7 +28,13 @@ const violations: [string, string, string, RegExp][] = [
   ['store imports the keychain', 'src/main/store/bad.ts', "import { Entry } from '@napi-rs/keyring'\nexport const x = Entry", /keychain/],
   ['app imports ipcMain', 'src/main/app/bad.ts', "import { ipcMain } from 'electron'\nexport const x = ipcMain", /ipcMain/],
   ['shared imports main', 'src/shared/bad.ts', "import { openDatabase } from '../main/store'\nexport const x = openDatabase", /imports none of them/],
-  ['cli imports electron', 'src/cli/bad.ts', "import { app } from 'electron'\nexport const x = app", /electron/]
+  ['cli imports electron', 'src/cli/bad.ts', "import { app } from 'electron'\nexport const x = app", /electron/],
+  ['cli imports the store', 'src/cli/bad.ts', "import { getCertificate } from '../main/store/certificates-repo'\nexport const x = getCertificate", /never reaches into the store/],
+  ['cli imports the engine', 'src/cli/commands/bad.ts', "import { importProfileText } from '../../main/engine/profiles'\nexport const x = importProfileText", /never reaches into the store, the engine/],
+  ['cli imports the vault', 'src/cli/bad.ts', "import { MIN_PASSPHRASE_LENGTH } from '../main/vault'\nexport const x = MIN_PASSPHRASE_LENGTH", /or the vault/],
+  ['a service runs SQL', 'src/main/services/bad.ts', "import type { ReadTx } from '../store/database'\nexport const x = (tx: ReadTx) => tx.prepare('SELECT 1').get()", /SQL lives in src\/main\/store/],
+  ['the vault runs SQL', 'src/main/vault/bad.ts', "import type { WriteTx } from '../store/database'\nexport const x = (tx: WriteTx) => tx.prepare('DELETE FROM vault_keys').run()", /SQL lives in src\/main\/store/],
+  ['the cli runs SQL', 'src/cli/bad.ts', "export const x = (db: { prepare(sql: string): unknown }) => db.prepare('SELECT 1')", /SQL lives in src\/main\/store/]
 ]
 
 const allowed: [string, string, string][] = [
@@ -35,7 +44,10 @@ const allowed: [string, string, string][] = [
   ['store imports better-sqlite3', 'src/main/store/ok.ts', "import Database from 'better-sqlite3'\nexport const x = Database"],
   ['vault imports the keychain and key functions', 'src/main/vault/ok.ts', "import { Entry } from '@napi-rs/keyring'\nimport { createPrivateKey } from 'node:crypto'\nexport const x = [Entry, createPrivateKey]"],
   ['ipc imports ipcMain', 'src/main/ipc/ok.ts', "import { ipcMain } from 'electron'\nexport const x = ipcMain"],
-  ['preload imports ipcRenderer', 'src/preload/ok.ts', "import { ipcRenderer } from 'electron'\nexport const x = ipcRenderer"]
+  ['preload imports ipcRenderer', 'src/preload/ok.ts', "import { ipcRenderer } from 'electron'\nexport const x = ipcRenderer"],
+  ['cli imports the services', 'src/cli/ok.ts', "import { createServices } from '../main/services'\nexport const x = createServices"],
+  ['cli imports shared', 'src/cli/ok.ts', "import { MIN_PASSPHRASE_LENGTH } from '../shared/domain/keys'\nexport const x = MIN_PASSPHRASE_LENGTH"],
+  ['a repository runs SQL', 'src/main/store/ok.ts', "import type { ReadTx } from './database'\nexport const x = (tx: ReadTx) => tx.prepare('SELECT 1').get()"]
 ]
 
 describe('layer boundaries', () => {

@@ -4,7 +4,6 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { inTransaction } from '../../../src/main/store/database'
 import { createMemoryKeychain, createVault, type VaultInternals } from '../../../src/main/vault'
 import { keySpec, type KeyProtection } from '../../../src/shared/domain/keys'
 import { decryptPrivateKeyInfo } from '../../../src/main/engine/pkcs12'
@@ -19,7 +18,7 @@ function setup(opts: { now?: () => Date; idle?: number } = {}) {
   const keychain = createMemoryKeychain()
   const events: string[] = []
   const vault = createVault({
-    db: t.db,
+    store: t.store,
     keychain,
     scrypt: TEST_SCRYPT,
     idleLockMinutes: opts.idle ?? 15,
@@ -32,7 +31,7 @@ function setup(opts: { now?: () => Date; idle?: number } = {}) {
 async function create(vault: VaultInternals, protection: KeyProtection, spec: (typeof keySpec.options)[number] = 'ec-p256') {
   const prepared = await vault.prepareKey({ spec, purpose: 'ca', protection, ...(protection === 'keychain' ? {} : { passphrase: PASS }) })
   if (!prepared.ok) throw new Error(prepared.error.message)
-  inTransaction(t.db, () => vault.saveKey(prepared.value))
+  t.store.write((tx) => vault.saveKey(tx, prepared.value))
   return prepared.value
 }
 
@@ -128,7 +127,7 @@ describe('lock and unlock', () => {
     const key = await create(vault, protection)
     expect(vault.isUnlocked(key.keyId)).toBe(true)
     // A second vault over the same store: keys start locked.
-    const again = createVault({ db: t.db, keychain, scrypt: TEST_SCRYPT })
+    const again = createVault({ store: t.store, keychain, scrypt: TEST_SCRYPT })
     expect(again.isUnlocked(key.keyId)).toBe(false)
     const locked = again.signer(key.keyId)
     expect(locked.ok).toBe(false)
@@ -203,7 +202,7 @@ describe('lock and unlock', () => {
     const envA = (t.db.prepare('SELECT envelope FROM vault_keys WHERE id = ?').get(a.keyId) as { envelope: string }).envelope
     const moved = JSON.stringify({ ...JSON.parse(envA), keyId: b.keyId })
     t.db.prepare('UPDATE vault_keys SET envelope = ? WHERE id = ?').run(moved, b.keyId)
-    const fresh = createVault({ db: t.db, keychain })
+    const fresh = createVault({ store: t.store, keychain })
     const r = await fresh.unlock(b.keyId, { passphrase: PASS })
     expect(r.ok).toBe(false)
   })
@@ -212,7 +211,7 @@ describe('lock and unlock', () => {
     const { vault, keychain } = setup()
     const a = await create(vault, 'both')
     t.db.prepare("UPDATE vault_keys SET protection = 'passphrase' WHERE id = ?").run(a.keyId)
-    const fresh = createVault({ db: t.db, keychain })
+    const fresh = createVault({ store: t.store, keychain })
     const r = await fresh.unlock(a.keyId, { passphrase: PASS })
     expect(!r.ok && r.error.code).toBe('VAULT_ENVELOPE_INVALID')
   })
@@ -248,7 +247,7 @@ describe('import, export, delete', () => {
     expect(!wrong.ok && wrong.error).toMatchObject({ code: 'FILE_PASSPHRASE_WRONG', field: 'filePassphrase' })
     const first = await vault.prepareImport({ data: files[0]![1], purpose: 'ca', protection: 'passphrase', passphrase: PASS })
     if (!first.ok) throw new Error(first.error.message)
-    inTransaction(t.db, () => vault.saveKey(first.value))
+    t.store.write((tx) => vault.saveKey(tx, first.value))
     const dup = await vault.prepareImport({ data: files[1]![1], purpose: 'ca', protection: 'passphrase', passphrase: PASS })
     expect(!dup.ok && dup.error.code).toBe('KEY_EXISTS')
   })
@@ -306,7 +305,7 @@ describe('import, export, delete', () => {
     const key = await create(vault, 'keychain')
     let pending: Promise<unknown> | null = null
     expect(() =>
-      inTransaction(t.db, () => {
+      t.store.write(() => {
         pending = vault.deleteKey(key.keyId)
         throw new Error('rollback')
       })
@@ -314,7 +313,7 @@ describe('import, export, delete', () => {
     await pending
     expect(vault.get(key.keyId)).not.toBeNull()
     expect(keychain.entries.size).toBe(1)
-    const fresh = createVault({ db: t.db, keychain })
+    const fresh = createVault({ store: t.store, keychain })
     expect((await fresh.unlock(key.keyId, {})).ok).toBe(true)
   })
 })
@@ -345,7 +344,7 @@ describe('PFX import (files made by OpenSSL)', () => {
     if (!r.ok) throw new Error(r.error.message)
     expect(Buffer.from(r.value.key!.spki).equals(made.spki)).toBe(true)
     expect(r.value.certificates.map((c) => Buffer.from(c).toString('hex'))).toEqual([made.cert.toString('hex')])
-    inTransaction(t.db, () => vault.saveKey(r.value.key!))
+    t.store.write((tx) => vault.saveKey(tx, r.value.key!))
     expect(await signAndVerify(vault, r.value.key!.keyId, r.value.key!.spki)).toBe(true)
   })
 
@@ -360,7 +359,7 @@ describe('PFX import (files made by OpenSSL)', () => {
 describe('scrypt costs', () => {
   it('refuses costs the envelope reader would refuse, so no key is sealed that could never be opened', () => {
     t = tempDb()
-    expect(() => createVault({ db: t.db, keychain: createMemoryKeychain(), scrypt: { N: 2 ** 12, r: 8, p: 1 } })).toThrow(/N 2\^14–2\^22/)
-    expect(() => createVault({ db: t.db, keychain: createMemoryKeychain(), scrypt: { N: 2 ** 14, r: 8, p: 1 } })).not.toThrow()
+    expect(() => createVault({ store: t.store, keychain: createMemoryKeychain(), scrypt: { N: 2 ** 12, r: 8, p: 1 } })).toThrow(/N 2\^14–2\^22/)
+    expect(() => createVault({ store: t.store, keychain: createMemoryKeychain(), scrypt: { N: 2 ** 14, r: 8, p: 1 } })).not.toThrow()
   })
 })

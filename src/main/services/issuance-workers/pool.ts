@@ -19,7 +19,8 @@ import type { WorkerRequest, WorkerResponse } from './worker'
 
 export interface PreparePool {
   readonly size: number
-  prepare(ctx: BatchContext, jobs: readonly BatchJob[]): Promise<PreparedItem[]>
+  /** Prepares one slice of jobs in a worker. */
+  prepareSlice(ctx: BatchContext, jobs: readonly BatchJob[]): Promise<PreparedItem[]>
   close(): Promise<void>
 }
 
@@ -80,7 +81,7 @@ export function createPreparePool(size = Math.max(1, availableParallelism())): P
 
   return {
     size,
-    prepare(ctx, jobs) {
+    prepareSlice(ctx, jobs) {
       return new Promise<PreparedItem[]>((resolve, reject) => {
         let slot: Slot
         try {
