@@ -238,7 +238,7 @@ export function registerCertificateCommands(program: Command, run: Runner): void
           throw usageError('CONFLICTING_OPTIONS', 'Exporting many writes certificates only: use --format pem, der or p7b, without --chain or --legacy.', '--format')
         checkOutputDir(opts.out)
         const services = ctx.services()
-        const r = expectOk(services.bulk.exportFiles(bulkSelection(services, { serialsFile: opts.serialsFile, ...(opts.ca !== undefined ? { ca: opts.ca } : {}) }, false), opts.format))
+        const r = expectOk(await services.bulk.exportFiles(bulkSelection(services, { serialsFile: opts.serialsFile, ...(opts.ca !== undefined ? { ca: opts.ca } : {}) }, false), opts.format))
         const paths = r.files.map((f) => join(opts.out, f.name))
         if (opts.force !== true) for (const p of paths) checkOutputFile(p, { force: false })
         r.files.forEach((f, i) => writeOutput(paths[i]!, f.bytes, { force: opts.force === true }))

@@ -9,8 +9,8 @@ export function createFilesHandlers(services: Services): HandlersFor<'files'> {
     'files:exportCertificate': (req) => exports.certificateToFile(req),
     'files:exportKey': (req) => exports.keyToFile(req),
     'files:bundleCertificates': (req) => exports.bundle(req.ids, req.includeChain, req.encoding),
-    'files:exportSelection': (req) => {
-      const r = services.bulk.exportFiles(req.selection, req.format)
+    'files:exportSelection': async (req) => {
+      const r = await services.bulk.exportFiles(req.selection, req.format)
       if (!r.ok) return r
       return services.files.saveAll(
         `Export ${r.value.certificates} certificates`,

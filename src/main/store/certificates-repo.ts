@@ -198,7 +198,9 @@ export interface CertificateQuery extends CertificateFilter {
 const ftsString = (text: string): string => `"${text.replace(/"/g, '""')}"`
 const likeSubstring = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => '\\' + c)}%`
 
-function whereOf(q: CertificateFilter): { where: string[]; args: (string | number)[] } {
+function whereOf(q: CertificateFilter, range?: { readonly fromId: number; readonly toId: number }): { where: string[]; args: (string | number)[] } {
+  // Inside full-text subqueries too, so that a range reads only its own part of the index.
+  const ftsRange = range ? ` AND rowid > ${Math.floor(range.fromId)} AND rowid <= ${Math.floor(range.toId)}` : ''
   const where: string[] = []
   const args: (string | number)[] = []
   if (q.search) {
@@ -206,7 +208,7 @@ function whereOf(q: CertificateFilter): { where: string[]; args: (string | numbe
     // that). Serial and SHA-256: a hex prefix (colons and case ignored), on their indexes.
     const parts: string[] = []
     if ([...q.search].length >= 3) {
-      parts.push('SELECT rowid FROM certificates_search WHERE certificates_search MATCH ?')
+      parts.push(`SELECT rowid FROM certificates_search WHERE certificates_search MATCH ?${ftsRange}`)
       args.push(ftsString(q.search))
     } else {
       const like = likeSubstring(q.search)
@@ -222,7 +224,7 @@ function whereOf(q: CertificateFilter): { where: string[]; args: (string | numbe
   }
   if (q.subjectMatch) {
     if ([...q.subjectMatch].length >= 3) {
-      where.push('id IN (SELECT rowid FROM certificates_search WHERE certificates_search MATCH ?)')
+      where.push(`id IN (SELECT rowid FROM certificates_search WHERE certificates_search MATCH ?${ftsRange})`)
       args.push(`subject : ${ftsString(q.subjectMatch)}`)
     } else {
       where.push("subject LIKE ? ESCAPE '\\'")
@@ -297,11 +299,21 @@ const SELECTED_COLUMNS = 'id, authority_id, serial, subject, not_after, status'
 type SelectedRaw = [number, string | null, string, string, string, 'issued' | 'revoked']
 const toSelected = ([id, authorityId, serial, subject, notAfter, status]: SelectedRaw): SelectedCertificate => ({ id, authorityId, serial, subject, notAfter, status })
 
-/** Every certificate the filter matches, in id order (bulk actions; no DER read). */
-export function selectCertificates(db: ReadTx, f: CertificateFilter): SelectedCertificate[] {
-  const { where, args } = whereOf(f)
-  const filter = where.length ? `WHERE ${where.join(' AND ')}` : ''
-  return (db.prepare(`SELECT ${SELECTED_COLUMNS} FROM certificates ${filter} ORDER BY id`).raw(true).all(...args) as SelectedRaw[]).map(toSelected)
+/**
+ * The certificates the filter matches with fromId < id <= toId, in id order (bulk actions
+ * read a selection in id ranges and yield between them; no DER read). Full-text conditions
+ * are bounded to the same range so each range costs what it holds.
+ */
+export function selectCertificatesInRange(db: ReadTx, f: CertificateFilter, fromId: number, toId: number): SelectedCertificate[] {
+  const { where, args } = whereOf(f, { fromId, toId })
+  where.push('id > ? AND id <= ?')
+  args.push(fromId, toId)
+  return (db.prepare(`SELECT ${SELECTED_COLUMNS} FROM certificates WHERE ${where.join(' AND ')} ORDER BY id`).raw(true).all(...args) as SelectedRaw[]).map(toSelected)
+}
+
+/** The highest certificate id (0 for an empty store). */
+export function maxCertificateId(db: ReadTx): number {
+  return (stmt(db, 'SELECT MAX(id) AS id FROM certificates').get() as { id: number | null }).id ?? 0
 }
 
 /** The certificates with these ids (unknown ids are left out), in id order. */
