@@ -71,6 +71,8 @@ gate('typecheck-node', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit'])
 gate('typecheck-web', bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit'])
 gate('lint', bin('eslint'), ['.', '--max-warnings=0'])
 gate('build', bin('electron-vite'), ['build'])
+// Electron security scan: no HIGH or MEDIUM finding outside scripts/electronegativity-accepted.json.
+gate('electronegativity', process.execPath, [join(root, 'scripts', 'electronegativity.cjs')])
 
 const vitestJson = join(reports, 'vitest.json')
 suite('vitest', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`], vitestJson, vitestCounts)

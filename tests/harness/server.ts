@@ -137,13 +137,22 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const html = readFileSync(indexFile, 'utf8')
       const tag = `<script src="/__harness/client.js?token=${token}"></script>`
       // Before the renderer's module script, so window.pki exists when the app starts.
-      const injected = html.replace(/<script type="module"/, `${tag}\n    <script type="module"`)
+      // Only here, in the harness: the page may also reach this server's WebSocket.
+      const injected = html
+        .replace(/<script type="module"/, `${tag}\n    <script type="module"`)
+        .replace("connect-src 'self'", `connect-src 'self' ws://${new URL(origin).host}`)
       return send(res, 200, MIME['.html']!, injected)
     }
     if (url.pathname === '/__harness/client.js') return send(res, 200, MIME['.js']!, client)
     // A file:// page asks for no favicon; answer the browser's request with nothing.
     if (url.pathname === '/favicon.ico') return send(res, 204, 'image/x-icon', '')
-    const file = resolve(rendererDir, `.${decodeURIComponent(url.pathname)}`)
+    let pathname: string
+    try {
+      pathname = decodeURIComponent(url.pathname)
+    } catch {
+      return send(res, 400, 'text/plain', 'malformed percent-encoding')
+    }
+    const file = resolve(rendererDir, `.${pathname}`)
     if (!file.startsWith(rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) return send(res, 404, 'text/plain', 'not found')
     return send(res, 200, MIME[extname(file)] ?? 'application/octet-stream', readFileSync(file))
   })
