@@ -26,7 +26,7 @@ const R = {
 const P = {
   mainFromRenderer: { group: ['**/main/**', '**/preload/**', '**/cli/**'], message: 'The renderer imports only src/shared and itself.' },
   engineDeps: { group: ['**/store', '**/store/**', '**/services/**', '**/ipc/**', '**/sync/**', '**/app/**'], message: 'src/main/engine is pure: no store, services, ipc or sync.' },
-  vaultFromEngine: { group: ['**/vault', '**/vault/**'], message: 'src/main/engine signs through a Signer it is given; it imports only vault types.', allowTypeImports: true },
+  vaultFromEngine: { group: ['**/vault', '**/vault/**'], message: 'src/main/engine declares the Signer port it needs (engine/signer.ts); the vault implements it, the engine never imports the vault.' },
   mainFromShared: { group: ['**/main/**', '**/renderer/**', '**/cli/**', '**/preload/**'], message: 'src/shared is imported by every layer; it imports none of them.' },
   internalsFromCli: {
     group: ['**/main/store', '**/main/store/**', '**/main/engine', '**/main/engine/**', '**/main/vault', '**/main/vault/**'],

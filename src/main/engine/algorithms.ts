@@ -11,6 +11,7 @@ import { RsaSaPssParams } from '@peculiar/asn1-rsa'
 import { fail, ok, type Result } from '../../shared/errors'
 import type { PublicKeyInfo } from '../../shared/domain/csr'
 import type { KeyFamily, KeySpec, SignatureHash } from '../../shared/domain/keys'
+import { CURVES as CURVE_LIST } from '../../shared/domain/oids'
 
 const HASH_OID: Record<SignatureHash, string> = {
   'SHA-256': '2.16.840.1.101.3.4.2.1',
@@ -35,11 +36,8 @@ export const OID_RSA = '1.2.840.113549.1.1.1'
 export const OID_EC = '1.2.840.10045.2.1'
 const OID_MGF1 = '1.2.840.113549.1.1.8'
 
-const CURVES: Record<string, { name: string; bits: number }> = {
-  '1.2.840.10045.3.1.7': { name: 'P-256', bits: 256 },
-  '1.3.132.0.34': { name: 'P-384', bits: 384 },
-  '1.3.132.0.35': { name: 'P-521', bits: 521 }
-}
+/** The curves PKI Desk certifies keys on, from the registry. */
+const CURVES: Readonly<Record<string, { name: string; bits: number }>> = Object.fromEntries(CURVE_LIST.filter((c) => c.supported).map((c) => [c.oid, { name: c.name, bits: c.bits }]))
 
 export function familyOf(spec: KeySpec): KeyFamily {
   if (spec.startsWith('rsa-')) return 'rsa'

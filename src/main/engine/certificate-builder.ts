@@ -42,7 +42,7 @@ import {
 } from '@peculiar/asn1-x509'
 import { fail, ok, type Result } from '../../shared/errors'
 import type { KeyUsageName } from '../../shared/domain/names'
-import type { Signer } from '../vault/signer'
+import type { Signer } from './signer'
 import type { CertificateTemplate, RawExtension } from './template'
 import { familyOf, keyIdentifier, signatureAlgorithm } from './algorithms'
 import { signedEnvelope } from './der'

@@ -10,7 +10,7 @@
 import { fail, ok, type Result } from '../../shared/errors'
 import type { RevocationReason } from '../../shared/domain/certificate'
 import type { SignatureHash } from '../../shared/domain/keys'
-import type { Signer } from '../vault/signer'
+import type { Signer } from './signer'
 import 'reflect-metadata'
 import { AsnConvert } from '@peculiar/asn1-schema'
 import { familyOf, signatureAlgorithm } from './algorithms'

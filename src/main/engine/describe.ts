@@ -18,47 +18,16 @@ import {
   type GeneralName as AsnGeneralName
 } from '@peculiar/asn1-x509'
 import { keyUsageName, type GeneralName, type KeyUsageName } from '../../shared/domain/names'
+import { EKU_LABEL_BY_OID, EXTENSION_LABELS } from '../../shared/domain/oids'
 import type { CertificateView, ExtensionView } from '../../shared/domain/certificate'
 import type { RawExtension } from './template'
 import { dnToText, fromAsnGeneralName, fromAsnName, generalNameText } from './names'
 import { readPublicKey, readSignatureAlgorithm } from './algorithms'
 import { toPem } from './pem'
 
-export const EXTENSION_NAMES: Readonly<Record<string, string>> = {
-  '2.5.29.19': 'Basic Constraints',
-  '2.5.29.15': 'Key Usage',
-  '2.5.29.37': 'Extended Key Usage',
-  '2.5.29.17': 'Subject Alternative Name',
-  '2.5.29.18': 'Issuer Alternative Name',
-  '2.5.29.14': 'Subject Key Identifier',
-  '2.5.29.35': 'Authority Key Identifier',
-  '2.5.29.31': 'CRL Distribution Points',
-  '1.3.6.1.5.5.7.1.1': 'Authority Information Access',
-  '2.5.29.32': 'Certificate Policies',
-  '2.5.29.30': 'Name Constraints',
-  '2.5.29.36': 'Policy Constraints',
-  '2.5.29.54': 'Inhibit anyPolicy',
-  '1.3.6.1.5.5.7.1.24': 'TLS Feature',
-  '1.3.6.1.4.1.11129.2.4.2': 'CT Precertificate SCTs',
-  '1.3.6.1.4.1.11129.2.4.3': 'CT Precertificate Poison',
-  '1.3.6.1.4.1.311.20.2': 'Microsoft Certificate Template Name',
-  '1.3.6.1.4.1.311.21.7': 'Microsoft Certificate Template',
-  '2.16.840.1.113730.1.1': 'Netscape Cert Type',
-  '2.16.840.1.113730.1.13': 'Netscape Comment'
-}
-
-export const EKU_NAMES: Readonly<Record<string, string>> = {
-  '1.3.6.1.5.5.7.3.1': 'TLS Web Server Authentication',
-  '1.3.6.1.5.5.7.3.2': 'TLS Web Client Authentication',
-  '1.3.6.1.5.5.7.3.3': 'Code Signing',
-  '1.3.6.1.5.5.7.3.4': 'E-mail Protection',
-  '1.3.6.1.5.5.7.3.8': 'Time Stamping',
-  '1.3.6.1.5.5.7.3.9': 'OCSP Signing',
-  '2.5.29.37.0': 'Any Extended Key Usage',
-  '1.3.6.1.4.1.311.20.2.2': 'Microsoft Smartcard Logon',
-  '1.3.6.1.5.5.7.3.17': 'IPsec Internet Key Exchange'
-}
-
+/** Extension and EKU names for display, from the OID registry. */
+export const EXTENSION_NAMES: Readonly<Record<string, string>> = EXTENSION_LABELS
+export const EKU_NAMES: Readonly<Record<string, string>> = EKU_LABEL_BY_OID
 
 export function keyUsageNames(ku: KeyUsage): KeyUsageName[] {
   const flags = ku.toNumber()

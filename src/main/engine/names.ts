@@ -13,47 +13,24 @@ import {
   RelativeDistinguishedName
 } from '@peculiar/asn1-x509'
 import type { DistinguishedName, GeneralName } from '../../shared/domain/names'
+import { ATTRIBUTE_TYPES, attributeInfo, attributeOidOf, attributeShort } from '../../shared/domain/oids'
 
-const SHORT_TO_OID: Readonly<Record<string, string>> = {
-  CN: '2.5.4.3',
-  SN: '2.5.4.4',
-  serialNumber: '2.5.4.5',
-  C: '2.5.4.6',
-  L: '2.5.4.7',
-  ST: '2.5.4.8',
-  street: '2.5.4.9',
-  O: '2.5.4.10',
-  OU: '2.5.4.11',
-  title: '2.5.4.12',
-  businessCategory: '2.5.4.15',
-  postalCode: '2.5.4.17',
-  GN: '2.5.4.42',
-  initials: '2.5.4.43',
-  generationQualifier: '2.5.4.44',
-  dnQualifier: '2.5.4.46',
-  pseudonym: '2.5.4.65',
-  organizationIdentifier: '2.5.4.97',
-  emailAddress: '1.2.840.113549.1.9.1',
-  DC: '0.9.2342.19200300.100.1.25',
-  UID: '0.9.2342.19200300.100.1.1'
-}
-const OID_TO_SHORT: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(SHORT_TO_OID).map(([k, v]) => [v, k]))
-const PRINTABLE = new Set(['2.5.4.6', '2.5.4.5', '2.5.4.46'])
-const IA5 = new Set(['1.2.840.113549.1.9.1', '0.9.2342.19200300.100.1.25'])
-const OID_RE = /^[0-2](\.(0|[1-9]\d*))+$/
+/** Attribute OIDs written as PrintableString / IA5String (the rest UTF8String), from the registry. */
+export const PRINTABLE: ReadonlySet<string> = new Set(ATTRIBUTE_TYPES.filter((a) => a.stringType === 'printable').map((a) => a.oid))
+export const IA5: ReadonlySet<string> = new Set(ATTRIBUTE_TYPES.filter((a) => a.stringType === 'ia5').map((a) => a.oid))
 
 export const UPN_OID = '1.3.6.1.4.1.311.20.2.3'
 
 export class NameError extends Error {}
 
 export function attributeOid(type: string): string {
-  const oid = SHORT_TO_OID[type] ?? (OID_RE.test(type) ? type : undefined)
+  const oid = attributeOidOf(type)
   if (!oid) throw new NameError(`"${type}" is not a known attribute type; use a short name such as CN, O, OU, C or a dotted OID.`)
   return oid
 }
 
 export function attributeShortName(oid: string): string {
-  return OID_TO_SHORT[oid] ?? oid
+  return attributeShort(oid)
 }
 
 export function toAsnName(dn: DistinguishedName): Name {
@@ -255,17 +232,6 @@ export function nameDer(name: Name): Uint8Array {
   return new Uint8Array(AsnConvert.serialize(name))
 }
 
-/** RFC 5280 Appendix A upper bounds (ub-*), in characters, by attribute OID. */
-const UPPER_BOUNDS: Readonly<Record<string, number>> = {
-  '2.5.4.3': 64, // CN ub-common-name
-  '2.5.4.10': 64, // O ub-organization-name
-  '2.5.4.11': 64, // OU ub-organizational-unit-name
-  '2.5.4.7': 128, // L ub-locality-name
-  '2.5.4.8': 128, // ST ub-state-name
-  '2.5.4.5': 64, // serialNumber ub-serial-number
-  '1.2.840.113549.1.9.1': 255, // emailAddress ub-emailaddress-length
-  '2.5.4.12': 64 // title ub-title
-}
 /** PrintableString's alphabet (X.680 41.4). */
 const PRINTABLE_RE = /^[A-Za-z0-9 '()+,\-./:=?]*$/
 // eslint-disable-next-line no-control-regex
@@ -301,7 +267,7 @@ export function checkDistinguishedName(dn: DistinguishedName): DnProblem[] {
           out.push({ code: 'SUBJECT_COUNTRY_INVALID', field, message: `Subject: country (C) "${a.value}" must be a two-letter ISO 3166 code in capitals, such as DE or US.` })
         continue
       }
-      const max = UPPER_BOUNDS[oid]
+      const max = attributeInfo(oid)?.upperBound
       const length = [...a.value].length
       if (max !== undefined && length > max)
         out.push({ code: 'SUBJECT_ATTRIBUTE_TOO_LONG', field, message: `Subject: ${short} is ${length} characters, more than the ${max} RFC 5280 allows; shorten it.` })

@@ -17,11 +17,9 @@ import type { IssuerInfo } from './certificate-builder'
 import { extensionBuilders } from './certificate-builder'
 import { familyOf, signatureAlgorithm } from './algorithms'
 import type { KeySpec } from '../../shared/domain/keys'
-import { attributeOid, NameError, toAsnGeneralName, ipBytes } from './names'
+import { attributeOid, IA5, NameError, PRINTABLE, toAsnGeneralName, ipBytes } from './names'
 import { childrenOf, content, extension, integerBytes, oid, readTlv, sequence, setOf, time, tlv } from './der'
 
-const PRINTABLE = new Set(['2.5.4.6', '2.5.4.5', '2.5.4.46'])
-const IA5 = new Set(['1.2.840.113549.1.9.1', '0.9.2342.19200300.100.1.25'])
 const V3 = Uint8Array.of(0xa0, 0x03, 0x02, 0x01, 0x02)
 
 const cache = new Map<string, Uint8Array>()

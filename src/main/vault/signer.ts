@@ -2,22 +2,11 @@
 // and asks a Signer for the signature; the vault decides where the key lives (decrypted in
 // memory while unlocked, a worker, a keychain or an HSM).
 import { createPublicKey, sign as nodeSign, type KeyObject } from 'node:crypto'
-import type { KeySpec, SignatureHash } from '../../shared/domain/keys'
+import type { KeySpec } from '../../shared/domain/keys'
+import type { SignOptions, Signer } from '../engine/signer'
 
-export interface SignOptions {
-  readonly hash: SignatureHash
-  /** RSA only: RSASSA-PSS with MGF1 over `hash` and a salt as long as the hash. */
-  readonly rsaPss?: boolean
-}
-
-export interface Signer {
-  readonly keyId: string
-  readonly spec: KeySpec
-  /** SubjectPublicKeyInfo, DER. */
-  readonly publicKeySpki: Uint8Array
-  /** The signature as X.509 carries it (ECDSA: DER-encoded r,s; Ed25519/Ed448: raw; hash ignored). */
-  sign(data: Uint8Array, options: SignOptions): Promise<Uint8Array>
-}
+// The port is the engine's (engine/signer.ts); the vault implements it.
+export type { SignOptions, Signer } from '../engine/signer'
 
 export function signWithKeyObject(key: KeyObject, data: Uint8Array, options: SignOptions): Uint8Array {
   const type = key.asymmetricKeyType

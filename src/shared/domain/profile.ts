@@ -5,6 +5,9 @@
 import { z } from 'zod'
 import { generalNameType, keyUsageName, type GeneralNameType, type KeyUsageName } from './names'
 import { signatureHash } from './keys'
+import { ATTRIBUTE_TYPES, attributeShort, EKU } from './oids'
+
+export { EKU }
 
 // ---------------------------------------------------------------------------------------
 // Small parsers the schema needs for field validation (and the policy engine reuses).
@@ -128,83 +131,14 @@ export function addDuration(start: Date, text: string): Date | undefined {
 // Subject attributes
 
 /**
- * Subject attribute short names the model knows. A rule's `type` may also be a dotted OID.
- * The seeds' long names (`common_name`, `organization_name`…) are mapped by the converters.
+ * Subject attribute short names the model knows (from the OID registry, oids.ts). A rule's
+ * `type` may also be a dotted OID. The seeds' long names (`common_name`…) are mapped by the converters.
  */
-export const SUBJECT_ATTRIBUTE_OIDS: Readonly<Record<string, string>> = {
-  CN: '2.5.4.3',
-  SN: '2.5.4.4',
-  serialNumber: '2.5.4.5',
-  C: '2.5.4.6',
-  L: '2.5.4.7',
-  ST: '2.5.4.8',
-  street: '2.5.4.9',
-  O: '2.5.4.10',
-  OU: '2.5.4.11',
-  title: '2.5.4.12',
-  description: '2.5.4.13',
-  postalCode: '2.5.4.17',
-  GN: '2.5.4.42',
-  initials: '2.5.4.43',
-  x500UniqueIdentifier: '2.5.4.45',
-  dnQualifier: '2.5.4.46',
-  pseudonym: '2.5.4.65',
-  organizationIdentifier: '2.5.4.97',
-  DC: '0.9.2342.19200300.100.1.25',
-  UID: '0.9.2342.19200300.100.1.1',
-  emailAddress: '1.2.840.113549.1.9.1',
-  unstructuredName: '1.2.840.113549.1.9.2',
-  unstructuredAddress: '1.2.840.113549.1.9.8'
-}
-
-const OID_TO_SHORT: Readonly<Record<string, string>> = Object.fromEntries(
-  Object.entries(SUBJECT_ATTRIBUTE_OIDS).map(([k, v]) => [v, k])
-)
-const SHORT_ALIASES: Readonly<Record<string, string>> = {
-  commonname: 'CN',
-  cn: 'CN',
-  o: 'O',
-  organizationname: 'O',
-  ou: 'OU',
-  organizationalunitname: 'OU',
-  c: 'C',
-  countryname: 'C',
-  l: 'L',
-  localityname: 'L',
-  st: 'ST',
-  s: 'ST',
-  stateorprovincename: 'ST',
-  street: 'street',
-  streetaddress: 'street',
-  postalcode: 'postalCode',
-  dc: 'DC',
-  domaincomponent: 'DC',
-  email: 'emailAddress',
-  emailaddress: 'emailAddress',
-  e: 'emailAddress',
-  serialnumber: 'serialNumber',
-  title: 'title',
-  gn: 'GN',
-  givenname: 'GN',
-  sn: 'SN',
-  surname: 'SN',
-  uid: 'UID',
-  userid: 'UID',
-  dnqualifier: 'dnQualifier',
-  pseudonym: 'pseudonym',
-  description: 'description',
-  organizationidentifier: 'organizationIdentifier',
-  initials: 'initials',
-  x500uniqueidentifier: 'x500UniqueIdentifier',
-  unstructuredname: 'unstructuredName',
-  unstructuredaddress: 'unstructuredAddress'
-}
+export const SUBJECT_ATTRIBUTE_OIDS: Readonly<Record<string, string>> = Object.fromEntries(ATTRIBUTE_TYPES.map((a) => [a.short, a.oid]))
 
 /** The model's canonical name for an attribute type given as short name, long name or OID. */
 export function canonicalAttributeType(type: string): string {
-  const t = type.trim()
-  if (/^\d+(\.\d+)+$/.test(t)) return OID_TO_SHORT[t] ?? t
-  return SHORT_ALIASES[t.toLowerCase()] ?? t
+  return attributeShort(type)
 }
 
 const OID_PATTERN = /^[0-2](\.(0|[1-9]\d*))+$/
@@ -562,13 +496,3 @@ export function cnToSanEnabled(profile: { readonly san: { readonly includeCommon
 
 export const KEY_USAGE_NAMES: readonly KeyUsageName[] = keyUsageName.options
 export const SAN_TYPES: readonly GeneralNameType[] = generalNameType.options
-
-export const EKU = {
-  serverAuth: '1.3.6.1.5.5.7.3.1',
-  clientAuth: '1.3.6.1.5.5.7.3.2',
-  codeSigning: '1.3.6.1.5.5.7.3.3',
-  emailProtection: '1.3.6.1.5.5.7.3.4',
-  timeStamping: '1.3.6.1.5.5.7.3.8',
-  ocspSigning: '1.3.6.1.5.5.7.3.9',
-  anyExtendedKeyUsage: '2.5.29.37.0'
-} as const

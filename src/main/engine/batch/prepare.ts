@@ -11,7 +11,7 @@
 import type { AppError } from '../../../shared/errors'
 import type { KeySpec, SignatureHash } from '../../../shared/domain/keys'
 import type { Finding, OperatorInput, ProfileBody } from '../../../shared/domain/profile'
-import type { Signer } from '../../vault/signer'
+import type { Signer } from '../signer'
 import { checkTemplate, newSerial, type IssuerInfo } from '../certificate-builder'
 import { readCsrInput } from '../csr'
 import { dnToText, generalNameText, NameError } from '../names'

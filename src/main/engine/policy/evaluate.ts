@@ -9,7 +9,6 @@ import {
   cnToSanEnabled,
   EKU,
   parseIp,
-  SUBJECT_ATTRIBUTE_OIDS,
   type Finding,
   type OperatorInput,
   type PreviewRow,
@@ -17,6 +16,7 @@ import {
   type SubjectAttributeRule
 } from '../../../shared/domain/profile'
 import type { DistinguishedName, GeneralName, KeyUsageName } from '../../../shared/domain/names'
+import { ATTRIBUTE_TYPES, EKU_NAME_BY_OID } from '../../../shared/domain/oids'
 import type { SignatureHash } from '../../../shared/domain/keys'
 import type { CertificateTemplate, ParsedCsr, RawExtension } from '../template'
 import { isDnsName, sanRefusal } from './san-match'
@@ -44,11 +44,10 @@ export const MANAGED_EXTENSION_OIDS: ReadonlySet<string> = new Set([
   '2.5.29.30' // nameConstraints
 ])
 
-/** Attribute types a TBS builder is sure to know by short name; the rest travel as OIDs. */
-const SHORT_NAMES_IN_TEMPLATE = new Set(['CN', 'O', 'OU', 'C', 'L', 'ST', 'emailAddress', 'DC', 'serialNumber', 'street', 'postalCode', 'title', 'GN', 'SN', 'UID'])
-
-/** Where a subject appears in the DN when the CSR gives no order: broadest first. */
-const STANDARD_ORDER = ['DC', 'C', 'ST', 'L', 'street', 'postalCode', 'O', 'OU', 'title', 'SN', 'GN', 'serialNumber', 'CN', 'emailAddress', 'UID']
+/** Where a subject appears in the DN when the CSR gives no order: broadest first (the registry's order). */
+const STANDARD_ORDER = ATTRIBUTE_TYPES.filter((a) => a.order !== undefined)
+  .sort((a, b) => a.order! - b.order!)
+  .map((a) => a.short)
 
 /** Key usages a key family cannot do (RFC 8813 for EC, RFC 8410 for EdDSA, RFC 4055 for RSA). */
 const FORBIDDEN_USAGES: Readonly<Record<string, readonly KeyUsageName[]>> = {
@@ -58,12 +57,9 @@ const FORBIDDEN_USAGES: Readonly<Record<string, readonly KeyUsageName[]>> = {
   ed448: ['keyEncipherment', 'dataEncipherment', 'keyAgreement', 'encipherOnly', 'decipherOnly']
 }
 
-const EKU_NAMES: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(EKU).map(([k, v]) => [v, k]))
-
+/** A template names an attribute by its registry short name (every encoder knows those), else by OID. */
 export function templateAttributeType(type: string): string {
-  const canonical = canonicalAttributeType(type)
-  if (SHORT_NAMES_IN_TEMPLATE.has(canonical)) return canonical
-  return SUBJECT_ATTRIBUTE_OIDS[canonical] ?? canonical
+  return canonicalAttributeType(type)
 }
 
 export function dnText(dn: DistinguishedName): string {
@@ -71,7 +67,7 @@ export function dnText(dn: DistinguishedName): string {
 }
 
 const nameText = (n: GeneralName): string => `${n.type}:${n.value}`
-const ekuText = (oids: readonly string[]): string => oids.map((o) => EKU_NAMES[o] ?? o).join(', ')
+const ekuText = (oids: readonly string[]): string => oids.map((o) => EKU_NAME_BY_OID[o] ?? o).join(', ')
 const asArray = (v: string | readonly string[] | undefined): string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : [...v]).filter((s) => s.length > 0)
 
 class Collector {

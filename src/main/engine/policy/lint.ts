@@ -15,7 +15,8 @@ import {
   id_ce_keyUsage,
   id_ce_subjectAltName
 } from '@peculiar/asn1-x509'
-import { canonicalAttributeType, EKU, parseIp, SUBJECT_ATTRIBUTE_OIDS, type Finding, type LintLevel } from '../../../shared/domain/profile'
+import { canonicalAttributeType, EKU, parseIp, type Finding, type LintLevel } from '../../../shared/domain/profile'
+import { ATTRIBUTE_TYPES, attributeInfo, KEY_FAMILY_BY_OID, SIGNATURE_ALGORITHMS } from '../../../shared/domain/oids'
 import type { DistinguishedName, GeneralName, KeyUsageName } from '../../../shared/domain/names'
 import type { KeyFamily } from '../../../shared/domain/keys'
 import type { CertificateTemplate } from '../template'
@@ -48,7 +49,6 @@ export interface LintOptions {
   readonly level?: LintLevel
 }
 
-const UPPER_BOUNDS: Readonly<Record<string, number>> = { CN: 64, O: 64, OU: 64, L: 128, ST: 128, title: 64, serialNumber: 64, emailAddress: 255, postalCode: 40 }
 
 /** Which key usages satisfy each EKU purpose (RFC 5280 4.2.1.12, RFC 8813, CA/B BR 7.1.2). */
 const EKU_NEEDS: Readonly<Record<string, readonly KeyUsageName[]>> = {
@@ -104,7 +104,7 @@ export function lintView(view: LintView, options: LintOptions = {}): Finding[] {
   const attrs = view.subject.flat()
   for (const a of attrs) {
     const t = canonicalAttributeType(a.type)
-    const max = UPPER_BOUNDS[t]
+    const max = attributeInfo(t)?.upperBound
     if (max !== undefined && a.value.length > max)
       error(t === 'CN' ? 'SUBJECT_CN_TOO_LONG' : 'SUBJECT_ATTRIBUTE_TOO_LONG', `subject.${t}`, `RFC 5280 upper bound: ${t} is ${a.value.length} characters; at most ${max} are allowed.`)
     if (t === 'C' && !/^[A-Z]{2}$/.test(a.value)) error('SUBJECT_COUNTRY_INVALID', 'subject.C', `RFC 5280: country "${a.value}" must be a two-letter ISO 3166 code.`)
@@ -202,30 +202,11 @@ export function lintTemplate(template: Readonly<CertificateTemplate>, options: L
 // ---------------------------------------------------------------------------------------
 // The exact TBS
 
-/** Signature algorithm OID → the hash it uses (shared with the lean reader in engine/batch). */
-export const SIGNATURE_HASHES: Readonly<Record<string, string>> = {
-  '1.2.840.113549.1.1.4': 'MD5',
-  '1.2.840.113549.1.1.5': 'SHA-1',
-  '1.2.840.113549.1.1.11': 'SHA-256',
-  '1.2.840.113549.1.1.12': 'SHA-384',
-  '1.2.840.113549.1.1.13': 'SHA-512',
-  '1.2.840.113549.1.1.10': 'RSASSA-PSS',
-  '1.2.840.10045.4.1': 'SHA-1',
-  '1.2.840.10045.4.3.2': 'SHA-256',
-  '1.2.840.10045.4.3.3': 'SHA-384',
-  '1.2.840.10045.4.3.4': 'SHA-512',
-  '1.3.101.112': 'EdDSA',
-  '1.3.101.113': 'EdDSA'
-}
+/** Signature algorithm OID → the hash it uses (shared with the lean reader in engine/batch), from the registry. */
+export const SIGNATURE_HASHES: Readonly<Record<string, string>> = Object.fromEntries(SIGNATURE_ALGORITHMS.map((a) => [a.oid, a.hash]))
 /** SubjectPublicKeyInfo algorithm OID → key family. */
-export const KEY_FAMILIES: Readonly<Record<string, KeyFamily>> = {
-  '1.2.840.113549.1.1.1': 'rsa',
-  '1.2.840.113549.1.1.10': 'rsa',
-  '1.2.840.10045.2.1': 'ec',
-  '1.3.101.112': 'ed25519',
-  '1.3.101.113': 'ed448'
-}
-export const OID_TO_SHORT: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(SUBJECT_ATTRIBUTE_OIDS).map(([k, v]) => [v, k]))
+export const KEY_FAMILIES: Readonly<Record<string, KeyFamily>> = KEY_FAMILY_BY_OID
+export const OID_TO_SHORT: Readonly<Record<string, string>> = Object.fromEntries(ATTRIBUTE_TYPES.map((a) => [a.oid, a.short]))
 
 /** Reads a DER TBSCertificate into the lint view. Throws if the bytes are not a TBSCertificate. */
 export function tbsLintView(der: Uint8Array): LintView {
