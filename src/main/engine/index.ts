@@ -12,3 +12,5 @@ export { checkBinaryInput, berDepth, type BinaryInputRule } from './input-limits
 export { dnToText, commonName, toAsnName, fromAsnName, generalNameText } from './names'
 export { readPublicKey, keyIdentifier, signatureAlgorithm, familyOf } from './algorithms'
 export type { CertificateTemplate, ParsedCsr, RawExtension } from './template'
+export { certificateFacts, generalNameFact, generalNameOfFact, pathLengthOf, type CertificateFacts, type GeneralNameFact, type GeneralSubtreeFact, type NameConstraintsFacts } from './certificate-facts'
+export type { Signer, SignOptions } from './signer'

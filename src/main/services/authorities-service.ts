@@ -35,7 +35,7 @@ import {
   type AuthorityRow
 } from '../store/authorities-repo'
 import { findCertificateBySha256, insertCertificate, isEndEntityKey } from '../store/certificates-repo'
-import { buildCertificate, buildCsr, describeCertificate, dnToText, checkBinaryInput, looksLikePem, readPemBlocks, toPem, type IssuerInfo } from '../engine'
+import { buildCertificate, buildCsr, certificateFacts, describeCertificate, dnToText, checkBinaryInput, looksLikePem, pathLengthOf, readPemBlocks, toPem, type IssuerInfo } from '../engine'
 import type { CertificateTemplate } from '../engine'
 import { checkDistinguishedName } from '../engine/names'
 import { authorityMayIssue, signingHashFor, signingKeyOfSpec } from '../engine/signing-rules'
@@ -236,11 +236,12 @@ export function createAuthoritiesService(store: Store, vault: VaultService, emit
         const p = requireIssuing(input.parentId)
         if (!p.ok) return p
         parent = p.value
-        const pathLen = describeCertificate(p.value.certDer).extensions.find((e) => e.oid === '2.5.29.19')?.lines.find((l) => l.startsWith('Path length'))?.match(/\d+/)
-        if (pathLen && Number(pathLen[0]) === 0)
+        // From the parent certificate's DER (basicConstraints pathLenConstraint), never from display text.
+        const pathLen = pathLengthOf(certificateFacts(p.value.certDer))
+        if (pathLen === 0)
           return fail('PARENT_PATH_LENGTH', `"${p.value.row.name}" has path length 0 and may not sign another CA.`, 'parentId')
-        if (pathLen && input.pathLength !== null && input.pathLength >= Number(pathLen[0]))
-          return fail('PARENT_PATH_LENGTH', `The path length must be below the parent's (${pathLen[0]}).`, 'pathLength')
+        if (pathLen !== null && input.pathLength !== null && input.pathLength >= pathLen)
+          return fail('PARENT_PATH_LENGTH', `The path length must be below the parent's (${pathLen}).`, 'pathLength')
         if (!p.value.row.keyId) return fail('AUTHORITY_NO_KEY', `"${p.value.row.name}" has no key in this app and cannot sign.`, 'parentId')
         const s = keys.signer(p.value.row.keyId)
         if (!s.ok) return fail('AUTHORITY_LOCKED', `"${p.value.row.name}" is locked: unlock it, then create the intermediate.`, 'parentId')
@@ -345,7 +346,7 @@ export function createAuthoritiesService(store: Store, vault: VaultService, emit
       if (!key || view.publicKey.sha256 !== key.spkiSha256)
         return fail('CERTIFICATE_KEY_MISMATCH', 'This certificate is for another key than the CA\'s request: import the certificate issued for this CSR.', 'certificate')
       if (!view.isCa) return fail('AUTHORITY_NOT_CA', 'This certificate is not a CA certificate (basicConstraints CA is not true): ask the parent to issue a CA certificate.', 'certificate')
-      const parentId = findParentId(view)
+      const parentId = findParentId(der)
       store.write((tx) => {
         commitCaCertificate(tx, a, der, parentId, a.keyId, now().toISOString())
         appendAudit(tx, { action: 'authority.certificate.import', subject: `authority:${id}`, details: { sha256: view.fingerprints.sha256, issuer: view.issuerText } }, now())
@@ -404,7 +405,7 @@ export function createAuthoritiesService(store: Store, vault: VaultService, emit
         return fail('KEY_USED_BY_END_ENTITY', 'This key was certified for an end entity here; a CA must have a key of its own.', 'key')
       }
       const id = randomUUID()
-      const parentId = view.selfSigned ? id : findParentId(view)
+      const parentId = view.selfSigned ? id : findParentId(certDer)
       const done = await attempt(() =>
         store.write((tx) => {
           const at = now().toISOString()
@@ -452,9 +453,11 @@ export function createAuthoritiesService(store: Store, vault: VaultService, emit
     }
   }
 
-  function findParentId(view: ReturnType<typeof describeCertificate>): string | null {
-    const aki = view.extensions.find((e) => e.oid === '2.5.29.35')?.lines.find((l) => l.startsWith('Key identifier: '))?.slice(16).replace(/:/g, '').toLowerCase()
-    if (!aki) return null
+  /** The active CA whose SKI is this certificate's AKI keyIdentifier (both read from DER). */
+  function findParentId(certDer: Uint8Array): string | null {
+    const akiBytes = certificateFacts(certDer).authorityKeyId
+    if (!akiBytes) return null
+    const aki = Buffer.from(akiBytes).toString('hex')
     const parent = read(listAuthorities).find((x) => x.ski === aki && x.state === 'active')
     return parent?.id ?? null
   }

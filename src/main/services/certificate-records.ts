@@ -4,7 +4,7 @@ import 'reflect-metadata'
 import { createHash } from 'node:crypto'
 import { AsnConvert } from '@peculiar/asn1-schema'
 import { Certificate } from '@peculiar/asn1-x509'
-import { describeCertificate, generalNameText, commonName as cnOf } from '../engine'
+import { certificateFacts, describeCertificate, generalNameText, pathLengthOf, commonName as cnOf } from '../engine'
 import type { IssuerInfo } from '../engine'
 import type { CertificateSummary, RevocationReason } from '../../shared/domain/certificate'
 import type { CertificateRow, NewCertificateRow } from '../store/certificates-repo'
@@ -43,16 +43,8 @@ export function recordFromDer(
 export function issuerInfoOf(certDer: Uint8Array): IssuerInfo {
   const cert = AsnConvert.parse(certDer, Certificate)
   const tbs = cert.tbsCertificate
-  const skiExt = tbs.extensions?.find((e) => e.extnID === '2.5.29.14')
-  // SKI extnValue is an OCTET STRING wrapping the key identifier.
-  const ski = skiExt ? unwrapOctetString(new Uint8Array(skiExt.extnValue.buffer)) : new Uint8Array(0)
+  const ski = certificateFacts(certDer).subjectKeyId ?? new Uint8Array(0)
   return { subjectDer: new Uint8Array(AsnConvert.serialize(tbs.subject)), ski, notAfter: tbs.validity.notAfter.getTime() }
-}
-
-function unwrapOctetString(der: Uint8Array): Uint8Array {
-  if (der[0] !== 0x04) return der
-  const len = der[1]!
-  return len < 0x80 ? der.subarray(2, 2 + len) : der.subarray(2 + (len & 0x7f))
 }
 
 export function parseCrlSettings(json: string): CrlSettings {
@@ -66,9 +58,7 @@ export function authoritySummary(a: AuthorityRow, key: KeyRef | null, unlocked: 
   if (a.certDer) {
     const view = describeCertificate(a.certDer)
     selfSigned = view.selfSigned
-    const bc = view.extensions.find((e) => e.oid === '2.5.29.19')
-    const m = bc?.lines.find((l) => l.startsWith('Path length'))?.match(/\d+/)
-    pathLength = m ? Number(m[0]) : null
+    pathLength = pathLengthOf(certificateFacts(a.certDer))
   }
   return {
     id: a.id,

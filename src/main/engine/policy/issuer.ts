@@ -1,37 +1,23 @@
-// The issuer facts policy needs (validity window, key family and curve, basicConstraints), read from
-// the issuing CA's certificate DER. Pure.
-import { AsnConvert } from '@peculiar/asn1-schema'
-import { BasicConstraints, Certificate, id_ce_basicConstraints } from '@peculiar/asn1-x509'
-import type { KeyFamily } from '../../../shared/domain/keys'
+// The issuer facts policy needs (validity window, key family and curve, basicConstraints), read
+// from the issuing CA's certificate DER through the one facts reader. Pure.
 import type { IssuerContext } from './types'
-import { content, decodeOid, readTlv } from '../der'
-import { curveInfo, KEY_FAMILY_BY_OID } from '../../../shared/domain/oids'
+import { certificateFacts } from '../certificate-facts'
+import { CURVES } from '../../../shared/domain/oids'
 
+const SUPPORTED_CURVES = new Set(CURVES.filter((c) => c.supported).map((c) => c.name))
 
 /** Throws when the bytes are not a certificate or its key type is unknown. */
 export function issuerContextFromCertificate(der: Uint8Array): IssuerContext {
-  const cert = AsnConvert.parse(der, Certificate)
-  const tbs = cert.tbsCertificate
-  const keyFamily: KeyFamily | undefined = KEY_FAMILY_BY_OID[tbs.subjectPublicKeyInfo.algorithm.algorithm]
-  if (!keyFamily) throw new Error(`unsupported issuer key algorithm ${tbs.subjectPublicKeyInfo.algorithm.algorithm}`)
-  const curve = keyFamily === 'ec' ? curveOf(tbs.subjectPublicKeyInfo.algorithm.parameters) : undefined
-  const bcExt = tbs.extensions?.find((e) => e.extnID === id_ce_basicConstraints)
-  const bc = bcExt ? AsnConvert.parse(bcExt.extnValue.buffer, BasicConstraints) : undefined
+  const f = certificateFacts(der)
+  const keyFamily = f.key.family
+  if (!keyFamily) throw new Error(`unsupported issuer key algorithm ${f.key.algorithmOid}`)
+  const curve = keyFamily === 'ec' && f.key.curve && SUPPORTED_CURVES.has(f.key.curve) ? f.key.curve : undefined
   return {
-    notBefore: tbs.validity.notBefore.getTime(),
-    notAfter: tbs.validity.notAfter.getTime(),
+    notBefore: f.notBefore,
+    notAfter: f.notAfter,
     keyFamily,
     ...(curve ? { curve } : {}),
-    isCa: bc?.cA ?? false,
-    ...(bc?.pathLenConstraint !== undefined ? { pathLength: bc.pathLenConstraint } : {})
+    isCa: f.basicConstraints?.ca ?? false,
+    ...(f.basicConstraints?.pathLength !== null && f.basicConstraints?.pathLength !== undefined ? { pathLength: f.basicConstraints.pathLength } : {})
   }
-}
-
-/** The named curve of EC parameters (an OBJECT IDENTIFIER), or undefined. */
-function curveOf(params: ArrayBuffer | null | undefined): string | undefined {
-  if (!params) return undefined
-  const der = new Uint8Array(params)
-  if (der[0] !== 0x06) return undefined
-  const curve = curveInfo(decodeOid(content(der, readTlv(der, 0))))
-  return curve?.supported ? curve.name : undefined
 }
