@@ -5,8 +5,7 @@
 // inside store.write, an IMMEDIATE transaction) to those that change rows. Services hold a
 // Store and call repositories with the handle it gives them; no SQL outside this folder.
 import Database from 'better-sqlite3'
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { prepareStoreFiles, secureStoreFiles } from './file-modes'
 import { migrations, type Migration } from './migrations'
 
 export type Db = Database.Database
@@ -71,9 +70,10 @@ export function openStore(file: string): Store {
 }
 
 export function openDatabase(file: string, upTo?: number): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
+  if (file !== ':memory:') prepareStoreFiles(file)
   const db = new Database(file)
   db.pragma('journal_mode = WAL')
+  if (file !== ':memory:') secureStoreFiles(file)
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
   db.pragma('synchronous = NORMAL')
