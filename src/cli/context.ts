@@ -57,12 +57,15 @@ export interface CliContext {
   services(): Services
 }
 
-export type SecretKind = 'passphrase' | 'export-passphrase' | 'key-passphrase'
+export type SecretKind = 'passphrase' | 'export-passphrase' | 'key-passphrase' | 'backup-passphrase' | 'custodian-passphrase'
 
 const SECRET_SOURCES: Record<SecretKind, { env: string; flag: string; what: string }> = {
   passphrase: { env: 'PKIDESK_PASSPHRASE', flag: '--passphrase-file', what: 'CA key passphrase' },
   'export-passphrase': { env: 'PKIDESK_EXPORT_PASSPHRASE', flag: '--export-passphrase-file', what: 'export (PFX) passphrase' },
-  'key-passphrase': { env: 'PKIDESK_KEY_PASSPHRASE', flag: '--key-passphrase-file', what: 'certificate key passphrase' }
+  'key-passphrase': { env: 'PKIDESK_KEY_PASSPHRASE', flag: '--key-passphrase-file', what: 'certificate key passphrase' },
+  'backup-passphrase': { env: 'PKIDESK_BACKUP_PASSPHRASE', flag: '--backup-passphrase-file', what: 'backup passphrase' },
+  // A custodian's passphrase is theirs alone: a file each, never one shared environment variable.
+  'custodian-passphrase': { env: '', flag: '--custodian-passphrase-file', what: 'custodian passphrase' }
 }
 
 /**
@@ -120,6 +123,7 @@ export function readSecret(kind: SecretKind, file: string | undefined, env: Node
     if (value.length === 0) throw usageError('SECRET_EMPTY', `The ${source.what} file ${file} is empty; write the passphrase into it.`, source.flag)
     return bounded(value, file)
   }
+  if (source.env === '') return undefined
   const fromEnv = env[source.env]
   return fromEnv === undefined || fromEnv === '' ? undefined : bounded(fromEnv, source.env)
 }

@@ -17,6 +17,8 @@ import { registerAuditCommands } from './commands/audit'
 import { registerConnectorCommands } from './commands/connector'
 import { registerSyncCommands } from './commands/sync'
 import { registerRemoteCommands } from './commands/remote'
+import { registerBackupCommands } from './commands/backup'
+import { registerCustodianCommands } from './commands/custodians'
 
 export const CLI_VERSION = '0.1.0'
 
@@ -89,7 +91,7 @@ export function buildProgram(io: CliIo, state: RunState): Command {
     .showSuggestionAfterError(true)
     .addHelpText(
       'after',
-      '\nEnvironment:\n  PKIDESK_DATA_DIR           store directory (overridden by --data-dir)\n  PKIDESK_PASSPHRASE         CA key passphrase (or --passphrase-file FILE)\n  PKIDESK_EXPORT_PASSPHRASE  PFX export passphrase (or --export-passphrase-file FILE)\n\nExit codes: 0 success, 1 operation failed, 2 usage error.'
+      '\nEnvironment:\n  PKIDESK_DATA_DIR           store directory (overridden by --data-dir)\n  PKIDESK_PASSPHRASE         CA key passphrase (or --passphrase-file FILE)\n  PKIDESK_EXPORT_PASSPHRASE  PFX export passphrase (or --export-passphrase-file FILE)\n  PKIDESK_BACKUP_PASSPHRASE  backup passphrase (or --backup-passphrase-file FILE)\n\nExit codes: 0 success, 1 operation failed, 2 usage error.'
     )
 
   const run: Runner = (handler) => async (...actionArgs) => {
@@ -148,6 +150,8 @@ export function buildProgram(io: CliIo, state: RunState): Command {
   registerConnectorCommands(program, run)
   registerSyncCommands(program, run)
   registerRemoteCommands(program, run)
+  registerBackupCommands(program, run)
+  registerCustodianCommands(program, run)
   return program
 }
 

@@ -6,7 +6,7 @@ import type { AuthoritySummary } from '../shared/domain/authority'
 import type { CertificateSummary } from '../shared/domain/certificate'
 import type { Profile } from '../shared/domain/profile'
 import type { AppError } from '../shared/errors'
-import { CliError, EXIT_FAILED, operationError, requireSecret, usageError } from './context'
+import { CliError, EXIT_FAILED, operationError, readSecret, requireSecret, usageError } from './context'
 import { formatSerial } from './parse'
 
 export function resolveAuthority(services: Services, ref: string, option = '--ca'): AuthoritySummary {
@@ -55,10 +55,19 @@ export async function unlockAuthority(
   passphraseFile: string | undefined,
   env: NodeJS.ProcessEnv,
   why: string,
-  warn?: (line: string) => void
+  warn?: (line: string) => void,
+  custodianPassphraseFiles: readonly string[] = []
 ): Promise<AuthoritySummary> {
   if (ca.unlocked) return ca
   if (!ca.keyId) throw operationError('AUTHORITY_NO_KEY', `The CA "${ca.name}" has no key in this store and cannot sign.`, '--ca')
+  if (ca.keyProtection === 'custodians') {
+    if (custodianPassphraseFiles.length === 0)
+      throw usageError('CUSTODIANS_REQUIRED', `${why} with the CA "${ca.name}" needs its custodians: pass --custodian-passphrase-file FILE once for each custodian present.`, '--custodian-passphrase-file')
+    const custodians = custodianPassphraseFiles.map((f) => ({ passphrase: readSecret('custodian-passphrase', f, env, warn)! }))
+    const r = await services.authorities.unlock(ca.id, undefined, custodians)
+    if (!r.ok) throw new CliError({ ...r.error, message: r.error.message.replace(/\bkey [0-9a-f-]{36}\b/gi, `the CA "${ca.name}"`), field: '--custodian-passphrase-file' }, EXIT_FAILED)
+    return r.value
+  }
   const needsPassphrase = ca.keyProtection === 'passphrase' || ca.keyProtection === 'both'
   const passphrase = needsPassphrase ? requireSecret('passphrase', passphraseFile, env, `${why} with the CA "${ca.name}"`, warn) : undefined
   const unlocked = await services.authorities.unlock(ca.id, passphrase)

@@ -78,6 +78,7 @@ interface CreateOptions {
   protection?: KeyProtection
   hash?: string
   passphraseFile?: string
+  custodianPassphraseFile?: string[]
   parentPassphraseFile?: string
 }
 
@@ -88,6 +89,7 @@ interface ImportOptions {
   name?: string
   protection?: KeyProtection
   passphraseFile?: string
+  custodianPassphraseFile?: string[]
   exportPassphraseFile?: string
 }
 
@@ -124,7 +126,7 @@ export function registerAuthorityCommands(program: Command, run: Runner): void {
       let parentId: string | null = null
       if (opts.parent !== undefined) {
         const parent = resolveAuthority(services, opts.parent, '--parent')
-        await unlockAuthority(services, parent, opts.parentPassphraseFile ?? opts.passphraseFile, ctx.io.env, 'Signing the intermediate', ctx.io.stderr)
+        await unlockAuthority(services, parent, opts.parentPassphraseFile ?? opts.passphraseFile, ctx.io.env, 'Signing the intermediate', ctx.io.stderr, opts.custodianPassphraseFile)
         parentId = parent.id
       }
       const created = expectOk(

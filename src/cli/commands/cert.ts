@@ -88,6 +88,7 @@ interface ExportOptions {
   key: boolean
   includeCaKey?: boolean
   passphraseFile?: string
+  custodianPassphraseFile?: string[]
   exportPassphraseFile?: string
 }
 
@@ -96,6 +97,7 @@ interface RenewOptions {
   signingCa?: string
   confirmWarnings?: boolean
   passphraseFile?: string
+  custodianPassphraseFile?: string[]
   keyPassphraseFile?: string
 }
 
@@ -354,7 +356,7 @@ export function registerCertificateCommands(program: Command, run: Runner): void
       }
       warnIfAuditBroken(services, ctx.io)
       const ca = expectOk(services.authorities.get(signingId!))
-      await unlockAuthority(services, ca, opts.passphraseFile, ctx.io.env, `Renewing ${serial}`, ctx.io.stderr)
+      await unlockAuthority(services, ca, opts.passphraseFile, ctx.io.env, `Renewing ${serial}`, ctx.io.stderr, opts.custodianPassphraseFile)
       const detail = expectOk(services.certificates.get(found.id))
       const key = services.vault.keys.findBySpkiSha256(detail.view.publicKey.sha256)
       const keyNeedsPassphrase = key !== null && !services.vault.keys.isUnlocked(key.keyId) && (key.protection === 'passphrase' || key.protection === 'both')

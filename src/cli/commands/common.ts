@@ -8,7 +8,9 @@ import type { Command } from 'commander'
 import { CliError, EXIT_FAILED, usageError } from '../context'
 
 export function addPassphraseFileOption(cmd: Command): Command {
-  return cmd.option('--passphrase-file <file>', 'file holding the CA key passphrase (else $PKIDESK_PASSPHRASE)')
+  return cmd
+    .option('--passphrase-file <file>', 'file holding the CA key passphrase (else $PKIDESK_PASSPHRASE)')
+    .option('--custodian-passphrase-file <file>', 'for a CA held by custodians: one custodian\'s passphrase (repeat once per custodian present)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
 }
 
 export function addExportPassphraseFileOption(cmd: Command): Command {

@@ -13,6 +13,7 @@ interface CrlOptions {
   force?: boolean
   der?: boolean
   passphraseFile?: string
+  custodianPassphraseFile?: string[]
 }
 
 export function registerCrlCommands(program: Command, run: Runner): void {
@@ -33,7 +34,7 @@ export function registerCrlCommands(program: Command, run: Runner): void {
       const services = ctx.services()
       const ca = resolveAuthority(services, opts.ca)
       warnIfAuditBroken(services, ctx.io)
-      await unlockAuthority(services, ca, opts.passphraseFile, ctx.io.env, 'Signing a CRL', ctx.io.stderr)
+      await unlockAuthority(services, ca, opts.passphraseFile, ctx.io.env, 'Signing a CRL', ctx.io.stderr, opts.custodianPassphraseFile)
       const summary = expectOk(await services.certificates.generateCrl(ca.id))
       const file = expectOk(services.certificates.exportCrl(summary.id, opts.der ? 'der' : 'pem'))
       try {

@@ -24,6 +24,7 @@ interface IssueOptions {
   force?: boolean
   confirmWarnings?: boolean
   passphraseFile?: string
+  custodianPassphraseFile?: string[]
 }
 
 /** One line of the batch's result, as `--json` prints it. */
@@ -89,7 +90,7 @@ export function registerIssueCommand(program: Command, run: Runner): void {
       const ca = resolveAuthority(services, opts.ca)
       const profile = resolveProfile(services, opts.profile)
       warnIfAuditBroken(services, ctx.io)
-      await unlockAuthority(services, ca, opts.passphraseFile, ctx.io.env, 'Issuing', ctx.io.stderr)
+      await unlockAuthority(services, ca, opts.passphraseFile, ctx.io.env, 'Issuing', ctx.io.stderr, opts.custodianPassphraseFile)
       const results: IssueResult[] = items.map((i) => ({ file: i.file, ok: false }))
       const operationId = randomUUID()
       const interrupt = (): void => {

@@ -11,7 +11,8 @@ export function createAuthoritiesHandlers(services: Services): HandlersFor<'auth
     'authorities:createCsr': (req) => a.createCsr(req),
     'authorities:importCertificate': (req) => a.importCertificate(req.authorityId, req.certificate),
     'authorities:import': (req) => a.import(req),
-    'authorities:unlock': (req) => a.unlock(req.authorityId, req.passphrase),
+    'authorities:unlock': (req) => a.unlock(req.authorityId, req.passphrase, req.custodians),
+    'authorities:setCustodians': (req) => a.setCustodians(req.authorityId, req.threshold, req.custodians, { ...(req.passphrase ? { passphrase: req.passphrase } : {}), ...(req.present ? { custodians: req.present } : {}) }),
     'authorities:lock': (req) => a.lock(req.authorityId),
     'authorities:updateCrlSettings': (req) => a.updateCrlSettings(req.authorityId, req.settings)
   }

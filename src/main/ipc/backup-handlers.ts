@@ -27,7 +27,7 @@ export function createBackupHandlers(services: Services): HandlersFor<'backup'> 
         secret = { kind: 'shares' as const, total: req.shares ?? 3, threshold: req.threshold ?? 2, shareDir: dir.value, custodians }
       }
       // The dialog already asked before replacing an existing file.
-      const made = await services.backup.create({ out: out.value, secret, force: true, ...(req.keyPassphrase ? { keyPassphrase: req.keyPassphrase } : {}) })
+      const made = await services.backup.create({ out: out.value, secret, force: true, keySecrets: req.keyPassphrase ? { passphrase: req.keyPassphrase } : {} })
       if (!made.ok) return made
       return ok({ saved: true, backup: made.value })
     },

@@ -42,7 +42,7 @@ import { authorityMayIssue, signingHashFor, signingKeyOfSpec } from '../engine/s
 import type { DistinguishedName } from '../../shared/domain/names'
 import type { KeySpec, SignatureHash } from '../../shared/domain/keys'
 import type { VaultService } from './vault-service'
-import type { PreparedKey } from '../vault'
+import type { CustodianInput, CustodianSecret, KeySecrets, PreparedKey } from '../vault'
 import { authoritySummary, fileBytes, issuerInfoOf, recordFromDer, sha256Hex } from './certificate-records'
 
 export interface AuthoritiesService {
@@ -52,7 +52,10 @@ export interface AuthoritiesService {
   createCsr(input: CreateAuthorityCsrInput): Promise<Result<{ authority: AuthoritySummary; csrPem: string }>>
   importCertificate(id: string, certificate: FileInput): Promise<Result<AuthoritySummary>>
   import(input: ImportAuthorityInput): Promise<Result<AuthoritySummary>>
-  unlock(id: string, passphrase?: string): Promise<Result<AuthoritySummary>>
+  /** With the keychain entry, `passphrase`, or — for a custodian-protected key — `custodians` present together. */
+  unlock(id: string, passphrase?: string, custodians?: readonly CustodianSecret[]): Promise<Result<AuthoritySummary>>
+  /** Moves the CA key to M-of-N custodians, or replaces them (see VaultService.setCustodians). */
+  setCustodians(id: string, threshold: number, custodians: readonly CustodianInput[], present: KeySecrets): Promise<Result<AuthoritySummary>>
   lock(id: string): Result<AuthoritySummary>
   updateCrlSettings(id: string, settings: CrlSettings): Result<AuthoritySummary>
   /** For the other services: an active CA, its issuer info and (if unlocked) nothing else. CRL signing uses this. */
@@ -102,7 +105,8 @@ export function createAuthoritiesService(store: Store, vault: VaultService, emit
       revokedAt: own?.status === 'revoked' ? own.revokedAt : null,
       revocationReason: own?.status === 'revoked' ? own.revocationReason : null,
       canIssue: may.ok,
-      cannotIssueReason: may.ok ? null : { code: may.error.code, message: may.error.message }
+      cannotIssueReason: may.ok ? null : { code: may.error.code, message: may.error.message },
+      custodians: a.keyId ? keys.custodiansOf(a.keyId) : null
     }
   }
   const notFound = (id: string): Result<never> => fail('AUTHORITY_NOT_FOUND', `No certificate authority ${id}: choose one from the list.`, 'authorityId')
@@ -423,11 +427,21 @@ export function createAuthoritiesService(store: Store, vault: VaultService, emit
       return ok(summarize(authority(id)!))
     },
 
-    async unlock(id, passphrase) {
+    async unlock(id, passphrase, custodians) {
       const a = authority(id)
       if (!a) return notFound(id)
       if (!a.keyId) return fail('AUTHORITY_NO_KEY', `"${a.name}" has no key in this app.`, 'authorityId')
-      const r = await vault.unlock(a.keyId, passphrase)
+      const r = await vault.unlock(a.keyId, passphrase, custodians)
+      if (!r.ok) return r
+      emit('changed', { domain: 'authorities' })
+      return ok(summarize(a))
+    },
+
+    async setCustodians(id, threshold, custodians, present) {
+      const a = authority(id)
+      if (!a) return notFound(id)
+      if (!a.keyId) return fail('AUTHORITY_NO_KEY', `"${a.name}" has no key in this app.`, 'authorityId')
+      const r = await vault.setCustodians(a.keyId, threshold, custodians, present)
       if (!r.ok) return r
       emit('changed', { domain: 'authorities' })
       return ok(summarize(a))

@@ -42,7 +42,7 @@ import {
   type SnapshotFacts
 } from '../store/backup-snapshot'
 import { auditHeadIntact } from '../store/audit-log'
-import { DEFAULT_SCRYPT, MIN_PASSPHRASE_LENGTH, scryptKey, type RowChange, type ScryptParams, type Sealed, type VaultInternals } from '../vault'
+import { DEFAULT_SCRYPT, MIN_PASSPHRASE_LENGTH, scryptKey, type KeySecrets, type RowChange, type ScryptParams, type Sealed, type VaultInternals } from '../vault'
 import { decryptBackupPayload, deriveBackupKeys, keyWrapAad, openBackupFile, writeBackupFile, type BackupManifest, type OpenedBackup, type PayloadIndex } from '../backup/container'
 import { combineBackupShares, parseShareFile, splitBackupKey, type OfferedShare, type ShareCustodian } from '../backup/shares'
 
@@ -62,8 +62,11 @@ export interface CreateBackupInput {
   /** The backup file to write; it must not exist unless `force`. */
   readonly out: string
   readonly secret: BackupSecretInput
-  /** Opens locked passphrase-protected keys (tried for each; unlocked and keychain keys need none). */
-  readonly keyPassphrase?: string
+  /**
+   * Opens locked keys: `passphrase` is tried for each passphrase-protected one, `custodians`
+   * for custodian-protected ones (unlocked and keychain-only keys need nothing).
+   */
+  readonly keySecrets?: KeySecrets
   readonly force?: boolean
 }
 
@@ -113,6 +116,8 @@ export interface BackupRestored extends BackupSummary {
   readonly restoredKeys: number
   /** Connectors whose credential must be entered again. */
   readonly credentialsToReenter: string[]
+  /** Authorities whose key was custodian-protected: it comes back under the chosen protection; set the custodians again. */
+  readonly custodianKeys: string[]
   readonly auditEntries: number
 }
 
@@ -272,9 +277,13 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
 
         const sealedKeys: { keyId: string; sealed: Sealed }[] = []
         const locked: string[] = []
+        const openedBy: Record<string, string[]> = {}
         for (const k of facts.keys) {
-          const r = await vault.sealForBackup(k.keyId, keys.keyWrap, keyWrapAad(backupId, k.keyId, k.spkiSha256), input.keyPassphrase ? { passphrase: input.keyPassphrase } : {})
-          if (r.ok) sealedKeys.push({ keyId: k.keyId, sealed: r.value })
+          const r = await vault.sealForBackup(k.keyId, keys.keyWrap, keyWrapAad(backupId, k.keyId, k.spkiSha256), input.keySecrets ?? {})
+          if (r.ok) {
+            sealedKeys.push({ keyId: k.keyId, sealed: r.value.sealed })
+            if (r.value.custodians.length) openedBy[k.authorities.join(', ') || k.keyId] = r.value.custodians
+          }
           else if (r.error.code === 'KEY_NOT_FOUND') return fail('BACKUP_STORE_CHANGED', `key ${k.keyId} was deleted while the backup was taken: run the backup again`)
           else locked.push(`${k.authorities.length ? k.authorities.join(', ') : `key ${k.keyId.slice(0, 8)}`} (${k.protection}: ${r.error.code})`)
         }
@@ -334,7 +343,9 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
                 custodians: protection.kind === 'shares' ? protection.shares.flatMap((s) => (s.custodian ? [s.custodian] : [])) : [],
                 counts: facts.counts,
                 auditHead: facts.auditHead?.hash ?? null,
-                schemaVersion: facts.schemaVersion
+                schemaVersion: facts.schemaVersion,
+                // Custodian keys opened for the backup, and by whom (a custodian sitting like an unlock).
+                openedByCustodians: openedBy
               }
             },
             now()
@@ -354,7 +365,8 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
       const b = await openBackupFile(file)
       if (!b.ok) return b
       const m = b.value.manifest
-      const hasSecret = Boolean(secrets && (secrets.passphrase || (secrets.shares?.length ?? 0) > 0))
+      // The secret that opens this backup, if it was given ($PKIDESK_BACKUP_PASSPHRASE does not open a split one).
+      const hasSecret = m.protection.kind === 'passphrase' ? Boolean(secrets?.passphrase) : (secrets?.shares?.length ?? 0) > 0
       if (!hasSecret) return ok({ ...summary(file, m), opened: false, checks: ['checksum', 'manifest structure'] })
       const dir = mkdtempSync(join(tmpdir(), 'pkidesk-verify-'))
       try {
@@ -398,6 +410,7 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
         }
         keyWrap.fill(0)
         const credentialsToReenter = m.connectors.filter((c) => c.credential.startsWith('not included')).map((c) => c.name)
+        const custodianKeys = m.keys.filter((k) => k.protection === 'custodians').flatMap((k) => (k.authorities.length ? k.authorities : [k.keyId]))
         let entries = 0
         copySnapshotInto(store, snapshot, (tx) => {
           for (const c of changes) c.write(tx)
@@ -416,7 +429,8 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
                 protection: input.protection,
                 keys: m.keys.length,
                 opened: m.protection.kind === 'passphrase' ? 'passphrase' : `shares ${m.protection.threshold} of ${m.protection.total}`,
-                credentialsToReenter
+                credentialsToReenter,
+                custodianKeys
               }
             },
             now()
@@ -432,6 +446,7 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
           migrated: checked.fromSchema < CURRENT_SCHEMA,
           restoredKeys: m.keys.length,
           credentialsToReenter,
+          custodianKeys,
           auditEntries: entries
         })
       } finally {

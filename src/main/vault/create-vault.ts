@@ -66,7 +66,7 @@ export interface VaultInternals extends Vault {
    * taken from memory when unlocked, else opened with `secrets` (a keychain-only key needs
    * none) without being unlocked.
    */
-  sealForBackup(keyId: string, wrapKey: Uint8Array, aad: string, secrets: KeySecrets): Promise<Result<Sealed>>
+  sealForBackup(keyId: string, wrapKey: Uint8Array, aad: string, secrets: KeySecrets): Promise<Result<{ sealed: Sealed; custodians: string[] }>>
   /**
    * For a restore: opens a key sealed by sealForBackup (it must match `spkiSha256`, the
    * backed-up row's public key) and seals it under `protection` on this machine. `write`
@@ -615,7 +615,7 @@ export function createVault(options: VaultOptions): VaultInternals {
       if (!got.ok) return got
       const pkcs8 = got.value.key.export({ type: 'pkcs8', format: 'der' })
       try {
-        return ok(sealBytes(wrapKey, pkcs8, aad))
+        return ok({ sealed: sealBytes(wrapKey, pkcs8, aad), custodians: got.value.custodians })
       } finally {
         pkcs8.fill(0)
       }

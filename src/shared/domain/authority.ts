@@ -29,6 +29,8 @@ export const authoritySummary = z.object({
   keyId: z.string().nullable(),
   keySpec: keySpec.nullable(),
   keyProtection: storedKeyProtection.nullable(),
+  /** For a key held by custodians: how many must be present, and who they are (the unlock form has a field each). */
+  custodians: z.object({ threshold: z.number().int(), names: z.array(z.string()) }).nullable().optional(),
   /** The vault holds the key and it is unlocked: the CA can sign now. */
   unlocked: z.boolean(),
   notBefore: z.string().nullable(),

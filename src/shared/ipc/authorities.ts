@@ -13,6 +13,8 @@ import {
 } from '../domain/authority'
 
 const byId = z.object({ authorityId: z.string().min(1) })
+/** A custodian present at an unlock: the app has one field per custodian, so each is named. */
+const custodianSecret = z.object({ name: z.string().min(1).max(200).optional(), passphrase: passphraseText.min(1) })
 
 export const authoritiesChannels = {
   'authorities:list': channel(z.object({}).strict(), z.object({ items: z.array(authoritySummary) })),
@@ -23,7 +25,17 @@ export const authoritiesChannels = {
   /** The certificate an external parent returned for a pending CA (its chain may follow it). */
   'authorities:importCertificate': channel(byId.extend({ certificate: fileInput }), authoritySummary),
   'authorities:import': channel(importAuthorityInput, authoritySummary),
-  'authorities:unlock': channel(byId.extend({ passphrase: passphraseText.optional() }), authoritySummary),
+  'authorities:unlock': channel(byId.extend({ passphrase: passphraseText.optional(), custodians: z.array(custodianSecret).max(16).optional() }), authoritySummary),
+  /** Splits the CA key's KEK between custodians (or replaces them): opened with its passphrase, or M current custodians. */
+  'authorities:setCustodians': channel(
+    byId.extend({
+      threshold: z.number().int().min(2).max(16),
+      custodians: z.array(z.object({ name: z.string().trim().min(1).max(200), passphrase: passphraseText.min(1), keychain: z.boolean().optional() })).min(2).max(16),
+      passphrase: passphraseText.optional(),
+      present: z.array(custodianSecret).max(16).optional()
+    }),
+    authoritySummary
+  ),
   'authorities:lock': channel(byId, authoritySummary),
   'authorities:updateCrlSettings': channel(byId.extend({ settings: crlSettings }), authoritySummary)
 } as const

@@ -69,6 +69,6 @@ export const backupChannels = {
         keyPassphrase: z.string().max(1024).optional()
       })
       .strict(),
-    backupSummaryDto.extend({ restoredKeys: z.number().int(), credentialsToReenter: z.array(z.string()), migrated: z.boolean(), fromSchema: z.number().int() })
+    backupSummaryDto.extend({ restoredKeys: z.number().int(), credentialsToReenter: z.array(z.string()), custodianKeys: z.array(z.string()), migrated: z.boolean(), fromSchema: z.number().int() })
   )
 } as const

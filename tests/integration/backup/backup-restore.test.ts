@@ -39,12 +39,12 @@ beforeAll(async () => {
     await a.backup.create({
       out: backupFile,
       secret: { kind: 'shares', total: 3, threshold: 2, shareDir: tmp.path('shares'), custodians: [{ name: 'Alice', passphrase: ALICE }, { name: 'Bob' }, { name: 'Carol', passphrase: CAROL }] },
-      keyPassphrase: CA_PASS
+      keySecrets: { passphrase: CA_PASS }
     })
   )
   shareFiles = made.shareFiles
   passBackup = tmp.path('store-a-pass.pkibackup')
-  must(await a.backup.create({ out: passBackup, secret: { kind: 'passphrase', passphrase: BACKUP_PASS }, keyPassphrase: CA_PASS }))
+  must(await a.backup.create({ out: passBackup, secret: { kind: 'passphrase', passphrase: BACKUP_PASS }, keySecrets: { passphrase: CA_PASS } }))
 }, 120_000)
 
 afterAll(() => {
@@ -173,7 +173,7 @@ describe('restore refusals', () => {
 
   it('refuses a share of another backup', async () => {
     mkdirSync(tmp.path('other-shares'))
-    must(await a.backup.create({ out: tmp.path('other.pkibackup'), secret: { kind: 'shares', total: 3, threshold: 2, shareDir: tmp.path('other-shares') }, keyPassphrase: CA_PASS }))
+    must(await a.backup.create({ out: tmp.path('other.pkibackup'), secret: { kind: 'shares', total: 3, threshold: 2, shareDir: tmp.path('other-shares') }, keySecrets: { passphrase: CA_PASS } }))
     const other = readdirSync(tmp.path('other-shares')).map((f) => join(tmp.path('other-shares'), f))
     const s = fresh('foreign-share')
     try {
