@@ -7,9 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeFileSync } from 'node:fs'
 import type { Services } from '../../../src/main/services'
 import { createMemoryKeychain, type MemoryKeychain } from '../../../src/main/vault'
-import { verifyAudit } from '../../../src/main/store/audit-log'
 import { openssl, tempDir } from '../../unit/engine/helpers'
-import { CA_PASS, must, open } from '../backup/fixture'
+import { CA_PASS, must, open, withStoreFile } from '../backup/fixture'
 import { createRootCa } from '../issuance/root-ca'
 
 const tmp = tempDir('pkidesk-custodians-')
@@ -21,7 +20,7 @@ let rootPem: string
 let keyId: string
 
 const lastAudit = (action: string) => {
-  const r = s.db.prepare('SELECT details FROM audit_log WHERE action = ? ORDER BY seq DESC LIMIT 1').get(action) as { details: string } | undefined
+  const r = withStoreFile(s, (db) => db.prepare('SELECT details FROM audit_log WHERE action = ? ORDER BY seq DESC LIMIT 1').get(action) as { details: string } | undefined)
   return r ? (JSON.parse(r.details) as Record<string, unknown>) : null
 }
 const code = (r: { ok: boolean; error?: { code: string } }): string => (r.ok ? 'ok' : r.error!.code)
@@ -32,7 +31,7 @@ beforeAll(async () => {
   const root = await createRootCa(s, 'Ceremony Root', { protection: 'passphrase', passphrase: CA_PASS })
   rootId = root.id
   rootPem = root.pem
-  keyId = s.authorities.requireActive(rootId).ok ? (s.db.prepare('SELECT key_id FROM authorities WHERE id = ?').get(rootId) as { key_id: string }).key_id : ''
+  keyId = must(s.authorities.get(rootId)).keyId!
   s.vault.lockAll()
   must(
     await s.vault.setCustodians(keyId, 2, [{ name: 'Alice', passphrase: P.Alice }, { name: 'Bob', passphrase: P.Bob, keychain: true }, { name: 'Carol', passphrase: P.Carol }], { passphrase: CA_PASS })
@@ -97,7 +96,7 @@ describe('a 2-of-3 custodian root', () => {
     expect(code(await s.vault.unlock(keyId, undefined, [{ passphrase: P.Alice }, { passphrase: P.Bob }]))).toBe('CUSTODIAN_PASSPHRASE_WRONG')
     must(await s.vault.unlock(keyId, undefined, [{ passphrase: P.Erin }, { passphrase: P.Dave }]))
     s.vault.lockAll()
-    expect(verifyAudit(s.db).intact).toBe(true)
+    expect(s.audit.verify().intact).toBe(true)
   })
 
   it('refuses custodian sets that would not be split knowledge', async () => {
