@@ -58,7 +58,7 @@ export function registerConnectorCommands(program: Command, run: Runner): void {
           ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {})
         }
         const added = expectOk(
-          await ctx.services().sync.addConnector({
+          await ctx.services().connectors.addConnector({
             name: opts.name,
             type: opts.type,
             baseUrl: opts.url,
@@ -77,7 +77,7 @@ export function registerConnectorCommands(program: Command, run: Runner): void {
     .description('list connectors')
     .action(
       run(async ({ ctx, out }) => {
-        const all = await ctx.services().sync.listConnectors()
+        const all = await ctx.services().connectors.listConnectors()
         out.result(all, () =>
           formatTable(
             ['NAME', 'TYPE', 'URL', 'ENABLED', 'CREDENTIAL', 'QUEUED', 'FAILED'],
@@ -94,7 +94,7 @@ export function registerConnectorCommands(program: Command, run: Runner): void {
     .action(
       run(async ({ ctx, out, args }) => {
         const name = String(args[0])
-        const result = expectOk(await ctx.services().sync.testConnector(name))
+        const result = expectOk(await ctx.services().connectors.testConnector(name))
         out.result(result, () => `${result.ok ? 'OK' : 'FAILED'}: ${result.message}`)
         if (!result.ok) {
           out.errorLine({ code: result.error?.code ?? 'CONNECTOR_TEST_FAILED', message: `${name}: ${result.error?.message ?? result.message}` })

@@ -19,6 +19,7 @@ export function runReportText(r: SyncRunReportDto): string {
       ['ITEM', 'CONNECTOR', 'ACTION', 'OUTCOME', 'ATTEMPTS', 'MESSAGE'],
       r.items.map((i) => [i.id, i.connectorName, i.action, i.outcome, i.attempts, i.message])
     ),
+    ...r.items.flatMap((i) => i.notes.map((n) => `note: item ${i.id}: ${n}`)),
     ...(r.reclaimed ? [`${r.reclaimed} item${r.reclaimed === 1 ? '' : 's'} of an interrupted run resumed.`] : []),
     `Sync run ${r.runId}: ${r.done} done, ${r.failed} failed, ${r.remaining} still queued.`
   ].join('\n')

@@ -5,7 +5,7 @@ export { readCsrInput, parseCsrDer, MAX_CSR_INPUT_BYTES, type CsrItem } from './
 export { buildCertificate, checkTemplate, encodeTbs, newSerial, type IssuerInfo, type BuiltCertificate } from './certificate-builder'
 export { buildCsr, type CsrBuildInput } from './csr-builder'
 export { buildCrl, crlEntryCount, type CrlInput, type CrlEntry, type CrlBuildErrorCode } from './crl-builder'
-export { buildPkcs7 } from './pkcs7'
+export { buildPkcs7, readPkcs7Certificates } from './pkcs7'
 export { describeCertificate, describeExtension, hexColon } from './describe'
 export { toPem, findPemBlocks, readPemBlocks, looksLikePem, derFraming } from './pem'
 export { checkBinaryInput, berDepth, type BinaryInputRule } from './input-limits'

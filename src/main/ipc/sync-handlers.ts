@@ -1,4 +1,5 @@
-// connectors:* and sync:* over the sync service. Only `connectors:test` and `sync:run` go online.
+// connectors:* over the connectors service, sync:* over the sync (outbox) service. Only
+// `connectors:test` and `sync:run` go online.
 import type { Services } from '../services'
 import type { Handlers } from './handlers'
 import { ok } from '../../shared/errors'
@@ -19,13 +20,13 @@ type SyncHandlers = Pick<
 >
 
 export function createSyncHandlers(services: Services): SyncHandlers {
-  const sync = services.sync
+  const { sync, connectors } = services
   return {
-    'connectors:list': async () => ok({ connectors: await sync.listConnectors() }),
-    'connectors:add': (req) => sync.addConnector(req),
-    'connectors:update': (req) => sync.updateConnector(req),
-    'connectors:remove': (req) => sync.removeConnector(req.name, { ...(req.discardQueued !== undefined ? { discardQueued: req.discardQueued } : {}) }),
-    'connectors:test': (req) => sync.testConnector(req.name),
+    'connectors:list': async () => ok({ connectors: await connectors.listConnectors() }),
+    'connectors:add': (req) => connectors.addConnector(req),
+    'connectors:update': (req) => connectors.updateConnector(req),
+    'connectors:remove': (req) => connectors.removeConnector(req.name, { ...(req.discardQueued !== undefined ? { discardQueued: req.discardQueued } : {}) }),
+    'connectors:test': (req) => connectors.testConnector(req.name),
     'sync:run': (req) => sync.run(req),
     'sync:status': () => ok(sync.status()),
     'sync:outbox': (req) => {

@@ -9,6 +9,7 @@ import { appendAudit } from '../store/audit-log'
 import { getCertificate, findCertificateBySha256, findCertificatesBySerial, queryCertificates, revokeCertificate, revokedPage, sortValue, type CertificateRow } from '../store/certificates-repo'
 import { getAuthority, listAuthorities, takeCrlNumber } from '../store/authorities-repo'
 import { getCrl, insertCrl, listCrls, type CrlRow } from '../store/crls-repo'
+import { deliveredChain } from '../store/chains-repo'
 import { buildCrl, buildPkcs7, crlEntryCount, describeCertificate, toPem, type CrlEntry } from '../engine'
 import { buildPfx } from '../engine/pkcs12'
 import { signingHashFor, signingKeyOfSpec } from '../engine/signing-rules'
@@ -67,6 +68,8 @@ export function createCertificatesService(store: Store, vault: VaultService, aut
         out.push({ der: a.certDer, row: findCertificateBySha256(tx, sha), authorityId: a.id })
         authorityId = a.parentId
       }
+      // No CA of this desk above it: the chain the issuing platform delivered, checked when it was stored.
+      if (out.length === 0) for (const der of deliveredChain(tx, row.id)) out.push({ der, row: findCertificateBySha256(tx, sha256Hex(der)), authorityId: null })
       return out
     })
   }

@@ -6,7 +6,9 @@ import { createSettingsService, type SettingsService } from './settings-service'
 import { createVaultService, type VaultService } from './vault-service'
 import { createAuditService, type AuditService } from './audit-service'
 import { createFilesService, type DialogsPort, type FilesService } from './files-service'
-import { createCertificateBridge, createSyncService, type SyncService } from './sync-service'
+import { createSyncService, type SyncService } from './sync-service'
+import { createConnectorsService, type ConnectorsService } from './connectors-service'
+import { createCertificateBridge } from './sync-inventory'
 import { createProfileBridge, createProfilesService, type ProfilesService } from './profiles-service'
 import { createAuthoritiesService, type AuthoritiesService } from './authorities-service'
 import { createIssuanceService, type IssuanceOptions, type IssuanceService } from './issuance-service'
@@ -55,6 +57,9 @@ export interface Services {
   /** Renewal with the same profile, for certificates whose key the vault holds. */
   readonly renewal: RenewalService
   /** Connectors to remote CA platforms and the outbox; offline unless a sync runs. */
+  /** Connectors to remote CA platforms: CRUD, credentials, connection tests. */
+  readonly connectors: ConnectorsService
+  /** The outbox of remote actions; offline unless a sync runs. */
   readonly sync: SyncService
   /** Encrypted backups of the whole store, verify, restore into an empty store, the reminder. */
   readonly backup: BackupService
@@ -87,6 +92,7 @@ export function createServices(options: ServicesOptions): Services {
   const profiles = createProfilesService(store, emit, now)
   const authorities = createAuthoritiesService(store, vault, emit, now)
   const issuance = createIssuanceService(store, vault, authorities, emit, now, options.issuance)
+  const sync = createSyncService({ store, keychain, emit, now, profiles: createProfileBridge(store, profiles), certificates: createCertificateBridge(store, now) })
   const files = createFilesService(options.dialogs)
   const certificates = createCertificatesService(store, vault, authorities, emit, now)
   return {
@@ -116,7 +122,8 @@ export function createServices(options: ServicesOptions): Services {
       ...(options.scrypt ? { scrypt: options.scrypt } : {})
     }),
     bulk: createBulkService(store, emit, now),
-    sync: createSyncService({ store, keychain, emit, now, profiles: createProfileBridge(store, profiles), certificates: createCertificateBridge(store, now) }),
+    connectors: createConnectorsService({ store, keychain, emit, now, syncRunning: () => sync.isRunning() }),
+    sync,
     onSystemLock: () => vault.lockAll('system'),
     close: () => {
       vault.lockAll('shutdown')

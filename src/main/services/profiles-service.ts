@@ -37,7 +37,8 @@ import {
   type SortColumn
 } from '../store/profiles-repo'
 import { fromDigicertTlm, fromLamassu, importProfileText, toDialect } from '../engine/profiles'
-import type { ProfileBridge } from '../sync/local-bridge'
+import type { Converted, ProfileBridge, PulledProfileImport } from '../sync/local-bridge'
+import { noteLines } from '../sync/connector'
 import type { PaloAltoFields } from '../sync/connectors/paloalto'
 import { checkProfilePatterns, evaluate, hasErrors, issuerContextFromCertificate, type IssuerContext } from '../engine/policy'
 import { readCsrInput } from '../engine/csr'
@@ -371,7 +372,10 @@ export function createProfilesService(store: Store, emit: EventSink, now: () => 
       const id = overrides.id ?? (imported.value.remoteId && PROFILE_ID_PATTERN.test(imported.value.remoteId) && !read((tx) => getProfileRow(tx, imported.value.remoteId!)) ? imported.value.remoteId : undefined)
       const created = service.create(body, { id, source: `import:${imported.value.dialect}` })
       if (!created.ok) return created
-      return ok({ profile: created.value, dialect: imported.value.dialect, notes: [...imported.value.notes] })
+      // The source says this profile cannot issue (a TLM profile not Active or not REST enrollment): kept archived, the notes say why.
+      const saved = imported.value.archived ? service.archive(created.value.id, true) : created
+      if (!saved.ok) return saved
+      return ok({ profile: saved.value, dialect: imported.value.dialect, notes: [...imported.value.notes] })
     },
 
     convert: (json, dialect) => importProfileText(json, dialect, now()),
@@ -458,10 +462,11 @@ function fixedValues(rule: { sources: readonly string[]; value?: string | readon
 }
 
 export function createProfileBridge(store: Store, profiles: ProfilesService): ProfileBridge {
-  const exportAs = (id: string, dialect: ProfileDialect): Result<Record<string, unknown>> => {
+  const exportAs = (id: string, dialect: ProfileDialect): Result<Converted<Record<string, unknown>>> => {
     const p = profiles.get(id)
     if (!p.ok) return p
-    return ok(toDialect(dialect, { ...bodyOf(p.value), id }).json)
+    const out = toDialect(dialect, { ...bodyOf(p.value), id })
+    return ok({ body: out.json, notes: noteLines(out.notes) })
   }
   return {
     toLamassu: (id) => exportAs(id, 'lamassu'),
@@ -499,21 +504,31 @@ export function createProfileBridge(store: Store, profiles: ProfilesService): Pr
         isCertificateAuthority: p.signAsCa,
         isBlockPrivateKey: p.blockPrivateKeyExport
       }
-      return ok(fields)
+      return ok({ body: fields, notes: noteLines(toDialect('paloalto', { ...bodyOf(p), id }).notes) })
     },
     importPulled(input) {
       const converted = input.platform === 'lamassu' ? fromLamassu(input.profile.body) : fromDigicertTlm(input.profile.body)
       if (!converted.ok) return converted
+      const notes = noteLines(converted.value.notes)
       const body = { ...converted.value.profile, name: converted.value.profile.name || input.profile.name }
+      // A remote profile that cannot issue (TLM inactive, or not REST enrollment) is kept archived.
+      const archive = (localId: string): Result<PulledProfileImport> => {
+        if (converted.value.archived && !store.read((tx) => getProfileRow(tx, localId))?.archived) {
+          const a = profiles.archive(localId, true)
+          if (!a.ok) return a
+        }
+        return ok({ localId, notes })
+      }
       const etag = bodyHash(JSON.stringify(body))
       const existing = input.existingLocalId ? store.read((tx) => getProfileRow(tx, input.existingLocalId!)) : null
       if (existing) {
         if (existing.remoteEtag !== null && bodyHash(existing.body) !== existing.remoteEtag)
-          return ok({ localId: existing.id, note: `local profile ${existing.id} was edited since the last pull and was kept` })
-        if (existing.remoteEtag === etag) return ok({ localId: existing.id })
+          return ok({ localId: existing.id, notes: [`local profile ${existing.id} was edited since the last pull and was kept`] })
+        if (existing.remoteEtag === etag) return archive(existing.id)
         const updated = profiles.update(existing.id, body, undefined, { source: input.connectorName, remoteEtag: etag })
         if (!updated.ok) return updated
-        return ok({ localId: existing.id, ...(input.remoteChanged ? { note: `local profile ${existing.id} was updated from the remote` } : {}) })
+        const r = archive(existing.id)
+        return r.ok && input.remoteChanged ? ok({ ...r.value, notes: [...r.value.notes, `local profile ${existing.id} was updated from the remote`] }) : r
       }
       const idFree = PROFILE_ID_PATTERN.test(input.profile.remoteId) && !store.read((tx) => getProfileRow(tx, input.profile.remoteId))
       const nameFree = !store.read((tx) => profileIdByName(tx, body.name))
@@ -523,7 +538,7 @@ export function createProfileBridge(store: Store, profiles: ProfilesService): Pr
         remoteEtag: etag
       })
       if (!created.ok) return created
-      return ok({ localId: created.value.id })
+      return archive(created.value.id)
     }
   }
 }

@@ -84,11 +84,27 @@ export function createConnectorsRepo(store: Store) {
         | undefined
       return r ? { connectorId: r.connector_id, kind: r.kind, remoteId: r.remote_id, contentSha256: r.content_sha256, localId: r.local_id, pulledAt: r.pulled_at } : null
     },
-    rememberRemoteObject(o: RemoteObjectRow): void {
+    /** The remote object of `kind` last pushed from (or pulled into) local id `localId`, newest first. */
+    remoteObjectByLocal(connectorId: string, kind: string, localId: string): RemoteObjectRow | null {
+      const r = db
+        .prepare('SELECT connector_id, kind, remote_id, content_sha256, local_id, pulled_at FROM sync_remote_objects WHERE connector_id = ? AND kind = ? AND local_id = ? ORDER BY pulled_at DESC LIMIT 1')
+        .get(connectorId, kind, localId) as
+        | { connector_id: string; kind: string; remote_id: string; content_sha256: string; local_id: string | null; pulled_at: string }
+        | undefined
+      return r ? { connectorId: r.connector_id, kind: r.kind, remoteId: r.remote_id, contentSha256: r.content_sha256, localId: r.local_id, pulledAt: r.pulled_at } : null
+    },
+    /** Every remote object of `kind` with the body last seen (null when only its hash was kept). */
+    remoteObjects(connectorId: string, kind: string): (RemoteObjectRow & { body: string | null })[] {
+      const rows = db
+        .prepare('SELECT connector_id, kind, remote_id, content_sha256, local_id, pulled_at, body FROM sync_remote_objects WHERE connector_id = ? AND kind = ? ORDER BY pulled_at')
+        .all(connectorId, kind) as { connector_id: string; kind: string; remote_id: string; content_sha256: string; local_id: string | null; pulled_at: string; body: string | null }[]
+      return rows.map((r) => ({ connectorId: r.connector_id, kind: r.kind, remoteId: r.remote_id, contentSha256: r.content_sha256, localId: r.local_id, pulledAt: r.pulled_at, body: r.body }))
+    },
+    rememberRemoteObject(o: RemoteObjectRow & { body?: string | null }): void {
       db.prepare(
-        `INSERT INTO sync_remote_objects (connector_id, kind, remote_id, content_sha256, local_id, pulled_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT(connector_id, kind, remote_id) DO UPDATE SET content_sha256 = excluded.content_sha256, local_id = excluded.local_id, pulled_at = excluded.pulled_at`
-      ).run(o.connectorId, o.kind, o.remoteId, o.contentSha256, o.localId, o.pulledAt)
+        `INSERT INTO sync_remote_objects (connector_id, kind, remote_id, content_sha256, local_id, pulled_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(connector_id, kind, remote_id) DO UPDATE SET content_sha256 = excluded.content_sha256, local_id = excluded.local_id, pulled_at = excluded.pulled_at, body = excluded.body`
+      ).run(o.connectorId, o.kind, o.remoteId, o.contentSha256, o.localId, o.pulledAt, o.body ?? null)
     }
   }
 }

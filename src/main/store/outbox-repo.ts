@@ -82,12 +82,13 @@ export function createOutboxRepo(store: Store) {
     return (db.prepare(`SELECT * FROM outbox WHERE ${where.join(' AND ')} ORDER BY id`).all(...args) as RawRow[]).map(toRow)
   }
   return {
-    insert(item: { connectorId: string; action: string; payload: string; idempotencyKey: string; now: string }): OutboxRow {
+    /** `result` may carry the notes written when the item was planned. */
+    insert(item: { connectorId: string; action: string; payload: string; idempotencyKey: string; now: string; result?: string }): OutboxRow {
       const info = db
         .prepare(
-          "INSERT INTO outbox (connector_id, action, payload, idempotency_key, state, attempts, created_at, updated_at) VALUES (?, ?, ?, ?, 'queued', 0, ?, ?)"
+          "INSERT INTO outbox (connector_id, action, payload, idempotency_key, state, attempts, result, created_at, updated_at) VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?)"
         )
-        .run(item.connectorId, item.action, item.payload, item.idempotencyKey, item.now, item.now)
+        .run(item.connectorId, item.action, item.payload, item.idempotencyKey, item.result ?? null, item.now, item.now)
       return this.get(Number(info.lastInsertRowid)) as OutboxRow
     },
     get(id: number): OutboxRow | null {

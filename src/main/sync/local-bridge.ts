@@ -3,26 +3,34 @@
 // service is given these ports; until a real implementation is wired, they refuse with a
 // clear sentence instead of guessing at another domain's tables.
 import { fail, type Result } from '../../shared/errors'
+import type { DistinguishedName } from '../../shared/domain/names'
 import type { PulledProfile } from './connector'
 import type { PaloAltoFields } from './connectors/paloalto'
 
 export interface PulledProfileImport {
   readonly localId: string
-  /** e.g. "local profile web-server was edited since the last pull and was kept". */
-  readonly note?: string
+  /** The conversion notes, and e.g. "local profile web-server was edited since the last pull and was kept". */
+  readonly notes: readonly string[]
+}
+
+/** A local profile converted for a platform, with the notes on what the conversion could not carry. */
+export interface Converted<T> {
+  readonly body: T
+  readonly notes: readonly string[]
 }
 
 export interface ProfileBridge {
   /** A local profile as a Lamassu issuance profile body (with `id`). */
-  toLamassu(profileId: string): Result<Record<string, unknown>>
-  /** A local profile as the profile-specific part of a CertCentral createProfile body (name, validityPeriod, key, hash…). */
-  toCertCentral(profileId: string): Result<Record<string, unknown>>
+  toLamassu(profileId: string): Result<Converted<Record<string, unknown>>>
+  /** A local profile as a CertCentral createProfile body (account fields it holds included). */
+  toCertCentral(profileId: string): Result<Converted<Record<string, unknown>>>
   /** A local profile's fields for a firewall-generated certificate. */
-  toPaloAlto(profileId: string): Result<PaloAltoFields>
+  toPaloAlto(profileId: string): Result<Converted<PaloAltoFields>>
   /**
    * Saves a pulled remote profile as a local one, creating it or updating the copy made by
-   * an earlier pull (`existingLocalId`). Runs inside the sync transaction; throw AppFailure to
-   * abort it. `remoteChanged` is true when the remote content differs from the last pull.
+   * an earlier pull (`existingLocalId`). Runs inside the sync transaction. A profile that does
+   * not convert is refused (Result), and the pull goes on with the others.
+   * `remoteChanged` is true when the remote content differs from the last pull.
    */
   importPulled(input: {
     readonly platform: 'lamassu' | 'digicert-tlm'
@@ -33,11 +41,26 @@ export interface ProfileBridge {
   }): Result<PulledProfileImport>
 }
 
+/** A certificate of the inventory as sync needs it. */
+export interface InventoryCertificate {
+  readonly id: string
+  readonly pem: string
+  readonly serial: string
+  /** SHA-256 of the DER, lowercase hex (IoT Device Manager's thumbprint). */
+  readonly sha256: string
+  readonly subject: DistinguishedName
+}
+
 export interface CertificateBridge {
-  /** The certificate of that serial (hex, any case) in the inventory, as PEM. */
-  findBySerial(serial: string): Result<{ readonly pem: string; readonly serial: string }>
-  /** Adds an issued certificate to the inventory with `source` = the connector's name. Runs inside the sync transaction. */
-  importIssued(input: { readonly pem: string; readonly chainPems: readonly string[]; readonly source: string }): Result<{ readonly id: string }>
+  /** The certificate of that serial (hex, any case) in the inventory. */
+  findBySerial(serial: string): Result<InventoryCertificate>
+  /**
+   * Adds an issued certificate to the inventory with `source` = the connector's name, with
+   * the checked chain the platform delivered (`issuers`, immediate issuer first) so exports
+   * carry it; tied to a local CA when one has the issuer's subject and key. Runs inside the
+   * sync transaction. Returns the notes (e.g. "issued under local CA …").
+   */
+  importIssued(input: { readonly der: Uint8Array; readonly issuers: readonly Uint8Array[]; readonly source: string }): Result<{ readonly id: string; readonly notes: readonly string[] }>
 }
 
 const profilesMissing = () =>

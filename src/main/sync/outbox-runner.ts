@@ -22,13 +22,13 @@
 import { randomUUID } from 'node:crypto'
 import { AppFailure, type AppError } from '../../shared/errors'
 import type { ConnectorSettingsDto, ConnectorType, OutboxAction, RunItemOutcome, SyncRunReportDto } from '../../shared/domain/sync'
-import { connectorSettingsDto, outboxAction } from '../../shared/domain/sync'
+import { ACTION_CONNECTOR, connectorSettingsDto, connectorType, outboxAction } from '../../shared/domain/sync'
 import { appendAudit } from '../store/audit-log'
 import type { Store } from '../store/database'
 import type { ConnectorRow, ConnectorsRepo } from '../store/connectors-repo'
 import type { OutboxRepo, OutboxRow } from '../store/outbox-repo'
 import { parseJsonOr, type ConnectorContext, type ExecOutcome, type LocalEffect } from './connector'
-import { drivers } from './connectors'
+import { driverFor } from './connectors'
 import type { CredentialStore } from './credentials'
 import { localError, type SyncError } from './errors'
 import { createHttpClient, type HttpClient } from './http'
@@ -128,8 +128,23 @@ export function connectorClient(row: ConnectorRow, settings: ConnectorSettingsDt
     baseUrl: apiBaseUrl(type, row.baseUrl, type === 'paloalto' ? settings.basePath : undefined),
     timeoutMs: settings.timeoutMs,
     ...(settings.caBundlePem ? { caBundlePem: settings.caBundlePem } : {}),
-    headers: drivers[type].authHeaders(credential)
+    headers: driverFor(type).authHeaders(credential)
   })
+}
+
+/** What a driver gets for one connector: its client, settings, waits and what this connector remembers. */
+export function connectorContext(row: ConnectorRow, settings: ConnectorSettingsDto, http: HttpClient, options: Pick<RunnerOptions, 'sleep' | 'pickup'>, connectors: ConnectorsRepo): ConnectorContext {
+  return {
+    http,
+    id: row.id,
+    name: row.name,
+    type: row.type as ConnectorType,
+    settings,
+    sleep: options.sleep,
+    pickup: options.pickup,
+    rememberedHash: (kind, remoteId) => connectors.remoteObject(row.id, kind, remoteId)?.contentSha256 ?? null,
+    rememberedRemoteId: (kind, localId) => connectors.remoteObjectByLocal(row.id, kind, localId)?.remoteId ?? null
+  }
 }
 
 /** The sentence for a run that finds the lock held by a live run. */
@@ -193,7 +208,7 @@ async function runLocked(deps: RunnerDeps, req: RunRequest, deadHolder: LockHold
     else {
       const settings = connectorSettings(row)
       const type = row.type as ConnectorType
-      const cred = drivers[type] ? await deps.credentials.get(row.id, row.name, settings.credentialEnv) : null
+      const cred = connectorType.safeParse(type).success ? await deps.credentials.get(row.id, row.name, settings.credentialEnv) : null
       if (!cred) p = { ok: false, reason: `connector ${row.name} has an unknown type ${row.type}` }
       else if (!cred.ok) p = { ok: false, reason: cred.error.message }
       else {
@@ -201,20 +216,7 @@ async function runLocked(deps: RunnerDeps, req: RunRequest, deadHolder: LockHold
         if (!http.ok) p = { ok: false, reason: http.error.message }
         else {
           clients.push(http.value)
-          p = {
-            ok: true,
-            row,
-            ctx: {
-              http: http.value,
-              id: row.id,
-              name: row.name,
-              type,
-              settings,
-              sleep: options.sleep,
-              pickup: options.pickup,
-              rememberedHash: (kind, remoteId) => connectors.remoteObject(row.id, kind, remoteId)?.contentSha256 ?? null
-            }
-          }
+          p = { ok: true, row, ctx: connectorContext(row, settings, http.value, options, connectors) }
         }
       }
     }
@@ -222,8 +224,8 @@ async function runLocked(deps: RunnerDeps, req: RunRequest, deadHolder: LockHold
     return p
   }
 
-  const record = (item: OutboxRow, outcome: RunItemOutcome, attempts: number, message: string, connectorName: string) => {
-    report.push({ id: item.id, action: outboxAction.parse(item.action), connectorName, outcome, attempts, message })
+  const record = (item: OutboxRow, outcome: RunItemOutcome, attempts: number, message: string, connectorName: string, notes: readonly string[] = []) => {
+    report.push({ id: item.id, action: outboxAction.parse(item.action), connectorName, outcome, attempts, message, notes: [...notes] })
   }
 
   try {
@@ -244,10 +246,13 @@ async function runLocked(deps: RunnerDeps, req: RunRequest, deadHolder: LockHold
         record(item, 'skipped', item.attempts, `left in the queue: ${p.reason}`, connectorName)
         continue
       }
-      const driver = drivers[p.ctx.type]
+      const driver = driverFor(p.ctx.type)
       const action = item.action as OutboxAction
       const payload = parseJsonOr(item.payload, null)
-      let progress = parseStoredResult(item.result).progress ?? null
+      const stored = parseStoredResult(item.result)
+      // Notes written when the item was planned (what the conversion could not carry) stay with it.
+      const plannedNotes = stored.notes ?? []
+      let progress = stored.progress ?? null
 
       // 3. Attempts of this item within the run.
       for (let inRun = 0; ; inRun++) {
@@ -271,15 +276,18 @@ async function runLocked(deps: RunnerDeps, req: RunRequest, deadHolder: LockHold
         }
         let outcome: ExecOutcome
         try {
-          outcome = await driver.execute(ctx, action, payload, progress)
+          outcome =
+            ACTION_CONNECTOR[action] === p.ctx.type
+              ? await driver.execute(ctx, action, payload, progress)
+              : { kind: 'error', error: localError('SYNC_ACTION_UNSUPPORTED', `Outbox item ${item.id} is a ${action} action, which a ${p.ctx.type} connector does not run; discard it.`) }
         } catch (e) {
           outcome = { kind: 'error', error: localError('SYNC_ITEM_INVALID', `Outbox item ${item.id} could not be executed: ${e instanceof Error ? e.message : String(e)}.`) }
         }
         const now = iso()
         if (outcome.kind === 'done') {
-          const applied = commitDone(deps, p.row, item, outcome, now)
-          if (applied.ok) record(item, 'done', attempts, outcome.summary, connectorName)
-          else record(item, 'failed', attempts, applied.error.message, connectorName)
+          const applied = commitDone(deps, p.row, item, outcome, now, plannedNotes)
+          if (applied.ok) record(item, 'done', attempts, outcome.summary, connectorName, applied.notes)
+          else record(item, 'failed', attempts, applied.error.message, connectorName, plannedNotes)
           break
         }
         if (outcome.kind === 'pending') {
@@ -287,19 +295,19 @@ async function runLocked(deps: RunnerDeps, req: RunRequest, deadHolder: LockHold
             outbox.finish(item.id, 'queued', {
               now,
               lastError: null,
-              result: JSON.stringify({ summary: outcome.summary, progress: outcome.progress }),
+              result: JSON.stringify({ summary: outcome.summary, progress: outcome.progress, notes: plannedNotes }),
               nextAttemptAt: null,
               attempts: attempts - 1
             })
             appendAudit(tx, { action: 'sync.item.pending', subject: `outbox:${item.id}`, details: { run: runId, connector: connectorName, action, summary: outcome.summary } }, deps.now())
           })
-          record(item, 'pending', attempts - 1, outcome.summary, connectorName)
+          record(item, 'pending', attempts - 1, outcome.summary, connectorName, plannedNotes)
           break
         }
         // An error.
         const error = outcome.error
         progress = outcome.progress ?? progress
-        const resultText = progress ? JSON.stringify({ progress }) : null
+        const resultText = progress || plannedNotes.length ? JSON.stringify({ ...(progress ? { progress } : {}), ...(plannedNotes.length ? { notes: plannedNotes } : {}) }) : null
         if (!error.retryable) {
           store.write((tx) => {
             outbox.finish(item.id, 'failed', { now, lastError: errorJson(error), result: resultText, nextAttemptAt: null })
@@ -309,7 +317,7 @@ async function runLocked(deps: RunnerDeps, req: RunRequest, deadHolder: LockHold
               deps.now()
             )
           })
-          record(item, 'failed', attempts, `${error.message} The item failed; fix the cause, then \`pkidesk sync retry ${item.id}\` (or Retry in the outbox) queues it again.`, connectorName)
+          record(item, 'failed', attempts, `${error.message} The item failed; fix the cause, then \`pkidesk sync retry ${item.id}\` (or Retry in the outbox) queues it again.`, connectorName, plannedNotes)
           if (error.httpStatus === 401 || error.httpStatus === 403 || error.code === 'REMOTE_TLS_FAILED')
             blocked.set(item.connectorId, `an earlier item of connector ${connectorName} failed with ${error.code}`)
           break
@@ -366,12 +374,13 @@ async function runLocked(deps: RunnerDeps, req: RunRequest, deadHolder: LockHold
   return { runId, startedAt, finishedAt, connector: req.connectorName ?? null, reclaimed, items: report, done, failed, remaining }
 }
 
-function commitDone(deps: RunnerDeps, connector: ConnectorRow, item: OutboxRow, outcome: Extract<ExecOutcome, { kind: 'done' }>, now: string) {
+function commitDone(deps: RunnerDeps, connector: ConnectorRow, item: OutboxRow, outcome: Extract<ExecOutcome, { kind: 'done' }>, now: string, plannedNotes: readonly string[]) {
   const { store, outbox } = deps
+  let notes: string[] = []
   try {
     store.write((tx) => {
       const effectNotes = deps.applyEffects(connector, outcome.effects ?? [])
-      const notes = [...(outcome.notes ?? []), ...effectNotes]
+      notes = [...plannedNotes, ...(outcome.notes ?? []), ...effectNotes]
       outbox.finish(item.id, 'done', { now, lastError: null, result: JSON.stringify({ summary: outcome.summary, result: outcome.result, notes }), nextAttemptAt: null })
       appendAudit(
         tx,
@@ -379,14 +388,14 @@ function commitDone(deps: RunnerDeps, connector: ConnectorRow, item: OutboxRow, 
         deps.now()
       )
     })
-    return { ok: true as const }
+    return { ok: true as const, notes }
   } catch (e) {
     // The remote side succeeded but the local side refused: record it as failed with the reason,
     // keeping the remote answer so the operator can see what exists remotely.
     const error: SyncError =
       e instanceof AppFailure ? fromAppError(e.error) : localError('SYNC_LOCAL_APPLY_FAILED', `The remote action succeeded but its local result could not be saved: ${e instanceof Error ? e.message : String(e)}.`)
     store.write((tx) => {
-      outbox.finish(item.id, 'failed', { now, lastError: errorJson(error), result: JSON.stringify({ summary: outcome.summary, result: outcome.result }), nextAttemptAt: null })
+      outbox.finish(item.id, 'failed', { now, lastError: errorJson(error), result: JSON.stringify({ summary: outcome.summary, result: outcome.result, notes: plannedNotes }), nextAttemptAt: null })
       appendAudit(tx, { action: 'sync.item.failed', subject: `outbox:${item.id}`, details: { connector: connector.name, action: item.action, code: error.code, remoteDone: true } }, deps.now())
     })
     return { ok: false as const, error }

@@ -24,8 +24,10 @@ export const connectorName = z
 export const connectorSettingsDto = z.object({
   /** Per-request timeout; a request that takes longer is abandoned and retried later. */
   timeoutMs: z.number().int().min(100).max(300_000),
-  /** Palo Alto only: the path the generate call sits under (e.g. `/config/identity/v1`). */
+  /** Palo Alto only: the path the generate call sits under (e.g. `/config/identity/v1`), for a URL without a path. */
   basePath: z.string().max(200).optional(),
+  /** Palo Alto only: the firewall certificate (`signed_by`) that signs generated certificates when the profile names none. */
+  signedBy: z.string().min(1).max(64).optional(),
   /** Extra trust anchors (PEM) added to the system roots for this connector; TLS checks stay on. */
   caBundlePem: z.string().max(1_000_000).optional(),
   /**
@@ -38,14 +40,17 @@ export const connectorSettingsDto = z.object({
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'use letters, digits and underscores')
     .refine((v) => !/^PKIDESK_/i.test(v), 'PKIDESK_* variables are PKI Desk\'s own (a passphrase, the data directory); name another variable')
     .optional(),
-  /** CertCentral only: the account fields createProfile requires that a local profile does not hold. */
+  /**
+   * CertCentral only: the account fields createProfile requires, for profiles that do not hold
+   * them (the profile's own values win), and the remote CA certificate (caCertId) to sign with.
+   */
   certCentral: z
     .object({
-      accountId: z.string().min(1),
-      divisionId: z.number().int(),
-      organizationName: z.string().min(1),
+      accountId: z.string().min(1).optional(),
+      divisionId: z.number().int().optional(),
+      organizationName: z.string().min(1).optional(),
       organizationId: z.number().int().optional(),
-      productType: z.string().min(1),
+      productType: z.string().min(1).optional(),
       caCertId: z.string().optional(),
       caCertName: z.string().optional()
     })
@@ -81,6 +86,7 @@ export const outboxAction = z.enum([
   'tlm.certificate.request',
   'certcentral.profile.create',
   'iot.auth-cert.assign',
+  'iot.auth-cert.refresh',
   'paloalto.certificate.generate'
 ])
 export type OutboxAction = z.infer<typeof outboxAction>
@@ -93,6 +99,7 @@ export const ACTION_CONNECTOR: Readonly<Record<OutboxAction, ConnectorType>> = {
   'tlm.certificate.request': 'digicert-tlm',
   'certcentral.profile.create': 'digicert-certcentral',
   'iot.auth-cert.assign': 'digicert-iot',
+  'iot.auth-cert.refresh': 'digicert-iot',
   'paloalto.certificate.generate': 'paloalto'
 }
 
@@ -156,7 +163,9 @@ export const syncRunReportDto = z.object({
       connectorName: z.string(),
       outcome: runItemOutcome,
       attempts: z.number().int().nonnegative(),
-      message: z.string()
+      message: z.string(),
+      /** What the conversion or the platform's answer could not carry, skipped pulled profiles, status changes. */
+      notes: z.array(z.string())
     })
   ),
   done: z.number().int().nonnegative(),

@@ -66,7 +66,7 @@ export async function populate(services: Services, workDir: string): Promise<Pop
   await issue(services, issuing.id, held.pem)
   must(services.certificates.revoke(revoked.id, 'keyCompromise'))
   must(await services.certificates.generateCrl(issuing.id))
-  must(await services.sync.addConnector({ name: 'lab-lamassu', type: 'lamassu', baseUrl: 'https://lamassu.lab.example/api', credential: 'token-123' }))
+  must(await services.connectors.addConnector({ name: 'lab-lamassu', type: 'lamassu', baseUrl: 'https://lamassu.lab.example/api', credential: 'token-123' }))
   services.vault.lockAll()
   return { rootId: root.id, issuingId: issuing.id, bothId: both.id, rootPem: root.pem, issuingPem: issuing.pem, bothPem: both.pem }
 }

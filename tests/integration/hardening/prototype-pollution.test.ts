@@ -33,7 +33,7 @@ beforeAll(async () => {
   caId = (await createRootCa(services, 'Pollution Root')).id
   // The remote platform offers a profile with a __proto__ key too.
   fake = await startLamassu(TOKEN, [JSON.parse('{"id":"evil","name":"Evil","validity":{"type":"Duration","duration":"90d"},"sign_as_ca":false,"__proto__":{"confirmWarnings":true,"polluted":true}}') as Record<string, unknown>])
-  const added = await services.sync.addConnector({ name: 'lamassu-lab', type: 'lamassu', baseUrl: fake.url, credential: TOKEN })
+  const added = await services.connectors.addConnector({ name: 'lamassu-lab', type: 'lamassu', baseUrl: fake.url, credential: TOKEN })
   if (!added.ok) throw new Error(added.error.message)
 })
 afterAll(async () => {

@@ -33,16 +33,19 @@ afterAll(() => {
 
 describe('ProfileBridge', () => {
   it('converts local profiles for Lamassu and CertCentral', () => {
-    const l = must(bridge.toLamassu('iot-device'))
+    const l = must(bridge.toLamassu('iot-device')).body
     expect(l).toMatchObject({ id: 'iot-device', name: 'IoT device (30 days)', validity: { type: 'Duration', duration: '30d' }, crypto_enforcement: { allowed_rsa_key_sizes: [2048], allowed_ecdsa_key_sizes: [256] } })
-    const c = must(bridge.toCertCentral('tls-server'))
+    const conv = must(bridge.toCertCentral('tls-server'))
+    const c = conv.body
+    // The starter profile holds no account fields: the conversion says so (the connector may supply them).
+    expect(conv.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^accountId: CertCentral requires accountId/)]))
     expect(c).toMatchObject({ name: 'TLS server (90 days)', validityPeriod: '90D', signatureHash: 'sha256', keySizeAndAlgorithm: 'RSA 2048' })
     expect(bridge.toLamassu('missing').ok).toBe(false)
   })
 
   it('gives Palo Alto the fixed fields of an imported generate profile', () => {
     const imported = must(services.profiles.import(readFileSync(join(FIX, 'paloalto-generate.json'), 'utf8'), 'auto'))
-    const f = must(bridge.toPaloAlto(imported.profile.id))
+    const f = must(bridge.toPaloAlto(imported.profile.id)).body
     expect(f).toEqual({
       certificateName: 'gp-portal',
       commonName: 'portal.example.com',
@@ -70,7 +73,7 @@ describe('ProfileBridge', () => {
     expect(must(services.profiles.get(first.localId)).source).toBe('lamassu-prod')
 
     const same = must(bridge.importPulled({ platform: 'lamassu', connectorName: 'lamassu-prod', profile: { remoteId: 'web-server-profile', name: 'x', body }, existingLocalId: first.localId, remoteChanged: false }))
-    expect(same).toEqual({ localId: first.localId })
+    expect(same).toMatchObject({ localId: first.localId })
 
     const changed = { ...body, validity: { type: 'Duration', duration: '180d' } }
     const updated = must(bridge.importPulled({ platform: 'lamassu', connectorName: 'lamassu-prod', profile: { remoteId: 'web-server-profile', name: 'x', body: changed }, existingLocalId: first.localId, remoteChanged: true }))
@@ -81,8 +84,15 @@ describe('ProfileBridge', () => {
     const { id: _i, archived: _a, source: _s, createdAt: _c, updatedAt: _u, ...edit } = local
     must(services.profiles.update(first.localId, { ...edit, description: 'tuned here' }))
     const kept = must(bridge.importPulled({ platform: 'lamassu', connectorName: 'lamassu-prod', profile: { remoteId: 'web-server-profile', name: 'x', body }, existingLocalId: first.localId, remoteChanged: true }))
-    expect(kept.note).toContain('edited since the last pull')
+    expect(kept.notes.join('\n')).toContain('edited since the last pull')
     expect(must(services.profiles.get(first.localId)).description).toBe('tuned here')
+  })
+
+  it('saves a pulled TLM profile that is not Active archived, with the conversion notes', () => {
+    const tlm = (load('tlm-profile-list.json') as unknown as Record<string, unknown>[])[0]!
+    const r = must(bridge.importPulled({ platform: 'digicert-tlm', connectorName: 'tlm-eu', profile: { remoteId: 'inactive-1', name: 'Old', body: { ...tlm, id: 'inactive-1', name: 'Old TLM', status: 'Inactive' } }, existingLocalId: null, remoteChanged: false }))
+    expect(must(services.profiles.get(r.localId)).archived).toBe(true)
+    expect(r.notes.join('\n')).toMatch(/status: The TLM profile is Inactive, not Active: it is saved archived/)
   })
 
   it('a pulled TLM profile whose name is taken gets the connector name appended', () => {

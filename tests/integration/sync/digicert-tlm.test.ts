@@ -24,7 +24,7 @@ async function setup(profileCount = 3) {
   const ca = await createTestCa()
   fake = (await startTlm(KEY, ca, profileCount)) as PrimedTlm
   const h = createHarness()
-  unwrapOk(await h.sync.addConnector({ name: 'tlm', type: 'digicert-tlm', baseUrl: fake.url, credential: KEY }))
+  unwrapOk(await h.connectors.addConnector({ name: 'tlm', type: 'digicert-tlm', baseUrl: fake.url, credential: KEY }))
   return { h, fake, ca }
 }
 

@@ -25,7 +25,7 @@ async function lamassuHarness(timeoutMs = 5000, clock = testClock()) {
   const fake = await startLamassu(TOKEN)
   servers.push(fake)
   const h = createHarness({ now: clock.now })
-  unwrapOk(await h.sync.addConnector({ name: 'lam', type: 'lamassu', baseUrl: fake.url, credential: TOKEN, settings: { timeoutMs } }))
+  unwrapOk(await h.connectors.addConnector({ name: 'lam', type: 'lamassu', baseUrl: fake.url, credential: TOKEN, settings: { timeoutMs } }))
   for (const id of ['p1', 'p2']) h.localProfiles.set(id, { lamassu: profile(id) })
   return { h, fake, clock }
 }
@@ -77,7 +77,7 @@ describe('transient failures keep the item queued', () => {
     const port = await closedPort()
     const clock = testClock()
     const h = createHarness({ now: clock.now })
-    unwrapOk(await h.sync.addConnector({ name: 'gone', type: 'lamassu', baseUrl: `http://127.0.0.1:${port}`, credential: 'x' }))
+    unwrapOk(await h.connectors.addConnector({ name: 'gone', type: 'lamassu', baseUrl: `http://127.0.0.1:${port}`, credential: 'x' }))
     h.localProfiles.set('p1', { lamassu: profile('p1') })
     unwrapOk(await h.sync.pushProfile('p1', 'gone'))
     const waits: number[] = []
@@ -93,7 +93,7 @@ describe('transient failures keep the item queued', () => {
     expect(outboxRows(h.db)).toEqual([expect.objectContaining({ state: 'queued', attempts: 7 })])
     expect(unwrapOk(h.sync.outbox())[0]?.lastError).toMatchObject({ code: 'REMOTE_CONNECTION_REFUSED', retryable: true })
     expect(unwrapOk(h.sync.outbox())[0]?.lastError?.message).toMatch(new RegExp(`127\\.0\\.0\\.1:${port} refused the connection.*stays queued`))
-    expect(unwrapOk(await h.sync.testConnector('gone'))).toMatchObject({ ok: false, error: { code: 'REMOTE_CONNECTION_REFUSED' } })
+    expect(unwrapOk(await h.connectors.testConnector('gone'))).toMatchObject({ ok: false, error: { code: 'REMOTE_CONNECTION_REFUSED' } })
   })
 
   it('finishes within the run after a 500 then success', async () => {
@@ -165,7 +165,7 @@ describe('permanent refusals fail the item', () => {
   it('leaves items queued, untouched, when the credential is missing, and says why', async () => {
     const { h, fake } = await lamassuHarness()
     unwrapOk(await h.sync.pushProfile('p1', 'lam'))
-    unwrapOk(await h.sync.updateConnector({ name: 'lam', credential: null }))
+    unwrapOk(await h.connectors.updateConnector({ name: 'lam', credential: null }))
     const r = unwrapOk(await h.sync.run())
     expect(r.items[0]).toMatchObject({ outcome: 'skipped', attempts: 0 })
     expect(r.items[0]?.message).toMatch(/has no credential; store one/)
@@ -177,7 +177,7 @@ describe('permanent refusals fail the item', () => {
     const { h, fake } = await lamassuHarness()
     const other = await startLamassu('other')
     servers.push(other)
-    unwrapOk(await h.sync.addConnector({ name: 'lam2', type: 'lamassu', baseUrl: other.url, credential: 'other' }))
+    unwrapOk(await h.connectors.addConnector({ name: 'lam2', type: 'lamassu', baseUrl: other.url, credential: 'other' }))
     unwrapOk(await h.sync.pushProfile('p1', 'lam'))
     unwrapOk(await h.sync.pushProfile('p1', 'lam2'))
     const r = unwrapOk(await h.sync.run({ connector: 'lam2' }))
@@ -190,7 +190,7 @@ describe('permanent refusals fail the item', () => {
   it('sends nothing while a connector is disabled', async () => {
     const { h, fake } = await lamassuHarness()
     unwrapOk(await h.sync.pushProfile('p1', 'lam'))
-    unwrapOk(await h.sync.updateConnector({ name: 'lam', enabled: false }))
+    unwrapOk(await h.connectors.updateConnector({ name: 'lam', enabled: false }))
     const r = unwrapOk(await h.sync.run())
     expect(r.items[0]).toMatchObject({ outcome: 'skipped' })
     expect(r.items[0]?.message).toMatch(/disabled/)

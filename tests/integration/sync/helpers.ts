@@ -4,10 +4,12 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { X509Certificate } from 'node:crypto'
+import { createHash, X509Certificate } from 'node:crypto'
 import { openDatabase, storeOf, type Db } from '../../../src/main/store'
 import { createMemoryKeychain, type MemoryKeychain } from '../../../src/main/vault'
 import { createSyncService, type SyncService, type SyncServiceDeps } from '../../../src/main/services/sync-service'
+import { createConnectorsService, type ConnectorsService } from '../../../src/main/services/connectors-service'
+import { describeCertificate } from '../../../src/main/engine'
 import { ok, fail } from '../../../src/shared/errors'
 import type { CertificateBridge, ProfileBridge } from '../../../src/main/sync/local-bridge'
 import type { PaloAltoFields } from '../../../src/main/sync/connectors/paloalto'
@@ -17,8 +19,9 @@ export interface Harness {
   readonly dbFile: string
   readonly keychain: MemoryKeychain
   readonly sync: SyncService
+  readonly connectors: ConnectorsService
   readonly pulled: Map<string, { platform: string; body: Record<string, unknown>; connectorName: string; updates: number }>
-  readonly inventory: Map<string, { pem: string; source: string; chain: readonly string[] }>
+  readonly inventory: Map<string, { pem: string; source: string; chain: readonly Uint8Array[] }>
   readonly localProfiles: Map<string, { lamassu?: Record<string, unknown>; certCentral?: Record<string, unknown>; paloAlto?: PaloAltoFields }>
   readonly slept: number[]
 }
@@ -35,36 +38,42 @@ export function createHarness(overrides: Partial<SyncServiceDeps> = {}): Harness
   const profiles: ProfileBridge = {
     toLamassu: (id) => {
       const p = localProfiles.get(id)?.lamassu
-      return p ? ok(structuredClone(p)) : fail('PROFILE_NOT_FOUND', `no local profile ${id}`, 'profileId')
+      return p ? ok({ body: structuredClone(p), notes: [] }) : fail('PROFILE_NOT_FOUND', `no local profile ${id}`, 'profileId')
     },
     toCertCentral: (id) => {
       const p = localProfiles.get(id)?.certCentral
-      return p ? ok(structuredClone(p)) : fail('PROFILE_NOT_FOUND', `no local profile ${id}`, 'profileId')
+      return p ? ok({ body: structuredClone(p), notes: [] }) : fail('PROFILE_NOT_FOUND', `no local profile ${id}`, 'profileId')
     },
     toPaloAlto: (id) => {
       const p = localProfiles.get(id)?.paloAlto
-      return p ? ok(p) : fail('PROFILE_NOT_FOUND', `no local profile ${id}`, 'profileId')
+      return p ? ok({ body: p, notes: [] }) : fail('PROFILE_NOT_FOUND', `no local profile ${id}`, 'profileId')
     },
     importPulled: ({ platform, connectorName, profile, existingLocalId }) => {
+      if (profile.body.unconvertible === true) return fail('INVALID_OBJECT', `remote profile ${profile.remoteId} does not convert`, 'profile')
       const localId = existingLocalId ?? `local-${profile.remoteId}`
       const prev = pulled.get(localId)
       pulled.set(localId, { platform, body: { ...profile.body }, connectorName, updates: (prev?.updates ?? -1) + 1 })
-      return ok({ localId })
+      return ok({ localId, notes: [] })
     }
   }
   const certificates: CertificateBridge = {
     findBySerial: (serial) => {
-      for (const [s, c] of inventory) if (s.toLowerCase() === serial.toLowerCase()) return ok({ pem: c.pem, serial: s })
+      for (const [s, c] of inventory)
+        if (s.toLowerCase() === serial.toLowerCase()) {
+          const der = new Uint8Array(new X509Certificate(c.pem).raw)
+          return ok({ id: s, pem: c.pem, serial: s, sha256: createHash('sha256').update(der).digest('hex'), subject: describeCertificate(der).subject })
+        }
       return fail('CERTIFICATE_NOT_FOUND', `no certificate with serial ${serial}`, 'serial')
     },
-    importIssued: ({ pem, chainPems, source }) => {
-      const serial = new X509Certificate(pem).serialNumber
-      inventory.set(serial, { pem, source, chain: chainPems })
-      return ok({ id: serial })
+    importIssued: ({ der, issuers, source }) => {
+      const cert = new X509Certificate(der)
+      inventory.set(cert.serialNumber, { pem: cert.toString(), source, chain: issuers })
+      return ok({ id: cert.serialNumber, notes: [] })
     }
   }
+  const store = storeOf(db)
   const sync = createSyncService({
-    store: storeOf(db),
+    store,
     keychain,
     profiles,
     certificates,
@@ -81,7 +90,8 @@ export function createHarness(overrides: Partial<SyncServiceDeps> = {}): Harness
     },
     ...overrides
   })
-  return { db, dbFile, keychain, sync, pulled, inventory, localProfiles, slept }
+  const connectors = createConnectorsService({ store, keychain, ...(overrides.env ? { env: overrides.env } : {}), ...(overrides.now ? { now: overrides.now } : {}), syncRunning: () => sync.isRunning() })
+  return { db, dbFile, keychain, sync, connectors, pulled, inventory, localProfiles, slept }
 }
 
 export function auditActions(db: Db): string[] {

@@ -22,7 +22,7 @@ describe('a sync killed mid-run', () => {
     fake = await startLamassu('kill-token')
     const h = createHarness()
     unwrapOk(
-      await h.sync.addConnector({ name: 'lam', type: 'lamassu', baseUrl: fake.url, settings: { timeoutMs: 20_000, credentialEnv: 'SYNC_KILL_TOKEN' } })
+      await h.connectors.addConnector({ name: 'lam', type: 'lamassu', baseUrl: fake.url, settings: { timeoutMs: 20_000, credentialEnv: 'SYNC_KILL_TOKEN' } })
     )
     h.localProfiles.set('p', { lamassu: { id: 'edge', name: 'Edge', validity: { type: 'Duration', duration: '30d' } } })
     const item = unwrapOk(await h.sync.pushProfile('p', 'lam'))

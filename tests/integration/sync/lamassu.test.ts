@@ -25,7 +25,7 @@ afterEach(async () => {
 async function setup(initial = [profile('a'), profile('b', { sign_as_ca: true }), profile('c'), profile('d', { sign_as_ca: true }), profile('e')]) {
   fake = await startLamassu(TOKEN, initial)
   const h = createHarness()
-  unwrapOk(await h.sync.addConnector({ name: 'lamassu-lab', type: 'lamassu', baseUrl: fake.url, credential: TOKEN }))
+  unwrapOk(await h.connectors.addConnector({ name: 'lamassu-lab', type: 'lamassu', baseUrl: fake.url, credential: TOKEN }))
   return { h, fake }
 }
 
@@ -150,9 +150,9 @@ describe('Lamassu connector', () => {
 
   it('tests the connection with one authenticated read, and says when the token is refused', async () => {
     const { h } = await setup()
-    expect(unwrapOk(await h.sync.testConnector('lamassu-lab'))).toMatchObject({ ok: true })
-    unwrapOk(await h.sync.updateConnector({ name: 'lamassu-lab', credential: 'wrong' }))
-    const t = unwrapOk(await h.sync.testConnector('lamassu-lab'))
+    expect(unwrapOk(await h.connectors.testConnector('lamassu-lab'))).toMatchObject({ ok: true })
+    unwrapOk(await h.connectors.updateConnector({ name: 'lamassu-lab', credential: 'wrong' }))
+    const t = unwrapOk(await h.connectors.testConnector('lamassu-lab'))
     expect(t).toMatchObject({ ok: false, error: { code: 'REMOTE_AUTH_FAILED' } })
     expect(auditActions(h.db).filter((a) => a === 'connector.test')).toHaveLength(2)
   })

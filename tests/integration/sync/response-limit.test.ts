@@ -47,7 +47,7 @@ describe('remote response size limit', () => {
   it('fails a pull whose answer is larger than 8 MiB with REMOTE_RESPONSE_TOO_LARGE', async () => {
     const url = await bigAnswer(MAX_RESPONSE_BYTES + 1024, false)
     const h = createHarness()
-    unwrapOk(await h.sync.addConnector({ name: 'lam', type: 'lamassu', baseUrl: url, credential: 't' }))
+    unwrapOk(await h.connectors.addConnector({ name: 'lam', type: 'lamassu', baseUrl: url, credential: 't' }))
     const r = unwrapOk(await h.sync.pullProfiles('lam'))
     expect(r.items).toEqual([expect.objectContaining({ outcome: 'failed' })])
     const item = unwrapOk(h.sync.outbox())[0]

@@ -17,14 +17,14 @@ describe('connector TLS', () => {
     const tls = await createTlsServerCert()
     server = await startFake(() => ({ status: 200, body: { list: [], next: '' } }), { key: tls.keyPem, cert: tls.certPem })
     const h = createHarness()
-    unwrapOk(await h.sync.addConnector({ name: 'onprem', type: 'lamassu', baseUrl: server.url, credential: 'tok' }))
-    const refused = unwrapOk(await h.sync.testConnector('onprem'))
+    unwrapOk(await h.connectors.addConnector({ name: 'onprem', type: 'lamassu', baseUrl: server.url, credential: 'tok' }))
+    const refused = unwrapOk(await h.connectors.testConnector('onprem'))
     expect(refused).toMatchObject({ ok: false, error: { code: 'REMOTE_TLS_FAILED', retryable: false } })
     expect(refused.message).toMatch(/could not be verified.*add the issuing CA to the connector's CA bundle/)
     expect(server.requests).toHaveLength(0)
 
-    unwrapOk(await h.sync.updateConnector({ name: 'onprem', settings: { caBundlePem: tls.caPem } }))
-    expect(unwrapOk(await h.sync.testConnector('onprem'))).toMatchObject({ ok: true })
+    unwrapOk(await h.connectors.updateConnector({ name: 'onprem', settings: { caBundlePem: tls.caPem } }))
+    expect(unwrapOk(await h.connectors.testConnector('onprem'))).toMatchObject({ ok: true })
     expect(server.requests).toHaveLength(1)
   })
 
@@ -32,8 +32,8 @@ describe('connector TLS', () => {
     let target: FakeServer | null = await startFake(() => ({ status: 200, body: { list: [], next: '' } }))
     server = await startFake(() => ({ status: 302, headers: { location: `${target?.url}/api/ca/v1/profiles` } }))
     const h = createHarness()
-    unwrapOk(await h.sync.addConnector({ name: 'moved', type: 'lamassu', baseUrl: server.url, credential: 'tok' }))
-    expect(unwrapOk(await h.sync.testConnector('moved'))).toMatchObject({ ok: false, error: { code: 'REMOTE_REDIRECT_REFUSED', retryable: false } })
+    unwrapOk(await h.connectors.addConnector({ name: 'moved', type: 'lamassu', baseUrl: server.url, credential: 'tok' }))
+    expect(unwrapOk(await h.connectors.testConnector('moved'))).toMatchObject({ ok: false, error: { code: 'REMOTE_REDIRECT_REFUSED', retryable: false } })
     expect(target.requests).toHaveLength(0)
     await target.close()
     target = null
@@ -41,15 +41,15 @@ describe('connector TLS', () => {
 
   it('refuses plain http to a non-loopback host and a CA bundle that is not a CA', async () => {
     const h = createHarness()
-    expect(await h.sync.addConnector({ name: 'x', type: 'lamassu', baseUrl: 'http://ca.example.com' })).toMatchObject({
+    expect(await h.connectors.addConnector({ name: 'x', type: 'lamassu', baseUrl: 'http://ca.example.com' })).toMatchObject({
       ok: false,
       error: { code: 'CONNECTOR_URL_INSECURE', field: 'baseUrl' }
     })
     const tls = await createTlsServerCert()
-    expect(await h.sync.addConnector({ name: 'y', type: 'lamassu', baseUrl: 'https://ca.example.com', settings: { caBundlePem: tls.certPem } })).toMatchObject({
+    expect(await h.connectors.addConnector({ name: 'y', type: 'lamassu', baseUrl: 'https://ca.example.com', settings: { caBundlePem: tls.certPem } })).toMatchObject({
       ok: false,
       error: { code: 'CONNECTOR_CA_BUNDLE_INVALID' }
     })
-    expect(await h.sync.listConnectors()).toHaveLength(0)
+    expect(await h.connectors.listConnectors()).toHaveLength(0)
   })
 })

@@ -17,7 +17,7 @@ function fileHas(path: string, needle: string): boolean {
 describe('connector credentials', () => {
   it('are stored in the keychain backend and nowhere in the database', async () => {
     const h = createHarness()
-    const c = unwrapOk(await h.sync.addConnector({ name: 'lab', type: 'lamassu', baseUrl: 'https://lamassu.example.com', credential: SECRET }))
+    const c = unwrapOk(await h.connectors.addConnector({ name: 'lab', type: 'lamassu', baseUrl: 'https://lamassu.example.com', credential: SECRET }))
     expect(c.hasCredential).toBe(true)
     expect(JSON.stringify(c)).not.toContain(SECRET)
     const stored = h.keychain.entries.get(`${SYNC_KEYCHAIN_SERVICE}\u0000connector:${c.id}`)
@@ -28,33 +28,33 @@ describe('connector credentials', () => {
     expect(audit.map((a) => a.details).join()).not.toContain(SECRET)
     expect(audit.map((a) => a.details).join()).toContain('"credential":"keychain"')
     // Removing the connector removes the keychain entry.
-    unwrapOk(await h.sync.removeConnector('lab'))
+    unwrapOk(await h.connectors.removeConnector('lab'))
     expect(h.keychain.entries.size).toBe(0)
   })
 
   it('fail closed when the keychain is unavailable: no connector is half-created', async () => {
     const h = createHarness()
     h.keychain.setAvailable(false)
-    const r = await h.sync.addConnector({ name: 'lab', type: 'lamassu', baseUrl: 'https://lamassu.example.com', credential: SECRET })
+    const r = await h.connectors.addConnector({ name: 'lab', type: 'lamassu', baseUrl: 'https://lamassu.example.com', credential: SECRET })
     expect(r).toMatchObject({ ok: false, error: { code: 'KEYCHAIN_UNAVAILABLE', field: 'credential' } })
     expect(r.ok ? '' : r.error.message).toMatch(/could not be stored in the OS keychain/)
-    expect(await h.sync.listConnectors()).toHaveLength(0)
+    expect(await h.connectors.listConnectors()).toHaveLength(0)
   })
 
   it('can come from an environment variable read at run time instead', async () => {
     const h = createHarness({ env: { LAMASSU_TOKEN: SECRET } })
-    const c = unwrapOk(await h.sync.addConnector({ name: 'lab', type: 'lamassu', baseUrl: 'https://l.example.com', settings: { credentialEnv: 'LAMASSU_TOKEN' } }))
+    const c = unwrapOk(await h.connectors.addConnector({ name: 'lab', type: 'lamassu', baseUrl: 'https://l.example.com', settings: { credentialEnv: 'LAMASSU_TOKEN' } }))
     expect(c).toMatchObject({ hasCredential: true, settings: { credentialEnv: 'LAMASSU_TOKEN' } })
     expect(h.keychain.entries.size).toBe(0)
     const h2 = createHarness({ env: {} })
-    const c2 = unwrapOk(await h2.sync.addConnector({ name: 'lab', type: 'lamassu', baseUrl: 'https://l.example.com', settings: { credentialEnv: 'LAMASSU_TOKEN' } }))
+    const c2 = unwrapOk(await h2.connectors.addConnector({ name: 'lab', type: 'lamassu', baseUrl: 'https://l.example.com', settings: { credentialEnv: 'LAMASSU_TOKEN' } }))
     expect(c2.hasCredential).toBe(false)
   })
 
   it('never cross IPC: connectors:list answers with hasCredential only', async () => {
     const h = createHarness()
-    unwrapOk(await h.sync.addConnector({ name: 'lab', type: 'lamassu', baseUrl: 'https://lamassu.example.com', credential: SECRET }))
-    const handlers = createHandlers({ sync: h.sync } as unknown as Services)
+    unwrapOk(await h.connectors.addConnector({ name: 'lab', type: 'lamassu', baseUrl: 'https://lamassu.example.com', credential: SECRET }))
+    const handlers = createHandlers({ sync: h.sync, connectors: h.connectors } as unknown as Services)
     const r = await dispatch(handlers, 'connectors:list', {})
     expect(r.ok).toBe(true)
     expect(JSON.stringify(r)).not.toContain(SECRET)
@@ -68,32 +68,32 @@ describe('credentials go only where they were given for', () => {
   it('refuses PKIDESK_* environment variables as a credential source, on add and on update', async () => {
     const h = createHarness({ env: { PKIDESK_PASSPHRASE: SECRET, LAMASSU_TOKEN: 't' } })
     for (const name of ['PKIDESK_PASSPHRASE', 'pkidesk_export_passphrase', 'PKIDESK_SYNC_TOKEN']) {
-      const r = await h.sync.addConnector({ name: 'lab', type: 'lamassu', baseUrl: 'https://l.example.com', settings: { credentialEnv: name } })
+      const r = await h.connectors.addConnector({ name: 'lab', type: 'lamassu', baseUrl: 'https://l.example.com', settings: { credentialEnv: name } })
       expect(r).toMatchObject({ ok: false, error: { code: 'CONNECTOR_CREDENTIAL_ENV_REFUSED', field: 'settings.credentialEnv' } })
       expect(r.ok ? '' : r.error.message).toMatch(/PKIDESK_\* variables are PKI Desk's own/)
     }
-    expect(await h.sync.listConnectors()).toHaveLength(0)
-    unwrapOk(await h.sync.addConnector({ name: 'lab', type: 'lamassu', baseUrl: 'https://l.example.com', settings: { credentialEnv: 'LAMASSU_TOKEN' } }))
-    expect(await h.sync.updateConnector({ name: 'lab', settings: { credentialEnv: 'PKIDESK_PASSPHRASE' } })).toMatchObject({ ok: false, error: { code: 'CONNECTOR_CREDENTIAL_ENV_REFUSED' } })
-    expect((await h.sync.listConnectors())[0]?.settings.credentialEnv).toBe('LAMASSU_TOKEN')
+    expect(await h.connectors.listConnectors()).toHaveLength(0)
+    unwrapOk(await h.connectors.addConnector({ name: 'lab', type: 'lamassu', baseUrl: 'https://l.example.com', settings: { credentialEnv: 'LAMASSU_TOKEN' } }))
+    expect(await h.connectors.updateConnector({ name: 'lab', settings: { credentialEnv: 'PKIDESK_PASSPHRASE' } })).toMatchObject({ ok: false, error: { code: 'CONNECTOR_CREDENTIAL_ENV_REFUSED' } })
+    expect((await h.connectors.listConnectors())[0]?.settings.credentialEnv).toBe('LAMASSU_TOKEN')
   })
 
   it('asks for the credential again when the URL moves to another origin; a path change on the same origin keeps it', async () => {
     const h = createHarness({ env: { LAMASSU_TOKEN: 't' } })
-    unwrapOk(await h.sync.addConnector({ name: 'lab', type: 'lamassu', baseUrl: 'https://lamassu.example.com', credential: SECRET }))
-    unwrapOk(await h.sync.updateConnector({ name: 'lab', baseUrl: 'https://lamassu.example.com/proxy/api/ca/v1' }))
-    const moved = await h.sync.updateConnector({ name: 'lab', baseUrl: 'https://attacker.example.net' })
+    unwrapOk(await h.connectors.addConnector({ name: 'lab', type: 'lamassu', baseUrl: 'https://lamassu.example.com', credential: SECRET }))
+    unwrapOk(await h.connectors.updateConnector({ name: 'lab', baseUrl: 'https://lamassu.example.com/proxy/api/ca/v1' }))
+    const moved = await h.connectors.updateConnector({ name: 'lab', baseUrl: 'https://attacker.example.net' })
     expect(moved).toMatchObject({ ok: false, error: { code: 'CONNECTOR_CREDENTIAL_REQUIRED', field: 'credential' } })
     expect(moved.ok ? '' : moved.error.message).toMatch(/https:\/\/attacker\.example\.net is not https:\/\/lamassu\.example\.com/)
-    expect((await h.sync.listConnectors())[0]?.baseUrl).toBe('https://lamassu.example.com/proxy/api/ca/v1')
+    expect((await h.connectors.listConnectors())[0]?.baseUrl).toBe('https://lamassu.example.com/proxy/api/ca/v1')
     // With the credential given again the move is accepted.
-    unwrapOk(await h.sync.updateConnector({ name: 'lab', baseUrl: 'https://lamassu2.example.com', credential: 'new-secret' }))
+    unwrapOk(await h.connectors.updateConnector({ name: 'lab', baseUrl: 'https://lamassu2.example.com', credential: 'new-secret' }))
     // An environment-variable credential must be named again too.
-    unwrapOk(await h.sync.addConnector({ name: 'env', type: 'lamassu', baseUrl: 'https://a.example.com', settings: { credentialEnv: 'LAMASSU_TOKEN' } }))
-    expect(await h.sync.updateConnector({ name: 'env', baseUrl: 'https://b.example.com' })).toMatchObject({ ok: false, error: { code: 'CONNECTOR_CREDENTIAL_REQUIRED' } })
-    unwrapOk(await h.sync.updateConnector({ name: 'env', baseUrl: 'https://b.example.com', settings: { credentialEnv: 'LAMASSU_TOKEN' } }))
+    unwrapOk(await h.connectors.addConnector({ name: 'env', type: 'lamassu', baseUrl: 'https://a.example.com', settings: { credentialEnv: 'LAMASSU_TOKEN' } }))
+    expect(await h.connectors.updateConnector({ name: 'env', baseUrl: 'https://b.example.com' })).toMatchObject({ ok: false, error: { code: 'CONNECTOR_CREDENTIAL_REQUIRED' } })
+    unwrapOk(await h.connectors.updateConnector({ name: 'env', baseUrl: 'https://b.example.com', settings: { credentialEnv: 'LAMASSU_TOKEN' } }))
     // Without any credential there is nothing to protect.
-    unwrapOk(await h.sync.addConnector({ name: 'none', type: 'lamassu', baseUrl: 'https://c.example.com' }))
-    unwrapOk(await h.sync.updateConnector({ name: 'none', baseUrl: 'https://d.example.com' }))
+    unwrapOk(await h.connectors.addConnector({ name: 'none', type: 'lamassu', baseUrl: 'https://c.example.com' }))
+    unwrapOk(await h.connectors.updateConnector({ name: 'none', baseUrl: 'https://d.example.com' }))
   })
 })

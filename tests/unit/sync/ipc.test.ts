@@ -19,7 +19,7 @@ describe('sync IPC channels', () => {
     fake = await startLamassu('tok')
     const h = createHarness()
     h.localProfiles.set('p', { lamassu: { id: 'p', name: 'P', validity: { type: 'Duration', duration: '1y' } } })
-    const handlers = createHandlers({ sync: h.sync } as unknown as Services)
+    const handlers = createHandlers({ sync: h.sync, connectors: h.connectors } as unknown as Services)
     const call = (name: string, req: unknown) => dispatch(handlers, name, req)
 
     expect(await call('connectors:add', { name: 'lab', type: 'lamassu', baseUrl: fake.url, credential: 'tok' })).toMatchObject({ ok: true, value: { name: 'lab', hasCredential: true } })

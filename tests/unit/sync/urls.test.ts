@@ -31,7 +31,7 @@ describe('connector API base', () => {
 
   it('stores the URL as pasted, trailing slashes trimmed', async () => {
     const h = createHarness()
-    const c = unwrapOk(await h.sync.addConnector({ name: 'fw', type: 'paloalto', baseUrl: 'https://fw.example.com/config/identity/v1/' }))
+    const c = unwrapOk(await h.connectors.addConnector({ name: 'fw', type: 'paloalto', baseUrl: 'https://fw.example.com/config/identity/v1/' }))
     expect(c.baseUrl).toBe('https://fw.example.com/config/identity/v1')
   })
 })

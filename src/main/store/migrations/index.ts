@@ -6,6 +6,7 @@ import { m003CertificateSearch } from './003-certificate-search'
 import { m004StarterProfiles } from './004-starter-profiles'
 import { m005FleetIndexes } from './005-fleet-indexes'
 import { m006CustodianKeys } from './006-custodian-keys'
+import { m007SyncChains } from './007-sync-chains'
 
 export interface Migration {
   readonly version: number
@@ -15,4 +16,4 @@ export interface Migration {
   up(db: Db): void
 }
 
-export const migrations: readonly Migration[] = [m001Initial, m002Sync, m003CertificateSearch, m004StarterProfiles, m005FleetIndexes, m006CustodianKeys]
+export const migrations: readonly Migration[] = [m001Initial, m002Sync, m003CertificateSearch, m004StarterProfiles, m005FleetIndexes, m006CustodianKeys, m007SyncChains]

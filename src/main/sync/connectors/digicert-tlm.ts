@@ -7,14 +7,19 @@
 // GET /mpki/api/v1/certificate/{serial} and formats GET …/{serial}/additional-formats
 // (PKCS#7 and the chain, end-entity first). Each step's progress is kept in the outbox
 // item, so a resumed item never submits the CSR twice once a request id or serial is known.
-// The issued certificate is checked before it lands: it parses, its serial is the one the
-// platform named, and its public key is the CSR's.
+// The issued certificate is checked before it lands: it parses (PEM, base64 DER or, for
+// `delivery_format: pkcs7`, PKCS#7), its serial is the one the platform named, and its public
+// key is the CSR's. The chain from `additional-formats` (x509_cert_chain, else the pkcs7) is
+// checked link by link (../delivery.ts) and stored with the certificate, so exports carry it.
 import { X509Certificate } from 'node:crypto'
-import { readCsrInput } from '../../engine'
+import { readCsrInput, toPem as derToPem } from '../../engine'
 import { z } from 'zod'
-import type { OutboxAction } from '../../../shared/domain/sync'
+import { assertNever, fail, ok } from '../../../shared/errors'
 import { localError, unexpectedBody } from '../errors'
-import { call, isRecord, type ConnectorContext, type ConnectorDriver, type ExecOutcome, type PulledProfile } from '../connector'
+import { certificatesIn, checkChain } from '../delivery'
+import { call, isRecord, notTaken, type ConnectorContext, type ConnectorDriver, type ExecOutcome, type PulledProfile } from '../connector'
+
+export type TlmAction = 'tlm.profile.pull' | 'tlm.certificate.request'
 
 /** Relative to the API base (default /mpki/api, see ../urls.ts). */
 export const TLM_PROFILES_PATH = '/v2/profile'
@@ -82,26 +87,26 @@ export function toPem(text: string): string {
   return `-----BEGIN CERTIFICATE-----\n${(b64.match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----\n`
 }
 
-function checkIssued(ctx: ConnectorContext, pem: string, serial: string, csrPem: string): { ok: true } | { ok: false; message: string } {
-  let cert: X509Certificate
-  try {
-    cert = new X509Certificate(pem)
-  } catch {
-    return { ok: false, message: 'the returned certificate does not parse as X.509' }
-  }
-  if (normSerial(cert.serialNumber) !== normSerial(serial)) return { ok: false, message: `the returned certificate has serial ${cert.serialNumber}, not ${serial}` }
+/** The delivered certificate among `ders` whose serial is the one named and whose key is the CSR's. */
+function pickIssued(ders: readonly Uint8Array[], serial: string, csrPem: string): { ok: true; der: Uint8Array } | { ok: false; message: string } {
   const items = readCsrInput(new TextEncoder().encode(csrPem))
   const first = items.ok ? items.value[0] : undefined
   if (!first || !first.ok) return { ok: false, message: 'the CSR of this request no longer parses' }
-  const certSpki = cert.publicKey.export({ type: 'spki', format: 'der' })
-  if (!Buffer.from(first.csr.spki).equals(certSpki)) return { ok: false, message: "the returned certificate's public key is not the CSR's" }
-  void ctx
-  return { ok: true }
+  const spki = Buffer.from(first.csr.spki)
+  for (const der of ders) {
+    const cert = new X509Certificate(der)
+    if (normSerial(cert.serialNumber) !== normSerial(serial)) continue
+    if (!spki.equals(cert.publicKey.export({ type: 'spki', format: 'der' }))) return { ok: false, message: "the returned certificate's public key is not the CSR's" }
+    return { ok: true, der }
+  }
+  const serials = ders.map((d) => new X509Certificate(d).serialNumber)
+  return { ok: false, message: `no returned certificate has serial ${serial} (got ${serials.join(', ') || 'none'})` }
 }
 
 interface Issued {
   serial: string
-  pem?: string
+  /** The certificate as delivered (PEM, base64 DER or PKCS#7). */
+  certificate?: string
 }
 
 async function finishIssued(ctx: ConnectorContext, payload: RequestPayload, issued: Issued): Promise<ExecOutcome> {
@@ -120,24 +125,40 @@ async function finishIssued(ctx: ConnectorContext, payload: RequestPayload, issu
   })
   if (!formats.ok) return { kind: 'error', error: formats.error, progress }
   const f = isRecord(formats.json) ? formats.json : {}
-  const chain = Array.isArray(f.x509_cert_chain) ? f.x509_cert_chain.filter(isRecord).map((c) => (typeof c.cert_blob === 'string' ? toPem(c.cert_blob) : '')).filter(Boolean) : []
-  const pem = issued.pem ?? (typeof s.certificate === 'string' && s.certificate ? toPem(s.certificate) : chain[0])
-  if (!pem) return { kind: 'error', error: unexpectedBody(ctx.type, ctx.name, `certificate ${issued.serial}`, 'no certificate in any answer'), progress }
-  const check = checkIssued(ctx, pem, issued.serial, payload.csrPem)
-  if (!check.ok)
-    return { kind: 'error', error: localError('REMOTE_CERTIFICATE_MISMATCH', `DigiCert TLM (connector ${ctx.name}): ${check.message}; it was not added to the inventory.`) }
+  const chainX509 = Array.isArray(f.x509_cert_chain)
+    ? f.x509_cert_chain.filter(isRecord).flatMap((c) => (typeof c.cert_blob === 'string' ? (certificatesIn(c.cert_blob) ?? []) : []))
+    : []
+  const chainP7 = typeof f.pkcs7 === 'string' ? (certificatesIn(f.pkcs7) ?? []) : []
+  const chain = chainX509.length ? chainX509 : chainP7
+  const delivered = [
+    ...(issued.certificate ? (certificatesIn(issued.certificate) ?? []) : []),
+    ...(typeof s.certificate === 'string' && s.certificate ? (certificatesIn(s.certificate) ?? []) : []),
+    ...chain
+  ]
+  if (!delivered.length) return { kind: 'error', error: unexpectedBody(ctx.type, ctx.name, `certificate ${issued.serial}`, 'no certificate in any answer'), progress }
+  const picked = pickIssued(delivered, issued.serial, payload.csrPem)
+  if (!picked.ok)
+    return { kind: 'error', error: localError('REMOTE_CERTIFICATE_MISMATCH', `DigiCert TLM (connector ${ctx.name}): ${picked.message}; it was not added to the inventory.`) }
+  const checked = checkChain(picked.der, chain, `certificate ${issued.serial}`)
+  if (!checked.ok) return { kind: 'error', error: localError(checked.error.code, `DigiCert TLM (connector ${ctx.name}): ${checked.error.message}`) }
+  const notes = [...checked.value.notes]
+  if (chainX509.length && chainP7.length) {
+    const a = new Set(chainX509.map((d) => Buffer.from(d).toString('hex')))
+    if (chainP7.some((d) => !a.has(Buffer.from(d).toString('hex')))) notes.push(`the PKCS#7 of certificate ${issued.serial} holds certificates its x509_cert_chain does not; the checked x509_cert_chain was kept`)
+  }
   return {
     kind: 'done',
-    summary: `issued certificate ${issued.serial} (profile ${payload.profileId}, seat ${payload.seatId})`,
-    result: { serial: issued.serial, status: state, chainLength: chain.length },
-    effects: [{ kind: 'certificate-issued', pem, chainPems: chain.slice(1), remoteSerial: issued.serial, ...(typeof f.pkcs7 === 'string' ? { pkcs7: f.pkcs7 } : {}) }]
+    summary: `issued certificate ${issued.serial} (profile ${payload.profileId}, seat ${payload.seatId}) with a chain of ${checked.value.issuers.length} issuer${checked.value.issuers.length === 1 ? '' : 's'}`,
+    result: { serial: issued.serial, status: state, chainLength: checked.value.issuers.length },
+    notes,
+    effects: [{ kind: 'certificate-issued', der: picked.der, issuers: checked.value.issuers, remoteSerial: issued.serial }]
   }
 }
 
 function issuedFrom(json: unknown): Issued | null {
   if (!isRecord(json)) return null
   if (typeof json.serial_number !== 'string' || !json.serial_number) return null
-  return { serial: json.serial_number, ...(typeof json.certificate === 'string' && json.certificate ? { pem: toPem(json.certificate) } : {}) }
+  return { serial: json.serial_number, ...(typeof json.certificate === 'string' && json.certificate ? { certificate: json.certificate } : {}) }
 }
 
 async function pickup(ctx: ConnectorContext, payload: RequestPayload, requestId: string): Promise<ExecOutcome> {
@@ -169,9 +190,25 @@ async function request(ctx: ConnectorContext, payload: RequestPayload, progress:
   return { kind: 'error', error: unexpectedBody(ctx.type, ctx.name, 'the certificate request', 'neither a serial_number nor a request_id') }
 }
 
-export const digicertTlmDriver: ConnectorDriver = {
+type TlmItem =
+  | { readonly action: 'tlm.profile.pull'; readonly payload: z.infer<typeof tlmPullPayload> }
+  | { readonly action: 'tlm.certificate.request'; readonly payload: RequestPayload }
+
+function parseItem(action: TlmAction, payload: unknown): TlmItem {
+  switch (action) {
+    case 'tlm.profile.pull':
+      return { action, payload: tlmPullPayload.parse(payload) }
+    case 'tlm.certificate.request':
+      return { action, payload: tlmRequestPayload.parse(payload) }
+    default:
+      return assertNever(action, 'TLM action')
+  }
+}
+
+export const digicertTlmDriver: ConnectorDriver<TlmAction> = {
   type: 'digicert-tlm',
   actions: ['tlm.profile.pull', 'tlm.certificate.request'],
+  requests: ['profile-pull', 'certificate-request'],
   authHeaders: (credential) => ({ 'x-api-key': credential }),
   async test(ctx) {
     const r = await call(ctx, 'list certificate profiles', { method: 'GET', path: TLM_PROFILES_PATH, query: [['limit', '1'], ['offset', '0']] })
@@ -179,20 +216,52 @@ export const digicertTlmDriver: ConnectorDriver = {
     if (!pageOf(r.json)) return { ok: false, error: unexpectedBody(ctx.type, ctx.name, 'the profile list', 'not an array of profiles') }
     return { ok: true, message: `Connected to DigiCert Trust Lifecycle Manager at ${ctx.http.origin}; the API key may list certificate profiles.` }
   },
-  async execute(ctx, action, payload, progress) {
-    switch (action) {
-      case 'tlm.profile.pull':
-        return pull(ctx, tlmPullPayload.parse(payload))
-      case 'tlm.certificate.request':
-        return request(ctx, tlmRequestPayload.parse(payload), progress)
+  plan(request, ports) {
+    switch (request.kind) {
+      case 'profile-pull':
+        if (request.filters?.length) return fail('SYNC_FILTERS_UNSUPPORTED', 'DigiCert TLM profile lists take no filters; pull without them.', 'filters')
+        return ok({ action: 'tlm.profile.pull', payload: {}, notes: [] })
+      case 'certificate-request': {
+        const items = readCsrInput(ports.csrBytes ?? new TextEncoder().encode(request.csrPem))
+        if (!items.ok) return fail(items.error.code, items.error.message, 'csrPem')
+        if (items.value.length !== 1) return fail('CSR_NOT_SINGLE', `The CSR file holds ${items.value.length} requests; give exactly one.`, 'csrPem')
+        const first = items.value[0] as (typeof items.value)[number]
+        if (!first.ok) return fail(first.error.code, first.error.message, 'csrPem')
+        return ok({
+          action: 'tlm.certificate.request',
+          payload: {
+            profileId: request.remoteProfileId,
+            seatId: request.seatId,
+            csrPem: derToPem('CERTIFICATE REQUEST', first.csr.der),
+            ...(request.validityDays ? { validityDays: request.validityDays } : {})
+          },
+          notes: []
+        })
+      }
       default:
-        return { kind: 'error', error: localError('SYNC_ACTION_UNSUPPORTED', `DigiCert TLM connectors cannot run ${action}.`) }
+        return notTaken('digicert-tlm', request.kind)
     }
   },
-  describe(action: OutboxAction, payload: unknown) {
+  async execute(ctx, action, payload, progress) {
+    const item = parseItem(action, payload)
+    switch (item.action) {
+      case 'tlm.profile.pull':
+        return pull(ctx, item.payload)
+      case 'tlm.certificate.request':
+        return request(ctx, item.payload, progress)
+      default:
+        return assertNever(item, 'TLM item')
+    }
+  },
+  describe(action, payload) {
     const p = isRecord(payload) ? payload : {}
-    if (action === 'tlm.profile.pull') return 'pull certificate profiles'
-    if (action === 'tlm.certificate.request') return `request a certificate from profile ${String(p.profileId)} for seat ${String(p.seatId)}`
-    return action
+    switch (action) {
+      case 'tlm.profile.pull':
+        return 'pull certificate profiles'
+      case 'tlm.certificate.request':
+        return `request a certificate from profile ${String(p.profileId)} for seat ${String(p.seatId)}`
+      default:
+        return assertNever(action, 'TLM action')
+    }
   }
 }

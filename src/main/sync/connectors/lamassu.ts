@@ -3,11 +3,15 @@
 // when done) and repeatable `filter=<field>[<op>]<value>`. Push: create-or-update — GET by
 // id, then PUT when it exists, POST when it does not — so replaying a push after a crash is
 // harmless. Delete: only with the id typed again as confirmation; an absent profile is done.
-// A push refuses to overwrite a remote profile that changed since the last pull.
+// A push refuses to overwrite a remote profile that changed since the last pull. A local
+// profile pulled from (or pushed to) this connector before is pushed under that remote id;
+// a new one under its local id, which Lamassu takes as the new profile's id.
 import { z } from 'zod'
-import type { OutboxAction } from '../../../shared/domain/sync'
+import { assertNever, fail, ok } from '../../../shared/errors'
 import { localError, unexpectedBody } from '../errors'
-import { call, contentHash, isRecord, type ConnectorContext, type ConnectorDriver, type ExecOutcome, type PulledProfile } from '../connector'
+import { call, contentHash, isRecord, notTaken, type ConnectorContext, type ConnectorDriver, type ExecOutcome, type PulledProfile } from '../connector'
+
+export type LamassuAction = 'lamassu.profile.pull' | 'lamassu.profile.push' | 'lamassu.profile.delete'
 
 /** Relative to the API base (default /api/ca/v1, see ../urls.ts). */
 export const LAMASSU_PROFILES_PATH = '/profiles'
@@ -92,7 +96,7 @@ async function push(ctx: ConnectorContext, payload: z.infer<typeof lamassuPushPa
     kind: 'done',
     summary: `${exists ? 'updated' : 'created'} issuance profile ${id}`,
     result: { id, created: !exists },
-    effects: [{ kind: 'remote-object-pushed', objectKind: 'lamassu.profile', remoteId: id, body: stored }]
+    effects: [{ kind: 'remote-object-pushed', objectKind: 'lamassu.profile', remoteId: id, localId: payload.localProfileId, body: stored }]
   }
 }
 
@@ -104,9 +108,28 @@ async function remove(ctx: ConnectorContext, payload: z.infer<typeof lamassuDele
     : { kind: 'done', summary: `deleted issuance profile ${payload.remoteId}`, result: { id: payload.remoteId } }
 }
 
-export const lamassuDriver: ConnectorDriver = {
+type LamassuItem =
+  | { readonly action: 'lamassu.profile.pull'; readonly payload: z.infer<typeof lamassuPullPayload> }
+  | { readonly action: 'lamassu.profile.push'; readonly payload: z.infer<typeof lamassuPushPayload> }
+  | { readonly action: 'lamassu.profile.delete'; readonly payload: z.infer<typeof lamassuDeletePayload> }
+
+function parseItem(action: LamassuAction, payload: unknown): LamassuItem {
+  switch (action) {
+    case 'lamassu.profile.pull':
+      return { action, payload: lamassuPullPayload.parse(payload) }
+    case 'lamassu.profile.push':
+      return { action, payload: lamassuPushPayload.parse(payload) }
+    case 'lamassu.profile.delete':
+      return { action, payload: lamassuDeletePayload.parse(payload) }
+    default:
+      return assertNever(action, 'Lamassu action')
+  }
+}
+
+export const lamassuDriver: ConnectorDriver<LamassuAction> = {
   type: 'lamassu',
   actions: ['lamassu.profile.pull', 'lamassu.profile.push', 'lamassu.profile.delete'],
+  requests: ['profile-pull', 'profile-push', 'profile-delete'],
   authHeaders: (credential) => ({ authorization: `Bearer ${credential}` }),
   async test(ctx) {
     const r = await call(ctx, 'list issuance profiles', { method: 'GET', path: LAMASSU_PROFILES_PATH, query: [['page_size', '1']] })
@@ -114,23 +137,56 @@ export const lamassuDriver: ConnectorDriver = {
     if (!listResponse.safeParse(r.json).success) return { ok: false, error: unexpectedBody(ctx.type, ctx.name, 'the profile list', 'no "list" array') }
     return { ok: true, message: `Connected to Lamassu at ${ctx.http.origin}; the token may list issuance profiles.` }
   },
-  async execute(ctx, action, payload) {
-    switch (action) {
-      case 'lamassu.profile.pull':
-        return pull(ctx, lamassuPullPayload.parse(payload))
-      case 'lamassu.profile.push':
-        return push(ctx, lamassuPushPayload.parse(payload))
-      case 'lamassu.profile.delete':
-        return remove(ctx, lamassuDeletePayload.parse(payload))
+  plan(request, ports) {
+    switch (request.kind) {
+      case 'profile-pull': {
+        for (const f of request.filters ?? [])
+          if (!lamassuFilter.safeParse(f).success)
+            return fail('SYNC_INVALID_FILTER', `The filter "${f}" must look like field[op]value, e.g. sign_as_ca[eq]=true (ops eq ne ct nc lt le gt ge, or *_ic).`, 'filters')
+        return ok({ action: 'lamassu.profile.pull', payload: request.filters?.length ? { filters: [...request.filters] } : {}, notes: [] })
+      }
+      case 'profile-push': {
+        const converted = ports.profiles.toLamassu(request.profileId)
+        if (!converted.ok) return converted
+        const earlier = ports.rememberedByLocal('lamassu.profile', request.profileId)
+        const id = earlier?.remoteId ?? converted.value.body.id
+        if (typeof id !== 'string' || !id) return fail('SYNC_INVALID_PROFILE', 'The converted Lamassu profile has no id.', 'profileId')
+        const notes = [...converted.value.notes]
+        if (earlier && earlier.remoteId !== request.profileId) notes.push(`pushed as remote profile ${earlier.remoteId}, the one this local profile came from`)
+        return ok({ action: 'lamassu.profile.push', payload: { localProfileId: request.profileId, profile: { ...converted.value.body, id } }, notes })
+      }
+      case 'profile-delete':
+        if (request.confirm !== request.remoteId)
+          return fail('SYNC_CONFIRMATION_MISMATCH', `To delete remote profile "${request.remoteId}" type its id exactly as confirmation; got "${request.confirm}".`, 'confirm')
+        return ok({ action: 'lamassu.profile.delete', payload: { remoteId: request.remoteId }, notes: [] })
       default:
-        return { kind: 'error', error: localError('SYNC_ACTION_UNSUPPORTED', `Lamassu connectors cannot run ${action}.`) }
+        return notTaken('lamassu', request.kind)
     }
   },
-  describe(action: OutboxAction, payload: unknown) {
+  async execute(ctx, action, payload) {
+    const item = parseItem(action, payload)
+    switch (item.action) {
+      case 'lamassu.profile.pull':
+        return pull(ctx, item.payload)
+      case 'lamassu.profile.push':
+        return push(ctx, item.payload)
+      case 'lamassu.profile.delete':
+        return remove(ctx, item.payload)
+      default:
+        return assertNever(item, 'Lamassu item')
+    }
+  },
+  describe(action, payload) {
     const p = isRecord(payload) ? payload : {}
-    if (action === 'lamassu.profile.pull') return `pull issuance profiles${Array.isArray(p.filters) && p.filters.length ? ` where ${p.filters.join(' and ')}` : ''}`
-    if (action === 'lamassu.profile.push') return `push profile ${isRecord(p.profile) ? String(p.profile.id) : '?'}`
-    if (action === 'lamassu.profile.delete') return `delete remote profile ${String(p.remoteId)}`
-    return action
+    switch (action) {
+      case 'lamassu.profile.pull':
+        return `pull issuance profiles${Array.isArray(p.filters) && p.filters.length ? ` where ${p.filters.join(' and ')}` : ''}`
+      case 'lamassu.profile.push':
+        return `push profile ${isRecord(p.profile) ? String(p.profile.id) : '?'}`
+      case 'lamassu.profile.delete':
+        return `delete remote profile ${String(p.remoteId)}`
+      default:
+        return assertNever(action, 'Lamassu action')
+    }
   }
 }

@@ -4,10 +4,11 @@
 // matches ^[a-zA-Z\d-_\. ]+$ and is at most 64 characters. The seed's ECDSA size "245" is
 // 256: accepted on input, 256 is sent. Every `_errors` code is mapped in ../errors.ts.
 import { z } from 'zod'
-import type { OutboxAction, PaloAltoScopeDto } from '../../../shared/domain/sync'
-import { fail, ok, type Result } from '../../../shared/errors'
-import { localError } from '../errors'
-import { call, isRecord, reachability, type ConnectorContext, type ConnectorDriver, type ExecOutcome } from '../connector'
+import type { PaloAltoScopeDto } from '../../../shared/domain/sync'
+import { assertNever, fail, ok, type Result } from '../../../shared/errors'
+import { call, isRecord, notTaken, reachability, type ConnectorContext, type ConnectorDriver, type ExecOutcome } from '../connector'
+
+export type PaloAltoAction = 'paloalto.certificate.generate'
 
 export const PALOALTO_DEFAULT_BASE_PATH = '/config/identity/v1'
 export const PALOALTO_SCOPE_PATTERN = /^[a-zA-Z\d\-_. ]+$/
@@ -122,7 +123,7 @@ export function buildPaloAltoBody(fields: PaloAltoFields, scope: PaloAltoScopeDt
 
 async function generate(ctx: ConnectorContext, payload: z.infer<typeof paloAltoGeneratePayload>): Promise<ExecOutcome> {
   const b = payload.body
-  const scope = b.folder !== undefined ? `folder ${b.folder}` : b.snippet !== undefined ? `snippet ${b.snippet}` : `device ${b.device}`
+  const scope = scopeText(b)
   const what = `generate certificate "${b.certificate_name}" in ${scope}`
   const r = await call(ctx, what, { method: 'POST', path: '/certificates', body: b })
   if (!r.ok) return { kind: 'error', error: r.error }
@@ -131,18 +132,45 @@ async function generate(ctx: ConnectorContext, payload: z.infer<typeof paloAltoG
   return { kind: 'done', summary: `generated certificate "${b.certificate_name}" in ${scope}${id ? ` (id ${id})` : ''}`, result: { id, name: b.certificate_name, scope } }
 }
 
-export const paloAltoDriver: ConnectorDriver = {
+const scopeText = (b: Record<string, unknown>) =>
+  b.folder !== undefined ? `folder ${String(b.folder)}` : b.snippet !== undefined ? `snippet ${String(b.snippet)}` : `device ${String(b.device)}`
+
+export const paloAltoDriver: ConnectorDriver<PaloAltoAction> = {
   type: 'paloalto',
   actions: ['paloalto.certificate.generate'],
+  requests: ['generate'],
   authHeaders: (credential) => ({ authorization: `Bearer ${credential}` }),
   test: (ctx) => reachability(ctx, ''),
-  async execute(ctx, action, payload) {
-    if (action !== 'paloalto.certificate.generate') return { kind: 'error', error: localError('SYNC_ACTION_UNSUPPORTED', `Palo Alto connectors cannot run ${action}.`) }
-    return generate(ctx, paloAltoGeneratePayload.parse(payload))
+  plan(request, ports) {
+    if (request.kind !== 'generate') return notTaken('paloalto', request.kind)
+    const converted = ports.profiles.toPaloAlto(request.profileId)
+    if (!converted.ok) return converted
+    const notes = [...converted.value.notes]
+    // signed_by is a certificate on the firewall: the profile's remote value, else the connector's.
+    const signedBy = converted.value.body.signedBy ?? ports.connector.settings.signedBy
+    if (!converted.value.body.signedBy && signedBy) notes.push(`signed_by: ${signedBy}, taken from connector ${ports.connector.name}`)
+    const body = buildPaloAltoBody(
+      {
+        ...converted.value.body,
+        ...(signedBy ? { signedBy } : {}),
+        ...(request.certificateName ? { certificateName: request.certificateName } : {}),
+        ...(request.commonName ? { commonName: request.commonName } : {})
+      },
+      request.scope
+    )
+    if (!body.ok) return body
+    return ok({ action: 'paloalto.certificate.generate', payload: { localProfileId: request.profileId, body: body.value }, notes })
   },
-  describe(_action: OutboxAction, payload: unknown) {
+  async execute(ctx, action, payload) {
+    switch (action) {
+      case 'paloalto.certificate.generate':
+        return generate(ctx, paloAltoGeneratePayload.parse(payload))
+      default:
+        return assertNever(action, 'Palo Alto action')
+    }
+  },
+  describe(_action, payload) {
     const b = isRecord(payload) && isRecord(payload.body) ? payload.body : {}
-    const scope = b.folder !== undefined ? `folder ${String(b.folder)}` : b.snippet !== undefined ? `snippet ${String(b.snippet)}` : `device ${String(b.device)}`
-    return `generate certificate "${String(b.certificate_name)}" (CN ${String(b.common_name)}) in ${scope}`
+    return `generate certificate "${String(b.certificate_name)}" (CN ${String(b.common_name)}) in ${scopeText(b)}`
   }
 }
