@@ -11,6 +11,9 @@ import type { CertificateRow, NewCertificateRow } from '../store/certificates-re
 import type { AuthorityRow } from '../store/authorities-repo'
 import { DEFAULT_CRL_SETTINGS, crlSettings as crlSettingsSchema, type AuthoritySummary, type CrlSettings } from '../../shared/domain/authority'
 import type { KeyRef } from '../vault'
+import { fail, type Result } from '../../shared/errors'
+import type { ReadTx } from '../store/database'
+import { getProfileRow } from '../store/profiles-repo'
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex')
@@ -112,4 +115,30 @@ export { cnOf }
 /** Bytes from a fileInput: PEM text as UTF-8, base64 decoded. */
 export function fileBytes(f: { encoding: 'pem' | 'base64'; data: string }): Uint8Array {
   return f.encoding === 'pem' ? new Uint8Array(Buffer.from(f.data, 'utf8')) : new Uint8Array(Buffer.from(f.data, 'base64'))
+}
+
+/**
+ * The name of the profile that issued this certificate when that profile blocks private key
+ * export (blockPrivateKeyExport, Palo Alto's is_block_private_key), else null: then no PFX
+ * with the key and no key export, in the app and the CLI.
+ */
+export function keyExportBlockedBy(tx: ReadTx, row: Pick<CertificateRow, 'profileId'>): string | null {
+  if (!row.profileId) return null
+  const p = getProfileRow(tx, row.profileId)
+  if (!p) return null
+  try {
+    const body = JSON.parse(p.body) as { blockPrivateKeyExport?: unknown }
+    return body.blockPrivateKeyExport === true ? p.name : null
+  } catch {
+    return null
+  }
+}
+
+/** The coded refusal of a key export under such a profile. */
+export function keyExportBlocked(row: Pick<CertificateRow, 'serial'>, profileName: string, field: string): Result<never> {
+  return fail(
+    'PRIVATE_KEY_EXPORT_BLOCKED',
+    `Certificate ${row.serial.toUpperCase()} was issued under profile "${profileName}", which blocks private key export: its key stays in PKI Desk. Export the certificate without the key (a PFX without it, --no-key in the CLI).`,
+    field
+  )
 }

@@ -15,7 +15,7 @@ import { buildPfx } from '../engine/pkcs12'
 import { signingHashFor, signingKeyOfSpec } from '../engine/signing-rules'
 import type { VaultService } from './vault-service'
 import type { AuthoritiesService } from './authorities-service'
-import { certificateSummary, parseCrlSettings, sha256Hex } from './certificate-records'
+import { certificateSummary, keyExportBlocked, keyExportBlockedBy, parseCrlSettings, sha256Hex } from './certificate-records'
 
 export interface CertificatesService {
   list(q: ListCertificatesRequest): Result<{ items: CertificateSummary[]; nextCursor: string | null; total: number }>
@@ -143,6 +143,7 @@ export function createCertificatesService(store: Store, vault: VaultService, aut
         ...certificateSummary(row, now()),
         view,
         invalidityDate: row.invalidityDate,
+        keyExportBlockedBy: read((tx) => keyExportBlockedBy(tx, row)),
         chain: chainOf(row).map((c) => ({
           certificateId: c.row?.id ?? null,
           authorityId: c.authorityId,
@@ -175,6 +176,8 @@ export function createCertificatesService(store: Store, vault: VaultService, aut
         case 'pfx-legacy': {
           const preset = format === 'pfx-modern' ? 'modern' : 'legacy'
           const withKey = includeKey && row.keyId !== null
+          const blockedBy = withKey ? read((tx) => keyExportBlockedBy(tx, row)) : null
+          if (blockedBy) return keyExportBlocked(row, blockedBy, 'includeKey')
           // A CA's key: its certificate says CA, or a CA held here signs with that key.
           const caKey = withKey && (row.isCa || read(listAuthorities).some((a) => a.keyId === row.keyId))
           if (caKey && !includeCaKey)

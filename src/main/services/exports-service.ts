@@ -8,11 +8,12 @@ import { createHash } from 'node:crypto'
 import { fail, ok, type Result } from '../../shared/errors'
 import type { ExportedFile, ExportFormat } from '../../shared/domain/certificate'
 import type { ExportCertificateRequest, ExportKeyRequest, SaveOutcome } from '../../shared/ipc/files'
-import { getCertificate, type CertificateRow } from '../store/certificates-repo'
+import { getCertificate, profileIdsOfKey, type CertificateRow } from '../store/certificates-repo'
 import type { Store } from '../store/database'
 import { buildPkcs7, describeCertificate, findPemBlocks, toPem } from '../engine'
 import type { CertificatesService } from './certificates-service'
 import { MIN_PFX_PASSWORD } from './certificates-service'
+import { keyExportBlocked, keyExportBlockedBy } from './certificate-records'
 import type { FilesService } from './files-service'
 import type { VaultService } from './vault-service'
 
@@ -70,6 +71,8 @@ export function createExportsService({ store, vault, certificates, files }: Expo
       const withKey = isPfx(req.format) && req.includeKey && row.keyId !== null
       if (isPfx(req.format)) {
         // Checked before the dialog so the operator is not asked where to save a file that cannot be made.
+        const blockedBy = withKey ? store.read((tx) => keyExportBlockedBy(tx, row)) : null
+        if (blockedBy) return keyExportBlocked(row, blockedBy, 'includeKey')
         if (withKey && !req.includeCaKey && (row.isCa || vault.keys.get(row.keyId!)?.purpose === 'ca'))
           return fail(
             'CA_KEY_EXPORT_NOT_CONFIRMED',
@@ -96,7 +99,15 @@ export function createExportsService({ store, vault, certificates, files }: Expo
         if (!row) return notFound(req.key.certificateId, 'key')
         if (!row.keyId) return fail('KEY_NOT_HELD', `PKI Desk does not hold the private key of certificate ${row.serial.toUpperCase()}: there is nothing to export.`, 'key')
         keyId = row.keyId
-      } else keyId = req.key.keyId
+        const blockedBy = store.read((tx) => keyExportBlockedBy(tx, row as CertificateRow))
+        if (blockedBy) return keyExportBlocked(row, blockedBy, 'key')
+      } else {
+        keyId = req.key.keyId
+        // A key exported by its id is still the key of the certificates issued for it.
+        const id = keyId
+        const blockedBy = store.read((tx) => profileIdsOfKey(tx, id).map((profileId) => keyExportBlockedBy(tx, { profileId })).find((n) => n !== null) ?? null)
+        if (blockedBy) return fail('PRIVATE_KEY_EXPORT_BLOCKED', `This key has a certificate issued under profile "${blockedBy}", which blocks private key export: the key stays in PKI Desk.`, 'key')
+      }
       const ref = vault.keys.get(keyId)
       if (!ref) return fail('KEY_NOT_FOUND', `No key ${keyId} in the vault: it may have been deleted; refresh the view.`, 'key')
       if (ref.purpose === 'ca')

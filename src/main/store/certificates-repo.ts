@@ -123,6 +123,11 @@ export function findCertificateBySha256(db: ReadTx, sha256: string): Certificate
   return r ? toRow(r) : null
 }
 
+/** The profiles that issued certificates for a key (a key export asks whether any blocks it). */
+export function profileIdsOfKey(db: ReadTx, keyId: string): string[] {
+  return (db.prepare('SELECT DISTINCT profile_id FROM certificates WHERE key_id = ? AND profile_id IS NOT NULL').all(keyId) as { profile_id: string }[]).map((r) => r.profile_id)
+}
+
 /** A deleted key's certificates keep their record, without a key in the vault. */
 export function detachKeyFromCertificates(db: WriteTx, keyId: string): void {
   db.prepare('UPDATE certificates SET key_id = NULL WHERE key_id = ?').run(keyId)

@@ -103,6 +103,8 @@ export const chainLink = z.object({
 export const certificateDetail = certificateSummary.extend({
   view: certificateView,
   invalidityDate: z.string().nullable(),
+  /** The profile that issued it when that profile blocks private key export (no PFX with the key, no key export); else null. */
+  keyExportBlockedBy: z.string().nullable(),
   /** Issuers from the immediate one up to the root (the certificate itself excluded). */
   chain: z.array(chainLink)
 })

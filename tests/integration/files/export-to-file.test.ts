@@ -260,3 +260,29 @@ describe('vault:deleteCertificateKey', () => {
     expect(services.audit.verify().intact).toBe(true)
   })
 })
+
+describe('blockPrivateKeyExport', () => {
+  it('keeps the key of a certificate issued under such a profile: no PFX with it, no key export, a coded refusal, the rest still exports', async () => {
+    await call('profiles:create', { id: 'no-key-out', profile: { name: 'Keys stay here', validity: { type: 'Duration', duration: '30d' }, blockPrivateKeyExport: true } })
+    const gen = await call('csr:generate', { subject: [[{ type: 'CN', value: 'kept.example' }]], sans: [{ type: 'dns', value: 'kept.example' }], keySpec: 'ec-p256', protection: 'keychain' })
+    const issued = await call('certificates:issue', { authorityId: root.id, profileId: 'no-key-out', items: [{ csrPem: gen.pem }], confirmWarnings: true })
+    const id = issued.results[0].certificateId as number
+    expect((await call('certificates:get', { id })).keyExportBlockedBy).toBe('Keys stay here')
+    expect((await call('certificates:get', { id: leafId })).keyExportBlockedBy).toBeNull()
+    const before = saves
+    for (const format of ['pfx-modern', 'pfx-legacy']) {
+      const e = await callErr('files:exportCertificate', { id, format, password: FILE_PASS })
+      expect(e).toMatchObject({ code: 'PRIVATE_KEY_EXPORT_BLOCKED', field: 'includeKey' })
+      expect(e.message).toMatch(/issued under profile "Keys stay here", which blocks private key export/)
+    }
+    expect(await callErr('files:exportKey', { key: { certificateId: id }, format: 'pkcs8-pem', password: FILE_PASS })).toMatchObject({ code: 'PRIVATE_KEY_EXPORT_BLOCKED', field: 'key' })
+    expect(await callErr('files:exportKey', { key: { keyId: gen.keyId }, format: 'pkcs8-pem', password: FILE_PASS })).toMatchObject({ code: 'PRIVATE_KEY_EXPORT_BLOCKED', field: 'key' })
+    expect(saves).toBe(before)
+    // Without the key the PFX is written, and OpenSSL finds no key in it.
+    const noKey = await call('files:exportCertificate', { id, format: 'pfx-modern', password: 'pw', includeKey: false })
+    const info = openssl(['pkcs12', '-info', '-in', noKey.paths[0], '-passin', 'pass:pw', '-nodes'])
+    expect(info.status).toBe(0)
+    expect(info.out).toContain('BEGIN CERTIFICATE')
+    expect(info.out).not.toContain('PRIVATE KEY')
+  })
+})

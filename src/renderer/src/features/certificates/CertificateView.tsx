@@ -69,7 +69,12 @@ export function CertificateView({ id }: { id: number }): ReactNode {
           )}
           {detail.hasKey && !detail.isCa ? (
             <>
-              <Button variant="default" onClick={() => setDialog('exportKey')}>
+              <Button
+                variant="default"
+                onClick={() => setDialog('exportKey')}
+                disabled={detail.keyExportBlockedBy !== null}
+                title={detail.keyExportBlockedBy !== null ? `Profile "${detail.keyExportBlockedBy}" blocks private key export` : undefined}
+              >
                 Export key…
               </Button>
               <Button color="red" variant="subtle" onClick={() => setDialog('deleteKey')}>

@@ -28,10 +28,13 @@ async function exportCertificateOnly(id: number, format: ExportFormat): Promise<
   return pki.files.save({ title: 'Export certificate', file: { name: r.value.fileName, base64: r.value.base64 } })
 }
 
-export function ExportDialog({ certificate, onClose }: { certificate: CertificateSummary; onClose(): void }): ReactNode {
+export function ExportDialog({ certificate, onClose }: { certificate: CertificateSummary & { keyExportBlockedBy?: string | null }; onClose(): void }): ReactNode {
+  // A profile with blockPrivateKeyExport keeps the key in PKI Desk: main refuses it too (PRIVATE_KEY_EXPORT_BLOCKED).
+  const blockedBy = certificate.keyExportBlockedBy ?? null
+  const keyAvailable = certificate.hasKey && blockedBy === null
   const [format, setFormat] = useState<ExportFormat>('pem')
   // A CA's key is never included by default: switching it on is the explicit opt-in (includeCaKey).
-  const [includeKey, setIncludeKey] = useState(certificate.hasKey && !certificate.isCa)
+  const [includeKey, setIncludeKey] = useState(keyAvailable && !certificate.isCa)
   const [pass, setPass] = useState<PassphraseValue>({ passphrase: '', confirm: '' })
   const [error, setError] = useState<AppError | null>(null)
   const [busy, setBusy] = useState(false)
@@ -51,8 +54,8 @@ export function ExportDialog({ certificate, onClose }: { certificate: Certificat
           id: certificate.id,
           format,
           password: pass.passphrase,
-          includeKey: includeKey && certificate.hasKey,
-          includeCaKey: includeKey && certificate.hasKey && certificate.isCa,
+          includeKey: includeKey && keyAvailable,
+          includeCaKey: includeKey && keyAvailable && certificate.isCa,
           ...(keyPass ? { keyPassphrase: keyPass } : {})
         })
       : await exportCertificateOnly(certificate.id, format)
@@ -82,12 +85,14 @@ export function ExportDialog({ certificate, onClose }: { certificate: Certificat
               description={
                 !certificate.hasKey
                   ? 'PKI Desk does not hold this certificate’s key: the file carries the certificate only.'
-                  : certificate.isCa
+                  : blockedBy !== null
+                    ? `Profile “${blockedBy}” blocks private key export: the file carries the certificate only.`
+                    : certificate.isCa
                     ? 'This is a CA’s key: anyone with the file and its password can issue as this CA. Off unless you mean it; the export is audited.'
                     : 'PKI Desk holds this certificate’s key.'
               }
-              checked={includeKey && certificate.hasKey}
-              disabled={!certificate.hasKey}
+              checked={includeKey && keyAvailable}
+              disabled={!keyAvailable}
               onChange={(e) => setIncludeKey(e.currentTarget.checked)}
             />
             <PassphraseFields label="File password" value={pass} onChange={setPass} minLength={includeKey ? 12 : 1} error={fieldError(error, 'password')} />
