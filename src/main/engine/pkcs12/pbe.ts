@@ -11,6 +11,7 @@ import { EncryptedPrivateKeyInfo, EncryptedData, PrivateKeyInfo } from '@peculia
 import { fail, ok, type Result } from '../../../shared/errors'
 import { LIMITS } from '../../../shared/limits'
 import { OID, Pbes2Params, Pbkdf2Params, Pkcs12PbeParams, OctetString } from './asn'
+import { rc2CbcDecrypt } from './rc2'
 
 export type PbePreset = 'modern' | 'legacy'
 
@@ -141,9 +142,15 @@ export async function pbeEncrypt(
   }
 }
 
+/** The PKCS#12 RC2 schemes (read only): key bytes and effective key bits. */
+const RC2_BY_OID: Record<string, { keyLength: number; bits: number }> = {
+  [OID.pbeWithSHAAnd40BitRC2Cbc]: { keyLength: 5, bits: 40 },
+  [OID.pbeWithSHAAnd128BitRC2Cbc]: { keyLength: 16, bits: 128 }
+}
+
 /**
  * Decrypts data encrypted under `algorithm`. Fails with PBE_UNSUPPORTED for schemes this
- * build does not read (RC2, RC4), PBE_WRONG_PASSWORD when the padding does not check out.
+ * build does not read (RC4), PBE_WRONG_PASSWORD when the padding does not check out.
  */
 export async function pbeDecrypt(algorithm: AlgorithmIdentifier, ciphertext: Uint8Array, password: string): Promise<Result<Uint8Array>> {
   if (password.length > LIMITS.passphraseChars) return passwordTooLong()
@@ -175,10 +182,19 @@ export async function pbeDecrypt(algorithm: AlgorithmIdentifier, ciphertext: Uin
       key = twoKey ? Buffer.concat([k, k.subarray(0, 8)]) : k
       iv = pkcs12Kdf('sha1', pw, salt, 2, p.iterations, 8)
       cipherName = 'des-ede3-cbc'
+    } else if (RC2_BY_OID[algorithm.algorithm]) {
+      // Legacy exports (Windows, `openssl pkcs12 -legacy`) encrypt the certificates this way.
+      const rc2 = RC2_BY_OID[algorithm.algorithm]!
+      const p = AsnConvert.parse(algorithm.parameters!, Pkcs12PbeParams)
+      if (p.iterations > 1_000_000) return fail('PBE_UNSUPPORTED', 'The file asks for more than 1,000,000 PKCS#12 iterations; re-export it with fewer.')
+      const pw = bmpPassword(password)
+      const salt = new Uint8Array(p.salt)
+      const plain = rc2CbcDecrypt(pkcs12Kdf('sha1', pw, salt, 1, p.iterations, rc2.keyLength), rc2.bits, pkcs12Kdf('sha1', pw, salt, 2, p.iterations, 8), ciphertext)
+      return plain ? ok(plain) : fail('PBE_WRONG_PASSWORD', 'The password is wrong: the data did not decrypt. Check the password and try again.')
     } else {
       return fail(
         'PBE_UNSUPPORTED',
-        `The encryption ${algorithm.algorithm} (such as RC2 or RC4) is not supported; re-export the file with AES-256 or 3DES.`
+        `The encryption ${algorithm.algorithm} (such as RC4) is not supported; re-export the file with AES-256 or 3DES.`
       )
     }
     const decipher = createDecipheriv(cipherName, key, iv)
