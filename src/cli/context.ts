@@ -59,10 +59,11 @@ export interface CliContext {
 
 export type SecretKind = 'passphrase' | 'export-passphrase' | 'key-passphrase' | 'backup-passphrase' | 'custodian-passphrase'
 
-const SECRET_SOURCES: Record<SecretKind, { env: string; flag: string; what: string }> = {
+/** Where each secret comes from: one table for the options, the environment and the messages. */
+export const SECRET_SOURCES: Record<SecretKind, { env: string; flag: string; what: string }> = {
   passphrase: { env: 'PKIDESK_PASSPHRASE', flag: '--passphrase-file', what: 'CA key passphrase' },
   'export-passphrase': { env: 'PKIDESK_EXPORT_PASSPHRASE', flag: '--export-passphrase-file', what: 'export (PFX) passphrase' },
-  'key-passphrase': { env: 'PKIDESK_KEY_PASSPHRASE', flag: '--key-passphrase-file', what: 'certificate key passphrase' },
+  'key-passphrase': { env: 'PKIDESK_KEY_PASSPHRASE', flag: '--key-passphrase-file', what: "passphrase of the certificate's own key" },
   'backup-passphrase': { env: 'PKIDESK_BACKUP_PASSPHRASE', flag: '--backup-passphrase-file', what: 'backup passphrase' },
   // A custodian's passphrase is theirs alone: a file each, never one shared environment variable.
   'custodian-passphrase': { env: '', flag: '--custodian-passphrase-file', what: 'custodian passphrase' }

@@ -6,7 +6,7 @@ import type { AuthoritySummary } from '../shared/domain/authority'
 import type { CertificateSummary } from '../shared/domain/certificate'
 import type { Profile } from '../shared/domain/profile'
 import type { AppError } from '../shared/errors'
-import { CliError, EXIT_FAILED, operationError, readSecret, requireSecret, usageError } from './context'
+import { CliError, EXIT_FAILED, SECRET_SOURCES, operationError, readSecret, requireSecret, usageError, type SecretKind } from './context'
 import { formatSerial } from './parse'
 
 export function resolveAuthority(services: Services, ref: string, option = '--ca'): AuthoritySummary {
@@ -76,15 +76,18 @@ export async function unlockAuthority(
 }
 
 /**
- * The vault names keys by id (it cannot know which CA holds one); the operator knows the CA by
- * name and gave the passphrase through a file or the environment. Say it in those terms.
+ * The vault does not know which CA or certificate holds a key; the operator knows the CA by
+ * name or the certificate by serial, and gave the passphrase (of `kind`: the CA's, or the
+ * certificate's own key's) through a file or the environment. Say it in those terms.
  */
-export function unlockFailure(error: AppError, holder: string, passphraseFile: string | undefined): AppError {
-  const source = passphraseFile !== undefined ? `the passphrase in ${passphraseFile}` : 'PKIDESK_PASSPHRASE'
-  const option = passphraseFile !== undefined ? '--passphrase-file' : 'PKIDESK_PASSPHRASE'
+export function unlockFailure(error: AppError, holder: string, passphraseFile: string | undefined, kind: SecretKind = 'passphrase'): AppError {
+  const { env, flag } = SECRET_SOURCES[kind]
+  const source = passphraseFile !== undefined ? `the passphrase in ${passphraseFile}` : env
+  const option = passphraseFile !== undefined ? flag : env
   if (error.code === 'PASSPHRASE_WRONG')
     return { code: error.code, message: `The passphrase is wrong for ${holder}: check ${source}${error.message.includes('keychain') ? ', then its keychain entry' : ''}.`, field: option }
   if (error.code === 'PASSPHRASE_REQUIRED')
-    return { code: error.code, message: `${holder.charAt(0).toUpperCase()}${holder.slice(1)} is protected by a passphrase; set PKIDESK_PASSPHRASE or pass --passphrase-file FILE.`, field: option }
-  return { ...error, message: error.message.replace(/\bkey [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, holder.startsWith('the key of') ? holder : `the key of ${holder}`) }
+    return { code: error.code, message: `${holder.charAt(0).toUpperCase()}${holder.slice(1)} is protected by a passphrase; set ${env} or pass ${flag} FILE.`, field: option }
+  const keyOfHolder = holder.startsWith('the key of') ? holder : `the key of ${holder}`
+  return { ...error, message: error.message.replace(/\bkey [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, keyOfHolder).replace(/\bthis key\b/g, keyOfHolder) }
 }

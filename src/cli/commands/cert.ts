@@ -11,7 +11,7 @@ import { formatRecord, formatTable } from '../output'
 import { resolveAuthority, resolveCertificate, resolveProfile, unlockAuthority, unlockFailure } from '../resolve'
 import { findingLines, type FindingLike } from './findings'
 import { warnIfAuditBroken } from '../audit-guard'
-import { addExportPassphraseFileOption, addForceOption, addPassphraseFileOption, checkOutputDir, checkOutputFile, readInputText, writeOutput } from './common'
+import { addExportPassphraseFileOption, addForceOption, addKeyPassphraseFileOption, addPassphraseFileOption, checkOutputDir, checkOutputFile, readInputText, writeOutput } from './common'
 import type { Services } from '../../main/services'
 import type { CertificateSelection, SkippedCertificate } from '../../shared/ipc/certificates'
 
@@ -89,6 +89,7 @@ interface ExportOptions {
   includeCaKey?: boolean
   passphraseFile?: string
   custodianPassphraseFile?: string[]
+  keyPassphraseFile?: string
   exportPassphraseFile?: string
 }
 
@@ -214,24 +215,21 @@ export function registerCertificateCommands(program: Command, run: Runner): void
       })
     )
 
-  addForceOption(
-    addPassphraseFileOption(
-      addExportPassphraseFileOption(
-        cert
-          .command('export')
-          .description('export as PEM, DER, PKCS#7 (.p7b, always with the chain) or PKCS#12 (.pfx, with the chain and, when the vault holds it, the key); with --serials-file, many into a folder')
-          .argument('[serial]', 'serial, hex with or without colons (omit with --serials-file)', normalizeSerial)
-          .addOption(new Option('--format <format>', 'pem|der|p7b|pfx').choices(['pem', 'der', 'p7b', 'pfx']).makeOptionMandatory())
-          .option('--chain', 'PEM: append the issuing CAs up to the root')
-          .option('--legacy', 'PFX for old Windows and Java: 3DES and SHA-1 MAC instead of AES-256 and PBKDF2-SHA-256')
-          .option('--no-key', 'PFX: leave the private key out even when the vault holds it')
-          .option('--include-ca-key', "PFX: allow a CA's own private key into the file (refused without it; audited)")
-          .requiredOption('--out <file>', 'output file (its folder must exist); with --serials-file, the folder to write into')
-          .option('--ca <caId>', 'the issuing CA, when two CAs issued the same serial')
-          .option('--serials-file <file>', 'export the certificates listed in this file (one serial a line): one file each, named by serial, plus bundle.pem or bundle.p7b')
-      )
-    )
-  ).action(
+  const exportCommand = cert
+    .command('export')
+    .description('export as PEM, DER, PKCS#7 (.p7b, always with the chain) or PKCS#12 (.pfx, with the chain and, when the vault holds it, the key); with --serials-file, many into a folder')
+    .argument('[serial]', 'serial, hex with or without colons (omit with --serials-file)', normalizeSerial)
+    .addOption(new Option('--format <format>', 'pem|der|p7b|pfx').choices(['pem', 'der', 'p7b', 'pfx']).makeOptionMandatory())
+    .option('--chain', 'PEM: append the issuing CAs up to the root')
+    .option('--legacy', 'PFX for old Windows and Java: 3DES and SHA-1 MAC instead of AES-256 and PBKDF2-SHA-256')
+    .option('--no-key', 'PFX: leave the private key out even when the vault holds it')
+    .option('--include-ca-key', "PFX: allow a CA's own private key into the file (refused without it; audited)")
+    .requiredOption('--out <file>', 'output file (its folder must exist); with --serials-file, the folder to write into')
+    .option('--ca <caId>', 'the issuing CA, when two CAs issued the same serial')
+    .option('--serials-file <file>', 'export the certificates listed in this file (one serial a line): one file each, named by serial, plus bundle.pem or bundle.p7b')
+  // The PFX password; the certificate's own key passphrase; a CA key's passphrase (with --include-ca-key).
+  addForceOption(addPassphraseFileOption(addKeyPassphraseFileOption(addExportPassphraseFileOption(exportCommand))))
+  exportCommand.action(
     run<ExportOptions>(async ({ ctx, out, opts, args }) => {
       if (opts.serialsFile !== undefined || args[0] === undefined) {
         if (args[0] !== undefined) throw usageError('CONFLICTING_OPTIONS', 'Give a serial or --serials-file, not both.', '--serials-file')
@@ -267,10 +265,13 @@ export function registerCertificateCommands(program: Command, run: Runner): void
         const detail = expectOk(services.certificates.get(found.id))
         const key = services.vault.keys.findBySpkiSha256(detail.view.publicKey.sha256)
         if (key && !services.vault.keys.isUnlocked(key.keyId)) {
+          // A CA's key has the CA passphrase; an end-entity key its own (as for cert renew).
+          const kind = found.isCa ? 'passphrase' : 'key-passphrase'
+          const file = found.isCa ? opts.passphraseFile : opts.keyPassphraseFile
           const needs = key.protection === 'passphrase' || key.protection === 'both'
-          const passphrase = needs ? requireSecret('passphrase', opts.passphraseFile, ctx.io.env, 'Putting the private key into the PFX', ctx.io.stderr) : undefined
+          const passphrase = needs ? requireSecret(kind, file, ctx.io.env, 'Putting the private key into the PFX', ctx.io.stderr) : undefined
           const unlocked = await services.vault.unlock(key.keyId, passphrase)
-          if (!unlocked.ok) throw new CliError(unlockFailure(unlocked.error, `the key of ${found.isCa ? 'CA certificate' : 'certificate'} ${serial}`, opts.passphraseFile), EXIT_FAILED)
+          if (!unlocked.ok) throw new CliError(unlockFailure(unlocked.error, `the key of ${found.isCa ? 'CA certificate' : 'certificate'} ${serial}`, file, kind), EXIT_FAILED)
         }
       }
       const exported = await services.certificates.export(found.id, format, password, includeKey, opts.includeCaKey === true)
@@ -335,16 +336,15 @@ export function registerCertificateCommands(program: Command, run: Runner): void
       })
     )
 
-  addPassphraseFileOption(
-    cert
-      .command('renew')
-      .description('a new certificate for the same key, subject and names, with the same profile as it is now (the vault must hold the key)')
-      .argument('<serial>', 'serial, hex with or without colons', normalizeSerial)
-      .option('--ca <caId>', 'the issuing CA, when two CAs issued the same serial')
-      .option('--signing-ca <caId>', 'sign the renewal with this CA instead of the one that signed the certificate')
-      .option('--confirm-warnings', 'renew even when the profile raises warnings (errors always refuse)')
-      .option('--key-passphrase-file <file>', "file holding the passphrase of the certificate's own key, when it has one (else $PKIDESK_KEY_PASSPHRASE)")
-  ).action(
+  const renewCommand = cert
+    .command('renew')
+    .description('a new certificate for the same key, subject and names, with the same profile as it is now (the vault must hold the key)')
+    .argument('<serial>', 'serial, hex with or without colons', normalizeSerial)
+    .option('--ca <caId>', 'the issuing CA, when two CAs issued the same serial')
+    .option('--signing-ca <caId>', 'sign the renewal with this CA instead of the one that signed the certificate')
+    .option('--confirm-warnings', 'renew even when the profile raises warnings (errors always refuse)')
+  addKeyPassphraseFileOption(addPassphraseFileOption(renewCommand))
+  renewCommand.action(
     run<RenewOptions>(async ({ ctx, out, opts, args }) => {
       const services = ctx.services()
       const found = resolveCertificate(services, String(args[0]), opts.ca)
@@ -369,7 +369,7 @@ export function registerCertificateCommands(program: Command, run: Runner): void
           for (const line of findingLines(findings)) ctx.io.stderr(`  ${line}\n`)
           throw new CliError({ ...r.error, message: `${findings.length} findings (listed above)${r.error.code === 'POLICY_WARNINGS_UNCONFIRMED' ? '; add --confirm-warnings to renew anyway' : ''}.` }, EXIT_FAILED)
         }
-        if (r.error.field === 'keyPassphrase') throw new CliError(unlockFailure(r.error, `the key of certificate ${serial}`, opts.keyPassphraseFile), EXIT_FAILED)
+        if (r.error.field === 'keyPassphrase') throw new CliError(unlockFailure(r.error, `the key of certificate ${serial}`, opts.keyPassphraseFile, 'key-passphrase'), EXIT_FAILED)
         if (r.error.code === 'POLICY_WARNINGS_UNCONFIRMED') throw new CliError({ ...r.error, message: `${r.error.message.replace(/\.$/, '')}; add --confirm-warnings to renew anyway.` }, EXIT_FAILED)
       }
       const renewed = expectOk(r)

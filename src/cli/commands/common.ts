@@ -13,6 +13,11 @@ export function addPassphraseFileOption(cmd: Command): Command {
     .option('--custodian-passphrase-file <file>', 'for a CA held by custodians: one custodian\'s passphrase (repeat once per custodian present)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
 }
 
+/** An end-entity key's own passphrase (`cert renew`, `cert export --format pfx`), never the CA's. */
+export function addKeyPassphraseFileOption(cmd: Command): Command {
+  return cmd.option('--key-passphrase-file <file>', "file holding the passphrase of the certificate's own key, when it has one (else $PKIDESK_KEY_PASSPHRASE)")
+}
+
 export function addExportPassphraseFileOption(cmd: Command): Command {
   return cmd.option('--export-passphrase-file <file>', 'file holding the PFX passphrase (else $PKIDESK_EXPORT_PASSPHRASE)')
 }

@@ -61,11 +61,13 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
         tx,
         e.type === 'unlocked'
           ? { action: 'vault.unlock', subject: `key:${e.keyId}`, ...(e.custodians ? { details: { custodians: e.custodians } } : {}) }
-          : { action: 'vault.lock', subject: `key:${e.keyId}`, details: { reason: e.reason } },
+          : e.type === 'unlock-failed'
+            ? { action: 'vault.unlock-failed', subject: `key:${e.keyId}`, details: { code: e.code } }
+            : { action: 'vault.lock', subject: `key:${e.keyId}`, details: { reason: e.reason } },
         now()
       )
     )
-    emit('changed', { domain: 'vault' })
+    if (e.type !== 'unlock-failed') emit('changed', { domain: 'vault' })
     emit('changed', { domain: 'audit' })
   }
   /** A refused custodian sitting: who matched, how many passphrases fitted no share, why. */

@@ -32,6 +32,8 @@ export type LockReason = 'explicit' | 'idle' | 'system' | 'shutdown' | 'deleted'
 export type VaultEvent =
   | { readonly type: 'unlocked'; readonly keyId: string; readonly custodians?: readonly string[] }
   | { readonly type: 'locked'; readonly keyId: string; readonly reason: LockReason }
+  /** A passphrase or keychain entry did not open the key (an attempt an auditor wants to see). */
+  | { readonly type: 'unlock-failed'; readonly keyId: string; readonly code: string }
 
 export interface VaultOptions {
   readonly store: Store
@@ -41,7 +43,7 @@ export interface VaultOptions {
   readonly idleLockMinutes?: number | (() => number)
   /** scrypt cost for new passphrase-protected keys (existing keys keep their stored parameters). */
   readonly scrypt?: ScryptParams
-  /** Told of every unlock and lock (the vault service audits them and notifies the renderer). */
+  /** Told of every unlock, failed unlock and lock (the vault service audits them and notifies the renderer). */
   readonly onEvent?: (event: VaultEvent) => void
 }
 
@@ -375,7 +377,7 @@ export function createVault(options: VaultOptions): VaultInternals {
     let passKey: Buffer | null = null
     try {
       if (source === 'passphrase' || source === 'both') {
-        if (!secrets.passphrase) return fail('PASSPHRASE_REQUIRED', `key ${ref.keyId} is protected by a passphrase: enter it to unlock`, 'passphrase')
+        if (!secrets.passphrase) return fail('PASSPHRASE_REQUIRED', 'The key is protected by a passphrase: enter it to unlock the key.', 'passphrase')
         if (!env.kek.scrypt) return fail('VAULT_ENVELOPE_INVALID', `key ${ref.keyId}'s envelope has no passphrase parameters: restore the database from a backup`)
       }
       if (source === 'keychain' || source === 'both') {
@@ -407,6 +409,8 @@ export function createVault(options: VaultOptions): VaultInternals {
     }
   }
 
+  // Shown beside the passphrase field of whatever the operator is unlocking: no key id (the
+  // operator knows the CA or certificate, not the vault's id for its key).
   function openFailure(ref: KeyRef, custodians: readonly string[]): AppError {
     switch (ref.protection) {
       case 'custodians':
@@ -416,17 +420,17 @@ export function createVault(options: VaultOptions): VaultInternals {
           details: { custodians }
         }
       case 'passphrase':
-        return { code: 'PASSPHRASE_WRONG', message: `the passphrase is wrong for key ${ref.keyId}: check it and try again`, field: 'passphrase' }
+        return { code: 'PASSPHRASE_WRONG', message: 'The passphrase is wrong: check it and try again.', field: 'passphrase' }
       case 'both':
         return {
           code: 'PASSPHRASE_WRONG',
-          message: `key ${ref.keyId} did not open: the passphrase is wrong or its keychain entry was replaced; check the passphrase, then the keychain entry`,
+          message: 'The key did not open: the passphrase is wrong or its keychain entry was replaced. Check the passphrase, then the keychain entry.',
           field: 'passphrase'
         }
       case 'keychain':
         return {
           code: 'KEYCHAIN_ENTRY_MISMATCH',
-          message: `the keychain entry for key ${ref.keyId} does not open it (it was replaced): restore the original entry from a keychain backup`
+          message: 'The keychain entry of this key does not open it (it was replaced): restore the original entry from a keychain backup.'
         }
     }
   }
@@ -518,7 +522,11 @@ export function createVault(options: VaultOptions): VaultInternals {
         return ok(undefined)
       }
       const opened = await openRow(row, secrets)
-      if (!opened.ok) return opened
+      if (!opened.ok) {
+        // A wrong passphrase or replaced keychain entry is an attempt the trail keeps (custodian sittings are audited by the service).
+        if (opened.error.code === 'PASSPHRASE_WRONG' || opened.error.code === 'KEYCHAIN_ENTRY_MISMATCH') emit({ type: 'unlock-failed', keyId, code: opened.error.code })
+        return opened
+      }
       hold(ref, opened.value.key)
       emit({ type: 'unlocked', keyId, ...(opened.value.custodians.length ? { custodians: opened.value.custodians } : {}) })
       return ok(undefined)

@@ -2,6 +2,7 @@
 // (OpenSSL verifies the new one and finds the same key); the CA and the key passphrases come
 // from their own variables or files; a certificate whose key is elsewhere, a missing key
 // passphrase and unconfirmed warnings are refused with a code, a message and exit 1 or 2.
+// pkidesk cert export --format pfx takes that key's passphrase from the same variable and flag.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -53,7 +54,7 @@ describe('pkidesk cert renew', { timeout: 60_000 }, () => {
     const before = (await pkJson<unknown[]>(['cert', 'list'])).length
     const r = await pk(['cert', 'renew', heldSerial])
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/^error\[SECRET_REQUIRED\]: Renewing .* needs the certificate key passphrase; set PKIDESK_KEY_PASSPHRASE or pass --key-passphrase-file FILE/)
+    expect(r.stderr).toMatch(/^error\[SECRET_REQUIRED\]: Renewing .* needs the passphrase of the certificate's own key; set PKIDESK_KEY_PASSPHRASE or pass --key-passphrase-file FILE/)
     const wrong = await pk(['cert', 'renew', heldSerial], { PKIDESK_PASSPHRASE: CA_PASS, PKIDESK_KEY_PASSPHRASE: 'not the key passphrase' })
     expect(wrong.code).toBe(1)
     expect(wrong.stderr).toMatch(/^error\[PASSPHRASE_WRONG\]: The passphrase is wrong for the key of certificate /)
@@ -86,5 +87,33 @@ describe('pkidesk cert renew', { timeout: 60_000 }, () => {
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/^error\[RENEW_NEEDS_CSR\]: PKI Desk does not hold the private key of certificate [0-9A-F]{32}.*"TLS server \(90 days\)"/)
     expect(readFileSync(f('other.key'), 'utf8')).toContain('PRIVATE KEY')
+  })
+})
+
+describe('pkidesk cert export --format pfx of a key with its own passphrase', { timeout: 60_000 }, () => {
+  const EXPORT_PASS = 'pfx export passphrase 42'
+  const exp = (extra: readonly string[], env: Record<string, string>) => pk(['cert', 'export', heldSerial, '--format', 'pfx', '--force', ...extra], { PKIDESK_EXPORT_PASSPHRASE: EXPORT_PASS, ...env })
+
+  it('asks for the key passphrase by the names cert renew uses, never for "the CA key passphrase"', async () => {
+    const none = await exp(['--out', f('none.pfx')], { PKIDESK_PASSPHRASE: CA_PASS })
+    expect(none.code).toBe(2)
+    expect(none.stderr).toMatch(/^error\[SECRET_REQUIRED\]: Putting the private key into the PFX needs the passphrase of the certificate's own key; set PKIDESK_KEY_PASSPHRASE or pass --key-passphrase-file FILE/)
+    expect(none.stderr).not.toMatch(/CA key passphrase/)
+    const wrong = await exp(['--out', f('wrong.pfx')], { PKIDESK_KEY_PASSPHRASE: 'not the key passphrase' })
+    expect(wrong.code).toBe(1)
+    expect(wrong.stderr).toMatch(/^error\[PASSPHRASE_WRONG\]: The passphrase is wrong for the key of certificate [0-9A-F]{32}: check PKIDESK_KEY_PASSPHRASE\./)
+  })
+
+  it.each([
+    ['--key-passphrase-file', (out: string) => exp(['--out', out, '--key-passphrase-file', f('key-pass.txt')], {})],
+    ['PKIDESK_KEY_PASSPHRASE', (out: string) => exp(['--out', out], { PKIDESK_KEY_PASSPHRASE: KEY_PASS })]
+  ])('with %s: the PFX holds the certificate’s key (OpenSSL reads it)', async (_how, run) => {
+    const out = f(`held-${_how.replace(/\W/g, '')}.pfx`)
+    const r = await run(out)
+    expect(r.code, r.stderr).toBe(0)
+    const keyPem = execFileSync('openssl', ['pkcs12', '-in', out, '-nocerts', '-nodes', '-passin', `pass:${EXPORT_PASS}`], { encoding: 'utf8' })
+    const certPem = await pemOf(heldSerial)
+    const spki = (pem: string) => execFileSync('openssl', ['pkey', '-pubout'], { input: pem, encoding: 'utf8' })
+    expect(spki(keyPem)).toBe(new X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'pem' }))
   })
 })

@@ -65,7 +65,7 @@ async function createCaKey(protection: 'keychain' | 'passphrase' | 'both') {
 const actions = () => (file!.db.prepare('SELECT action, subject, details FROM audit_log WHERE seq > ? ORDER BY seq').all(baseline) as { action: string; subject: string; details: string }[])
 
 describe('vault:* channels', () => {
-  it('status, lock, unlock with a passphrase, lockAll — each unlock and lock audited', async () => {
+  it('status, lock, unlock with a passphrase, lockAll — each unlock, failed unlock and lock audited', async () => {
     const { call, callRaw, changed } = setup()
     const key = await createCaKey('passphrase')
     const status = await call<{ keys: { keyId: string; unlocked: boolean; locksAt: string | null }[]; autoLockMinutes: number }>('vault:status')
@@ -74,6 +74,8 @@ describe('vault:* channels', () => {
     expect(await call('vault:lock', { keyId: key.keyId })).toMatchObject({ unlocked: false, locksAt: null })
     const wrong = await callRaw('vault:unlock', { keyId: key.keyId, passphrase: 'not it at all' })
     expect(!wrong.ok && wrong.error).toMatchObject({ code: 'PASSPHRASE_WRONG', field: 'passphrase' })
+    // Shown beside the field of the CA or certificate being unlocked: no internal key id.
+    expect(!wrong.ok && wrong.error.message).not.toContain(key.keyId)
     const missing = await callRaw('vault:unlock', { keyId: 'nope' })
     expect(!missing.ok && missing.error.code).toBe('KEY_NOT_FOUND')
     expect(await call('vault:unlock', { keyId: key.keyId, passphrase: PASS })).toMatchObject({ unlocked: true, locksAt: expect.any(String) })
@@ -81,6 +83,8 @@ describe('vault:* channels', () => {
     expect(actions().map((a) => [a.action, a.details])).toEqual([
       ['ca.create', '{}'],
       ['vault.lock', '{"reason":"explicit"}'],
+      // The failed attempt is on the trail too.
+      ['vault.unlock-failed', '{"code":"PASSPHRASE_WRONG"}'],
       ['vault.unlock', '{}'],
       ['vault.lock', '{"reason":"explicit"}']
     ])
