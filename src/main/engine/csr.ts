@@ -22,6 +22,15 @@ const OID_EXTENSION_REQUEST = '1.2.840.113549.1.9.14'
 
 export type CsrItem = { readonly ok: true; readonly index: number; readonly csr: ParsedCsr } | { readonly ok: false; readonly index: number; readonly error: AppError }
 
+/**
+ * `report`: a request whose signature does not verify is still read (signatureValid false), so
+ * the operator sees whose request it is and why it cannot be signed (intake). `refuse`, the
+ * default: it fails with CSR_BAD_SIGNATURE (everything that signs or relies on the request).
+ */
+export interface CsrReadOptions {
+  readonly badSignature?: 'refuse' | 'report'
+}
+
 function itemError(code: string, message: string): AppError {
   return { code, message }
 }
@@ -38,7 +47,7 @@ function labelError(label: string): AppError {
 }
 
 /** Splits an input file into requests, each parsed or refused. Fails as a whole only for empty or oversized input. */
-export function readCsrInput(bytes: Uint8Array): Result<CsrItem[]> {
+export function readCsrInput(bytes: Uint8Array, options: CsrReadOptions = {}): Result<CsrItem[]> {
   if (bytes.length === 0 || (looksLikeText(bytes) && Buffer.from(bytes).toString('utf8').trim() === ''))
     return fail('CSR_EMPTY', 'The file is empty: choose the file that holds the certificate request.')
   if (bytes.length > MAX_CSR_INPUT_BYTES)
@@ -46,19 +55,19 @@ export function readCsrInput(bytes: Uint8Array): Result<CsrItem[]> {
   if (looksLikePem(bytes)) {
     const blocks = readPemBlocks(Buffer.from(bytes).toString('utf8'))
     if (!blocks.ok) return blocks
-    return ok(blocks.value.map((b, index) => pemItem(b, index)))
+    return ok(blocks.value.map((b, index) => pemItem(b, index, options)))
   }
   if (looksLikeText(bytes))
     return ok([{ ok: false, index: 0, error: itemError('CSR_NOT_FOUND', 'The file is text without a "BEGIN CERTIFICATE REQUEST" block: it holds no request.') }])
-  return ok([derItem(bytes, 0)])
+  return ok([derItem(bytes, 0, options)])
 }
 
-function pemItem(block: PemItem, index: number): CsrItem {
+function pemItem(block: PemItem, index: number, options: CsrReadOptions): CsrItem {
   if (block.kind === 'truncated')
     return { ok: false, index, error: itemError('CSR_TRUNCATED', `The "${block.label}" block has no END line: the file was cut short; copy the whole request.`) }
   if (!CSR_LABELS.has(block.label)) return { ok: false, index, error: labelError(block.label) }
   if (block.kind === 'corrupt') return { ok: false, index, error: itemError('CSR_CORRUPT', 'The request block is not valid base64: the file is damaged.') }
-  return derItem(block.der, index)
+  return derItem(block.der, index, options)
 }
 
 function looksLikeText(bytes: Uint8Array): boolean {
@@ -71,8 +80,8 @@ function looksLikeText(bytes: Uint8Array): boolean {
   return true
 }
 
-function derItem(der: Uint8Array, index: number): CsrItem {
-  const r = parseCsrDer(der)
+function derItem(der: Uint8Array, index: number, options: CsrReadOptions): CsrItem {
+  const r = parseCsrDer(der, options)
   return r.ok ? { ok: true, index, csr: r.value } : { ok: false, index, error: r.error }
 }
 
@@ -96,7 +105,7 @@ function whatElse(der: Uint8Array): AppError | null {
 }
 
 /** Parses one DER CertificationRequest and verifies its self-signature. */
-export function parseCsrDer(der: Uint8Array): Result<ParsedCsr> {
+export function parseCsrDer(der: Uint8Array, options: CsrReadOptions = {}): Result<ParsedCsr> {
   const limits = checkBinaryInput(der, { limit: 'csrFileBytes', prefix: 'CSR', what: 'The request' })
   if (!limits.ok) return limits
   const framing = derFraming(der)
@@ -116,10 +125,12 @@ export function parseCsrDer(der: Uint8Array): Result<ParsedCsr> {
   if (!key.ok) return fail(key.error.code === 'UNSUPPORTED_KEY' ? 'CSR_UNSUPPORTED_KEY' : 'CSR_CORRUPT', key.error.message)
   const alg = readSignatureAlgorithm(req.signatureAlgorithm)
   if (!alg.ok) return fail('CSR_UNSUPPORTED_SIGNATURE', alg.error.message)
-  if (alg.value.family !== key.value.family)
-    return fail('CSR_BAD_SIGNATURE', `The request is signed with ${alg.value.name} but carries a ${key.value.family.toUpperCase()} key: it does not prove possession of the key.`)
-  if (!verifySignature(alg.value, key.value.keyObject, req.info, req.signature))
+  const signatureValid = alg.value.family === key.value.family && verifySignature(alg.value, key.value.keyObject, req.info, req.signature)
+  if (!signatureValid && options.badSignature !== 'report') {
+    if (alg.value.family !== key.value.family)
+      return fail('CSR_BAD_SIGNATURE', `The request is signed with ${alg.value.name} but carries a ${key.value.family.toUpperCase()} key: it does not prove possession of the key.`)
     return fail('CSR_BAD_SIGNATURE', 'The request\'s signature does not verify: it was altered or not signed by its key (no proof of possession). Ask for a new CSR.')
+  }
   const extensions: RawExtension[] = []
   try {
     for (const attr of req.attributes) {
@@ -150,7 +161,7 @@ export function parseCsrDer(der: Uint8Array): Result<ParsedCsr> {
     requestedExtensions: described.list,
     publicKey,
     signatureAlgorithm: alg.value.name,
-    signatureValid: true,
+    signatureValid,
     der,
     spki,
     extensions

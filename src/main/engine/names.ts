@@ -12,7 +12,7 @@ import {
   OtherName,
   RelativeDistinguishedName
 } from '@peculiar/asn1-x509'
-import type { DistinguishedName, GeneralName } from '../../shared/domain/names'
+import { dnText, type DistinguishedName, type GeneralName } from '../../shared/domain/names'
 import { ATTRIBUTE_TYPES, attributeInfo, attributeOidOf, attributeShort } from '../../shared/domain/oids'
 
 /** Attribute OIDs written as PrintableString / IA5String (the rest UTF8String), from the registry. */
@@ -61,19 +61,9 @@ export function fromAsnName(name: Name): DistinguishedName {
   return name.map((rdn) => rdn.map((atv) => ({ type: attributeShortName(atv.type), value: attributeText(atv.value) })))
 }
 
-function escape4514(value: string): string {
-  let out = value.replace(/([\\,+"<>;=])/g, '\\$1')
-  if (out.startsWith('#') || out.startsWith(' ')) out = '\\' + out
-  if (out.endsWith(' ')) out = out.slice(0, -1) + '\\ '
-  return out
-}
-
-/** RFC 4514 order (most specific RDN first), e.g. `CN=www.example.com, O=Example, C=DE`. */
+/** RFC 4514 order (most specific RDN first), e.g. `CN=www.example.com, O=Example, C=DE`: shared dnText. */
 export function dnToText(dn: DistinguishedName): string {
-  return [...dn]
-    .reverse()
-    .map((rdn) => rdn.map((a) => `${a.type}=${escape4514(a.value)}`).join(' + '))
-    .join(', ')
+  return dnText(dn)
 }
 
 export function commonName(dn: DistinguishedName): string {

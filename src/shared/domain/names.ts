@@ -10,6 +10,26 @@ export type Attribute = z.infer<typeof attribute>
 export type Rdn = z.infer<typeof rdn>
 export type DistinguishedName = z.infer<typeof distinguishedName>
 
+function escape4514(value: string): string {
+  let out = value.replace(/([\\,+"<>;=])/g, '\\$1')
+  if (out.startsWith('#') || out.startsWith(' ')) out = '\\' + out
+  if (out.endsWith(' ')) out = out.slice(0, -1) + '\\ '
+  return out
+}
+
+/**
+ * A distinguished name as PKI Desk shows it everywhere (certificates, requests, previews, CRLs,
+ * the CLI): RFC 4514 order, most specific RDN first, e.g. `CN=www.example.com, O=Example, C=DE`;
+ * multi-valued RDNs joined by ` + `. The one DN formatter: a second order on one screen reads
+ * as two different names.
+ */
+export function dnText(dn: DistinguishedName): string {
+  return [...dn]
+    .reverse()
+    .map((r) => r.map((a) => `${a.type}=${escape4514(a.value)}`).join(' + '))
+    .join(', ')
+}
+
 export const generalNameType = z.enum(['dns', 'ip', 'email', 'uri', 'upn', 'dn'])
 export const generalName = z.object({ type: generalNameType, value: z.string().min(1) })
 export type GeneralNameType = z.infer<typeof generalNameType>

@@ -178,6 +178,20 @@ describe('CSR intake: broken and wrong inputs are refused with a code naming wha
     expect(errorCode(altered)).toBe('CSR_BAD_SIGNATURE')
   })
 
+  it('a bad signature at intake (badSignature: report): read, with its subject, and marked as not verifying', () => {
+    const tampered = Buffer.from(der)
+    tampered[tampered.length - 5]! ^= 0x01
+    const r = readCsrInput(tampered, { badSignature: 'report' })
+    const item = r.ok ? r.value[0] : undefined
+    expect(item?.ok).toBe(true)
+    if (!item?.ok) return
+    expect(item.csr.signatureValid).toBe(false)
+    expect(item.csr.subjectText).toContain('CN=host.example.com')
+    // The untouched request still verifies in this mode.
+    const good = readCsrInput(der, { badSignature: 'report' })
+    expect(good.ok && good.value[0]?.ok && good.value[0].csr.signatureValid).toBe(true)
+  })
+
   it('unsupported key algorithms: DSA and curves other than P-256/384/521', () => {
     expect(errorCode(fixture('bad-dsa.pem'))).toBe('CSR_UNSUPPORTED_KEY')
     expect(errorCode(fixture('bad-secp256k1.pem'))).toBe('CSR_UNSUPPORTED_KEY')

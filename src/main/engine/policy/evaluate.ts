@@ -15,7 +15,7 @@ import {
   type ProfileBody,
   type SubjectAttributeRule
 } from '../../../shared/domain/profile'
-import type { DistinguishedName, GeneralName, KeyUsageName } from '../../../shared/domain/names'
+import { dnText as sharedDnText, type DistinguishedName, type GeneralName, type KeyUsageName } from '../../../shared/domain/names'
 import { ATTRIBUTE_TYPES, EKU_NAME_BY_OID } from '../../../shared/domain/oids'
 import type { SignatureHash } from '../../../shared/domain/keys'
 import type { CertificateTemplate, ParsedCsr, RawExtension } from '../template'
@@ -62,8 +62,9 @@ export function templateAttributeType(type: string): string {
   return canonicalAttributeType(type)
 }
 
+/** The app's one DN text (shared dnText), over canonical short names so aliases read alike. */
 export function dnText(dn: DistinguishedName): string {
-  return dn.map((rdn) => rdn.map((a) => `${canonicalAttributeType(a.type)}=${a.value}`).join('+')).join(', ')
+  return sharedDnText(dn.map((rdn) => rdn.map((a) => ({ type: canonicalAttributeType(a.type), value: a.value }))))
 }
 
 const nameText = (n: GeneralName): string => `${n.type}:${n.value}`
