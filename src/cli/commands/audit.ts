@@ -30,7 +30,8 @@ export function registerAuditCommands(program: Command, run: Runner): void {
             ['reason', verdict.reason]
           ])
         )
-        out.errorLine({ code: 'AUDIT_BROKEN', message: verdict.message })
+        // The reason is in the record above: the error line says what it means, not the same words again.
+        out.errorLine({ code: 'AUDIT_BROKEN', message: `The audit trail is broken at entry ${verdict.brokenAt}: keep this store as it is for investigation and compare it with your latest backup.` })
         return EXIT_FAILED
       })
     )

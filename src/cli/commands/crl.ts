@@ -1,7 +1,8 @@
-// pkidesk crl generate --ca ID --out FILE [--der]
-import type { Command } from 'commander'
+// pkidesk crl generate --ca ID --out FILE [--format der|pem]
+import { Option, type Command } from 'commander'
+import type { CrlFormat } from '../../shared/ipc/app'
 import type { Runner } from '../program'
-import { CliError, expectOk } from '../context'
+import { CliError, expectOk, usageError } from '../context'
 import { formatRecord } from '../output'
 import { resolveAuthority, unlockAuthority } from '../resolve'
 import { warnIfAuditBroken } from '../audit-guard'
@@ -12,6 +13,7 @@ interface CrlOptions {
   out: string
   force?: boolean
   der?: boolean
+  format?: CrlFormat
   passphraseFile?: string
   custodianPassphraseFile?: string[]
 }
@@ -25,26 +27,30 @@ export function registerCrlCommands(program: Command, run: Runner): void {
         .description('sign a new CRL (next CRL number) listing every certificate the CA revoked')
         .requiredOption('--ca <caId>', 'CA id or name')
         .requiredOption('--out <file>', 'output file (its folder must exist)')
-        .option('--der', 'write DER instead of PEM')
+        .addOption(new Option('--format <format>', 'der|pem (default: the CRL format in Settings, DER unless changed)').choices(['der', 'pem']))
+        .option('--der', 'the same as --format der')
     )
   ).action(
     run<CrlOptions>(async ({ ctx, out, opts }) => {
+      if (opts.der && opts.format === 'pem') throw usageError('CONFLICTING_OPTIONS', '--der and --format pem ask for two formats; give one.', '--format')
       // Checked before signing: a CRL number is taken for good when the CRL is stored.
       checkOutputFile(opts.out, { force: opts.force === true })
       const services = ctx.services()
       const ca = resolveAuthority(services, opts.ca)
       warnIfAuditBroken(services, ctx.io)
       await unlockAuthority(services, ca, opts.passphraseFile, ctx.io.env, 'Signing a CRL', ctx.io.stderr, opts.custodianPassphraseFile)
+      // One default for the app and the CLI: the setting the app saves CRLs with.
+      const format: CrlFormat = opts.der ? 'der' : (opts.format ?? services.settings.get().crlFormat)
       const summary = expectOk(await services.certificates.generateCrl(ca.id))
-      const file = expectOk(services.certificates.exportCrl(summary.id, opts.der ? 'der' : 'pem'))
+      const file = expectOk(services.certificates.exportCrl(summary.id, format))
       try {
         writeOutput(opts.out, Buffer.from(file.base64, 'base64'), { force: opts.force === true })
       } catch (e) {
         if (!(e instanceof CliError)) throw e
         throw new CliError({ ...e.error, message: `CRL ${summary.crlNumber} was signed and is stored, but ${e.error.message.replace(/^Cannot write /, 'writing ').replace(/\.$/, '')}; fix the path and run pkidesk crl generate again (it signs the next CRL number).` }, e.exitCode)
       }
-      out.result({ ...summary, file: opts.out, format: opts.der ? 'der' : 'pem' }, () =>
-        `Wrote CRL ${summary.crlNumber} of "${ca.name}" to ${opts.out}.\n${formatRecord([
+      out.result({ ...summary, file: opts.out, format }, () =>
+        `Wrote CRL ${summary.crlNumber} of "${ca.name}" to ${opts.out} (${format.toUpperCase()}).\n${formatRecord([
           ['CRL number', summary.crlNumber],
           ['entries', summary.entries],
           ['this update', summary.thisUpdate],

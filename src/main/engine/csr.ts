@@ -8,6 +8,7 @@ import { AlgorithmIdentifier, Certificate, CertificateList, Extensions, Name, Su
 import { PrivateKeyInfo, EncryptedPrivateKeyInfo } from '@peculiar/asn1-pkcs8'
 import { fail, ok, type AppError, type Result } from '../../shared/errors'
 import { LIMITS } from '../../shared/limits'
+import { aKeyOf } from '../../shared/domain/keys'
 import type { ParsedCsr, RawExtension } from './template'
 import { readPublicKey, readSignatureAlgorithm, verifySignature } from './algorithms'
 import { checkBinaryInput } from './input-limits'
@@ -128,7 +129,7 @@ export function parseCsrDer(der: Uint8Array, options: CsrReadOptions = {}): Resu
   const signatureValid = alg.value.family === key.value.family && verifySignature(alg.value, key.value.keyObject, req.info, req.signature)
   if (!signatureValid && options.badSignature !== 'report') {
     if (alg.value.family !== key.value.family)
-      return fail('CSR_BAD_SIGNATURE', `The request is signed with ${alg.value.name} but carries a ${key.value.family.toUpperCase()} key: it does not prove possession of the key.`)
+      return fail('CSR_BAD_SIGNATURE', `The request is signed with ${alg.value.name} but carries ${aKeyOf(key.value.family)}: it does not prove possession of the key.`)
     return fail('CSR_BAD_SIGNATURE', 'The request\'s signature does not verify: it was altered or not signed by its key (no proof of possession). Ask for a new CSR.')
   }
   const extensions: RawExtension[] = []

@@ -171,7 +171,8 @@ export function createCertificatesService(store: Store, vault: VaultService, aut
         case 'p7b-der':
           return file(`${base}.p7b`, 'application/pkcs7-mime', buildPkcs7(chain))
         case 'p7b-pem':
-          return file(`${base}.p7b`, 'application/x-pem-file', toPem('PKCS7', buildPkcs7(chain)))
+          // Not .p7b: a PEM and a DER bundle saved side by side must not share a name.
+          return file(`${base}-pkcs7.pem`, 'application/x-pem-file', toPem('PKCS7', buildPkcs7(chain)))
         case 'pfx-modern':
         case 'pfx-legacy': {
           const preset = format === 'pfx-modern' ? 'modern' : 'legacy'

@@ -40,7 +40,8 @@ const SUFFIX: Record<ExportFormat, string> = {
   der: '.cer',
   'pem-chain': '-chain.pem',
   'p7b-der': '.p7b',
-  'p7b-pem': '.p7b',
+  // PEM and DER bundles side by side must not share a name; .p7b stays the binary one Windows opens.
+  'p7b-pem': '-pkcs7.pem',
   'pfx-modern': '.pfx',
   'pfx-legacy': '-legacy.pfx'
 }
@@ -166,7 +167,7 @@ export function createExportsService({ store, vault, certificates, files }: Expo
       const p7 = buildPkcs7([...leaves, ...chain])
       const bytes = encoding === 'pem' ? Buffer.from(toPem('PKCS7', p7)) : Buffer.from(p7)
       return ok({
-        fileName: `certificates-${leaves.length}.p7b`,
+        fileName: `certificates-${leaves.length}${SUFFIX[encoding === 'pem' ? 'p7b-pem' : 'p7b-der']}`,
         mediaType: encoding === 'pem' ? 'application/x-pem-file' : 'application/pkcs7-mime',
         base64: bytes.toString('base64'),
         containsKey: false

@@ -5,7 +5,7 @@ import type { Store } from '../store/database'
 import { readSettings, writeSettings } from '../store/settings-repo'
 import type { EventSink } from '../../shared/ipc/events'
 
-const DEFAULTS: SettingsDto = { theme: 'system', autoLockMinutes: 15, backupReminderDays: 7, backupReminderIssuances: 1000 }
+const DEFAULTS: SettingsDto = { theme: 'system', autoLockMinutes: 15, backupReminderDays: 7, backupReminderIssuances: 1000, certificateExportFormat: 'pem', crlFormat: 'der' }
 
 export interface SettingsService {
   get(): SettingsDto

@@ -47,3 +47,15 @@ export function keyFamily(spec: KeySpec): KeyFamily {
 
 /** The shortest passphrase a vault key (or an exported key file) may have, in characters. */
 export const MIN_PASSPHRASE_LENGTH = 12
+
+const KEY_FAMILY_NAMES: Readonly<Record<string, string>> = { rsa: 'RSA', ec: 'EC', ed25519: 'Ed25519', ed448: 'Ed448' }
+
+/** A key family as prose writes it: RSA, EC, Ed25519, Ed448. */
+export function keyFamilyName(family: string): string {
+  return KEY_FAMILY_NAMES[family] ?? family.toUpperCase()
+}
+
+/** "an RSA key", "an EC key", "an Ed25519 key": every family name is read starting with a vowel sound. */
+export function aKeyOf(family: string): string {
+  return `an ${keyFamilyName(family)} key`
+}

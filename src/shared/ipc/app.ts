@@ -1,8 +1,11 @@
 // app:* and settings:* — what the shell needs before any domain screen.
 import { z } from 'zod'
 import { channel } from './define'
+import { exportFormat } from '../domain/certificate'
 
 export const theme = z.enum(['system', 'light', 'dark'])
+export const crlFormat = z.enum(['der', 'pem'])
+export type CrlFormat = z.infer<typeof crlFormat>
 
 export const settingsDto = z.object({
   theme,
@@ -10,7 +13,11 @@ export const settingsDto = z.object({
   /** The dashboard reminds the operator to back up after this many days without a backup… */
   backupReminderDays: z.number().int().min(1).max(365),
   /** …or after this many certificates issued since the last one. */
-  backupReminderIssuances: z.number().int().min(1).max(1_000_000)
+  backupReminderIssuances: z.number().int().min(1).max(1_000_000),
+  /** The format the export dialog starts with. */
+  certificateExportFormat: exportFormat,
+  /** How the app saves a CRL and what `pkidesk crl generate` writes without --format (DER: what a CDP serves, RFC 5280 §4.2.1.13). */
+  crlFormat
 })
 export type SettingsDto = z.infer<typeof settingsDto>
 

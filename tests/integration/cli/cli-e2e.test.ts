@@ -270,7 +270,8 @@ describe('pkidesk end to end (built CLI, checked by OpenSSL)', { timeout: 180_00
       ['modern', f('x.pfx'), [] as string[]],
       ['legacy', f('x-legacy.pfx'), ['-legacy']]
     ] as const) {
-      await exp(['--format', 'pfx', ...(preset === 'legacy' ? ['--legacy'] : []), '--out', file])
+      // The generated key's own passphrase comes as PKIDESK_KEY_PASSPHRASE, as for cert renew.
+      await exp(['--format', 'pfx', ...(preset === 'legacy' ? ['--legacy'] : []), '--out', file], { ...env(), PKIDESK_KEY_PASSPHRASE: PASSPHRASE })
       expect(statSync(file).mode & 0o777).toBe(0o600)
       const info = await openssl(['pkcs12', '-info', '-in', file, '-passin', `pass:${EXPORT_PASSPHRASE}`, '-noout', ...extra])
       expect(info.code, info.stderr).toBe(0)
@@ -313,8 +314,9 @@ describe('pkidesk end to end (built CLI, checked by OpenSSL)', { timeout: 180_00
     expect(expiring.every((c) => c.status === 'issued')).toBe(true)
     expect(await pkJson<Cert[]>(['cert', 'list', '--ca', 'CLI Issuing', '--expiring-within', '7d'])).toEqual([])
 
+    // Without --format: DER, as the app saves CRLs (the setting both follow).
     expect((await pk(['crl', 'generate', '--ca', 'CLI Issuing', '--out', f('inter.crl')])).code).toBe(0)
-    const c1 = await openssl(['crl', '-in', f('inter.crl'), '-noout', '-CAfile', f('inter.pem'), '-verify', '-text'])
+    const c1 = await openssl(['crl', '-inform', 'DER', '-in', f('inter.crl'), '-noout', '-CAfile', f('inter.pem'), '-verify', '-text'])
     expect(c1.code, c1.stderr).toBe(0)
     expect(c1.stderr + c1.stdout).toMatch(/verify OK/)
     expect(c1.stdout).toContain(`Serial Number: ${revokedSerial}`)

@@ -159,7 +159,7 @@ describe('pkidesk fixes (built CLI)', { timeout: 120_000 }, () => {
     expect(exists.stderr).toMatch(/^error\[OUTPUT_EXISTS\]: .*root\.crl already exists \(--out\); pass --force/)
     expect(await next()).toBe(n + 1)
     expect((await pk(['crl', 'generate', '--ca', 'Fix Root', '--out', f('root.crl'), '--force'])).code).toBe(0)
-    expect((await openssl(['crl', '-in', f('root.crl'), '-noout', '-crlnumber'])).stdout.trim()).toMatch(new RegExp(`crlNumber=0x0*${(n + 1).toString(16)}$`, 'i'))
+    expect((await openssl(['crl', '-inform', 'DER', '-in', f('root.crl'), '-noout', '-crlnumber'])).stdout.trim()).toMatch(new RegExp(`crlNumber=0x0*${(n + 1).toString(16)}$`, 'i'))
   })
 
   it("a CA's key goes into a PFX only with --include-ca-key, and that export is audited", async () => {

@@ -218,6 +218,8 @@ describe('issuance, export, revocation, CRLs', () => {
       const f = await call('certificates:export', { id, format })
       const bytes = Buffer.from(f.base64, 'base64')
       if (format === 'p7b-pem') expect(bytes.toString('utf8')).toMatch(/^-----BEGIN PKCS7-----/)
+      // The two encodings never share a default file name: .p7b is the binary one.
+      expect(f.fileName).toMatch(format === 'p7b-pem' ? /-pkcs7\.pem$/ : /\.p7b$/)
       const out = openssl(['pkcs7', ...(format === 'p7b-der' ? ['-inform', 'DER'] : []), '-print_certs', '-noout'], bytes).out
       expect(out.match(/subject=/g)).toHaveLength(3)
       expect(out.indexOf('CN = host.example.com')).toBeLessThan(out.indexOf('CN = Flow Root'))

@@ -387,6 +387,13 @@ describe('key usage against the key type and the CA flag', () => {
   it('a CSR that asks for keyEncipherment on an EC key (honored) is refused', () => {
     const f = run(base({ honorKeyUsage: true }), { key: KEYS.p256, ku: ['digitalSignature', 'keyEncipherment'] }).findings
     expect(errorsOf(f)).toEqual(['KEY_USAGE_INCONSISTENT_WITH_KEY'])
+    // In words an operator reads aloud: "an EC key", never "a EC key".
+    expect(f[0]!.message).toContain('which an EC key cannot perform')
+  })
+  it('names key families with their article and spelling: an Ed25519 key, an RSA key', () => {
+    const ed = run(base({ honorKeyUsage: true }), { key: KEYS.ed25519, ku: ['digitalSignature', 'keyAgreement'] }).findings
+    expect(ed.map((x) => x.message).join(' ')).toContain('an Ed25519 key')
+    expect([...ed, ...run(base({ honorKeyUsage: true }), { key: KEYS.rsa2048, ku: ['keyAgreement'] }).findings].map((x) => x.message).join(' ')).not.toMatch(/\ba (EC|ED|RSA|Ed)/)
   })
   it('Ed25519 keeps only signature usages; RSA cannot do keyAgreement', () => {
     const p = base({ keyUsage: ['digitalSignature', 'keyEncipherment', 'keyAgreement'] })

@@ -17,7 +17,7 @@ import {
 } from '../../../shared/domain/profile'
 import { dnText as sharedDnText, type DistinguishedName, type GeneralName, type KeyUsageName } from '../../../shared/domain/names'
 import { ATTRIBUTE_TYPES, EKU_NAME_BY_OID } from '../../../shared/domain/oids'
-import type { SignatureHash } from '../../../shared/domain/keys'
+import { aKeyOf, keyFamilyName, type SignatureHash } from '../../../shared/domain/keys'
 import type { CertificateTemplate, ParsedCsr, RawExtension } from '../template'
 import { isDnsName, sanRefusal } from './san-match'
 import { lintTemplate } from './lint'
@@ -399,10 +399,10 @@ function buildKeyUsage(profile: ProfileBody, csr: ParsedCsr, c: Collector): KeyU
   const bad = usages.filter((u) => forbidden.includes(u))
   if (bad.length > 0) {
     if (fromCsr)
-      c.error('KEY_USAGE_INCONSISTENT_WITH_KEY', 'keyUsage', `Key usage: the CSR asks for ${bad.join(', ')}, which a ${family.toUpperCase()} key cannot perform.`)
+      c.error('KEY_USAGE_INCONSISTENT_WITH_KEY', 'keyUsage', `Key usage: the CSR asks for ${bad.join(', ')}, which ${aKeyOf(family)} cannot perform.`)
     else {
       usages = usages.filter((u) => !forbidden.includes(u))
-      reason = `${reason ?? ''}; ${bad.join(', ')} removed: a ${family.toUpperCase()} key cannot perform it`.replace(/^; /, '')
+      reason = `${reason ?? ''}; ${bad.join(', ')} removed: ${aKeyOf(family)} cannot perform it`.replace(/^; /, '')
     }
   }
   if (profile.signAsCa && !usages.includes('keyCertSign'))
@@ -412,7 +412,7 @@ function buildKeyUsage(profile: ProfileBody, csr: ParsedCsr, c: Collector): KeyU
   if ((usages.includes('encipherOnly') || usages.includes('decipherOnly')) && !usages.includes('keyAgreement'))
     c.error('KEY_USAGE_ENCIPHER_ONLY_WITHOUT_AGREEMENT', 'keyUsage', 'Key usage: encipherOnly/decipherOnly are meaningful only with keyAgreement.')
   if (usages.length === 0 && (fromCsr || profile.keyUsage.length > 0))
-    c.error('KEY_USAGE_EMPTY', 'keyUsage', `Key usage: nothing is left that a ${family.toUpperCase()} key can do; fix the profile's keyUsage.`)
+    c.error('KEY_USAGE_EMPTY', 'keyUsage', `Key usage: nothing is left that ${aKeyOf(family)} can do; fix the profile's keyUsage.`)
   c.row('keyUsage', 'Key usage', requested && requested.length ? requested.join(', ') : null, usages.length ? usages.join(', ') : null, reason)
   return usages
 }
@@ -540,7 +540,7 @@ function buildSignature(profile: ProfileBody, input: OperatorInput, ctx: Evaluat
   const family = issuer?.keyFamily
   let rsaPss = profile.signature.rsaPss
   if (rsaPss && family !== undefined && family !== 'rsa') {
-    c.warn('RSA_PSS_NEEDS_RSA_ISSUER', 'signature.rsaPss', `Signature: the profile asks for RSA-PSS but the issuing key is ${family.toUpperCase()}; its own scheme will be used.`)
+    c.warn('RSA_PSS_NEEDS_RSA_ISSUER', 'signature.rsaPss', `Signature: the profile asks for RSA-PSS but the issuing key is ${keyFamilyName(family)}; its own scheme will be used.`)
     rsaPss = false
   }
   // The signing key decides: ECDSA pairs its curve with one hash; EdDSA has no hash choice.

@@ -18,7 +18,7 @@ import {
 import { canonicalAttributeType, EKU, parseIp, type Finding, type LintLevel } from '../../../shared/domain/profile'
 import { ATTRIBUTE_TYPES, attributeInfo, KEY_FAMILY_BY_OID, SIGNATURE_ALGORITHMS } from '../../../shared/domain/oids'
 import type { DistinguishedName, GeneralName, KeyUsageName } from '../../../shared/domain/names'
-import type { KeyFamily } from '../../../shared/domain/keys'
+import { aKeyOf, type KeyFamily } from '../../../shared/domain/keys'
 import type { CertificateTemplate } from '../template'
 import { isDnsName, isEmail, isUri } from './san-match'
 
@@ -160,7 +160,7 @@ export function lintView(view: LintView, options: LintOptions = {}): Finding[] {
   const family = view.keyFamily ?? options.keyFamily
   if (ku && family) {
     const bad = ku.usages.filter((u) => FORBIDDEN_FOR_KEY[family].includes(u))
-    if (bad.length) error('KEY_USAGE_INCONSISTENT_WITH_KEY', 'keyUsage', `Key usage: ${bad.join(', ')} cannot be performed by a ${family.toUpperCase()} key (RFC 8813, RFC 8410).`)
+    if (bad.length) error('KEY_USAGE_INCONSISTENT_WITH_KEY', 'keyUsage', `Key usage: ${bad.join(', ')} cannot be performed by ${aKeyOf(family)} (RFC 8813, RFC 8410).`)
   }
   if (ku && (ku.usages.includes('encipherOnly') || ku.usages.includes('decipherOnly')) && !ku.usages.includes('keyAgreement'))
     error('KEY_USAGE_ENCIPHER_ONLY_WITHOUT_AGREEMENT', 'keyUsage', 'RFC 5280 4.2.1.3: encipherOnly/decipherOnly are defined only together with keyAgreement.')

@@ -5,11 +5,12 @@
 import { create } from 'zustand'
 import { pki } from '../api/pki'
 import type { AppError } from '../../../shared/errors'
-import type { FileInput } from '../../../shared/domain/authority'
+import type { AuthoritySummary, FileInput } from '../../../shared/domain/authority'
 import type { CsrInfo } from '../../../shared/domain/csr'
 import type { Finding, PreviewRow } from '../../../shared/domain/profile'
 import type { IssueItemResult } from '../../../shared/ipc/certificates'
-import { readFileInput } from '../lib/files'
+import { fileStem, readFileInput } from '../lib/files'
+import { plural } from '../lib/format'
 import { onDomainChanged } from './live'
 
 export interface SignItem {
@@ -56,6 +57,8 @@ interface SignState {
   readonly previews: ReadonlyMap<string, Preview>
   readonly run: RunState | null
   readonly error: AppError | null
+  /** What the last "Save results" wrote, or why it did not; cleared when the batch changes. */
+  readonly saved: { readonly message: string | null; readonly error: AppError | null }
   /** The last item key handed out (keys are `i<n>`, unique for the app's lifetime). */
   readonly lastKey: number
   addFiles(files: readonly File[]): Promise<void>
@@ -67,6 +70,8 @@ interface SignState {
   /** Signs the given requests (the screen passes those the profile does not refuse). */
   signAll(keys: readonly string[]): Promise<void>
   cancel(): void
+  /** Saves every issued certificate (PEM, chain, PKCS#7) and one PKCS#7 of them all, to a folder the operator picks. */
+  saveResults(): Promise<void>
   /** Previews the given items (every signable one when omitted) with the chosen profile and CA. */
   refreshPreviews(keys?: readonly string[]): Promise<void>
 }
@@ -78,6 +83,21 @@ interface SignState {
  */
 const CHUNK = 500
 const NO_PREVIEWS: ReadonlyMap<string, Preview> = new Map()
+const NOT_SAVED = { message: null, error: null } as const
+
+/** A CA that may sign end-entity requests now (locked ones count: they are unlocked first). */
+export const canSign = (a: AuthoritySummary): boolean => a.state === 'active' && a.canIssue !== false
+
+/**
+ * The CA the Sign screen has chosen: the operator's own choice while that CA can still sign;
+ * else the profile's default CA; else the only CA that can sign; else none.
+ */
+export function signingCaFor(authorities: readonly AuthoritySummary[], chosen: string | null, profileDefault: string | null | undefined): string | null {
+  const usable = authorities.filter(canSign)
+  if (chosen && usable.some((a) => a.id === chosen)) return chosen
+  if (profileDefault && usable.some((a) => a.id === profileDefault)) return profileDefault
+  return usable.length === 1 ? usable[0]!.id : null
+}
 
 export const signable = (i: SignItem): boolean => !!i.csr && !!i.pem && !i.error && i.csr.signatureValid && !i.result?.ok
 
@@ -110,7 +130,7 @@ export const useSignStore = create<SignState>()((set, get) => {
     )
   }
   const append = (items: SignItem[]): void => {
-    set({ items: [...get().items, ...items] })
+    set({ items: [...get().items, ...items], saved: NOT_SAVED })
     void get().refreshPreviews(items.map((i) => i.key))
   }
   /** Which profile and CA a preview answered for: an answer for an older choice is dropped. */
@@ -124,6 +144,7 @@ export const useSignStore = create<SignState>()((set, get) => {
     previews: NO_PREVIEWS,
     run: null,
     error: null,
+    saved: NOT_SAVED,
     lastKey: 0,
     async addFiles(files) {
       set({ reading: get().reading + files.length })
@@ -142,7 +163,7 @@ export const useSignStore = create<SignState>()((set, get) => {
       previews.delete(key)
       set({ items: get().items.filter((i) => i.key !== key), previews })
     },
-    clear: () => set({ items: [], previews: NO_PREVIEWS, run: null, error: null }),
+    clear: () => set({ items: [], previews: NO_PREVIEWS, run: null, error: null, saved: NOT_SAVED }),
     setAuthority(authorityId) {
       if (authorityId === get().authorityId) return
       set({ authorityId })
@@ -152,6 +173,35 @@ export const useSignStore = create<SignState>()((set, get) => {
       if (profileId === get().profileId) return
       set({ profileId, previews: NO_PREVIEWS })
       void get().refreshPreviews()
+    },
+    async saveResults() {
+      set({ saved: NOT_SAVED })
+      const issued = get().items.flatMap((i) => (i.result?.ok ? [{ item: i, result: i.result }] : []))
+      const files: { name: string; base64: string }[] = []
+      const failed = (error: AppError): void => set({ saved: { message: null, error } })
+      for (const { item, result } of issued) {
+        const cn = item.csr?.subject.flat().findLast((a) => a.type === 'CN')?.value
+        const stem = fileStem(cn ?? item.csr?.subjectText ?? '', `certificate-${result.serial}`)
+        for (const [format, suffix] of [
+          ['pem', '.pem'],
+          ['pem-chain', '.chain.pem'],
+          ['p7b-der', '.p7b']
+        ] as const) {
+          const r = await pki.certificates.export({ id: result.certificateId, format, includeKey: false })
+          if (!r.ok) return failed(r.error)
+          files.push({ name: `${stem}-${result.serial.slice(0, 8)}${suffix}`, base64: r.value.base64 })
+        }
+      }
+      // One PKCS#7 with every issued certificate and the chain, beside the per-certificate files.
+      const ids = issued.map(({ result }) => result.certificateId)
+      if (ids.length) {
+        const bundle = await pki.files.bundleCertificates({ ids })
+        if (!bundle.ok) return failed(bundle.error)
+        files.push({ name: `issued-certificates-${ids.length}.p7b`, base64: bundle.value.base64 })
+      }
+      const r = await pki.files.saveAll({ title: 'Save issued certificates', files })
+      if (!r.ok) return failed(r.error)
+      if (r.value.saved) set({ saved: { message: `${plural(r.value.paths.length, 'file')} saved.`, error: null } })
     },
     async refreshPreviews(keys) {
       const { profileId, authorityId } = get()

@@ -7,6 +7,7 @@ import { ErrorNote } from '../../components/ErrorNote'
 import { StatusBadge } from '../../components/StatusBadge'
 import { colonHex, formatDateTime } from '../../lib/format'
 import { sanText } from '../../lib/names'
+import { keyFamilyName } from '../../../../shared/domain/keys'
 import { useCertificatesStore } from '../../stores/certificates-store'
 import { useUiStore } from '../../stores/ui-store'
 import { ExportDialog } from './ExportDialog'
@@ -110,7 +111,7 @@ export function CertificateView({ id }: { id: number }): ReactNode {
             <Row label="Valid until">{formatDateTime(v.notAfter)}</Row>
             <Row label="Signature algorithm">{v.signatureAlgorithm}</Row>
             <Row label="Public key">
-              {v.publicKey.family.toUpperCase()} {v.publicKey.curve ?? `${v.publicKey.size} bits`}
+              {keyFamilyName(v.publicKey.family)} {v.publicKey.curve ?? `${v.publicKey.size} bits`}
             </Row>
             <Row label="Names (SAN)">{v.sans.length ? v.sans.map(sanText).join(', ') : 'none'}</Row>
             {detail.status === 'revoked' ? (

@@ -5,6 +5,7 @@ import { memo, type ReactNode } from 'react'
 import type { Preview, SignItem } from '../../stores/sign-store'
 import { sanText } from '../../lib/names'
 import { tone } from '../../lib/colors'
+import { colonHex } from '../../lib/format'
 import { PreviewTable } from '../../components/PreviewTable'
 import { FindingsList } from '../../components/FindingsList'
 
@@ -48,7 +49,7 @@ export const CsrCard = memo(function CsrCard({ item, preview, showPreview, onRem
           <Group gap={6} wrap="nowrap">
             {item.result ? (
               item.result.ok ? (
-                <Badge color="teal">Signed · serial {item.result.serial.slice(0, 12)}</Badge>
+                <Badge color="teal">Signed</Badge>
               ) : item.result.error.code === 'CANCELLED' ? (
                 <Badge color="gray">Cancelled</Badge>
               ) : (
@@ -71,6 +72,17 @@ export const CsrCard = memo(function CsrCard({ item, preview, showPreview, onRem
         {item.csr ? (
           <Table variant="vertical" fz="xs" withRowBorders={false} verticalSpacing={2}>
             <Table.Tbody>
+              {item.result?.ok ? (
+                <Table.Tr>
+                  <Table.Th w={130}>Serial number</Table.Th>
+                  <Table.Td>
+                    {/* The whole serial (16 bytes): a cut one reads as a shorter serial. */}
+                    <Code fz="xs" data-testid="issued-serial" style={{ wordBreak: 'break-all' }}>
+                      {colonHex(item.result.serial)}
+                    </Code>
+                  </Table.Td>
+                </Table.Tr>
+              ) : null}
               <Table.Tr>
                 <Table.Th w={130}>Names (SAN)</Table.Th>
                 <Table.Td>{item.csr.sans.length ? item.csr.sans.map(sanText).join(', ') : 'none requested'}</Table.Td>

@@ -3,15 +3,12 @@
 import { Alert, Button, Card, FileButton, Group, Modal, Progress, Select, SimpleGrid, Stack, Switch, Text, Textarea } from '@mantine/core'
 import { useEffect, useMemo, useState, type ReactNode } from 'react'
 import { useShallow } from 'zustand/react/shallow'
-import type { AppError } from '../../../../shared/errors'
-import { pki } from '../../api/pki'
 import { Empty } from '../../components/Empty'
 import { ErrorNote, fieldError } from '../../components/ErrorNote'
 import { PageHeader } from '../../components/PageHeader'
-import { fileStem } from '../../lib/files'
 import { plural } from '../../lib/format'
 import { useAuthoritiesStore } from '../../stores/authorities-store'
-import { signable, useSignStore } from '../../stores/sign-store'
+import { canSign, signable, signingCaFor, useSignStore } from '../../stores/sign-store'
 import { CsrCard } from './CsrCard'
 import { useProfileChoices } from './use-profile-choices'
 
@@ -33,7 +30,9 @@ export function SignScreen(): ReactNode {
       setAuthority: st.setAuthority,
       setProfile: st.setProfile,
       signAll: st.signAll,
-      cancel: st.cancel
+      cancel: st.cancel,
+      saved: st.saved,
+      saveResults: st.saveResults
     }))
   )
   const previews = useSignStore((st) => st.previews)
@@ -43,14 +42,13 @@ export function SignScreen(): ReactNode {
   const [paste, setPaste] = useState('')
   const [confirming, setConfirming] = useState(false)
   const [showPreview, setShowPreview] = useState(false)
-  const [saveError, setSaveError] = useState<AppError | null>(null)
-  const [savedTo, setSavedTo] = useState<string | null>(null)
   useEffect(() => {
     void loadAuthorities()
   }, [loadAuthorities])
 
   const active = authorities.filter((a) => a.state === 'active')
-  const authorityId = s.authorityId ?? (active.length === 1 ? active[0]!.id : null)
+  const profileDefault = profiles.find((p) => p.id === s.profileId)?.defaultAuthorityId
+  const authorityId = signingCaFor(authorities, s.authorityId, profileDefault)
   const authority = active.find((a) => a.id === authorityId) ?? null
   const running = !!s.run && !s.run.finished
   const ready = useMemo(
@@ -64,42 +62,13 @@ export function SignScreen(): ReactNode {
     const id = value === BUILT_IN ? null : value
     s.setProfile(id)
     const def = profiles.find((p) => p.id === id)?.defaultAuthorityId
-    if (def && active.some((a) => a.id === def)) s.setAuthority(def)
+    if (def && authorities.some((a) => a.id === def && canSign(a))) s.setAuthority(def)
   }
 
   const sign = async (): Promise<void> => {
     setConfirming(false)
-    if (!s.authorityId && authorityId) s.setAuthority(authorityId)
+    if (authorityId && s.authorityId !== authorityId) s.setAuthority(authorityId)
     await s.signAll(ready.map((i) => i.key))
-  }
-
-  const saveResults = async (): Promise<void> => {
-    setSaveError(null)
-    setSavedTo(null)
-    const files: { name: string; base64: string }[] = []
-    for (const item of issued) {
-      if (!item.result?.ok) continue
-      const stem = fileStem(item.csr?.subjectText.replace(/^.*CN=/, '') ?? '', `certificate-${item.result.serial}`)
-      for (const [format, suffix] of [
-        ['pem', '.pem'],
-        ['pem-chain', '.chain.pem'],
-        ['p7b-der', '.p7b']
-      ] as const) {
-        const r = await pki.certificates.export({ id: item.result.certificateId, format, includeKey: false })
-        if (!r.ok) return setSaveError(r.error)
-        files.push({ name: `${stem}-${item.result.serial.slice(0, 8)}${suffix}`, base64: r.value.base64 })
-      }
-    }
-    // One PKCS#7 with every issued certificate and the chain, beside the per-certificate files.
-    const ids = issued.flatMap((item) => (item.result?.ok ? [item.result.certificateId] : []))
-    if (ids.length) {
-      const bundle = await pki.files.bundleCertificates({ ids })
-      if (!bundle.ok) return setSaveError(bundle.error)
-      files.push({ name: `issued-certificates-${ids.length}.p7b`, base64: bundle.value.base64 })
-    }
-    const r = await pki.files.saveAll({ title: 'Save issued certificates', files })
-    if (!r.ok) return setSaveError(r.error)
-    if (r.value.saved) setSavedTo(`${plural(r.value.paths.length, 'file')} saved`)
   }
 
   return (
@@ -123,7 +92,11 @@ export function SignScreen(): ReactNode {
           <Select
             label="Signing CA"
             placeholder={active.length ? 'Choose a CA' : 'No CA yet: create one in Authorities'}
-            data={active.map((a) => ({ value: a.id, label: `${a.name}${a.unlocked ? '' : ' (locked)'}` }))}
+            data={active.map((a) => ({
+              value: a.id,
+              label: `${a.name}${!canSign(a) ? ' (cannot issue)' : a.unlocked ? '' : ' (locked)'}`,
+              disabled: !canSign(a)
+            }))}
             value={authorityId}
             onChange={s.setAuthority}
             error={fieldError(s.error, 'authorityId') ?? (authority && !authority.unlocked ? 'This CA is locked: unlock it in Authorities before signing.' : undefined)}
@@ -140,6 +113,11 @@ export function SignScreen(): ReactNode {
           />
           <Switch label="Show preview of each certificate" checked={showPreview} onChange={(e) => setShowPreview(e.currentTarget.checked)} mt={30} />
         </SimpleGrid>
+        {showPreview && !s.profileId ? (
+          <Text size="sm" c="dimmed" mt="xs" role="status" data-testid="preview-note">
+            The built-in profile has no field-by-field preview: PKI Desk checks each request when it signs. Choose a profile to see every certificate before signing.
+          </Text>
+        ) : null}
       </Card>
       <Card withBorder padding="sm">
         <Group align="flex-end" wrap="nowrap">
@@ -187,7 +165,7 @@ export function SignScreen(): ReactNode {
                   Sign {plural(ready.length, 'valid request')}…
                 </Button>
               )}
-              <Button variant="default" onClick={() => void saveResults()} disabled={running || issued.length === 0}>
+              <Button variant="default" onClick={() => void s.saveResults()} disabled={running || issued.length === 0}>
                 Save results…
               </Button>
             </Group>
@@ -206,10 +184,10 @@ export function SignScreen(): ReactNode {
             </Stack>
           ) : null}
           <ErrorNote error={s.error && !fieldError(s.error, 'authorityId') ? s.error : null} />
-          <ErrorNote error={saveError} title="Results not saved" />
-          {savedTo ? (
+          <ErrorNote error={s.saved.error} title="Results not saved" />
+          {s.saved.message ? (
             <Alert color="teal" variant="light" role="status">
-              {savedTo}.
+              {s.saved.message}
             </Alert>
           ) : null}
           <Stack gap="sm">
