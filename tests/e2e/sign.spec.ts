@@ -59,7 +59,7 @@ test('several CSR files dropped anywhere are read, checked, signed with one conf
   await confirm.getByRole('button', { name: 'Sign 4 certificates' }).click()
   await expect(app.getByRole('status').filter({ hasText: 'Done:' })).toHaveText('Done: 4 certificates issued, 0 failed.')
   await expect(app.getByRole('progressbar', { name: 'Signing progress' })).toHaveAttribute('aria-valuenow', '100')
-  await expect(cards.filter({ hasText: 'Signed · serial' })).toHaveCount(4)
+  await expect(app.getByTestId('issued-serial')).toHaveCount(4)
 
   await app.getByRole('button', { name: 'Save results…' }).click()
   // Per certificate: PEM, chain, PKCS#7; plus one PKCS#7 bundle of all four and the chain.
