@@ -42,6 +42,7 @@ import { noteLines } from '../sync/connector'
 import type { PaloAltoFields } from '../sync/connectors/paloalto'
 import { checkProfilePatterns, evaluate, hasErrors, issuerContextFromCertificate, type IssuerContext } from '../engine/policy'
 import { readCsrInput } from '../engine/csr'
+import { MINIMAL_PROFILE } from '../engine/batch'
 
 export interface ListRequest {
   readonly limit: number
@@ -408,7 +409,7 @@ export function createProfilesService(store: Store, emit: EventSink, now: () => 
         const p = service.get(req.id)
         if (!p.ok) return p
         body = { ...bodyOf(p.value), archived: p.value.archived }
-      } else return fail('INVALID_REQUEST', 'profile: give a profile id or an unsaved profile to preview.', 'profile')
+      } else body = MINIMAL_PROFILE // no profile: the built-in one issuance applies then
       const input = operatorInput.safeParse(req.input ?? {})
       if (!input.success) return invalidObject(input.error, 'input.')
       const items = readCsrInput(new TextEncoder().encode(req.csrPem))

@@ -102,7 +102,7 @@ export const profilesChannels = {
   'profiles:preview': channel(
     z
       .object({
-        /** A stored profile id, or an unsaved profile body from the editor. */
+        /** A stored profile id, or an unsaved profile body from the editor; neither: the built-in minimal profile. */
         id: z.string().min(1).optional(),
         profile: profileBodyRequest.optional(),
         csrPem: z.string().min(1).max(200_000),

@@ -53,7 +53,7 @@ interface SignState {
   readonly reading: number
   readonly authorityId: string | null
   readonly profileId: string | null
-  /** By item key; empty without a profile (the built-in one is checked by main at issuance). */
+  /** By item key: the chosen profile's verdict, or the built-in profile's when none is chosen. */
   readonly previews: ReadonlyMap<string, Preview>
   readonly run: RunState | null
   readonly error: AppError | null
@@ -205,13 +205,12 @@ export const useSignStore = create<SignState>()((set, get) => {
     },
     async refreshPreviews(keys) {
       const { profileId, authorityId } = get()
-      if (!profileId) return set({ previews: NO_PREVIEWS })
       const asked = choice()
       const wanted = keys ? new Set(keys) : null
       const todo = get().items.filter((i) => (!wanted || wanted.has(i.key)) && signable(i))
       const found = new Map<string, Preview>()
       for (const item of todo) {
-        const r = await pki.profiles.preview({ id: profileId, csrPem: item.pem!, ...(authorityId ? { authorityId } : {}) })
+        const r = await pki.profiles.preview({ ...(profileId ? { id: profileId } : {}), csrPem: item.pem!, ...(authorityId ? { authorityId } : {}) })
         if (choice() !== asked) return
         found.set(item.key, r.ok ? { ...r.value, error: null } : { findings: [], rows: [], canSign: false, needsConfirm: false, error: r.error })
       }

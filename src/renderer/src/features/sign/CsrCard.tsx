@@ -127,8 +127,15 @@ export const CsrCard = memo(function CsrCard({ item, preview, showPreview, onRem
           </Alert>
         ) : null}
         <FindingsList findings={preview?.findings ?? []} />
-        {showPreview && preview?.rows.length ? (
-          <PreviewTable rows={preview.rows} label={`Preview of ${title}`} bordered />
+        {showPreview ? (
+          preview?.rows.length ? (
+            <PreviewTable rows={preview.rows} label={`Preview of ${title}`} bordered />
+          ) : (
+            // The switch never stays silent: a card without a preview says why.
+            <Text size="xs" c="dimmed" data-testid="preview-note">
+              {!item.csr || item.error || item.result?.ok ? 'No preview: this request will not be signed again.' : preview?.error ? 'No preview: the profile could not be applied (see above).' : 'Preview loading…'}
+            </Text>
+          )
         ) : null}
         {item.result && !item.result.ok ? (
           <Alert color={item.result.error.code === 'CANCELLED' ? 'gray' : 'red'} variant="light" p="xs" role="alert" data-error-code={item.result.error.code}>

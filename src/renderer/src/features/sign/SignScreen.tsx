@@ -113,11 +113,7 @@ export function SignScreen(): ReactNode {
           />
           <Switch label="Show preview of each certificate" checked={showPreview} onChange={(e) => setShowPreview(e.currentTarget.checked)} mt={30} />
         </SimpleGrid>
-        {showPreview && !s.profileId ? (
-          <Text size="sm" c="dimmed" mt="xs" role="status" data-testid="preview-note">
-            The built-in profile has no field-by-field preview: PKI Desk checks each request when it signs. Choose a profile to see every certificate before signing.
-          </Text>
-        ) : null}
+
       </Card>
       <Card withBorder padding="sm">
         <Group align="flex-end" wrap="nowrap">
