@@ -139,9 +139,11 @@ export function createCertificatesService(store: Store, vault: VaultService, aut
       const row = certificate(id)
       if (!row) return notFound(id)
       const view = describeCertificate(row.der)
+      const held = row.keyId ? (vault.status([row.keyId]).keys[0] ?? null) : null
       return ok({
         ...certificateSummary(row, now()),
         view,
+        heldKey: held ? { keyId: held.keyId, protection: held.protection, unlocked: held.unlocked, locksAt: held.locksAt } : null,
         invalidityDate: row.invalidityDate,
         keyExportBlockedBy: read((tx) => keyExportBlockedBy(tx, row)),
         chain: chainOf(row).map((c) => ({

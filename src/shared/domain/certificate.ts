@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import { distinguishedName, generalName } from './names'
 import { publicKeyInfo } from './csr'
+import { storedKeyProtection } from './keys'
 
 export const certificateStatus = z.enum(['issued', 'revoked', 'expired'])
 export type CertificateStatus = z.infer<typeof certificateStatus>
@@ -106,7 +107,11 @@ export const certificateDetail = certificateSummary.extend({
   /** The profile that issued it when that profile blocks private key export (no PFX with the key, no key export); else null. */
   keyExportBlockedBy: z.string().nullable(),
   /** Issuers from the immediate one up to the root (the certificate itself excluded). */
-  chain: z.array(chainLink)
+  chain: z.array(chainLink),
+  /** The vault's key for this certificate, when it holds one: how it is protected and whether it is unlocked now. */
+  heldKey: z
+    .object({ keyId: z.string(), protection: storedKeyProtection, unlocked: z.boolean(), locksAt: z.string().nullable() })
+    .nullable()
 })
 export type CertificateDetail = z.infer<typeof certificateDetail>
 

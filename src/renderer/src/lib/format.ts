@@ -50,3 +50,19 @@ export function keySpecLabel(spec: string | null | undefined): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
 }
+
+/** How a key is protected, in words ("both" is jargon: it is the keychain and a passphrase). */
+export function protectionLabel(protection: string | null | undefined): string {
+  switch (protection) {
+    case 'keychain':
+      return 'OS keychain'
+    case 'passphrase':
+      return 'passphrase'
+    case 'both':
+      return 'keychain + passphrase'
+    case 'custodians':
+      return 'custodians (M of N)'
+    default:
+      return 'no key held'
+  }
+}

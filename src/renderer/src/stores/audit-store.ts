@@ -13,6 +13,8 @@ interface AuditState {
   readonly loaded: boolean
   readonly error: AppError | null
   load(): Promise<void>
+  /** The verdict alone (the dashboard flags a broken trail without reading entries). */
+  verify(): Promise<void>
   setFilter(filter: string): void
 }
 
@@ -30,6 +32,10 @@ export const useAuditStore = create<AuditState>()((set, get) => ({
     if (!l.ok) return set({ error: l.error, loaded: true })
     set({ verdict: v.value, entries: l.value.entries, total: l.value.total, loaded: true, error: null })
   },
+  async verify() {
+    const v = await pki.audit.verify({})
+    set(v.ok ? { verdict: v.value, error: null } : { error: v.error })
+  },
   setFilter(filter) {
     set({ filter })
     void get().load()
@@ -37,5 +43,7 @@ export const useAuditStore = create<AuditState>()((set, get) => ({
 }))
 
 onDomainChanged('audit', () => {
-  if (useAuditStore.getState().loaded) void useAuditStore.getState().load()
+  const s = useAuditStore.getState()
+  if (s.loaded) void s.load()
+  else if (s.verdict) void s.verify()
 })

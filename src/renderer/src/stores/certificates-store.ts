@@ -148,6 +148,12 @@ async function expiryStats(): Promise<Result<ExpiryStats>> {
   return { ok: true, value: { total: total as number, revoked: revoked as number, within30: within30 as number, weeks } }
 }
 
+// A key locked or unlocked changes what the open certificate's view says about its key.
+onDomainChanged('vault', () => {
+  const s = useCertificatesStore.getState()
+  if (s.detail) void s.loadDetail(s.detail.id)
+})
+
 onDomainChanged('certificates', () => {
   const s = useCertificatesStore.getState()
   if (s.loaded) void s.reload()

@@ -52,12 +52,13 @@ export function AuditScreen(): ReactNode {
       {verdict ? (
         <Alert color={verdict.intact ? 'teal' : 'red'} variant="light" title={verdict.intact ? 'Integrity verified' : 'Integrity broken'} data-testid="audit-verdict" role="status">
           <Text size="sm">{verdict.message}</Text>
+          {/* The message already carries the reason of a break: said once. */}
           {verdict.intact ? (
             <Text size="xs" c="dimmed">
               Head hash <Code>{verdict.headHash.slice(0, 32)}…</Code>
             </Text>
           ) : (
-            <Text size="xs">{verdict.reason}</Text>
+            <Text size="xs">Keep this store as it is for investigation and compare it with your latest backup.</Text>
           )}
         </Alert>
       ) : null}

@@ -1,5 +1,5 @@
 // One CA: its identity, lock state, CRL settings and CRLs (with the next-update countdown).
-import { Badge, Button, Card, Group, Modal, NumberInput, PasswordInput, Select, Stack, Switch, Table, Text, Title, VisuallyHidden } from '@mantine/core'
+import { Alert, Badge, Button, Card, Group, Modal, NumberInput, PasswordInput, Select, Stack, Switch, Table, Text, Title, VisuallyHidden } from '@mantine/core'
 import { useEffect, useState, type ReactNode } from 'react'
 import type { AppError } from '../../../../shared/errors'
 import type { AuthoritySummary, CrlSettings } from '../../../../shared/domain/authority'
@@ -7,9 +7,10 @@ import type { CrlSummary } from '../../../../shared/domain/certificate'
 import { fixedHashOf, signatureHash } from '../../../../shared/domain/keys'
 import { pki } from '../../api/pki'
 import { ErrorNote, fieldError } from '../../components/ErrorNote'
-import { countdown, formatDateTime, keySpecLabel } from '../../lib/format'
+import { countdown, formatDateTime, keySpecLabel, protectionLabel } from '../../lib/format'
 import { useNow } from '../../lib/use-now'
 import { useAuthoritiesStore } from '../../stores/authorities-store'
+import { useSettingsStore } from '../../stores/settings-store'
 
 const NO_CRLS: readonly CrlSummary[] = []
 
@@ -142,11 +143,16 @@ export function AuthorityDetail({ authority }: { authority: AuthoritySummary }):
     setError(r.ok ? null : r.error)
     void loadCrls(authority.id)
   }
+  const crlFormat = useSettingsStore((s) => s.settings?.crlFormat ?? 'der')
+  const [crlSaved, setCrlSaved] = useState<string | null>(null)
   const save = async (crl: CrlSummary): Promise<void> => {
-    const r = await pki.crl.export({ id: crl.id, format: 'der' })
+    setCrlSaved(null)
+    // The format in Settings, the same default `pkidesk crl generate` writes.
+    const r = await pki.crl.export({ id: crl.id, format: crlFormat })
     if (!r.ok) return setError(r.error)
     const s = await pki.files.save({ title: 'Save CRL', file: { name: r.value.fileName, base64: r.value.base64 } })
     setError(s.ok ? null : s.error)
+    if (s.ok && s.value.saved) setCrlSaved(`CRL ${crl.crlNumber} saved (${crlFormat.toUpperCase()}) to ${s.value.paths[0] ?? ''}`)
   }
   const latest = crls.reduce<CrlSummary | null>((a, c) => (!a || c.crlNumber > a.crlNumber ? c : a), null)
 
@@ -182,7 +188,7 @@ export function AuthorityDetail({ authority }: { authority: AuthoritySummary }):
             <Table.Tr>
               <Table.Th>Key</Table.Th>
               <Table.Td>
-                {keySpecLabel(authority.keySpec)} · {authority.keyProtection ?? 'no key held'} · {authority.unlocked ? 'unlocked' : 'locked'}
+                {keySpecLabel(authority.keySpec)} · {protectionLabel(authority.keyProtection)} · {authority.unlocked ? 'unlocked' : 'locked'}
               </Table.Td>
             </Table.Tr>
             <Table.Tr>
@@ -198,6 +204,11 @@ export function AuthorityDetail({ authority }: { authority: AuthoritySummary }):
           </Table.Tbody>
         </Table>
         <ErrorNote error={error ?? crlError} />
+        {crlSaved ? (
+          <Alert color="teal" variant="light" role="status">
+            <Text size="sm">{crlSaved}</Text>
+          </Alert>
+        ) : null}
         <Title order={4} size="h5">
           Certificate revocation lists
         </Title>

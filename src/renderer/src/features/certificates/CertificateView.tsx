@@ -15,6 +15,7 @@ import { KeyExportDialog } from './KeyExportDialog'
 import { DeleteKeyModal } from './DeleteKeyModal'
 import { RevokeModal } from './RevokeModal'
 import { RenewModal } from './RenewModal'
+import { HeldKeyState } from './HeldKeyState'
 
 function Row({ label, children }: { label: string; children: ReactNode }): ReactNode {
   return (
@@ -114,6 +115,9 @@ export function CertificateView({ id }: { id: number }): ReactNode {
               {keyFamilyName(v.publicKey.family)} {v.publicKey.curve ?? `${v.publicKey.size} bits`}
             </Row>
             <Row label="Names (SAN)">{v.sans.length ? v.sans.map(sanText).join(', ') : 'none'}</Row>
+            <Row label="Private key">
+              <HeldKeyState detail={detail} />
+            </Row>
             {detail.status === 'revoked' ? (
               <Row label="Revoked">
                 {formatDateTime(detail.revokedAt)} · {detail.revocationReason}

@@ -1,6 +1,6 @@
 // Export a certificate: the format (each explained in one line), and for PFX the password
 // with its confirmation and a strength hint. The file is saved where the operator chooses.
-import { Alert, Button, Group, Modal, Radio, Stack, Switch, Text } from '@mantine/core'
+import { Alert, Button, Group, Modal, Radio, SimpleGrid, Stack, Switch, Text } from '@mantine/core'
 import { useState, type ReactNode } from 'react'
 import type { AppError, Result } from '../../../../shared/errors'
 import type { SaveOutcome } from '../../../../shared/ipc/files'
@@ -8,6 +8,7 @@ import type { CertificateSummary, ExportFormat } from '../../../../shared/domain
 import { pki } from '../../api/pki'
 import { ErrorNote, fieldError } from '../../components/ErrorNote'
 import { PassphraseFields, passphraseReady, type PassphraseValue } from '../../components/PassphraseFields'
+import { useSettingsStore } from '../../stores/settings-store'
 import { KeyPassphraseField, needsKeyPassphrase } from './KeyPassphraseField'
 
 export const EXPORT_FORMATS: { value: ExportFormat; label: string; line: string }[] = [
@@ -32,7 +33,8 @@ export function ExportDialog({ certificate, onClose }: { certificate: Certificat
   // A profile with blockPrivateKeyExport keeps the key in PKI Desk: main refuses it too (PRIVATE_KEY_EXPORT_BLOCKED).
   const blockedBy = certificate.keyExportBlockedBy ?? null
   const keyAvailable = certificate.hasKey && blockedBy === null
-  const [format, setFormat] = useState<ExportFormat>('pem')
+  // Starts with the default export format from Settings.
+  const [format, setFormat] = useState<ExportFormat>(() => useSettingsStore.getState().settings?.certificateExportFormat ?? 'pem')
   // A CA's key is never included by default: switching it on is the explicit opt-in (includeCaKey).
   const [includeKey, setIncludeKey] = useState(keyAvailable && !certificate.isCa)
   const [pass, setPass] = useState<PassphraseValue>({ passphrase: '', confirm: '' })
@@ -69,14 +71,15 @@ export function ExportDialog({ certificate, onClose }: { certificate: Certificat
   }
 
   return (
-    <Modal opened onClose={onClose} title={`Export ${certificate.commonName || certificate.subjectText}`} size="lg">
+    <Modal opened onClose={onClose} title={`Export ${certificate.commonName || certificate.subjectText}`} size="xl">
       <Stack gap="sm">
         <Radio.Group label="Format" value={format} onChange={(v) => setFormat(v as ExportFormat)} error={fieldError(error, 'format')}>
-          <Stack gap={8} mt={6}>
+          {/* Two columns: with a PFX's password fields the dialog stays within a 900-pixel-high window. */}
+          <SimpleGrid cols={2} spacing="sm" verticalSpacing={8} mt={6}>
             {EXPORT_FORMATS.map((f) => (
               <Radio key={f.value} value={f.value} label={f.label} description={f.line} />
             ))}
-          </Stack>
+          </SimpleGrid>
         </Radio.Group>
         {pfx ? (
           <>

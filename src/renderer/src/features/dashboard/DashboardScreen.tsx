@@ -1,5 +1,5 @@
 // The dashboard: what needs attention soon — certificates expiring per week, CRLs due.
-import { Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core'
+import { Alert, Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core'
 import { useEffect, useMemo, type ReactNode } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { Empty } from '../../components/Empty'
@@ -10,17 +10,20 @@ import { useNow } from '../../lib/use-now'
 import { latestCrls, useAuthoritiesStore } from '../../stores/authorities-store'
 import { EXPIRY_WEEKS, useCertificatesStore } from '../../stores/certificates-store'
 import { useUiStore } from '../../stores/ui-store'
+import { useAuditStore } from '../../stores/audit-store'
 import { ExpiryTimeline } from './ExpiryTimeline'
 
 export function DashboardScreen(): ReactNode {
   const { authorities, crlsByCa, loadAllCrls } = useAuthoritiesStore(useShallow((s) => ({ authorities: s.items, crlsByCa: s.crls, loadAllCrls: s.loadAllCrls })))
   const { stats, error, loadStats } = useCertificatesStore(useShallow((s) => ({ stats: s.stats, error: s.statsError, loadStats: s.loadStats })))
   const goTo = useUiStore((s) => s.goTo)
+  const { verdict, verifyAudit } = useAuditStore(useShallow((s) => ({ verdict: s.verdict, verifyAudit: s.verify })))
   const now = useNow(60_000)
   useEffect(() => {
     void loadStats()
     void loadAllCrls()
-  }, [loadStats, loadAllCrls])
+    void verifyAudit()
+  }, [loadStats, loadAllCrls, verifyAudit])
   const crls = useMemo(() => latestCrls(authorities, crlsByCa), [authorities, crlsByCa])
 
   const noData = stats && stats.total === 0 && authorities.length === 0
@@ -28,6 +31,16 @@ export function DashboardScreen(): ReactNode {
     <Stack gap="md">
       <PageHeader title="Dashboard" description="What needs attention soon." />
       <ErrorNote error={error} />
+      {verdict && !verdict.intact ? (
+        <Alert color="red" variant="light" title="The audit trail is broken" role="alert" data-testid="dashboard-audit-broken">
+          <Group justify="space-between" wrap="nowrap">
+            <Text size="sm">{verdict.message}</Text>
+            <Button size="xs" variant="default" onClick={() => goTo('audit')}>
+              Open the audit trail
+            </Button>
+          </Group>
+        </Alert>
+      ) : null}
       {noData ? (
         <Empty title="Nothing issued yet" next="Create your first certificate authority, then sign requests with it.">
           <Button onClick={() => goTo('authorities')}>Go to Authorities</Button>
