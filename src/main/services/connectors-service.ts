@@ -15,7 +15,7 @@ import {
 } from '../../shared/domain/sync'
 import type { EventSink } from '../../shared/ipc/events'
 import { appendAudit } from '../store/audit-log'
-import { createConnectorsRepo, type ConnectorRow } from '../store/connectors-repo'
+import { createConnectorsRepo, type ConnectorRow, type ConnectorsRepo } from '../store/connectors-repo'
 import type { Store } from '../store/database'
 import { createOutboxRepo } from '../store/outbox-repo'
 import { driverFor } from '../sync/connectors'
@@ -92,6 +92,12 @@ function checkCaBundle(pem: string): Result<void> {
   return ok(undefined)
 }
 
+/** The connector an operator names, or the refusal that says how to list them. */
+export function connectorByName(connectors: ConnectorsRepo, name: string): Result<ConnectorRow> {
+  const row = connectors.byName(name)
+  return row ? ok(row) : fail('CONNECTOR_NOT_FOUND', `There is no connector named "${name}"; see "connector list".`, 'connector')
+}
+
 export function createConnectorsService(deps: ConnectorsServiceDeps): ConnectorsService {
   const { store } = deps
   const now = deps.now ?? (() => new Date())
@@ -102,10 +108,7 @@ export function createConnectorsService(deps: ConnectorsServiceDeps): Connectors
   const running = deps.syncRunning ?? (() => false)
   const iso = () => now().toISOString()
 
-  function findConnector(name: string): Result<ConnectorRow> {
-    const row = connectors.byName(name)
-    return row ? ok(row) : fail('CONNECTOR_NOT_FOUND', `There is no connector named "${name}"; see "connector list".`, 'connector')
-  }
+  const findConnector = (name: string): Result<ConnectorRow> => connectorByName(connectors, name)
 
   async function toDto(row: ConnectorRow): Promise<ConnectorDto> {
     const settings = connectorSettings(row)

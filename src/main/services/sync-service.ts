@@ -32,6 +32,7 @@ import { appendAudit } from '../store/audit-log'
 import { createConnectorsRepo, type ConnectorRow } from '../store/connectors-repo'
 import type { Store } from '../store/database'
 import { createOutboxRepo, type OutboxRow } from '../store/outbox-repo'
+import { connectorByName } from './connectors-service'
 import { contentHash, parseJsonOr, type EnqueueKind, type LocalEffect, type Planned, type PlanPorts } from '../sync/connector'
 import { driverFor } from '../sync/connectors'
 import { IOT_ASSIGNMENT_KIND, parseRegisteredValuePairs } from '../sync/connectors/digicert-iot'
@@ -149,10 +150,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     }
   }
 
-  function findConnector(name: string): Result<ConnectorRow> {
-    const row = connectors.byName(name)
-    return row ? ok(row) : fail('CONNECTOR_NOT_FOUND', `There is no connector named "${name}"; see "connector list".`, 'connector')
-  }
+  const findConnector = (name: string): Result<ConnectorRow> => connectorByName(connectors, name)
 
   /** Writes a planned item; the same pending action and payload is one item (enqueueing twice is a no-op). */
   function writeItem(row: ConnectorRow, planned: Planned<OutboxAction>): OutboxRow {
