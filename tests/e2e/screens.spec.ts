@@ -17,6 +17,8 @@ async function seed(page: Page): Promise<void> {
       await pki.certificates.revoke({ id: revokeId, reason: 'superseded' })
       await pki.crl.generate({ authorityId: rootId })
       await pki.connectors.add({ name: 'lab-lamassu', type: 'lamassu', baseUrl: 'https://lamassu.lab.example' })
+      // A queued push: the outbox shows what the Lamassu dialect cannot carry.
+      await pki.sync.enqueue({ kind: 'profile-push', connector: 'lab-lamassu', profileId: 'tls-server' })
       // A certificate whose key the vault holds (generated here), issued with a profile: renewable.
       const made = await pki.csr.generate({ subject: [[{ type: 'O', value: 'Example' }], [{ type: 'CN', value: 'app.example.com' }]], sans: [{ type: 'dns', value: 'app.example.com' }], keySpec: 'ec-p256', protection: 'keychain', hash: 'SHA-256' })
       if (made.ok) await pki.certificates.issue({ authorityId: rootId, profileId: 'tls-server', items: [{ csrPem: made.value.pem, input: {} }] })
@@ -86,6 +88,8 @@ for (const theme of ['light', 'dark'] as const) {
 
     await goTo(app, 'Connections')
     await expect(app.getByRole('table', { name: 'Connectors' })).toContainText('lab-lamassu')
+    await expect(app.getByRole('table', { name: 'Outbox' })).toContainText('push profile tls-server')
+    await expect(app.getByLabel('Notes of outbox item 1')).toContainText('note: san: Lamassu has no field for san')
     await shot('connections')
 
     await goTo(app, 'Audit trail')

@@ -144,7 +144,7 @@ export function ConnectionsScreen(): ReactNode {
             <Table.Tbody>
               {outbox.map((o) => (
                 <Table.Tr key={o.id}>
-                  <Table.Td>
+                  <Table.Td style={{ maxWidth: 480 }}>
                     {o.summary}
                     {o.notes.length ? (
                       <Stack gap={0} mt={2} aria-label={`Notes of outbox item ${o.id}`}>
@@ -157,7 +157,7 @@ export function ConnectionsScreen(): ReactNode {
                     ) : null}
                   </Table.Td>
                   <Table.Td>{o.connectorName}</Table.Td>
-                  <Table.Td>
+                  <Table.Td style={{ minWidth: 120 }}>
                     <Badge color={o.state === 'queued' && o.nextAttemptAt ? 'yellow' : STATE_COLOR[o.state]} variant="light">
                       {o.state === 'queued' && o.nextAttemptAt ? 'backing off' : o.state}
                     </Badge>
