@@ -4,6 +4,7 @@ import { ok, type Result } from '../../shared/errors'
 import type { AuditEntryDto, AuditVerdictDto } from '../../shared/ipc/audit'
 import type { Store } from '../store/database'
 import { auditHeadIntact, iterateAudit, listAudit, verifyAudit, type AuditEntry, type AuditHeadCheck, type AuditPageQuery } from '../store/audit-log'
+import { listAuthorities } from '../store/authorities-repo'
 
 export interface AuditExport {
   readonly fileName: string
@@ -35,7 +36,17 @@ export function createAuditService(store: Store, now: () => Date = () => new Dat
       return { intact: false, entries: v.entries, brokenAt: v.brokenAt, reason: v.reason, message: `Audit trail broken at entry ${v.brokenAt}: ${v.reason}.` }
     },
     list(query) {
-      return ok(store.read((tx) => listAudit(tx, query)))
+      return ok(
+        store.read((tx) => {
+          if (!query.search?.trim()) return listAudit(tx, query)
+          const text = query.search.trim()
+          // A serial typed with colons (as the certificate view shows it) is stored without.
+          const search = /^[0-9a-f]{2}(:[0-9a-f]{2})+$/i.test(text) ? text.replace(/:/g, '') : text
+          // A CA by name: its own entries, and the certificate entries that record its id.
+          const cas = listAuthorities(tx).filter((a) => a.name.toLowerCase().includes(search.toLowerCase()))
+          return listAudit(tx, { ...query, search, alsoSubjects: cas.map((a) => `authority:${a.id}`), alsoDetails: cas.map((a) => a.id) })
+        })
+      )
     },
     exportJsonl() {
       const lines: string[] = []

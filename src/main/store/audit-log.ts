@@ -194,7 +194,20 @@ export interface AuditPageQuery {
   readonly limit: number
   readonly action?: string
   readonly subject?: string
+  /**
+   * Case-insensitive substring of the subject, the action or the recorded details (a CN, a
+   * serial, a profile id); `alsoSubjects` (e.g. `authority:<id>` of the CAs whose name
+   * matched) and `alsoDetails` (those CA ids, as certificate entries record them) widen it.
+   */
+  readonly search?: string
+  readonly alsoSubjects?: readonly string[]
+  readonly alsoDetails?: readonly string[]
+  /** ISO 8601 bounds on `at`, inclusive. */
+  readonly from?: string
+  readonly to?: string
 }
+
+const likeArg = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
 /** Newest first; `subject` matches as a substring. */
 export function listAudit(db: ReadTx, q: AuditPageQuery): { total: number; entries: AuditEntry[] } {
@@ -206,7 +219,28 @@ export function listAudit(db: ReadTx, q: AuditPageQuery): { total: number; entri
   }
   if (q.subject) {
     where.push("subject LIKE ? ESCAPE '\\'")
-    args.push(`%${q.subject.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+    args.push(likeArg(q.subject))
+  }
+  if (q.search) {
+    const any = ["subject LIKE ? ESCAPE '\\'", "action LIKE ? ESCAPE '\\'", "details LIKE ? ESCAPE '\\'"]
+    args.push(likeArg(q.search), likeArg(q.search), likeArg(q.search))
+    for (const s of q.alsoSubjects ?? []) {
+      any.push('subject = ?')
+      args.push(s)
+    }
+    for (const d of q.alsoDetails ?? []) {
+      any.push("details LIKE ? ESCAPE '\\'")
+      args.push(likeArg(d))
+    }
+    where.push(`(${any.join(' OR ')})`)
+  }
+  if (q.from) {
+    where.push('at >= ?')
+    args.push(q.from)
+  }
+  if (q.to) {
+    where.push('at <= ?')
+    args.push(q.to)
   }
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
   const total = (db.prepare(`SELECT COUNT(*) AS n FROM audit_log ${clause}`).get(...args) as { n: number }).n

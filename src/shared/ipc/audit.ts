@@ -39,14 +39,21 @@ export type AuditVerdictDto = z.infer<typeof auditVerdictDto>
 
 export const auditChannels = {
   'audit:verify': channel(z.object({}).strict(), auditVerdictDto),
-  /** Newest first. `action`/`subject` filter by exact action and by subject substring. */
+  /**
+   * Newest first. `action`/`subject` filter by exact action and by subject substring;
+   * `search` finds a CN, a serial (with or without colons), a CA by name or an action in the
+   * entry; `from`/`to` bound its time.
+   */
   'audit:list': channel(
     z
       .object({
         offset: z.number().int().nonnegative().default(0),
         limit: z.number().int().min(1).max(500).default(100),
         action: z.string().max(100).optional(),
-        subject: z.string().max(500).optional()
+        subject: z.string().max(500).optional(),
+        search: z.string().max(500).optional(),
+        from: z.string().datetime().optional(),
+        to: z.string().datetime().optional()
       })
       .strict(),
     z.object({ total: z.number().int().nonnegative(), entries: z.array(auditEntryDto) })
