@@ -20,7 +20,7 @@ import type { IssueItemError, IssueItemResult, IssueRequest, IssueResponse } fro
 import type { CsrInfo } from '../../shared/domain/csr'
 import type { DistinguishedName, GeneralName } from '../../shared/domain/names'
 import type { KeyProtection, KeySpec, SignatureHash } from '../../shared/domain/keys'
-import { profileBody, type Finding, type ProfileBody } from '../../shared/domain/profile'
+import { mergeOperatorInput, profileBody, type Finding, type ProfileBody } from '../../shared/domain/profile'
 import type { Store } from '../store/database'
 import { appendAudit } from '../store/audit-log'
 import { keySeparation } from '../engine/signing-rules'
@@ -281,7 +281,7 @@ export function createIssuanceService(store: Store, vault: VaultService, authori
 
     const jobsOf = (from: number, to: number): BatchJob[] => {
       const out: BatchJob[] = []
-      for (let i = from; i < to; i++) out.push({ index: i, csrPem: request.items[i]!.csrPem, input: request.items[i]!.input })
+      for (let i = from; i < to; i++) out.push({ index: i, csrPem: request.items[i]!.csrPem, input: mergeOperatorInput(request.input, request.items[i]!.input) })
       return out
     }
     const yieldToLoop = (): Promise<void> => new Promise<void>((r) => setImmediate(r))

@@ -483,11 +483,87 @@ export const operatorInput = z.object({
   sans: z.array(z.object({ type: generalNameType, value: z.string().min(1) })).default([]),
   /** A notAfter earlier than the profile's (only with allowValidityOverride). */
   notAfter: z.iso.datetime({ offset: true }).optional(),
+  /** The same as a number of days from issuance (only with allowValidityOverride; not with notAfter). */
+  validityDays: z.number().int().positive().max(36500).optional(),
   /** Requested signature hash; weak hashes are refused by policy with a finding. */
   signatureHash: z.string().optional()
 })
 export type OperatorInput = z.infer<typeof operatorInput>
 export type OperatorInputInput = z.input<typeof operatorInput>
+
+/**
+ * Operator input as a request carries it, for the whole batch or for one request: every field
+ * optional, so a request's own values override the batch's field by field (mergeOperatorInput).
+ */
+export const operatorInputPatch = z.object({
+  subject: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
+  sans: z.array(z.object({ type: generalNameType, value: z.string().min(1) })).optional(),
+  notAfter: z.iso.datetime({ offset: true }).optional(),
+  validityDays: z.number().int().positive().max(36500).optional(),
+  signatureHash: z.string().optional()
+})
+export type OperatorInputPatch = z.infer<typeof operatorInputPatch>
+
+/** The batch's input with one request's overrides: subject values per attribute, the SAN list, validity and hash each as a whole. */
+export function mergeOperatorInput(batch: OperatorInputPatch | undefined, item: OperatorInputPatch | undefined): OperatorInput {
+  const b = batch ?? {}
+  const i = item ?? {}
+  const validity = i.notAfter !== undefined || i.validityDays !== undefined ? i : b
+  const hash = i.signatureHash ?? b.signatureHash
+  return {
+    subject: { ...(b.subject ?? {}), ...(i.subject ?? {}) },
+    sans: i.sans && i.sans.length ? [...i.sans] : [...(b.sans ?? [])],
+    ...(validity.notAfter !== undefined ? { notAfter: validity.notAfter } : {}),
+    ...(validity.validityDays !== undefined ? { validityDays: validity.validityDays } : {}),
+    ...(hash !== undefined ? { signatureHash: hash } : {})
+  }
+}
+
+/** One subject attribute the operator may (or must) enter at issuance. */
+export interface EnteredField {
+  readonly type: string
+  readonly mandatory: boolean
+  readonly multiple: boolean
+  /** Whether the CSR's value is used first when it has one (the operator's value fills in). */
+  readonly csrFirst: boolean
+  readonly pattern?: string
+  readonly maxLength?: number
+}
+
+/** What a profile lets the operator set at issuance: the Sign screen's fields, the CLI's allowed flags. */
+export interface OperatorFields {
+  readonly subject: readonly EnteredField[]
+  /** SAN types the operator may add (mandatory: at least one of that type is required and only entering can supply it). */
+  readonly sans: readonly { readonly type: GeneralNameType; readonly mandatory: boolean }[]
+  /** The operator may shorten the validity (allowValidityOverride). */
+  readonly validity: boolean
+  /** The operator may choose the signature hash (SHA-256/384/512; an ECDSA issuer still pairs its curve's hash). */
+  readonly hash: boolean
+}
+
+export function operatorFields(profile: Pick<ProfileBody, 'subjectAttributes' | 'san' | 'allowValidityOverride'>): OperatorFields {
+  const subject = profile.subjectAttributes
+    .filter((r) => r.sources.includes('entered'))
+    .map((r) => ({
+      type: canonicalAttributeType(r.type),
+      mandatory: r.mandatory && !r.sources.includes('fixed'),
+      multiple: r.multiple,
+      csrFirst: r.sources.indexOf('csr') >= 0 && r.sources.indexOf('csr') < r.sources.indexOf('entered'),
+      ...(r.pattern !== undefined ? { pattern: r.pattern } : {}),
+      ...(r.maxLength !== undefined ? { maxLength: r.maxLength } : {})
+    }))
+  const rules = new Map(profile.san.rules.map((r) => [r.type, r]))
+  const sans = profile.san.allowedTypes
+    .filter((t) => {
+      const rule = rules.get(t)
+      return !rule || rule.sources.includes('entered')
+    })
+    .map((type) => {
+      const rule = rules.get(type)
+      return { type, mandatory: !!rule?.mandatory && !rule.sources.includes('fixed') && !(profile.san.fromCsr && rule.sources.includes('csr')) }
+    })
+  return { subject, sans, validity: profile.allowValidityOverride, hash: true }
+}
 
 /** Whether CN to SAN applies: the profile's explicit choice, else on for serverAuth certificates. */
 export function cnToSanEnabled(profile: { readonly san: { readonly includeCommonName?: boolean | undefined }; readonly extendedKeyUsages: readonly string[] }, ekus: readonly string[] = profile.extendedKeyUsages): boolean {

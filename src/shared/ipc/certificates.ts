@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import { channel } from './define'
 import { passphraseText } from '../domain/keys'
-import { finding, operatorInput } from '../domain/profile'
+import { finding, operatorInputPatch } from '../domain/profile'
 import {
   certificateDetail,
   certificateStatus,
@@ -106,8 +106,14 @@ export const issueRequest = z.object({
   profileId: z.string().nullable(),
   /** The operator read the profile's warnings and issues anyway (errors always block). */
   confirmWarnings: z.boolean().default(false),
+  /**
+   * Values the operator entered for the whole batch: subject attributes for rules with source
+   * `entered`, SANs, validity (days or an end date) and hash. A request's own `input`
+   * overrides them field by field (mergeOperatorInput).
+   */
+  input: operatorInputPatch.optional(),
   items: z
-    .array(z.object({ csrPem: z.string().min(1).max(1024 * 1024), input: operatorInput.default({ subject: {}, sans: [] }) }))
+    .array(z.object({ csrPem: z.string().min(1).max(1024 * 1024), input: operatorInputPatch.optional() }))
     .min(1)
     .max(100_000)
 })

@@ -219,9 +219,11 @@ describe('subject attributes and their sources', () => {
     const len = base({ subjectAttributes: [{ type: 'CN', sources: ['csr'], maxLength: 5 }] })
     expect(errorsOf(run(len, { subject: { CN: 'toolong' } }).findings)).toEqual(['SUBJECT_ATTRIBUTE_TOO_LONG'])
   })
-  it('a value entered for an attribute without an entered source is ignored with a warning', () => {
+  it('a value entered for an attribute without an entered source is refused by name, never ignored', () => {
     const r = run(base({ subjectAttributes: [{ type: 'CN', sources: ['csr'] }] }), { subject: { CN: 'x' } }, { subject: { CN: 'other' } })
-    expect(warningsOf(r.findings)).toEqual(['SUBJECT_INPUT_IGNORED'])
+    expect(errorsOf(r.findings)).toEqual(['SUBJECT_INPUT_NOT_ALLOWED'])
+    expect(r.findings[0]).toMatchObject({ field: 'subject.CN' })
+    expect(r.findings[0]!.message).toContain('does not let the operator set CN')
     expect(r.template.subject).toEqual([[{ type: 'CN', value: 'x' }]])
   })
   it('country must be two capitals; OID-typed attributes are understood', () => {
@@ -300,7 +302,8 @@ describe('SAN allow-lists', () => {
     expect(noCsr.template.subjectAltName?.names).toEqual([{ type: 'dns', value: 'typed.example' }])
     expect(noCsr.preview.find((r) => r.field === 'san.dns:from-csr.example')).toMatchObject({ result: null, changed: true })
     const csrOnly = run(sanProfile({ rules: [{ type: 'dns', sources: ['csr'] }] }), {}, { sans: [{ type: 'dns', value: 'typed.example' }] })
-    expect(warningsOf(csrOnly.findings)).toEqual(['SAN_INPUT_IGNORED'])
+    expect(errorsOf(csrOnly.findings)).toEqual(['SAN_INPUT_NOT_ALLOWED'])
+    expect(csrOnly.findings[0]).toMatchObject({ field: 'san.dns' })
   })
   it('fromCsr off drops every requested SAN', () => {
     const r = run(sanProfile({ fromCsr: false }), { sans: dns('a.example') })

@@ -29,6 +29,7 @@ import { compilePattern, MAX_PATTERN_VALUE_LENGTH } from './patterns'
 import { sealEvaluated } from './sealed'
 
 const DAY = 86_400_000
+const ENTERED = 'entered by the operator at issuance'
 
 /** Extensions the engine sets itself; honorExtensions never copies these from a CSR. */
 export const MANAGED_EXTENSION_OIDS: ReadonlySet<string> = new Set([
@@ -146,6 +147,7 @@ function buildSubject(profile: ProfileBody, csr: ParsedCsr, input: OperatorInput
   for (const r of profile.subjectAttributes) rules.set(canonicalAttributeType(r.type), r)
 
   const result = new Map<string, { values: string[]; reason?: string }>()
+  const enteredTypes = new Set<string>()
 
   for (const [type, rule] of rules) {
     const field = `subject.${type}`
@@ -185,6 +187,7 @@ function buildSubject(profile: ProfileBody, csr: ParsedCsr, input: OperatorInput
         if (v.length > rule.maxLength) c.error('SUBJECT_ATTRIBUTE_TOO_LONG', field, `Subject rule: ${type} is ${v.length} characters, more than the rule's maxLength ${rule.maxLength}.`)
     const reason =
       chosen.source === 'csr' ? undefined : chosen.source === 'fixed' ? `fixed by the profile's rule for ${type}` : `entered by the operator at issuance`
+    if (chosen.source === 'entered') enteredTypes.add(type)
     result.set(type, { values: chosen.values, ...(reason ? { reason } : {}) })
   }
 
@@ -193,9 +196,14 @@ function buildSubject(profile: ProfileBody, csr: ParsedCsr, input: OperatorInput
     if (profile.honorSubject) result.set(type, { values })
     else result.set(type, { values: [], reason: 'dropped: honorSubject is off and the profile has no rule for this attribute' })
   }
-  for (const type of entered.keys())
-    if (!rules.get(type)?.sources.includes('entered'))
-      c.warn('SUBJECT_INPUT_IGNORED', `subject.${type}`, `Subject rule: a value was entered for ${type} but the profile does not take ${type} from operator input; it is ignored.`)
+  // A value for a field the operator may not set is refused by name, never ignored.
+  for (const [type, values] of entered)
+    if (values.length && !rules.get(type)?.sources.includes('entered'))
+      c.error(
+        'SUBJECT_INPUT_NOT_ALLOWED',
+        `subject.${type}`,
+        `Subject rule: a value was entered for ${type}, but this profile does not let the operator set ${type}${rules.has(type) ? ` (its rule takes it ${rules.get(type)!.sources.map((src) => (src === 'csr' ? 'from the CSR' : 'as a fixed value')).join(' or ')})` : ' (it has no rule with source entered)'}; remove the entered value or choose a profile that takes ${type} from the operator.`
+      )
 
   // Order: the CSR's order for the types it had; each other type goes before the first type
   // that the standard (broadest-first) order puts after it.
@@ -219,7 +227,10 @@ function buildSubject(profile: ProfileBody, csr: ParsedCsr, input: OperatorInput
   for (const type of new Set([...csrValues.keys(), ...result.keys()])) {
     const req = csrValues.get(type)
     const res = result.get(type)
-    c.row(`subject.${type}`, `Subject ${type}`, req ? req.join(' | ') : null, res && res.values.length ? res.values.join(' | ') : null, res?.reason)
+    const typed = enteredTypes.has(type) ? entered.get(type) : undefined
+    // An entered value shows as "entered" in the requested column: the operator asked for it.
+    const asked = typed ? `${typed.join(' | ')} (entered)` : req ? req.join(' | ') : null
+    c.row(`subject.${type}`, `Subject ${type}`, asked, res && res.values.length ? res.values.join(' | ') : null, res?.reason)
   }
   if (multiValuedRdn && dnText(csr.subject) !== dnText(subject))
     c.row('subject', 'Subject', dnText(csr.subject), dnText(subject), 'multi-valued RDNs of the CSR are kept together as far as their attributes are kept')
@@ -281,10 +292,10 @@ function buildSans(profile: ProfileBody, csr: ParsedCsr, input: OperatorInput, s
   for (const n of input.sans) {
     const rule = rulesByType.get(n.type)
     if (rule && !rule.sources.includes('entered')) {
-      c.warn('SAN_INPUT_IGNORED', 'san', `SAN rule: ${nameText(n)} was entered but the ${n.type} rule does not take operator input; it is ignored.`)
+      c.error('SAN_INPUT_NOT_ALLOWED', `san.${n.type}`, `SAN rule: ${nameText(n)} was entered, but this profile does not let the operator add ${n.type} names (its ${n.type} rule has no source entered); remove it or choose another profile.`)
       continue
     }
-    push(n, 'entered by the operator at issuance')
+    push(n, ENTERED)
   }
   if (cnToSanEnabled(profile, ekus)) {
     const cn = subject.flat().find((a) => canonicalAttributeType(a.type) === 'CN')?.value
@@ -321,7 +332,9 @@ function buildSans(profile: ProfileBody, csr: ParsedCsr, input: OperatorInput, s
       d?.reason ?? (asIp ? `${n.value} is an IP address, so it is written as an iPAddress name (an IP address may not be a dNSName)` : undefined)
     )
   }
-  for (const e of names) if (e.reason && !fromCsrAsIp.has(nameText(e.name))) c.row(`san.${nameText(e.name)}`, 'Subject alternative name', null, nameText(e.name), e.reason)
+  for (const e of names)
+    if (e.reason && !fromCsrAsIp.has(nameText(e.name)))
+      c.row(`san.${nameText(e.name)}`, 'Subject alternative name', e.reason === ENTERED ? `${nameText(e.name)} (entered)` : null, nameText(e.name), e.reason)
 
   if (names.length === 0) return undefined
   const subjectEmpty = subject.length === 0
@@ -349,17 +362,21 @@ function buildValidity(profile: ProfileBody, input: OperatorInput, ctx: Evaluati
       c.error('VALIDITY_END_IN_PAST', 'validity.time', `Validity: the profile's fixed end ${profile.validity.time} is not after the issuance time; update validity.time.`)
   }
   let requested: string | null = null
-  if (input.notAfter !== undefined) {
-    requested = `until ${input.notAfter}`
-    const wanted = new Date(input.notAfter)
+  if (input.notAfter !== undefined && input.validityDays !== undefined)
+    c.error('VALIDITY_INPUT_CONFLICT', 'validity', 'Validity: give either an end date or a number of days, not both.')
+  const enteredEnd =
+    input.notAfter !== undefined ? { text: `until ${input.notAfter} (entered)`, at: new Date(input.notAfter) } : input.validityDays !== undefined ? { text: `${input.validityDays} days (entered)`, at: new Date(notBefore.getTime() + input.validityDays * DAY) } : undefined
+  if (enteredEnd) {
+    requested = enteredEnd.text
+    const wanted = enteredEnd.at
     if (!profile.allowValidityOverride)
       c.error('VALIDITY_OVERRIDE_NOT_ALLOWED', 'validity', 'Validity: this profile does not let the operator set notAfter (allowValidityOverride is off); clear the requested end date.')
-    else if (wanted.getTime() <= notBefore.getTime()) c.error('VALIDITY_END_IN_PAST', 'validity', `Validity: the requested end ${input.notAfter} is not after the issuance time.`)
+    else if (wanted.getTime() <= notBefore.getTime()) c.error('VALIDITY_END_IN_PAST', 'validity', `Validity: the requested end ${wanted.toISOString()} is not after the issuance time.`)
     else if (wanted.getTime() > notAfter.getTime())
-      c.error('VALIDITY_OVERRIDE_TOO_LONG', 'validity', `Validity: the requested end ${input.notAfter} is later than the profile allows (${notAfter.toISOString()}).`)
+      c.error('VALIDITY_OVERRIDE_TOO_LONG', 'validity', `Validity: the requested end ${wanted.toISOString()} is later than the profile allows (${notAfter.toISOString()}); enter an earlier end.`)
     else {
       notAfter = new Date(Math.floor(wanted.getTime() / 1000) * 1000)
-      reason = 'requested by the operator (allowValidityOverride)'
+      reason = 'entered by the operator (allowValidityOverride)'
     }
   }
   if (profile.maxValidityDays !== undefined && notAfter.getTime() - notBefore.getTime() > profile.maxValidityDays * DAY)
