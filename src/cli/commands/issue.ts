@@ -15,6 +15,9 @@ import { formatSerial } from '../parse'
 import { resolveAuthority, resolveProfile, unlockAuthority } from '../resolve'
 import { warnIfAuditBroken } from '../audit-guard'
 import { findingLines, type FindingLike } from './findings'
+import { collectSan } from '../names'
+import { HASH_CHOICES, batchInput, collectSet, parseHash, parseNotAfter, parseValidityDays, readValuesFile } from '../operator-values'
+import type { GeneralName } from '../../shared/domain/names'
 import { MAX_CSR_FILE_BYTES, addForceOption, addPassphraseFileOption, checkOutputDir, readInput, toPem, writeOutput } from './common'
 
 interface IssueOptions {
@@ -25,6 +28,12 @@ interface IssueOptions {
   confirmWarnings?: boolean
   passphraseFile?: string
   custodianPassphraseFile?: string[]
+  set?: { type: string; value: string }[]
+  san?: GeneralName[]
+  validityDays?: number
+  notAfter?: string
+  hash?: string
+  values?: string
 }
 
 /** One line of the batch's result, as `--json` prints it. */
@@ -79,6 +88,12 @@ export function registerIssueCommand(program: Command, run: Runner): void {
         .argument('<csr...>', 'CSR files (PEM, several requests per file allowed, or DER; at most 1 MiB each)')
         .option('--out <dir>', 'write each certificate to <dir>/<SERIAL>.pem (the folder must exist)')
         .option('--confirm-warnings', 'issue even when the profile raises warnings (errors always refuse)')
+        .option('--set <attr=value>', 'a subject attribute the profile takes from the operator (source entered), for every CSR; repeatable (--set CN=web1.example.com --set OU=Ops)', collectSet)
+        .option('--san <type:value>', 'a subject alternative name to add to every CSR: dns:NAME, ip:ADDR, email:ADDR, uri:URI (or upn:NAME); repeatable', collectSan)
+        .option('--validity-days <n>', 'shorten the validity to N days from issuance (only where the profile lets the operator shorten it)', parseValidityDays)
+        .option('--not-after <date>', 'end date instead: YYYY-MM-DD (valid through that day, UTC) or an ISO instant (only where the profile allows it)', parseNotAfter)
+        .option('--hash <hash>', `signature hash: ${HASH_CHOICES.join(', ')} (an ECDSA CA signs with its curve's hash)`, parseHash)
+        .option('--values <file>', "per-request values: a JSON object or CSV table keyed by CSR file name (keys/columns: an attribute such as CN, san, validity-days, not-after, hash); they override the flags above for that request")
     )
   ).action(
     run<IssueOptions>(async ({ ctx, out, opts, args }) => {
@@ -86,6 +101,10 @@ export function registerIssueCommand(program: Command, run: Runner): void {
       // Inputs and the output folder first: nothing is signed for a batch that cannot complete.
       const items = files.flatMap((f) => itemsOfBytes(f, readCsrFile(f)))
       if (opts.out !== undefined) checkOutputDir(opts.out)
+      // Entered values: syntax here (exit 2); whether the profile takes them is policy, which
+      // refuses a value for a field the operator may not set by name (exit 1).
+      const input = batchInput(opts)
+      const perRequest = opts.values !== undefined ? readValuesFile(opts.values, items) : new Map()
       const services = ctx.services()
       const ca = resolveAuthority(services, opts.ca)
       const profile = resolveProfile(services, opts.profile)
@@ -105,7 +124,11 @@ export function registerIssueCommand(program: Command, run: Runner): void {
             authorityId: ca.id,
             profileId: profile.id,
             confirmWarnings: opts.confirmWarnings === true,
-            items: items.map((s) => ({ csrPem: s.csrPem, input: { subject: {}, sans: [] } }))
+            ...(input ? { input } : {}),
+            items: items.map((s, i) => {
+              const own = perRequest.get(i)
+              return { csrPem: s.csrPem, ...(own ? { input: own } : {}) }
+            })
           })
         )
       } finally {

@@ -44,7 +44,7 @@ describe('every finding', () => {
     expect(size.field).toBe('publicKey')
     const missing = r.findings.find((f) => f.code === 'SUBJECT_ATTRIBUTE_MISSING')!
     expect(missing.field).toBe('subject.O')
-    expect(missing.message).toContain('entered at issuance')
+    expect(missing.message).toContain('comes from the operator at issuance, but none was given; enter O at issuance')
   })
 
   it('a clean request yields no findings and a template that only the profile shaped', () => {

@@ -162,8 +162,9 @@ function buildSubject(profile: ProfileBody, csr: ParsedCsr, input: OperatorInput
     const requested = csrValues.get(type)
     if (!chosen) {
       if (rule.mandatory) {
-        const how = rule.sources.map((s) => (s === 'csr' ? 'in the CSR' : s === 'fixed' ? 'as a fixed value in the profile' : 'entered at issuance')).join(' or ')
-        c.error('SUBJECT_ATTRIBUTE_MISSING', field, `Subject rule: ${type} is mandatory and must be supplied ${how}.`)
+        const how = rule.sources.map((s) => (s === 'csr' ? 'from the CSR' : s === 'fixed' ? "from the profile's fixed value" : 'from the operator at issuance')).join(' or ')
+        const fix = rule.sources.includes('entered') ? `enter ${type} at issuance` : `give a CSR that has ${type}`
+        c.error('SUBJECT_ATTRIBUTE_MISSING', field, `Subject rule: ${type} is mandatory and comes ${how}, but none was given; ${fix}.`)
       }
       if (requested) result.set(type, { values: [], reason: `dropped: the rule for ${type} does not take it from the CSR` })
       continue
