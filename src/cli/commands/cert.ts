@@ -263,8 +263,8 @@ export function registerCertificateCommands(program: Command, run: Runner): void
           )
         warnIfAuditBroken(services, ctx.io)
         const detail = expectOk(services.certificates.get(found.id))
-        const key = services.vault.keys.findBySpkiSha256(detail.view.publicKey.sha256)
-        if (key && !services.vault.keys.isUnlocked(key.keyId)) {
+        const key = services.vault.keyForPublicKey(detail.view.publicKey.sha256)
+        if (key && !services.vault.isUnlocked(key.keyId)) {
           // A CA's key has the CA passphrase; an end-entity key its own (as for cert renew).
           const kind = found.isCa ? 'passphrase' : 'key-passphrase'
           const file = found.isCa ? opts.passphraseFile : opts.keyPassphraseFile
@@ -358,8 +358,8 @@ export function registerCertificateCommands(program: Command, run: Runner): void
       const ca = expectOk(services.authorities.get(signingId!))
       await unlockAuthority(services, ca, opts.passphraseFile, ctx.io.env, `Renewing ${serial}`, ctx.io.stderr, opts.custodianPassphraseFile)
       const detail = expectOk(services.certificates.get(found.id))
-      const key = services.vault.keys.findBySpkiSha256(detail.view.publicKey.sha256)
-      const keyNeedsPassphrase = key !== null && !services.vault.keys.isUnlocked(key.keyId) && (key.protection === 'passphrase' || key.protection === 'both')
+      const key = services.vault.keyForPublicKey(detail.view.publicKey.sha256)
+      const keyNeedsPassphrase = key !== null && !services.vault.isUnlocked(key.keyId) && (key.protection === 'passphrase' || key.protection === 'both')
       const keyPassphrase = keyNeedsPassphrase ? requireSecret('key-passphrase', opts.keyPassphraseFile, ctx.io.env, `Renewing ${serial} with its own key`, ctx.io.stderr) : undefined
       const r = await services.renewal.renew({ id: found.id, authorityId: signingId!, confirmWarnings: opts.confirmWarnings === true, ...(keyPassphrase !== undefined ? { keyPassphrase } : {}) })
       if (!r.ok) {

@@ -39,7 +39,7 @@ export function registerCustodianCommands(program: Command, run: Runner): void {
       if (!authority.keyId) throw new CliError({ code: 'AUTHORITY_NO_KEY', message: `The CA "${authority.name}" has no key in this store.`, field: '--ca' }, EXIT_FAILED)
       if (opts.custodian === undefined) {
         if (opts.threshold !== undefined) throw usageError('CUSTODIANS_MISSING', 'Name the new custodians with --custodian NAME=PASSFILE (one per custodian).', '--custodian')
-        const c = services.vault.keys.custodiansOf(authority.keyId)
+        const c = services.vault.custodiansOf(authority.keyId)
         out.result({ authority: authority.name, custodians: c }, () =>
           c ? formatRecord([['CA', authority.name], ['unlock', `any ${c.threshold} of ${c.names.length}`], ['custodians', c.names.join(', ')]]) : `The key of "${authority.name}" is not held by custodians (protection: ${authority.keyProtection}).`
         )

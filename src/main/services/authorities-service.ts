@@ -41,7 +41,7 @@ import { checkDistinguishedName } from '../engine/names'
 import { authorityMayIssue, signingHashFor, signingKeyOfSpec } from '../engine/signing-rules'
 import type { DistinguishedName } from '../../shared/domain/names'
 import type { KeySpec, SignatureHash } from '../../shared/domain/keys'
-import type { VaultService } from './vault-service'
+import type { VaultPort } from './vault-service'
 import type { CustodianInput, CustodianSecret, KeySecrets, PreparedKey } from '../vault'
 import { authoritySummary, fileBytes, issuerInfoOf, recordFromDer, sha256Hex } from './certificate-records'
 
@@ -81,8 +81,7 @@ function caSigningHash(signingSpec: KeySpec, requested: SignatureHash): { hash: 
 
 const DAY = 86_400_000
 
-export function createAuthoritiesService(store: Store, vault: VaultService, emit: EventSink, now: () => Date): AuthoritiesService {
-  const keys = vault.keys
+export function createAuthoritiesService(store: Store, vault: VaultPort, emit: EventSink, now: () => Date): AuthoritiesService {
   /** The CA's own certificate row, when the app holds it (its revocation lives there). */
   const read = store.read
   const authority = (id: string): AuthorityRow | null => read((tx) => getAuthority(tx, id))
@@ -96,17 +95,17 @@ export function createAuthoritiesService(store: Store, vault: VaultService, emit
     revocation: own?.status === 'revoked' ? { revokedAt: own.revokedAt ?? '', reason: own.revocationReason } : null
   })
   const summarize = (a: AuthorityRow): AuthoritySummary => {
-    const key = a.keyId ? keys.get(a.keyId) : null
+    const key = a.keyId ? vault.key(a.keyId) : null
     const own = ownCertificate(a)
     const may = authorityMayIssue(factsOf(a, own), now())
     return {
-      ...authoritySummary(a, key, a.keyId ? keys.isUnlocked(a.keyId) : false, own?.id ?? null),
+      ...authoritySummary(a, key, a.keyId ? vault.isUnlocked(a.keyId) : false, own?.id ?? null),
       revoked: own?.status === 'revoked',
       revokedAt: own?.status === 'revoked' ? own.revokedAt : null,
       revocationReason: own?.status === 'revoked' ? own.revocationReason : null,
       canIssue: may.ok,
       cannotIssueReason: may.ok ? null : { code: may.error.code, message: may.error.message },
-      custodians: a.keyId ? keys.custodiansOf(a.keyId) : null
+      custodians: a.keyId ? vault.custodiansOf(a.keyId) : null
     }
   }
   const notFound = (id: string): Result<never> => fail('AUTHORITY_NOT_FOUND', `No certificate authority ${id}: choose one from the list.`, 'authorityId')
@@ -185,7 +184,7 @@ export function createAuthoritiesService(store: Store, vault: VaultService, emit
     const at = now().toISOString()
     store.write((tx) => {
       if (authorityNameTaken(tx, name)) throw new AppFailure({ code: 'AUTHORITY_NAME_TAKEN', message: `A CA named "${name}" already exists: choose another name.`, field: 'name' })
-      keys.saveKey(tx, prepared)
+      vault.saveKey(tx, prepared)
       insertAuthority(tx, newRow(id, name, prepared, subject, null, at))
       appendAudit(tx, { action, subject: `authority:${id}`, details: { name, keyId: prepared.keyId, spec: prepared.spec, spkiSha256: prepared.spkiSha256 } }, now())
     })
@@ -194,7 +193,7 @@ export function createAuthoritiesService(store: Store, vault: VaultService, emit
   async function undoPending(id: string, keyId: string, reason: string): Promise<void> {
     const finish = store.write((tx) => {
       deleteAuthority(tx, id)
-      const f = keys.deleteKeyRow(tx, keyId)
+      const f = vault.removeKeyRow(tx, keyId)
       appendAudit(tx, { action: 'authority.create.undone', subject: `authority:${id}`, details: { reason } }, now())
       return f.ok ? f.value : null
     })
@@ -202,7 +201,7 @@ export function createAuthoritiesService(store: Store, vault: VaultService, emit
   }
 
   async function prepareCaKey(spec: CreateAuthorityInput['keySpec'], protection: CreateAuthorityInput['protection'], passphrase?: string): Promise<Result<PreparedKey>> {
-    return keys.prepareKey({ spec, purpose: 'ca', protection, ...(passphrase !== undefined ? { passphrase } : {}) })
+    return vault.prepareKey({ spec, purpose: 'ca', protection, ...(passphrase !== undefined ? { passphrase } : {}) })
   }
 
   return {
@@ -247,7 +246,7 @@ export function createAuthoritiesService(store: Store, vault: VaultService, emit
         if (pathLen !== null && input.pathLength !== null && input.pathLength >= pathLen)
           return fail('PARENT_PATH_LENGTH', `The path length must be below the parent's (${pathLen}).`, 'pathLength')
         if (!p.value.row.keyId) return fail('AUTHORITY_NO_KEY', `"${p.value.row.name}" has no key in this app and cannot sign.`, 'parentId')
-        const s = keys.signer(p.value.row.keyId)
+        const s = vault.signer(p.value.row.keyId)
         if (!s.ok) return fail('AUTHORITY_LOCKED', `"${p.value.row.name}" is locked: unlock it, then create the intermediate.`, 'parentId')
         parentSigner = s.value
         const notAfter = new Date(notBefore.getTime() + input.validityDays * DAY)
@@ -268,7 +267,7 @@ export function createAuthoritiesService(store: Store, vault: VaultService, emit
         // Signed by a parent held here: everything in one transaction.
         const built = await buildCertificate(template, parent.issuer, parentSigner)
         if (!built.ok) {
-          await keys.discardKey(key)
+          await vault.discardKey(key)
           return built
         }
         const parentId = parent.row.id
@@ -276,14 +275,14 @@ export function createAuthoritiesService(store: Store, vault: VaultService, emit
           store.write((tx) => {
             if (authorityNameTaken(tx, input.name)) throw new AppFailure({ code: 'AUTHORITY_NAME_TAKEN', message: `A CA named "${input.name}" already exists: choose another name.`, field: 'name' })
             const at = now().toISOString()
-            keys.saveKey(tx, key)
+            vault.saveKey(tx, key)
             insertAuthority(tx, newRow(id, input.name, key, dnToText(input.subject), parentId, at))
             commitCaCertificate(tx, { id }, built.value.der, parentId, key.keyId, at)
             appendAudit(tx, { action: 'authority.create', subject: `authority:${id}`, details: { name: input.name, parentId, keyId: key.keyId, spec: key.spec, serial: built.value.serial, sha256: sha256Hex(built.value.der), ...hashDetails } }, now())
           })
         )
         if (!done.ok) {
-          await keys.discardKey(key)
+          await vault.discardKey(key)
           return done
         }
         changed()
@@ -292,10 +291,10 @@ export function createAuthoritiesService(store: Store, vault: VaultService, emit
       // Self-signed root: two steps (see the header).
       const pending = await attempt(() => commitPending(id, input.name, key, dnToText(input.subject), 'authority.create.key'))
       if (!pending.ok) {
-        await keys.discardKey(key)
+        await vault.discardKey(key)
         return pending
       }
-      const signer = keys.signer(key.keyId)
+      const signer = vault.signer(key.keyId)
       const built = signer.ok ? await buildCertificate(template, null, signer.value) : signer
       if (!built.ok) {
         await undoPending(id, key.keyId, built.error.message)
@@ -320,10 +319,10 @@ export function createAuthoritiesService(store: Store, vault: VaultService, emit
       const id = randomUUID()
       const pending = await attempt(() => commitPending(id, input.name, key, dnToText(input.subject), 'authority.create.key'))
       if (!pending.ok) {
-        await keys.discardKey(key)
+        await vault.discardKey(key)
         return pending
       }
-      const signer = keys.signer(key.keyId)
+      const signer = vault.signer(key.keyId)
       const csr = signer.ok ? await buildCsr({ subject: input.subject, sans: [], ca: true, hash: caSigningHash(input.keySpec, input.signature.hash).hash, rsaPss: input.signature.rsaPss }, signer.value) : signer
       if (!csr.ok) {
         await undoPending(id, key.keyId, csr.error.message)
@@ -345,7 +344,7 @@ export function createAuthoritiesService(store: Store, vault: VaultService, emit
       const certs = readCertificates(fileBytes(certificate))
       if (!certs.ok) return certs
       const der = certs.value[0]!
-      const key = keys.get(a.keyId)
+      const key = vault.key(a.keyId)
       const view = describeCertificate(der)
       if (!key || view.publicKey.sha256 !== key.spkiSha256)
         return fail('CERTIFICATE_KEY_MISMATCH', 'This certificate is for another key than the CA\'s request: import the certificate issued for this CSR.', 'certificate')
@@ -368,7 +367,7 @@ export function createAuthoritiesService(store: Store, vault: VaultService, emit
         const certs = readCertificates(fileBytes(input.source.certificate))
         if (!certs.ok) return certs
         certDer = certs.value[0]!
-        const p = await keys.prepareImport({
+        const p = await vault.prepareImport({
           data: fileBytes(input.source.key),
           ...(input.source.keyPassword !== undefined ? { filePassphrase: input.source.keyPassword } : {}),
           purpose: 'ca',
@@ -378,13 +377,13 @@ export function createAuthoritiesService(store: Store, vault: VaultService, emit
         if (!p.ok) return p
         prepared = p.value
       } else {
-        const p = await keys.preparePfxImport({ data: fileBytes(input.source.pfx), pfxPassword: input.source.pfxPassword, purpose: 'ca', protection: input.protection, ...secrets })
+        const p = await vault.preparePfxImport({ data: fileBytes(input.source.pfx), pfxPassword: input.source.pfxPassword, purpose: 'ca', protection: input.protection, ...secrets })
         if (!p.ok) return p
         if (!p.value.key) return fail('PFX_NO_KEY', 'The PFX holds no private key: a CA needs its key to sign.', 'pfx')
         prepared = p.value.key
         const match = p.value.certificates.find((c) => describeCertificate(c).publicKey.sha256 === prepared.spkiSha256)
         if (!match) {
-          await keys.discardKey(prepared)
+          await vault.discardKey(prepared)
           return fail('CERTIFICATE_KEY_MISMATCH', 'The PFX holds no certificate for its key.', 'pfx')
         }
         certDer = match
@@ -393,19 +392,19 @@ export function createAuthoritiesService(store: Store, vault: VaultService, emit
       try {
         view = describeCertificate(certDer)
       } catch {
-        await keys.discardKey(prepared)
+        await vault.discardKey(prepared)
         return fail('CERTIFICATE_CORRUPT', 'The CA certificate cannot be read.', 'certificate')
       }
       if (view.publicKey.sha256 !== prepared.spkiSha256) {
-        await keys.discardKey(prepared)
+        await vault.discardKey(prepared)
         return fail('CERTIFICATE_KEY_MISMATCH', 'The key does not belong to the certificate: choose the key file of this CA.', 'key')
       }
       if (!view.isCa) {
-        await keys.discardKey(prepared)
+        await vault.discardKey(prepared)
         return fail('AUTHORITY_NOT_CA', 'This certificate is not a CA certificate (basicConstraints CA is not true).', 'certificate')
       }
       if (read((tx) => isEndEntityKey(tx, prepared.spkiSha256))) {
-        await keys.discardKey(prepared)
+        await vault.discardKey(prepared)
         return fail('KEY_USED_BY_END_ENTITY', 'This key was certified for an end entity here; a CA must have a key of its own.', 'key')
       }
       const id = randomUUID()
@@ -413,14 +412,14 @@ export function createAuthoritiesService(store: Store, vault: VaultService, emit
       const done = await attempt(() =>
         store.write((tx) => {
           const at = now().toISOString()
-          keys.saveKey(tx, prepared)
+          vault.saveKey(tx, prepared)
           insertAuthority(tx, newRow(id, input.name, prepared, view.subjectText, null, at))
           commitCaCertificate(tx, { id }, certDer, parentId, prepared.keyId, at)
           appendAudit(tx, { action: 'authority.import', subject: `authority:${id}`, details: { name: input.name, sha256: view.fingerprints.sha256, keyId: prepared.keyId, source: input.source.kind } }, now())
         })
       )
       if (!done.ok) {
-        await keys.discardKey(prepared)
+        await vault.discardKey(prepared)
         return done
       }
       changed()

@@ -42,7 +42,8 @@ import {
   type SnapshotFacts
 } from '../store/backup-snapshot'
 import { auditHeadIntact } from '../store/audit-log'
-import { DEFAULT_SCRYPT, MIN_PASSPHRASE_LENGTH, scryptKey, type KeySecrets, type RowChange, type ScryptParams, type Sealed, type VaultInternals } from '../vault'
+import { DEFAULT_SCRYPT, MIN_PASSPHRASE_LENGTH, scryptKey, type KeySecrets, type RowChange, type ScryptParams, type Sealed } from '../vault'
+import type { BackupKeysPort } from './vault-service'
 import { decryptBackupPayload, deriveBackupKeys, keyWrapAad, openBackupFile, writeBackupFile, type BackupManifest, type OpenedBackup, type PayloadIndex } from '../backup/container'
 import { combineBackupShares, parseShareFile, splitBackupKey, type OfferedShare, type ShareCustodian } from '../backup/shares'
 
@@ -131,7 +132,8 @@ export interface BackupService {
 
 export interface BackupServiceOptions {
   readonly store: Store
-  readonly vault: VaultInternals
+  /** The vault's part of a restore, and whether the keychain can take re-sealed keys. */
+  readonly vault: BackupKeysPort
   readonly emit: EventSink
   readonly now: () => Date
   readonly appVersion: string

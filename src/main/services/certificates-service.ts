@@ -13,7 +13,7 @@ import { deliveredChain } from '../store/chains-repo'
 import { buildCrl, buildPkcs7, crlEntryCount, describeCertificate, toPem, type CrlEntry } from '../engine'
 import { buildPfx } from '../engine/pkcs12'
 import { signingHashFor, signingKeyOfSpec } from '../engine/signing-rules'
-import type { VaultService } from './vault-service'
+import type { VaultPort } from './vault-service'
 import type { AuthoritiesService } from './authorities-service'
 import { certificateSummary, keyExportBlocked, keyExportBlockedBy, parseCrlSettings, sha256Hex } from './certificate-records'
 
@@ -46,7 +46,7 @@ function fileName(base: string): string {
   return base.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 80) || 'certificate'
 }
 
-export function createCertificatesService(store: Store, vault: VaultService, authorities: AuthoritiesService, emit: EventSink, now: () => Date): CertificatesService {
+export function createCertificatesService(store: Store, vault: VaultPort, authorities: AuthoritiesService, emit: EventSink, now: () => Date): CertificatesService {
   const notFound = (id: number): Result<never> => fail('CERTIFICATE_NOT_FOUND', `No certificate ${id}: it may have been removed; refresh the list.`, 'id')
 
   const read = store.read
@@ -139,7 +139,7 @@ export function createCertificatesService(store: Store, vault: VaultService, aut
       const row = certificate(id)
       if (!row) return notFound(id)
       const view = describeCertificate(row.der)
-      const held = row.keyId ? (vault.status([row.keyId]).keys[0] ?? null) : null
+      const held = row.keyId ? vault.keyState(row.keyId) : null
       return ok({
         ...certificateSummary(row, now()),
         view,
@@ -234,7 +234,7 @@ export function createCertificatesService(store: Store, vault: VaultService, aut
       if (!ca.ok) return ca
       const { row, issuer } = ca.value
       if (!row.keyId) return fail('AUTHORITY_NO_KEY', `"${row.name}" has no key in this app and cannot sign a CRL.`, 'authorityId')
-      const signer = vault.keys.signer(row.keyId)
+      const signer = vault.signer(row.keyId)
       if (!signer.ok) return fail('AUTHORITY_LOCKED', `"${row.name}" is locked: unlock it and generate the CRL again.`, 'authorityId')
       const settings = parseCrlSettings(row.crlSettings)
       for (let attemptNo = 0; attemptNo < 3; attemptNo++) {

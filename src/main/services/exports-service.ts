@@ -15,11 +15,11 @@ import type { CertificatesService } from './certificates-service'
 import { MIN_PFX_PASSWORD } from './certificates-service'
 import { keyExportBlocked, keyExportBlockedBy } from './certificate-records'
 import type { FilesService } from './files-service'
-import type { VaultService } from './vault-service'
+import type { VaultPort } from './vault-service'
 
 export interface ExportsServiceDeps {
   readonly store: Store
-  readonly vault: VaultService
+  readonly vault: VaultPort
   readonly certificates: CertificatesService
   readonly files: FilesService
 }
@@ -74,7 +74,7 @@ export function createExportsService({ store, vault, certificates, files }: Expo
         // Checked before the dialog so the operator is not asked where to save a file that cannot be made.
         const blockedBy = withKey ? store.read((tx) => keyExportBlockedBy(tx, row)) : null
         if (blockedBy) return keyExportBlocked(row, blockedBy, 'includeKey')
-        if (withKey && !req.includeCaKey && (row.isCa || vault.keys.get(row.keyId!)?.purpose === 'ca'))
+        if (withKey && !req.includeCaKey && (row.isCa || vault.key(row.keyId!)?.purpose === 'ca'))
           return fail(
             'CA_KEY_EXPORT_NOT_CONFIRMED',
             `Certificate ${row.serial.toUpperCase()} belongs to a CA: putting its private key into a PFX needs the explicit includeCaKey option; export without the key otherwise.`,
@@ -109,7 +109,7 @@ export function createExportsService({ store, vault, certificates, files }: Expo
         const blockedBy = store.read((tx) => profileIdsOfKey(tx, id).map((profileId) => keyExportBlockedBy(tx, { profileId })).find((n) => n !== null) ?? null)
         if (blockedBy) return fail('PRIVATE_KEY_EXPORT_BLOCKED', `This key has a certificate issued under profile "${blockedBy}", which blocks private key export: the key stays in PKI Desk.`, 'key')
       }
-      const ref = vault.keys.get(keyId)
+      const ref = vault.key(keyId)
       if (!ref) return fail('KEY_NOT_FOUND', `No key ${keyId} in the vault: it may have been deleted; refresh the view.`, 'key')
       if (ref.purpose === 'ca')
         return fail(
@@ -138,7 +138,7 @@ export function createExportsService({ store, vault, certificates, files }: Expo
       const row = certificate(certificateId)
       if (!row) return notFound(certificateId, 'certificateId')
       if (!row.keyId) return fail('KEY_NOT_HELD', `PKI Desk does not hold the private key of certificate ${row.serial.toUpperCase()}: there is nothing to delete.`, 'certificateId')
-      if (vault.keys.get(row.keyId)?.purpose === 'ca')
+      if (vault.key(row.keyId)?.purpose === 'ca')
         return fail('KEY_IN_USE', 'This is a CA key: retire the authority instead of deleting its key.', 'certificateId')
       const r = await vault.deleteKey(row.keyId)
       return r.ok ? ok({ certificateId, keyId: row.keyId }) : r

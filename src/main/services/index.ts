@@ -75,7 +75,7 @@ export function createServices(options: ServicesOptions): Services {
   const now = options.now ?? (() => new Date())
   // The vault caches the auto-lock minutes; a settings change tells it to read them again.
   const settings = createSettingsService(store, (event, payload) => {
-    if (event === 'changed' && (payload as { domain?: string }).domain === 'settings') vault.keys.idleLockChanged()
+    if (event === 'changed' && (payload as { domain?: string }).domain === 'settings') vault.idleLockChanged()
     emit(event, payload)
   })
   // One keychain for the vault and the connectors' credentials.
@@ -111,7 +111,7 @@ export function createServices(options: ServicesOptions): Services {
     exports: createExportsService({ store, vault, certificates, files }),
     backup: createBackupService({
       store,
-      vault: vault.keys,
+      vault: vault.backupKeys,
       emit,
       now,
       appVersion: version,

@@ -30,7 +30,7 @@ import { buildCsr, dnToText, readCsrInput, toPem, type ParsedCsr } from '../engi
 import { signedEnvelope } from '../engine/der'
 import { issuerContextFromCertificate, type IssuerContext } from '../engine/policy'
 import { prepareBatch, type BatchContext, type BatchJob, type PreparedItem } from '../engine/batch'
-import type { VaultService } from './vault-service'
+import type { VaultPort } from './vault-service'
 import type { AuthoritiesService } from './authorities-service'
 import { fileBytes, sha256Hex } from './certificate-records'
 import { createPreparePool, type PreparePool } from './issuance-workers/pool'
@@ -112,8 +112,7 @@ function workerFailed(e: unknown): null {
   return null
 }
 
-export function createIssuanceService(store: Store, vault: VaultService, authorities: AuthoritiesService, emit: EventSink, now: () => Date, options: IssuanceOptions = {}): IssuanceService {
-  const keys = vault.keys
+export function createIssuanceService(store: Store, vault: VaultPort, authorities: AuthoritiesService, emit: EventSink, now: () => Date, options: IssuanceOptions = {}): IssuanceService {
   const workerMinItems = options.workerMinItems ?? WORKER_MIN_ITEMS
   /** Running batches by operation id, with the flag `cancel` sets. */
   const running = new Map<string, { cancelled: boolean }>()
@@ -137,7 +136,7 @@ export function createIssuanceService(store: Store, vault: VaultService, authori
     if (!ca.ok) return ca
     const { row: caRow, issuer, certDer } = ca.value
     if (!caRow.keyId) return fail('AUTHORITY_NO_KEY', `"${caRow.name}" has no key in this app and cannot sign.`, 'authorityId')
-    const signerR = keys.signer(caRow.keyId)
+    const signerR = vault.signer(caRow.keyId)
     if (!signerR.ok) return fail('AUTHORITY_LOCKED', `"${caRow.name}" is locked: unlock it and issue again.`, 'authorityId')
     const signer = signerR.value
     const profile = profileFor(request.profileId)
@@ -178,7 +177,7 @@ export function createIssuanceService(store: Store, vault: VaultService, authori
       let c = keyChecks.get(spkiSha256)
       if (!c) {
         c = store.read((tx): KeyState => {
-          const k = keys.findBySpkiSha256(spkiSha256)
+          const k = vault.keyForPublicKey(spkiSha256)
           return {
             caKey: k?.purpose === 'ca' || isCaKey(tx, spkiSha256),
             heldKeyId: k && k.purpose !== 'ca' ? k.keyId : null,
@@ -375,12 +374,12 @@ export function createIssuanceService(store: Store, vault: VaultService, authori
     },
 
     async generateCsr(input) {
-      const prepared = await keys.prepareKey({ spec: input.keySpec, purpose: 'end-entity', protection: input.protection, ...(input.passphrase !== undefined ? { passphrase: input.passphrase } : {}) })
+      const prepared = await vault.prepareKey({ spec: input.keySpec, purpose: 'end-entity', protection: input.protection, ...(input.passphrase !== undefined ? { passphrase: input.passphrase } : {}) })
       if (!prepared.ok) return prepared
       const key = prepared.value
       // The key row commits first: the vault signs only with a saved key.
       store.write((tx) => {
-        keys.saveKey(tx, key)
+        vault.saveKey(tx, key)
         appendAudit(tx, { action: 'csr.generate', subject: `key:${key.keyId}`, details: { spec: key.spec, spkiSha256: key.spkiSha256, subject: dnToText(input.subject) } }, now())
       })
       emit('changed', { domain: 'vault' })
@@ -388,14 +387,14 @@ export function createIssuanceService(store: Store, vault: VaultService, authori
       // failed generation leaves no orphan key behind.
       const undo = async <T>(failure: Result<T>): Promise<Result<T>> => {
         store.write((tx) => {
-          const removed = keys.deleteKeyRow(tx, key.keyId)
+          const removed = vault.removeKeyRow(tx, key.keyId)
           appendAudit(tx, { action: 'csr.generate.undone', subject: `key:${key.keyId}`, details: { removed: removed.ok } }, now())
           if (removed.ok) void Promise.resolve().then(removed.value)
         })
         emit('changed', { domain: 'vault' })
         return failure
       }
-      const signer = keys.signer(key.keyId)
+      const signer = vault.signer(key.keyId)
       if (!signer.ok) return undo(signer)
       const der = await buildCsr({ subject: input.subject, sans: input.sans, ca: false, hash: input.hash, rsaPss: false }, signer.value)
       if (!der.ok) return undo(der)

@@ -21,13 +21,13 @@ import { findingsError } from '../engine/batch'
 import { pairedHash, signingKeyOfSpec } from '../engine/signing-rules'
 import type { IssuanceService } from './issuance-service'
 import type { ProfilesService } from './profiles-service'
-import type { VaultService } from './vault-service'
+import type { VaultPort } from './vault-service'
 
 export interface RenewalService {
   renew(request: RenewRequest): Promise<Result<{ certificateId: number; serial: string; subjectText: string; renewedFrom: number; authorityId: string; profileId: string | null }>>
 }
 
-export function createRenewalService(store: Store, vault: VaultService, issuance: IssuanceService, profiles: ProfilesService, now: () => Date): RenewalService {
+export function createRenewalService(store: Store, vault: VaultPort, issuance: IssuanceService, profiles: ProfilesService, now: () => Date): RenewalService {
   /**
    * The warnings to confirm before renewing: the profile's own, and every change it would now
    * make to the old subject and names. None when the profile refuses outright (issuance then
@@ -79,12 +79,12 @@ export function createRenewalService(store: Store, vault: VaultService, issuance
         // A missing or unreadable profile is reported by issuance with its own code.
         profile = parsed?.success ? parsed.data : null
       }
-      const key = vault.keys.get(row.keyId)
+      const key = vault.key(row.keyId)
       if (!key) return fail('KEY_NOT_FOUND', `The key of certificate ${serial} is no longer in the vault: ask for a new CSR instead.`, 'id')
       const view = describeCertificate(row.der)
       const keyId = row.keyId
       return vault.withUnlocked(keyId, request.keyPassphrase, 'keyPassphrase', async () => {
-        const signer = vault.keys.signer(keyId)
+        const signer = vault.signer(keyId)
         if (!signer.ok) return signer
         const csr = await buildCsr({ subject: view.subject, sans: view.sans, ca: false, hash: pairedHash(signingKeyOfSpec(key.spec)) ?? 'SHA-256', rsaPss: false }, signer.value)
         if (!csr.ok) return csr

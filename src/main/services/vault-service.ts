@@ -1,16 +1,76 @@
-// Vault use cases for the renderer and the CLI: status, unlock, lock, export and delete.
+// Vault use cases for the renderer and the CLI: status, unlock, lock, export and delete; and
+// the narrow port the other services get (VaultPort): find a key, sign with it, create or
+// remove a key row inside their own transaction. No service holds the vault itself.
 // Unlocks and locks (explicit, idle, OS lock) are audited through the vault's event hook;
 // export and delete append their entries in the transaction of what they change.
 import { attempt, fail, ok, unwrap, type AppError, type Result } from '../../shared/errors'
 import type { VaultKeyStateDto, KeychainStatusDto } from '../../shared/ipc/vault'
 import type { EventSink } from '../../shared/ipc/events'
-import type { Store } from '../store/database'
+import type { Store, WriteTx } from '../store/database'
 import { appendAudit } from '../store/audit-log'
-import { createVault, type CustodianInput, type CustodianSecret, type KeychainBackend, type KeyRef, type KeySecrets, type PfxExportPreset, type VaultEvent, type VaultInternals, type LockReason, type ScryptParams } from '../vault'
+import {
+  createVault,
+  type CustodianInput,
+  type CustodianSecret,
+  type ImportKeyInput,
+  type ImportPfxInput,
+  type KeychainBackend,
+  type KeyRef,
+  type KeySecrets,
+  type PfxExportPreset,
+  type PreparedKey,
+  type PrepareKeyInput,
+  type Signer,
+  type VaultEvent,
+  type VaultInternals,
+  type LockReason,
+  type ScryptParams
+} from '../vault'
 
-export interface VaultService {
-  /** The vault itself, for other services (prepareKey/saveKey/signer). */
-  readonly keys: VaultInternals
+/**
+ * What the other services may ask of the vault. Keys are named by id; their bytes never
+ * leave it. A new key is prepared (generated or imported, sealed) first, then its row is
+ * written with `saveKey` inside the caller's transaction, beside the record that uses it.
+ */
+export interface VaultPort {
+  /** The key with this id, or null. */
+  key(keyId: string): KeyRef | null
+  /** The key that holds this public key (SHA-256 of its SPKI), or null. */
+  keyForPublicKey(spkiSha256: string): KeyRef | null
+  isUnlocked(keyId: string): boolean
+  /** The key's protection and lock state (as the vault screen shows it), or null. */
+  keyState(keyId: string): VaultKeyStateDto | null
+  /** A Signer for an unlocked key; VAULT_LOCKED otherwise. */
+  signer(keyId: string): Result<Signer>
+  prepareKey(input: PrepareKeyInput): Promise<Result<PreparedKey>>
+  prepareImport(input: ImportKeyInput): Promise<Result<PreparedKey>>
+  /** A PFX's key (if any) prepared, its certificates as DER. */
+  preparePfxImport(input: ImportPfxInput): Promise<Result<{ key: PreparedKey | null; certificates: Uint8Array[] }>>
+  /** Writes the prepared key's row in the caller's transaction; the key is unlocked after. */
+  saveKey(tx: WriteTx, prepared: PreparedKey): void
+  /** A prepared key that will not be saved: its keychain entry goes. */
+  discardKey(prepared: PreparedKey): Promise<void>
+  /**
+   * Removes a key row in the caller's transaction (which audits it) and returns the step
+   * that removes its keychain entry once that transaction committed.
+   */
+  removeKeyRow(tx: WriteTx, keyId: string): Result<() => Promise<Result<void>>>
+  unlock(keyId: string, passphrase?: string, custodians?: readonly CustodianSecret[]): Promise<Result<VaultKeyStateDto>>
+  /** The custodians of a custodian-protected key (threshold and names), or null. */
+  custodiansOf(keyId: string): { threshold: number; names: string[] } | null
+  /**
+   * Splits the key's KEK between `custodians` (any `threshold` of them unlock it), opening it
+   * with `present`: its passphrase today, or at least `threshold` of its current custodians.
+   * Audited with the old and new names and who was present.
+   */
+  setCustodians(keyId: string, threshold: number, custodians: readonly CustodianInput[], present: KeySecrets): Promise<Result<{ threshold: number; names: string[] }>>
+  lock(keyId: string): Result<VaultKeyStateDto>
+  withUnlocked<T>(keyId: string, passphrase: string | undefined, field: string, body: () => Promise<Result<T>>): Promise<Result<T>>
+  exportKey(keyId: string, exportPassphrase: string, preset: PfxExportPreset, reason?: string): Promise<Result<Uint8Array>>
+  deleteKey(keyId: string): Promise<Result<void>>
+}
+
+export interface VaultService extends VaultPort {
   status(keyIds?: readonly string[]): { keys: VaultKeyStateDto[]; autoLockMinutes: number }
   keychainStatus(): Promise<KeychainStatusDto>
   /**
@@ -19,12 +79,6 @@ export interface VaultService {
    * with the names of the custodians whose shares opened.
    */
   unlock(keyId: string, passphrase?: string, custodians?: readonly CustodianSecret[]): Promise<Result<VaultKeyStateDto>>
-  /**
-   * Splits the key's KEK between `custodians` (any `threshold` of them unlock it), opening it
-   * with `present`: its passphrase today, or at least `threshold` of its current custodians.
-   * Audited with the old and new names and who was present.
-   */
-  setCustodians(keyId: string, threshold: number, custodians: readonly CustodianInput[], present: KeySecrets): Promise<Result<{ threshold: number; names: string[] }>>
   lock(keyId: string): Result<VaultKeyStateDto>
   /**
    * Runs `body` with `keyId` unlocked. A key already unlocked stays as it is; a locked one is
@@ -41,7 +95,15 @@ export interface VaultService {
   exportKey(keyId: string, exportPassphrase: string, preset: PfxExportPreset, reason?: string): Promise<Result<Uint8Array>>
   /** Deletes a key no authority uses; certificates keep their record, without a key. Audited. */
   deleteKey(keyId: string): Promise<Result<void>>
+  /** When an unlocked key locks itself (idle), or null when it is locked. */
+  locksAt(keyId: string): Date | null
+  /** The auto-lock minutes changed (a settings update): the vault reads them again. */
+  idleLockChanged(): void
+  /** The backup service's port: keys sealed under a backup key, checked and re-sealed on a restore. */
+  readonly backupKeys: BackupKeysPort
 }
+
+export type BackupKeysPort = Pick<VaultInternals, 'sealForBackup' | 'checkBackupKey' | 'rewrapFromBackup' | 'keychainStatus'>
 
 export interface VaultServiceOptions {
   readonly store: Store
@@ -102,7 +164,29 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
   const notFound = (keyId: string): Result<never> => fail('KEY_NOT_FOUND', `no key ${keyId} in the vault: pick an existing key`, 'keyId')
 
   const service: VaultService = {
-    keys,
+    key: (keyId) => keys.get(keyId),
+    keyForPublicKey: (spkiSha256) => keys.findBySpkiSha256(spkiSha256),
+    isUnlocked: (keyId) => keys.isUnlocked(keyId),
+    keyState: (keyId) => {
+      const ref = keys.get(keyId)
+      return ref ? state(ref) : null
+    },
+    locksAt: (keyId) => keys.locksAt(keyId),
+    signer: (keyId) => keys.signer(keyId),
+    prepareKey: (input) => keys.prepareKey(input),
+    prepareImport: (input) => keys.prepareImport(input),
+    preparePfxImport: (input) => keys.preparePfxImport(input),
+    saveKey: (tx, prepared) => keys.saveKey(tx, prepared),
+    discardKey: (prepared) => keys.discardKey(prepared),
+    removeKeyRow: (tx, keyId) => keys.deleteKeyRow(tx, keyId),
+    custodiansOf: (keyId) => keys.custodiansOf(keyId),
+    idleLockChanged: () => keys.idleLockChanged(),
+    backupKeys: {
+      sealForBackup: (...args) => keys.sealForBackup(...args),
+      checkBackupKey: (...args) => keys.checkBackupKey(...args),
+      rewrapFromBackup: (...args) => keys.rewrapFromBackup(...args),
+      keychainStatus: () => keys.keychainStatus()
+    },
     status(keyIds) {
       let refs: KeyRef[]
       if (keyIds) refs = keyIds.map((id) => keys.get(id)).filter((r): r is KeyRef => r !== null)

@@ -160,10 +160,10 @@ describe('files:exportCertificate', () => {
 
   it('unlocks a locked keychain-protected key for the export only, and locks it again', async () => {
     services.vault.lockAll()
-    expect(services.vault.keys.locksAt(leafKeyId)).toBeNull()
+    expect(services.vault.locksAt(leafKeyId)).toBeNull()
     const r = await call('files:exportCertificate', { id: leafId, format: 'pfx-modern', password: FILE_PASS })
     expect(openssl(['pkcs12', '-info', '-in', r.paths[0], '-passin', `pass:${FILE_PASS}`, '-nodes']).out).toContain('BEGIN PRIVATE KEY')
-    expect(services.vault.keys.locksAt(leafKeyId)).toBeNull()
+    expect(services.vault.locksAt(leafKeyId)).toBeNull()
   })
 
   it('checks the password before asking where to save; a cancelled dialog writes and audits nothing', async () => {
@@ -184,7 +184,7 @@ describe('files:exportCertificate', () => {
     const r = await call('files:exportCertificate', { id: root.certificateId, format: 'pfx-modern', password: FILE_PASS, includeCaKey: true, keyPassphrase: CA_PASS })
     expect(openssl(['pkcs12', '-info', '-in', r.paths[0], '-passin', `pass:${FILE_PASS}`, '-nodes']).out).toContain('BEGIN PRIVATE KEY')
     expect(JSON.parse(auditPage('certificate.export').entries[0]!.details)).toEqual({ format: 'pfx-modern', containsKey: true, caKey: true })
-    expect(services.vault.keys.locksAt(root.keyId)).toBeNull()
+    expect(services.vault.locksAt(root.keyId)).toBeNull()
   })
 })
 
@@ -221,7 +221,7 @@ describe('files:exportKey', () => {
     expect(wrong.field).toBe('keyPassphrase')
     const r = await call('files:exportKey', { key: { keyId: gen.keyId }, format: 'pkcs8-pem', password: FILE_PASS, keyPassphrase: CA_PASS })
     expect(openssl(['pkey', '-in', r.paths[0], '-passin', `pass:${FILE_PASS}`, '-noout']).status).toBe(0)
-    expect(services.vault.keys.locksAt(gen.keyId)).toBeNull()
+    expect(services.vault.locksAt(gen.keyId)).toBeNull()
   })
 
   it('as a PFX from the certificate', async () => {
@@ -252,7 +252,7 @@ describe('vault:deleteCertificateKey', () => {
     expect((await call('certificates:get', { id })).hasKey).toBe(true)
     expect(await call('vault:deleteCertificateKey', { certificateId: id })).toEqual({ certificateId: id, keyId, deleted: true })
     expect((await call('certificates:get', { id })).hasKey).toBe(false)
-    expect(services.vault.keys.get(keyId)).toBeNull()
+    expect(services.vault.key(keyId)).toBeNull()
     expect(auditActions()[0]).toBe('vault.delete')
     expect((await callErr('vault:deleteCertificateKey', { certificateId: id })).code).toBe('KEY_NOT_HELD')
     expect((await callErr('files:exportKey', { key: { certificateId: id }, format: 'pkcs8-pem', password: FILE_PASS })).code).toBe('KEY_NOT_HELD')

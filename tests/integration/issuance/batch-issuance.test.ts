@@ -126,8 +126,8 @@ describe('batch issuance', () => {
     const longCn = 'x'.repeat(70) + '.example'
     const bad = await csr([[{ type: 'CN', value: longCn }]], [{ type: 'dns', value: 'ok.example' }])
     const signCalls = { n: 0 }
-    const real = services.vault.keys.signer.bind(services.vault.keys)
-    const spy = vi.spyOn(services.vault.keys, 'signer').mockImplementation((keyId) => {
+    const real = services.vault.signer.bind(services.vault)
+    const spy = vi.spyOn(services.vault, 'signer').mockImplementation((keyId) => {
       const s = real(keyId)
       return s.ok ? { ok: true, value: { ...s.value, sign: (d, o) => (signCalls.n++, s.value.sign(d, o)) } } : s
     })
@@ -156,8 +156,8 @@ describe('batch issuance', () => {
     const keyId = services.authorities.requireActive(ca.id)
     if (!keyId.ok || !keyId.value.row.keyId) throw new Error('no key')
     const id = keyId.value.row.keyId
-    expect(services.vault.keys.isUnlocked(id)).toBe(true)
-    const minutesLeft = (): number => Math.round((services.vault.keys.locksAt(id)!.getTime() - Date.now()) / 60_000)
+    expect(services.vault.isUnlocked(id)).toBe(true)
+    const minutesLeft = (): number => Math.round((services.vault.locksAt(id)!.getTime() - Date.now()) / 60_000)
     expect(minutesLeft()).toBe(15)
     services.settings.update({ autoLockMinutes: 5 })
     expect(minutesLeft()).toBe(5)

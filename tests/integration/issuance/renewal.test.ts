@@ -119,12 +119,12 @@ describe('renewal with the same profile', () => {
   it('asks for a passphrase key\'s passphrase, unlocks it for the renewal only, and locks it again', async () => {
     const old = await issueHeld('locked.renew.example', 'tls-server', 'passphrase')
     services.vault.lock(old.keyId)
-    expect(services.vault.keys.isUnlocked(old.keyId)).toBe(false)
+    expect(services.vault.isUnlocked(old.keyId)).toBe(false)
     expect(await services.renewal.renew({ id: old.id, confirmWarnings: false })).toMatchObject({ ok: false, error: { field: 'keyPassphrase' } })
     expect(await services.renewal.renew({ id: old.id, confirmWarnings: false, keyPassphrase: 'wrong passphrase!' })).toMatchObject({ ok: false, error: { code: 'PASSPHRASE_WRONG', field: 'keyPassphrase' } })
     const renewed = must(await services.renewal.renew({ id: old.id, confirmWarnings: false, keyPassphrase: PASS }))
     expect(new X509Certificate(derOf(renewed.certificateId)).verify(createPublicKey(caPem))).toBe(true)
-    expect(services.vault.keys.isUnlocked(old.keyId)).toBe(false)
+    expect(services.vault.isUnlocked(old.keyId)).toBe(false)
   })
 
   it("refuses a profile's warnings until they are confirmed, listing every finding", async () => {

@@ -44,7 +44,7 @@ afterAll(() => {
 
 describe('a 2-of-3 custodian root', () => {
   it('is stored as custodian-protected, names its custodians, and its old passphrase opens nothing', async () => {
-    expect(s.vault.keys.custodiansOf(keyId)).toEqual({ threshold: 2, names: ['Alice', 'Bob', 'Carol'] })
+    expect(s.vault.custodiansOf(keyId)).toEqual({ threshold: 2, names: ['Alice', 'Bob', 'Carol'] })
     expect(s.vault.status([keyId]).keys[0]!.protection).toBe('custodians')
     expect(lastAudit('vault.custodians')).toMatchObject({ threshold: 2, custodians: ['Alice', 'Bob', 'Carol'], keychain: ['Bob'], previous: 'passphrase' })
     expect(code(await s.vault.unlock(keyId, CA_PASS))).toBe('CUSTODIANS_REQUIRED')
@@ -52,7 +52,7 @@ describe('a 2-of-3 custodian root', () => {
 
   it('does not unlock with one custodian, and audits the refused sitting with the name', async () => {
     expect(code(await s.vault.unlock(keyId, undefined, [{ passphrase: P.Alice }]))).toBe('CUSTODIANS_TOO_FEW')
-    expect(s.vault.keys.isUnlocked(keyId)).toBe(false)
+    expect(s.vault.isUnlocked(keyId)).toBe(false)
     expect(lastAudit('vault.unlock-failed')).toMatchObject({ code: 'CUSTODIANS_TOO_FEW', custodians: ['Alice'], unmatched: 0 })
   })
 
@@ -65,7 +65,7 @@ describe('a 2-of-3 custodian root', () => {
 
   it('unlocks with two custodians (unnamed passphrases are matched to their shares), audited with both names, and signs a CRL OpenSSL verifies', async () => {
     must(await s.vault.unlock(keyId, undefined, [{ passphrase: P.Carol }, { passphrase: P.Alice }]))
-    expect(s.vault.keys.isUnlocked(keyId)).toBe(true)
+    expect(s.vault.isUnlocked(keyId)).toBe(true)
     expect(lastAudit('vault.unlock')).toEqual({ custodians: ['Alice', 'Carol'] })
     const crl = must(await s.certificates.generateCrl(rootId))
     const file = tmp.write('root.crl.pem', Buffer.from(must(s.certificates.exportCrl(crl.id, 'pem')).base64, 'base64'))

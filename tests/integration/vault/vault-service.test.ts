@@ -52,7 +52,7 @@ function setup(clock?: { t: number }) {
 }
 
 async function createCaKey(protection: 'keychain' | 'passphrase' | 'both') {
-  const keys = services.vault.keys
+  const keys = services.vault
   const p = await keys.prepareKey({ spec: 'ec-p256', purpose: 'ca', protection, ...(protection === 'keychain' ? {} : { passphrase: PASS }) })
   if (!p.ok) throw new Error(p.error.message)
   file!.store.write((tx) => {
@@ -95,12 +95,12 @@ describe('vault:* channels', () => {
   it('keychainStatus reports the fix when the keychain is down, and unlock fails closed', async () => {
     const { call, callRaw, keychain } = setup()
     const key = await createCaKey('keychain')
-    services.vault.keys.lock(key.keyId)
+    services.vault.lock(key.keyId)
     keychain.setAvailable(false)
     expect(await call('vault:keychainStatus')).toEqual({ available: false, backend: 'memory', message: 'no Secret Service is running: start gnome-keyring or choose passphrase protection' })
     const r = await callRaw('vault:unlock', { keyId: key.keyId })
     expect(!r.ok && r.error.code).toBe('KEYCHAIN_UNAVAILABLE')
-    expect(services.vault.keys.isUnlocked(key.keyId)).toBe(false)
+    expect(services.vault.isUnlocked(key.keyId)).toBe(false)
   })
 
   it('follows autoLockMinutes from settings, and onSystemLock locks everything', async () => {
@@ -110,9 +110,9 @@ describe('vault:* channels', () => {
     const a = await createCaKey('keychain')
     const b = await createCaKey('both')
     clock.t += 4 * 60_000
-    expect(services.vault.keys.isUnlocked(a.keyId)).toBe(true)
+    expect(services.vault.isUnlocked(a.keyId)).toBe(true)
     clock.t += 60_000
-    expect(services.vault.keys.isUnlocked(a.keyId)).toBe(false)
+    expect(services.vault.isUnlocked(a.keyId)).toBe(false)
     await services.vault.unlock(a.keyId)
     await services.vault.unlock(b.keyId, PASS)
     services.onSystemLock?.()
@@ -140,13 +140,13 @@ describe('key export and delete are audited', () => {
 
   it('deletes an end-entity key with its keychain entry and audits it; a CA key in use is refused', async () => {
     const { keychain, call } = setup()
-    const keys = services.vault.keys
+    const keys = services.vault
     const p = await keys.prepareKey({ spec: 'ed25519', purpose: 'end-entity', protection: 'keychain' })
     if (!p.ok) throw new Error(p.error.message)
     file!.store.write((tx) => keys.saveKey(tx, p.value))
     expect(keychain.entries.size).toBe(1)
     expect(await call('vault:deleteKey', { keyId: p.value.keyId })).toEqual({ keyId: p.value.keyId, deleted: true })
-    expect(keys.get(p.value.keyId)).toBeNull()
+    expect(keys.key(p.value.keyId)).toBeNull()
     expect(keychain.entries.size).toBe(0)
     expect(actions().map((a) => a.action)).toEqual(['vault.lock', 'vault.delete'])
     expect(JSON.parse(actions().at(-1)!.details)).toMatchObject({ purpose: 'end-entity', spec: 'ed25519' })
@@ -159,7 +159,7 @@ describe('key export and delete are audited', () => {
     const refused = await services.vault.deleteKey(ca.keyId)
     expect(!refused.ok && refused.error.code).toBe('KEY_IN_USE')
     expect(actions().length).toBe(before)
-    expect(keys.get(ca.keyId)).not.toBeNull()
+    expect(keys.key(ca.keyId)).not.toBeNull()
     expect(keychain.entries.size).toBe(1)
   })
 })
