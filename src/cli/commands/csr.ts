@@ -62,7 +62,7 @@ export function registerCsrCommands(program: Command, run: Runner): void {
       run(({ ctx, out, args }) => {
         const file = String(args[0])
         const bytes = readCsrFile(file)
-        const inspected = ctx.services().issuance.inspect({ encoding: 'base64', data: bytes.toString('base64') })
+        const inspected = ctx.services().csr.inspect({ encoding: 'base64', data: bytes.toString('base64') })
         if (!inspected.ok) failWithFile(inspected.error, file)
         const items = inspected.value.items
         // One request refused: an error like any other (once on stderr; {"error":…} with --json).
@@ -130,7 +130,7 @@ export function registerCsrCommands(program: Command, run: Runner): void {
         )
       const services = ctx.services()
       const generated = expectOk(
-        await services.issuance.generateCsr({
+        await services.csr.generate({
           subject,
           sans: opts.san ?? [],
           keySpec: opts.key,

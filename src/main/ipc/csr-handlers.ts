@@ -3,9 +3,9 @@ import type { HandlersFor } from './handlers'
 
 export function createCsrHandlers(services: Services): HandlersFor<'csr'> {
   return {
-    'csr:inspect': (req) => services.issuance.inspect(req),
+    'csr:inspect': (req) => services.csr.inspect(req),
     'csr:generate': (req) =>
-      services.issuance.generateCsr({
+      services.csr.generate({
         subject: req.subject,
         sans: req.sans,
         keySpec: req.keySpec,

@@ -11,6 +11,7 @@ import { createConnectorsService, type ConnectorsService } from './connectors-se
 import { createCertificateBridge } from './sync-inventory'
 import { createProfileBridge, createProfilesService, type ProfilesService } from './profiles-service'
 import { createAuthoritiesService, type AuthoritiesService } from './authorities-service'
+import { createCsrService, type CsrService } from './csr-service'
 import { createIssuanceService, type IssuanceOptions, type IssuanceService } from './issuance-service'
 import { createCertificatesService, type CertificatesService } from './certificates-service'
 import { createRenewalService, type RenewalService } from './renewal-service'
@@ -48,6 +49,8 @@ export interface Services {
   readonly audit: AuditService
   readonly files: FilesService
   readonly authorities: AuthoritiesService
+  /** CSR intake (inspect, the preview's request) and generation with a new vault key. */
+  readonly csr: CsrService
   readonly issuance: IssuanceService
   readonly certificates: CertificatesService
   /** Revocation and export of many certificates at once (picked, by serial list, or by filter). */
@@ -89,7 +92,8 @@ export function createServices(options: ServicesOptions): Services {
     ...(options.scrypt ? { scrypt: options.scrypt } : {})
   })
   const audit = createAuditService(store, now)
-  const profiles = createProfilesService(store, emit, now)
+  const csr = createCsrService(store, vault, emit, now)
+  const profiles = createProfilesService(store, csr, emit, now)
   const authorities = createAuthoritiesService(store, vault, emit, now)
   const issuance = createIssuanceService(store, vault, authorities, emit, now, options.issuance)
   const sync = createSyncService({ store, keychain, emit, now, profiles: createProfileBridge(store, profiles), certificates: createCertificateBridge(store, now) })
@@ -105,6 +109,7 @@ export function createServices(options: ServicesOptions): Services {
     audit,
     files,
     authorities,
+    csr,
     issuance,
     renewal: createRenewalService(store, vault, issuance, profiles, now),
     certificates,

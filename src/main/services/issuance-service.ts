@@ -1,4 +1,5 @@
-// Issuance: CSR intake (inspect), CSR generation with a vault key, and batch issuance.
+// Issuance: batch issuance of CSRs under a profile by a CA. (Reading and generating CSRs is
+// the CSR service's.)
 //
 // A batch runs as a pipeline. The pure work per item (read the CSR and verify its proof of
 // possession, policy `evaluate` or the minimal profile, template checks, lean TBS encoding,
@@ -15,31 +16,24 @@ import { performance } from 'node:perf_hooks'
 import { AppFailure, fail, ok, type AppError, type Result } from '../../shared/errors'
 import { ownTrue } from '../../shared/safe-json'
 import type { EventSink } from '../../shared/ipc/events'
-import type { CsrInspectItem } from '../../shared/ipc/csr'
 import type { IssueItemError, IssueItemResult, IssueRequest, IssueResponse } from '../../shared/ipc/certificates'
-import type { CsrInfo } from '../../shared/domain/csr'
-import type { DistinguishedName, GeneralName } from '../../shared/domain/names'
-import type { KeyProtection, KeySpec, SignatureHash } from '../../shared/domain/keys'
 import { mergeOperatorInput, profileBody, type Finding, type ProfileBody } from '../../shared/domain/profile'
 import type { Store } from '../store/database'
 import { appendAudit } from '../store/audit-log'
 import { keySeparation } from '../engine/signing-rules'
 import { getProfileRow } from '../store/profiles-repo'
 import { compromisedKeySerial, insertCertificate, isCaKey, isEndEntityKey, serialExists, type NewCertificateRow } from '../store/certificates-repo'
-import { buildCsr, dnToText, readCsrInput, toPem, type ParsedCsr } from '../engine'
 import { signedEnvelope } from '../engine/der'
 import { issuerContextFromCertificate, type IssuerContext } from '../engine/policy'
 import { prepareBatch, type BatchContext, type BatchJob, type PreparedItem } from '../engine/batch'
 import type { VaultPort } from './vault-service'
 import type { AuthoritiesService } from './authorities-service'
-import { fileBytes, sha256Hex } from './certificate-records'
+import { sha256Hex } from './certificate-records'
 import { createPreparePool, type PreparePool } from './issuance-workers/pool'
 
 export { MINIMAL_PROFILE, MINIMAL_PROFILE_NAME } from '../engine/batch'
 
 export interface IssuanceService {
-  inspect(file: { encoding: 'pem' | 'base64'; data: string }): Result<{ items: CsrInspectItem[] }>
-  generateCsr(input: { subject: DistinguishedName; sans: GeneralName[]; keySpec: KeySpec; protection: KeyProtection; passphrase?: string; hash: SignatureHash }): Promise<Result<{ keyId: string; pem: string; csr: CsrInfo }>>
   /** `record.renewalOf`: the certificate this batch renews, written into each issue's audit entry. */
   issue(request: IssueRequest, record?: { readonly renewalOf?: number }): Promise<Result<IssueResponse>>
   /**
@@ -63,20 +57,6 @@ export const WORKER_CHUNK = 16
 export const COMMIT_AT = 16
 /** …or when the main thread has worked this long since it last yielded. */
 export const SLICE_MS = 4
-
-function csrInfoOf(c: ParsedCsr): CsrInfo {
-  return {
-    subject: c.subject,
-    subjectText: c.subjectText,
-    sans: c.sans,
-    ...(c.requestedKeyUsage ? { requestedKeyUsage: c.requestedKeyUsage } : {}),
-    ...(c.requestedExtKeyUsage ? { requestedExtKeyUsage: c.requestedExtKeyUsage } : {}),
-    requestedExtensions: c.requestedExtensions,
-    publicKey: c.publicKey,
-    signatureAlgorithm: c.signatureAlgorithm,
-    signatureValid: c.signatureValid
-  }
-}
 
 export interface IssuanceOptions {
   /** Batches of at least this many items use the worker pool (tests force either path). */
@@ -362,48 +342,6 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
   }
 
   return {
-    inspect(file) {
-      // Intake reads a request whose signature fails too: the operator sees whose it is.
-      const items = readCsrInput(fileBytes(file), { badSignature: 'report' })
-      if (!items.ok) return items
-      return ok({
-        items: items.value.map((i) =>
-          i.ok ? { ok: true as const, index: i.index, csr: csrInfoOf(i.csr), pem: toPem('CERTIFICATE REQUEST', i.csr.der) } : { ok: false as const, index: i.index, error: { code: i.error.code, message: i.error.message } }
-        )
-      })
-    },
-
-    async generateCsr(input) {
-      const prepared = await vault.prepareKey({ spec: input.keySpec, purpose: 'end-entity', protection: input.protection, ...(input.passphrase !== undefined ? { passphrase: input.passphrase } : {}) })
-      if (!prepared.ok) return prepared
-      const key = prepared.value
-      // The key row commits first: the vault signs only with a saved key.
-      store.write((tx) => {
-        vault.saveKey(tx, key)
-        appendAudit(tx, { action: 'csr.generate', subject: `key:${key.keyId}`, details: { spec: key.spec, spkiSha256: key.spkiSha256, subject: dnToText(input.subject) } }, now())
-      })
-      emit('changed', { domain: 'vault' })
-      // A key whose request could not be made serves nothing: remove it again, audited, so a
-      // failed generation leaves no orphan key behind.
-      const undo = async <T>(failure: Result<T>): Promise<Result<T>> => {
-        store.write((tx) => {
-          const removed = vault.removeKeyRow(tx, key.keyId)
-          appendAudit(tx, { action: 'csr.generate.undone', subject: `key:${key.keyId}`, details: { removed: removed.ok } }, now())
-          if (removed.ok) void Promise.resolve().then(removed.value)
-        })
-        emit('changed', { domain: 'vault' })
-        return failure
-      }
-      const signer = vault.signer(key.keyId)
-      if (!signer.ok) return undo(signer)
-      const der = await buildCsr({ subject: input.subject, sans: input.sans, ca: false, hash: input.hash, rsaPss: false }, signer.value)
-      if (!der.ok) return undo(der)
-      const parsed = readCsrInput(der.value)
-      const first = parsed.ok ? parsed.value[0] : undefined
-      if (!first?.ok) return undo(fail('INTERNAL', 'The generated request did not verify.'))
-      return ok({ keyId: key.keyId, pem: toPem('CERTIFICATE REQUEST', der.value), csr: csrInfoOf(first.csr) })
-    },
-
     cancel(operationId) {
       const run = running.get(operationId)
       if (!run) return false

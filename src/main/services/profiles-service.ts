@@ -41,7 +41,7 @@ import type { Converted, ProfileBridge, PulledProfileImport } from '../sync/loca
 import { noteLines } from '../sync/connector'
 import type { PaloAltoFields } from '../sync/connectors/paloalto'
 import { checkProfilePatterns, evaluate, hasErrors, issuerContextFromCertificate, type IssuerContext } from '../engine/policy'
-import { readCsrInput } from '../engine/csr'
+import type { CsrService } from './csr-service'
 import { MINIMAL_PROFILE } from '../engine/batch'
 
 export interface ListRequest {
@@ -193,7 +193,8 @@ function keepRoundTripData(next: ProfileBody, raw: unknown, stored: ProfileBody)
 
 // ---------------------------------------------------------------------------------------
 
-export function createProfilesService(store: Store, emit: EventSink, now: () => Date = () => new Date()): ProfilesService {
+/** `requests`: the CSR intake the preview reads its request with. */
+export function createProfilesService(store: Store, requests: Pick<CsrService, 'request'>, emit: EventSink, now: () => Date = () => new Date()): ProfilesService {
   const changed = (): void => emit('changed', { domain: 'profiles' })
 
   const read = store.read
@@ -412,11 +413,8 @@ export function createProfilesService(store: Store, emit: EventSink, now: () => 
       } else body = MINIMAL_PROFILE // no profile: the built-in one issuance applies then
       const input = operatorInput.safeParse(req.input ?? {})
       if (!input.success) return invalidObject(input.error, 'input.')
-      const items = readCsrInput(new TextEncoder().encode(req.csrPem))
-      if (!items.ok) return fail(items.error.code, items.error.message, 'csrPem')
-      const first = items.value[0]
-      if (!first) return fail('CSR_NOT_FOUND', 'csrPem: the text holds no certificate request.', 'csrPem')
-      if (!first.ok) return fail(first.error.code, first.error.message, 'csrPem')
+      const csr = requests.request(req.csrPem, 'csrPem')
+      if (!csr.ok) return csr
       let issuer: IssuerContext | undefined
       const extra: Finding[] = []
       if (req.authorityId !== undefined) {
@@ -436,7 +434,7 @@ export function createProfilesService(store: Store, emit: EventSink, now: () => 
             message: `Default CA: "${body.defaultAuthorityId}" is not a usable CA here (${ctx.error.code}); the preview has no issuer ceiling. Choose the issuing CA.`
           })
       }
-      const result = evaluate(body, first.csr, input.data, { now: now(), ...(issuer ? { issuer } : {}) })
+      const result = evaluate(body, csr.value, input.data, { now: now(), ...(issuer ? { issuer } : {}) })
       const findings = [...extra, ...result.findings]
       const blocked = hasErrors(findings)
       return ok({

@@ -62,7 +62,7 @@ export async function populate(services: Services, workDir: string): Promise<Pop
   const revoked = await issue(services, issuing.id, opensslCsr(workDir, 'www.two.example'))
   await issue(services, both.id, opensslCsr(workDir, 'www.three.example'))
   // A certificate whose key the vault holds (generated in the app).
-  const held = must(await services.issuance.generateCsr({ subject: [[{ type: 'CN', value: 'held.example' }]], sans: [{ type: 'dns', value: 'held.example' }], keySpec: 'ec-p256', protection: 'keychain', hash: 'SHA-256' }))
+  const held = must(await services.csr.generate({ subject: [[{ type: 'CN', value: 'held.example' }]], sans: [{ type: 'dns', value: 'held.example' }], keySpec: 'ec-p256', protection: 'keychain', hash: 'SHA-256' }))
   await issue(services, issuing.id, held.pem)
   must(services.certificates.revoke(revoked.id, 'keyCompromise'))
   must(await services.certificates.generateCrl(issuing.id))

@@ -32,7 +32,7 @@ beforeAll(async () => {
   services = createServices({ dataDir: tmp.dir, keychain: createMemoryKeychain(), scrypt: { N: 2 ** 14, r: 8, p: 1 } })
   ca = await createRootCa(services, 'Bypass Root')
   // A key the vault holds, so the certificate can also be renewed.
-  const generated = await services.issuance.generateCsr({ subject: [[{ type: 'CN', value: 'bypass.example.com' }]], sans: [{ type: 'dns', value: 'bypass.example.com' }], keySpec: 'ec-p256', protection: 'keychain', hash: 'SHA-256' })
+  const generated = await services.csr.generate({ subject: [[{ type: 'CN', value: 'bypass.example.com' }]], sans: [{ type: 'dns', value: 'bypass.example.com' }], keySpec: 'ec-p256', protection: 'keychain', hash: 'SHA-256' })
   if (!generated.ok) throw new Error(generated.error.message)
   csrPem = generated.value.pem
   expect(services.profiles.create({ name: 'Web', keyUsage: ['digitalSignature'], extendedKeyUsages: ['1.3.6.1.5.5.7.3.1'] }, { id: 'web' }).ok).toBe(true)

@@ -37,7 +37,7 @@ const derOf = (id: number): Buffer => (file.db.prepare('SELECT der FROM certific
 /** A certificate for a key the vault generates (as the CSR screen does), issued with `profileId`. */
 async function issueHeld(cn: string, profileId: string | null, protection: KeyProtection = 'keychain', input: { subject?: Record<string, string>; sans?: GeneralName[] } = {}, subject: DistinguishedName = [[{ type: 'O', value: 'Renewals' }], [{ type: 'CN', value: cn }]]): Promise<{ id: number; keyId: string }> {
   const made = must(
-    await services.issuance.generateCsr({ subject, sans: [{ type: 'dns', value: cn }], keySpec: 'ec-p256', protection, ...(protection === 'keychain' ? {} : { passphrase: PASS }), hash: 'SHA-256' })
+    await services.csr.generate({ subject, sans: [{ type: 'dns', value: cn }], keySpec: 'ec-p256', protection, ...(protection === 'keychain' ? {} : { passphrase: PASS }), hash: 'SHA-256' })
   )
   const r = must(await services.issuance.issue({ authorityId: caId, profileId, confirmWarnings: true, items: [{ csrPem: made.pem, input: { subject: input.subject ?? {}, sans: input.sans ?? [] } }] }))
   const item = r.results[0]!
