@@ -1,10 +1,13 @@
 // Profiles (search, kind filter, editor with live validation from the shared schema,
 // preview against a sample CSR, duplicate, archive, dialect export and import) and
-// connections (add with the coded error beside the field; the outbox with retry/discard).
+// connections (add with the coded error beside the field; every connector setting on the
+// form, edited and removed; the outbox with retry/discard).
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { test, expect } from './fixtures'
-import { fixture, goTo } from './helpers'
+import { test, expect, screenshot } from './fixtures'
+import { createRootCa, fixture, goTo } from './helpers'
+import type { PkiApi } from '../../src/shared/ipc/contract'
+import type { ConnectorDto } from '../../src/shared/domain/sync'
 
 test('profiles: filter, edit with live validation, preview, duplicate, archive, export and import', async ({ app, harness }) => {
   await goTo(app, 'Profiles')
@@ -95,4 +98,101 @@ test('connections: a bad URL is refused beside its field; the outbox can be retr
   await expect(dialog).toBeHidden()
   await expect(app.getByRole('table', { name: 'Connectors' })).toContainText('lab')
   await expect(app.getByRole('table', { name: 'Connectors' })).toContainText('missing')
+})
+
+test('connections: every setting the CLI sets is on the form (CertCentral account and remote CA, Palo Alto path and signed_by, variable, CA bundle, timeout), and an edit changes or removes them', async ({ app }) => {
+  const root = await createRootCa(app, 'Lab TLS Root')
+  const rootPem = await app.evaluate(async (id) => {
+    const r = await (globalThis as unknown as { pki: PkiApi }).pki.authorities.get({ authorityId: id })
+    if (!r.ok || !r.value.certificatePem) throw new Error('no CA certificate')
+    return r.value.certificatePem
+  }, root.id)
+  await goTo(app, 'Connections')
+  await app.getByRole('button', { name: 'Add connector' }).first().click()
+  const add = app.getByRole('dialog', { name: 'Add a connector' })
+  await add.getByRole('textbox', { name: 'Name', exact: true }).fill('cc')
+  await add.getByRole('combobox', { name: 'Platform' }).click()
+  await app.getByRole('option', { name: 'DigiCert CertCentral automation' }).click()
+  await add.getByRole('textbox', { name: 'Base URL' }).fill('https://cc.lab.example/automationws/v1')
+  await add.getByText('Environment variable', { exact: true }).click()
+  await add.getByRole('textbox', { name: 'Variable name' }).fill('PKIDESK_PASSPHRASE')
+  await add.getByRole('textbox', { name: 'Account id (accountId)' }).fill('acct-7')
+  await add.getByRole('textbox', { name: 'Division id (divisionId)' }).fill('42')
+  await add.getByRole('textbox', { name: 'Organization name (organizationName)' }).fill('Example Ltd')
+  await add.getByRole('textbox', { name: 'Organization id (organizationId)' }).fill('1001')
+  await add.getByRole('textbox', { name: 'Product type (productType)' }).fill('private_ssl')
+  await add.getByRole('textbox', { name: 'Remote CA certificate id (caCertId)' }).fill('9F3A')
+  await add.getByRole('textbox', { name: 'Remote CA certificate name (caCertName)' }).fill('Lab ICA')
+  await add.getByRole('textbox', { name: 'Request timeout (ms)' }).fill('4500')
+  await add.getByRole('textbox', { name: 'Extra trust anchors (PEM CA bundle)' }).fill('not a certificate')
+  await add.getByRole('button', { name: 'Add connector' }).click()
+  // PKI Desk's own variables are refused beside the field; then the bundle's refusal beside its own.
+  await expect(add.getByRole('textbox', { name: 'Variable name' })).toHaveAttribute('aria-invalid', 'true')
+  await add.getByRole('textbox', { name: 'Variable name' }).fill('CC_API_KEY')
+  await add.getByRole('button', { name: 'Add connector' }).click()
+  await expect(add.getByRole('textbox', { name: 'Extra trust anchors (PEM CA bundle)' })).toHaveAttribute('aria-invalid', 'true')
+  await add.getByRole('textbox', { name: 'Extra trust anchors (PEM CA bundle)' }).fill(rootPem)
+  await expect(add.getByRole('textbox', { name: 'Extra trust anchors (PEM CA bundle)' })).not.toHaveAttribute('aria-invalid', 'true')
+  await add.getByRole('textbox', { name: 'Name', exact: true }).scrollIntoViewIfNeeded()
+  await screenshot(app, 'connector-dialog-light')
+  await add.getByRole('button', { name: 'Add connector' }).click()
+  await expect(add).toBeHidden()
+  await expect(app.getByRole('table', { name: 'Connectors' })).toContainText('$CC_API_KEY (not set)')
+
+  const list = async (): Promise<ConnectorDto> =>
+    app.evaluate(async () => {
+      const r = await (globalThis as unknown as { pki: PkiApi }).pki.connectors.list({})
+      if (!r.ok) throw new Error(r.error.message)
+      return r.value.connectors[0]!
+    })
+  const added = await list()
+  expect(added.baseUrl).toBe('https://cc.lab.example/automationws/v1')
+  expect(added.settings).toStrictEqual({
+    timeoutMs: 4500,
+    credentialEnv: 'CC_API_KEY',
+    caBundlePem: rootPem.trim(),
+    certCentral: { accountId: 'acct-7', divisionId: 42, organizationName: 'Example Ltd', organizationId: 1001, productType: 'private_ssl', caCertId: '9F3A', caCertName: 'Lab ICA' }
+  })
+
+  // Edit: the form starts from the stored values; emptied fields are removed, the keychain replaces the variable.
+  await app.getByRole('button', { name: 'Edit connector cc' }).click()
+  const edit = app.getByRole('dialog', { name: 'Edit connector cc' })
+  await expect(edit.getByRole('textbox', { name: 'Account id (accountId)' })).toHaveValue('acct-7')
+  await expect(edit.getByRole('textbox', { name: 'Variable name' })).toHaveValue('CC_API_KEY')
+  await edit.getByRole('textbox', { name: 'Division id (divisionId)' }).fill('')
+  await edit.getByRole('textbox', { name: 'Remote CA certificate name (caCertName)' }).fill('')
+  await edit.getByRole('textbox', { name: 'Extra trust anchors (PEM CA bundle)' }).fill('')
+  await edit.getByText('OS keychain', { exact: true }).click()
+  await edit.getByLabel('API key or token').fill('s3cret-token')
+  await edit.getByRole('switch', { name: /Enabled/ }).press('Space')
+  await edit.getByRole('button', { name: 'Save connector' }).click()
+  await expect(edit).toBeHidden()
+  const edited = await list()
+  expect(edited.enabled).toBe(false)
+  expect(edited.hasCredential).toBe(true)
+  expect(edited.settings).toStrictEqual({ timeoutMs: 4500, certCentral: { accountId: 'acct-7', organizationName: 'Example Ltd', organizationId: 1001, productType: 'private_ssl', caCertId: '9F3A' } })
+  await expect(app.getByRole('table', { name: 'Connectors' })).toContainText('disabled')
+  await expect(app.getByRole('table', { name: 'Connectors' })).toContainText('stored')
+
+  // Palo Alto: its base path and signed_by, set and then removed.
+  await app.evaluate(() => (globalThis as unknown as { pki: PkiApi }).pki.connectors.remove({ name: 'cc' }))
+  await app.getByRole('button', { name: 'Add connector' }).first().click()
+  await add.getByRole('textbox', { name: 'Name', exact: true }).fill('fw')
+  await add.getByRole('combobox', { name: 'Platform' }).click()
+  await app.getByRole('option', { name: 'Palo Alto Networks configuration API' }).click()
+  await expect(add.getByRole('textbox', { name: 'Account id (accountId)' })).toHaveCount(0)
+  await add.getByRole('textbox', { name: 'Base URL' }).fill('https://fw.lab.example')
+  await add.getByRole('textbox', { name: 'Base path' }).fill('/sse/config/v1')
+  await add.getByRole('textbox', { name: 'Signed by (signed_by)' }).fill('Lab-Signing-CA')
+  await add.getByRole('button', { name: 'Add connector' }).click()
+  await expect(add).toBeHidden()
+  expect((await list()).settings).toMatchObject({ basePath: '/sse/config/v1', signedBy: 'Lab-Signing-CA' })
+  await app.getByRole('button', { name: 'Edit connector fw' }).click()
+  const editFw = app.getByRole('dialog', { name: 'Edit connector fw' })
+  await editFw.getByRole('textbox', { name: 'Signed by (signed_by)' }).fill('')
+  await editFw.getByRole('button', { name: 'Save connector' }).click()
+  await expect(editFw).toBeHidden()
+  const fw = await list()
+  expect(fw.settings.basePath).toBe('/sse/config/v1')
+  expect(fw.settings).not.toHaveProperty('signedBy')
 })

@@ -10,6 +10,7 @@ import {
   connectorType as connectorTypeSchema,
   type ConnectorDto,
   type ConnectorSettingsDto,
+  type ConnectorSettingsPatch,
   type ConnectorTestDto,
   type ConnectorType
 } from '../../shared/domain/sync'
@@ -50,7 +51,8 @@ export interface UpdateConnectorInput {
   readonly name: string
   readonly baseUrl?: string
   readonly credential?: string | null
-  readonly settings?: Partial<ConnectorSettingsDto>
+  /** A value replaces the stored setting, `null` removes it. */
+  readonly settings?: ConnectorSettingsPatch
   readonly enabled?: boolean
 }
 
@@ -191,13 +193,15 @@ export function createConnectorsService(deps: ConnectorsServiceDeps): Connectors
         if (!url.ok) return url
         baseUrl = storedBaseUrl(url.value)
       }
-      const checked = checkSettings({ ...connectorSettings(row), ...input.settings })
+      const merged: Record<string, unknown> = { ...connectorSettings(row), ...input.settings }
+      for (const [key, value] of Object.entries(merged)) if (value === null) delete merged[key]
+      const checked = checkSettings(merged as unknown as ConnectorSettingsDto)
       if (!checked.ok) return checked
       const settings = checked.value
       // A credential goes only to the origin it was given for: a new origin needs it again
       // (a new keychain credential, or the environment variable named again in this update).
       const originChanged = new URL(baseUrl).origin !== new URL(row.baseUrl).origin
-      const credentialRenewed = input.credential !== undefined || (settings.credentialEnv !== undefined && input.settings?.credentialEnv !== undefined)
+      const credentialRenewed = input.credential !== undefined || (settings.credentialEnv !== undefined && typeof input.settings?.credentialEnv === 'string')
       if (originChanged && !credentialRenewed && (settings.credentialEnv !== undefined || (await credentials.has(row.id))))
         return fail(
           'CONNECTOR_CREDENTIAL_REQUIRED',
@@ -205,7 +209,7 @@ export function createConnectorsService(deps: ConnectorsServiceDeps): Connectors
           'credential'
         )
 
-      if (input.settings && 'caBundlePem' in input.settings && settings.caBundlePem) {
+      if (typeof input.settings?.caBundlePem === 'string' && settings.caBundlePem) {
         const ca = checkCaBundle(settings.caBundlePem)
         if (!ca.ok) return ca
       }

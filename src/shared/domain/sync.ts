@@ -58,6 +58,21 @@ export const connectorSettingsDto = z.object({
 })
 export type ConnectorSettingsDto = z.infer<typeof connectorSettingsDto>
 
+/**
+ * A change to a connector's settings (connectors:update): a value replaces the stored one,
+ * `null` removes an optional one (the Connections screen's emptied field), absent keeps it.
+ * `certCentral` is replaced as a whole.
+ */
+export const connectorSettingsPatch = z.object({
+  timeoutMs: connectorSettingsDto.shape.timeoutMs.optional(),
+  basePath: connectorSettingsDto.shape.basePath.unwrap().nullable().optional(),
+  signedBy: connectorSettingsDto.shape.signedBy.unwrap().nullable().optional(),
+  caBundlePem: connectorSettingsDto.shape.caBundlePem.unwrap().nullable().optional(),
+  credentialEnv: connectorSettingsDto.shape.credentialEnv.unwrap().nullable().optional(),
+  certCentral: connectorSettingsDto.shape.certCentral.unwrap().nullable().optional()
+})
+export type ConnectorSettingsPatch = z.infer<typeof connectorSettingsPatch>
+
 export const connectorDto = z.object({
   id: z.string(),
   name: z.string(),

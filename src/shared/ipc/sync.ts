@@ -8,6 +8,7 @@ import {
   connectorDto,
   connectorName,
   connectorSettingsDto,
+  connectorSettingsPatch,
   connectorTestDto,
   connectorType,
   enqueueRequestDto,
@@ -43,7 +44,7 @@ export const connectorsChannels = {
         baseUrl: z.string().min(1).max(2000).optional(),
         /** A new credential replaces the stored one; `null` removes it. */
         credential: z.string().min(1).max(10_000).nullable().optional(),
-        settings: connectorSettingsDto.partial().optional(),
+        settings: connectorSettingsPatch.strict().optional(),
         enabled: z.boolean().optional()
       })
       .strict(),

@@ -4,14 +4,14 @@ import { Alert, Badge, Button, Card, Group, Stack, Table, Text, Title } from '@m
 import { useEffect, useState, type ReactNode } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { AppError } from '../../../../shared/errors'
-import { CONNECTOR_TYPE_LABELS, type OutboxState } from '../../../../shared/domain/sync'
+import { CONNECTOR_TYPE_LABELS, type ConnectorDto, type OutboxState } from '../../../../shared/domain/sync'
 import { pki } from '../../api/pki'
 import { Empty } from '../../components/Empty'
 import { ErrorNote } from '../../components/ErrorNote'
 import { PageHeader } from '../../components/PageHeader'
 import { formatDateTime } from '../../lib/format'
 import { useSyncStore } from '../../stores/sync-store'
-import { AddConnectorModal } from './AddConnectorModal'
+import { ConnectorModal } from './ConnectorModal'
 import { tone } from '../../lib/colors'
 
 const STATE_COLOR: Record<OutboxState, string> = { queued: 'blue', running: 'violet', done: 'teal', failed: 'red' }
@@ -21,6 +21,7 @@ export function ConnectionsScreen(): ReactNode {
     useShallow((s) => ({ connectors: s.connectors, outbox: s.outbox, status: s.status, loaded: s.loaded, error: s.error, load: s.load }))
   )
   const [adding, setAdding] = useState(false)
+  const [editing, setEditing] = useState<ConnectorDto | null>(null)
   const [actionError, setActionError] = useState<AppError | null>(null)
   const [note, setNote] = useState<string | null>(null)
   const [running, setRunning] = useState(false)
@@ -98,14 +99,32 @@ export function ConnectionsScreen(): ReactNode {
                   </Table.Td>
                   <Table.Td>{CONNECTOR_TYPE_LABELS[c.type]}</Table.Td>
                   <Table.Td style={{ wordBreak: 'break-all' }}>{c.baseUrl}</Table.Td>
-                  <Table.Td>{c.hasCredential ? 'stored' : <Text span c={tone('orange')} size="sm">missing</Text>}</Table.Td>
+                  <Table.Td>
+                    {c.settings.credentialEnv ? (
+                      <Text span size="sm" c={c.hasCredential ? undefined : tone('orange')}>
+                        ${c.settings.credentialEnv}
+                        {c.hasCredential ? '' : ' (not set)'}
+                      </Text>
+                    ) : c.hasCredential ? (
+                      'stored'
+                    ) : (
+                      <Text span c={tone('orange')} size="sm">
+                        missing
+                      </Text>
+                    )}
+                  </Table.Td>
                   <Table.Td>
                     {c.queued} queued · {c.failed} failed
                   </Table.Td>
                   <Table.Td>
-                    <Button size="compact-xs" variant="default" onClick={() => void test(c.name)}>
-                      Test
-                    </Button>
+                    <Group gap={4} wrap="nowrap">
+                      <Button size="compact-xs" variant="default" onClick={() => setEditing(c)} aria-label={`Edit connector ${c.name}`}>
+                        Edit
+                      </Button>
+                      <Button size="compact-xs" variant="default" onClick={() => void test(c.name)}>
+                        Test
+                      </Button>
+                    </Group>
                   </Table.Td>
                 </Table.Tr>
               ))}
@@ -196,10 +215,12 @@ export function ConnectionsScreen(): ReactNode {
           </Table>
         )}
       </Card>
-      {adding ? (
-        <AddConnectorModal
+      {adding || editing ? (
+        <ConnectorModal
+          {...(editing ? { connector: editing } : {})}
           onClose={() => {
             setAdding(false)
+            setEditing(null)
             void load()
           }}
         />
