@@ -2,10 +2,12 @@
 // refused connection, 500 then success, 429/503, a 400. Transient faults never end an item:
 // it stays queued with a backoff that carries across runs (capped), and completes — created
 // exactly once — on a later run after the fault is lifted. Only a permanent refusal fails it.
+// Each runs over plain http and over HTTPS with a throwaway CA in the connector's CA bundle.
 import { afterEach, describe, expect, it } from 'vitest'
 import { storeOf, verifyAudit } from '../../../src/main/store'
 import { closedPort, type FakeServer } from '../../fixtures/sync/fake-server'
 import { startLamassu } from '../../fixtures/sync/platforms'
+import { createTlsServerCert } from '../../fixtures/sync/pki'
 import { auditActions, createHarness, outboxRows, unwrapOk } from './helpers'
 
 const TOKEN = 't0k'
@@ -21,20 +23,28 @@ function testClock() {
   return { now: () => new Date(t), advance: (ms: number) => (t += ms), at: () => t }
 }
 
-async function lamassuHarness(timeoutMs = 5000, clock = testClock()) {
-  const fake = await startLamassu(TOKEN)
+type Transport = 'http' | 'https'
+let tlsCert: Promise<{ caPem: string; certPem: string; keyPem: string }> | undefined
+
+/** A fake Lamassu and a connector to it; over HTTPS the server's certificate comes from a throwaway CA in the connector's CA bundle. */
+async function lamassuHarness(transport: Transport, timeoutMs = 5000, clock = testClock()) {
+  const tls = transport === 'https' ? await (tlsCert ??= createTlsServerCert()) : undefined
+  const fake = await startLamassu(TOKEN, [], tls && { key: tls.keyPem, cert: tls.certPem })
   servers.push(fake)
   const h = createHarness({ now: clock.now })
-  unwrapOk(await h.connectors.addConnector({ name: 'lam', type: 'lamassu', baseUrl: fake.url, credential: TOKEN, settings: { timeoutMs } }))
+  unwrapOk(
+    await h.connectors.addConnector({ name: 'lam', type: 'lamassu', baseUrl: fake.url, credential: TOKEN, settings: { timeoutMs, ...(tls ? { caBundlePem: tls.caPem } : {}) } })
+  )
   for (const id of ['p1', 'p2']) h.localProfiles.set(id, { lamassu: profile(id) })
   return { h, fake, clock }
 }
 
 const posts = (fake: FakeServer) => fake.requests.filter((r) => r.method === 'POST').length
 
-describe('transient failures keep the item queued', () => {
+for (const transport of ['http', 'https'] as const) {
+describe(`transient failures keep the item queued (${transport})`, () => {
   it('an item survives a hang and a refused connection and is created exactly once when the platform is back', async () => {
-    const { h, fake, clock } = await lamassuHarness(300)
+    const { h, fake, clock } = await lamassuHarness(transport, 300)
     const item = unwrapOk(await h.sync.pushProfile('p1', 'lam'))
     // The GET answers (404: absent); the platform creates the profile on the POST but its answer never arrives.
     fake.inject({ pass: true }, { swallow: true })
@@ -97,7 +107,7 @@ describe('transient failures keep the item queued', () => {
   })
 
   it('finishes within the run after a 500 then success', async () => {
-    const { h, fake } = await lamassuHarness()
+    const { h, fake } = await lamassuHarness(transport)
     unwrapOk(await h.sync.pushProfile('p1', 'lam'))
     fake.inject({ status: 500, body: { err: 'database unavailable' } })
     const r = unwrapOk(await h.sync.run())
@@ -108,7 +118,7 @@ describe('transient failures keep the item queued', () => {
   })
 
   it('waits out a 429 Retry-After and a 503 within the run, then leaves a persistent 5xx for a later run', async () => {
-    const { h, fake, clock } = await lamassuHarness()
+    const { h, fake, clock } = await lamassuHarness(transport)
     unwrapOk(await h.sync.pushProfile('p1', 'lam'))
     fake.inject({ status: 429, body: { err: 'slow down' }, headers: { 'retry-after': '1' } }, { status: 503, body: { err: 'maintenance' } })
     const r = unwrapOk(await h.sync.run())
@@ -130,7 +140,7 @@ describe('transient failures keep the item queued', () => {
   })
 
   it('leaves an item for a later run when the platform asks to wait longer than a run waits; retry makes it due now', async () => {
-    const { h, fake } = await lamassuHarness()
+    const { h, fake } = await lamassuHarness(transport)
     const item = unwrapOk(await h.sync.pushProfile('p1', 'lam'))
     fake.inject({ status: 429, body: { err: 'slow down' }, headers: { 'retry-after': '3600' } })
     const r = unwrapOk(await h.sync.run())
@@ -143,9 +153,9 @@ describe('transient failures keep the item queued', () => {
   })
 })
 
-describe('permanent refusals fail the item', () => {
+describe(`permanent refusals fail the item (${transport})`, () => {
   it('fails a 400 at once, says how to retry, and a retry after the fix completes it', async () => {
-    const { h, fake } = await lamassuHarness()
+    const { h, fake } = await lamassuHarness(transport)
     const item = unwrapOk(await h.sync.pushProfile('p1', 'lam'))
     unwrapOk(await h.sync.pushProfile('p2', 'lam'))
     fake.inject({ pass: true }, { status: 400, body: { err: 'invalid profile: validity.duration' } })
@@ -163,7 +173,7 @@ describe('permanent refusals fail the item', () => {
   })
 
   it('leaves items queued, untouched, when the credential is missing, and says why', async () => {
-    const { h, fake } = await lamassuHarness()
+    const { h, fake } = await lamassuHarness(transport)
     unwrapOk(await h.sync.pushProfile('p1', 'lam'))
     unwrapOk(await h.connectors.updateConnector({ name: 'lam', credential: null }))
     const r = unwrapOk(await h.sync.run())
@@ -174,7 +184,7 @@ describe('permanent refusals fail the item', () => {
   })
 
   it('runs one connector only when asked; the others stay queued', async () => {
-    const { h, fake } = await lamassuHarness()
+    const { h, fake } = await lamassuHarness(transport)
     const other = await startLamassu('other')
     servers.push(other)
     unwrapOk(await h.connectors.addConnector({ name: 'lam2', type: 'lamassu', baseUrl: other.url, credential: 'other' }))
@@ -188,7 +198,7 @@ describe('permanent refusals fail the item', () => {
   })
 
   it('sends nothing while a connector is disabled', async () => {
-    const { h, fake } = await lamassuHarness()
+    const { h, fake } = await lamassuHarness(transport)
     unwrapOk(await h.sync.pushProfile('p1', 'lam'))
     unwrapOk(await h.connectors.updateConnector({ name: 'lam', enabled: false }))
     const r = unwrapOk(await h.sync.run())
@@ -197,3 +207,4 @@ describe('permanent refusals fail the item', () => {
     expect(fake.requests).toHaveLength(0)
   })
 })
+}
