@@ -17,6 +17,7 @@ import { createCertificatesService, type CertificatesService } from './certifica
 import { createRenewalService, type RenewalService } from './renewal-service'
 import { createBulkService, type BulkService } from './bulk-service'
 import { createExportsService, type ExportsService } from './exports-service'
+import { createPreparePool } from './issuance-workers/pool'
 import { createNapiKeychain, type KeychainBackend, type ScryptParams } from '../vault'
 import { createBackupService, type BackupService } from './backup-service'
 
@@ -33,7 +34,7 @@ export interface ServicesOptions {
   /** Where "save" asks the operator for a place: Electron's dialogs in the app, a folder in the harness; absent in the CLI. */
   readonly dialogs?: DialogsPort
   /** Tuning and test seams of batch issuance (the renderer harness paces runs to cancel them). */
-  readonly issuance?: IssuanceOptions
+  readonly issuance?: Omit<IssuanceOptions, 'pool'>
 }
 
 export interface AppInfoService {
@@ -95,7 +96,9 @@ export function createServices(options: ServicesOptions): Services {
   const csr = createCsrService(store, vault, emit, now)
   const profiles = createProfilesService(store, csr, emit, now)
   const authorities = createAuthoritiesService(store, vault, emit, now)
-  const issuance = createIssuanceService(store, vault, authorities, emit, now, options.issuance)
+  // One worker pool for this Services' batches; its workers start on the first large batch.
+  const pool = createPreparePool()
+  const issuance = createIssuanceService(store, vault, authorities, emit, now, { ...options.issuance, pool })
   const sync = createSyncService({ store, keychain, emit, now, profiles: createProfileBridge(store, profiles), certificates: createCertificateBridge(store, now) })
   const files = createFilesService(options.dialogs)
   const certificates = createCertificatesService(store, vault, authorities, emit, now)
@@ -132,6 +135,7 @@ export function createServices(options: ServicesOptions): Services {
     onSystemLock: () => vault.lockAll('system'),
     close: () => {
       vault.lockAll('shutdown')
+      void pool.close()
       store.close()
     }
   }

@@ -1,18 +1,17 @@
 // Issuance: batch issuance of CSRs under a profile by a CA. (Reading and generating CSRs is
-// the CSR service's.)
+// the CSR service's; when each item is prepared, finished and committed is the batch
+// scheduler's, issuance/batch-scheduler.ts.)
 //
-// A batch runs as a pipeline. The pure work per item (read the CSR and verify its proof of
-// possession, policy `evaluate` or the minimal profile, template checks, lean TBS encoding,
-// `lintTbs` over the exact TBS, the row's text fields: engine/batch/prepare.ts) runs in a
-// worker_threads pool for large batches (issuance-workers/), on the main thread for small
-// ones. The main thread then, per item and in order: refuses a CA's key (and an end
-// entity's key for a CA certificate), applies the prepared refusal, signs through the
-// vault's Signer (the key never leaves the vault; P-256 signing costs ~15 µs) and queues the
-// row. Time slices of ~SLICE_MS commit what is ready in ONE transaction, each certificate
-// row with its serial and audit entry (an item is all there or not at all), report progress
-// and let the event loop run.
+// The pure work per item (read the CSR and verify its proof of possession, policy
+// `evaluate` or the minimal profile, template checks, lean TBS encoding, `lintTbs` over the
+// exact TBS, the row's text fields: engine/batch/prepare.ts) runs in the worker pool for
+// large batches, on the main thread for small ones. This service then, per item and in
+// order: refuses a CA's key (and an end entity's key for a CA certificate), applies the
+// prepared refusal, signs through the vault's Signer (the key never leaves the vault; P-256
+// signing costs ~15 µs) and queues the row. Each commit writes what is ready in ONE
+// transaction, each certificate row with its serial and audit entry (an item is all there
+// or not at all), and reports progress.
 import { randomUUID } from 'node:crypto'
-import { performance } from 'node:perf_hooks'
 import { AppFailure, fail, ok, type AppError, type Result } from '../../shared/errors'
 import { ownTrue } from '../../shared/safe-json'
 import type { EventSink } from '../../shared/ipc/events'
@@ -25,11 +24,12 @@ import { getProfileRow } from '../store/profiles-repo'
 import { compromisedKeySerial, insertCertificate, isCaKey, isEndEntityKey, serialExists, type NewCertificateRow } from '../store/certificates-repo'
 import { signedEnvelope } from '../engine/der'
 import { issuerContextFromCertificate, type IssuerContext } from '../engine/policy'
-import { prepareBatch, type BatchContext, type BatchJob, type PreparedItem } from '../engine/batch'
+import type { BatchContext, BatchJob, PreparedItem } from '../engine/batch'
 import type { VaultPort } from './vault-service'
 import type { AuthoritiesService } from './authorities-service'
 import { sha256Hex } from './certificate-records'
-import { createPreparePool, type PreparePool } from './issuance-workers/pool'
+import type { PreparePool } from './issuance-workers/pool'
+import { createBatchScheduler } from './issuance/batch-scheduler'
 
 export { MINIMAL_PROFILE, MINIMAL_PROFILE_NAME } from '../engine/batch'
 
@@ -43,22 +43,9 @@ export interface IssuanceService {
   cancel(operationId: string): boolean
 }
 
-/** Batches of at least this many items are prepared in the worker pool. */
-export const WORKER_MIN_ITEMS = 48
-/** Items prepared on the main thread between two looks at the clock (~1 ms each). */
-export const INLINE_CHUNK = 4
-/**
- * Items per message to a worker. Measured on 2 idle cores (P-256, 5,000 CSRs): 32 items a
- * message and commits of 48 rows gave ~1,450 certs/s with loop delays up to 58–88 ms; 16 and
- * 16 give ~1,210–1,320 certs/s with the worst delay 37–43 ms (the target is ≤ 50 ms).
- */
-export const WORKER_CHUNK = 16
-/** Commit when this many certificates are ready (one transaction; ~5 ms of inserts)… */
-export const COMMIT_AT = 16
-/** …or when the main thread has worked this long since it last yielded. */
-export const SLICE_MS = 4
-
 export interface IssuanceOptions {
+  /** The worker pool large batches are prepared in (services/index.ts makes one per Services and closes it). */
+  readonly pool: PreparePool
   /** Batches of at least this many items use the worker pool (tests force either path). */
   readonly workerMinItems?: number
   /**
@@ -76,24 +63,12 @@ function itemError(e: AppError): IssueItemError {
 
 const CANCELLED: IssueItemError = { code: 'CANCELLED', message: 'The run was cancelled before this request was signed; nothing was issued for it. Sign it again to issue it.' }
 
-/** One pool per process, started on the first large batch; idle workers keep nothing alive. */
-let sharedPool: PreparePool | null = null
-function pool(): PreparePool {
-  return (sharedPool ??= createPreparePool())
-}
-
-let workerFailureReported = false
-/** A worker failed: its slice is prepared on the main thread (slower, same result); said once. */
-function workerFailed(e: unknown): null {
-  if (!workerFailureReported) {
-    workerFailureReported = true
-    console.warn(`PKI Desk: the issuance worker failed (${e instanceof Error ? e.message : String(e)}); preparing on the main thread instead.`)
-  }
-  return null
-}
-
-export function createIssuanceService(store: Store, vault: VaultPort, authorities: AuthoritiesService, emit: EventSink, now: () => Date, options: IssuanceOptions = {}): IssuanceService {
-  const workerMinItems = options.workerMinItems ?? WORKER_MIN_ITEMS
+export function createIssuanceService(store: Store, vault: VaultPort, authorities: AuthoritiesService, emit: EventSink, now: () => Date, options: IssuanceOptions): IssuanceService {
+  const scheduler = createBatchScheduler({
+    pool: options.pool,
+    ...(options.workerMinItems !== undefined ? { workerMinItems: options.workerMinItems } : {}),
+    ...(options.pace ? { pace: options.pace } : {})
+  })
   /** Running batches by operation id, with the flag `cancel` sets. */
   const running = new Map<string, { cancelled: boolean }>()
 
@@ -174,9 +149,8 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
     const halted = (): boolean => control.cancelled || stopped !== null
 
     let ready: { index: number; row: NewCertificateRow }[] = []
-    let done = 0
     let finished = false
-    const commit = (): void => {
+    const commit = (done: number): void => {
       const batch = ready
       ready = []
       if (batch.length) {
@@ -258,66 +232,22 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
       })
     }
 
-    const jobsOf = (from: number, to: number): BatchJob[] => {
-      const out: BatchJob[] = []
-      for (let i = from; i < to; i++) out.push({ index: i, csrPem: request.items[i]!.csrPem, input: mergeOperatorInput(request.input, request.items[i]!.input) })
-      return out
-    }
-    const yieldToLoop = (): Promise<void> => new Promise<void>((r) => setImmediate(r))
+    await scheduler.run({
+      total,
+      context: contextAt,
+      jobs(from, to) {
+        const out: BatchJob[] = []
+        for (let i = from; i < to; i++) out.push({ index: i, csrPem: request.items[i]!.csrPem, input: mergeOperatorInput(request.input, request.items[i]!.input) })
+        return out
+      },
+      finish,
+      ready: () => ready.length,
+      commit,
+      halted
+    })
 
-    // Main-thread slices: finish prepared items (store checks, signature) until SLICE_MS has
-    // passed or COMMIT_AT rows are ready, then commit them in one transaction and yield.
-    // Larger transactions share the index and full-text pages they write (a commit of two
-    // rows costs nearly what one of fifty does), so a slice is bounded by rows and time, not
-    // by a per-row estimate that a slow commit on a loaded disk would shrink to nothing.
-    let sliceStart = performance.now()
-    const maybeCommit = async (force: boolean): Promise<void> => {
-      if (!force && ready.length < COMMIT_AT && performance.now() - sliceStart < SLICE_MS) return
-      commit()
-      if (done < total) await yieldToLoop()
-      sliceStart = performance.now()
-    }
-    const finishAll = async (items: readonly PreparedItem[]): Promise<void> => {
-      for (const p of items) {
-        if (options.pace) await options.pace()
-        if (halted()) return
-        await finish(p)
-        done++
-        await maybeCommit(false)
-      }
-    }
-    /** Prepares on this thread, a few items at a time (small batches, or a worker failed). */
-    const prepareInline = async (from: number, to: number): Promise<void> => {
-      for (let i = from; i < to && !halted(); i += INLINE_CHUNK) await finishAll(prepareBatch(contextAt(), jobsOf(i, Math.min(to, i + INLINE_CHUNK))))
-    }
-
-    if (total < workerMinItems) await prepareInline(0, total)
-    else {
-      // Keep every worker busy (two slices each in flight) and finish slices in order.
-      const workers = pool()
-      const inFlight: { from: number; to: number; items: Promise<PreparedItem[] | null> }[] = []
-      let next = 0
-      const launch = (): void => {
-        while (next < total && inFlight.length < workers.size * 2 && !halted()) {
-          const from = next
-          const to = Math.min(total, from + WORKER_CHUNK)
-          next = to
-          inFlight.push({ from, to, items: workers.prepareSlice(contextAt(), jobsOf(from, to)).catch(workerFailed) })
-        }
-      }
-      launch()
-      // Once cancelled, slices still in flight are left to finish in their workers, unread.
-      while (inFlight.length && !halted()) {
-        const slice = inFlight.shift()!
-        const items = await slice.items
-        launch()
-        sliceStart = performance.now()
-        if (items) await finishAll(items)
-        else await prepareInline(slice.from, slice.to)
-      }
-    }
-    await maybeCommit(true)
-
+    // Read through a cast: TypeScript does not see `finish` (called by the scheduler) set it.
+    const stoppedBy = stopped as AppError | null
     let issued = 0
     let cancelled = 0
     for (let i = 0; i < total; i++) {
@@ -325,8 +255,8 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
       if (r?.ok) issued++
       else if (!r) {
         // Only a run that stopped early leaves items unanswered.
-        const error: IssueItemError = stopped
-          ? { code: 'NOT_ATTEMPTED', message: `Not attempted: the run stopped at an earlier request (${stopped.message})` }
+        const error: IssueItemError = stoppedBy
+          ? { code: 'NOT_ATTEMPTED', message: `Not attempted: the run stopped at an earlier request (${stoppedBy.message})` }
           : control.cancelled
             ? CANCELLED
             : { code: 'INTERNAL', message: 'The item was neither signed nor refused.' }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { X509Certificate, createPublicKey, generateKeyPairSync } from 'node:crypto'
 import { createServices, type Services } from '../../../src/main/services'
 import { createIssuanceService, type IssuanceService } from '../../../src/main/services/issuance-service'
+import { createPreparePool } from '../../../src/main/services/issuance-workers/pool'
 import { createMemoryKeychain, type Signer } from '../../../src/main/vault'
 import { createKeyObjectSigner } from '../../../src/main/vault/signer'
 import { countRows, openStoreFile, type StoreFile } from '../store-file'
@@ -35,7 +36,7 @@ const createCa = (name: string, pathLength: number | null): Promise<{ id: string
   createRootCa(services, name, { subject: [[{ type: 'O', value: 'Batch' }], [{ type: 'CN', value: name }]], protection: 'passphrase', passphrase: PASS, pathLength })
 
 const issuance = (workerMinItems: number, now?: () => Date): IssuanceService =>
-  createIssuanceService(file.store, services.vault, services.authorities, emit, now ?? (() => new Date()), { workerMinItems })
+  createIssuanceService(file.store, services.vault, services.authorities, emit, now ?? (() => new Date()), { pool, workerMinItems })
 const countCerts = (): number => countRows(file.db, 'certificates')
 const derOf = (id: number): Buffer => (file.db.prepare('SELECT der FROM certificates WHERE id = ?').get(id) as { der: Buffer }).der
 const item = (csrPem: string) => ({ csrPem, input: { subject: {}, sans: [] } })
@@ -48,7 +49,10 @@ beforeAll(async () => {
   file = openStoreFile(tmp.dir)
   ca = await createCa('Batch Root', 0)
 })
-afterAll(() => {
+/** One worker pool for the services this file builds, as services/index.ts makes one per Services. */
+const pool = createPreparePool()
+afterAll(async () => {
+  await pool.close()
   file.close()
   services.close()
   tmp.cleanup()

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path'
 import { buildCli, openssl, runCli, type BuiltCli } from '../cli/built-cli'
 import { buildCsr, toPem } from '../../../src/main/engine'
 import { createKeyObjectSigner } from '../../../src/main/vault/signer'
-import { WORKER_MIN_ITEMS } from '../../../src/main/services/issuance-service'
+import { WORKER_MIN_ITEMS } from '../../../src/main/services/issuance/batch-scheduler'
 
 const PASSPHRASE = 'built worker passphrase'
 let cli: BuiltCli

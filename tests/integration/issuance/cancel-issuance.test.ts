@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { X509Certificate, createPublicKey, generateKeyPairSync } from 'node:crypto'
 import { createServices, type Services } from '../../../src/main/services'
 import { createIssuanceService, type IssuanceService } from '../../../src/main/services/issuance-service'
+import { createPreparePool } from '../../../src/main/services/issuance-workers/pool'
 import { createMemoryKeychain } from '../../../src/main/vault'
 import { createKeyObjectSigner } from '../../../src/main/vault/signer'
 import { countRows, openStoreFile, type StoreFile } from '../store-file'
@@ -35,6 +36,7 @@ const derOf = (id: number): Buffer => (file.db.prepare('SELECT der FROM certific
 function cancellingService(workerMinItems: number, operationId: string, cancelAt: number): { service: IssuanceService; paced: () => number } {
   let paced = 0
   const service: IssuanceService = createIssuanceService(file.store, services.vault, services.authorities, emit, () => new Date(), {
+    pool,
     workerMinItems,
     pace: async () => {
       if (++paced === cancelAt) expect(service.cancel(operationId)).toBe(true)
@@ -57,7 +59,10 @@ beforeAll(async () => {
     })
   )
 })
-afterAll(() => {
+/** One worker pool for the services this file builds, as services/index.ts makes one per Services. */
+const pool = createPreparePool()
+afterAll(async () => {
+  await pool.close()
   file.close()
   services.close()
   tmp.cleanup()
@@ -101,7 +106,7 @@ describe('cancelling a running batch', () => {
     })
 
   it('a run that is not cancelled answers every item; cancel of an unknown id says so', async () => {
-    const service = createIssuanceService(file.store, services.vault, services.authorities, emit, () => new Date(), { workerMinItems: Number.POSITIVE_INFINITY })
+    const service = createIssuanceService(file.store, services.vault, services.authorities, emit, () => new Date(), { pool, workerMinItems: Number.POSITIVE_INFINITY })
     expect(service.cancel('no-such-run')).toBe(false)
     const r = await service.issue({ operationId: 'whole', authorityId: caId, profileId: null, confirmWarnings: false, items: csrs.slice(0, 5).map((csrPem) => ({ csrPem, input: { subject: {}, sans: [] } })) })
     if (!r.ok) throw new Error(r.error.message)
@@ -113,6 +118,7 @@ describe('cancelling a running batch', () => {
     const gate = new Promise<void>((done) => (release = done))
     let first = true
     const service = createIssuanceService(file.store, services.vault, services.authorities, emit, () => new Date(), {
+      pool,
       workerMinItems: Number.POSITIVE_INFINITY,
       pace: async () => {
         if (first) {
@@ -132,6 +138,7 @@ describe('cancelling a running batch', () => {
   it('a CA locked mid-run stops the run like a cancel: what was signed is kept and reported, the rest not attempted', async () => {
     let paced = 0
     const service = createIssuanceService(file.store, services.vault, services.authorities, emit, () => new Date(), {
+      pool,
       workerMinItems: 1,
       pace: async () => {
         // As auto-lock, "Lock all" or the OS locking would, between two signatures.
@@ -158,6 +165,7 @@ describe('cancelling a running batch', () => {
     let paced = 0
     let ipcAnswer: unknown
     const issuance = createIssuanceService(file.store, services.vault, services.authorities, emit, () => new Date(), {
+      pool,
       workerMinItems: Number.POSITIVE_INFINITY,
       pace: async () => {
         if (++paced === 3) ipcAnswer = await dispatch(handlers, 'certificates:cancelIssue', { operationId: 'over-ipc' })
