@@ -16,11 +16,17 @@ const NO_CRLS: readonly CrlSummary[] = []
 
 function UnlockModal({ authority, onClose }: { authority: AuthoritySummary; onClose(): void }): ReactNode {
   const [passphrase, setPassphrase] = useState('')
+  // A custodian-held key: one field per custodian, any `threshold` of them filled in one sitting.
+  const custodians = authority.custodians ?? null
+  const [present, setPresent] = useState<Record<string, string>>({})
   const [error, setError] = useState<AppError | null>(null)
   const [busy, setBusy] = useState(false)
+  const filled = custodians ? custodians.names.filter((n) => (present[n] ?? '').length > 0) : []
   const submit = async (): Promise<void> => {
     setBusy(true)
-    const r = await pki.authorities.unlock({ authorityId: authority.id, passphrase })
+    const r = custodians
+      ? await pki.authorities.unlock({ authorityId: authority.id, custodians: filled.map((name) => ({ name, passphrase: present[name]! })) })
+      : await pki.authorities.unlock({ authorityId: authority.id, passphrase })
     setBusy(false)
     if (r.ok) onClose()
     else setError(r.error)
@@ -34,14 +40,38 @@ function UnlockModal({ authority, onClose }: { authority: AuthoritySummary; onCl
         }}
       >
         <Stack gap="sm">
-          <PasswordInput
-            label="Passphrase"
-            value={passphrase}
-            onChange={(e) => setPassphrase(e.currentTarget.value)}
-            error={fieldError(error, 'passphrase') ?? (error ? error.message : undefined)}
-            aria-invalid={!!error}
-            data-autofocus
-          />
+          {custodians ? (
+            <>
+              <Text size="sm">
+                Any {custodians.threshold} of its {custodians.names.length} custodians enter their passphrase here, together. Every sitting is recorded in the audit trail with their names.
+              </Text>
+              {custodians.names.map((name, i) => (
+                <PasswordInput
+                  key={name}
+                  label={`${name}'s passphrase`}
+                  value={present[name] ?? ''}
+                  onChange={(e) => {
+                    const v = e.currentTarget.value
+                    setPresent((p) => ({ ...p, [name]: v }))
+                  }}
+                  {...(i === 0 ? { 'data-autofocus': true } : {})}
+                />
+              ))}
+              <Text size="xs" c="dimmed" aria-live="polite">
+                {filled.length} of {custodians.threshold} needed
+              </Text>
+              <ErrorNote error={error} />
+            </>
+          ) : (
+            <PasswordInput
+              label="Passphrase"
+              value={passphrase}
+              onChange={(e) => setPassphrase(e.currentTarget.value)}
+              error={fieldError(error, 'passphrase') ?? (error ? error.message : undefined)}
+              aria-invalid={!!error}
+              data-autofocus
+            />
+          )}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

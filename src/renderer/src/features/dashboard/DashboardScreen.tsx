@@ -1,6 +1,6 @@
 // The dashboard: what needs attention soon — certificates expiring per week, CRLs due.
 import { Alert, Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core'
-import { useEffect, useMemo, type ReactNode } from 'react'
+import { useEffect, useMemo, useState, type ReactNode } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { Empty } from '../../components/Empty'
 import { ErrorNote } from '../../components/ErrorNote'
@@ -12,6 +12,9 @@ import { EXPIRY_WEEKS, useCertificatesStore } from '../../stores/certificates-st
 import { useUiStore } from '../../stores/ui-store'
 import { useAuditStore } from '../../stores/audit-store'
 import { ExpiryTimeline } from './ExpiryTimeline'
+import { useBackupStore } from '../../stores/backup-store'
+import { BackupStatusLine } from '../backup/BackupStatusLine'
+import { RestoreModal } from '../backup/RestoreModal'
 
 export function DashboardScreen(): ReactNode {
   const { authorities, crlsByCa, loadAllCrls } = useAuthoritiesStore(useShallow((s) => ({ authorities: s.items, crlsByCa: s.crls, loadAllCrls: s.loadAllCrls })))
@@ -19,11 +22,15 @@ export function DashboardScreen(): ReactNode {
   const goTo = useUiStore((s) => s.goTo)
   const { verdict, verifyAudit } = useAuditStore(useShallow((s) => ({ verdict: s.verdict, verifyAudit: s.verify })))
   const now = useNow(60_000)
+  const backup = useBackupStore((s) => s.status)
+  const loadBackup = useBackupStore((s) => s.load)
+  const [restoring, setRestoring] = useState(false)
   useEffect(() => {
     void loadStats()
     void loadAllCrls()
     void verifyAudit()
-  }, [loadStats, loadAllCrls, verifyAudit])
+    void loadBackup()
+  }, [loadStats, loadAllCrls, verifyAudit, loadBackup])
   const crls = useMemo(() => latestCrls(authorities, crlsByCa), [authorities, crlsByCa])
 
   const noData = stats && stats.total === 0 && authorities.length === 0
@@ -43,8 +50,27 @@ export function DashboardScreen(): ReactNode {
       ) : null}
       {noData ? (
         <Empty title="Nothing issued yet" next="Create your first certificate authority, then sign requests with it.">
-          <Button onClick={() => goTo('authorities')}>Go to Authorities</Button>
+          <Group>
+            <Button onClick={() => goTo('authorities')}>Go to Authorities</Button>
+            <Button variant="default" onClick={() => setRestoring(true)}>
+              Restore from a backup
+            </Button>
+          </Group>
         </Empty>
+      ) : null}
+      {restoring ? <RestoreModal onClose={() => setRestoring(false)} /> : null}
+      {backup && !noData ? (
+        <Card withBorder>
+          <Group justify="space-between" mb="xs">
+            <Title order={3} size="h5">
+              Backup
+            </Title>
+            <Button variant="default" size="xs" onClick={() => goTo('settings')}>
+              Back up now
+            </Button>
+          </Group>
+          <BackupStatusLine status={backup} />
+        </Card>
       ) : null}
       {stats ? (
         <SimpleGrid cols={{ base: 2, md: 4 }}>

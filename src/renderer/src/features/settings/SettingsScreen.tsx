@@ -1,4 +1,4 @@
-// Settings: theme, auto-lock, and whether the OS keychain answers.
+// Settings: theme, auto-lock, whether the OS keychain answers, and backups.
 import { Badge, Card, Group, NumberInput, Stack, Text, Title } from '@mantine/core'
 import { useState, type ReactNode } from 'react'
 import type { AppError } from '../../../../shared/errors'
@@ -7,6 +7,7 @@ import { ErrorNote, fieldError } from '../../components/ErrorNote'
 import { useSettingsStore } from '../../stores/settings-store'
 import { ThemeToggle } from '../shell/ThemeToggle'
 import { KeychainStatus } from './KeychainStatus'
+import { BackupSection } from '../backup/BackupSection'
 
 function AutoLock({ current }: { current: number }): ReactNode {
   const update = useSettingsStore((s) => s.update)
@@ -70,6 +71,7 @@ export function SettingsScreen(): ReactNode {
       </Card>
       {autoLock === undefined ? null : <AutoLock current={autoLock} />}
       <KeychainStatus />
+      <BackupSection />
     </Stack>
   )
 }
