@@ -4,7 +4,7 @@
 // one is not enough, two are). Screenshots of each.
 import { readdirSync } from 'node:fs'
 import { test, expect, screenshot } from './fixtures'
-import { createRootCa, expectAccessible, goTo } from './helpers'
+import { createRootCa, expectAccessible, fixture, goTo, issue } from './helpers'
 import { startHarness } from '../harness/server'
 
 const ALICE = 'alice custodian passphrase'
@@ -35,6 +35,23 @@ test('Settings → Backup writes a split backup; a new store restores it on firs
   await expectAccessible(app, 'settings backup')
   await screenshot(app, 'settings-backup-light')
 
+  // The reminder: editable here, shown on the dashboard once a certificate has been issued since.
+  const afterIssuances = section.getByRole('textbox', { name: '…or after (certificates issued)' })
+  await afterIssuances.fill('1')
+  await afterIssuances.blur()
+  await expect.poll(() => app.evaluate(async () => {
+    const r = await (globalThis as unknown as { pki: { settings: { get(r: object): Promise<{ ok: boolean; value: { backupReminderIssuances: number } }> } } }).pki.settings.get({})
+    return r.value.backupReminderIssuances
+  })).toBe(1)
+  await goTo(app, 'Dashboard')
+  const reminder = app.getByRole('heading', { name: 'Backup', exact: true }).locator('xpath=ancestor::div[contains(@class, "mantine-Card-root")]')
+  await expect(reminder).toContainText('Last backup')
+  await expect(reminder).not.toContainText('Backup due')
+  await issue(app, root.id, [fixture('web1.csr')])
+  await expect(reminder).toContainText('Backup due')
+  await expect(reminder).toContainText('1 certificate since the last backup (reminder after 1): make a backup.')
+  await screenshot(app, 'dashboard-backup-due-light')
+
   // Another machine: a fresh store reading the same folder. Its dashboard offers the restore.
   const other = await startHarness({ outputDir: harness.outputDir })
   const page = await browser.newPage()
@@ -46,8 +63,8 @@ test('Settings → Backup writes a split backup; a new store restores it on firs
     await expect(dialog.getByLabel('Backup contents')).toContainText('1 authorities')
     await expect(dialog.getByLabel('Backup contents')).toContainText('any 2 of 3 shares')
     await dialog.getByRole('button', { name: 'Choose the share files…' }).click()
-    await dialog.getByRole('textbox', { name: /Custodian passphrase 1/ }).fill(ALICE)
-    await dialog.getByRole('textbox', { name: 'Protect the restored keys on this machine with' }).click()
+    await dialog.getByRole('textbox', { name: /^Alice's share passphrase/ }).fill(ALICE)
+    await dialog.getByRole('combobox', { name: 'Protect the restored keys on this machine with' }).click()
     await page.getByRole('option', { name: 'OS keychain' }).click()
     await screenshot(page, 'restore-dialog-light')
     await dialog.getByRole('button', { name: 'Restore', exact: true }).click()

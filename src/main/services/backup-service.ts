@@ -464,7 +464,7 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
       if (!last) return { last: null, daysSince: null, issuancesSince: store.read((tx) => certificatesSince(tx, '')), due: true, reason: 'No backup has been made of this store yet.', reminderDays: days, reminderIssuances: issuances }
       const daysSince = Math.floor((now().getTime() - Date.parse(last.at)) / 86_400_000)
       const issuancesSince = store.read((tx) => certificatesSince(tx, last.at))
-      const reasons = [daysSince >= days ? `${daysSince} days since the last backup (reminder after ${days})` : '', issuancesSince >= issuances ? `${issuancesSince} certificates since the last backup (reminder after ${issuances})` : ''].filter(Boolean)
+      const reasons = [daysSince >= days ? `${daysSince} ${daysSince === 1 ? 'day' : 'days'} since the last backup (reminder after ${days})` : '', issuancesSince >= issuances ? `${issuancesSince} ${issuancesSince === 1 ? 'certificate' : 'certificates'} since the last backup (reminder after ${issuances})` : ''].filter(Boolean)
       return { last: { at: last.at, backupId: last.backupId, protection: last.protection }, daysSince, issuancesSince, due: reasons.length > 0, reason: reasons.length ? `${reasons.join('; ')}: make a backup.` : null, reminderDays: days, reminderIssuances: issuances }
     }
   }

@@ -52,6 +52,7 @@ function UnlockModal({ authority, onClose }: { authority: AuthoritySummary; onCl
                   value={present[name] ?? ''}
                   onChange={(e) => {
                     const v = e.currentTarget.value
+                    setError(null)
                     setPresent((p) => ({ ...p, [name]: v }))
                   }}
                   {...(i === 0 ? { 'data-autofocus': true } : {})}

@@ -36,7 +36,8 @@ export function RestoreModal({ onClose }: { onClose(): void }): ReactNode {
     setShareFiles(r.value.files)
   }
   const split = summary?.protection.kind === 'shares' ? summary.protection : null
-  const protectedShares = split ? split.custodians.filter(Boolean).length : 0
+  // The named custodians: a share sealed by its custodian opens with that custodian's passphrase.
+  const named = split ? split.custodians.filter((c): c is string => Boolean(c)) : []
   const restore = async (): Promise<void> => {
     if (!file) return
     setBusy(true)
@@ -93,10 +94,10 @@ export function RestoreModal({ onClose }: { onClose(): void }): ReactNode {
                   </Button>
                   <Text size="sm">{shareFiles.length ? shareFiles.map((s) => s.name).join(', ') : `at least ${split.threshold}`}</Text>
                 </Group>
-                {Array.from({ length: protectedShares }, (_, i) => (
+                {named.map((name, i) => (
                   <PasswordInput
-                    key={i}
-                    label={`Custodian passphrase ${i + 1} (for a share sealed by its custodian)`}
+                    key={name}
+                    label={`${name}'s share passphrase (only if ${name} sealed the share)`}
                     value={sharePassphrases[i] ?? ''}
                     onChange={(e) => {
                       const v = e.currentTarget.value
