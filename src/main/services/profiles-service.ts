@@ -6,7 +6,6 @@ import type { ZodError } from 'zod'
 import { AppFailure, fail, ok, type Result } from '../../shared/errors'
 import {
   canonicalAttributeType,
-  durationSeconds,
   operatorInput,
   profile as profileSchema,
   profileBody,
@@ -36,10 +35,9 @@ import {
   type ProfileRow,
   type SortColumn
 } from '../store/profiles-repo'
-import { fromDigicertTlm, fromLamassu, importProfileText, toDialect } from '../engine/profiles'
+import { fromDigicertTlm, fromLamassu, importProfileText, paloAltoFields, toDialect } from '../engine/profiles'
 import type { Converted, ProfileBridge, PulledProfileImport } from '../sync/local-bridge'
 import { noteLines } from '../sync/connector'
-import type { PaloAltoFields } from '../sync/connectors/paloalto'
 import { checkProfilePatterns, evaluate, hasErrors, issuerContextFromCertificate, type IssuerContext } from '../engine/policy'
 import type { CsrService } from './csr-service'
 import { MINIMAL_PROFILE } from '../engine/batch'
@@ -455,11 +453,6 @@ export function createProfilesService(store: Store, requests: Pick<CsrService, '
 
 const bodyHash = (body: string): string => createHash('sha256').update(body).digest('hex')
 
-function fixedValues(rule: { sources: readonly string[]; value?: string | readonly string[] | undefined } | undefined): string[] {
-  if (!rule || !rule.sources.includes('fixed') || rule.value === undefined) return []
-  return typeof rule.value === 'string' ? [rule.value] : [...rule.value]
-}
-
 export function createProfileBridge(store: Store, profiles: ProfilesService): ProfileBridge {
   const exportAs = (id: string, dialect: ProfileDialect): Result<Converted<Record<string, unknown>>> => {
     const p = profiles.get(id)
@@ -471,39 +464,10 @@ export function createProfileBridge(store: Store, profiles: ProfilesService): Pr
     toLamassu: (id) => exportAs(id, 'lamassu'),
     toCertCentral: (id) => exportAs(id, 'certcentral'),
     toPaloAlto(id) {
-      const got = profiles.get(id)
-      if (!got.ok) return got
-      const p = got.value
-      const rule = (t: string) => p.subjectAttributes.find((r) => canonicalAttributeType(r.type) === t)
-      const san = (t: string) => p.san.rules.find((r) => r.type === t)
-      const c = p.crypto
-      const key = c.allowRsa && c.rsaKeySizes.length ? { family: 'rsa' as const, bits: c.rsaKeySizes[0]! } : c.allowEcdsa && c.ecdsaCurves.length ? { family: 'ecdsa' as const, bits: c.ecdsaCurves[0] === 'P-384' ? 384 : c.ecdsaCurves[0] === 'P-521' ? 521 : 256 } : undefined
-      if (!key) return fail('PROFILE_NOT_CONVERTIBLE', `The profile "${p.name}" allows no RSA or ECDSA key, which the firewall needs; allow one in crypto.`, 'crypto')
-      const days = (() => {
-        if (p.validity.type !== 'Duration') return undefined
-        const s = durationSeconds(p.validity.duration)
-        return s !== undefined && s % 86400 === 0 ? s / 86400 : undefined
-      })()
-      const fields: PaloAltoFields = {
-        certificateName: p.name,
-        commonName: fixedValues(rule('CN'))[0] ?? '',
-        key,
-        digest: p.signature.hash.replace('-', '').toLowerCase(),
-        ...(days !== undefined ? { days } : {}),
-        ...(fixedValues(san('email')).length ? { alternateEmail: fixedValues(san('email')) } : {}),
-        ...(fixedValues(san('dns')).length ? { hostname: fixedValues(san('dns')) } : {}),
-        ...(fixedValues(san('ip')).length ? { ip: fixedValues(san('ip')) } : {}),
-        ...(fixedValues(rule('OU')).length ? { department: fixedValues(rule('OU')) } : {}),
-        ...(fixedValues(rule('L'))[0] ? { locality: fixedValues(rule('L'))[0]! } : {}),
-        ...(fixedValues(rule('ST'))[0] ? { state: fixedValues(rule('ST'))[0]! } : {}),
-        ...(fixedValues(rule('C'))[0] ? { countryCode: fixedValues(rule('C'))[0]! } : {}),
-        ...(p.ocspUrls[0] ? { ocspResponderUrl: p.ocspUrls[0] } : {}),
-        // signed_by names a certificate on the firewall (kept with the profile as a remote value), never a local CA id.
-        ...(typeof p.extras.paloalto?.signed_by === 'string' ? { signedBy: p.extras.paloalto.signed_by } : {}),
-        isCertificateAuthority: p.signAsCa,
-        isBlockPrivateKey: p.blockPrivateKeyExport
-      }
-      return ok({ body: fields, notes: noteLines(toDialect('paloalto', { ...bodyOf(p), id }).notes) })
+      const p = profiles.get(id)
+      if (!p.ok) return p
+      const converted = paloAltoFields({ ...bodyOf(p.value), id })
+      return converted.ok ? ok({ body: converted.value.fields, notes: noteLines(converted.value.notes) }) : converted
     },
     importPulled(input) {
       const converted = input.platform === 'lamassu' ? fromLamassu(input.profile.body) : fromDigicertTlm(input.profile.body)

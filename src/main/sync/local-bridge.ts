@@ -5,7 +5,7 @@
 import { fail, type Result } from '../../shared/errors'
 import type { DistinguishedName } from '../../shared/domain/names'
 import type { PulledProfile } from './connector'
-import type { PaloAltoFields } from './connectors/paloalto'
+import type { PaloAltoFields } from '../engine/profiles/paloalto'
 
 export interface PulledProfileImport {
   readonly localId: string

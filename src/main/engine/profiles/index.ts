@@ -18,11 +18,11 @@ import { isObject, type Exported, type ExportSource, type Imported } from './com
 import { fromLamassu, toLamassu } from './lamassu'
 import { fromDigicertTlm, toDigicertTlm } from './digicert-tlm'
 import { fromCertCentral, toCertCentral } from './certcentral'
-import { fromPaloAlto, toPaloAlto } from './paloalto'
+import { fromPaloAlto, paloAltoFields, toPaloAlto, type PaloAltoFields } from './paloalto'
 import { fromPkiDesk, toPkiDesk, PKIDESK_FORMAT } from './pkidesk'
 
-export { fromLamassu, toLamassu, fromDigicertTlm, toDigicertTlm, fromCertCentral, toCertCentral, fromPaloAlto, toPaloAlto, fromPkiDesk, toPkiDesk }
-export type { Imported, Exported, ExportSource }
+export { fromLamassu, toLamassu, fromDigicertTlm, toDigicertTlm, fromCertCentral, toCertCentral, fromPaloAlto, toPaloAlto, paloAltoFields, fromPkiDesk, toPkiDesk }
+export type { Imported, Exported, ExportSource, PaloAltoFields }
 export type { Json, JsonObject } from './common'
 
 /** Guesses the dialect of a parsed document from the fields only that dialect has. */

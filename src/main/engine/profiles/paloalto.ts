@@ -16,8 +16,11 @@
 // entered attributes, patterns, allow-lists, key usage, EKU, CRL and caIssuers URLs,
 // policies, renewal, …) is noted, and only one OCSP URL is sent. hostname, ip, alternate_email and department are sent as
 // arrays (the wire form); the seed's single strings are accepted on import.
-import type { Result } from '../../../shared/errors'
-import { canonicalAttributeType, type ProfileBodyInput, type SanRule, type SubjectAttributeRule } from '../../../shared/domain/profile'
+//
+// paloAltoFields gives the generate call the same values in the connector's own shape
+// (sync/connectors/paloalto.ts builds and checks the wire body from it).
+import { fail, ok, type Result } from '../../../shared/errors'
+import { canonicalAttributeType, type ConversionNote, type ProfileBodyInput, type SanRule, type SubjectAttributeRule } from '../../../shared/domain/profile'
 import type { GeneralNameType } from '../../../shared/domain/names'
 import { documentOf, finish, invalid, Notes, notCarried, Reader, restoreExtras, wholeDays, type Exported, type ExportSource, type Imported, type Json, type JsonObject } from './common'
 
@@ -194,4 +197,64 @@ export function toPaloAlto(profile: ExportSource): Exported {
   if (!profile.signAsCa && JSON.stringify(profile.keyUsage) !== JSON.stringify(['digitalSignature', 'keyEncipherment']))
     notes.add('dropped', 'keyUsage', 'Palo Alto chooses key usage itself; the profile key usage is not exported.')
   return { json, notes: notes.list }
+}
+
+/** Local, engine-neutral fields a profile gives the firewall's generate call. */
+export interface PaloAltoFields {
+  readonly certificateName: string
+  readonly commonName: string
+  readonly key: { readonly family: 'rsa'; readonly bits: number } | { readonly family: 'ecdsa'; readonly bits: number }
+  readonly digest: string
+  readonly days?: number
+  readonly alternateEmail?: readonly string[]
+  readonly hostname?: readonly string[]
+  readonly ip?: readonly string[]
+  readonly department?: readonly string[]
+  readonly locality?: string
+  readonly state?: string
+  readonly countryCode?: string
+  readonly ocspResponderUrl?: string
+  readonly signedBy?: string
+  readonly isCertificateAuthority?: boolean
+  readonly isBlockPrivateKey?: boolean
+}
+
+/**
+ * The generate call's fields from a profile: its fixed values (the first allowed RSA size or
+ * ECDSA curve is the key), with toPaloAlto's notes on what is not carried. Refused when the
+ * profile allows neither an RSA nor an ECDSA key.
+ */
+export function paloAltoFields(profile: ExportSource): Result<{ fields: PaloAltoFields; notes: readonly ConversionNote[] }> {
+  const fixed = (rule: { sources: readonly string[]; value?: string | readonly string[] | undefined } | undefined): string[] => (rule ? fixedOf(rule) : [])
+  const rule = (t: string) => profile.subjectAttributes.find((r) => canonicalAttributeType(r.type) === t)
+  const san = (t: string) => profile.san.rules.find((r) => r.type === t)
+  const c = profile.crypto
+  const key =
+    c.allowRsa && c.rsaKeySizes.length
+      ? { family: 'rsa' as const, bits: c.rsaKeySizes[0]! }
+      : c.allowEcdsa && c.ecdsaCurves.length
+        ? { family: 'ecdsa' as const, bits: c.ecdsaCurves[0] === 'P-384' ? 384 : c.ecdsaCurves[0] === 'P-521' ? 521 : 256 }
+        : undefined
+  if (!key) return fail('PROFILE_NOT_CONVERTIBLE', `The profile "${profile.name}" allows no RSA or ECDSA key, which the firewall needs; allow one in crypto.`, 'crypto')
+  const days = wholeDays(profile)
+  const fields: PaloAltoFields = {
+    certificateName: profile.name,
+    commonName: fixed(rule('CN'))[0] ?? '',
+    key,
+    digest: profile.signature.hash.replace('-', '').toLowerCase(),
+    ...(days !== undefined ? { days } : {}),
+    ...(fixed(san('email')).length ? { alternateEmail: fixed(san('email')) } : {}),
+    ...(fixed(san('dns')).length ? { hostname: fixed(san('dns')) } : {}),
+    ...(fixed(san('ip')).length ? { ip: fixed(san('ip')) } : {}),
+    ...(fixed(rule('OU')).length ? { department: fixed(rule('OU')) } : {}),
+    ...(fixed(rule('L'))[0] ? { locality: fixed(rule('L'))[0]! } : {}),
+    ...(fixed(rule('ST'))[0] ? { state: fixed(rule('ST'))[0]! } : {}),
+    ...(fixed(rule('C'))[0] ? { countryCode: fixed(rule('C'))[0]! } : {}),
+    ...(profile.ocspUrls[0] ? { ocspResponderUrl: profile.ocspUrls[0] } : {}),
+    // signed_by names a certificate on the firewall (kept with the profile as a remote value), never a local CA id.
+    ...(typeof profile.extras.paloalto?.signed_by === 'string' ? { signedBy: profile.extras.paloalto.signed_by } : {}),
+    isCertificateAuthority: profile.signAsCa,
+    isBlockPrivateKey: profile.blockPrivateKeyExport
+  }
+  return ok({ fields, notes: toPaloAlto(profile).notes })
 }

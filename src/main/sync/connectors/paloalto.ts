@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import type { PaloAltoScopeDto } from '../../../shared/domain/sync'
 import { assertNever, fail, ok, type Result } from '../../../shared/errors'
+import type { PaloAltoFields } from '../../engine/profiles/paloalto'
 import { call, isRecord, notTaken, reachability, type ConnectorContext, type ConnectorDriver, type ExecOutcome } from '../connector'
 
 export type PaloAltoAction = 'paloalto.certificate.generate'
@@ -54,25 +55,8 @@ export type PaloAltoGenerateBody = z.infer<typeof paloAltoGenerateBody>
 
 export const paloAltoGeneratePayload = z.object({ localProfileId: z.string().optional(), body: paloAltoGenerateBody }).strict()
 
-/** Local, engine-neutral fields a profile gives the firewall (the profiles converter fills these). */
-export interface PaloAltoFields {
-  readonly certificateName: string
-  readonly commonName: string
-  readonly key: { readonly family: 'rsa'; readonly bits: number } | { readonly family: 'ecdsa'; readonly bits: number }
-  readonly digest: string
-  readonly days?: number
-  readonly alternateEmail?: readonly string[]
-  readonly hostname?: readonly string[]
-  readonly ip?: readonly string[]
-  readonly department?: readonly string[]
-  readonly locality?: string
-  readonly state?: string
-  readonly countryCode?: string
-  readonly ocspResponderUrl?: string
-  readonly signedBy?: string
-  readonly isCertificateAuthority?: boolean
-  readonly isBlockPrivateKey?: boolean
-}
+// What a local profile gives the firewall: filled by the profiles engine (engine/profiles/paloalto.ts).
+export type { PaloAltoFields } from '../../engine/profiles/paloalto'
 
 /** Builds and checks the generate body; every refusal names its field. */
 export function buildPaloAltoBody(fields: PaloAltoFields, scope: PaloAltoScopeDto): Result<PaloAltoGenerateBody> {
