@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  console.log(`npm run bench: batch issuance end to end (P-256 and RSA-2048 CA) beside OpenSSL, certificates:list over 100,000 rows, then the fleet part: a 100,000-entry CRL beside 'openssl ca -gencrl'.
+  console.log(`npm run bench: batch issuance end to end (P-256 and RSA-2048 CA) beside OpenSSL, certificates:list over 100,000 rows, then the fleet part: a 100,000-entry CRL beside 'openssl ca -gencrl', then the backup of a 100,000-certificate store beside 'openssl enc'.
 Options (environment variables):
   BENCH_N=5000          CSRs per CA
   BENCH_OPENSSL_N=100   CSRs for the 'openssl x509 -req' loop
@@ -14,6 +14,9 @@ Options (environment variables):
   BENCH_FLEET=0         skip the fleet part (scripts/bench-fleet.ts)
   BENCH_ONLY_FLEET=1    only the fleet part
   BENCH_CRL_N=100000    entries of the CRL compared with 'openssl ca -gencrl'
+  BENCH_BACKUP=0        skip the backup part (scripts/bench-backup.ts: create, verify, restore of a store)
+  BENCH_ONLY_BACKUP=1   only the backup part
+  BENCH_BACKUP_N=100000 certificates in the backed-up store
 --large: also the 1,000,000-certificate inventory (scripts/bench-fleet.ts; the store is built once and reused).
 Columns: certs/s end to end, the OpenSSL loop and its ratio, 'openssl speed' sign/s, the main thread's worst and p99
 event-loop delay, CPU ms per certificate over all threads and on the main thread alone, and the CPU-bound rate on idle cores.`)
@@ -22,6 +25,8 @@ event-loop delay, CPU ms per certificate over all threads and on the main thread
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const args = process.argv.slice(2)
 const run = (script) => spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', script), ...args], { stdio: 'inherit', cwd: root }).status ?? 1
-let status = process.env.BENCH_ONLY_FLEET === '1' ? 0 : run('bench-issue.ts')
-if (status === 0 && process.env.BENCH_FLEET !== '0') status = run('bench-fleet.ts')
+const onlyBackup = process.env.BENCH_ONLY_BACKUP === '1'
+let status = process.env.BENCH_ONLY_FLEET === '1' || onlyBackup ? 0 : run('bench-issue.ts')
+if (status === 0 && process.env.BENCH_FLEET !== '0' && !onlyBackup) status = run('bench-fleet.ts')
+if (status === 0 && process.env.BENCH_BACKUP !== '0' && process.env.BENCH_ONLY_FLEET !== '1') status = run('bench-backup.ts')
 process.exit(status)
