@@ -3,7 +3,7 @@
 // gave through the environment or a file. Never through a flag: argv is visible to every
 // process on the machine and lands in shell history.
 import { readFileSync, statSync } from 'node:fs'
-import type { AppError, Result } from '../shared/errors'
+import type { AppError, ErrorCode, Result } from '../shared/errors'
 import type { Services } from '../main/services'
 import { LIMITS } from '../shared/limits'
 
@@ -31,12 +31,12 @@ export class CliError extends Error {
 }
 
 /** The operator asked for something the command cannot do as asked: exit 2. */
-export function usageError(code: string, message: string, field?: string): CliError {
+export function usageError(code: ErrorCode, message: string, field?: string): CliError {
   return new CliError({ code, message, ...(field ? { field } : {}) }, EXIT_USAGE)
 }
 
 /** The operation itself failed: exit 1. */
-export function operationError(code: string, message: string, field?: string): CliError {
+export function operationError(code: ErrorCode, message: string, field?: string): CliError {
   return new CliError({ code, message, ...(field ? { field } : {}) }, EXIT_FAILED)
 }
 
@@ -118,10 +118,10 @@ export function readSecret(kind: SecretKind, file: string | undefined, env: Node
     try {
       text = readFileSync(file, 'utf8')
     } catch (e) {
-      throw usageError('SECRET_FILE_UNREADABLE', `Cannot read the ${source.what} file ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}); check the path given to ${source.flag}.`, source.flag)
+      throw usageError('FILE_UNREADABLE', `Cannot read the ${source.what} file ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}); check the path given to ${source.flag}.`, source.flag)
     }
     const value = text.replace(/\r?\n$/, '')
-    if (value.length === 0) throw usageError('SECRET_EMPTY', `The ${source.what} file ${file} is empty; write the passphrase into it.`, source.flag)
+    if (value.length === 0) throw usageError('FILE_EMPTY', `The ${source.what} file ${file} is empty; write the passphrase into it.`, source.flag)
     return bounded(value, file)
   }
   if (source.env === '') return undefined
@@ -134,5 +134,5 @@ export function requireSecret(kind: SecretKind, file: string | undefined, env: N
   const value = readSecret(kind, file, env, warn)
   if (value !== undefined) return value
   const source = SECRET_SOURCES[kind]
-  throw usageError('SECRET_REQUIRED', `${why} needs the ${source.what}; set ${source.env} or pass ${source.flag} FILE.`, source.flag)
+  throw usageError('PASSPHRASE_REQUIRED', `${why} needs the ${source.what}; set ${source.env} or pass ${source.flag} FILE.`, source.flag)
 }

@@ -2,7 +2,7 @@
 // in its length, no regular expressions), quoted fields with "" escapes and embedded line
 // breaks, CRLF or LF rows. Limits are checked while reading, so a hostile file costs at most
 // its (already size-capped) length.
-import { fail, ok, type Result } from '../shared/errors'
+import { fail, ok, type ErrorCode, type Result } from '../shared/errors'
 
 export interface CsvLimits {
   readonly maxRows: number
@@ -22,7 +22,7 @@ export function parseCsv(text: string, limits: CsvLimits): Result<string[][]> {
   let fieldStarted = false
   let afterQuote = false
   let line = 1
-  const refuse = (code: string, why: string): Result<string[][]> => fail(code, `${limits.what}, line ${line}: ${why}`, limits.field)
+  const refuse = (code: ErrorCode, why: string): Result<string[][]> => fail(code, `${limits.what}, line ${line}: ${why}`, limits.field)
   const endField = (): Result<string[][]> | null => {
     if (fieldText.length > limits.maxFieldLength) return refuse('CSV_FIELD_TOO_LONG', `a field is longer than ${limits.maxFieldLength} characters; check that it is the right file.`)
     row.push(fieldText)

@@ -85,7 +85,7 @@ function subjectOf(pairs: readonly { type: string; value: string }[]): Record<st
 /** The batch's input from the command line's flags; undefined when none was given. */
 export function batchInput(opts: BatchValueOptions): OperatorInputPatch | undefined {
   if (opts.validityDays !== undefined && opts.notAfter !== undefined)
-    throw usageError('VALIDITY_INPUT_CONFLICT', 'Give either --validity-days or --not-after, not both.', '--not-after')
+    throw usageError('CONFLICTING_OPTIONS', 'Give either --validity-days or --not-after, not both.', '--not-after')
   const input: OperatorInputPatch = {
     ...(opts.set?.length ? { subject: subjectOf(opts.set) } : {}),
     ...(opts.san?.length ? { sans: [...opts.san] } : {}),

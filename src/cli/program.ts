@@ -1,7 +1,7 @@
 // The pkidesk program: global options, the command groups, and the one place where errors
 // become output and exit codes. Commands are registered from src/cli/commands/<group>.ts.
 import { Command, CommanderError, InvalidArgumentError } from 'commander'
-import { AppFailure } from '../shared/errors'
+import { AppFailure, isErrorCode, type ErrorCode } from '../shared/errors'
 import { resolveDataDir } from '../main/config/data-dir'
 import { createServices, type Services } from '../main/services'
 import type { EventSink } from '../shared/ipc/events'
@@ -35,11 +35,12 @@ export type Handler<O> = (call: Call<O>) => Promise<ExitCode | void> | ExitCode 
 /** Turns a handler into a commander action; every command goes through it. */
 export type Runner = <O>(handler: Handler<O>) => (...actionArgs: unknown[]) => Promise<void>
 
-/** `commander.unknownOption` → `UNKNOWN_OPTION`. */
-export function commanderCode(code: string): string {
+/** `commander.unknownOption` → `UNKNOWN_OPTION`; a commander code without a catalogued name is `USAGE`. */
+export function commanderCode(code: string): ErrorCode {
   const name = code.replace(/^commander\./, '')
-  if (name === 'help' || name === 'error') return 'USAGE'
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()
+  if (name === 'conflictingOption') return 'CONFLICTING_OPTIONS'
+  const upper = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()
+  return isErrorCode(upper) ? upper : 'USAGE'
 }
 
 /** Commander's messages start with `error: `; ours carry the code in front instead. */

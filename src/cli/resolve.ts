@@ -41,7 +41,7 @@ export function resolveCertificate(services: Services, serial: string, caRef?: s
   if (matches.length === 0)
     throw operationError('CERTIFICATE_NOT_FOUND', `No certificate has serial ${formatSerial(serial)}${caRef ? ` under CA "${caRef}"` : ''}; run \`pkidesk cert list\` to see them.`, 'serial')
   if (matches.length > 1)
-    throw usageError('SERIAL_AMBIGUOUS', `${matches.length} certificates have serial ${formatSerial(serial)} (issued by different CAs); say which CA with --ca.`, '--ca')
+    throw usageError('CERTIFICATE_SERIAL_AMBIGUOUS', `${matches.length} certificates have serial ${formatSerial(serial)} (issued by different CAs); say which CA with --ca.`, '--ca')
   return matches[0]!
 }
 

@@ -23,7 +23,7 @@ interface SecretOptions {
 export function parseCustodian(value: string, ctx: CliContext, option = '--custodian'): { name: string; passphrase?: string } {
   const at = value.indexOf('=')
   const name = (at < 0 ? value : value.slice(0, at)).trim()
-  if (name.length === 0) throw usageError('CUSTODIAN_NAME_MISSING', `${option} "${value}" has no name; give NAME or NAME=PASSPHRASE-FILE.`, option)
+  if (name.length === 0) throw usageError('MISSING_INPUT', `The custodian "${value}" has no name: give NAME or NAME=PASSPHRASE-FILE.`, option)
   if (at < 0) return { name }
   const passphrase = readSecret('custodian-passphrase', value.slice(at + 1), ctx.io.env, ctx.io.stderr)!
   return { name, passphrase }
@@ -76,11 +76,11 @@ export function registerBackupCommands(program: Command, run: Runner): void {
       let secret
       if (opts.shares !== undefined || opts.threshold !== undefined || opts.shareDir !== undefined) {
         if (opts.shares === undefined || opts.threshold === undefined || opts.shareDir === undefined)
-          throw usageError('SHARES_INCOMPLETE', 'A split backup needs --shares N, --threshold M and --share-dir DIR together.', '--shares')
+          throw usageError('MISSING_INPUT', 'A split backup needs --shares N, --threshold M and --share-dir DIR together.', '--shares')
         if (opts.backupPassphraseFile !== undefined) throw usageError('CONFLICTING_OPTIONS', 'Give --backup-passphrase-file or --shares, not both.', '--backup-passphrase-file')
         checkOutputDir(opts.shareDir, '--share-dir')
         const custodians = (opts.custodian ?? []).map((c) => parseCustodian(c, ctx))
-        if (custodians.length > opts.shares) throw usageError('CUSTODIANS_TOO_MANY', `${custodians.length} --custodian options name more custodians than the ${opts.shares} shares.`, '--custodian')
+        if (custodians.length > opts.shares) throw usageError('CUSTODIANS_INVALID', `${custodians.length} custodians are named for ${opts.shares} shares: name at most one custodian per share.`, '--custodian')
         secret = { kind: 'shares' as const, total: opts.shares, threshold: opts.threshold, shareDir: opts.shareDir, custodians }
       } else {
         secret = { kind: 'passphrase' as const, passphrase: requireSecret('backup-passphrase', opts.backupPassphraseFile, ctx.io.env, 'A backup', ctx.io.stderr) }

@@ -27,7 +27,7 @@ export function defaultHash(spec: KeySpec): SignatureHash {
 /** Whole days from now to now + duration (calendar years); a CA lives at least a day. */
 export function validityDays(d: Readonly<ParsedDuration>, now: Date): number {
   const days = Math.round((addDuration(now, d).getTime() - now.getTime()) / DAY)
-  if (days < 1) throw usageError('INVALID_VALIDITY', `--validity ${d.text} is shorter than a day; give days or years, for example 10y.`, '--validity')
+  if (days < 1) throw usageError('INVALID_ARGUMENT', `--validity ${d.text} is shorter than a day; give days or years, for example 10y.`, '--validity')
   return days
 }
 
@@ -174,7 +174,7 @@ export function registerAuthorityCommands(program: Command, run: Runner): void {
       let source
       if (opts.pfx !== undefined) {
         const pfx = readInput(opts.pfx, 'PFX')
-        if (filePassword === undefined) throw usageError('SECRET_REQUIRED', 'Opening the PFX needs its password; set PKIDESK_EXPORT_PASSPHRASE or pass --export-passphrase-file FILE.', '--export-passphrase-file')
+        if (filePassword === undefined) throw usageError('PASSPHRASE_REQUIRED', 'Opening the PFX needs its password; set PKIDESK_EXPORT_PASSPHRASE or pass --export-passphrase-file FILE.', '--export-passphrase-file')
         name ??= basename(opts.pfx, extname(opts.pfx))
         source = { kind: 'pfx' as const, pfx: { encoding: 'base64' as const, data: pfx.toString('base64') }, pfxPassword: filePassword }
       } else {

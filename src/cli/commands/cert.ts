@@ -149,7 +149,7 @@ function bulkSelection(services: Services, opts: SelectionOptions, filtered: boo
     if (filtered) throw usageError('CONFLICTING_OPTIONS', '--serials-file names the certificates itself: leave out --profile, --issued-after, --issued-before and --subject-match.', '--serials-file')
     return { serials: readSerialsFile(opts.serialsFile), ...(authorityId ? { authorityId } : {}) }
   }
-  if (!authorityId) throw usageError('SELECTION_REQUIRED', 'Name the certificates: a serial, --serials-file FILE, or --ca CA with optional --profile, --issued-after, --issued-before, --subject-match.', '--ca')
+  if (!authorityId) throw usageError('MISSING_INPUT', 'Name the certificates: a serial, --serials-file FILE, or --ca CA with optional --profile, --issued-after, --issued-before, --subject-match.', '--ca')
   return {
     filter: {
       authorityId,
@@ -233,7 +233,7 @@ export function registerCertificateCommands(program: Command, run: Runner): void
     run<ExportOptions>(async ({ ctx, out, opts, args }) => {
       if (opts.serialsFile !== undefined || args[0] === undefined) {
         if (args[0] !== undefined) throw usageError('CONFLICTING_OPTIONS', 'Give a serial or --serials-file, not both.', '--serials-file')
-        if (opts.serialsFile === undefined) throw usageError('SELECTION_REQUIRED', 'Name the certificate to export (its serial), or many with --serials-file FILE.', '--serials-file')
+        if (opts.serialsFile === undefined) throw usageError('MISSING_INPUT', 'Name the certificate to export (its serial), or many with --serials-file FILE.', '--serials-file')
         if (opts.format === 'pfx' || opts.chain || opts.legacy)
           throw usageError('CONFLICTING_OPTIONS', 'Exporting many writes certificates only: use --format pem, der or p7b, without --chain or --legacy.', '--format')
         checkOutputDir(opts.out)

@@ -108,7 +108,7 @@ function writeFailure(file: string, option: string, e: unknown): CliError {
             : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
               ? 'permission denied; check the permissions of the file and its folder'
               : `${code ?? (e as Error).message}`
-  return new CliError({ code: 'FILE_UNWRITABLE', message: `Cannot write ${file} (${option}): ${why}.`, field: option }, EXIT_FAILED)
+  return new CliError({ code: 'OUTPUT_UNWRITABLE', message: `Cannot write ${file} (${option}): ${why}.`, field: option }, EXIT_FAILED)
 }
 
 export interface OutputCheck {
@@ -133,7 +133,7 @@ export function checkOutputFile(file: string, options: OutputCheck = {}): void {
     if (code === 'ENOENT') throw usageError('OUTPUT_FOLDER_MISSING', `Cannot write ${file} (${option}): its folder ${folder} does not exist; create it first.`, option)
     throw writeFailure(file, option, e)
   }
-  if (!folderStat.isDirectory()) throw usageError('OUTPUT_NOT_WRITABLE', `Cannot write ${file} (${option}): ${folder} is not a directory.`, option)
+  if (!folderStat.isDirectory()) throw usageError('OUTPUT_UNWRITABLE', `Cannot write ${file} (${option}): ${folder} is not a directory.`, option)
   let existing
   try {
     existing = statSync(file)
@@ -156,14 +156,14 @@ export function checkOutputDir(dir: string, option = '--out'): void {
     st = statSync(dir)
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw usageError('OUTPUT_FOLDER_MISSING', `The folder ${dir} (${option}) does not exist; create it first.`, option)
-    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') throw usageError('OUTPUT_NOT_WRITABLE', `${dir} (${option}) is not a directory: a part of its path is a file.`, option)
+    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') throw usageError('OUTPUT_UNWRITABLE', `${dir} (${option}) is not a directory: a part of its path is a file.`, option)
     throw writeFailure(dir, option, e)
   }
-  if (!st.isDirectory()) throw usageError('OUTPUT_NOT_WRITABLE', `${dir} (${option}) is not a directory; give the folder to write into.`, option)
+  if (!st.isDirectory()) throw usageError('OUTPUT_UNWRITABLE', `${dir} (${option}) is not a directory; give the folder to write into.`, option)
   try {
     accessSync(dir, constants.W_OK)
   } catch {
-    throw usageError('OUTPUT_NOT_WRITABLE', `The folder ${dir} (${option}) is not writable; check its permissions.`, option)
+    throw usageError('OUTPUT_UNWRITABLE', `The folder ${dir} (${option}) is not writable; check its permissions.`, option)
   }
 }
 

@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs'
 import { resolve as resolvePath } from 'node:path'
 import { Option, type Command } from 'commander'
 import type { Runner } from '../program'
+import type { AppError } from '../../shared/errors'
 import type { CsrInfo } from '../../shared/domain/csr'
 import type { GeneralName } from '../../shared/domain/names'
 import type { KeyProtection, KeySpec } from '../../shared/domain/keys'
@@ -162,12 +163,12 @@ export function registerCsrCommands(program: Command, run: Runner): void {
 async function discardGenerated(services: Services, keyId: string, csrFile: string | undefined, cause: unknown): Promise<never> {
   if (csrFile !== undefined) rmSync(csrFile, { force: true })
   const removed = await services.vault.deleteKey(keyId)
-  const error = cause instanceof CliError ? cause.error : { code: 'INTERNAL', message: `Unexpected failure: ${(cause as Error).message ?? String(cause)}` }
+  const error = cause instanceof CliError ? cause.error : { code: 'INTERNAL' as const, message: `Unexpected failure: ${(cause as Error).message ?? String(cause)}` }
   const note = removed.ok ? 'the new key was deleted again, nothing was kept' : `the new key ${keyId} could not be deleted (${removed.error.message}); delete it by hand`
   throw new CliError({ ...error, message: `${error.message.replace(/\.$/, '')}; ${note}.` }, cause instanceof CliError ? cause.exitCode : EXIT_FAILED)
 }
 
 /** A refusal of the whole file, reported with the file's name. */
-function failWithFile(error: { readonly code: string; readonly message: string }, file: string): never {
+function failWithFile(error: Pick<AppError, 'code' | 'message'>, file: string): never {
   throw operationError(error.code, `${file}: ${error.message}`, file)
 }

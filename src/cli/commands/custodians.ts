@@ -38,22 +38,22 @@ export function registerCustodianCommands(program: Command, run: Runner): void {
       const authority = resolveAuthority(services, opts.ca)
       if (!authority.keyId) throw new CliError({ code: 'AUTHORITY_NO_KEY', message: `The CA "${authority.name}" has no key in this store.`, field: '--ca' }, EXIT_FAILED)
       if (opts.custodian === undefined) {
-        if (opts.threshold !== undefined) throw usageError('CUSTODIANS_MISSING', 'Name the new custodians with --custodian NAME=PASSFILE (one per custodian).', '--custodian')
+        if (opts.threshold !== undefined) throw usageError('MISSING_INPUT', 'Name the new custodians with --custodian NAME=PASSFILE (one per custodian).', '--custodian')
         const c = services.vault.custodiansOf(authority.keyId)
         out.result({ authority: authority.name, custodians: c }, () =>
           c ? formatRecord([['CA', authority.name], ['unlock', `any ${c.threshold} of ${c.names.length}`], ['custodians', c.names.join(', ')]]) : `The key of "${authority.name}" is not held by custodians (protection: ${authority.keyProtection}).`
         )
         return
       }
-      if (opts.threshold === undefined) throw usageError('THRESHOLD_MISSING', 'Say how many custodians must be present with --threshold M.', '--threshold')
+      if (opts.threshold === undefined) throw usageError('MISSING_INPUT', 'Say how many custodians must be present with --threshold M.', '--threshold')
       const keychainNames = new Set(opts.keychainCustodian ?? [])
       const custodians = opts.custodian.map((c) => {
         const parsed = parseCustodian(c, ctx)
-        if (parsed.passphrase === undefined) throw usageError('CUSTODIAN_PASSPHRASE_MISSING', `--custodian ${parsed.name} needs their passphrase file: --custodian ${parsed.name}=FILE.`, '--custodian')
+        if (parsed.passphrase === undefined) throw usageError('MISSING_INPUT', `Custodian ${parsed.name} has no passphrase file: give it as --custodian ${parsed.name}=FILE.`, '--custodian')
         return { name: parsed.name, passphrase: parsed.passphrase, keychain: keychainNames.has(parsed.name) }
       })
       const unknown = [...keychainNames].find((n) => !custodians.some((c) => c.name === n))
-      if (unknown !== undefined) throw usageError('CUSTODIAN_UNKNOWN', `--keychain-custodian ${unknown} is not one of the --custodian names.`, '--keychain-custodian')
+      if (unknown !== undefined) throw usageError('CUSTODIANS_INVALID', `The keychain custodian ${unknown} is not one of the custodians named: give one of the --custodian names.`, '--keychain-custodian')
       warnIfAuditBroken(services, ctx.io)
       const present =
         authority.keyProtection === 'custodians'

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import type { Command } from 'commander'
 import type { Runner } from '../program'
+import type { ErrorCode } from '../../shared/errors'
 import { EXIT_FAILED, expectOk, operationError } from '../context'
 import type { Services } from '../../main/services'
 import { formatSerial } from '../parse'
@@ -44,7 +45,7 @@ export interface IssueResult {
   readonly certificate?: string
   /** Set when the certificate was issued and stored but its --out file could not be written. */
   readonly written?: false
-  readonly error?: { readonly code: string; readonly message: string; readonly field?: string; readonly details?: unknown }
+  readonly error?: { readonly code: ErrorCode; readonly message: string; readonly field?: string; readonly details?: unknown }
 }
 
 interface Item {
@@ -173,7 +174,7 @@ export function registerIssueCommand(program: Command, run: Runner): void {
       if (batch.cancelled)
         out.errorLine({ code: 'CANCELLED', message: `Interrupted: ${batch.cancelled} of ${results.length} requests were not attempted (listed as CANCELLED); issue them again to sign them.` })
       for (const u of unwritten)
-        out.errorLine({ code: 'FILE_UNWRITABLE', message: `Certificate ${u.serial} was issued and is stored, but ${u.message.replace(/^Cannot write /, 'writing ')}; get it with \`pkidesk cert export ${u.serial} --format pem --out FILE\`, do not issue it again.` })
+        out.errorLine({ code: 'OUTPUT_UNWRITABLE', message: `Certificate ${u.serial} was issued and is stored, but ${u.message.replace(/^Cannot write /, 'writing ')}; get it with \`pkidesk cert export ${u.serial} --format pem --out FILE\`, do not issue it again.` })
       out.result(results, () =>
         [
           ...results.map((r) => (r.ok ? `issued  ${r.serial}  ${r.file}${r.written === false ? '  (stored; file NOT written)' : ''}` : `FAILED  ${r.error?.code ?? 'ERROR'}  ${r.file}`)),

@@ -122,7 +122,7 @@ export function registerProfileCommands(program: Command, run: Runner): void {
         const p = resolveProfile(services, String(args[0]), 'id')
         warnIfAuditBroken(services, ctx.io)
         const deleted = services.profiles.delete(p.id)
-        if (!deleted.ok && deleted.error.code === 'REFERENCE_NOT_ZERO')
+        if (!deleted.ok && deleted.error.code === 'IN_USE')
           throw operationError(
             deleted.error.code,
             `${deleted.error.message.replace(/;\s*archive it instead\.?$/, '')}; archive it instead with \`pkidesk profile archive ${p.id}\` (it stays readable and can no longer issue).`,

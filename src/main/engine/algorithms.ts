@@ -119,15 +119,15 @@ export function readSignatureAlgorithm(alg: AlgorithmIdentifier): Result<VerifyA
     try {
       const p = alg.parameters ? AsnConvert.parse(alg.parameters, RsaSaPssParams) : new RsaSaPssParams()
       const digest = DIGEST_BY_OID[p.hashAlgorithm.algorithm]
-      if (!digest) return fail('UNSUPPORTED_SIGNATURE_ALGORITHM', `RSASSA-PSS with hash ${p.hashAlgorithm.algorithm} is not supported.`)
+      if (!digest) return fail('SIGNATURE_ALGORITHM_UNSUPPORTED', `RSASSA-PSS with hash ${p.hashAlgorithm.algorithm} is not supported.`)
       return ok({ name: `rsassaPss (${digest.toUpperCase()}, salt ${p.saltLength})`, digest, family: 'rsa', pssSaltLength: p.saltLength })
     } catch {
-      return fail('UNSUPPORTED_SIGNATURE_ALGORITHM', 'The RSASSA-PSS parameters cannot be read.')
+      return fail('SIGNATURE_ALGORITHM_UNSUPPORTED', 'The RSASSA-PSS parameters cannot be read.')
     }
   }
   const refused = REFUSED[alg.algorithm]
-  if (refused) return fail('UNSUPPORTED_SIGNATURE_ALGORITHM', `The signature algorithm ${refused} is not accepted (MD2/MD4/MD5 and DSA are insecure or unsupported); sign the request again with SHA-256.`)
-  return fail('UNSUPPORTED_SIGNATURE_ALGORITHM', `The signature algorithm ${alg.algorithm} is unknown; sign the request with RSA, ECDSA or Ed25519 and SHA-256.`)
+  if (refused) return fail('SIGNATURE_ALGORITHM_UNSUPPORTED', `The signature algorithm ${refused} is not accepted (MD2/MD4/MD5 and DSA are insecure or unsupported); sign the request again with SHA-256.`)
+  return fail('SIGNATURE_ALGORITHM_UNSUPPORTED', `The signature algorithm ${alg.algorithm} is unknown; sign the request with RSA, ECDSA or Ed25519 and SHA-256.`)
 }
 
 export function verifySignature(alg: VerifyAlgorithm, key: KeyObject, data: Uint8Array, signature: Uint8Array): boolean {
@@ -145,7 +145,7 @@ export interface PublicKeyFacts extends PublicKeyInfo {
   readonly keyObject: KeyObject
 }
 
-/** Reads an SPKI: family, size, curve and SHA-256, or UNSUPPORTED_KEY (DSA, other curves, unknown OIDs). */
+/** Reads an SPKI: family, size, curve and SHA-256, or KEY_UNSUPPORTED (DSA, other curves, unknown OIDs). */
 export function readPublicKey(spkiDer: Uint8Array): Result<PublicKeyFacts> {
   let oid: string
   let curveOid = ''
@@ -160,7 +160,7 @@ export function readPublicKey(spkiDer: Uint8Array): Result<PublicKeyFacts> {
     oid = decodeOid(content(spkiDer, algOid))
     if (params?.tag === 0x06) curveOid = decodeOid(content(spkiDer, params))
   } catch {
-    return fail('CORRUPT_PUBLIC_KEY', 'The public key cannot be read: the data is damaged.')
+    return fail('PUBLIC_KEY_CORRUPT', 'The public key cannot be read: the data is damaged.')
   }
   const sha256 = createHash('sha256').update(spkiDer).digest('hex')
   let family: KeyFamily
@@ -169,17 +169,17 @@ export function readPublicKey(spkiDer: Uint8Array): Result<PublicKeyFacts> {
   else if (oid === OID_EC) {
     family = 'ec'
     const c = CURVES[curveOid]
-    if (!c) return fail('UNSUPPORTED_KEY', `The elliptic curve ${curveOid || '(unnamed)'} is not supported; use P-256, P-384 or P-521.`)
+    if (!c) return fail('KEY_UNSUPPORTED', `The elliptic curve ${curveOid || '(unnamed)'} is not supported; use P-256, P-384 or P-521.`)
     curve = c.name
   } else if (oid === OID_ED25519) family = 'ed25519'
   else if (oid === OID_ED448) family = 'ed448'
-  else if (oid === '1.2.840.10040.4.1') return fail('UNSUPPORTED_KEY', 'DSA keys are not supported; use an RSA, ECDSA or Ed25519 key.')
-  else return fail('UNSUPPORTED_KEY', `The key algorithm ${oid} is unknown; use an RSA, ECDSA or Ed25519 key.`)
+  else if (oid === '1.2.840.10040.4.1') return fail('KEY_UNSUPPORTED', 'DSA keys are not supported; use an RSA, ECDSA or Ed25519 key.')
+  else return fail('KEY_UNSUPPORTED', `The key algorithm ${oid} is unknown; use an RSA, ECDSA or Ed25519 key.`)
   let keyObject: KeyObject
   try {
     keyObject = createPublicKey({ key: Buffer.from(spkiDer), format: 'der', type: 'spki' })
   } catch {
-    return fail('CORRUPT_PUBLIC_KEY', 'The public key is malformed and cannot be used.')
+    return fail('PUBLIC_KEY_CORRUPT', 'The public key is malformed and cannot be used.')
   }
   let size: number
   if (family === 'rsa') size = keyObject.asymmetricKeyDetails?.modulusLength ?? 0

@@ -196,9 +196,9 @@ function ia5(text: string): ArrayBuffer {
 
 /** Checks a template before anything is signed; returns the first problem in one sentence. */
 export function checkTemplate(t: CertificateTemplate, issuer: IssuerInfo | null, signer: Signer): Result<void> {
-  if (!(t.notAfter.getTime() > t.notBefore.getTime())) return fail('TEMPLATE_INVALID', 'notAfter must be later than notBefore.', 'notAfter')
+  if (!(t.notAfter.getTime() > t.notBefore.getTime())) return fail('TEMPLATE_INVALID', 'The certificate would end before it starts: set notAfter later than notBefore.', 'notAfter')
   if (issuer && t.notAfter.getTime() > issuer.notAfter.getTime())
-    return fail('NOT_AFTER_BEYOND_ISSUER', `notAfter ${t.notAfter.toISOString()} is after the issuing CA's notAfter ${issuer.notAfter.toISOString()}; shorten the validity.`, 'notAfter')
+    return fail('NOT_AFTER_BEYOND_ISSUER', `The certificate would end at ${t.notAfter.toISOString()}, after the issuing CA's notAfter ${issuer.notAfter.toISOString()}; shorten the validity.`, 'notAfter')
   const family = familyOf(signer.spec)
   if (t.signature.rsaPss && family !== 'rsa') return fail('TEMPLATE_INVALID', 'RSA-PSS was requested but the issuing key is not an RSA key.', 'signature')
   if (t.subject.length === 0 && !(t.subjectAltName?.critical && t.subjectAltName.names.length > 0))

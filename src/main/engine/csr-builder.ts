@@ -45,7 +45,7 @@ export async function buildCsr(input: CsrBuildInput, signer: Signer): Promise<Re
     const sig = await signer.sign(tbs, { hash: input.hash, rsaPss: input.rsaPss })
     return ok(signedEnvelope(tbs, alg, sig))
   } catch (e) {
-    if (e instanceof NameError) return fail('CSR_SUBJECT_INVALID', e.message, 'subject')
+    if (e instanceof NameError) return fail('SUBJECT_INVALID', e.message, 'subject')
     throw e
   }
 }

@@ -6,7 +6,7 @@ import 'reflect-metadata'
 import { AsnConvert } from '@peculiar/asn1-schema'
 import { AlgorithmIdentifier, Certificate, CertificateList, Extensions, Name, SubjectPublicKeyInfo } from '@peculiar/asn1-x509'
 import { PrivateKeyInfo, EncryptedPrivateKeyInfo } from '@peculiar/asn1-pkcs8'
-import { fail, ok, type AppError, type Result } from '../../shared/errors'
+import { fail, ok, type AppError, type ErrorCode, type Result } from '../../shared/errors'
 import { LIMITS } from '../../shared/limits'
 import { aKeyOf } from '../../shared/domain/keys'
 import type { ParsedCsr, RawExtension } from './template'
@@ -26,13 +26,13 @@ export type CsrItem = { readonly ok: true; readonly index: number; readonly csr:
 /**
  * `report`: a request whose signature does not verify is still read (signatureValid false), so
  * the operator sees whose request it is and why it cannot be signed (intake). `refuse`, the
- * default: it fails with CSR_BAD_SIGNATURE (everything that signs or relies on the request).
+ * default: it fails with CSR_SIGNATURE_INVALID (everything that signs or relies on the request).
  */
 export interface CsrReadOptions {
   readonly badSignature?: 'refuse' | 'report'
 }
 
-function itemError(code: string, message: string): AppError {
+function itemError(code: ErrorCode, message: string): AppError {
   return { code, message }
 }
 
@@ -123,14 +123,14 @@ export function parseCsrDer(der: Uint8Array, options: CsrReadOptions = {}): Resu
   if (framing === 'trailing') return fail('CSR_CORRUPT', 'The request has extra bytes after its end: the file is damaged.')
   const spki = req.spki
   const key = readPublicKey(spki)
-  if (!key.ok) return fail(key.error.code === 'UNSUPPORTED_KEY' ? 'CSR_UNSUPPORTED_KEY' : 'CSR_CORRUPT', key.error.message)
+  if (!key.ok) return fail(key.error.code === 'KEY_UNSUPPORTED' ? 'KEY_UNSUPPORTED' : 'CSR_CORRUPT', key.error.message)
   const alg = readSignatureAlgorithm(req.signatureAlgorithm)
-  if (!alg.ok) return fail('CSR_UNSUPPORTED_SIGNATURE', alg.error.message)
+  if (!alg.ok) return fail('SIGNATURE_ALGORITHM_UNSUPPORTED', alg.error.message)
   const signatureValid = alg.value.family === key.value.family && verifySignature(alg.value, key.value.keyObject, req.info, req.signature)
   if (!signatureValid && options.badSignature !== 'report') {
     if (alg.value.family !== key.value.family)
-      return fail('CSR_BAD_SIGNATURE', `The request is signed with ${alg.value.name} but carries ${aKeyOf(key.value.family)}: it does not prove possession of the key.`)
-    return fail('CSR_BAD_SIGNATURE', 'The request\'s signature does not verify: it was altered or not signed by its key (no proof of possession). Ask for a new CSR.')
+      return fail('CSR_SIGNATURE_INVALID', `The request is signed with ${alg.value.name} but carries ${aKeyOf(key.value.family)}: it does not prove possession of the key.`)
+    return fail('CSR_SIGNATURE_INVALID', 'The request\'s signature does not verify: it was altered or not signed by its key (no proof of possession). Ask for a new CSR.')
   }
   const extensions: RawExtension[] = []
   try {

@@ -58,8 +58,8 @@ export function berDepth(bytes: Uint8Array, max: number = LIMITS.derDepth): numb
 export interface BinaryInputRule {
   /** LIMITS entry that bounds the size. */
   readonly limit: 'csrFileBytes' | 'certificateBytes' | 'certificateBundleBytes' | 'crlBytes' | 'pfxBytes' | 'keyFileBytes'
-  /** Code prefix of the refusal: CSR, CERTIFICATE, CRL, PFX, KEY → CSR_TOO_LARGE, CSR_TOO_DEEP. */
-  readonly prefix: string
+  /** Code prefix of the refusal: CSR, CERTIFICATE, PFX, KEY → CSR_TOO_LARGE, CSR_TOO_DEEP (all in the catalog). */
+  readonly prefix: 'CSR' | 'CERTIFICATE' | 'PFX' | 'KEY'
   /** "The request", "The PFX file": how the refusal names the input. */
   readonly what: string
   readonly field?: string
@@ -69,9 +69,9 @@ export interface BinaryInputRule {
 export function checkBinaryInput(bytes: Uint8Array, rule: BinaryInputRule, der = true): Result<void> {
   const max = LIMITS[rule.limit]
   if (bytes.length > max)
-    return fail(`${rule.prefix}_TOO_LARGE`, `${rule.what} is ${bytes.length.toLocaleString('en-US')} bytes, over the ${describeBytes(max)} limit: check that it is the right file.`, rule.field)
+    return fail(`${rule.prefix}_TOO_LARGE` as const, `${rule.what} is ${bytes.length.toLocaleString('en-US')} bytes, over the ${describeBytes(max)} limit: check that it is the right file.`, rule.field)
   if (der && berDepth(bytes) > LIMITS.derDepth)
-    return fail(`${rule.prefix}_TOO_DEEP`, `${rule.what} nests ASN.1 elements more than ${LIMITS.derDepth} levels deep, which no real file does: the file is damaged or hostile.`, rule.field)
+    return fail(`${rule.prefix}_TOO_DEEP` as const, `${rule.what} nests ASN.1 elements more than ${LIMITS.derDepth} levels deep, which no real file does: the file is damaged or hostile.`, rule.field)
   return ok(undefined)
 }
 

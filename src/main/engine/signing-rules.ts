@@ -63,25 +63,25 @@ export interface AuthorityFacts {
 }
 
 /**
- * Whether a CA may sign certificates at `now`: CA_PENDING / CA_RETIRED / CA_REVOKED /
- * CA_NOT_YET_VALID / CA_EXPIRED, else ok. CRL signing does not go through this (RFC 5280
+ * Whether a CA may sign certificates at `now`: AUTHORITY_PENDING / AUTHORITY_RETIRED / AUTHORITY_REVOKED /
+ * AUTHORITY_NOT_YET_VALID / AUTHORITY_EXPIRED, else ok. CRL signing does not go through this (RFC 5280
  * lets a revoked or expired CA keep publishing CRLs for what it issued).
  */
 export function authorityMayIssue(a: AuthorityFacts, now: Date): Result<void> {
   const field = 'authorityId'
   if (a.state === 'pending-certificate')
-    return fail('CA_PENDING', `"${a.name}" has no certificate yet: import the certificate its parent issued, then issue.`, field)
-  if (a.state === 'retired') return fail('CA_RETIRED', `"${a.name}" is retired and issues no new certificates: choose another CA.`, field)
+    return fail('AUTHORITY_PENDING', `"${a.name}" has no certificate yet: import the certificate its parent issued, then issue.`, field)
+  if (a.state === 'retired') return fail('AUTHORITY_RETIRED', `"${a.name}" is retired and issues no new certificates: choose another CA.`, field)
   if (a.revocation)
     return fail(
-      'CA_REVOKED',
+      'AUTHORITY_REVOKED',
       `"${a.name}"'s own certificate was revoked on ${a.revocation.revokedAt}${a.revocation.reason ? ` (${a.revocation.reason})` : ''}: it may only sign CRLs now; choose another CA.`,
       field
     )
   if (a.notBefore && new Date(a.notBefore).getTime() > now.getTime())
-    return fail('CA_NOT_YET_VALID', `"${a.name}"'s certificate is not valid before ${a.notBefore}: wait until then or choose another CA.`, field)
+    return fail('AUTHORITY_NOT_YET_VALID', `"${a.name}"'s certificate is not valid before ${a.notBefore}: wait until then or choose another CA.`, field)
   if (a.notAfter && new Date(a.notAfter).getTime() <= now.getTime())
-    return fail('CA_EXPIRED', `"${a.name}"'s certificate expired on ${a.notAfter}: it may only sign CRLs now; choose another CA.`, field)
+    return fail('AUTHORITY_EXPIRED', `"${a.name}"'s certificate expired on ${a.notAfter}: it may only sign CRLs now; choose another CA.`, field)
   return ok(undefined)
 }
 
@@ -95,7 +95,7 @@ export function authorityMayIssue(a: AuthorityFacts, now: Date): Result<void> {
 export function keySeparation(facts: { readonly keyIsCa: boolean; readonly keyIsEndEntity: boolean; readonly certifyAsCa: boolean }, field: string): Result<void> {
   if (facts.certifyAsCa) {
     if (facts.keyIsEndEntity)
-      return fail('CSR_KEY_USED_BY_END_ENTITY', 'The request carries a key already used by an end entity: a CA needs a key of its own; ask for a CSR with a new key.', field)
+      return fail('KEY_USED_BY_END_ENTITY', 'The request carries a key already used by an end entity: a CA needs a key of its own; ask for a CSR with a new key.', field)
     return ok(undefined) // a new CA key, or an existing CA key re-certified (cross-certificate, re-issue)
   }
   if (facts.keyIsCa)

@@ -48,7 +48,7 @@ export function createBackupHandlers(services: Services): HandlersFor<'backup'> 
       try {
         shares = (req.shareFiles ?? []).map((p) => ({ name: basename(p), text: readFileSync(p, 'utf8') }))
       } catch (e) {
-        return fail('BACKUP_SHARE_UNREADABLE', `a share file could not be read (${(e as NodeJS.ErrnoException).code ?? 'error'}): choose the share files again`, 'shareFiles')
+        return fail('FILE_UNREADABLE', `a share file could not be read (${(e as NodeJS.ErrnoException).code ?? 'error'}): choose the share files again`, 'shareFiles')
       }
       return services.backup.restore({
         file: req.file,

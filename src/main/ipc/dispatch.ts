@@ -15,11 +15,11 @@ function firstIssue(error: z.ZodError): { message: string; field?: string } {
   const issue = error.issues[0]
   if (!issue) return { message: 'invalid request' }
   const field = issue.path.map(String).join('.')
-  return { message: field ? `${field}: ${issue.message}` : issue.message, ...(field ? { field } : {}) }
+  return { message: `The request was refused: ${issue.message}; correct the value and send it again.`, ...(field ? { field } : {}) }
 }
 
 export async function dispatch(handlers: Handlers, name: unknown, raw: unknown): Promise<Result<unknown>> {
-  if (!isChannelName(name)) return fail('IPC_UNKNOWN_CHANNEL', `no such channel: ${String(name)}`)
+  if (!isChannelName(name)) return fail('IPC_UNKNOWN_CHANNEL', `The window asked for ${String(name)}, which is not a channel of the contract: update the app so window and main match.`)
   const def = contract[name]
   // Validated from own data only: a default in the schema never comes from a polluted prototype.
   const parsed = def.request.safeParse(ownData(raw ?? {}))
@@ -40,7 +40,7 @@ export async function dispatch(handlers: Handlers, name: unknown, raw: unknown):
   const checked = def.response.safeParse(result.value)
   if (!checked.success) {
     console.error(`[ipc] ${name} produced an invalid response`, checked.error.issues)
-    return fail('INTERNAL', `${name} produced a response that does not match the contract`)
+    return fail('INTERNAL', `The answer to ${name} does not match the contract, so it was not sent: report this with the log.`)
   }
   return { ok: true, value: checked.data }
 }

@@ -11,7 +11,7 @@ export function registerIpc(handlers: Handlers, isTrustedUrl: (url: string) => b
   for (const name of channelNames) {
     ipcMain.handle(name, async (event: IpcMainInvokeEvent, raw: unknown) => {
       const url = event.senderFrame?.url ?? ''
-      if (!isTrustedUrl(url)) return fail('IPC_UNTRUSTED_SENDER', `refused ${name} from ${url || 'an unknown frame'}`)
+      if (!isTrustedUrl(url)) return fail('IPC_UNTRUSTED_SENDER', `A request for ${name} came from ${url || 'an unknown frame'}, not from the app window, and was refused: only the app window may call main.`)
       return dispatch(handlers, name, raw)
     })
   }

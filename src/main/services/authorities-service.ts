@@ -61,8 +61,8 @@ export interface AuthoritiesService {
   /** For the other services: an active CA, its issuer info and (if unlocked) nothing else. CRL signing uses this. */
   requireActive(id: string): Result<{ row: AuthorityRow; issuer: IssuerInfo; certDer: Uint8Array }>
   /**
-   * requireActive, and the CA may issue certificates now: refuses CA_REVOKED (its own
-   * certificate is revoked here), CA_EXPIRED, CA_NOT_YET_VALID, CA_RETIRED, CA_PENDING.
+   * requireActive, and the CA may issue certificates now: refuses AUTHORITY_REVOKED (its own
+   * certificate is revoked here), AUTHORITY_EXPIRED, AUTHORITY_NOT_YET_VALID, AUTHORITY_RETIRED, AUTHORITY_PENDING.
    */
   requireIssuing(id: string): Result<{ row: AuthorityRow; issuer: IssuerInfo; certDer: Uint8Array }>
 }
@@ -119,7 +119,7 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
     const row = authority(id)
     if (!row) return notFound(id)
     if (row.state !== 'active' || !row.certDer)
-      return fail('AUTHORITY_NOT_ACTIVE', `"${row.name}" has no certificate yet (${row.state}): import its certificate first.`, 'authorityId')
+      return fail('AUTHORITY_PENDING', `"${row.name}" has no certificate yet (${row.state}): import its certificate first.`, 'authorityId')
     return ok({ row, issuer: issuerInfoOf(row.certDer), certDer: row.certDer })
   }
 
@@ -183,7 +183,7 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
   function commitPending(id: string, name: string, prepared: PreparedKey, subject: string, action: string): void {
     const at = now().toISOString()
     store.write((tx) => {
-      if (authorityNameTaken(tx, name)) throw new AppFailure({ code: 'AUTHORITY_NAME_TAKEN', message: `A CA named "${name}" already exists: choose another name.`, field: 'name' })
+      if (authorityNameTaken(tx, name)) throw new AppFailure({ code: 'NAME_TAKEN', message: `A CA named "${name}" already exists: choose another name.`, field: 'name', details: { entity: 'authority' } })
       vault.saveKey(tx, prepared)
       insertAuthority(tx, newRow(id, name, prepared, subject, null, at))
       appendAudit(tx, { action, subject: `authority:${id}`, details: { name, keyId: prepared.keyId, spec: prepared.spec, spkiSha256: prepared.spkiSha256 } }, now())
@@ -229,7 +229,7 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
     },
 
     async create(input) {
-      if (nameTaken(input.name)) return fail('AUTHORITY_NAME_TAKEN', `A CA named "${input.name}" already exists: choose another name.`, 'name')
+      if (nameTaken(input.name)) return fail('NAME_TAKEN', `A CA named "${input.name}" already exists: choose another name.`, 'name', { entity: 'authority' })
       const subjectOk = checkCaSubject(input.subject)
       if (!subjectOk.ok) return subjectOk
       const notBefore = input.notBefore ? new Date(input.notBefore) : new Date(Math.floor(now().getTime() / 1000) * 1000)
@@ -242,9 +242,9 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
         // From the parent certificate's DER (basicConstraints pathLenConstraint), never from display text.
         const pathLen = pathLengthOf(certificateFacts(p.value.certDer))
         if (pathLen === 0)
-          return fail('PARENT_PATH_LENGTH', `"${p.value.row.name}" has path length 0 and may not sign another CA.`, 'parentId')
+          return fail('ISSUER_PATH_LENGTH_EXHAUSTED', `"${p.value.row.name}" has path length 0 and may not sign another CA.`, 'parentId')
         if (pathLen !== null && input.pathLength !== null && input.pathLength >= pathLen)
-          return fail('PARENT_PATH_LENGTH', `The path length must be below the parent's (${pathLen}).`, 'pathLength')
+          return fail('ISSUER_PATH_LENGTH_EXHAUSTED', `The path length must be below the parent's (${pathLen}).`, 'pathLength')
         if (!p.value.row.keyId) return fail('AUTHORITY_NO_KEY', `"${p.value.row.name}" has no key in this app and cannot sign.`, 'parentId')
         const s = vault.signer(p.value.row.keyId)
         if (!s.ok) return fail('AUTHORITY_LOCKED', `"${p.value.row.name}" is locked: unlock it, then create the intermediate.`, 'parentId')
@@ -273,7 +273,7 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
         const parentId = parent.row.id
         const done = await attempt(() =>
           store.write((tx) => {
-            if (authorityNameTaken(tx, input.name)) throw new AppFailure({ code: 'AUTHORITY_NAME_TAKEN', message: `A CA named "${input.name}" already exists: choose another name.`, field: 'name' })
+            if (authorityNameTaken(tx, input.name)) throw new AppFailure({ code: 'NAME_TAKEN', message: `A CA named "${input.name}" already exists: choose another name.`, field: 'name', details: { entity: 'authority' } })
             const at = now().toISOString()
             vault.saveKey(tx, key)
             insertAuthority(tx, newRow(id, input.name, key, dnToText(input.subject), parentId, at))
@@ -310,7 +310,7 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
     },
 
     async createCsr(input) {
-      if (nameTaken(input.name)) return fail('AUTHORITY_NAME_TAKEN', `A CA named "${input.name}" already exists: choose another name.`, 'name')
+      if (nameTaken(input.name)) return fail('NAME_TAKEN', `A CA named "${input.name}" already exists: choose another name.`, 'name', { entity: 'authority' })
       const subjectOk = checkCaSubject(input.subject)
       if (!subjectOk.ok) return subjectOk
       const prepared = await prepareCaKey(input.keySpec, input.protection, input.passphrase)
@@ -359,7 +359,7 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
     },
 
     async import(input) {
-      if (nameTaken(input.name)) return fail('AUTHORITY_NAME_TAKEN', `A CA named "${input.name}" already exists: choose another name.`, 'name')
+      if (nameTaken(input.name)) return fail('NAME_TAKEN', `A CA named "${input.name}" already exists: choose another name.`, 'name', { entity: 'authority' })
       let prepared: PreparedKey
       let certDer: Uint8Array
       const secrets = input.passphrase !== undefined ? { passphrase: input.passphrase } : {}

@@ -161,7 +161,7 @@ function summary(file: string, m: BackupManifest): BackupSummary {
 }
 
 function checkBackupPassphrase(passphrase: string | undefined): Result<string> {
-  if (passphrase === undefined || passphrase.length === 0) return fail('BACKUP_PASSPHRASE_REQUIRED', 'a backup needs a backup passphrase, or shares: give one', 'passphrase')
+  if (passphrase === undefined || passphrase.length === 0) return fail('PASSPHRASE_REQUIRED', 'a backup needs a backup passphrase, or shares: give one', 'passphrase')
   const len = [...passphrase].length
   if (len < MIN_PASSPHRASE_LENGTH) return fail('PASSPHRASE_TOO_SHORT', `the backup passphrase has ${len} characters: use at least ${MIN_PASSPHRASE_LENGTH}`, 'passphrase')
   return ok(passphrase)
@@ -171,7 +171,7 @@ function checkBackupPassphrase(passphrase: string | undefined): Result<string> {
 async function backupKeyFor(m: BackupManifest, secrets: BackupSecrets): Promise<Result<Buffer>> {
   const p = m.protection
   if (p.kind === 'passphrase') {
-    if (!secrets.passphrase) return fail('BACKUP_PASSPHRASE_REQUIRED', 'this backup is protected by a backup passphrase: give it', 'passphrase')
+    if (!secrets.passphrase) return fail('PASSPHRASE_REQUIRED', 'this backup is protected by a backup passphrase: give it', 'passphrase')
     return ok(await scryptKey(secrets.passphrase, Buffer.from(p.scrypt.salt, 'base64'), p.scrypt))
   }
   const offered: OfferedShare[] = []
@@ -331,7 +331,7 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
           }
         } catch (e) {
           for (const w of [...written, input.out]) rmSync(w, { force: true })
-          return fail('FILES_WRITE_FAILED', `the share files could not be written (${(e as Error).message}); nothing was kept: choose another share folder`, 'shareDir')
+          return fail('OUTPUT_UNWRITABLE', `the share files could not be written (${(e as Error).message}); nothing was kept: choose another share folder`, 'shareDir')
         }
         store.write((tx) => {
           appendAudit(

@@ -63,7 +63,7 @@ export function createBulkService(store: Store, emit: EventSink, now: () => Date
         }
         const issuers = new Set(rows.map((r) => r.authorityId))
         if (issuers.size > 1)
-          return fail('SERIAL_AMBIGUOUS', `Serial ${serial} belongs to certificates of ${issuers.size} different CAs: name the CA (--ca) so the serial means one certificate.`, 'authorityId')
+          return fail('CERTIFICATE_SERIAL_AMBIGUOUS', `Serial ${serial} belongs to certificates of ${issuers.size} different CAs: name the CA (--ca) so the serial means one certificate.`, 'authorityId')
         for (const r of rows) found.set(r.id, { id: r.id, authorityId: r.authorityId, serial: r.serial, subject: r.subject, notAfter: r.notAfter, status: r.status })
       }
       return ok({ certificates: [...found.values()].sort((a, b) => a.id - b.id), notFound })

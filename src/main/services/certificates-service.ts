@@ -189,8 +189,9 @@ export function createCertificatesService(store: Store, vault: VaultPort, author
               `Certificate ${row.serial.toUpperCase()} belongs to a CA: putting its private key into a PFX needs the explicit includeCaKey option (--include-ca-key in the CLI); export without the key otherwise.`,
               'includeCaKey'
             )
-          if (!password || (withKey && password.length < MIN_PFX_PASSWORD))
-            return fail('PFX_PASSWORD_REQUIRED', `A PFX needs a password${withKey ? ` of at least ${MIN_PFX_PASSWORD} characters, because it carries the private key` : ''}.`, 'password')
+          if (!password) return fail('PASSPHRASE_REQUIRED', 'A PFX needs a password: enter one.', 'password')
+          if (withKey && password.length < MIN_PFX_PASSWORD)
+            return fail('PASSPHRASE_TOO_SHORT', `The password is shorter than ${MIN_PFX_PASSWORD} characters, the minimum for a PFX that carries the private key: choose a longer one.`, 'password')
           let encryptedKey: Uint8Array | undefined
           if (withKey) {
             const k = await vault.exportKey(row.keyId!, password, preset, `pfx export of certificate ${id}`)
@@ -218,7 +219,7 @@ export function createCertificatesService(store: Store, vault: VaultPort, author
         )
       if (row.status === 'revoked') return fail('ALREADY_REVOKED', `Certificate ${row.serial} was already revoked on ${row.revokedAt}.`, 'id')
       if (!row.authorityId) return fail('NOT_ISSUED_HERE', 'This certificate was not issued by a CA held here; revoke it at its issuer.', 'id')
-      if (invalidityDate && new Date(invalidityDate) > now()) return fail('INVALIDITY_DATE_IN_FUTURE', 'The invalidity date cannot be in the future.', 'invalidityDate')
+      if (invalidityDate && new Date(invalidityDate) > now()) return fail('INVALIDITY_DATE_IN_FUTURE', 'The invalidity date is in the future: give the date the key is known or suspected to have been compromised, today or earlier.', 'invalidityDate')
       const at = new Date(Math.floor(now().getTime() / 1000) * 1000).toISOString()
       store.write((tx) => {
         revokeCertificate(tx, id, { revokedAt: at, reason, invalidityDate: invalidityDate ?? null })
@@ -265,7 +266,7 @@ export function createCertificatesService(store: Store, vault: VaultPort, author
 
     listCrls(authorityId) {
       const crls = read((tx) => (getAuthority(tx, authorityId) ? listCrls(tx, authorityId) : null))
-      if (!crls) return fail('AUTHORITY_NOT_FOUND', `No certificate authority ${authorityId}.`, 'authorityId')
+      if (!crls) return fail('AUTHORITY_NOT_FOUND', `No CA has id ${authorityId}: it may have been deleted; refresh the list.`, 'authorityId')
       return ok({ items: crls.map(crlSummary) })
     },
 

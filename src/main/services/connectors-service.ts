@@ -139,7 +139,7 @@ export function createConnectorsService(deps: ConnectorsServiceDeps): Connectors
         return fail('CONNECTOR_NAME_INVALID', 'A connector name is 1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit.', 'name')
       const type = connectorTypeSchema.safeParse(input.type)
       if (!type.success) return fail('CONNECTOR_TYPE_INVALID', `The type must be one of ${connectorTypeSchema.options.join(', ')}.`, 'type')
-      if (connectors.byName(input.name)) return fail('CONNECTOR_NAME_TAKEN', `A connector named "${input.name}" already exists; choose another name.`, 'name')
+      if (connectors.byName(input.name)) return fail('NAME_TAKEN', `A connector named "${input.name}" already exists: choose another name.`, 'name', { entity: 'connector' })
       const url = checkBaseUrl(input.baseUrl)
       if (!url.ok) return url
       const checked = checkSettings({ timeoutMs: DEFAULT_TIMEOUT_MS, ...input.settings })
@@ -247,7 +247,7 @@ export function createConnectorsService(deps: ConnectorsServiceDeps): Connectors
       const row = found.value
       const pending = outbox.countPending(row.id)
       if (pending > 0 && !opts.discardQueued)
-        return fail('CONNECTOR_HAS_QUEUED_ITEMS', `Connector ${name} still has ${pending} queued item${pending === 1 ? '' : 's'}; run the sync or discard them first.`, 'name')
+        return fail('IN_USE', `Connector ${name} still has ${pending} queued item${pending === 1 ? '' : 's'}; run the sync or discard them first.`, 'name')
       if (running()) return fail('SYNC_ALREADY_RUNNING', 'A sync is running; remove the connector after it finishes.')
       store.write((tx) => {
         connectors.remove(row.id)

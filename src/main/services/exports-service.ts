@@ -59,7 +59,7 @@ export function createExportsService({ store, vault, certificates, files }: Expo
   const certificate = (id: number): CertificateRow | null => store.read((tx) => getCertificate(tx, id))
   const notFound = (id: number, field = 'id'): Result<never> => fail('CERTIFICATE_NOT_FOUND', `No certificate ${id}: it may have been removed; refresh the list.`, field)
   const shortPassword = (): Result<never> =>
-    fail('PFX_PASSWORD_REQUIRED', `The file password needs at least ${MIN_PFX_PASSWORD} characters, because the file carries the private key.`, 'password')
+    fail('PASSPHRASE_TOO_SHORT', `The password is shorter than ${MIN_PFX_PASSWORD} characters, the minimum for a file that carries the private key: choose a longer one.`, 'password')
 
   /** Runs `body` with the key unlocked for this export only (no key: runs it as it is). */
   const withUnlocked = <T>(keyId: string | null, keyPassphrase: string | undefined, body: () => Promise<Result<T>>): Promise<Result<T>> =>
@@ -80,7 +80,7 @@ export function createExportsService({ store, vault, certificates, files }: Expo
             `Certificate ${row.serial.toUpperCase()} belongs to a CA: putting its private key into a PFX needs the explicit includeCaKey option; export without the key otherwise.`,
             'includeCaKey'
           )
-        if (!req.password) return fail('PFX_PASSWORD_REQUIRED', 'A PFX needs a password.', 'password')
+        if (!req.password) return fail('PASSPHRASE_REQUIRED', 'A PFX needs a password: enter one.', 'password')
         if (withKey && req.password.length < MIN_PFX_PASSWORD) return shortPassword()
       }
       const name = `${stemOf(row)}${SUFFIX[req.format]}`
@@ -139,7 +139,7 @@ export function createExportsService({ store, vault, certificates, files }: Expo
       if (!row) return notFound(certificateId, 'certificateId')
       if (!row.keyId) return fail('KEY_NOT_HELD', `PKI Desk does not hold the private key of certificate ${row.serial.toUpperCase()}: there is nothing to delete.`, 'certificateId')
       if (vault.key(row.keyId)?.purpose === 'ca')
-        return fail('KEY_IN_USE', 'This is a CA key: retire the authority instead of deleting its key.', 'certificateId')
+        return fail('IN_USE', 'This is a CA key: retire the authority instead of deleting its key.', 'certificateId')
       const r = await vault.deleteKey(row.keyId)
       return r.ok ? ok({ certificateId, keyId: row.keyId }) : r
     },

@@ -63,7 +63,7 @@ export function createFilesService(dialogs: DialogsPort | undefined): FilesServi
       try {
         writeFileSync(target, Buffer.from(file.base64, 'base64'), { mode: 0o600 })
       } catch (e) {
-        return fail('FILES_WRITE_FAILED', `Could not write ${basename(target)}: ${e instanceof Error ? e.message : String(e)}. Choose another place.`)
+        return fail('OUTPUT_UNWRITABLE', `Could not write ${basename(target)}: ${e instanceof Error ? e.message : String(e)}. Choose another place.`)
       }
       return ok({ saved: true, paths: [target] })
     },
@@ -76,7 +76,7 @@ export function createFilesService(dialogs: DialogsPort | undefined): FilesServi
       try {
         writeFileSync(target, bytes.value, { mode: 0o600 })
       } catch (e) {
-        return fail('FILES_WRITE_FAILED', `Could not write ${basename(target)}: ${e instanceof Error ? e.message : String(e)}. Choose another place.`)
+        return fail('OUTPUT_UNWRITABLE', `Could not write ${basename(target)}: ${e instanceof Error ? e.message : String(e)}. Choose another place.`)
       } finally {
         bytes.value.fill(0)
       }
@@ -97,7 +97,7 @@ export function createFilesService(dialogs: DialogsPort | undefined): FilesServi
         }
       } catch (e) {
         return fail(
-          'FILES_WRITE_FAILED',
+          'OUTPUT_UNWRITABLE',
           `Saved ${paths.length} of ${files.length} files; the next failed: ${e instanceof Error ? e.message : String(e)}. Choose another folder.`,
           undefined,
           { written: paths }

@@ -88,7 +88,7 @@ export interface ProfilesService {
 function invalidObject(error: ZodError, prefix = ''): Result<never> {
   const issue = error.issues[0]!
   const field = `${prefix}${issue.path.map(String).join('.')}`
-  return fail('INVALID_OBJECT', `${field || 'profile'}: ${issue.message}.`, field || undefined, {
+  return fail('INVALID_OBJECT', `The profile is not valid${field ? '' : ' as a whole'}: ${issue.message}; correct it and save again.`, field || undefined, {
     issues: error.issues.slice(0, 20).map((i) => ({ field: `${prefix}${i.path.map(String).join('.')}`, message: i.message }))
   })
 }
@@ -137,18 +137,18 @@ const camel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: string) =>
 export function parseFilter(expr: string, index: number): Result<ProfileFilter> {
   const m = /^([A-Za-z_][\w.]*)\[([a-z_]+)\]=?(.*)$/s.exec(expr.trim())
   const field = `filter[${index}]`
-  if (!m) return fail('INVALID_FILTER', `${field}: "${expr}" must look like field[op]value, e.g. sign_as_ca[eq]=true.`, field)
+  if (!m) return fail('INVALID_FILTER', `The filter "${expr}" is not of the form field[op]value: write it like sign_as_ca[eq]=true.`, field)
   const [, rawField, rawOp, rawValue] = m as unknown as [string, string, string, string]
   const ic = rawOp.endsWith('_ic')
   const op = OPS[ic ? rawOp.slice(0, -3) : rawOp]
-  if (!op) return fail('INVALID_FILTER', `${field}: operator "${rawOp}" is not one of eq, ne, gt, ge, lt, le, contains (ct), nc, or their _ic forms.`, field)
+  if (!op) return fail('INVALID_FILTER', `The filter operator "${rawOp}" is unknown: use one of eq, ne, gt, ge, lt, le, contains (ct), nc, or their _ic forms.`, field)
   const lowered = rawValue.toLowerCase()
   const value: string | number = lowered === 'true' ? 1 : lowered === 'false' ? 0 : /^-?\d+(\.\d+)?$/.test(rawValue) ? Number(rawValue) : rawValue
   const column = COLUMNS[rawField.toLowerCase()]
   if (column) return ok({ column, op, caseInsensitive: ic, value: column === 'sign_as_ca' || column === 'archived' || typeof value === 'number' ? value : rawValue })
   const path = rawField.split('.').map(camel)
   const top = path[0] === 'cryptoEnforcement' ? 'crypto' : path[0]!
-  if (!BODY_KEYS.has(top)) return fail('INVALID_FILTER', `${field}: "${rawField}" is not a profile field.`, field)
+  if (!BODY_KEYS.has(top)) return fail('INVALID_FILTER', `The filter names "${rawField}", which is not a profile field: filter on a field of the profile body.`, field)
   return ok({ jsonPath: `$.${[top, ...path.slice(1)].join('.')}`, op, caseInsensitive: ic, value })
 }
 
@@ -160,10 +160,10 @@ function decodeBookmark(text: string, sortBy: SortColumn, sortMode: string): Res
   try {
     const b = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as { v?: unknown; id?: unknown; s?: unknown; m?: unknown }
     if ((typeof b.v !== 'string' && typeof b.v !== 'number') || typeof b.id !== 'string') throw new Error('shape')
-    if (b.s !== sortBy || b.m !== sortMode) return fail('INVALID_BOOKMARK', 'next: the bookmark belongs to a list sorted differently; start again from the first page.', 'next')
+    if (b.s !== sortBy || b.m !== sortMode) return fail('INVALID_CURSOR', 'The bookmark belongs to a list sorted differently: start again from the first page.', 'next')
     return ok({ value: b.v, id: b.id })
   } catch {
-    return fail('INVALID_BOOKMARK', 'next: the bookmark is not one this list returned; start again from the first page.', 'next')
+    return fail('INVALID_CURSOR', 'The bookmark is not one this list returned: start again from the first page.', 'next')
   }
 }
 
@@ -197,9 +197,9 @@ export function createProfilesService(store: Store, requests: Pick<CsrService, '
 
   const read = store.read
   const checkUnique = (tx: ReadTx, id: string, name: string, selfId?: string): Result<void> => {
-    if (selfId === undefined && getProfileRow(tx, id)) return fail('ID_NOT_UNIQUE', `id: a profile with id "${id}" already exists; choose another id.`, 'id')
+    if (selfId === undefined && getProfileRow(tx, id)) return fail('ID_TAKEN', `A profile with id "${id}" already exists: choose another id.`, 'id')
     const holder = profileIdByName(tx, name)
-    if (holder && holder !== selfId) return fail('NAME_NOT_UNIQUE', `name: a profile named "${name}" already exists; choose another name.`, 'name')
+    if (holder && holder !== selfId) return fail('NAME_TAKEN', `A profile named "${name}" already exists: choose another name.`, 'name', { entity: 'profile' })
     return ok(undefined)
   }
 
@@ -238,7 +238,7 @@ export function createProfilesService(store: Store, requests: Pick<CsrService, '
 
   const getRow = (tx: ReadTx, id: string): Result<ProfileRow> => {
     const row = getProfileRow(tx, id)
-    return row ? ok(row) : fail('PROFILE_NOT_FOUND', `id: no profile has id "${id}".`, 'id')
+    return row ? ok(row) : fail('PROFILE_NOT_FOUND', `No profile has id "${id}": it may have been deleted; refresh the list.`, 'id')
   }
 
   const service: ProfilesService = {
@@ -281,7 +281,7 @@ export function createProfilesService(store: Store, requests: Pick<CsrService, '
       const linear = checkProfilePatterns(body)
       if (!linear.ok) return linear
       const id = options.id ?? randomUUID()
-      if (!PROFILE_ID_PATTERN.test(id)) return fail('INVALID_OBJECT', 'id: must be 1-128 letters, digits, dot, dash or underscore, starting with a letter or digit.', 'id')
+      if (!PROFILE_ID_PATTERN.test(id)) return fail('INVALID_OBJECT', 'The profile id is not valid: use 1-128 letters, digits, dots, dashes or underscores, starting with a letter or digit.', 'id')
       const result = run((tx) => {
         const u = checkUnique(tx, id, body.name)
         if (!u.ok) return u
@@ -330,7 +330,7 @@ export function createProfilesService(store: Store, requests: Pick<CsrService, '
         if (!row.ok) return row
         const issued = certificatesIssuedWith(tx, id)
         if (issued > 0)
-          return fail('REFERENCE_NOT_ZERO', `The profile "${row.value.name}" issued ${issued} certificate${issued === 1 ? '' : 's'} and cannot be deleted; archive it instead.`, 'id', { certificates: issued })
+          return fail('IN_USE', `The profile "${row.value.name}" issued ${issued} certificate${issued === 1 ? '' : 's'} and cannot be deleted; archive it instead.`, 'id', { certificates: issued })
         deleteProfileRow(tx, id)
         appendAudit(tx, { action: 'profile.delete', subject: `profile:${id}`, details: { name: row.value.name } }, now())
         return ok({ id })
@@ -389,12 +389,12 @@ export function createProfilesService(store: Store, requests: Pick<CsrService, '
 
     issuerContext(authorityId) {
       const a = read((tx) => getAuthority(tx, authorityId))
-      if (!a) return fail('AUTHORITY_NOT_FOUND', `authorityId: no CA has id "${authorityId}".`, 'authorityId')
-      if (!a.certDer) return fail('AUTHORITY_NOT_ACTIVE', `The CA "${a.name}" has no certificate yet and cannot issue.`, 'authorityId')
+      if (!a) return fail('AUTHORITY_NOT_FOUND', `No CA has id "${authorityId}": choose a CA from the list.`, 'authorityId')
+      if (!a.certDer) return fail('AUTHORITY_PENDING', `The CA "${a.name}" has no certificate yet and cannot issue.`, 'authorityId')
       try {
         return ok(issuerContextFromCertificate(a.certDer))
       } catch (e) {
-        return fail('AUTHORITY_UNREADABLE', `The certificate of CA "${a.name}" cannot be read: ${e instanceof Error ? e.message : String(e)}.`, 'authorityId')
+        return fail('AUTHORITY_CERTIFICATE_UNREADABLE', `The certificate of CA "${a.name}" cannot be read: ${e instanceof Error ? e.message : String(e)}.`, 'authorityId')
       }
     },
 

@@ -54,7 +54,7 @@ export function createRenewalService(store: Store, vault: VaultPort, issuance: I
       const compromised = store.read((tx) => compromisedKeySerial(tx, row.spkiSha256))
       if (compromised)
         return fail(
-          'RENEW_KEY_COMPROMISED',
+          'KEY_COMPROMISED',
           `${compromised === row.serial ? `Certificate ${serial}` : `Certificate ${compromised.toUpperCase()}, for the same key as ${serial},`} was revoked because the key was compromised: a renewal would certify that key again; generate a new key and CSR instead.`,
           'id'
         )
@@ -70,7 +70,7 @@ export function createRenewalService(store: Store, vault: VaultPort, issuance: I
         )
       const authorityId = request.authorityId ?? row.authorityId
       if (!authorityId)
-        return fail('RENEW_NO_AUTHORITY', `Certificate ${serial} was not issued by a CA in PKI Desk: choose the CA that signs its renewal.`, 'authorityId')
+        return fail('MISSING_INPUT', `Certificate ${serial} was not issued by a CA in PKI Desk: choose the CA that signs its renewal.`, 'authorityId')
       let profile: ProfileBody | null = null
       if (row.profileId) {
         if (profileRow?.archived)

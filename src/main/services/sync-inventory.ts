@@ -47,7 +47,7 @@ export function createCertificateBridge(store: Store, now: () => Date = () => ne
       try {
         new X509Certificate(der)
       } catch {
-        return fail('CERTIFICATE_INVALID', 'The certificate the platform returned does not parse.')
+        return fail('CERTIFICATE_CORRUPT', 'The certificate the platform returned does not parse.')
       }
       const sha256 = sha256Hex(der)
       // When the sync applies a run's effects in its write transaction, this joins it.

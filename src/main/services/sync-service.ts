@@ -343,7 +343,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     deleteRemoteProfile: (connector, remoteId, confirm) => enqueue({ kind: 'profile-delete', connector, remoteId, confirm }),
     requestCertificate: (input) => {
       const csr = input.csr ?? input.csrPem
-      if (csr === undefined) return Promise.resolve(fail('CSR_MISSING', 'Give the CSR to request a certificate for.', 'csr'))
+      if (csr === undefined) return Promise.resolve(fail('MISSING_INPUT', 'Give the CSR to request a certificate for.', 'csr'))
       return enqueue(
         {
           kind: 'certificate-request',

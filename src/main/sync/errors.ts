@@ -7,6 +7,7 @@
 //   CertCentral `{"error": …, "data": …}`; Palo Alto `{"_errors":[{code,message,details}], "_request_id"}`.
 import type { ConnectorType, SyncErrorDto } from '../../shared/domain/sync'
 import { CONNECTOR_TYPE_LABELS } from '../../shared/domain/sync'
+import type { ErrorCode, RemoteErrorCode } from '../../shared/errors'
 import type { HttpOutcome } from './http'
 
 export type SyncError = SyncErrorDto
@@ -60,7 +61,7 @@ export function readRemoteError(type: ConnectorType, json: unknown): RemoteDetai
 }
 
 interface Mapped {
-  readonly code: string
+  readonly code: RemoteErrorCode
   readonly advice: string
 }
 
@@ -192,6 +193,6 @@ export function unexpectedBody(type: ConnectorType, connectorName: string, what:
 }
 
 /** An error that stops the item before any request (bad payload, missing credential). */
-export function localError(code: string, message: string): SyncError {
+export function localError(code: ErrorCode, message: string): SyncError {
   return { code, message, retryable: false }
 }

@@ -462,7 +462,7 @@ export function createVault(options: VaultOptions): VaultInternals {
       if (!pkcs8) return ok({ key: null, certificates })
       const key = parsePrivateKey(pkcs8, undefined)
       pkcs8.fill(0)
-      if (!key.ok) return fail('PFX_KEY_UNREADABLE', 'the PFX holds a private key PKI Desk cannot read: re-export it with a PKCS#8 key', 'data')
+      if (!key.ok) return fail('KEY_UNREADABLE', 'the PFX holds a private key PKI Desk cannot read: re-export it with a PKCS#8 key', 'data')
       const prepared = await seal(key.value, input.purpose, input.protection, input)
       if (!prepared.ok) return prepared
       return ok({ key: prepared.value, certificates })
@@ -589,7 +589,7 @@ export function createVault(options: VaultOptions): VaultInternals {
       if (!row) return fail('KEY_NOT_FOUND', `no key ${keyId} in the vault: pick an existing key`, 'keyId')
       const refs = vaultKeyReferences(tx, keyId)
       if (refs.authorities > 0)
-        return fail('KEY_IN_USE', `key ${keyId} belongs to an authority: retire the authority instead of deleting its key`, 'keyId')
+        return fail('IN_USE', `key ${keyId} belongs to an authority: retire the authority instead of deleting its key`, 'keyId')
       const kc = parseEnvelope(row.envelope)?.kek.keychain
       // Certificates keep their record; they just no longer have a key in the vault.
       detachKeyFromCertificates(tx, keyId)

@@ -91,9 +91,9 @@ export function parsePrivateKey(data: Uint8Array, filePassphrase: string | undef
     }
   }
   if (problem === 'needed' || (problem === null && passphrase === undefined && looksEncrypted(data)))
-    return fail('FILE_PASSPHRASE_REQUIRED', 'the key file is encrypted: enter its passphrase', 'filePassphrase')
+    return fail('PASSPHRASE_REQUIRED', 'the key file is encrypted: enter its passphrase', 'filePassphrase')
   if (problem === 'wrong' || passphrase !== undefined)
-    return fail('FILE_PASSPHRASE_WRONG', 'the key file could not be decrypted with that passphrase: check the passphrase', 'filePassphrase')
+    return fail('PASSPHRASE_WRONG', 'the key file could not be decrypted with that passphrase: check the passphrase', 'filePassphrase')
   return fail('KEY_UNREADABLE', 'the file is not a private key PKI Desk can read: use PKCS#8, encrypted PKCS#8 or traditional RSA/EC PEM', 'data')
 }
 

@@ -77,10 +77,10 @@ export async function readKeyFile(data: Uint8Array, filePassphrase: string | und
     return fail('PASSPHRASE_TOO_LONG', `The key file's passphrase is longer than ${LIMITS.passphraseChars} characters, the limit: check that the right text was given.`, 'filePassphrase')
   const encrypted = encryptedPkcs8(data)
   if (!encrypted) return parsePrivateKey(data, filePassphrase)
-  if (filePassphrase === undefined) return fail('FILE_PASSPHRASE_REQUIRED', 'the key file is encrypted: enter its passphrase', 'filePassphrase')
+  if (filePassphrase === undefined) return fail('PASSPHRASE_REQUIRED', 'the key file is encrypted: enter its passphrase', 'filePassphrase')
   const plain = await decryptPrivateKeyInfo(encrypted, filePassphrase)
   if (!plain.ok) {
-    if (plain.error.code === 'PBE_WRONG_PASSWORD') return fail('FILE_PASSPHRASE_WRONG', 'the key file could not be decrypted with that passphrase: check the passphrase', 'filePassphrase')
+    if (plain.error.code === 'PASSPHRASE_WRONG') return fail('PASSPHRASE_WRONG', 'the key file could not be decrypted with that passphrase: check the passphrase', 'filePassphrase')
     return { ok: false, error: { ...plain.error, field: 'key' } }
   }
   try {

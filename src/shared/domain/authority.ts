@@ -1,6 +1,7 @@
 // Certificate authorities as they cross IPC: what the operator sees of a CA held in the app.
 // Never key material: a CA names its vault key by id and says whether it is unlocked.
 import { z } from 'zod'
+import { errorCodeSchema } from '../errors/schema'
 import { distinguishedName, generalName } from './names'
 import { keyProtection, keySpec, passphraseText, signatureHash, storedKeyProtection } from './keys'
 
@@ -48,9 +49,9 @@ export const authoritySummary = z.object({
   /** When and why its certificate was revoked (set with `revoked`). */
   revokedAt: z.string().nullable().optional(),
   revocationReason: z.string().nullable().optional(),
-  /** Whether the CA may issue now, and if not, the coded reason (CA_REVOKED, CA_EXPIRED, …). */
+  /** Whether the CA may issue now, and if not, the coded reason (AUTHORITY_REVOKED, AUTHORITY_EXPIRED, …). */
   canIssue: z.boolean().optional(),
-  cannotIssueReason: z.object({ code: z.string(), message: z.string() }).nullable().optional()
+  cannotIssueReason: z.object({ code: errorCodeSchema, message: z.string() }).nullable().optional()
 })
 export type AuthoritySummary = z.infer<typeof authoritySummary>
 

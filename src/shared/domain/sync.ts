@@ -2,6 +2,7 @@
 // until an explicit sync run executes it. These DTOs cross IPC: they never carry a
 // credential (only whether one is stored) nor any private key material.
 import { z } from 'zod'
+import { storedErrorCodeSchema } from '../errors/schema'
 
 export const connectorType = z.enum(['lamassu', 'digicert-tlm', 'digicert-certcentral', 'digicert-iot', 'paloalto'])
 export type ConnectorType = z.infer<typeof connectorType>
@@ -119,7 +120,7 @@ export const ACTION_CONNECTOR: Readonly<Record<OutboxAction, ConnectorType>> = {
 }
 
 export const syncErrorDto = z.object({
-  code: z.string(),
+  code: storedErrorCodeSchema,
   message: z.string(),
   /** HTTP status of the remote answer, absent for timeouts and network errors. */
   httpStatus: z.number().int().optional(),

@@ -1,5 +1,6 @@
 // certificates:* and crl:* — the certificate inventory, issuance, export, revocation, CRLs.
 import { z } from 'zod'
+import { errorCodeSchema } from '../errors/schema'
 import { channel } from './define'
 import { passphraseText } from '../domain/keys'
 import { finding, operatorInputPatch } from '../domain/profile'
@@ -85,7 +86,7 @@ export type RevokeManyResponse = z.infer<typeof revokeManyResponse>
 
 /** Why one request was not signed; a profile's refusal lists every finding, not just the first. */
 export const issueItemError = z.object({
-  code: z.string(),
+  code: errorCodeSchema,
   message: z.string(),
   field: z.string().optional(),
   details: z.object({ findings: z.array(finding) }).optional()

@@ -1,12 +1,13 @@
 // csr:* — reading certificate signing requests, and generating a key + CSR in the app.
 import { z } from 'zod'
+import { errorCodeSchema } from '../errors/schema'
 import { channel } from './define'
 import { csrInfo } from '../domain/csr'
 import { fileInput } from '../domain/authority'
 import { distinguishedName, generalName } from '../domain/names'
 import { keyProtection, keySpec, passphraseText, signatureHash } from '../domain/keys'
 
-const itemError = z.object({ code: z.string(), message: z.string() })
+const itemError = z.object({ code: errorCodeSchema, message: z.string() })
 
 /** One request found in the input: parsed, or the coded reason it was refused. */
 export const csrInspectItem = z.discriminatedUnion('ok', [

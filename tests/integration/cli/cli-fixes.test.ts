@@ -63,7 +63,7 @@ describe('pkidesk fixes (built CLI)', { timeout: 120_000 }, () => {
     for (const subject of ['garbage', 'CN=']) {
       const r = await (subject === 'garbage' ? bin : pk)(['ca', 'create', '--name', 'X', '--subject', subject, '--key', 'ec-p256', '--validity', '1y', '--protection', 'passphrase'])
       expect(r.code, r.stderr).toBe(2)
-      expect(r.stderr).toMatch(/^error\[INVALID_SUBJECT\]: --subject ".*": .*TYPE=value/)
+      expect(r.stderr).toMatch(/^error\[SUBJECT_INVALID\]: --subject ".*": .*TYPE=value/)
       expect(r.stderr).not.toContain('INTERNAL')
     }
     const ed = await pk(['ca', 'create', '--name', 'E', '--subject', 'CN=E', '--key', 'ed25519', '--hash', 'SHA-384', '--validity', '1y', '--protection', 'passphrase'])
@@ -99,7 +99,7 @@ describe('pkidesk fixes (built CLI)', { timeout: 120_000 }, () => {
       [[good, f('missing.csr')], /^error\[FILE_UNREADABLE\]: The CSR file .*missing\.csr does not exist\./],
       [[f('empty.csr'), good], /^error\[FILE_EMPTY\]: The CSR file .*empty\.csr is empty; give a certificate signing request/],
       [[f('big.csr')], /^error\[FILE_TOO_LARGE\]: The CSR file .*big\.csr is 1100000 bytes, over the 1 MiB limit/],
-      [['--out', f('plainfile'), good], /^error\[OUTPUT_NOT_WRITABLE\]: .*plainfile \(--out\) is not a directory/],
+      [['--out', f('plainfile'), good], /^error\[OUTPUT_UNWRITABLE\]: .*plainfile \(--out\) is not a directory/],
       [['--out', f('no-such-dir'), good], /^error\[OUTPUT_FOLDER_MISSING\]: The folder .*no-such-dir \(--out\) does not exist; create it first\./]
     ]
     for (const [i, [args, expected]] of cases.entries()) {
@@ -145,7 +145,7 @@ describe('pkidesk fixes (built CLI)', { timeout: 120_000 }, () => {
     for (const [out, code] of [
       [work, 'OUTPUT_IS_DIRECTORY'],
       [f('nope/sub/x.crl'), 'OUTPUT_FOLDER_MISSING'],
-      [f('plainfile/x.crl'), 'OUTPUT_NOT_WRITABLE']
+      [f('plainfile/x.crl'), 'OUTPUT_UNWRITABLE']
     ] as const) {
       const r = await (out === work ? bin : pk)(['crl', 'generate', '--ca', 'Fix Root', '--out', out])
       expect(r.code, r.stderr).toBe(2)
@@ -205,7 +205,7 @@ describe('pkidesk fixes (built CLI)', { timeout: 120_000 }, () => {
     // /dev/full accepts the open and fails the write (ENOSPC): a failure only after generation.
     const r = await pk(['csr', 'generate', '--key', 'ec-p256', '--subject', 'CN=late.example', '--protection', 'passphrase', '--out-csr', f('late.csr'), '--out-key', '/dev/full', '--force'])
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/^error\[FILE_UNWRITABLE\]: Cannot write \/dev\/full \(--out-key\): .*; the new key was deleted again, nothing was kept\.\n$/)
+    expect(r.stderr).toMatch(/^error\[OUTPUT_UNWRITABLE\]: Cannot write \/dev\/full \(--out-key\): .*; the new key was deleted again, nothing was kept\.\n$/)
     expect(existsSync(f('late.csr'))).toBe(false)
     expect((await pk(['audit', 'export', '--out', f('late-audit.jsonl')])).code).toBe(0)
     const actions = readFileSync(f('late-audit.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { action: string }).action).slice(entries)
@@ -214,7 +214,7 @@ describe('pkidesk fixes (built CLI)', { timeout: 120_000 }, () => {
     // A CRL whose file fails only after signing says it is stored, and under which number.
     const crl = await pk(['crl', 'generate', '--ca', 'Fix Root', '--out', '/dev/full', '--force'])
     expect(crl.code).toBe(1)
-    expect(crl.stderr).toMatch(/^error\[FILE_UNWRITABLE\]: CRL \d+ was signed and is stored, but writing \/dev\/full \(--out\): .*; fix the path and run pkidesk crl generate again/)
+    expect(crl.stderr).toMatch(/^error\[OUTPUT_UNWRITABLE\]: CRL \d+ was signed and is stored, but writing \/dev\/full \(--out\): .*; fix the path and run pkidesk crl generate again/)
   })
 
   it('csr inspect shows the default-policy findings; a refused file is reported once, as {"error":…} with --json', async () => {
@@ -241,7 +241,7 @@ describe('pkidesk fixes (built CLI)', { timeout: 120_000 }, () => {
   it('a used profile cannot be deleted and says how to archive it; archive and --unarchive work', async () => {
     const del = await bin(['profile', 'delete', 'tls-server'])
     expect(del.code).toBe(1)
-    expect(del.stderr).toMatch(/^error\[REFERENCE_NOT_ZERO\]: .*archive it instead with `pkidesk profile archive tls-server`/)
+    expect(del.stderr).toMatch(/^error\[IN_USE\]: .*archive it instead with `pkidesk profile archive tls-server`/)
     expect(del.stderr).not.toMatch(/\((id|data|validityDays)\)/)
     expect((await pkJson<{ archived: boolean }>(['profile', 'archive', 'tls-server'])).archived).toBe(true)
     expect((await pkJson<{ archived: boolean }>(['profile', 'archive', 'tls-server', '--unarchive'])).archived).toBe(false)

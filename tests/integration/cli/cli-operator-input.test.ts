@@ -117,7 +117,7 @@ describe('pkidesk issue with entered values (TLM seed profile)', { timeout: 120_
     expect(san.stderr).toContain('--san')
     const both = await issue(['--validity-days', '10', '--not-after', '2027-01-31', f('a.csr')])
     expect(both.code).toBe(2)
-    expect(both.stderr).toContain('VALIDITY_INPUT_CONFLICT')
+    expect(both.stderr).toContain('CONFLICTING_OPTIONS')
     writeFileSync(f('proto.json'), '{"a.csr": {"__proto__": {"CN": "x"}}}')
     const polluted = await issue(['--values', f('proto.json'), f('a.csr')])
     expect(polluted.code).toBe(2)

@@ -54,7 +54,7 @@ describe('pkidesk cert renew', { timeout: 60_000 }, () => {
     const before = (await pkJson<unknown[]>(['cert', 'list'])).length
     const r = await pk(['cert', 'renew', heldSerial])
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/^error\[SECRET_REQUIRED\]: Renewing .* needs the passphrase of the certificate's own key; set PKIDESK_KEY_PASSPHRASE or pass --key-passphrase-file FILE/)
+    expect(r.stderr).toMatch(/^error\[PASSPHRASE_REQUIRED\]: Renewing .* needs the passphrase of the certificate's own key; set PKIDESK_KEY_PASSPHRASE or pass --key-passphrase-file FILE/)
     const wrong = await pk(['cert', 'renew', heldSerial], { PKIDESK_PASSPHRASE: CA_PASS, PKIDESK_KEY_PASSPHRASE: 'not the key passphrase' })
     expect(wrong.code).toBe(1)
     expect(wrong.stderr).toMatch(/^error\[PASSPHRASE_WRONG\]: The passphrase is wrong for the key of certificate /)
@@ -97,7 +97,7 @@ describe('pkidesk cert export --format pfx of a key with its own passphrase', { 
   it('asks for the key passphrase by the names cert renew uses, never for "the CA key passphrase"', async () => {
     const none = await exp(['--out', f('none.pfx')], { PKIDESK_PASSPHRASE: CA_PASS })
     expect(none.code).toBe(2)
-    expect(none.stderr).toMatch(/^error\[SECRET_REQUIRED\]: Putting the private key into the PFX needs the passphrase of the certificate's own key; set PKIDESK_KEY_PASSPHRASE or pass --key-passphrase-file FILE/)
+    expect(none.stderr).toMatch(/^error\[PASSPHRASE_REQUIRED\]: Putting the private key into the PFX needs the passphrase of the certificate's own key; set PKIDESK_KEY_PASSPHRASE or pass --key-passphrase-file FILE/)
     expect(none.stderr).not.toMatch(/CA key passphrase/)
     const wrong = await exp(['--out', f('wrong.pfx')], { PKIDESK_KEY_PASSPHRASE: 'not the key passphrase' })
     expect(wrong.code).toBe(1)

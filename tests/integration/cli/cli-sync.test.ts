@@ -86,7 +86,7 @@ describe('pkidesk connector, sync and remote (built CLI, fake Lamassu)', { timeo
     expect(JSON.parse(add.stdout)).toMatchObject({ name: 'lam', type: 'lamassu', settings: { credentialEnv: 'LAM_TOKEN' }, hasCredential: true })
     const dup = await pk(['connector', 'add', '--type', 'lamassu', '--name', 'lam', '--url', url])
     expect(dup.code).toBe(1)
-    expect(dup.stderr).toMatch(/^error\[CONNECTOR_NAME_TAKEN\]/)
+    expect(dup.stderr).toMatch(/^error\[NAME_TAKEN\]/)
     const list = await pk(['connector', 'list'])
     expect(list.stdout).toMatch(/^lam\s+lamassu\s+http:\/\/127\.0\.0\.1:\d+\s+yes\s+yes\s+0\s+0$/m)
     expect(seen).toHaveLength(0)

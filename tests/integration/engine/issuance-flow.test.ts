@@ -95,8 +95,8 @@ describe('CA hierarchy', () => {
 
   it('refuses a CA that would outlive its parent, a second CA under a pathlen:0 CA, and a taken name', async () => {
     expect(await callErr('authorities:create', caInput('Too Long', root.id, 'ec-p256', 3651 + 10, 0))).toBe('NOT_AFTER_BEYOND_ISSUER')
-    expect(await callErr('authorities:create', caInput('Below Zero', issuing.id, 'ec-p256', 100, null))).toBe('PARENT_PATH_LENGTH')
-    expect(await callErr('authorities:create', caInput('Flow Root', null, 'ec-p256', 100, null))).toBe('AUTHORITY_NAME_TAKEN')
+    expect(await callErr('authorities:create', caInput('Below Zero', issuing.id, 'ec-p256', 100, null))).toBe('ISSUER_PATH_LENGTH_EXHAUSTED')
+    expect(await callErr('authorities:create', caInput('Flow Root', null, 'ec-p256', 100, null))).toBe('NAME_TAKEN')
   })
 
   it('makes a CSR for an external parent, then imports the certificate OpenSSL issued', async () => {
@@ -167,7 +167,7 @@ describe('issuance, export, revocation, CRLs', () => {
     expect(r.operationId).toBe('op-1')
     expect(r.issued).toBe(7)
     expect(r.failed).toBe(2)
-    expect(r.results.slice(7).map((x: any) => x.error.code)).toEqual(['CSR_UNSUPPORTED_SIGNATURE', 'CSR_IS_CERTIFICATE'])
+    expect(r.results.slice(7).map((x: any) => x.error.code)).toEqual(['SIGNATURE_ALGORITHM_UNSUPPORTED', 'CSR_IS_CERTIFICATE'])
     const progress = events.filter((e: any) => e.name === 'progress' && (e.payload as { operationId?: string }).operationId === 'op-1').map((e: any) => e.payload)
     expect(progress.at(-1)).toMatchObject({ done: 9, total: 9, finished: true })
     ids = r.results.filter((x: any) => x.ok).map((x: any) => x.certificateId)
@@ -251,7 +251,7 @@ describe('issuance, export, revocation, CRLs', () => {
       return r.value
     }
     const short = await services.certificates.export(id, 'pfx-modern', 'short', true)
-    expect(short.ok ? 'OK' : short.error.code).toBe('PFX_PASSWORD_REQUIRED')
+    expect(short.ok ? 'OK' : short.error.code).toBe('PASSPHRASE_TOO_SHORT')
     for (const format of ['pfx-modern', 'pfx-legacy'] as const) {
       const f = await pfxOf(id, format, PASS)
       expect(f.containsKey).toBe(true)
@@ -345,7 +345,7 @@ describe('issuance, export, revocation, CRLs', () => {
     expect(openssl(['x509', '-in', file, '-noout', '-ext', 'extendedKeyUsage']).out).toContain('TLS Web Server Authentication')
     // A key already certified for an end entity (csr-p384, in the batch above) may not become a CA's.
     const asCa = await call('certificates:issue', { authorityId: root.id, profileId: 'intermediate-ca', confirmWarnings: true, items: [{ csrPem: csrPem('csr-p384.pem') }] })
-    expect(asCa.results[0]).toMatchObject({ ok: false, error: { code: 'CSR_KEY_USED_BY_END_ENTITY' } })
+    expect(asCa.results[0]).toMatchObject({ ok: false, error: { code: 'KEY_USED_BY_END_ENTITY' } })
     const byProfile = await call('certificates:list', { profileId: 'tls-server' })
     expect(byProfile.items.map((i: any) => i.id)).toEqual([r.results[0].certificateId])
     // The OUs are not in the profile's subject rules: dropped; O comes from the CSR.

@@ -197,13 +197,13 @@ describe('item 7 and item 3: revocation', () => {
     expect((await call('authorities:get', { authorityId: issuing.id })).revoked).toBe(false)
     await call('certificates:revoke', { id: issuing.certificateId, reason: 'cACompromise' })
     const listed = (await call('authorities:list', {})).items.find((a: any) => a.id === issuing.id)
-    expect(listed).toMatchObject({ revoked: true, revocationReason: 'cACompromise', canIssue: false, cannotIssueReason: { code: 'CA_REVOKED' } })
+    expect(listed).toMatchObject({ revoked: true, revocationReason: 'cACompromise', canIssue: false, cannotIssueReason: { code: 'AUTHORITY_REVOKED' } })
     expect((await call('authorities:get', { authorityId: issuing.id })).revoked).toBe(true)
     const gate = services.authorities.requireIssuing(issuing.id)
-    expect(gate.ok ? 'OK' : gate.error.code).toBe('CA_REVOKED')
+    expect(gate.ok ? 'OK' : gate.error.code).toBe('AUTHORITY_REVOKED')
     // Issuance itself goes through that gate: nothing is signed by the revoked CA.
     const before = countRows(file.db, 'certificates')
-    expect(await failure('certificates:issue', { authorityId: issuing.id, profileId: null, items: [{ csrPem: opensslCsr('after-revoke', '/CN=late.example.com') }] })).toMatchObject({ code: 'CA_REVOKED' })
+    expect(await failure('certificates:issue', { authorityId: issuing.id, profileId: null, items: [{ csrPem: opensslCsr('after-revoke', '/CN=late.example.com') }] })).toMatchObject({ code: 'AUTHORITY_REVOKED' })
     expect(countRows(file.db, 'certificates')).toBe(before)
     expect(services.authorities.requireIssuing(root.id).ok).toBe(true)
     // The root's CRL lists the intermediate; OpenSSL rejects the chain with it.

@@ -169,7 +169,7 @@ describe('files:exportCertificate', () => {
   it('checks the password before asking where to save; a cancelled dialog writes and audits nothing', async () => {
     const before = saves
     const e = await callErr('files:exportCertificate', { id: leafId, format: 'pfx-modern', password: 'short' })
-    expect(e).toMatchObject({ code: 'PFX_PASSWORD_REQUIRED', field: 'password' })
+    expect(e).toMatchObject({ code: 'PASSPHRASE_TOO_SHORT', field: 'password' })
     expect(saves).toBe(before)
     const exportsBefore = auditPage('certificate.export').total
     cancelNext = true
@@ -256,7 +256,7 @@ describe('vault:deleteCertificateKey', () => {
     expect(auditActions()[0]).toBe('vault.delete')
     expect((await callErr('vault:deleteCertificateKey', { certificateId: id })).code).toBe('KEY_NOT_HELD')
     expect((await callErr('files:exportKey', { key: { certificateId: id }, format: 'pkcs8-pem', password: FILE_PASS })).code).toBe('KEY_NOT_HELD')
-    expect((await callErr('vault:deleteCertificateKey', { certificateId: root.certificateId })).code).toBe('KEY_IN_USE')
+    expect((await callErr('vault:deleteCertificateKey', { certificateId: root.certificateId })).code).toBe('IN_USE')
     expect(services.audit.verify().intact).toBe(true)
   })
 })

@@ -152,7 +152,7 @@ describe('renewal with the same profile', () => {
     expect(await services.renewal.renew({ id: caCert!.id, confirmWarnings: false })).toMatchObject({ ok: false, error: { code: 'RENEW_CA_CERTIFICATE', field: 'id' } })
     const old = await issueHeld('stolen.renew.example', 'tls-server')
     must(services.certificates.revoke(old.id, 'keyCompromise'))
-    expect(await services.renewal.renew({ id: old.id, confirmWarnings: false })).toMatchObject({ ok: false, error: { code: 'RENEW_KEY_COMPROMISED', field: 'id' } })
+    expect(await services.renewal.renew({ id: old.id, confirmWarnings: false })).toMatchObject({ ok: false, error: { code: 'KEY_COMPROMISED', field: 'id' } })
     expect(await services.renewal.renew({ id: 999_999, confirmWarnings: false })).toMatchObject({ ok: false, error: { code: 'CERTIFICATE_NOT_FOUND', field: 'id' } })
   })
 
@@ -161,7 +161,7 @@ describe('renewal with the same profile', () => {
     const b = must(await services.renewal.renew({ id: a.id, confirmWarnings: false }))
     must(services.certificates.revoke(b.certificateId, 'keyCompromise'))
     const refused = await services.renewal.renew({ id: a.id, confirmWarnings: false })
-    expect(refused).toMatchObject({ ok: false, error: { code: 'RENEW_KEY_COMPROMISED', field: 'id' } })
+    expect(refused).toMatchObject({ ok: false, error: { code: 'KEY_COMPROMISED', field: 'id' } })
     if (!refused.ok) expect(refused.error.message).toContain(b.serial.toUpperCase())
     // A CSR for a key whose certificate was revoked for keyCompromise is refused at issuance too.
     const outside = createKeyObjectSigner('leaked', 'ec-p256', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey)

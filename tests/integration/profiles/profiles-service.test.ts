@@ -102,10 +102,10 @@ describe('CRUD with coded, field-precise errors', () => {
     const path = await failure('profiles:create', { profile: { name: 'Bad', pathLength: 1 } })
     expect(path).toMatchObject({ code: 'INVALID_OBJECT', field: 'pathLength' })
   })
-  it('NAME_NOT_UNIQUE (case-insensitive) and ID_NOT_UNIQUE', async () => {
-    expect(await failure('profiles:create', { profile: { name: 'web one' } })).toMatchObject({ code: 'NAME_NOT_UNIQUE', field: 'name' })
-    expect(await failure('profiles:create', { id: 'web-1', profile: { name: 'Another' } })).toMatchObject({ code: 'ID_NOT_UNIQUE', field: 'id' })
-    expect(await failure('profiles:update', { id: 'web-1', profile: { name: 'TLS server (90 days)' } })).toMatchObject({ code: 'NAME_NOT_UNIQUE' })
+  it('NAME_TAKEN (case-insensitive) and ID_TAKEN', async () => {
+    expect(await failure('profiles:create', { profile: { name: 'web one' } })).toMatchObject({ code: 'NAME_TAKEN', field: 'name' })
+    expect(await failure('profiles:create', { id: 'web-1', profile: { name: 'Another' } })).toMatchObject({ code: 'ID_TAKEN', field: 'id' })
+    expect(await failure('profiles:update', { id: 'web-1', profile: { name: 'TLS server (90 days)' } })).toMatchObject({ code: 'NAME_TAKEN' })
   })
   it('updates with optimistic concurrency, audits the changed fields', async () => {
     const cur = await call('profiles:get', { id: 'web-1' })
@@ -168,8 +168,8 @@ describe('list: filters, sorting, cursor', () => {
       expect(all).toEqual(sortMode === 'asc' ? sorted : sorted.reverse())
     }
     const first = await call('profiles:list', { limit: 2, sortBy: 'created_at' })
-    expect(await failure('profiles:list', { limit: 2, sortBy: 'name', next: first.next })).toMatchObject({ code: 'INVALID_BOOKMARK', field: 'next' })
-    expect(await failure('profiles:list', { limit: 2, next: 'garbage' })).toMatchObject({ code: 'INVALID_BOOKMARK' })
+    expect(await failure('profiles:list', { limit: 2, sortBy: 'name', next: first.next })).toMatchObject({ code: 'INVALID_CURSOR', field: 'next' })
+    expect(await failure('profiles:list', { limit: 2, next: 'garbage' })).toMatchObject({ code: 'INVALID_CURSOR' })
   })
 })
 
@@ -202,7 +202,7 @@ describe('import and export', () => {
   it('an explicit dialect that does not fit is INVALID_OBJECT; an unknown document UNKNOWN_DIALECT', async () => {
     expect(await failure('profiles:import', { json: fixture('lamassu-web-server.json'), dialect: 'paloalto' })).toMatchObject({ code: 'INVALID_OBJECT', field: 'algorithm' })
     expect(await failure('profiles:import', { json: '{"x":1}' })).toMatchObject({ code: 'UNKNOWN_DIALECT' })
-    expect(await failure('profiles:import', { json: fixture('lamassu-web-server.json') })).toMatchObject({ code: 'NAME_NOT_UNIQUE' })
+    expect(await failure('profiles:import', { json: fixture('lamassu-web-server.json') })).toMatchObject({ code: 'NAME_TAKEN' })
     const renamed = await call('profiles:import', { json: fixture('lamassu-web-server.json'), name: 'Web Server 2' })
     expect(renamed.profile.id).not.toBe('web-server-profile')
   })
@@ -294,7 +294,7 @@ describe('preview and issuance with real OpenSSL CSRs', () => {
     const [start, end] = [...days.matchAll(/=(.+)/g)].map((m) => new Date(m[1]!).getTime())
     expect((end! - start!) / 86_400_000).toBe(30)
     const del = await failure('profiles:delete', { id: 'shop' })
-    expect(del).toMatchObject({ code: 'REFERENCE_NOT_ZERO', field: 'id' })
+    expect(del).toMatchObject({ code: 'IN_USE', field: 'id' })
     expect(del.message).toContain('archive it instead')
     expect((await call('profiles:archive', { id: 'shop' })).archived).toBe(true)
     const blocked = await call('certificates:issue', { authorityId: caId, profileId: 'shop', items: [{ csrPem: pem }] })

@@ -138,7 +138,7 @@ describe('pkidesk cert revoke, many at once', { timeout: 60_000 }, () => {
     expect(future.stderr).toMatch(/^error\[NOTHING_SELECTED\]/)
     const noCa = await pk(['cert', 'revoke', '--subject-match', 'door', '--reason', 'superseded', '--dry-run'])
     expect(noCa.code).toBe(2)
-    expect(noCa.stderr).toMatch(/^error\[SELECTION_REQUIRED\]/)
+    expect(noCa.stderr).toMatch(/^error\[MISSING_INPUT\]/)
   })
 
   it('the next CRL lists every revoked certificate (OpenSSL reads it)', async () => {

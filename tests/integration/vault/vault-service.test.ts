@@ -157,7 +157,7 @@ describe('key export and delete are audited', () => {
       .run(ca.keyId)
     const before = actions().length
     const refused = await services.vault.deleteKey(ca.keyId)
-    expect(!refused.ok && refused.error.code).toBe('KEY_IN_USE')
+    expect(!refused.ok && refused.error.code).toBe('IN_USE')
     expect(actions().length).toBe(before)
     expect(keys.key(ca.keyId)).not.toBeNull()
     expect(keychain.entries.size).toBe(1)

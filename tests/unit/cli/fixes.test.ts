@@ -151,7 +151,7 @@ describe('messages in the operator\'s terms', () => {
     for (const text of ['garbage', 'CN=', '']) {
       const e = cliError(() => parseDnOption(text))
       expect(e.exitCode).toBe(2)
-      expect(e.error).toMatchObject({ code: 'INVALID_SUBJECT', field: '--subject' })
+      expect(e.error).toMatchObject({ code: 'SUBJECT_INVALID', field: '--subject' })
       expect(e.error.message).toMatch(/^--subject /)
     }
   })

@@ -10,42 +10,42 @@ function capture(json: boolean) {
 
 describe('formatError', () => {
   it('is one line: error[CODE]: message', () => {
-    expect(formatError({ code: 'CA_NOT_FOUND', message: 'No CA named "x"; run `pkidesk ca list`.' })).toBe(
-      'error[CA_NOT_FOUND]: No CA named "x"; run `pkidesk ca list`.'
+    expect(formatError({ code: 'AUTHORITY_NOT_FOUND', message: 'No CA named "x"; run `pkidesk ca list`.' })).toBe(
+      'error[AUTHORITY_NOT_FOUND]: No CA named "x"; run `pkidesk ca list`.'
     )
   })
 
   it('folds multi-line messages into one line', () => {
-    expect(formatError({ code: 'X', message: 'first\n  second\r\nthird' })).toBe('error[X]: first second third')
+    expect(formatError({ code: 'INTERNAL', message: 'first\n  second\r\nthird' })).toBe('error[INTERNAL]: first second third')
   })
 
   it('names the field when the message does not, as the CLI option', () => {
-    expect(formatError({ code: 'BAD', message: 'Too long.', field: '--subject' })).toBe('error[BAD]: Too long. (--subject)')
-    expect(formatError({ code: 'BAD', message: 'Too long.', field: 'subject' })).toBe('error[BAD]: Too long. (--subject)')
-    expect(formatError({ code: 'BAD', message: 'The --subject is too long.', field: 'subject' })).toBe('error[BAD]: The --subject is too long.')
-    expect(formatError({ code: 'BAD', message: 'Too long.', field: 'validityDays' })).toBe('error[BAD]: Too long. (--validity)')
-    expect(formatError({ code: 'BAD', message: 'Bad file.', field: 'csr/a.csr' })).toBe('error[BAD]: Bad file. (csr/a.csr)')
+    expect(formatError({ code: 'INVALID_ARGUMENT', message: 'Too long.', field: '--subject' })).toBe('error[INVALID_ARGUMENT]: Too long. (--subject)')
+    expect(formatError({ code: 'INVALID_ARGUMENT', message: 'Too long.', field: 'subject' })).toBe('error[INVALID_ARGUMENT]: Too long. (--subject)')
+    expect(formatError({ code: 'INVALID_ARGUMENT', message: 'The --subject is too long.', field: 'subject' })).toBe('error[INVALID_ARGUMENT]: The --subject is too long.')
+    expect(formatError({ code: 'INVALID_ARGUMENT', message: 'Too long.', field: 'validityDays' })).toBe('error[INVALID_ARGUMENT]: Too long. (--validity)')
+    expect(formatError({ code: 'INVALID_ARGUMENT', message: 'Bad file.', field: 'csr/a.csr' })).toBe('error[INVALID_ARGUMENT]: Bad file. (csr/a.csr)')
   })
 
   it('never prints internal request field names that have no CLI option', () => {
     for (const field of ['id', 'data', 'items'])
-      expect(formatError({ code: 'BAD', message: 'Something is wrong.', field })).toBe('error[BAD]: Something is wrong.')
+      expect(formatError({ code: 'INVALID_ARGUMENT', message: 'Something is wrong.', field })).toBe('error[INVALID_ARGUMENT]: Something is wrong.')
   })
 })
 
 describe('createOutput', () => {
   it('prints errors on stderr only, in text mode', () => {
     const { o, out, err } = capture(false)
-    o.error({ code: 'E', message: 'm', field: '--f' })
+    o.error({ code: 'INTERNAL', message: 'm', field: '--f' })
     expect(out).toEqual([])
-    expect(err).toEqual(['error[E]: m (--f)\n'])
+    expect(err).toEqual(['error[INTERNAL]: m (--f)\n'])
   })
 
   it('with --json prints the same error as JSON on stdout as well', () => {
     const { o, out, err } = capture(true)
-    o.error({ code: 'E', message: 'm', field: '--f' })
-    expect(err).toEqual(['error[E]: m (--f)\n'])
-    expect(JSON.parse(out.join(''))).toEqual({ error: { code: 'E', message: 'm', field: '--f' } })
+    o.error({ code: 'INTERNAL', message: 'm', field: '--f' })
+    expect(err).toEqual(['error[INTERNAL]: m (--f)\n'])
+    expect(JSON.parse(out.join(''))).toEqual({ error: { code: 'INTERNAL', message: 'm', field: '--f' } })
   })
 
   it('prints results as JSON or text, never both', () => {
@@ -60,7 +60,7 @@ describe('createOutput', () => {
 
 describe('formatting helpers', () => {
   it('errorJson leaves out absent fields', () => {
-    expect(errorJson({ code: 'A', message: 'b' })).toEqual({ error: { code: 'A', message: 'b' } })
+    expect(errorJson({ code: 'INTERNAL', message: 'b' })).toEqual({ error: { code: 'INTERNAL', message: 'b' } })
   })
 
   it('toJson renders bytes as hex and bigints as text', () => {

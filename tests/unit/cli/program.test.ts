@@ -117,7 +117,7 @@ describe('secrets', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(CliError)
       expect((e as CliError).exitCode).toBe(2)
-      expect((e as CliError).error.code).toBe('SECRET_EMPTY')
+      expect((e as CliError).error.code).toBe('FILE_EMPTY')
     }
   })
 

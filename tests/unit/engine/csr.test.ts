@@ -110,7 +110,7 @@ describe('CSR intake: key types (fixtures made by openssl req)', () => {
   it('keeps good requests and reports bad ones per item', () => {
     const good = Buffer.from(fixture('csr-p384.pem')).toString('utf8')
     const r = readCsrInput(text(`${good}${Buffer.from(fixture('bad-dsa.pem')).toString('utf8')}`))
-    expect(r.ok && r.value.map((i) => (i.ok ? 'OK' : i.error.code))).toEqual(['OK', 'CSR_UNSUPPORTED_KEY'])
+    expect(r.ok && r.value.map((i) => (i.ok ? 'OK' : i.error.code))).toEqual(['OK', 'KEY_UNSUPPORTED'])
   })
 })
 
@@ -170,12 +170,12 @@ describe('CSR intake: broken and wrong inputs are refused with a code naming wha
   it('a bad signature (no proof of possession)', () => {
     const tampered = Buffer.from(der)
     tampered[tampered.length - 5]! ^= 0x01
-    expect(errorCode(tampered)).toBe('CSR_BAD_SIGNATURE')
+    expect(errorCode(tampered)).toBe('CSR_SIGNATURE_INVALID')
     // Subject altered after signing.
     const altered = Buffer.from(der)
     const at = altered.indexOf(Buffer.from('host.example.com'))
     altered[at] = 'g'.charCodeAt(0)
-    expect(errorCode(altered)).toBe('CSR_BAD_SIGNATURE')
+    expect(errorCode(altered)).toBe('CSR_SIGNATURE_INVALID')
   })
 
   it('a bad signature at intake (badSignature: report): read, with its subject, and marked as not verifying', () => {
@@ -193,19 +193,19 @@ describe('CSR intake: broken and wrong inputs are refused with a code naming wha
   })
 
   it('unsupported key algorithms: DSA and curves other than P-256/384/521', () => {
-    expect(errorCode(fixture('bad-dsa.pem'))).toBe('CSR_UNSUPPORTED_KEY')
-    expect(errorCode(fixture('bad-secp256k1.pem'))).toBe('CSR_UNSUPPORTED_KEY')
+    expect(errorCode(fixture('bad-dsa.pem'))).toBe('KEY_UNSUPPORTED')
+    expect(errorCode(fixture('bad-secp256k1.pem'))).toBe('KEY_UNSUPPORTED')
   })
 
   it('unsupported signature algorithms: MD5 and unknown OIDs', () => {
-    expect(errorCode(fixture('bad-md5.pem'))).toBe('CSR_UNSUPPORTED_SIGNATURE')
+    expect(errorCode(fixture('bad-md5.pem'))).toBe('SIGNATURE_ALGORITHM_UNSUPPORTED')
     // Rewrite ecdsa-with-SHA256 (2a 86 48 ce 3d 04 03 02) into an unknown arc.
     const unknown = Buffer.from(der)
     const oid = Buffer.from([0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02])
     const at = unknown.lastIndexOf(oid)
     unknown[at + 7] = 0x7f
     const r = parseCsrDer(unknown)
-    expect(r.ok ? 'OK' : r.error.code).toBe('CSR_UNSUPPORTED_SIGNATURE')
+    expect(r.ok ? 'OK' : r.error.code).toBe('SIGNATURE_ALGORITHM_UNSUPPORTED')
     expect(r.ok ? '' : r.error.message).toContain('1.2.840.10045.4.3.127')
   })
 

@@ -77,6 +77,6 @@ describe('a PFX made by openssl pkcs12 -export -legacy', () => {
 
   it('refuses a wrong password with a code, before any decryption', async () => {
     const r = await parsePfx(der, 'not the password')
-    expect(r.ok ? null : r.error.code).toBe('PFX_WRONG_PASSWORD')
+    expect(r.ok ? null : r.error.code).toBe('PASSPHRASE_WRONG')
   })
 })

@@ -59,7 +59,7 @@ describe('encryptPrivateKeyInfo / decryptPrivateKeyInfo', () => {
     const back = await decryptPrivateKeyInfo(enc, PASS)
     expect(back.ok && Buffer.from(back.value).equals(pkcs8)).toBe(true)
     const wrong = await decryptPrivateKeyInfo(enc, 'not the password')
-    expect(wrong.ok ? 'OK' : wrong.error.code).toBe('PBE_WRONG_PASSWORD')
+    expect(wrong.ok ? 'OK' : wrong.error.code).toBe('PASSPHRASE_WRONG')
   })
 
   it.each([
@@ -140,7 +140,7 @@ describe('PFX build and parse', () => {
     const k = await decryptPrivateKeyInfo(ok.value.keys[0]!.der, PASS)
     expect(k.ok && Buffer.from(k.value).equals(key.export({ type: 'pkcs8', format: 'der' }))).toBe(true)
     const bad = await parsePfx(bytes, 'wrong password!!')
-    expect(bad.ok ? 'OK' : bad.error.code).toBe('PFX_WRONG_PASSWORD')
+    expect(bad.ok ? 'OK' : bad.error.code).toBe('PASSPHRASE_WRONG')
     const junk = await parsePfx(new Uint8Array([0x30, 0x01, 0x00]), PASS)
     expect(junk.ok ? 'OK' : junk.error.code).toBe('PFX_CORRUPT')
   })

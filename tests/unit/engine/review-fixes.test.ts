@@ -137,7 +137,7 @@ describe('item 19: key separation', () => {
     expect(ee.ok ? 'OK' : ee.error.code).toBe('CSR_KEY_IS_CA_KEY')
     expect(ee.ok ? '' : ee.error.message).toContain('end-entity certificate')
     const ca = keySeparation({ keyIsCa: false, keyIsEndEntity: true, certifyAsCa: true }, 'f')
-    expect(ca.ok ? 'OK' : ca.error.code).toBe('CSR_KEY_USED_BY_END_ENTITY')
+    expect(ca.ok ? 'OK' : ca.error.code).toBe('KEY_USED_BY_END_ENTITY')
     expect(keySeparation({ keyIsCa: false, keyIsEndEntity: false, certifyAsCa: false }, 'f').ok).toBe(true)
   })
 })
@@ -148,11 +148,11 @@ describe('item 3: whether a CA may issue', () => {
   const at = new Date('2027-01-01T00:00:00Z')
   it.each([
     ['active and valid', base, 'OK'],
-    ['revoked', { ...base, revocation: { revokedAt: '2026-06-01T00:00:00.000Z', reason: 'cACompromise' } }, 'CA_REVOKED'],
-    ['expired', { ...base, notAfter: '2026-12-31T00:00:00.000Z' }, 'CA_EXPIRED'],
-    ['not yet valid', { ...base, notBefore: '2027-06-01T00:00:00.000Z' }, 'CA_NOT_YET_VALID'],
-    ['retired', { ...base, state: 'retired' as const }, 'CA_RETIRED'],
-    ['pending', { ...base, state: 'pending-certificate' as const, notBefore: null, notAfter: null }, 'CA_PENDING']
+    ['revoked', { ...base, revocation: { revokedAt: '2026-06-01T00:00:00.000Z', reason: 'cACompromise' } }, 'AUTHORITY_REVOKED'],
+    ['expired', { ...base, notAfter: '2026-12-31T00:00:00.000Z' }, 'AUTHORITY_EXPIRED'],
+    ['not yet valid', { ...base, notBefore: '2027-06-01T00:00:00.000Z' }, 'AUTHORITY_NOT_YET_VALID'],
+    ['retired', { ...base, state: 'retired' as const }, 'AUTHORITY_RETIRED'],
+    ['pending', { ...base, state: 'pending-certificate' as const, notBefore: null, notAfter: null }, 'AUTHORITY_PENDING']
   ])('%s → %s', (_n, facts, expected) => {
     expect(code(authorityMayIssue(facts, at))).toBe(expected)
   })

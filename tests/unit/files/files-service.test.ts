@@ -49,8 +49,8 @@ describe('files service', () => {
     expect(r).toEqual({ ok: true, value: { saved: true, paths: [join(dir, 'k.pem')] } })
     expect([...readFileSync(join(dir, 'k.pem'))]).toEqual([7, 8, 9])
     expect([...bytes]).toEqual([0, 0, 0])
-    const refused = await createFilesService(folderDialogs(dir)).saveProduced('Save', 'x.pem', async () => ({ ok: false as const, error: { code: 'NOPE', message: 'no' } }))
-    expect(refused).toMatchObject({ ok: false, error: { code: 'NOPE' } })
+    const refused = await createFilesService(folderDialogs(dir)).saveProduced('Save', 'x.pem', async () => ({ ok: false as const, error: { code: 'KEY_NOT_FOUND' as const, message: 'no' } }))
+    expect(refused).toMatchObject({ ok: false, error: { code: 'KEY_NOT_FOUND' } })
     expect(readdirSync(dir)).toEqual(['k.pem'])
   })
 

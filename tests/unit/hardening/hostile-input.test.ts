@@ -136,7 +136,7 @@ describe('encrypted key files', () => {
     const key = await readKeyFile(file, PASS)
     expect(key.ok && key.value.asymmetricKeyType).toBe('ec')
     const wrong = await readKeyFile(file, 'not the passphrase')
-    expect(!wrong.ok && wrong.error.code).toBe('FILE_PASSPHRASE_WRONG')
+    expect(!wrong.ok && wrong.error.code).toBe('PASSPHRASE_WRONG')
   })
 })
 

@@ -220,7 +220,8 @@ function sampleOf(s: AnySchema, depth = 0): { value: unknown } | undefined {
     case 'lazy':
       return sampleOf((d.getter as () => AnySchema)(), depth + 1)
     case 'custom':
-      return firstValid([new Uint8Array([1, 2, 3]), Buffer.from([1, 2, 3]), new Date(), {}, 'x', 1])
+      // 'INTERNAL': a catalogued error code, for errorCodeSchema
+      return firstValid([new Uint8Array([1, 2, 3]), Buffer.from([1, 2, 3]), new Date(), {}, 'x', 'INTERNAL', 1])
     default:
       return firstValid(['x', 1, true, {}, []])
   }

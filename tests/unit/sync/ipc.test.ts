@@ -27,7 +27,7 @@ describe('sync IPC channels', () => {
     expect(enq).toMatchObject({ ok: true, value: { state: 'queued', summary: 'push profile p', action: 'lamassu.profile.push' } })
     expect(fake.requests).toHaveLength(0)
     expect(await call('sync:outbox', { states: ['queued'] })).toMatchObject({ ok: true, value: { items: [{ connectorName: 'lab' }] } })
-    expect(await call('connectors:remove', { name: 'lab' })).toMatchObject({ ok: false, error: { code: 'CONNECTOR_HAS_QUEUED_ITEMS' } })
+    expect(await call('connectors:remove', { name: 'lab' })).toMatchObject({ ok: false, error: { code: 'IN_USE' } })
 
     fake.inject({ status: 400, body: { err: 'bad' } })
     const run = await call('sync:run', {})

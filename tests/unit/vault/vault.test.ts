@@ -242,9 +242,9 @@ describe('import, export, delete', () => {
     const { vault } = setup()
     const enc = files[2]![1]
     const missing = await vault.prepareImport({ data: enc, purpose: 'ca', protection: 'passphrase', passphrase: PASS })
-    expect(!missing.ok && missing.error).toMatchObject({ code: 'FILE_PASSPHRASE_REQUIRED', field: 'filePassphrase' })
+    expect(!missing.ok && missing.error).toMatchObject({ code: 'PASSPHRASE_REQUIRED', field: 'filePassphrase' })
     const wrong = await vault.prepareImport({ data: enc, filePassphrase: 'nope nope nope', purpose: 'ca', protection: 'passphrase', passphrase: PASS })
-    expect(!wrong.ok && wrong.error).toMatchObject({ code: 'FILE_PASSPHRASE_WRONG', field: 'filePassphrase' })
+    expect(!wrong.ok && wrong.error).toMatchObject({ code: 'PASSPHRASE_WRONG', field: 'filePassphrase' })
     const first = await vault.prepareImport({ data: files[0]![1], purpose: 'ca', protection: 'passphrase', passphrase: PASS })
     if (!first.ok) throw new Error(first.error.message)
     t.store.write((tx) => vault.saveKey(tx, first.value))
@@ -352,7 +352,7 @@ describe('PFX import (files made by OpenSSL)', () => {
     const { vault } = setup()
     const made = opensslPfx([])
     const r = await vault.preparePfxImport({ data: made.pfx, pfxPassword: 'wrong password', purpose: 'end-entity', protection: 'passphrase', passphrase: PASS })
-    expect(!r.ok && r.error).toMatchObject({ code: 'PFX_WRONG_PASSWORD', field: 'pfxPassword' })
+    expect(!r.ok && r.error).toMatchObject({ code: 'PASSPHRASE_WRONG', field: 'pfxPassword' })
   })
 })
 

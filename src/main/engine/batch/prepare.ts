@@ -8,7 +8,7 @@
 // Signer for the signature and commits the row with its audit entry.
 // Mirrors buildCertificate (certificate-builder.ts) up to the signature; tests hold the two
 // paths to the same checks.
-import type { AppError } from '../../../shared/errors'
+import type { AppError, ErrorCode } from '../../../shared/errors'
 import type { KeySpec, SignatureHash } from '../../../shared/domain/keys'
 import type { Finding, OperatorInput, ProfileBody } from '../../../shared/domain/profile'
 import type { Signer } from '../signer'
@@ -73,7 +73,7 @@ export type PreparedItem =
       readonly tbs: PreparedTbs | null
     }
 
-export function findingsError(code: string, findings: readonly Finding[]): AppError {
+export function findingsError(code: ErrorCode, findings: readonly Finding[]): AppError {
   const first = findings[0]
   const more = findings.length > 1 ? ` (and ${findings.length - 1} more)` : ''
   return { code, message: `${first?.message ?? 'The profile refused this request.'}${more}`, ...(first ? { field: first.field } : {}), details: { findings } }
@@ -114,7 +114,7 @@ function prepareOne(
   const items = readCsrInput(new Uint8Array(Buffer.from(job.csrPem, 'utf8')))
   if (!items.ok) return { ok: false, index, error: items.error }
   if (items.value.length !== 1)
-    return { ok: false, index, error: { code: 'CSR_COUNT', message: `Item ${index + 1} must hold exactly one request (it holds ${items.value.length}).`, field: `items.${index}.csrPem` } }
+    return { ok: false, index, error: { code: 'CSR_NOT_SINGLE', message: `Item ${index + 1} holds ${items.value.length} requests: give exactly one request per item.`, field: `items.${index}.csrPem` } }
   const item = items.value[0]!
   if (!item.ok) return { ok: false, index, error: item.error }
   const csr = item.csr

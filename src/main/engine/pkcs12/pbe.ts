@@ -150,7 +150,7 @@ const RC2_BY_OID: Record<string, { keyLength: number; bits: number }> = {
 
 /**
  * Decrypts data encrypted under `algorithm`. Fails with PBE_UNSUPPORTED for schemes this
- * build does not read (RC4), PBE_WRONG_PASSWORD when the padding does not check out.
+ * build does not read (RC4), PASSPHRASE_WRONG when the padding does not check out.
  */
 export async function pbeDecrypt(algorithm: AlgorithmIdentifier, ciphertext: Uint8Array, password: string): Promise<Result<Uint8Array>> {
   if (password.length > LIMITS.passphraseChars) return passwordTooLong()
@@ -190,7 +190,7 @@ export async function pbeDecrypt(algorithm: AlgorithmIdentifier, ciphertext: Uin
       const pw = bmpPassword(password)
       const salt = new Uint8Array(p.salt)
       const plain = rc2CbcDecrypt(pkcs12Kdf('sha1', pw, salt, 1, p.iterations, rc2.keyLength), rc2.bits, pkcs12Kdf('sha1', pw, salt, 2, p.iterations, 8), ciphertext)
-      return plain ? ok(plain) : fail('PBE_WRONG_PASSWORD', 'The password is wrong: the data did not decrypt. Check the password and try again.')
+      return plain ? ok(plain) : fail('PASSPHRASE_WRONG', 'The password is wrong: the data did not decrypt. Check the password and try again.')
     } else {
       return fail(
         'PBE_UNSUPPORTED',
@@ -201,7 +201,7 @@ export async function pbeDecrypt(algorithm: AlgorithmIdentifier, ciphertext: Uin
     try {
       return ok(new Uint8Array(Buffer.concat([decipher.update(ciphertext), decipher.final()])))
     } catch {
-      return fail('PBE_WRONG_PASSWORD', 'The password is wrong: the data did not decrypt. Check the password and try again.')
+      return fail('PASSPHRASE_WRONG', 'The password is wrong: the data did not decrypt. Check the password and try again.')
     }
   } catch {
     return fail('PBE_CORRUPT', 'The encryption parameters could not be read: the file is damaged.')
@@ -215,7 +215,7 @@ export async function encryptPrivateKeyInfo(pkcs8Der: Uint8Array, passphrase: st
   return new Uint8Array(AsnConvert.serialize(info))
 }
 
-/** EncryptedPrivateKeyInfo (DER) → PrivateKeyInfo (DER). PBE_WRONG_PASSWORD when it does not decrypt to a PKCS#8 key. */
+/** EncryptedPrivateKeyInfo (DER) → PrivateKeyInfo (DER). PASSPHRASE_WRONG when it does not decrypt to a PKCS#8 key. */
 export async function decryptPrivateKeyInfo(encryptedDer: Uint8Array, passphrase: string): Promise<Result<Uint8Array>> {
   let info: EncryptedPrivateKeyInfo
   try {
@@ -228,7 +228,7 @@ export async function decryptPrivateKeyInfo(encryptedDer: Uint8Array, passphrase
   try {
     AsnConvert.parse(plain.value, PrivateKeyInfo)
   } catch {
-    return fail('PBE_WRONG_PASSWORD', 'The password is wrong: the key did not decrypt. Check the password and try again.')
+    return fail('PASSPHRASE_WRONG', 'The password is wrong: the key did not decrypt. Check the password and try again.')
   }
   return plain
 }

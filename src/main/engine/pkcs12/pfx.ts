@@ -178,7 +178,7 @@ function attrBmp(attrs: PKCS12Attribute[] | undefined, oid: string): string | nu
 }
 
 /**
- * Reads a PFX: checks its MAC with `password` (PFX_WRONG_PASSWORD), decrypts its encrypted
+ * Reads a PFX: checks its MAC with `password` (PASSPHRASE_WRONG), decrypts its encrypted
  * safe contents and returns the certificates and the key bags as found (shrouded keys stay
  * encrypted: the vault decrypts them with decryptPrivateKeyInfo).
  */
@@ -204,7 +204,7 @@ export async function parsePfx(der: Uint8Array, password: string): Promise<Resul
       const expected = Buffer.from(pfx.macData.mac.digest.buffer)
       const actual = await macOf('legacy', password, authSafeBytes, new Uint8Array(pfx.macData.macSalt.buffer), iterations, hash)
       if (expected.length !== actual.length || !timingSafeEqual(expected, actual))
-        return fail('PFX_WRONG_PASSWORD', 'The PFX password is wrong (the integrity check failed). Check the password and try again.', 'pfxPassword')
+        return fail('PASSPHRASE_WRONG', 'The PFX password is wrong (the integrity check failed). Check the password and try again.', 'pfxPassword')
     }
     const result: { certificates: ParsedPfx['certificates'][number][]; keys: PfxKeyBag[] } = { certificates: [], keys: [] }
     for (const info of parseForeignDer(authSafeBytes, AuthenticatedSafe)) {

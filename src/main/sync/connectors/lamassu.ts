@@ -142,7 +142,7 @@ export const lamassuDriver: ConnectorDriver<LamassuAction> = {
       case 'profile-pull': {
         for (const f of request.filters ?? [])
           if (!lamassuFilter.safeParse(f).success)
-            return fail('SYNC_INVALID_FILTER', `The filter "${f}" must look like field[op]value, e.g. sign_as_ca[eq]=true (ops eq ne ct nc lt le gt ge, or *_ic).`, 'filters')
+            return fail('INVALID_FILTER', `The filter "${f}" must look like field[op]value, e.g. sign_as_ca[eq]=true (ops eq ne ct nc lt le gt ge, or *_ic).`, 'filters')
         return ok({ action: 'lamassu.profile.pull', payload: request.filters?.length ? { filters: [...request.filters] } : {}, notes: [] })
       }
       case 'profile-push': {

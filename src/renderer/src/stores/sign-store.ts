@@ -115,7 +115,7 @@ export const useSignStore = create<SignState>()((set, get) => {
     const r = await pki.csr.inspect(input)
     if (!r.ok) return [{ key: nextKey(), source, csr: null, pem: null, error: r.error, result: null }]
     if (r.value.items.length === 0)
-      return [{ key: nextKey(), source, csr: null, pem: null, error: { code: 'CSR_NONE_FOUND', message: `${source} holds no certificate signing request.` }, result: null }]
+      return [{ key: nextKey(), source, csr: null, pem: null, error: { code: 'CSR_NOT_FOUND', message: `${source} holds no certificate signing request.` }, result: null }]
     return r.value.items.map((it) =>
       it.ok
         ? {
@@ -220,7 +220,7 @@ export const useSignStore = create<SignState>()((set, get) => {
     },
     async signAll(keys) {
       const { authorityId, profileId } = get()
-      if (!authorityId) return set({ error: { code: 'SIGN_NO_CA', message: 'Choose the CA that signs these requests.', field: 'authorityId' } })
+      if (!authorityId) return set({ error: { code: 'MISSING_INPUT', message: 'Choose the CA that signs these requests.', field: 'authorityId' } })
       const wanted = new Set(keys)
       const batch = get().items.filter((i) => wanted.has(i.key) && signable(i))
       if (batch.length === 0) return

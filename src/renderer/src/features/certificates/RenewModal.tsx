@@ -42,7 +42,7 @@ export function RenewModal({ certificate, onClose }: { certificate: CertificateD
   const needsConfirm = error?.code === 'POLICY_WARNINGS_UNCONFIRMED'
 
   const renew = async (): Promise<void> => {
-    if (!authorityId) return setError({ code: 'RENEW_NO_AUTHORITY', message: 'Choose the CA that signs the renewal.', field: 'authorityId' })
+    if (!authorityId) return setError({ code: 'MISSING_INPUT', message: 'Choose the CA that signs the renewal.', field: 'authorityId' })
     setBusy(true)
     const r = await pki.certificates.renew({ id: certificate.id, authorityId, confirmWarnings: needsConfirm, ...(keyPass ? { keyPassphrase: keyPass } : {}) })
     setBusy(false)

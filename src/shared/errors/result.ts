@@ -1,8 +1,11 @@
-// Errors as values: every expected failure is a code, a sentence for the operator and,
-// where one field is at fault, that field's name. Services return Result<T>; the IPC
-// layer, the CLI and the renderer show `message` beside `field`.
+// Errors as values: every expected failure is a catalogued code, a sentence for the operator
+// (what is wrong, then what to do) and, where one field is at fault, that field's name in
+// `field` (never at the start of the sentence). Services return Result<T>; the IPC layer,
+// the CLI and the renderer show `message` beside `field`.
+import type { ErrorCode } from './index'
+
 export interface AppError {
-  readonly code: string
+  readonly code: ErrorCode
   readonly message: string
   readonly field?: string
   readonly details?: Readonly<Record<string, unknown>>
@@ -17,7 +20,7 @@ export function ok<T>(value: T): Result<T> {
 }
 
 export function fail<T = never>(
-  code: string,
+  code: ErrorCode,
   message: string,
   field?: string,
   details?: Record<string, unknown>

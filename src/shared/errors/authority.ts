@@ -1,0 +1,23 @@
+// Codes about certificate authorities: finding one, its state, its key, its place in a chain.
+import type { Catalog } from './catalog'
+
+export const authorityErrors = {
+  AUTHORITY_NOT_FOUND: 'No CA has this id or name.',
+  AUTHORITY_PENDING: 'The CA has no certificate yet (its CSR awaits the parent), so it cannot sign.',
+  AUTHORITY_NOT_PENDING: 'The CA already has its certificate; there is no request waiting for one.',
+  AUTHORITY_NOT_YET_VALID: "The CA's certificate is not valid yet.",
+  AUTHORITY_EXPIRED: "The CA's certificate has expired; it may only sign CRLs.",
+  AUTHORITY_REVOKED: "The CA's own certificate was revoked; it may only sign CRLs.",
+  AUTHORITY_RETIRED: 'The CA is retired and issues no new certificates.',
+  AUTHORITY_LOCKED: "The CA's key is locked; unlock it, then try again.",
+  AUTHORITY_NO_KEY: "The CA's private key is not held in this store, so it cannot sign.",
+  AUTHORITY_NOT_CA: 'The certificate given for a CA is not a CA certificate (basicConstraints CA is not true).',
+  AUTHORITY_CERTIFICATE_UNREADABLE: "The stored certificate of the CA cannot be read; import it again.",
+  CERTIFICATE_KEY_MISMATCH: "The certificate is for another key than the CA's (or the request's) key.",
+  NOT_AFTER_BEYOND_ISSUER: 'The new CA would outlive the CA that signs it; shorten the validity.',
+  ISSUER_PATH_LENGTH_EXHAUSTED: 'The parent CA has path length 0 and may not sign another CA.',
+  KEY_USED_BY_END_ENTITY: 'The key was certified for an end entity here; a CA needs a key of its own.',
+  CSR_KEY_IS_CA_KEY: "The request carries a CA's key; a CA key is never certified for an end entity."
+} as const satisfies Catalog
+
+export type AuthorityErrorCode = keyof typeof authorityErrors

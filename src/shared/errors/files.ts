@@ -1,0 +1,15 @@
+// Codes about the files the operator reads from and writes to.
+import type { Catalog } from './catalog'
+
+export const fileErrors = {
+  FILE_UNREADABLE: 'An input file is missing, is a directory or cannot be read.',
+  FILE_EMPTY: 'An input file is empty.',
+  FILE_TOO_LARGE: 'An input file is larger than the limit for its kind.',
+  OUTPUT_EXISTS: 'The output file exists; it is replaced only with --force.',
+  OUTPUT_FOLDER_MISSING: "The output file's folder does not exist (it is never created).",
+  OUTPUT_IS_DIRECTORY: 'The output path is a directory.',
+  OUTPUT_UNWRITABLE: 'The output file cannot be written.',
+  FILES_NO_DIALOG: 'Saving through a file dialog needs the desktop app; use --out in the command line.'
+} as const satisfies Catalog
+
+export type FileErrorCode = keyof typeof fileErrors
