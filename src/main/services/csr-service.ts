@@ -59,7 +59,7 @@ export function createCsrService(store: Store, vault: VaultPort, emit: EventSink
     const items = readCsrInput(bytes)
     if (!items.ok) return fail(items.error.code, items.error.message, field)
     const item = items.value[0]
-    if (!item) return fail('CSR_NOT_FOUND', `${field}: the text holds no certificate request.`, field)
+    if (!item) return fail('CSR_NOT_FOUND', 'The text holds no certificate request: paste the PEM block (BEGIN CERTIFICATE REQUEST).', field)
     if (!item.ok) return fail(item.error.code, item.error.message, field)
     return ok(item.csr)
   }
