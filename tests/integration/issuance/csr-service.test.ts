@@ -47,7 +47,7 @@ describe('CSR intake', () => {
     expect(item?.ok && item.csr.signatureValid).toBe(false)
     expect(item?.ok && item.csr.subjectText.length).toBeGreaterThan(0)
     const preview = services.profiles.preview({ csrPem: pem })
-    expect(preview.ok ? 'OK' : [preview.error.code, preview.error.field]).toEqual(['CSR_BAD_SIGNATURE', 'csrPem'])
+    expect(preview.ok ? 'OK' : [preview.error.code, preview.error.field]).toEqual(['CSR_SIGNATURE_INVALID', 'csrPem'])
   })
 
   it('text with no request is refused with the caller\'s field', () => {

@@ -17,7 +17,7 @@ import {
 } from '../../../src/main/services/issuance/batch-scheduler'
 
 const CONTEXT = { nowMs: 0 } as BatchContext
-const item = (j: BatchJob): PreparedItem => ({ ok: false, index: j.index, error: { code: 'FAKE', message: j.csrPem } })
+const item = (j: BatchJob): PreparedItem => ({ ok: false, index: j.index, error: { code: 'CSR_CORRUPT', message: j.csrPem } })
 
 interface Deferred {
   readonly jobs: readonly BatchJob[]
