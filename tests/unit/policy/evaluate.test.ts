@@ -483,11 +483,49 @@ describe('the preview', () => {
       run(base({ keyUsage: ['digitalSignature', 'keyEncipherment'], issuerCeiling: 'clamp', crlDistributionPoints: ['http://pki.example/a.crl'] }), { key: KEYS.p384 }, { signatureHash: 'SHA-512' }, ctx({ issuer: issuer(new Date(NOW.getTime() + 5 * DAY)) })),
       run(base({ signAsCa: true, keyUsage: ['keyCertSign'], extendedKeyUsages: [] }), {}, {}, ctx({ issuer: issuer(new Date(NOW.getTime() + 900 * DAY), { pathLength: 3 }) }))
     ]
-    for (const r of cases) {
-      const changed = r.preview.filter((row) => row.changed)
-      expect(changed.length).toBeGreaterThan(2)
-      for (const row of changed) expect(row.reason, row.field).toBeTruthy()
-      for (const row of r.preview) expect(row.changed).toBe(row.requested !== row.result)
+    // Known answers, worked out by hand from each profile and request: [field, requested, result]
+    // of every row the profile changed, and the fields it kept as asked.
+    const expected = [
+      {
+        changed: [
+          ['subject.OU', 'dropped', null], // honorSubject off: only CN (csr) and O (fixed) are kept
+          ['subject.O', null, 'Acme'],
+          ['subject', 'OU=dropped, CN=x', 'CN=x, O=Acme'],
+          ['san.dns:asked.example', 'dns:asked.example', null], // fromCsr off
+          ['san.dns:fixed.example', null, 'dns:fixed.example'],
+          ['validity', null, '2026-03-01T12:00:00.000Z – 2026-05-30T12:00:00.000Z'], // the base profile's 90 days
+          ['keyUsage', 'digitalSignature, keyAgreement', 'digitalSignature'],
+          ['extendedKeyUsage', 'emailProtection', 'clientAuth'],
+          ['basicConstraints', null, 'CA:FALSE'],
+          ['extension.1.2.3.4', 'requested', null], // an unknown requested extension is not copied
+          ['signature', null, 'SHA-256']
+        ],
+        kept: ['publicKey', 'subject.CN']
+      },
+      {
+        changed: [
+          ['validity', null, '2026-03-01T12:00:00.000Z – 2026-03-06T12:00:00.500Z'], // clamped to the issuer's notAfter
+          ['keyUsage', null, 'digitalSignature'], // keyEncipherment dropped for an EC key
+          ['extendedKeyUsage', null, 'clientAuth'],
+          ['basicConstraints', null, 'CA:FALSE'],
+          ['crlDistributionPoints', null, 'http://pki.example/a.crl']
+        ],
+        kept: ['publicKey', 'subject.CN', 'subject', 'signature'] // SHA-512 asked and allowed
+      },
+      {
+        changed: [
+          ['validity', null, '2026-03-01T12:00:00.000Z – 2026-05-30T12:00:00.000Z'],
+          ['keyUsage', null, 'keyCertSign'],
+          ['basicConstraints', null, 'CA:TRUE, pathlen:2'], // one below the issuer's path length 3
+          ['signature', null, 'SHA-256']
+        ],
+        kept: ['publicKey', 'subject.CN', 'subject', 'extendedKeyUsage'] // none asked, none given
+      }
+    ]
+    for (const [i, r] of cases.entries()) {
+      expect(r.preview.filter((row) => row.changed).map((row) => [row.field, row.requested, row.result])).toEqual(expected[i]!.changed)
+      expect(r.preview.filter((row) => !row.changed).map((row) => row.field)).toEqual(expected[i]!.kept)
+      for (const row of r.preview.filter((x) => x.changed)) expect(row.reason, row.field).toBeTruthy()
     }
   })
 })

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { migrate, openDatabase, schemaVersion } from '../../../src/main/store'
-import { migrations } from '../../../src/main/store/migrations'
+import { migrate, openDatabase, schemaVersion } from '../../../../src/main/store'
+import { migrations } from '../../../../src/main/store/migrations'
 
 describe('migration 003 (certificate-search)', () => {
   it('adds is_ca and the list indexes without touching existing rows', () => {

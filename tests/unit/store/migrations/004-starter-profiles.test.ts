@@ -1,11 +1,13 @@
 // Migration 004 seeds the starter profiles: created at 3, rows inserted, migrated to 4.
-import { mkdtempSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { migrate, openDatabase, schemaVersion } from '../../../src/main/store'
-import { migrations } from '../../../src/main/store/migrations'
-import { profileBody } from '../../../src/shared/domain/profile'
+import { migrate, openDatabase, schemaVersion } from '../../../../src/main/store'
+import { migrations } from '../../../../src/main/store/migrations'
+import { STARTER_PROFILE_ROWS } from '../../../../src/main/store/migrations/004-starter-profiles'
+import { profileBody } from '../../../../src/shared/domain/profile'
 
 const file = () => join(mkdtempSync(join(tmpdir(), 'pkidesk-mig4-')), 'db.sqlite3')
 const STARTERS = ['code-signing', 'intermediate-ca', 'iot-device', 'smime', 'tls-client', 'tls-server']
@@ -56,5 +58,18 @@ describe('migration 004 (starter profiles)', () => {
     const again = openDatabase(path)
     expect((again.prepare("SELECT COUNT(*) AS n FROM profiles WHERE id = 'smime'").get() as { n: number }).n).toBe(0)
     again.close()
+  })
+
+  it('writes its frozen data, not today\'s resource files or schema defaults', () => {
+    const source = readFileSync(join(__dirname, '../../../../src/main/store/migrations/004-starter-profiles.ts'), 'utf8')
+    expect(source).not.toMatch(/from '[^']*(resources|shared\/domain)/)
+    // Known answer: the SHA-256 of the six bodies as frozen. Editing them changes what a shipped
+    // migration writes; a changed starter is a new migration instead.
+    expect(createHash('sha256').update(STARTER_PROFILE_ROWS.map((r) => r.body).join('\n')).digest('hex')).toBe('2a5798b6ffbced8105bc48f96c607726c91b07ec6d15d64aab7bce2ac81b1dcd')
+    const db = openDatabase(file(), 3)
+    migrate(db, migrations, 4)
+    const rows = db.prepare('SELECT id, name, description, sign_as_ca AS signAsCa, body FROM profiles').all() as { id: string; name: string; description: string; signAsCa: number; body: string }[]
+    expect(rows.map((r) => ({ ...r, signAsCa: r.signAsCa === 1 })).sort((a, b) => a.id.localeCompare(b.id))).toEqual([...STARTER_PROFILE_ROWS].sort((a, b) => a.id.localeCompare(b.id)))
+    db.close()
   })
 })

@@ -3,9 +3,9 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { openDatabase, schemaVersion } from '../../../src/main/store'
-import { migrate } from '../../../src/main/store/database'
-import { migrations } from '../../../src/main/store/migrations'
+import { openDatabase, schemaVersion } from '../../../../src/main/store'
+import { migrate } from '../../../../src/main/store/database'
+import { migrations } from '../../../../src/main/store/migrations'
 
 const plan = (db: ReturnType<typeof openDatabase>, sql: string, ...args: unknown[]): string =>
   (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((r) => r.detail).join('; ')

@@ -4,8 +4,8 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { migrate, openDatabase, schemaVersion } from '../../../src/main/store'
-import { migrations } from '../../../src/main/store/migrations'
+import { migrate, openDatabase, schemaVersion } from '../../../../src/main/store'
+import { migrations } from '../../../../src/main/store/migrations'
 
 describe('migration 002 (sync)', () => {
   it('keeps connectors and outbox rows and adds the run and remote-object tables', () => {

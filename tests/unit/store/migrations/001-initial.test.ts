@@ -4,8 +4,8 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { openDatabase, schemaVersion } from '../../../src/main/store'
-import { migrations } from '../../../src/main/store/migrations'
+import { openDatabase, schemaVersion } from '../../../../src/main/store'
+import { migrations } from '../../../../src/main/store/migrations'
 
 function tempDb(upTo?: number) {
   return openDatabase(join(mkdtempSync(join(tmpdir(), 'pkidesk-mig-')), 'db.sqlite3'), upTo)

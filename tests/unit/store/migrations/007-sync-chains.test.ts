@@ -4,9 +4,9 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { openDatabase, schemaVersion } from '../../../src/main/store'
-import { migrate } from '../../../src/main/store/database'
-import { migrations } from '../../../src/main/store/migrations'
+import { openDatabase, schemaVersion } from '../../../../src/main/store'
+import { migrate } from '../../../../src/main/store/database'
+import { migrations } from '../../../../src/main/store/migrations'
 
 describe('migration 007 (sync chains)', () => {
   it('keeps remote objects and certificates, adds certificate_chains (cascading) and remote object bodies', () => {
