@@ -1,5 +1,6 @@
-// Issuance profiles: CRUD with field-precise errors, list with filters/sort/cursor, duplicate,
-// archive, dialect import/export, and the policy preview. Every change is audited in the
+// Issuance profiles: CRUD with field-precise errors, list with filters/sort/cursor (the query
+// grammar is profiles/list-query.ts), duplicate, archive, dialect import/export, and the policy
+// preview (its request read by the CSR service). Every change is audited in the
 // same transaction. (The starter profiles are seeded by store migration 004.)
 import { createHash, randomUUID } from 'node:crypto'
 import type { ZodError } from 'zod'
@@ -30,8 +31,6 @@ import {
   profileIdByName,
   sortValue,
   updateProfileRow,
-  type FilterOp,
-  type ProfileFilter,
   type ProfileRow,
   type SortColumn
 } from '../store/profiles-repo'
@@ -40,6 +39,7 @@ import type { Converted, ProfileBridge, PulledProfileImport } from '../sync/loca
 import { noteLines } from '../sync/connector'
 import { checkProfilePatterns, evaluate, hasErrors, issuerContextFromCertificate, type IssuerContext } from '../engine/policy'
 import type { CsrService } from './csr-service'
+import { decodeBookmark, encodeBookmark, parseFilters } from './profiles/list-query'
 import { MINIMAL_PROFILE } from '../engine/batch'
 
 export interface ListRequest {
@@ -101,70 +101,6 @@ function toProfile(row: ProfileRow): Profile {
 function bodyOf(p: Profile): ProfileBody {
   const { id: _id, archived: _a, source: _s, createdAt: _c, updatedAt: _u, ...body } = p
   return body
-}
-
-const COLUMNS: Readonly<Record<string, NonNullable<ProfileFilter['column']>>> = {
-  id: 'id',
-  name: 'name',
-  description: 'description',
-  sign_as_ca: 'sign_as_ca',
-  signasca: 'sign_as_ca',
-  archived: 'archived',
-  source: 'source',
-  created_at: 'created_at',
-  createdat: 'created_at',
-  updated_at: 'updated_at',
-  updatedat: 'updated_at'
-}
-const OPS: Readonly<Record<string, FilterOp>> = {
-  eq: 'eq',
-  ne: 'ne',
-  gt: 'gt',
-  ge: 'ge',
-  lt: 'lt',
-  le: 'le',
-  ct: 'ct',
-  contains: 'ct',
-  nc: 'nc',
-  notcontains: 'nc',
-  not_contains: 'nc'
-}
-const BODY_KEYS = new Set(Object.keys(profileBody.shape ?? {}))
-
-const camel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())
-
-/** `sign_as_ca[eq]=true`, `name[contains]web`, `validity.duration[eq_ic]90D`, `crypto.allow_rsa[eq]true`. */
-export function parseFilter(expr: string, index: number): Result<ProfileFilter> {
-  const m = /^([A-Za-z_][\w.]*)\[([a-z_]+)\]=?(.*)$/s.exec(expr.trim())
-  const field = `filter[${index}]`
-  if (!m) return fail('INVALID_FILTER', `The filter "${expr}" is not of the form field[op]value: write it like sign_as_ca[eq]=true.`, field)
-  const [, rawField, rawOp, rawValue] = m as unknown as [string, string, string, string]
-  const ic = rawOp.endsWith('_ic')
-  const op = OPS[ic ? rawOp.slice(0, -3) : rawOp]
-  if (!op) return fail('INVALID_FILTER', `The filter operator "${rawOp}" is unknown: use one of eq, ne, gt, ge, lt, le, contains (ct), nc, or their _ic forms.`, field)
-  const lowered = rawValue.toLowerCase()
-  const value: string | number = lowered === 'true' ? 1 : lowered === 'false' ? 0 : /^-?\d+(\.\d+)?$/.test(rawValue) ? Number(rawValue) : rawValue
-  const column = COLUMNS[rawField.toLowerCase()]
-  if (column) return ok({ column, op, caseInsensitive: ic, value: column === 'sign_as_ca' || column === 'archived' || typeof value === 'number' ? value : rawValue })
-  const path = rawField.split('.').map(camel)
-  const top = path[0] === 'cryptoEnforcement' ? 'crypto' : path[0]!
-  if (!BODY_KEYS.has(top)) return fail('INVALID_FILTER', `The filter names "${rawField}", which is not a profile field: filter on a field of the profile body.`, field)
-  return ok({ jsonPath: `$.${[top, ...path.slice(1)].join('.')}`, op, caseInsensitive: ic, value })
-}
-
-function encodeBookmark(b: { v: string | number; id: string; s: SortColumn; m: string }): string {
-  return Buffer.from(JSON.stringify(b), 'utf8').toString('base64url')
-}
-
-function decodeBookmark(text: string, sortBy: SortColumn, sortMode: string): Result<{ value: string | number; id: string }> {
-  try {
-    const b = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as { v?: unknown; id?: unknown; s?: unknown; m?: unknown }
-    if ((typeof b.v !== 'string' && typeof b.v !== 'number') || typeof b.id !== 'string') throw new Error('shape')
-    if (b.s !== sortBy || b.m !== sortMode) return fail('INVALID_CURSOR', 'The bookmark belongs to a list sorted differently: start again from the first page.', 'next')
-    return ok({ value: b.v, id: b.id })
-  } catch {
-    return fail('INVALID_CURSOR', 'The bookmark is not one this list returned: start again from the first page.', 'next')
-  }
 }
 
 /**
@@ -243,12 +179,9 @@ export function createProfilesService(store: Store, requests: Pick<CsrService, '
 
   const service: ProfilesService = {
     list(req) {
-      const filters: ProfileFilter[] = []
-      for (const [i, f] of req.filter.entries()) {
-        const parsed = parseFilter(f, i)
-        if (!parsed.ok) return parsed
-        filters.push(parsed.value)
-      }
+      const parsedFilters = parseFilters(req.filter)
+      if (!parsedFilters.ok) return parsedFilters
+      const filters = parsedFilters.value
       let after: { value: string | number; id: string } | undefined
       if (req.next) {
         const b = decodeBookmark(req.next, req.sortBy, req.sortMode)
