@@ -53,6 +53,26 @@ export async function issue(page: Page, authorityId: string, pems: readonly stri
   })
 }
 
+/** CN entered (mandatory, *.example.com), an optional entered e-mail SAN, a shorter validity allowed. */
+export async function createEnteredProfile(page: Page): Promise<void> {
+  const r = await page.evaluate(() =>
+    (globalThis as unknown as PageGlobal).pki.profiles.create({
+      id: 'entered-web',
+      profile: {
+        name: 'Entered web server',
+        validity: { type: 'Duration', duration: '365d' },
+        allowValidityOverride: true,
+        keyUsage: ['digitalSignature'],
+        extendedKeyUsages: ['1.3.6.1.5.5.7.3.1'],
+        honorSubject: false,
+        subjectAttributes: [{ type: 'CN', mandatory: true, sources: ['entered'], pattern: '.*\\.example\\.com' }],
+        san: { fromCsr: true, allowedTypes: ['dns', 'email'], rules: [{ type: 'email', mandatory: false, multiple: true, sources: ['entered'] }] }
+      }
+    })
+  )
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`)
+}
+
 /** Zero serious or critical axe violations on what the page shows now. */
 export async function expectAccessible(page: Page, what: string): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze()

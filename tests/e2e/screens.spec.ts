@@ -3,7 +3,7 @@
 // docs/screenshots/<screen>-<theme>.png, and zero serious or critical axe violations.
 import type { Page } from '@playwright/test'
 import { test, expect, screenshot } from './fixtures'
-import { createRootCa, expectAccessible, fixture, goTo, issue } from './helpers'
+import { createEnteredProfile, createRootCa, expectAccessible, fixture, goTo, issue } from './helpers'
 import type { PkiApi } from '../../src/shared/ipc/contract'
 
 type PageGlobal = { readonly pki: PkiApi }
@@ -29,7 +29,7 @@ async function seed(page: Page): Promise<void> {
 
 for (const theme of ['light', 'dark'] as const) {
   test(`every screen in the ${theme} theme: screenshot and accessibility`, async ({ app }) => {
-    test.setTimeout(120_000)
+    test.setTimeout(180_000)
     await app.emulateMedia({ colorScheme: theme })
     await seed(app)
     await app.reload()
@@ -52,6 +52,25 @@ for (const theme of ['light', 'dark'] as const) {
     }
     await expect(app.getByTestId('csr-card')).toHaveCount(3)
     await shot('sign')
+    // A profile that takes the CN and e-mail SANs from the operator: the batch's fields (the
+    // mandatory CN refused beside its field while empty), then one card's own values, its
+    // refused CN beside the field. Removed afterwards: the other screens stay as they were.
+    await createEnteredProfile(app)
+    await app.getByRole('combobox', { name: 'Profile' }).click()
+    await app.getByRole('option', { name: 'Entered web server' }).click()
+    const batchInput = app.getByTestId('batch-input')
+    await batchInput.getByRole('textbox', { name: 'E-mail addresses to add' }).fill('ops@example.com')
+    await expect(batchInput.locator('[id="batch-subject.CN-error"]')).toContainText('CN is mandatory')
+    await shot('sign-entered')
+    await batchInput.getByRole('textbox', { name: 'Common name (CN)' }).fill('web.example.com')
+    const rsaCard = app.getByTestId('csr-card').filter({ hasText: 'CN=rsa.example.com' })
+    await rsaCard.getByRole('button', { name: 'Values for this request…' }).click()
+    await rsaCard.getByRole('textbox', { name: 'Common name (CN)' }).fill('rsa.example.org')
+    await expect(rsaCard.locator('[id$="-subject.CN-error"]')).toContainText('does not match')
+    await rsaCard.evaluate((el) => el.scrollIntoView({ block: 'end' }))
+    await shot('sign-entered-card')
+    await app.getByRole('button', { name: 'Clear' }).click()
+    await app.evaluate(() => (globalThis as unknown as PageGlobal).pki.profiles.delete({ id: 'entered-web' }))
 
     await goTo(app, 'Generate CSR')
     await shot('csr')

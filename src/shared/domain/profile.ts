@@ -534,14 +534,17 @@ export interface EnteredField {
 export interface OperatorFields {
   readonly subject: readonly EnteredField[]
   /** SAN types the operator may add (mandatory: at least one of that type is required and only entering can supply it). */
-  readonly sans: readonly { readonly type: GeneralNameType; readonly mandatory: boolean }[]
+  readonly sans: readonly { readonly type: GeneralNameType; readonly mandatory: boolean; readonly explicit: boolean }[]
   /** The operator may shorten the validity (allowValidityOverride). */
   readonly validity: boolean
-  /** The operator may choose the signature hash (SHA-256/384/512; an ECDSA issuer still pairs its curve's hash). */
+  /**
+   * The operator may choose the signature hash (SHA-256/384/512): with an RSA issuer, or before
+   * the issuer is known. An ECDSA issuer signs with its curve's hash and EdDSA has none.
+   */
   readonly hash: boolean
 }
 
-export function operatorFields(profile: Pick<ProfileBody, 'subjectAttributes' | 'san' | 'allowValidityOverride'>): OperatorFields {
+export function operatorFields(profile: Pick<ProfileBody, 'subjectAttributes' | 'san' | 'allowValidityOverride'>, issuerKeyFamily?: string): OperatorFields {
   const subject = profile.subjectAttributes
     .filter((r) => r.sources.includes('entered'))
     .map((r) => ({
@@ -560,9 +563,10 @@ export function operatorFields(profile: Pick<ProfileBody, 'subjectAttributes' | 
     })
     .map((type) => {
       const rule = rules.get(type)
-      return { type, mandatory: !!rule?.mandatory && !rule.sources.includes('fixed') && !(profile.san.fromCsr && rule.sources.includes('csr')) }
+      // explicit: a rule names this type with source entered (else any allowed type may be added).
+      return { type, explicit: !!rule, mandatory: !!rule?.mandatory && !rule.sources.includes('fixed') && !(profile.san.fromCsr && rule.sources.includes('csr')) }
     })
-  return { subject, sans, validity: profile.allowValidityOverride, hash: true }
+  return { subject, sans, validity: profile.allowValidityOverride, hash: issuerKeyFamily === undefined || issuerKeyFamily === 'rsa' }
 }
 
 /** Whether CN to SAN applies: the profile's explicit choice, else on for serverAuth certificates. */

@@ -70,7 +70,7 @@ describe('the TLM seed profile, imported as written', () => {
     if (!p.ok) throw new Error(p.error.message)
     const fields = operatorFields(p.value)
     expect(fields.subject).toEqual([expect.objectContaining({ type: 'CN', mandatory: true })])
-    expect(fields.sans).toEqual([{ type: 'email', mandatory: true }])
+    expect(fields.sans).toEqual([{ type: 'email', mandatory: true, explicit: true }])
     expect(fields.validity).toBe(true) // override_cert_validity_via_api
   })
 

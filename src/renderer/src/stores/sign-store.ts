@@ -7,7 +7,7 @@ import { pki } from '../api/pki'
 import type { AppError } from '../../../shared/errors'
 import type { AuthoritySummary, FileInput } from '../../../shared/domain/authority'
 import type { CsrInfo } from '../../../shared/domain/csr'
-import type { Finding, PreviewRow } from '../../../shared/domain/profile'
+import { mergeOperatorInput, type Finding, type OperatorInputPatch, type PreviewRow } from '../../../shared/domain/profile'
 import type { IssueItemResult } from '../../../shared/ipc/certificates'
 import { fileStem, readFileInput } from '../lib/files'
 import { plural } from '../lib/format'
@@ -61,6 +61,12 @@ interface SignState {
   readonly saved: { readonly message: string | null; readonly error: AppError | null }
   /** The last item key handed out (keys are `i<n>`, unique for the app's lifetime). */
   readonly lastKey: number
+  /** Values the operator entered for the whole batch (the profile's `entered` fields, added SANs, validity, hash). */
+  readonly batchInput: OperatorInputPatch
+  /** By item key: a request card's own values, each overriding the batch's for that field. */
+  readonly itemInputs: ReadonlyMap<string, OperatorInputPatch>
+  setBatchInput(input: OperatorInputPatch): void
+  setItemInput(key: string, input: OperatorInputPatch): void
   addFiles(files: readonly File[]): Promise<void>
   addText(text: string): Promise<void>
   remove(key: string): void
@@ -84,6 +90,23 @@ interface SignState {
 const CHUNK = 500
 const NO_PREVIEWS: ReadonlyMap<string, Preview> = new Map()
 const NOT_SAVED = { message: null, error: null } as const
+const NO_INPUTS: ReadonlyMap<string, OperatorInputPatch> = new Map()
+/** Typing waits this long before the previews are asked again. */
+const INPUT_PREVIEW_DELAY_MS = 250
+
+/** A patch without its empty parts, or undefined when nothing is left. */
+function compact(p: OperatorInputPatch | undefined): OperatorInputPatch | undefined {
+  if (!p) return undefined
+  const subject = Object.fromEntries(Object.entries(p.subject ?? {}).filter(([, v]) => (Array.isArray(v) ? v.length > 0 : v.trim() !== '')))
+  const out: OperatorInputPatch = {
+    ...(Object.keys(subject).length ? { subject } : {}),
+    ...(p.sans?.length ? { sans: p.sans } : {}),
+    ...(p.validityDays !== undefined ? { validityDays: p.validityDays } : {}),
+    ...(p.notAfter !== undefined ? { notAfter: p.notAfter } : {}),
+    ...(p.signatureHash !== undefined ? { signatureHash: p.signatureHash } : {})
+  }
+  return Object.keys(out).length ? out : undefined
+}
 
 /** A CA that may sign end-entity requests now (locked ones count: they are unlocked first). */
 export const canSign = (a: AuthoritySummary): boolean => a.state === 'active' && a.canIssue !== false
@@ -135,6 +158,22 @@ export const useSignStore = create<SignState>()((set, get) => {
   }
   /** Which profile and CA a preview answered for: an answer for an older choice is dropped. */
   const choice = (): string => `${get().profileId ?? ''}|${get().authorityId ?? ''}`
+  /** By item key, the last preview asked: an answer to an earlier one (older values) is dropped. */
+  const asking = new Map<string, number>()
+  let asks = 0
+  let inputTimer: ReturnType<typeof setTimeout> | undefined
+  /** The requests whose values changed since the last preview; null: every request. */
+  let pending: Set<string> | null = new Set()
+  const previewSoon = (keys?: readonly string[]): void => {
+    if (!keys) pending = null
+    else if (pending) for (const k of keys) pending.add(k)
+    clearTimeout(inputTimer)
+    inputTimer = setTimeout(() => {
+      const todo = pending
+      pending = new Set()
+      void get().refreshPreviews(todo ? [...todo] : undefined)
+    }, INPUT_PREVIEW_DELAY_MS)
+  }
 
   return {
     items: [],
@@ -146,6 +185,20 @@ export const useSignStore = create<SignState>()((set, get) => {
     error: null,
     saved: NOT_SAVED,
     lastKey: 0,
+    batchInput: {},
+    itemInputs: NO_INPUTS,
+    setBatchInput(batchInput) {
+      set({ batchInput })
+      previewSoon()
+    },
+    setItemInput(key, input) {
+      const itemInputs = new Map(get().itemInputs)
+      const own = compact(input)
+      if (own) itemInputs.set(key, input)
+      else itemInputs.delete(key)
+      set({ itemInputs })
+      previewSoon([key])
+    },
     async addFiles(files) {
       set({ reading: get().reading + files.length })
       for (const f of files) {
@@ -161,9 +214,11 @@ export const useSignStore = create<SignState>()((set, get) => {
     remove(key) {
       const previews = new Map(get().previews)
       previews.delete(key)
-      set({ items: get().items.filter((i) => i.key !== key), previews })
+      const itemInputs = new Map(get().itemInputs)
+      itemInputs.delete(key)
+      set({ items: get().items.filter((i) => i.key !== key), previews, itemInputs })
     },
-    clear: () => set({ items: [], previews: NO_PREVIEWS, run: null, error: null, saved: NOT_SAVED }),
+    clear: () => set({ items: [], previews: NO_PREVIEWS, run: null, error: null, saved: NOT_SAVED, itemInputs: NO_INPUTS }),
     setAuthority(authorityId) {
       if (authorityId === get().authorityId) return
       set({ authorityId })
@@ -171,7 +226,8 @@ export const useSignStore = create<SignState>()((set, get) => {
     },
     setProfile(profileId) {
       if (profileId === get().profileId) return
-      set({ profileId, previews: NO_PREVIEWS })
+      // Entered values belong to the profile's fields: another profile starts empty.
+      set({ profileId, previews: NO_PREVIEWS, batchInput: {}, itemInputs: NO_INPUTS })
       void get().refreshPreviews()
     },
     async saveResults() {
@@ -208,18 +264,24 @@ export const useSignStore = create<SignState>()((set, get) => {
       const asked = choice()
       const wanted = keys ? new Set(keys) : null
       const todo = get().items.filter((i) => (!wanted || wanted.has(i.key)) && signable(i))
-      const found = new Map<string, Preview>()
+      const found = new Map<string, { preview: Preview; ask: number }>()
       for (const item of todo) {
-        const r = await pki.profiles.preview({ ...(profileId ? { id: profileId } : {}), csrPem: item.pem!, ...(authorityId ? { authorityId } : {}) })
+        const ask = ++asks
+        asking.set(item.key, ask)
+        const input = mergeOperatorInput(compact(get().batchInput), compact(get().itemInputs.get(item.key)))
+        const r = await pki.profiles.preview({ ...(profileId ? { id: profileId } : {}), csrPem: item.pem!, input, ...(authorityId ? { authorityId } : {}) })
         if (choice() !== asked) return
-        found.set(item.key, r.ok ? { ...r.value, error: null } : { findings: [], rows: [], canSign: false, needsConfirm: false, error: r.error })
+        found.set(item.key, { ask, preview: r.ok ? { ...r.value, error: null } : { findings: [], rows: [], canSign: false, needsConfirm: false, error: r.error } })
       }
       if (choice() !== asked) return
-      // Merged: requests added meanwhile were previewed by their own call.
-      set({ previews: new Map([...get().previews, ...found]) })
+      // Merged: requests added meanwhile were previewed by their own call; an answer that a
+      // later call (newer entered values) superseded is left out.
+      const current = [...found].filter(([key, f]) => asking.get(key) === f.ask).map(([key, f]) => [key, f.preview] as const)
+      set({ previews: new Map([...get().previews, ...current]) })
     },
     async signAll(keys) {
       const { authorityId, profileId } = get()
+      const batchInput = compact(get().batchInput)
       if (!authorityId) return set({ error: { code: 'MISSING_INPUT', message: 'Choose the CA that signs these requests.', field: 'authorityId' } })
       const wanted = new Set(keys)
       const batch = get().items.filter((i) => wanted.has(i.key) && signable(i))
@@ -251,7 +313,11 @@ export const useSignStore = create<SignState>()((set, get) => {
             profileId,
             // Sent, never defaulted: the Sign screen's one confirmation covers errors only (warnings block).
             confirmWarnings: false,
-            items: chunk.map((i) => ({ csrPem: i.pem!, input: {} }))
+            ...(batchInput ? { input: batchInput } : {}),
+            items: chunk.map((i) => {
+              const own = compact(get().itemInputs.get(i.key))
+              return { csrPem: i.pem!, ...(own ? { input: own } : {}) }
+            })
           })
           if (!r.ok) {
             set({ error: r.error })

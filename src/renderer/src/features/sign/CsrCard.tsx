@@ -1,7 +1,9 @@
 // One request of the batch: who asks, for which names, with which key; whether its
 // signature checks; the profile's findings; and, after signing, its result.
-import { Alert, Badge, Card, CloseButton, Code, Group, Stack, Table, Text } from '@mantine/core'
-import { memo, type ReactNode } from 'react'
+import { Alert, Badge, Button, Card, CloseButton, Code, Group, Stack, Table, Text } from '@mantine/core'
+import { memo, useState, type ReactNode } from 'react'
+import type { OperatorFields, OperatorInputPatch } from '../../../../shared/domain/profile'
+import { EnteredFields, findingFor } from './EnteredFields'
 import type { Preview, SignItem } from '../../stores/sign-store'
 import { sanText } from '../../lib/names'
 import { tone } from '../../lib/colors'
@@ -24,13 +26,21 @@ interface CsrCardProps {
   /** Stable (the store's own remove), so a card re-renders only when its own props change. */
   readonly onRemove: (key: string) => void
   readonly disabled: boolean
+  /** The fields the profile lets the operator enter, when it has any: the card may override the batch's values. */
+  readonly fields?: OperatorFields | undefined
+  readonly batchInput: OperatorInputPatch
+  readonly ownInput: OperatorInputPatch | undefined
+  /** Stable (the store's own setter), like onRemove. */
+  readonly onInput: (key: string, input: OperatorInputPatch) => void
+  readonly profileHash: string
 }
 
 /**
  * Memoized: while a batch runs, main's progress events re-render the screen many times a
  * second, and a batch may hold thousands of cards; only the cards whose result came back redraw.
  */
-export const CsrCard = memo(function CsrCard({ item, preview, showPreview, onRemove, disabled }: CsrCardProps): ReactNode {
+export const CsrCard = memo(function CsrCard({ item, preview, showPreview, onRemove, disabled, fields, batchInput, ownInput, onInput, profileHash }: CsrCardProps): ReactNode {
+  const [editing, setEditing] = useState(false)
   const title = item.csr ? item.csr.subjectText || '(empty subject)' : 'No request could be read'
   const errors = preview?.findings.filter((f) => f.severity === 'error') ?? []
   const warnings = preview?.findings.filter((f) => f.severity === 'warning') ?? []
@@ -115,6 +125,41 @@ export const CsrCard = memo(function CsrCard({ item, preview, showPreview, onRem
               ) : null}
             </Table.Tbody>
           </Table>
+        ) : null}
+        {fields && item.csr && !item.error && !item.result?.ok ? (
+          <Stack gap={4}>
+            <Group gap="xs">
+              <Button
+                variant="subtle"
+                size="compact-xs"
+                aria-expanded={editing}
+                aria-controls={`values-${item.key}`}
+                onClick={() => setEditing((e) => !e)}
+                disabled={disabled}
+              >
+                {editing ? 'Hide values for this request' : 'Values for this request…'}
+              </Button>
+              {ownInput ? (
+                <Badge size="xs" variant="light" color="blue">
+                  own values
+                </Badge>
+              ) : null}
+            </Group>
+            {editing ? (
+              <div id={`values-${item.key}`}>
+                <EnteredFields
+                  fields={fields}
+                  value={ownInput ?? {}}
+                  onChange={(v) => onInput(item.key, v)}
+                  batch={batchInput}
+                  errorFor={(field, values) => findingFor(errors, field, values)?.message}
+                  profileHash={profileHash}
+                  idPrefix={`card-${item.key}`}
+                  disabled={disabled}
+                />
+              </div>
+            ) : null}
+          </Stack>
         ) : null}
         {item.error ? (
           <Alert color="red" variant="light" p="xs" role="alert" data-error-code={item.error.code}>

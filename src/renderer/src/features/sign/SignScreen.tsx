@@ -11,6 +11,10 @@ import { useAuthoritiesStore } from '../../stores/authorities-store'
 import { canSign, signable, signingCaFor, useSignStore } from '../../stores/sign-store'
 import { CsrCard } from './CsrCard'
 import { useProfileChoices } from './use-profile-choices'
+import { EnteredFields, findingFor, hasEnteredFields } from './EnteredFields'
+import { operatorFields, type OperatorInputPatch } from '../../../../shared/domain/profile'
+import { MINIMAL_PROFILE } from '../../../../shared/domain/minimal-profile'
+import { useProfilesStore } from '../../stores/profiles-store'
 
 const BUILT_IN = '__built-in__'
 
@@ -32,7 +36,11 @@ export function SignScreen(): ReactNode {
       signAll: st.signAll,
       cancel: st.cancel,
       saved: st.saved,
-      saveResults: st.saveResults
+      saveResults: st.saveResults,
+      batchInput: st.batchInput,
+      itemInputs: st.itemInputs,
+      setBatchInput: st.setBatchInput,
+      setItemInput: st.setItemInput
     }))
   )
   const previews = useSignStore((st) => st.previews)
@@ -50,6 +58,11 @@ export function SignScreen(): ReactNode {
   const profileDefault = profiles.find((p) => p.id === s.profileId)?.defaultAuthorityId
   const authorityId = signingCaFor(authorities, s.authorityId, profileDefault)
   const authority = active.find((a) => a.id === authorityId) ?? null
+  // What the profile lets the operator enter; the built-in profile is a ProfileBody too.
+  const profileBodies = useProfilesStore((p) => p.items)
+  const body = profileBodies.find((p) => p.id === s.profileId) ?? MINIMAL_PROFILE
+  const issuerFamily = authority?.keySpec ? (authority.keySpec.startsWith('rsa') ? 'rsa' : authority.keySpec.startsWith('ec') ? 'ec' : authority.keySpec) : undefined
+  const fields = operatorFields(body, issuerFamily)
   const running = !!s.run && !s.run.finished
   const ready = useMemo(
     () => s.items.filter((i) => signable(i) && !previews.get(i.key)?.findings.some((f) => f.severity === 'error') && !previews.get(i.key)?.error),
@@ -57,6 +70,22 @@ export function SignScreen(): ReactNode {
   )
   const warnings = ready.filter((i) => previews.get(i.key)?.needsConfirm).length
   const issued = s.items.filter((i) => i.result?.ok)
+  /** A batch field's verdict: the first request that takes the batch's value for it (no value of its own). */
+  const batchError = (field: string, values: readonly string[]): string | undefined => {
+    const own = (p: OperatorInputPatch | undefined): boolean => {
+      if (!p) return false
+      if (field.startsWith('subject.')) return p.subject?.[field.slice(8)] !== undefined
+      if (field.startsWith('san.')) return !!p.sans?.length
+      if (field === 'validity') return p.validityDays !== undefined || p.notAfter !== undefined
+      return p.signatureHash !== undefined
+    }
+    const hits = s.items.filter((i) => signable(i) && !own(s.itemInputs.get(i.key))).flatMap((i) => {
+      const f = findingFor(previews.get(i.key)?.findings.filter((x) => x.severity === 'error') ?? [], field, values)
+      return f ? [f] : []
+    })
+    if (!hits.length) return undefined
+    return hits.length > 1 ? `${hits[0]!.message} (${plural(hits.length, 'request')})` : hits[0]!.message
+  }
 
   const chooseProfile = (value: string | null): void => {
     const id = value === BUILT_IN ? null : value
@@ -115,6 +144,26 @@ export function SignScreen(): ReactNode {
         </SimpleGrid>
 
       </Card>
+      {hasEnteredFields(fields) ? (
+        <Card withBorder padding="sm" component="section" aria-label="Values entered at signing" data-testid="batch-input">
+          <Text fw={600} size="sm">
+            Entered at signing
+          </Text>
+          <Text size="xs" c="dimmed" mb="xs">
+            What {s.profileId ? 'this profile' : 'the built-in profile'} takes from you, for every request; a request card can override each value. Fields marked * are mandatory.
+          </Text>
+          <EnteredFields
+            key={`${s.profileId ?? 'built-in'}|${issuerFamily ?? ''}`}
+            fields={fields}
+            value={s.batchInput}
+            onChange={s.setBatchInput}
+            errorFor={batchError}
+            profileHash={body.signature.hash}
+            idPrefix="batch"
+            disabled={running}
+          />
+        </Card>
+      ) : null}
       <Card withBorder padding="sm">
         <Group align="flex-end" wrap="nowrap">
           <Textarea
@@ -188,7 +237,19 @@ export function SignScreen(): ReactNode {
           ) : null}
           <Stack gap="sm">
             {s.items.map((item) => (
-              <CsrCard key={item.key} item={item} preview={previews.get(item.key)} showPreview={showPreview} onRemove={s.remove} disabled={running} />
+              <CsrCard
+                key={`${item.key}|${s.profileId ?? ''}`}
+                item={item}
+                preview={previews.get(item.key)}
+                showPreview={showPreview}
+                onRemove={s.remove}
+                disabled={running}
+                fields={hasEnteredFields(fields) ? fields : undefined}
+                batchInput={s.batchInput}
+                ownInput={s.itemInputs.get(item.key)}
+                onInput={s.setItemInput}
+                profileHash={body.signature.hash}
+              />
             ))}
           </Stack>
         </>
