@@ -137,6 +137,7 @@ export function toCertCentral(profile: ExportSource): Exported {
     profile,
     notes,
     [
+      'lintLevel', 'maxValidityDays', 'keyUsageCritical', 'extendedKeyUsages', 'extendedKeyUsageCritical', 'allowedExtensionOids', 'san.fromCsr',
       'description',
       'issuerCeiling',
       'allowValidityOverride',

@@ -332,6 +332,7 @@ export function toDigicertTlm(profile: ExportSource): Exported {
     profile,
     notes,
     [
+      'lintLevel', 'san.fromCsr',
       'description',
       'maxValidityDays',
       'issuerCeiling',

@@ -246,6 +246,7 @@ export function toLamassu(profile: ExportSource): Exported {
     profile,
     notes,
     [
+      'lintLevel',
       'maxValidityDays',
       'issuerCeiling',
       'allowValidityOverride',

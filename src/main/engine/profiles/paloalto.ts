@@ -169,6 +169,7 @@ export function toPaloAlto(profile: ExportSource): Exported {
     profile,
     notes,
     [
+      'lintLevel', 'extendedKeyUsageCritical', 'allowedExtensionOids',
       'description',
       'maxValidityDays',
       'issuerCeiling',
