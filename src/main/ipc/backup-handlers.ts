@@ -2,7 +2,8 @@
 // are read: a renderer that names a path of its own is refused.
 import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
-import { fail, ok } from '../../shared/errors'
+import { fail, ok, type Result } from '../../shared/errors'
+import type { BackupSecrets } from '../services/backup-service'
 import type { Services } from '../services'
 import type { HandlersFor } from './handlers'
 
@@ -10,6 +11,16 @@ export function createBackupHandlers(services: Services): HandlersFor<'backup'> 
   const chosen = new Set<string>()
   const notChosen = (path: string) =>
     fail('BACKUP_FILE_NOT_CHOSEN', `${basename(path)} was not chosen in this window's file dialog: choose the backup and its shares again`, 'file')
+  /** The backup's secrets from files chosen in this window's dialogs only. */
+  const secretsOf = (req: { file: string; passphrase?: string | undefined; shareFiles?: string[] | undefined; sharePassphrases?: string[] | undefined }): Result<BackupSecrets> => {
+    for (const p of [req.file, ...(req.shareFiles ?? [])]) if (!chosen.has(p)) return notChosen(p)
+    try {
+      const shares = (req.shareFiles ?? []).map((p) => ({ name: basename(p), text: readFileSync(p, 'utf8') }))
+      return ok({ ...(req.passphrase ? { passphrase: req.passphrase } : {}), shares, sharePassphrases: (req.sharePassphrases ?? []).filter((p) => p.length > 0) })
+    } catch (e) {
+      return fail('FILE_UNREADABLE', `a share file could not be read (${(e as NodeJS.ErrnoException).code ?? 'error'}): choose the share files again`, 'shareFiles')
+    }
+  }
   return {
     'backup:status': () => ok(services.backup.status()),
     'backup:create': async (req) => {
@@ -42,20 +53,20 @@ export function createBackupHandlers(services: Services): HandlersFor<'backup'> 
       if (!v.ok) return v
       return ok({ files, summary: v.value })
     },
+    'backup:verify': async (req) => {
+      const secrets = secretsOf(req)
+      if (!secrets.ok) return secrets
+      const v = await services.backup.verify(req.file, secrets.value)
+      if (!v.ok) return v
+      return ok({ ...v.value, checks: [...v.value.checks] })
+    },
     'backup:restore': async (req) => {
-      for (const p of [req.file, ...(req.shareFiles ?? [])]) if (!chosen.has(p)) return notChosen(p)
-      let shares
-      try {
-        shares = (req.shareFiles ?? []).map((p) => ({ name: basename(p), text: readFileSync(p, 'utf8') }))
-      } catch (e) {
-        return fail('FILE_UNREADABLE', `a share file could not be read (${(e as NodeJS.ErrnoException).code ?? 'error'}): choose the share files again`, 'shareFiles')
-      }
+      const secrets = secretsOf(req)
+      if (!secrets.ok) return secrets
       return services.backup.restore({
         file: req.file,
         protection: req.protection,
-        ...(req.passphrase ? { passphrase: req.passphrase } : {}),
-        shares,
-        sharePassphrases: (req.sharePassphrases ?? []).filter((p) => p.length > 0),
+        ...secrets.value,
         ...(req.keyPassphrase ? { keyPassphrase: req.keyPassphrase } : {})
       })
     }

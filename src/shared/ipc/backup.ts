@@ -58,6 +58,18 @@ export const backupChannels = {
     z.object({ what: z.enum(['backup', 'shares']) }).strict(),
     z.object({ files: z.array(z.object({ path: z.string(), name: z.string() })), summary: backupSummaryDto.nullable() })
   ),
+  /** Opens a chosen backup with its secret and checks everything (keys, audit chain); nothing is restored. */
+  'backup:verify': channel(
+    z
+      .object({
+        file: z.string().min(1).max(4096),
+        passphrase: z.string().max(1024).optional(),
+        shareFiles: z.array(z.string().min(1).max(4096)).max(255).optional(),
+        sharePassphrases: z.array(z.string().max(1024)).max(255).optional()
+      })
+      .strict(),
+    backupSummaryDto.extend({ opened: z.boolean(), checks: z.array(z.string()) })
+  ),
   'backup:restore': channel(
     z
       .object({

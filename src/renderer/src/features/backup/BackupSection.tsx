@@ -63,7 +63,7 @@ export function BackupSection(): ReactNode {
   const [error, setError] = useState<AppError | null>(null)
   const [made, setMade] = useState<(BackupSummaryDto & { shareFiles: string[] }) | null>(null)
   const [busy, setBusy] = useState(false)
-  const [restoring, setRestoring] = useState(false)
+  const [restoring, setRestoring] = useState<'restore' | 'verify' | null>(null)
   useEffect(() => void load(), [load])
   const total = typeof shares === 'number' ? shares : Number(shares) || 0
   const custodianAt = (i: number): Custodian => custodians[i] ?? { name: '', passphrase: '' }
@@ -96,9 +96,14 @@ export function BackupSection(): ReactNode {
           <Title order={3} size="h5">
             Backup
           </Title>
-          <Button variant="default" onClick={() => setRestoring(true)}>
-            Restore from a backup…
-          </Button>
+          <Group gap="xs">
+            <Button variant="default" onClick={() => setRestoring('verify')}>
+              Verify a backup…
+            </Button>
+            <Button variant="default" onClick={() => setRestoring('restore')}>
+              Restore from a backup…
+            </Button>
+          </Group>
         </Group>
         {status ? <BackupStatusLine status={status} /> : null}
         <Text size="sm">
@@ -158,7 +163,7 @@ export function BackupSection(): ReactNode {
         <ErrorNote error={error && !['passphrase', 'threshold', 'keyPassphrase'].includes(error.field ?? '') ? error : null} />
         <Reminder />
       </Stack>
-      {restoring ? <RestoreModal onClose={() => setRestoring(false)} /> : null}
+      {restoring ? <RestoreModal mode={restoring} onClose={() => setRestoring(null)} /> : null}
     </Card>
   )
 }

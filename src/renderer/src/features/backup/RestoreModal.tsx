@@ -1,5 +1,6 @@
-// Restore from a backup, into this store while it is empty (first start). Main opens the
-// file dialogs; the modal shows what the backup holds before anything is restored.
+// Restore from a backup, into this store while it is empty (first start), or verify one
+// (mode 'verify': opened with its passphrase or shares and checked whole; nothing restored).
+// Main opens the file dialogs; the modal shows what the backup holds before anything else.
 import { Button, Group, Modal, PasswordInput, Select, Stack, Text } from '@mantine/core'
 import { useState, type ReactNode } from 'react'
 import type { AppError } from '../../../../shared/errors'
@@ -9,7 +10,8 @@ import { pki } from '../../api/pki'
 import { ErrorNote, fieldError } from '../../components/ErrorNote'
 import { PROTECTION_OPTIONS } from '../../lib/keys'
 
-export function RestoreModal({ onClose }: { onClose(): void }): ReactNode {
+export function RestoreModal({ onClose, mode = 'restore' }: { onClose(): void; mode?: 'restore' | 'verify' }): ReactNode {
+  const verifying = mode === 'verify'
   const [file, setFile] = useState<{ path: string; name: string } | null>(null)
   const [summary, setSummary] = useState<BackupSummaryDto | null>(null)
   const [shareFiles, setShareFiles] = useState<{ path: string; name: string }[]>([])
@@ -38,13 +40,24 @@ export function RestoreModal({ onClose }: { onClose(): void }): ReactNode {
   const split = summary?.protection.kind === 'shares' ? summary.protection : null
   // The named custodians: a share sealed by its custodian opens with that custodian's passphrase.
   const named = split ? split.custodians.filter((c): c is string => Boolean(c)) : []
+  const secrets = (): { shareFiles: string[]; sharePassphrases: string[] } | { passphrase: string } =>
+    split ? { shareFiles: shareFiles.map((s) => s.path), sharePassphrases: sharePassphrases.filter(Boolean) } : { passphrase }
+  const verify = async (): Promise<void> => {
+    if (!file) return
+    setBusy(true)
+    const r = await pki.backup.verify({ file: file.path, ...secrets() })
+    setBusy(false)
+    if (!r.ok) return setError(r.error)
+    setError(null)
+    setDone(`${file.name} opens with ${split ? 'these shares' : 'this passphrase'} and checks out: ${r.value.checks.join(', ')}. Nothing was restored.`)
+  }
   const restore = async (): Promise<void> => {
     if (!file) return
     setBusy(true)
     const r = await pki.backup.restore({
       file: file.path,
       protection,
-      ...(split ? { shareFiles: shareFiles.map((s) => s.path), sharePassphrases: sharePassphrases.filter(Boolean) } : { passphrase }),
+      ...secrets(),
       ...(protection !== 'keychain' ? { keyPassphrase } : {})
     })
     setBusy(false)
@@ -59,7 +72,7 @@ export function RestoreModal({ onClose }: { onClose(): void }): ReactNode {
   }
 
   return (
-    <Modal opened onClose={onClose} title="Restore from a backup" size="lg">
+    <Modal opened onClose={onClose} title={verifying ? 'Verify a backup' : 'Restore from a backup'} size="lg">
       <Stack gap="sm">
         {done ? (
           <>
@@ -72,7 +85,11 @@ export function RestoreModal({ onClose }: { onClose(): void }): ReactNode {
           </>
         ) : (
           <>
-            <Text size="sm">A backup restores into an empty store only. The audit trail is checked end to end and the restore is recorded in it.</Text>
+            <Text size="sm">
+              {verifying
+                ? 'Opens the backup with its passphrase or shares and checks every key and the audit trail. Nothing is restored.'
+                : 'A backup restores into an empty store only. The audit trail is checked end to end and the restore is recorded in it.'}
+            </Text>
             <Group>
               <Button variant="default" onClick={() => void chooseBackup()}>
                 Choose the backup file…
@@ -107,7 +124,7 @@ export function RestoreModal({ onClose }: { onClose(): void }): ReactNode {
                 ))}
               </>
             ) : null}
-            {summary ? (
+            {summary && !verifying ? (
               <>
                 <Select label="Protect the restored keys on this machine with" data={PROTECTION_OPTIONS} value={protection} onChange={(v) => v && setProtection(v as KeyProtection)} allowDeselect={false} />
                 {protection !== 'keychain' ? <PasswordInput label="Passphrase for the restored keys" value={keyPassphrase} onChange={(e) => setKeyPassphrase(e.currentTarget.value)} error={fieldError(error, 'keyPassphrase')} /> : null}
@@ -118,8 +135,8 @@ export function RestoreModal({ onClose }: { onClose(): void }): ReactNode {
               <Button variant="default" onClick={onClose}>
                 Cancel
               </Button>
-              <Button onClick={() => void restore()} loading={busy} disabled={!summary}>
-                Restore
+              <Button onClick={() => void (verifying ? verify() : restore())} loading={busy} disabled={!summary}>
+                {verifying ? 'Verify' : 'Restore'}
               </Button>
             </Group>
           </>
