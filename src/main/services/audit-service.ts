@@ -5,6 +5,9 @@ import type { AuditEntryDto, AuditVerdictDto } from '../../shared/ipc/audit'
 import type { Store } from '../store/database'
 import { auditHeadIntact, iterateAudit, listAudit, verifyAudit, type AuditEntry, type AuditHeadCheck, type AuditPageQuery } from '../store/audit-log'
 import { listAuthorities } from '../store/authorities-repo'
+import { checkpointText, makeCheckpoint, parseCheckpoint, verifyCheckpoint, type AuditCheckpoint, type CheckpointVerdict } from '../store/audit-checkpoint'
+import type { KeychainBackend } from '../vault'
+import { auditKey } from './audit-key'
 
 export interface AuditExport {
   readonly fileName: string
@@ -23,11 +26,15 @@ export interface AuditService {
    * of the chain): the CLI's mutating commands ask before they extend the trail.
    */
   headIntact(): AuditHeadCheck
+  /** A checkpoint of the trail, HMACed under the audit key (keychain, or `keyFile`): the text to write to removable media. */
+  checkpoint(options?: { readonly keyFile?: string }): Promise<Result<{ checkpoint: AuditCheckpoint; text: string; fileName: string; keySource: string; keyCreated: boolean }>>
+  /** The trail against a checkpoint's text: a cut or rewritten tail fails with its own code. */
+  verifyCheckpoint(text: string, options?: { readonly keyFile?: string }): Promise<Result<CheckpointVerdict & { keySource: string }>>
 }
 
 const toDto = (e: AuditEntry): AuditEntryDto => ({ ...e })
 
-export function createAuditService(store: Store, now: () => Date = () => new Date()): AuditService {
+export function createAuditService(store: Store, keychain: KeychainBackend, now: () => Date = () => new Date()): AuditService {
   return {
     verify() {
       const v = store.read(verifyAudit)
@@ -60,6 +67,22 @@ export function createAuditService(store: Store, now: () => Date = () => new Dat
       const stamp = now().toISOString().replace(/[:.]/g, '-')
       return { fileName: `pkidesk-audit-${stamp}.jsonl`, entries: lines.length, headHash, jsonl: lines.length ? `${lines.join('\n')}\n` : '' }
     },
-    headIntact: () => store.read(auditHeadIntact)
+    headIntact: () => store.read(auditHeadIntact),
+    async checkpoint(options = {}) {
+      const key = await auditKey(keychain, { ...options, create: true })
+      if (!key.ok) return key
+      const made = store.read((tx) => makeCheckpoint(tx, key.value.key, now()))
+      if (!made.ok) return made
+      const stamp = made.value.at.replace(/[:.]/g, '-')
+      return ok({ checkpoint: made.value, text: checkpointText(made.value), fileName: `pkidesk-audit-checkpoint-${stamp}.json`, keySource: key.value.source, keyCreated: key.value.created })
+    },
+    async verifyCheckpoint(text, options = {}) {
+      const cp = parseCheckpoint(text)
+      if (!cp.ok) return cp
+      const key = await auditKey(keychain, { ...options, create: false })
+      if (!key.ok) return key
+      const v = store.read((tx) => verifyCheckpoint(tx, cp.value, key.value.key))
+      return v.ok ? ok({ ...v.value, keySource: key.value.source }) : v
+    }
   }
 }

@@ -92,7 +92,7 @@ export function createServices(options: ServicesOptions): Services {
     autoLockMinutes: () => settings.get().autoLockMinutes,
     ...(options.scrypt ? { scrypt: options.scrypt } : {})
   })
-  const audit = createAuditService(store, now)
+  const audit = createAuditService(store, keychain, now)
   const csr = createCsrService(store, vault, emit, now)
   const profiles = createProfilesService(store, csr, emit, now)
   const authorities = createAuthoritiesService(store, vault, emit, now)

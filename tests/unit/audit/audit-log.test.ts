@@ -4,6 +4,7 @@ import { appendAudit, auditHeadIntact, listAudit, readAuditHead, verifyAudit, ve
 import { createAuditService } from '../../../src/main/services/audit-service'
 import { canonicalJson } from '../../../src/shared/canonical-json'
 import { tempDb, type TempDb } from '../vault/helpers'
+import { createMemoryKeychain } from '../../../src/main/vault'
 
 let t: TempDb
 afterEach(() => t?.cleanup())
@@ -157,7 +158,7 @@ describe('audit service', () => {
 
   it('exports JSON Lines that verify again outside the database, and whose edits are caught', () => {
     seeded(4)
-    const svc = createAuditService(t.store, () => new Date('2030-02-03T04:05:06Z'))
+    const svc = createAuditService(t.store, createMemoryKeychain(), () => new Date('2030-02-03T04:05:06Z'))
     const exp = svc.exportJsonl()
     expect(exp.fileName).toBe('pkidesk-audit-2030-02-03T04-05-06-000Z.jsonl')
     expect(exp.entries).toBe(4)
@@ -172,7 +173,7 @@ describe('audit service', () => {
 
   it('verify answers with a sentence for the UI', () => {
     seeded(2)
-    const svc = createAuditService(t.store)
+    const svc = createAuditService(t.store, createMemoryKeychain())
     expect(svc.verify()).toMatchObject({ intact: true, entries: 2, message: 'Audit trail intact: 2 entries.' })
     tamper("UPDATE audit_log SET details = '{}' WHERE seq = 1")
     expect(svc.verify()).toMatchObject({ intact: false, brokenAt: 1, message: 'Audit trail broken at entry 1: entry 1 was altered after it was written.' })
