@@ -19,6 +19,7 @@ const HEADINGS: Record<ErrorDomain, string> = {
   files: 'Files',
   limits: 'Input refused by size or shape, before it is read',
   backup: 'Backups, shares and custodians',
+  audit: 'Audit checkpoints (docs/audit.md)',
   sync: 'Connectors and the outbox',
   remote: 'Answers from remote platforms (stored on the outbox item)',
   cli: 'The command line itself',

@@ -1,6 +1,7 @@
 // The error catalog: every code a Result, an AppFailure or the CLI may carry, one table per
 // domain, each code with a one-line meaning (docs/cli.md lists them, `npm run docs:codes`).
 // A code that is not here is a type error, so a typo cannot reach the operator.
+import { auditErrors } from './audit'
 import { authorityErrors } from './authority'
 import { backupErrors } from './backup'
 import { certificateErrors } from './certificate'
@@ -26,6 +27,7 @@ export const errorCatalog = {
   files: fileErrors,
   limits: limitErrors,
   backup: backupErrors,
+  audit: auditErrors,
   sync: syncErrors,
   remote: remoteErrors,
   cli: cliErrors,
@@ -43,6 +45,7 @@ export function isErrorCode(code: string): code is ErrorCode {
   return known.has(code)
 }
 
+export type { AuditErrorCode } from './audit'
 export type { AuthorityErrorCode } from './authority'
 export type { BackupErrorCode } from './backup'
 export type { CertificateErrorCode } from './certificate'
