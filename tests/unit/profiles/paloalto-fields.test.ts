@@ -10,27 +10,19 @@ import { profileBody } from '../../../src/shared/domain/profile'
 const FIX = join(__dirname, '../../fixtures/profiles')
 
 describe('paloAltoFields', () => {
-  it('gives back every value of an imported generate body (the seed example) in the connector\'s shape', () => {
-    const imported = fromPaloAlto(JSON.parse(readFileSync(join(FIX, 'paloalto-generate.json'), 'utf8')))
+  it('the seed\'s ECDSA example: its "245" is P-256 (256 bits), its sha1 is not carried (SHA-256), 30 whole days, no signed_by', () => {
+    // The RSA example, with every field, is checked through the profile bridge (tests/integration/profiles/sync-bridge.test.ts).
+    const imported = fromPaloAlto(JSON.parse(readFileSync(join(FIX, 'paloalto-generate-ecdsa-seed.json'), 'utf8')))
     if (!imported.ok) throw new Error(imported.error.message)
     const r = paloAltoFields(imported.value.profile)
     expect(r.ok && r.value.fields).toEqual({
-      certificateName: 'gp-portal',
-      commonName: 'portal.example.com',
-      key: { family: 'rsa', bits: 3072 },
-      digest: 'sha384',
-      days: 365,
-      alternateEmail: ['netops@example.com'],
-      hostname: ['portal.example.com'],
-      ip: ['192.0.2.10'],
-      department: ['Network Operations'],
-      locality: 'Santa Clara',
-      state: 'CA',
-      countryCode: 'US',
-      ocspResponderUrl: 'http://ocsp.example.com',
-      signedBy: 'corp-issuing-ca',
+      certificateName: 'lab ecdsa',
+      commonName: 'lab.example.com',
+      key: { family: 'ecdsa', bits: 256 },
+      digest: 'sha256',
+      days: 30,
       isCertificateAuthority: false,
-      isBlockPrivateKey: true
+      isBlockPrivateKey: false
     })
   })
 
