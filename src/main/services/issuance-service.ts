@@ -11,7 +11,7 @@
 // signing costs ~15 µs) and queues the row. Each commit writes what is ready in ONE
 // transaction, each certificate row with its serial and audit entry (an item is all there
 // or not at all), and reports progress.
-import { randomUUID } from 'node:crypto'
+import { createPublicKey, randomUUID, X509Certificate } from 'node:crypto'
 import { AppFailure, fail, ok, type AppError, type Result } from '../../shared/errors'
 import { ownTrue } from '../../shared/safe-json'
 import type { EventSink } from '../../shared/ipc/events'
@@ -94,6 +94,11 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
     const signerR = vault.signer(caRow.keyId)
     if (!signerR.ok) return fail('AUTHORITY_LOCKED', `"${caRow.name}" is locked: unlock it and issue again.`, 'authorityId')
     const signer = signerR.value
+    // The key that will sign must be the key the CA certificate certifies (a swapped key
+    // record would otherwise store certificates no client can verify). Once per batch: both
+    // SPKIs normalised by OpenSSL and compared as bytes.
+    if (!sameSigningKey(signer.publicKeySpki, certDer))
+      return fail('AUTHORITY_KEY_MISMATCH', `The key the vault holds for "${caRow.name}" is not the key its certificate certifies, so nothing was signed: the store's key record was changed; restore the store from a backup or import the CA again with its own key.`, 'authorityId')
     const profile = profileFor(request.profileId)
     if (!profile.ok) return profile
     // Policy sees the issuer as its certificate says: validity window (notBefore too), key
@@ -290,5 +295,16 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
         running.delete(operationId)
       }
     }
+  }
+}
+
+/** True when `spki` (DER SubjectPublicKeyInfo) is the public key of the certificate `certDer`. */
+function sameSigningKey(spki: Uint8Array, certDer: Uint8Array): boolean {
+  try {
+    const signerKey = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' }).export({ type: 'spki', format: 'der' })
+    const certKey = new X509Certificate(certDer).publicKey.export({ type: 'spki', format: 'der' })
+    return signerKey.equals(certKey)
+  } catch {
+    return false
   }
 }

@@ -11,6 +11,7 @@ export const authorityErrors = {
   AUTHORITY_RETIRED: 'The CA is retired and issues no new certificates.',
   AUTHORITY_LOCKED: "The CA's key is locked; unlock it, then try again.",
   AUTHORITY_NO_KEY: "The CA's private key is not held in this store, so it cannot sign.",
+  AUTHORITY_KEY_MISMATCH: "The key held for the CA is not the key its certificate certifies (the key record was changed); nothing is signed.",
   AUTHORITY_NOT_CA: 'The certificate given for a CA is not a CA certificate (basicConstraints CA is not true).',
   AUTHORITY_CERTIFICATE_UNREADABLE: "The stored certificate of the CA cannot be read; import it again.",
   CERTIFICATE_KEY_MISMATCH: "The certificate is for another key than the CA's (or the request's) key.",
