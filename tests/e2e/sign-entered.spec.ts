@@ -107,3 +107,16 @@ test('entered fields: mandatory and pattern errors beside the field, a card over
   expect(two.subject).toBe('CN=own.example.com')
   expect(two.subjectAltName).toContain('email:ops@example.com')
 })
+
+test('a DSA request is described on its card (subject, key, signature check) before it is refused', async ({ app }) => {
+  const { readFileSync } = await import('node:fs')
+  const { join } = await import('node:path')
+  await goTo(app, 'Sign requests')
+  await paste(app, readFileSync(join(__dirname, '../fixtures/engine/bad-dsa.pem'), 'utf8'))
+  const card = app.getByTestId('csr-card')
+  await expect(card).toHaveAttribute('aria-label', 'Request CN=dsa')
+  await expect(card.getByTestId('described')).toContainText('DSA 2048 bits')
+  await expect(card.getByTestId('described')).toContainText('dsa-with-sha256 · verifies')
+  await expect(card.getByRole('alert')).toHaveAttribute('data-error-code', 'KEY_UNSUPPORTED')
+  await expect(card).toContainText('Cannot sign')
+})

@@ -4,7 +4,7 @@ import { resolve as resolvePath } from 'node:path'
 import { Option, type Command } from 'commander'
 import type { Runner } from '../program'
 import type { AppError } from '../../shared/errors'
-import type { CsrInfo } from '../../shared/domain/csr'
+import type { CsrDescription, CsrInfo } from '../../shared/domain/csr'
 import type { GeneralName } from '../../shared/domain/names'
 import type { KeyProtection, KeySpec } from '../../shared/domain/keys'
 import { keySpec } from '../../shared/domain/keys'
@@ -35,6 +35,19 @@ export function csrRows(c: CsrInfo): [string, string | readonly string[] | undef
   ]
 }
 
+/** A well-formed request PKI Desk will not sign: what it is, then why it cannot be signed. */
+export function describedRows(d: CsrDescription, refusal: AppError): [string, string | readonly string[] | undefined][] {
+  return [
+    ['subject', d.subjectText || '(empty)'],
+    ['SANs', d.sans.map((s) => `${s.type}:${s.value}`)],
+    ['key', d.key],
+    ['signature', d.signatureAlgorithm],
+    ['signature valid', d.signatureValid === null ? 'cannot be checked here' : d.signatureValid ? 'yes' : 'NO'],
+    ['requested extensions', d.requestedExtensions.map((e) => `${e.name}${e.critical ? ' (critical)' : ''}`)],
+    ['can be signed', `no: ${refusal.message} (${refusal.code})`]
+  ]
+}
+
 function findingsOrNone(c: CsrInfo): string[] {
   const lines = findingLines(csrDefaultFindings(c))
   return lines.length ? lines : ['no findings']
@@ -57,7 +70,7 @@ export function registerCsrCommands(program: Command, run: Runner): void {
 
   csr
     .command('inspect')
-    .description('show subject, SANs, key, signature validity and the default-policy findings (exit 1 if a request is refused or its signature is bad)')
+    .description('show subject, SANs, key, signature validity and the default-policy findings; a well-formed request PKI Desk cannot sign (DSA, other curves) is described with the reason (exit 1 only if a request cannot be read or its signature is bad)')
     .argument('<file>', 'CSR file: PEM (one or more requests) or DER, at most 1 MiB')
     .action(
       run(({ ctx, out, args }) => {
@@ -66,23 +79,33 @@ export function registerCsrCommands(program: Command, run: Runner): void {
         const inspected = ctx.services().csr.inspect({ encoding: 'base64', data: bytes.toString('base64') })
         if (!inspected.ok) failWithFile(inspected.error, file)
         const items = inspected.value.items
-        // One request refused: an error like any other (once on stderr; {"error":…} with --json).
-        if (items.length === 1 && !items[0]!.ok) failWithFile(items[0]!.error, file)
+        // One request that cannot be read: an error like any other (once on stderr; {"error":…} with --json).
+        // A well-formed one PKI Desk will not sign is described (describe before refusing).
+        if (items.length === 1 && !items[0]!.ok && !items[0]!.described) failWithFile(items[0]!.error, file)
         const data = items.map((i) =>
-          i.ok ? { file, index: i.index, ok: true, csr: i.csr, findings: csrDefaultFindings(i.csr) } : { file, index: i.index, ok: false, error: i.error }
+          i.ok
+            ? { file, index: i.index, ok: true, csr: i.csr, findings: csrDefaultFindings(i.csr) }
+            : { file, index: i.index, ok: false, error: i.error, ...(i.described ? { described: i.described } : {}) }
         )
         // Refusals are printed once, on stderr; stdout only says which request it was.
         out.result(data, () =>
           items
             .map((i) => {
               const head = items.length > 1 ? `request ${i.index + 1}:\n` : ''
-              return i.ok ? head + formatRecord(csrRows(i.csr)) : `${head}refused (${i.error.code}; see stderr)`
+              if (i.ok) return head + formatRecord(csrRows(i.csr))
+              return i.described ? head + formatRecord(describedRows(i.described, i.error)) : `${head}refused (${i.error.code}; see stderr)`
             })
             .join('\n\n')
         )
         let failed = false
         for (const i of items) {
-          if (!i.ok) {
+          if (!i.ok && i.described) {
+            // Described, not failed: signing refuses it with this code.
+            if (i.described.signatureValid === false) {
+              out.errorLine({ code: 'CSR_SIGNATURE_INVALID', message: `${file}: the request's signature does not verify (no proof of possession).` })
+              failed = true
+            }
+          } else if (!i.ok) {
             out.errorLine({ code: i.error.code, message: `${file}${items.length > 1 ? ` (request ${i.index + 1})` : ''}: ${i.error.message}` })
             failed = true
           } else if (!i.csr.signatureValid) {

@@ -11,7 +11,7 @@ import { RsaSaPssParams } from '@peculiar/asn1-rsa'
 import { fail, ok, type Result } from '../../shared/errors'
 import type { PublicKeyInfo } from '../../shared/domain/csr'
 import type { KeyFamily, KeySpec, SignatureHash } from '../../shared/domain/keys'
-import { CURVES as CURVE_LIST } from '../../shared/domain/oids'
+import { CURVES as CURVE_LIST, KEY_ALGORITHM_NAMES } from '../../shared/domain/oids'
 
 const HASH_OID: Record<SignatureHash, string> = {
   'SHA-256': '2.16.840.1.101.3.4.2.1',
@@ -139,6 +139,53 @@ export function verifySignature(alg: VerifyAlgorithm, key: KeyObject, data: Uint
   } catch {
     return false
   }
+}
+
+/**
+ * What a request's key and signature are when PKI Desk cannot sign for them (DSA, secp256k1, an
+ * unknown algorithm): the key in words, the signature algorithm's name, and whether the
+ * signature verifies where node's crypto can check it (null: it cannot). For intake only.
+ */
+export function describeForeignKey(spkiDer: Uint8Array, alg: AlgorithmIdentifier, data: Uint8Array, signature: Uint8Array): { key: string; signatureAlgorithm: string; signatureValid: boolean | null } {
+  const attempt = <T,>(f: () => T, otherwise: T): T => {
+    try {
+      return f()
+    } catch {
+      return otherwise
+    }
+  }
+  const keyObject: KeyObject | null = attempt(() => createPublicKey({ key: Buffer.from(spkiDer), format: 'der', type: 'spki' }), null)
+  const oid = attempt(() => AsnConvert.parse(spkiDer, SubjectPublicKeyInfo).algorithm.algorithm, '(unreadable)')
+  const details = keyObject?.asymmetricKeyDetails
+  const type = keyObject?.asymmetricKeyType
+  const key =
+    type === 'dsa'
+      ? `DSA ${details?.modulusLength ?? '?'} bits`
+      : type === 'ec'
+        ? `EC ${details?.namedCurve ?? 'unnamed curve'}`
+        : type
+          ? `${type.toUpperCase()}${details?.modulusLength ? ` ${details.modulusLength} bits` : ''}`
+          : `${KEY_ALGORITHM_NAMES[oid] ?? 'unknown key algorithm'} (${oid})`
+  const known = READABLE[alg.algorithm]
+  const name = known?.name ?? REFUSED[alg.algorithm] ?? alg.algorithm
+  const digest = known?.digest ?? FOREIGN_DIGEST[alg.algorithm]
+  let signatureValid: boolean | null = null
+  if (keyObject && digest !== undefined) {
+    try {
+      signatureValid = nodeVerify(digest, data, { key: keyObject, dsaEncoding: 'der' }, signature)
+    } catch {
+      signatureValid = null
+    }
+  }
+  return { key, signatureAlgorithm: name, signatureValid }
+}
+
+/** Digests of the signature algorithms PKI Desk refuses but can still check on intake. */
+const FOREIGN_DIGEST: Readonly<Record<string, string>> = {
+  '1.2.840.10040.4.3': 'sha1',
+  '2.16.840.1.101.3.4.3.1': 'sha224',
+  '2.16.840.1.101.3.4.3.2': 'sha256',
+  '1.2.840.113549.1.1.4': 'md5'
 }
 
 export interface PublicKeyFacts extends PublicKeyInfo {

@@ -9,8 +9,9 @@ import { PrivateKeyInfo, EncryptedPrivateKeyInfo } from '@peculiar/asn1-pkcs8'
 import { fail, ok, type AppError, type ErrorCode, type Result } from '../../shared/errors'
 import { LIMITS } from '../../shared/limits'
 import { aKeyOf } from '../../shared/domain/keys'
+import type { CsrDescription } from '../../shared/domain/csr'
 import type { ParsedCsr, RawExtension } from './template'
-import { readPublicKey, readSignatureAlgorithm, verifySignature } from './algorithms'
+import { describeForeignKey, readPublicKey, readSignatureAlgorithm, verifySignature } from './algorithms'
 import { checkBinaryInput } from './input-limits'
 import { derFraming, readPemBlocks, looksLikePem, type PemItem } from './pem'
 import { childrenOf, content, decodeOid, DerError, readTlv, slice } from './der'
@@ -21,7 +22,10 @@ import { parseForeignDer } from './der-limits'
 export const MAX_CSR_INPUT_BYTES = LIMITS.csrFileBytes
 const OID_EXTENSION_REQUEST = '1.2.840.113549.1.9.14'
 
-export type CsrItem = { readonly ok: true; readonly index: number; readonly csr: ParsedCsr } | { readonly ok: false; readonly index: number; readonly error: AppError }
+/** A refused item that is a well-formed request carries `described`: what it is, before why it cannot be signed. */
+export type CsrItem =
+  | { readonly ok: true; readonly index: number; readonly csr: ParsedCsr }
+  | { readonly ok: false; readonly index: number; readonly error: AppError; readonly described?: CsrDescription }
 
 /**
  * `report`: a request whose signature does not verify is still read (signatureValid false), so
@@ -83,7 +87,31 @@ function looksLikeText(bytes: Uint8Array): boolean {
 
 function derItem(der: Uint8Array, index: number, options: CsrReadOptions): CsrItem {
   const r = parseCsrDer(der, options)
-  return r.ok ? { ok: true, index, csr: r.value } : { ok: false, index, error: r.error }
+  if (r.ok) return { ok: true, index, csr: r.value }
+  const described = r.error.code === 'KEY_UNSUPPORTED' || r.error.code === 'SIGNATURE_ALGORITHM_UNSUPPORTED' ? describeRequest(der) : null
+  return { ok: false, index, error: r.error, ...(described ? { described } : {}) }
+}
+
+/**
+ * Describe before refusing: a well-formed request whose key or signature algorithm PKI Desk
+ * does not sign for still shows its subject, SANs, key and whether its signature verifies.
+ * Null when it is not well-formed after all.
+ */
+export function describeRequest(der: Uint8Array): CsrDescription | null {
+  try {
+    const req = splitRequest(der)
+    const subject = fromAsnName(AsnConvert.parse(req.subject, Name))
+    const extensions: RawExtension[] = []
+    for (const attr of req.attributes) {
+      if (attr.type !== OID_EXTENSION_REQUEST) continue
+      for (const v of attr.values) for (const e of AsnConvert.parse(v, Extensions)) extensions.push({ oid: e.extnID, critical: e.critical, value: new Uint8Array(e.extnValue.buffer) })
+    }
+    const described = describeRequestedExtensions(extensions)
+    const facts = describeForeignKey(req.spki, req.signatureAlgorithm, req.info, req.signature)
+    return { subject, subjectText: dnToText(subject), sans: described.sans, requestedExtensions: described.list, ...facts }
+  } catch {
+    return null
+  }
 }
 
 function whatElse(der: Uint8Array): AppError | null {

@@ -70,7 +70,7 @@ export function createCsrService(store: Store, vault: VaultPort, emit: EventSink
       if (!items.ok) return items
       return ok({
         items: items.value.map((i) =>
-          i.ok ? { ok: true as const, index: i.index, csr: csrInfoOf(i.csr), pem: toPem('CERTIFICATE REQUEST', i.csr.der) } : { ok: false as const, index: i.index, error: { code: i.error.code, message: i.error.message } }
+          i.ok ? { ok: true as const, index: i.index, csr: csrInfoOf(i.csr), pem: toPem('CERTIFICATE REQUEST', i.csr.der) } : { ok: false as const, index: i.index, error: { code: i.error.code, message: i.error.message }, ...(i.described ? { described: i.described } : {}) }
         )
       })
     },

@@ -33,3 +33,20 @@ export const csrInfo = z.object({
   signatureValid: z.boolean()
 })
 export type CsrInfo = z.infer<typeof csrInfo>
+
+/**
+ * A well-formed request PKI Desk will not sign (DSA, secp256k1, an unknown key or signature
+ * algorithm), described so the operator sees what it is before the refusal.
+ */
+export const csrDescription = z.object({
+  subject: distinguishedName,
+  subjectText: z.string(),
+  sans: z.array(generalName),
+  requestedExtensions: z.array(requestedExtension),
+  /** The key in words: "DSA 2048 bits", "EC secp256k1". */
+  key: z.string(),
+  signatureAlgorithm: z.string(),
+  /** Whether the signature verifies; null where the stack cannot check it. */
+  signatureValid: z.boolean().nullable()
+})
+export type CsrDescription = z.infer<typeof csrDescription>

@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import { errorCodeSchema } from '../errors/schema'
 import { channel } from './define'
-import { csrInfo } from '../domain/csr'
+import { csrDescription, csrInfo } from '../domain/csr'
 import { fileInput } from '../domain/authority'
 import { distinguishedName, generalName } from '../domain/names'
 import { keyProtection, keySpec, passphraseText, signatureHash } from '../domain/keys'
@@ -12,7 +12,7 @@ const itemError = z.object({ code: errorCodeSchema, message: z.string() })
 /** One request found in the input: parsed, or the coded reason it was refused. */
 export const csrInspectItem = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), index: z.number().int(), csr: csrInfo, pem: z.string() }),
-  z.object({ ok: z.literal(false), index: z.number().int(), error: itemError })
+  z.object({ ok: z.literal(false), index: z.number().int(), error: itemError, described: csrDescription.optional() })
 ])
 export type CsrInspectItem = z.infer<typeof csrInspectItem>
 

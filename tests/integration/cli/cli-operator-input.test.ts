@@ -130,3 +130,21 @@ describe('pkidesk issue with entered values (TLM seed profile)', { timeout: 120_
     for (const flag of ['--set <attr=value>', '--san <type:value>', '--validity-days <n>', '--not-after <date>', '--hash <hash>', '--values <file>']) expect(help.stdout).toContain(flag)
   })
 })
+
+describe('describe before refusing (built CLI)', { timeout: 60_000 }, () => {
+  const DSA = resolve(__dirname, '../../fixtures/engine/bad-dsa.pem')
+  it('csr inspect of a DSA request exits 0 and says DSA and why it cannot be signed', async () => {
+    const r = await pk(['csr', 'inspect', DSA])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/key:\s+DSA 2048 bits/)
+    expect(r.stdout).toMatch(/signature valid:\s+yes/)
+    expect(r.stdout).toMatch(/can be signed:\s+no: DSA keys are not supported.*\(KEY_UNSUPPORTED\)/)
+    const json = await pk(['--json', 'csr', 'inspect', DSA])
+    expect(JSON.parse(json.stdout)).toMatchObject([{ ok: false, error: { code: 'KEY_UNSUPPORTED' }, described: { subjectText: 'CN=dsa', key: 'DSA 2048 bits' } }])
+  })
+  it('issuing it is refused with the coded reason (exit 1)', async () => {
+    const r = await pk(['issue', '--ca', 'Root', '--profile', 'Profile name', DSA])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('KEY_UNSUPPORTED')
+  })
+})

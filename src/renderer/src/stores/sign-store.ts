@@ -6,7 +6,7 @@ import { create } from 'zustand'
 import { pki } from '../api/pki'
 import type { AppError } from '../../../shared/errors'
 import type { AuthoritySummary, FileInput } from '../../../shared/domain/authority'
-import type { CsrInfo } from '../../../shared/domain/csr'
+import type { CsrDescription, CsrInfo } from '../../../shared/domain/csr'
 import { mergeOperatorInput, type Finding, type OperatorInputPatch, type PreviewRow } from '../../../shared/domain/profile'
 import type { IssueItemResult } from '../../../shared/ipc/certificates'
 import { fileStem, readFileInput } from '../lib/files'
@@ -18,6 +18,8 @@ export interface SignItem {
   /** Where it came from: a file name, or "pasted text". */
   readonly source: string
   readonly csr: CsrInfo | null
+  /** A well-formed request PKI Desk will not sign (DSA, another curve): what it is; `error` says why. */
+  readonly described?: CsrDescription
   readonly pem: string | null
   /** Why this request cannot be signed (it did not parse, or its signature is wrong). */
   readonly error: AppError | null
@@ -149,7 +151,7 @@ export const useSignStore = create<SignState>()((set, get) => {
             error: it.csr.signatureValid ? null : { code: 'CSR_SIGNATURE_INVALID', message: 'The request is not signed by its own key: ask the requester for a new CSR.' },
             result: null
           }
-        : { key: nextKey(), source, csr: null, pem: null, error: it.error, result: null }
+        : { key: nextKey(), source, csr: null, pem: null, error: it.error, result: null, ...(it.described ? { described: it.described } : {}) }
     )
   }
   const append = (items: SignItem[]): void => {

@@ -41,7 +41,7 @@ interface CsrCardProps {
  */
 export const CsrCard = memo(function CsrCard({ item, preview, showPreview, onRemove, disabled, fields, batchInput, ownInput, onInput, profileHash }: CsrCardProps): ReactNode {
   const [editing, setEditing] = useState(false)
-  const title = item.csr ? item.csr.subjectText || '(empty subject)' : 'No request could be read'
+  const title = item.csr ? item.csr.subjectText || '(empty subject)' : item.described ? item.described.subjectText || '(empty subject)' : 'No request could be read'
   const errors = preview?.findings.filter((f) => f.severity === 'error') ?? []
   const warnings = preview?.findings.filter((f) => f.severity === 'warning') ?? []
   return (
@@ -160,6 +160,28 @@ export const CsrCard = memo(function CsrCard({ item, preview, showPreview, onRem
               </div>
             ) : null}
           </Stack>
+        ) : null}
+        {item.described ? (
+          // Described before refused: what the request is, then (below) why it cannot be signed.
+          <Table variant="vertical" fz="xs" withRowBorders={false} verticalSpacing={2} data-testid="described">
+            <Table.Tbody>
+              <Table.Tr>
+                <Table.Th w={130}>Names (SAN)</Table.Th>
+                <Table.Td>{item.described.sans.length ? item.described.sans.map(sanText).join(', ') : 'none requested'}</Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Th>Key</Table.Th>
+                <Table.Td>{item.described.key}</Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Th>Signature</Table.Th>
+                <Table.Td>
+                  {item.described.signatureAlgorithm} ·{' '}
+                  {item.described.signatureValid === null ? 'cannot be checked here' : item.described.signatureValid ? 'verifies' : 'does not verify'}
+                </Table.Td>
+              </Table.Tr>
+            </Table.Tbody>
+          </Table>
         ) : null}
         {item.error ? (
           <Alert color="red" variant="light" p="xs" role="alert" data-error-code={item.error.code}>
