@@ -2,7 +2,7 @@
 // entries; with --large, the 1,000,000-certificate inventory. Not a test: prints numbers,
 // with the machine's load average beside each (the cores are shared).
 import { execFileSync } from 'node:child_process'
-import { X509Certificate } from 'node:crypto'
+import { X509Certificate, generateKeyPairSync } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,6 +12,8 @@ import { createMemoryKeychain } from '../src/main/vault'
 import { databaseFile, openDatabase } from '../src/main/store'
 import { seedCertificates } from '../tests/harness/seed'
 import { createRootCa } from '../tests/integration/issuance/root-ca'
+import { buildCsr, toPem } from '../src/main/engine'
+import { createKeyObjectSigner } from '../src/main/vault/signer'
 
 const CRL_N = Number(process.env.BENCH_CRL_N ?? 100_000)
 const REVOKE_N = Number(process.env.BENCH_REVOKE_N ?? 100_000)
@@ -107,10 +109,128 @@ async function bulkRevokeBench(): Promise<void> {
   }
 }
 
+const LARGE_N = Number(process.env.BENCH_LARGE_N ?? 1_000_000)
+const LARGE_DIR = process.env.BENCH_LARGE_DIR ?? join(tmpdir(), `pkidesk-bench-${LARGE_N}`)
+const ISSUE_N = Number(process.env.BENCH_LARGE_ISSUE_N ?? 2000)
+
+async function makeCsrs(n: number): Promise<string[]> {
+  const keys = Array.from({ length: 8 }, (_, i) => createKeyObjectSigner(`k${i}`, 'ec-p256', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey))
+  const out: string[] = []
+  for (let i = 0; i < n; i++) {
+    const cn = `fleet${i}-${Date.now()}.large.example`
+    const r = await buildCsr({ subject: [[{ type: 'CN', value: cn }]], sans: [{ type: 'dns', value: cn }], ca: false, hash: 'SHA-256', rsaPss: false }, keys[i % keys.length]!)
+    if (!r.ok) throw new Error(r.error.message)
+    out.push(toPem('CERTIFICATE REQUEST', r.value))
+  }
+  return out
+}
+
+/** certs/s of one batch of `csrs` into the store at dataDir (a CA made for it: the memory keychain does not outlive a run). */
+async function issueRate(services: Services, csrs: string[]): Promise<number> {
+  const ca = await createRootCa(services, `Issue Bench ${Date.now()}`)
+  const items = (list: string[]) => list.map((csrPem) => ({ csrPem, input: { subject: {}, sans: [] } }))
+  await services.issuance.issue({ authorityId: ca.id, profileId: null, confirmWarnings: false, items: items(csrs.slice(0, 50)) })
+  const t0 = performance.now()
+  const r = await services.issuance.issue({ authorityId: ca.id, profileId: null, confirmWarnings: false, items: items(csrs.slice(50)) })
+  if (!r.ok || r.value.issued !== csrs.length - 50) throw new Error('issuance failed')
+  return (csrs.length - 50) / ((performance.now() - t0) / 1000)
+}
+
+const percentile = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!
+
+/** The 1,000,000-certificate store: built once at LARGE_DIR, reused by later runs. */
+async function largeBench(): Promise<void> {
+  let services = createServices({ dataDir: LARGE_DIR, keychain: createMemoryKeychain() })
+  const count = (): number => {
+    const r = services.certificates.list({ sort: { field: 'createdAt', direction: 'desc' }, limit: 1 })
+    return r.ok ? r.value.total : 0
+  }
+  const have = count()
+  if (have < LARGE_N) {
+    const t0 = performance.now()
+    const ca = await createCa(services, 'Large Bench CA')
+    services.close()
+    seedCertificates(LARGE_DIR, { authorityId: ca.id, der: ca.der, issuer: 'CN=Large Bench CA', count: LARGE_N - have })
+    services = createServices({ dataDir: LARGE_DIR, keychain: createMemoryKeychain() })
+    console.log(`\nBuilt the ${LARGE_N.toLocaleString('en')}-certificate store at ${LARGE_DIR} in ${((performance.now() - t0) / 1000).toFixed(0)} s (reused by later runs; delete it to rebuild).`)
+  }
+  try {
+    const rows = count()
+    const db = openDatabase(databaseFile(LARGE_DIR))
+    db.pragma('wal_checkpoint(TRUNCATE)')
+    const bytes = (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number)
+    const sample = db.prepare('SELECT serial, sha256, subject FROM certificates WHERE id % 99991 = 7 LIMIT 10').all() as { serial: string; sha256: string; subject: string }[]
+    db.close()
+    console.log(`\n${rows.toLocaleString('en')} certificates (load average ${load()}): store ${(bytes / 1e9).toFixed(2)} GB, ${(bytes / rows).toFixed(0)} bytes per certificate (one real certificate's DER per row, every index and the trigram full-text index included)`)
+    const base = { sort: { field: 'createdAt', direction: 'desc' }, limit: 100 } as const
+    const cases: [string, (i: number) => Parameters<Services['certificates']['list']>[0]][] = [
+      ['first page, newest first', () => base],
+      ['search subject/SAN substring', (i) => ({ ...base, search: `host-${(i * 7919) % LARGE_N}.bulk` })],
+      ['search serial prefix (12 hex)', (i) => ({ ...base, search: sample[i % sample.length]!.serial.slice(0, 12) })],
+      ['search SHA-256 fingerprint prefix (16 hex, colons)', (i) => ({ ...base, search: sample[i % sample.length]!.sha256.slice(0, 16).match(/../g)!.join(':') })],
+      ['status revoked', () => ({ ...base, status: 'revoked' })],
+      ['status issued, by notAfter', () => ({ sort: { field: 'notAfter', direction: 'asc' }, limit: 100, status: 'issued' })],
+      ['expiring within 30 days, by notAfter', () => ({ sort: { field: 'notAfter', direction: 'asc' }, limit: 100, expiringWithinDays: 30 })],
+      ['by subject, descending', () => ({ sort: { field: 'subject', direction: 'desc' }, limit: 100 })],
+      ['by serial, ascending', () => ({ sort: { field: 'serial', direction: 'asc' }, limit: 100 })]
+    ]
+    console.log('  certificates:list, 20 runs each        p50 ms   p95 ms   (rows of total)')
+    for (const [label, req] of cases) {
+      const times: number[] = []
+      let shown = ''
+      for (let i = 0; i < 20; i++) {
+        const t = performance.now()
+        const r = services.certificates.list(req(i))
+        times.push(performance.now() - t)
+        if (!r.ok) throw new Error(r.error.message)
+        shown = `${r.value.items.length} of ${r.value.total.toLocaleString('en')}`
+      }
+      console.log(`  ${label.padEnd(52)} ${percentile(times, 50).toFixed(1).padStart(7)} ${percentile(times, 95).toFixed(1).padStart(8)}   (${shown})`)
+    }
+    // A deep page: 200 pages in through the cursor, then the next page timed.
+    let cursor: string | null | undefined
+    for (let p = 0; p < 200; p++) {
+      const r = services.certificates.list({ ...base, ...(cursor ? { cursor } : {}) })
+      cursor = r.ok ? r.value.nextCursor : null
+    }
+    const deep: number[] = []
+    for (let i = 0; i < 20 && cursor; i++) {
+      const t = performance.now()
+      const r = services.certificates.list({ ...base, cursor })
+      deep.push(performance.now() - t)
+      cursor = r.ok ? r.value.nextCursor : null
+    }
+    console.log(`  ${'pages 201-220 (cursor)'.padEnd(52)} ${percentile(deep, 50).toFixed(1).padStart(7)} ${percentile(deep, 95).toFixed(1).padStart(8)}`)
+    // The dashboard: what certificates-store's loadStats asks (one count per week for 12 weeks, totals).
+    const dash: number[] = []
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now()
+      for (let k = 0; k <= 12; k++) services.certificates.list({ sort: base.sort, limit: 1, expiringWithinDays: 7 * k })
+      for (const q of [{}, { status: 'revoked' as const }, { expiringWithinDays: 30 }]) services.certificates.list({ ...q, sort: base.sort, limit: 1 })
+      dash.push(performance.now() - t)
+    }
+    console.log(`  dashboard and expiry timeline (16 counts)               p50 ${percentile(dash, 50).toFixed(0)} ms, worst ${Math.max(...dash).toFixed(0)} ms (goal < 200 ms)`)
+    const csrs = await makeCsrs(ISSUE_N + 50)
+    const emptyDir = mkdtempSync(join(tmpdir(), 'pkidesk-bench-empty-'))
+    const empty = createServices({ dataDir: emptyDir, keychain: createMemoryKeychain() })
+    const loadIssue = load()
+    const intoEmpty = await issueRate(empty, csrs)
+    empty.close()
+    rmSync(emptyDir, { recursive: true, force: true })
+    const intoLarge = await issueRate(services, csrs.map((c) => c))
+    console.log(`  issuance of ${ISSUE_N} (P-256 CA): empty store ${intoEmpty.toFixed(0)} certs/s, ${rows.toLocaleString('en')}-certificate store ${intoLarge.toFixed(0)} certs/s (${((intoLarge / intoEmpty) * 100).toFixed(0)}% of empty; load ${loadIssue} before, ${load()} after)`)
+  } finally {
+    services.close()
+  }
+}
+
 async function main(): Promise<void> {
   console.log(`PKI Desk fleet benchmark: ${cpus().length} CPUs, node ${process.version}, load average ${load()}`)
-  await crlBench()
-  await bulkRevokeBench()
+  if (!process.argv.includes('--large-only')) {
+    await crlBench()
+    await bulkRevokeBench()
+  }
+  if (process.argv.includes('--large') || process.argv.includes('--large-only')) await largeBench()
 }
 
 main().catch((e) => {

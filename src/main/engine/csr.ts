@@ -18,6 +18,8 @@ import { childrenOf, content, decodeOid, DerError, readTlv, slice } from './der'
 import { dnToText, fromAsnName } from './names'
 import { describeRequestedExtensions } from './describe'
 import { parseForeignDer } from './der-limits'
+import { leanExtensions, leanName } from './csr-lean'
+import type { DistinguishedName } from '../../shared/domain/names'
 
 export const MAX_CSR_INPUT_BYTES = LIMITS.csrFileBytes
 const OID_EXTENSION_REQUEST = '1.2.840.113549.1.9.14'
@@ -164,20 +166,17 @@ export function parseCsrDer(der: Uint8Array, options: CsrReadOptions = {}): Resu
   try {
     for (const attr of req.attributes) {
       if (attr.type !== OID_EXTENSION_REQUEST) continue
-      for (const v of attr.values)
-        for (const e of AsnConvert.parse(v, Extensions))
-          extensions.push({ oid: e.extnID, critical: e.critical, value: new Uint8Array(e.extnValue.buffer) })
+      for (const v of attr.values) extensions.push(...(leanExtensions(v) ?? referenceExtensions(v)))
     }
   } catch {
     return fail('CSR_CORRUPT', 'The request\'s extension request attribute cannot be read: the file is damaged.')
   }
-  let subjectName: Name
+  let subject: DistinguishedName
   try {
-    subjectName = AsnConvert.parse(req.subject, Name)
+    subject = leanName(req.subject) ?? referenceName(req.subject)
   } catch {
     return fail('CSR_CORRUPT', 'The request\'s subject cannot be read: the file is damaged.')
   }
-  const subject = fromAsnName(subjectName)
   const described = describeRequestedExtensions(extensions)
   const { keyObject: _k, ...publicKey } = key.value
   void _k
@@ -195,6 +194,28 @@ export function parseCsrDer(der: Uint8Array, options: CsrReadOptions = {}): Resu
     spki,
     extensions
   })
+}
+
+/** The asn1-schema reader of an extensionRequest value: the reference the lean walker is held to, and its fallback. */
+export function referenceExtensions(der: Uint8Array): RawExtension[] {
+  return AsnConvert.parse(der, Extensions).map((e) => ({ oid: e.extnID, critical: e.critical, value: new Uint8Array(e.extnValue.buffer) }))
+}
+
+/** The asn1-schema reader of a Name: the reference for leanName, and its fallback. */
+export function referenceName(der: Uint8Array): DistinguishedName {
+  return fromAsnName(AsnConvert.parse(der, Name))
+}
+
+// A batch's requests share a handful of signature algorithms: parse each encoding once.
+const algorithmCache = new Map<string, AlgorithmIdentifier>()
+function algorithmOf(der: Uint8Array): AlgorithmIdentifier {
+  const key = Buffer.from(der).toString('hex')
+  let hit = algorithmCache.get(key)
+  if (!hit) {
+    hit = AsnConvert.parse(der, AlgorithmIdentifier)
+    if (algorithmCache.size < 64) algorithmCache.set(key, hit)
+  }
+  return hit
 }
 
 interface RequestParts {
@@ -237,7 +258,7 @@ function splitRequest(der: Uint8Array): RequestParts {
     subject: slice(der, cri[1]!),
     spki: slice(der, cri[2]!),
     attributes,
-    signatureAlgorithm: AsnConvert.parse(slice(der, top[1]!), AlgorithmIdentifier),
+    signatureAlgorithm: algorithmOf(slice(der, top[1]!)),
     signature: bits.subarray(1)
   }
 }
