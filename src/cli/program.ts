@@ -11,6 +11,7 @@ import { registerAuthorityCommands } from './commands/ca'
 import { registerProfileCommands } from './commands/profile'
 import { registerCsrCommands } from './commands/csr'
 import { registerIssueCommand } from './commands/issue'
+import { registerRunsCommand } from './commands/runs'
 import { registerCertificateCommands } from './commands/cert'
 import { registerCrlCommands } from './commands/crl'
 import { registerAuditCommands } from './commands/audit'
@@ -145,6 +146,7 @@ export function buildProgram(io: CliIo, state: RunState): Command {
   registerProfileCommands(program, run)
   registerCsrCommands(program, run)
   registerIssueCommand(program, run)
+  registerRunsCommand(program, run)
   registerCertificateCommands(program, run)
   registerCrlCommands(program, run)
   registerAuditCommands(program, run)

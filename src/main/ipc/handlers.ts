@@ -14,6 +14,7 @@ import { createAuthoritiesHandlers } from './authorities-handlers'
 import { createCertificatesHandlers } from './certificates-handlers'
 import { createCsrHandlers } from './csr-handlers'
 import { createBackupHandlers } from './backup-handlers'
+import { createRunsHandlers } from './runs-handlers'
 
 export type Handler<K extends ChannelName> = (
   request: ParsedRequestOf<Contract[K]>
@@ -35,6 +36,7 @@ export function createHandlers(services: Services): Handlers {
     ...createVaultHandlers(services),
     ...createAuditHandlers(services),
     ...createFilesHandlers(services),
-    ...createBackupHandlers(services)
+    ...createBackupHandlers(services),
+    ...createRunsHandlers(services)
   }
 }

@@ -20,6 +20,7 @@ import { createExportsService, type ExportsService } from './exports-service'
 import { createPreparePool } from './issuance-workers/pool'
 import { createNapiKeychain, type KeychainBackend, type ScryptParams } from '../vault'
 import { createBackupService, type BackupService } from './backup-service'
+import { createRunsService, type RunsService } from './runs-service'
 
 export interface ServicesOptions {
   readonly dataDir: string
@@ -53,6 +54,8 @@ export interface Services {
   /** CSR intake (inspect, the preview's request) and generation with a new vault key. */
   readonly csr: CsrService
   readonly issuance: IssuanceService
+  /** Recorded issuance runs: the list (interrupted ones marked) and resume. */
+  readonly runs: RunsService
   readonly certificates: CertificatesService
   /** Revocation and export of many certificates at once (picked, by serial list, or by filter). */
   readonly bulk: BulkService
@@ -114,6 +117,7 @@ export function createServices(options: ServicesOptions): Services {
     authorities,
     csr,
     issuance,
+    runs: createRunsService(store, issuance, now),
     renewal: createRenewalService(store, vault, issuance, profiles, now),
     certificates,
     exports: createExportsService({ store, vault, certificates, files }),

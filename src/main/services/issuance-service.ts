@@ -30,17 +30,30 @@ import type { AuthoritiesService } from './authorities-service'
 import { sha256Hex } from './certificate-records'
 import type { PreparePool } from './issuance-workers/pool'
 import { createBatchScheduler } from './issuance/batch-scheduler'
+import { openRun, type RunJoin, type RunOutput } from './issuance/run-recorder'
 
 export { MINIMAL_PROFILE, MINIMAL_PROFILE_NAME } from '../engine/batch'
 
 export interface IssuanceService {
-  /** `record.renewalOf`: the certificate this batch renews, written into each issue's audit entry. */
-  issue(request: IssueRequest, record?: { readonly renewalOf?: number }): Promise<Result<IssueResponse>>
+  /**
+   * `record.renewalOf`: the certificate this batch renews, written into each issue's audit
+   * entry. `record.output`: write each certificate's PEM into this folder as its slice commits
+   * (the CLI's --out). `record.resume`: sign these items of a recorded run again (runs service).
+   */
+  issue(request: IssueRequest, record?: IssueRecord): Promise<Result<IssueResponse>>
   /**
    * Asks the running batch `operationId` to stop: items not yet signed are returned as
    * CANCELLED, what was signed is committed. False when no such batch is running.
    */
   cancel(operationId: string): boolean
+  /** A call of this process is signing run `runId` now. */
+  runActive(runId: string): boolean
+}
+
+export interface IssueRecord {
+  readonly renewalOf?: number
+  readonly output?: RunOutput
+  readonly resume?: { readonly runId: string; readonly indices: readonly number[] }
 }
 
 export interface IssuanceOptions {
@@ -70,7 +83,7 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
     ...(options.pace ? { pace: options.pace } : {})
   })
   /** Running batches by operation id, with the flag `cancel` sets. */
-  const running = new Map<string, { cancelled: boolean }>()
+  const running = new Map<string, { cancelled: boolean; runId: string | null }>()
 
   /** The stored profile's body (policy `evaluate` runs over it), or null for the minimal profile. */
   function profileFor(profileId: string | null): Result<BatchContext['profile']> {
@@ -84,7 +97,8 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
   }
 
   /** One batch, start to end: checks, then prepare → sign → commit slices; stops early once `control` is cancelled or a signature fails. */
-  async function issueBatch(request: IssueRequest, operationId: string, control: { readonly cancelled: boolean }, renewalOf: number | undefined): Promise<Result<IssueResponse>> {
+  async function issueBatch(request: IssueRequest, operationId: string, control: { readonly cancelled: boolean; runId: string | null }, record: IssueRecord): Promise<Result<IssueResponse>> {
+    const renewalOf = record.renewalOf
     // A CA whose own certificate is revoked, expired, not yet valid, or that is retired or
     // pending signs nothing (it may still publish CRLs).
     const ca = authorities.requireIssuing(request.authorityId)
@@ -121,6 +135,14 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
     })
     const total = request.items.length
     const results: IssueItemResult[] = new Array(total)
+    // The run's record: its items are pending before anything is signed.
+    const join: RunJoin = record.resume
+      ? { kind: 'resume', id: record.resume.runId, indices: record.resume.indices }
+      : request.run && request.run.first > 0
+        ? { kind: 'chunk', id: request.run.id, first: request.run.first }
+        : { kind: 'new', id: request.run?.id ?? `run-${randomUUID().slice(0, 13)}`, total: request.run?.total ?? total, first: 0 }
+    const run = openRun({ store, request, join, output: record.output ?? null, nowIso: now().toISOString() })
+    control.runId = run.id
     const label = `Issuing ${total} certificate${total === 1 ? '' : 's'} with ${caRow.name}`
     emit('progress', { operationId, done: 0, total, label, finished: false })
 
@@ -159,10 +181,13 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
       const batch = ready
       ready = []
       if (batch.length) {
+        const committed: { index: number; certificateId: number; serial: string; der: Uint8Array }[] = []
         store.write((tx) => {
           for (const item of batch) {
             if (serialExists(tx, caRow.id, item.row.serial)) {
-              results[item.index] = { ok: false, index: item.index, error: { code: 'SERIAL_COLLISION', message: 'The random serial collided with an existing one; issue this request again.' } }
+              const error = { code: 'SERIAL_COLLISION', message: 'The random serial collided with an existing one; issue this request again.' }
+              results[item.index] = { ok: false, index: item.index, error }
+              run.refused(item.index, error.code, error.message)
               continue
             }
             const id = insertCertificate(tx, item.row)
@@ -172,8 +197,15 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
               now()
             )
             results[item.index] = { ok: true, index: item.index, certificateId: id, serial: item.row.serial, subjectText: item.row.subject }
+            committed.push({ index: item.index, certificateId: id, serial: item.row.serial, der: item.row.der })
           }
+          run.committed(tx, committed)
         })
+        // What is committed is on disk before the next slice is signed.
+        for (const [index, w] of run.writeFiles(committed)) {
+          const r = results[index]
+          if (r?.ok) results[index] = w.ok ? { ...r, file: w.path } : { ...r, fileError: w.message }
+        }
         if (batch.some((b) => b.row.isCa)) keyChecks.clear()
       }
       if (finished) return
@@ -183,7 +215,10 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
 
     /** The main thread's part of one prepared item: store checks, signature, row. */
     const finish = async (p: PreparedItem): Promise<void> => {
-      const refuse = (error: AppError): void => void (results[p.index] = { ok: false, index: p.index, error: itemError(error) })
+      const refuse = (error: AppError): void => {
+        results[p.index] = { ok: false, index: p.index, error: itemError(error) }
+        run.refused(p.index, error.code, error.message)
+      }
       if (!p.ok) return refuse(p.error)
       const keyState = keyCheck(p.spkiSha256)
       // Key separation is not a policy choice: checked before the profile's findings. A CA
@@ -202,6 +237,14 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
         })
       if (p.refusal || !p.tbs) return refuse(p.refusal ?? { code: 'INTERNAL', message: 'The item was neither prepared nor refused.' })
       const t = p.tbs
+      // The same request certified before by this CA and profile, that certificate still valid: asked, not assumed.
+      const earlier = ownTrue(request, 'confirmResubmission') ? null : run.earlier(p.index, now().toISOString())
+      if (earlier)
+        return refuse({
+          code: 'CSR_ALREADY_CERTIFIED',
+          message: `This request was already certified by "${caRow.name}" with this profile: certificate ${earlier.serial.toUpperCase()} is valid until ${earlier.notAfter.slice(0, 10)}. Confirm re-submission to issue a second certificate for it, or revoke the first.`,
+          field: `items.${p.index}.csrPem`
+        })
       let signature: Uint8Array
       try {
         signature = await signer.sign(t.tbs, { hash: t.hash, rsaPss: t.rsaPss })
@@ -215,6 +258,7 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
         return refuse(stopped)
       }
       const der = signedEnvelope(t.tbs, t.algorithm, signature)
+      run.signed(p.index, t.serial, t.notAfter)
       ready.push({
         index: p.index,
         row: {
@@ -255,6 +299,7 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
     const stoppedBy = stopped as AppError | null
     let issued = 0
     let cancelled = 0
+    const unanswered: { index: number; code: string; message: string }[] = []
     for (let i = 0; i < total; i++) {
       const r = results[i]
       if (r?.ok) issued++
@@ -266,17 +311,25 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
             ? CANCELLED
             : { code: 'INTERNAL', message: 'The item was neither signed nor refused.' }
         results[i] = { ok: false, index: i, error }
+        unanswered.push({ index: i, code: error.code, message: error.message })
         if (error === CANCELLED) cancelled++
       }
     }
+    run.close(unanswered, stopped ? 'stopped' : control.cancelled && cancelled ? 'cancelled' : 'done', now().toISOString())
     if (issued) {
       emit('changed', { domain: 'certificates' })
       emit('changed', { domain: 'audit' })
     }
-    return ok({ operationId, issued, failed: total - issued - cancelled, cancelled, results })
+    emit('changed', { domain: 'runs' })
+    return ok({ operationId, runId: run.id, issued, failed: total - issued - cancelled, cancelled, results })
   }
 
   return {
+    runActive(runId) {
+      for (const c of running.values()) if (c.runId === runId) return true
+      return false
+    },
+
     cancel(operationId) {
       const run = running.get(operationId)
       if (!run) return false
@@ -287,10 +340,10 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
     async issue(request, record = {}) {
       const operationId = request.operationId ?? randomUUID()
       if (running.has(operationId)) return fail('OPERATION_ID_IN_USE', `A signing run with operation id ${operationId} is still in progress: use another id.`, 'operationId')
-      const control = { cancelled: false }
+      const control: { cancelled: boolean; runId: string | null } = { cancelled: false, runId: null }
       running.set(operationId, control)
       try {
-        return await issueBatch(request, operationId, control, record.renewalOf)
+        return await issueBatch(request, operationId, control, record)
       } finally {
         running.delete(operationId)
       }

@@ -2,8 +2,8 @@
 // is_ca are views of it kept for search and sort. The list uses keyset pagination on
 // (sort column, id) so page N costs the same as page 1 at 100,000 rows.
 import { createHash } from 'node:crypto'
-import type Database from 'better-sqlite3'
 import type { Db, ReadTx, WriteTx } from './database'
+import { stmt } from './statements'
 
 export interface CertificateRow {
   readonly id: number
@@ -81,16 +81,6 @@ function toRow(r: Raw): CertificateRow {
 
 const INSERT_SQL = `INSERT INTO certificates (authority_id, profile_id, key_id, serial, der, subject, issuer, sans, not_before, not_after, sha256, spki_sha256, source, is_ca, created_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-
-// Prepared statements per connection: batch issuance runs these thousands of times.
-const statements = new WeakMap<Db, Map<string, Database.Statement<unknown[]>>>()
-function stmt(db: Db, sql: string): Database.Statement<unknown[]> {
-  let m = statements.get(db)
-  if (!m) statements.set(db, (m = new Map()))
-  let s = m.get(sql)
-  if (!s) m.set(sql, (s = db.prepare<unknown[]>(sql)))
-  return s
-}
 
 export function insertCertificate(db: WriteTx, c: NewCertificateRow): number {
   const info = stmt(db, INSERT_SQL).run(c.authorityId, c.profileId, c.keyId, c.serial, c.der, c.subject, c.issuer, c.sans, c.notBefore, c.notAfter, c.sha256, c.spkiSha256, c.source, c.isCa ? 1 : 0, c.createdAt)

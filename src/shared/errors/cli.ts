@@ -18,6 +18,8 @@ export const cliErrors = {
   CSV_FIELD_TOO_LONG: 'A CSV field is longer than the limit; check that it is the right file.',
   CSV_TOO_MANY_COLUMNS: 'A CSV file has more columns than the limit; check that it is the right file.',
   CSV_TOO_MANY_ROWS: 'A CSV file has more rows than the limit; split it.',
+  ISSUE_USAGE: '`issue` needs --ca, --profile and CSR files, or --resume RUN alone.',
+  RUNS_LIMIT: '--limit of `runs` takes a whole number from 1 to 500.',
   SCOPE_REQUIRED: 'Exactly one of --folder, --snippet or --device is needed.',
   DATA_DIR_UNAVAILABLE: 'The data directory cannot be opened or created.',
   AUDIT_BROKEN: 'The audit trail does not verify (warning on mutating commands, error from audit verify).',

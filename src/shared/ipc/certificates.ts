@@ -94,7 +94,17 @@ export const issueItemError = z.object({
 export type IssueItemError = z.infer<typeof issueItemError>
 
 export const issueItemResult = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), index: z.number().int(), certificateId: z.number().int(), serial: z.string(), subjectText: z.string() }),
+  z.object({
+    ok: z.literal(true),
+    index: z.number().int(),
+    certificateId: z.number().int(),
+    serial: z.string(),
+    subjectText: z.string(),
+    /** The PEM file written for it (runs with an output folder: the CLI's --out). */
+    file: z.string().optional(),
+    /** Why that file could not be written (the certificate is stored all the same). */
+    fileError: z.string().optional()
+  }),
   z.object({ ok: z.literal(false), index: z.number().int(), error: issueItemError })
 ])
 export type IssueItemResult = z.infer<typeof issueItemResult>
@@ -108,13 +118,34 @@ export const issueRequest = z.object({
   /** The operator read the profile's warnings and issues anyway (errors always block). */
   confirmWarnings: z.boolean().default(false),
   /**
+   * The operator was told that a request was already certified by this CA and profile (a
+   * certificate for it still valid, CSR_ALREADY_CERTIFIED) and issues another anyway.
+   */
+  confirmResubmission: z.boolean().optional(),
+  /**
+   * The recorded run this call belongs to (migration 008). Omitted: the call is a run of its
+   * own. A caller that sends one batch in chunks names the run and its total with the first
+   * chunk and the same id with the next ones; `first` is the chunk's first index in the run.
+   */
+  run: z
+    .object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), total: z.number().int().min(1).max(1_000_000), first: z.number().int().min(0) })
+    .strict()
+    .optional(),
+  /**
    * Values the operator entered for the whole batch: subject attributes for rules with source
    * `entered`, SANs, validity (days or an end date) and hash. A request's own `input`
    * overrides them field by field (mergeOperatorInput).
    */
   input: operatorInputPatch.optional(),
   items: z
-    .array(z.object({ csrPem: z.string().min(1).max(1024 * 1024), input: operatorInputPatch.optional() }))
+    .array(
+      z.object({
+        csrPem: z.string().min(1).max(1024 * 1024),
+        input: operatorInputPatch.optional(),
+        /** Where the request came from (a file name), kept in the run's record. */
+        label: z.string().max(1000).optional()
+      })
+    )
     .min(1)
     .max(100_000)
 })
@@ -122,6 +153,8 @@ export type IssueRequest = z.infer<typeof issueRequest>
 
 export const issueResponse = z.object({
   operationId: z.string(),
+  /** The recorded run (pkidesk runs, runs:list). */
+  runId: z.string(),
   issued: z.number().int(),
   /** Refused or failed requests (each result says why). */
   failed: z.number().int(),

@@ -12,6 +12,7 @@ import { auditChannels } from './audit'
 import { filesChannels } from './files'
 import { connectorsChannels, syncChannels } from './sync'
 import { backupChannels } from './backup'
+import { runsChannels } from './runs'
 
 export const contract = {
   ...appChannels,
@@ -25,7 +26,8 @@ export const contract = {
   ...vaultChannels,
   ...auditChannels,
   ...filesChannels,
-  ...backupChannels
+  ...backupChannels,
+  ...runsChannels
 } as const
 
 export { events }

@@ -2,7 +2,7 @@
 // (batch issuance, sync runs) reports `progress` with the operation id it returned.
 import { z } from 'zod'
 
-export const dataDomain = z.enum(['authorities', 'certificates', 'profiles', 'audit', 'vault', 'sync', 'settings', 'backup'])
+export const dataDomain = z.enum(['authorities', 'certificates', 'profiles', 'audit', 'vault', 'sync', 'settings', 'backup', 'runs'])
 export type DataDomain = z.infer<typeof dataDomain>
 
 export const events = {

@@ -7,6 +7,7 @@ import { m004StarterProfiles } from './004-starter-profiles'
 import { m005FleetIndexes } from './005-fleet-indexes'
 import { m006CustodianKeys } from './006-custodian-keys'
 import { m007SyncChains } from './007-sync-chains'
+import { m008IssuanceRuns } from './008-issuance-runs'
 
 export interface Migration {
   readonly version: number
@@ -16,4 +17,4 @@ export interface Migration {
   up(db: Db): void
 }
 
-export const migrations: readonly Migration[] = [m001Initial, m002Sync, m003CertificateSearch, m004StarterProfiles, m005FleetIndexes, m006CustodianKeys, m007SyncChains]
+export const migrations: readonly Migration[] = [m001Initial, m002Sync, m003CertificateSearch, m004StarterProfiles, m005FleetIndexes, m006CustodianKeys, m007SyncChains, m008IssuanceRuns]
