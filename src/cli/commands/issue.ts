@@ -22,7 +22,7 @@ import { findingLines, type FindingLike } from './findings'
 import { collectSan } from '../names'
 import { HASH_CHOICES, batchInput, collectSet, parseHash, parseNotAfter, parseValidityDays, readValuesFile } from '../operator-values'
 import type { GeneralName } from '../../shared/domain/names'
-import { MAX_CSR_FILE_BYTES, addForceOption, addPassphraseFileOption, checkOutputDir, readInput, toPem, writeOutput } from './common'
+import { MAX_CSR_FILE_BYTES, addForceOption, addPassphraseFileOption, checkOutputDir, readInput, toPem } from './common'
 
 interface IssueOptions {
   ca?: string

@@ -238,7 +238,7 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
       if (p.refusal || !p.tbs) return refuse(p.refusal ?? { code: 'INTERNAL', message: 'The item was neither prepared nor refused.' })
       const t = p.tbs
       // The same request certified before by this CA and profile, that certificate still valid: asked, not assumed.
-      const earlier = ownTrue(request, 'confirmResubmission') ? null : run.earlier(p.index, now().toISOString())
+      const earlier = request.confirmResubmission === false ? run.earlier(p.index, now().toISOString()) : null
       if (earlier)
         return refuse({
           code: 'CSR_ALREADY_CERTIFIED',

@@ -100,8 +100,6 @@ export function createRenewalService(store: Store, vault: VaultPort, issuance: I
             authorityId,
             profileId: row.profileId,
             confirmWarnings: ownTrue(request, 'confirmWarnings'),
-            // A renewal is a new certificate for a request certified before, by design.
-            confirmResubmission: true,
             items: [{ csrPem, input }]
           },
           { renewalOf: row.id }

@@ -40,7 +40,8 @@ export function createRunsService(store: Store, issuance: IssuanceService, now: 
     const c = store.read((tx) => runCounts(tx, run.id))
     const authorityName = store.read((tx) => getAuthority(tx, run.authorityId)?.name ?? null)
     const state = isInterrupted(run) ? 'interrupted' : run.state
-    const unsigned = c.recorded - c.issued
+    // Pending or not attempted; a refused request is refused again on resume unless what refused it changed.
+    const unsigned = c.recorded - c.issued - c.refused
     const filesMissing = run.outDir !== null && c.written < c.issued
     return {
       id: run.id,

@@ -2,7 +2,7 @@
 // is_ca are views of it kept for search and sort. The list uses keyset pagination on
 // (sort column, id) so page N costs the same as page 1 at 100,000 rows.
 import { createHash } from 'node:crypto'
-import type { Db, ReadTx, WriteTx } from './database'
+import type { ReadTx, WriteTx } from './database'
 import { stmt } from './statements'
 
 export interface CertificateRow {

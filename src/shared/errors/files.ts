@@ -9,6 +9,7 @@ export const fileErrors = {
   OUTPUT_FOLDER_MISSING: "The output file's folder does not exist (it is never created).",
   OUTPUT_IS_DIRECTORY: 'The output path is a directory.',
   OUTPUT_UNWRITABLE: 'The output file cannot be written.',
+  OUTPUT_DIR_MISSING: 'The output folder does not exist; create it or name another.',
   FILES_NO_DIALOG: 'Saving through a file dialog needs the desktop app; use --out in the command line.'
 } as const satisfies Catalog
 

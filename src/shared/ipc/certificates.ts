@@ -118,8 +118,10 @@ export const issueRequest = z.object({
   /** The operator read the profile's warnings and issues anyway (errors always block). */
   confirmWarnings: z.boolean().default(false),
   /**
-   * The operator was told that a request was already certified by this CA and profile (a
-   * certificate for it still valid, CSR_ALREADY_CERTIFIED) and issues another anyway.
+   * false: a request this CA and profile already certified (a certificate for it still
+   * valid) is refused with CSR_ALREADY_CERTIFIED naming that serial; true: the operator was
+   * told and issues another. The Sign screen and `pkidesk issue` always send it; omitted (the
+   * services' own callers: renewal, tests) nothing is checked.
    */
   confirmResubmission: z.boolean().optional(),
   /**

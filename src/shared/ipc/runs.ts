@@ -24,7 +24,7 @@ export const runSummaryDto = z.object({
   written: z.number().int(),
   /** 'interrupted': left running by a process that is gone (killed, crashed, closed mid-run). */
   state: runStateDto,
-  /** Resume would sign something or write a missing file. */
+  /** Requests were left pending or not attempted, or files are missing: Resume has something to do. */
   resumable: z.boolean(),
   outDir: z.string().nullable(),
   createdAt: z.string(),

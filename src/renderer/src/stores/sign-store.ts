@@ -9,6 +9,7 @@ import type { AuthoritySummary, FileInput } from '../../../shared/domain/authori
 import type { CsrDescription, CsrInfo } from '../../../shared/domain/csr'
 import { mergeOperatorInput, type Finding, type OperatorInputPatch, type PreviewRow } from '../../../shared/domain/profile'
 import type { IssueItemResult } from '../../../shared/ipc/certificates'
+import type { RunSummaryDto } from '../../../shared/ipc/runs'
 import { fileStem, readFileInput } from '../lib/files'
 import { plural } from '../lib/format'
 import { onDomainChanged } from './live'
@@ -69,14 +70,25 @@ interface SignState {
   readonly itemInputs: ReadonlyMap<string, OperatorInputPatch>
   setBatchInput(input: OperatorInputPatch): void
   setItemInput(key: string, input: OperatorInputPatch): void
+  /** Recorded runs left unfinished (interrupted by a crash or a kill, cancelled, stopped), newest first. */
+  readonly unfinished: readonly RunSummaryDto[]
+  /** What the last Resume did, or why it could not. */
+  readonly resumed: { readonly runId: string; readonly message: string | null; readonly error: AppError | null } | null
+  loadRuns(): Promise<void>
+  /** Signs what run `runId` did not sign yet (its requests are in main's record). */
+  resume(runId: string): Promise<void>
   addFiles(files: readonly File[]): Promise<void>
   addText(text: string): Promise<void>
   remove(key: string): void
   clear(): void
   setAuthority(id: string | null): void
   setProfile(id: string | null): void
-  /** Signs the given requests (the screen passes those the profile does not refuse). */
-  signAll(keys: readonly string[]): Promise<void>
+  /**
+   * Signs the given requests (the screen passes those the profile does not refuse).
+   * `reissue`: the operator confirmed issuing again for requests this CA and profile already
+   * certified (CSR_ALREADY_CERTIFIED).
+   */
+  signAll(keys: readonly string[], options?: { readonly reissue?: boolean }): Promise<void>
   cancel(): void
   /** Saves every issued certificate (PEM, chain, PKCS#7) and one PKCS#7 of them all, to a folder the operator picks. */
   saveResults(): Promise<void>
@@ -201,6 +213,24 @@ export const useSignStore = create<SignState>()((set, get) => {
       set({ itemInputs })
       previewSoon([key])
     },
+    unfinished: [],
+    resumed: null,
+    async loadRuns() {
+      const r = await pki.runs.list({ limit: 20 })
+      if (r.ok) set({ unfinished: r.value.items.filter((run) => run.resumable) })
+    },
+    async resume(runId) {
+      set({ resumed: { runId, message: null, error: null } })
+      const r = await pki.runs.resume({ runId, operationId: newOperationId(), confirmResubmission: false })
+      if (!r.ok) set({ resumed: { runId, message: null, error: r.error } })
+      else {
+        const { run, issued, failed, missing } = r.value
+        const left = failed ? ` ${plural(failed, 'request')} still not signed (each says why in the run's record).` : ''
+        const never = missing ? ` ${plural(missing, 'request')} never reached the record: add their files again.` : ''
+        set({ resumed: { runId, message: `Resumed: ${plural(issued, 'certificate')} issued; ${run.issued.toLocaleString('en')} of ${run.total.toLocaleString('en')} signed.${left}${never}`, error: null } })
+      }
+      await get().loadRuns()
+    },
     async addFiles(files) {
       set({ reading: get().reading + files.length })
       for (const f of files) {
@@ -281,7 +311,7 @@ export const useSignStore = create<SignState>()((set, get) => {
       const current = [...found].filter(([key, f]) => asking.get(key) === f.ask).map(([key, f]) => [key, f.preview] as const)
       set({ previews: new Map([...get().previews, ...current]) })
     },
-    async signAll(keys) {
+    async signAll(keys, options = {}) {
       const { authorityId, profileId } = get()
       const batchInput = compact(get().batchInput)
       if (!authorityId) return set({ error: { code: 'MISSING_INPUT', message: 'Choose the CA that signs these requests.', field: 'authorityId' } })
@@ -289,6 +319,8 @@ export const useSignStore = create<SignState>()((set, get) => {
       const batch = get().items.filter((i) => wanted.has(i.key) && signable(i))
       if (batch.length === 0) return
       const operationId = newOperationId()
+      // One recorded run for the whole batch, sent in chunks: a crash leaves it resumable.
+      const runId = `app-${operationId.slice(5)}`
       const run: RunState = { operationId, chunkOperationId: null, total: batch.length, done: 0, cancelling: false, finished: false, cancelled: false, issued: 0, failed: 0, notAttempted: 0 }
       set({ run, error: null })
       let base = 0
@@ -315,10 +347,12 @@ export const useSignStore = create<SignState>()((set, get) => {
             profileId,
             // Sent, never defaulted: the Sign screen's one confirmation covers errors only (warnings block).
             confirmWarnings: false,
+            confirmResubmission: options.reissue === true,
+            run: { id: runId, total: batch.length, first: start },
             ...(batchInput ? { input: batchInput } : {}),
             items: chunk.map((i) => {
               const own = compact(get().itemInputs.get(i.key))
-              return { csrPem: i.pem!, ...(own ? { input: own } : {}) }
+              return { csrPem: i.pem!, label: i.source, ...(own ? { input: own } : {}) }
             })
           })
           if (!r.ok) {
@@ -356,3 +390,5 @@ export const useSignStore = create<SignState>()((set, get) => {
 onDomainChanged('profiles', () => {
   if (useSignStore.getState().profileId) void useSignStore.getState().refreshPreviews()
 })
+// A run signed or resumed anywhere (this window, the CLI on the same store): the list of unfinished runs is read again.
+onDomainChanged('runs', () => void useSignStore.getState().loadRuns())

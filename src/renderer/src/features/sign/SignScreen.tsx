@@ -40,7 +40,11 @@ export function SignScreen(): ReactNode {
       batchInput: st.batchInput,
       itemInputs: st.itemInputs,
       setBatchInput: st.setBatchInput,
-      setItemInput: st.setItemInput
+      setItemInput: st.setItemInput,
+      unfinished: st.unfinished,
+      resumed: st.resumed,
+      loadRuns: st.loadRuns,
+      resume: st.resume
     }))
   )
   const previews = useSignStore((st) => st.previews)
@@ -53,6 +57,10 @@ export function SignScreen(): ReactNode {
   useEffect(() => {
     void loadAuthorities()
   }, [loadAuthorities])
+  const loadRuns = s.loadRuns
+  useEffect(() => {
+    void loadRuns()
+  }, [loadRuns])
 
   const active = authorities.filter((a) => a.state === 'active')
   const profileDefault = profiles.find((p) => p.id === s.profileId)?.defaultAuthorityId
@@ -86,6 +94,7 @@ export function SignScreen(): ReactNode {
     if (!hits.length) return undefined
     return hits.length > 1 ? `${hits[0]!.message} (${plural(hits.length, 'request')})` : hits[0]!.message
   }
+  const alreadyCertified = s.items.filter((i) => i.result && !i.result.ok && i.result.error.code === 'CSR_ALREADY_CERTIFIED')
 
   const chooseProfile = (value: string | null): void => {
     const id = value === BUILT_IN ? null : value
@@ -116,6 +125,25 @@ export function SignScreen(): ReactNode {
           </>
         }
       />
+      {s.unfinished.slice(0, 3).map((run) => (
+        <Alert key={run.id} color={run.state === 'interrupted' ? 'orange' : 'yellow'} variant="light" title={run.state === 'interrupted' ? 'Interrupted signing run' : 'Unfinished signing run'}>
+          <Group justify="space-between" wrap="nowrap">
+            <Text size="sm">
+              {run.issued.toLocaleString('en')} of {run.total.toLocaleString('en')} signed with {run.authorityName ?? 'a deleted CA'} on {run.createdAt.slice(0, 16).replace('T', ' ')} UTC
+              {run.state === 'interrupted' ? ' (the app stopped mid-run)' : run.state === 'stopped' ? ' (the CA was locked mid-run)' : run.state === 'cancelled' ? ' (cancelled)' : ''}. Resume signs only the requests not signed yet.
+            </Text>
+            <Button size="xs" onClick={() => void s.resume(run.id)} loading={s.resumed?.runId === run.id && !s.resumed.message && !s.resumed.error} disabled={running}>
+              Resume
+            </Button>
+          </Group>
+        </Alert>
+      ))}
+      {s.resumed?.message ? (
+        <Alert color="teal" variant="light" role="status">
+          {s.resumed.message}
+        </Alert>
+      ) : null}
+      <ErrorNote error={s.resumed?.error ?? null} title="Run not resumed" />
       <Card withBorder padding="sm">
         <SimpleGrid cols={{ base: 1, md: 3 }} spacing="sm">
           <Select
@@ -230,6 +258,18 @@ export function SignScreen(): ReactNode {
           ) : null}
           <ErrorNote error={s.error && !fieldError(s.error, 'authorityId') ? s.error : null} />
           <ErrorNote error={s.saved.error} title="Results not saved" />
+          {alreadyCertified.length && !running ? (
+            <Alert color="yellow" variant="light" title="Already certified">
+              <Group justify="space-between" wrap="nowrap">
+                <Text size="sm">
+                  {plural(alreadyCertified.length, 'request')} {alreadyCertified.length === 1 ? 'was' : 'were'} already certified by this CA and profile, with a certificate still valid (each card names it).
+                </Text>
+                <Button size="xs" variant="default" onClick={() => void s.signAll(alreadyCertified.map((i) => i.key), { reissue: true })}>
+                  Issue again anyway
+                </Button>
+              </Group>
+            </Alert>
+          ) : null}
           {s.saved.message ? (
             <Alert color="teal" variant="light" role="status">
               {s.saved.message}
