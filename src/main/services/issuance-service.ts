@@ -185,7 +185,7 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
         store.write((tx) => {
           for (const item of batch) {
             if (serialExists(tx, caRow.id, item.row.serial)) {
-              const error = { code: 'SERIAL_COLLISION', message: 'The random serial collided with an existing one; issue this request again.' }
+              const error = { code: 'SERIAL_COLLISION' as const, message: 'The random serial collided with an existing one; issue this request again.' }
               results[item.index] = { ok: false, index: item.index, error }
               run.refused(item.index, error.code, error.message)
               continue

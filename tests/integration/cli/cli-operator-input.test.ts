@@ -17,7 +17,8 @@ let cli: BuiltCli
 let work: string
 const f = (name: string): string => join(work, name)
 const pk = (args: readonly string[]): Promise<RunResult> => runCli(cli, ['--data-dir', f('store'), ...args], { PKIDESK_PASSPHRASE: PASSPHRASE })
-const issue = (args: readonly string[]): Promise<RunResult> => pk(['--json', 'issue', '--ca', 'Root', '--profile', 'Profile name', ...args])
+// The same two CSRs are signed again with other values: --reissue confirms each re-submission.
+const issue = (args: readonly string[]): Promise<RunResult> => pk(['--json', 'issue', '--ca', 'Root', '--profile', 'Profile name', '--reissue', ...args])
 
 interface Issued {
   file: string

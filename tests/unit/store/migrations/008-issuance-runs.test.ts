@@ -4,9 +4,9 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { openDatabase, schemaVersion } from '../../../src/main/store'
-import { migrate } from '../../../src/main/store/database'
-import { migrations } from '../../../src/main/store/migrations'
+import { openDatabase, schemaVersion } from '../../../../src/main/store'
+import { migrate } from '../../../../src/main/store/database'
+import { migrations } from '../../../../src/main/store/migrations'
 
 describe('migration 008 (issuance runs)', () => {
   it('keeps certificates and adds runs and run_items (cascading with the run, cleared with the certificate)', () => {
