@@ -9,12 +9,15 @@
 import 'reflect-metadata'
 import { AsnConvert } from '@peculiar/asn1-schema'
 import { ContentInfo, SignedData } from '@peculiar/asn1-cms'
+import { fail, ok, type Result } from '../../shared/errors'
 import { oid, sequence, tlv } from './der'
 
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2'
 const OID_DATA = '1.2.840.113549.1.7.1'
 
-export function buildPkcs7(certificates: readonly Uint8Array[]): Uint8Array {
+/** MISSING_INPUT for no certificate: an empty bundle imports as nothing, silently. */
+export function buildPkcs7(certificates: readonly Uint8Array[]): Result<Uint8Array> {
+  if (certificates.length === 0) return fail('MISSING_INPUT', 'A PKCS#7 bundle needs at least one certificate: choose the certificates to put in it.', 'certificates')
   const signed = sequence(
     Uint8Array.of(0x02, 0x01, 0x01), // version 1
     tlv(0x31), // digestAlgorithms: none
@@ -22,7 +25,7 @@ export function buildPkcs7(certificates: readonly Uint8Array[]): Uint8Array {
     tlv(0xa0, ...certificates), // [0] IMPLICIT CertificateSet
     tlv(0x31) // signerInfos: none
   )
-  return sequence(oid(OID_SIGNED_DATA), tlv(0xa0, signed))
+  return ok(sequence(oid(OID_SIGNED_DATA), tlv(0xa0, signed)))
 }
 
 /**

@@ -174,9 +174,16 @@ export function createBulkService(store: Store, emit: EventSink, now: () => Date
         let stem = c.serial.toUpperCase()
         if (taken.has(stem)) stem = `${stem}-${(c.authorityId ?? 'imported').replace(/[^A-Za-z0-9_-]+/g, '').slice(0, 16)}-${c.id}`
         taken.add(stem)
-        files.push({ name: `${stem}.${format === 'pem' ? 'pem' : format === 'der' ? 'cer' : 'p7b'}`, bytes: format === 'pem' ? Buffer.from(toPem('CERTIFICATE', der)) : format === 'der' ? der : buildPkcs7([der]) })
+        const one = format === 'p7b' ? buildPkcs7([der]) : ok(format === 'pem' ? Buffer.from(toPem('CERTIFICATE', der)) : der)
+        if (!one.ok) return one
+        files.push({ name: `${stem}.${format === 'pem' ? 'pem' : format === 'der' ? 'cer' : 'p7b'}`, bytes: one.value })
       }
-      files.push(format === 'pem' ? { name: 'bundle.pem', bytes: Buffer.from(all.map((d) => toPem('CERTIFICATE', d)).join('')) } : { name: 'bundle.p7b', bytes: buildPkcs7(all) })
+      if (format === 'pem') files.push({ name: 'bundle.pem', bytes: Buffer.from(all.map((d) => toPem('CERTIFICATE', d)).join('')) })
+      else {
+        const bundle = buildPkcs7(all)
+        if (!bundle.ok) return bundle
+        files.push({ name: 'bundle.p7b', bytes: bundle.value })
+      }
       return ok({ files, certificates: all.length })
     }
   }

@@ -170,11 +170,15 @@ export function createCertificatesService(store: Store, vault: VaultPort, author
           return file(`${base}.cer`, 'application/pkix-cert', row.der)
         case 'pem-chain':
           return file(`${base}-chain.pem`, 'application/x-pem-file', chain.map((d) => toPem('CERTIFICATE', d)).join(''))
-        case 'p7b-der':
-          return file(`${base}.p7b`, 'application/pkcs7-mime', buildPkcs7(chain))
-        case 'p7b-pem':
+        case 'p7b-der': {
+          const p7 = buildPkcs7(chain)
+          return p7.ok ? file(`${base}.p7b`, 'application/pkcs7-mime', p7.value) : p7
+        }
+        case 'p7b-pem': {
           // Not .p7b: a PEM and a DER bundle saved side by side must not share a name.
-          return file(`${base}-pkcs7.pem`, 'application/x-pem-file', toPem('PKCS7', buildPkcs7(chain)))
+          const p7 = buildPkcs7(chain)
+          return p7.ok ? file(`${base}-pkcs7.pem`, 'application/x-pem-file', toPem('PKCS7', p7.value)) : p7
+        }
         case 'pfx-modern':
         case 'pfx-legacy': {
           const preset = format === 'pfx-modern' ? 'modern' : 'legacy'
@@ -199,9 +203,10 @@ export function createCertificatesService(store: Store, vault: VaultPort, author
             encryptedKey = k.value
           }
           const pfx = await buildPfx({ certificates: chain, ...(encryptedKey ? { encryptedKey } : {}), friendlyName: base, password, preset })
+          if (!pfx.ok) return pfx
           store.write((tx) => appendAudit(tx, { action: 'certificate.export', subject: `certificate:${id}`, details: { format, containsKey: withKey, ...(caKey ? { caKey: true } : {}) } }, now()))
           emit('changed', { domain: 'audit' })
-          return file(`${base}${preset === 'legacy' ? '-legacy' : ''}.pfx`, 'application/x-pkcs12', pfx, withKey)
+          return file(`${base}${preset === 'legacy' ? '-legacy' : ''}.pfx`, 'application/x-pkcs12', pfx.value, withKey)
         }
       }
     },

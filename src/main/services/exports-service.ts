@@ -164,7 +164,9 @@ export function createExportsService({ store, vault, certificates, files }: Expo
         if (!r.ok) return r
         for (const b of findPemBlocks(Buffer.from(r.value.base64, 'base64').toString('latin1')).slice(1)) if (b.kind === 'block') add(chain, b.der)
       }
-      const p7 = buildPkcs7([...leaves, ...chain])
+      const built = buildPkcs7([...leaves, ...chain])
+      if (!built.ok) return built
+      const p7 = built.value
       const bytes = encoding === 'pem' ? Buffer.from(toPem('PKCS7', p7)) : Buffer.from(p7)
       return ok({
         fileName: `certificates-${leaves.length}${SUFFIX[encoding === 'pem' ? 'p7b-pem' : 'p7b-der']}`,

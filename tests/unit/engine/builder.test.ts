@@ -1,3 +1,4 @@
+import { unwrap } from '../../../src/shared/errors'
 import { describe, expect, it, afterAll } from 'vitest'
 import { X509Certificate, createHash, createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { AsnConvert } from '@peculiar/asn1-schema'
@@ -275,7 +276,7 @@ describe('CRL and PKCS#7', () => {
     const root = await must(buildCertificate(caTemplate('P7 Root', signer.publicKeySpki), null, signer))
     const csr = csrOf('csr-ed25519.pem')
     const leaf = await must(buildCertificate({ subject: csr.subject, subjectPublicKeySpki: csr.spki, notBefore: NOW, notAfter: days(10), signature: { hash: 'SHA-256', rsaPss: false } }, issuerOf(root.der, root.ski), signer))
-    const p7 = buildPkcs7([leaf.der, root.der])
+    const p7 = unwrap(buildPkcs7([leaf.der, root.der]))
     const pem = toPem('PKCS7', p7)
     expect(pem.startsWith('-----BEGIN PKCS7-----')).toBe(true)
     for (const [args, input] of [[['-inform', 'DER'], p7], [[], Buffer.from(pem)]] as const) {

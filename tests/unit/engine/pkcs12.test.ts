@@ -1,3 +1,5 @@
+import { unwrap } from '../../../src/shared/errors'
+import { LIMITS } from '../../../src/shared/limits'
 import { describe, expect, it, afterAll } from 'vitest'
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto'
 import { readFileSync } from 'node:fs'
@@ -85,7 +87,7 @@ describe('PFX build and parse', () => {
   it.each(['modern', 'legacy'] as const)('%s PFX with key: openssl pkcs12 -info (right and wrong password) and keytool open it', async (preset) => {
     const { key, der } = await selfSigned()
     const enc = await encryptPrivateKeyInfo(key.export({ type: 'pkcs8', format: 'der' }), PASS, preset)
-    const pfx = await buildPfx({ certificates: [der], encryptedKey: enc, friendlyName: 'pfx.example', password: PASS, preset })
+    const pfx = unwrap(await buildPfx({ certificates: [der], encryptedKey: enc, friendlyName: 'pfx.example', password: PASS, preset }))
     const file = tmp.write(`with-key-${preset}.pfx`, pfx)
     const info = openssl(['pkcs12', '-info', '-in', file, '-passin', `pass:${PASS}`, '-nodes'])
     expect(info.status).toBe(0)
@@ -116,13 +118,20 @@ describe('PFX build and parse', () => {
 
   it.each(['modern', 'legacy'] as const)('%s PFX without a key: certificates only, listed by keytool as a trusted entry', async (preset) => {
     const { der } = await selfSigned()
-    const pfx = await buildPfx({ certificates: [der], password: PASS, preset })
+    const pfx = unwrap(await buildPfx({ certificates: [der], password: PASS, preset }))
     const file = tmp.write(`certs-${preset}.pfx`, pfx)
     const info = openssl(['pkcs12', '-info', '-in', file, '-passin', `pass:${PASS}`, '-nokeys'])
     expect(info.status).toBe(0)
     expect(info.out).not.toContain('Shrouded Keybag')
     const kt = keytool(['-list', '-storetype', 'PKCS12', '-keystore', file, '-storepass', PASS])
     expect(kt.out).toContain('trustedCertEntry')
+  })
+
+  it('refuses, as values, a PFX without a password, with an over-long one, or with nothing in it', async () => {
+    const { der } = await selfSigned()
+    expect(await buildPfx({ certificates: [der], password: '', preset: 'modern' })).toMatchObject({ ok: false, error: { code: 'PASSPHRASE_REQUIRED', field: 'password' } })
+    expect(await buildPfx({ certificates: [der], password: 'x'.repeat(LIMITS.passphraseChars + 1), preset: 'modern' })).toMatchObject({ ok: false, error: { code: 'PASSPHRASE_TOO_LONG' } })
+    expect(await buildPfx({ certificates: [], password: PASS, preset: 'modern' })).toMatchObject({ ok: false, error: { code: 'MISSING_INPUT', field: 'certificates' } })
   })
 
   it('parses a PFX made by openssl pkcs12 -export, and refuses a wrong password with a code', async () => {

@@ -2,6 +2,7 @@
 // for foreign DER (engine/der-limits.ts) sized by measurement: a fifth of a 100,000-entry CRL
 // and a tenth of a 10,000-certificate bundle parse within a fifth and a tenth of the caps
 // (asn1js counts nodes linearly), while asn1js's own defaults refuse them.
+import { unwrap } from '../../../src/shared/errors'
 import { afterAll, describe, expect, it } from 'vitest'
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import 'reflect-metadata'
@@ -39,14 +40,17 @@ const scaled = (f: number): DerLimits => ({ ...FOREIGN_DER_LIMITS, maxNodes: Mat
 describe('PKCS#7 bundles: assembled around the certificates, byte-equal to asn1-cms', () => {
   it('one, two and a repeated list, in the given order', () => {
     for (const list of [[certs[0]!], [certs[1]!, certs[0]!], [certs[0]!, certs[1]!, certs[1]!, certs[0]!]]) {
-      expect(Buffer.from(buildPkcs7(list)).toString('hex')).toBe(Buffer.from(referencePkcs7(list)).toString('hex'))
+      expect(Buffer.from(unwrap(buildPkcs7(list))).toString('hex')).toBe(Buffer.from(referencePkcs7(list)).toString('hex'))
     }
-    expect(Buffer.from(buildPkcs7([])).toString('hex')).toBe(Buffer.from(referencePkcs7([])).toString('hex'))
+  })
+
+  it('refuses an empty bundle as a value, not bytes that import as nothing', () => {
+    expect(buildPkcs7([])).toMatchObject({ ok: false, error: { code: 'MISSING_INPUT', field: 'certificates' } })
   })
 
   it('OpenSSL prints every certificate of a 1,000-certificate bundle', () => {
     const list = Array.from({ length: 1000 }, (_, i) => certs[i % 2]!)
-    const out = openssl(['pkcs7', '-inform', 'DER', '-in', tmp.write('b.p7b', buildPkcs7(list)), '-print_certs', '-noout'])
+    const out = openssl(['pkcs7', '-inform', 'DER', '-in', tmp.write('b.p7b', unwrap(buildPkcs7(list))), '-print_certs', '-noout'])
     expect(out.status).toBe(0)
     expect(out.out.match(/subject=/g)?.length).toBe(1000)
   })
@@ -54,7 +58,7 @@ describe('PKCS#7 bundles: assembled around the certificates, byte-equal to asn1-
 
 describe('foreign DER limits', () => {
   it('a 1,000-certificate bundle parses within a tenth of the node cap (so 10,000 fit), and asn1js defaults refuse it', () => {
-    const bundle = buildPkcs7(Array.from({ length: 1000 }, (_, i) => certs[i % 2]!))
+    const bundle = unwrap(buildPkcs7(Array.from({ length: 1000 }, (_, i) => certs[i % 2]!)))
     expect(bundle.length * 10).toBeLessThan(FOREIGN_DER_LIMITS.maxContentLength)
     const info = parseForeignDer(bundle, ContentInfo, scaled(0.1))
     expect(parseForeignDer(info.content, SignedData, scaled(0.1)).certificates).toHaveLength(1000)

@@ -2,6 +2,7 @@
 // it is about certificate content: multi-valued RDNs in the TBS (item 4), RFC 5280 subject
 // bounds (5), signing-hash pairing (6), removeFromCRL never in a full CRL (7), PFX trust
 // attribute only on CA certificates (10), key separation (19), CA issuability (3).
+import { unwrap } from '../../../src/shared/errors'
 import { describe, expect, it, afterAll } from 'vitest'
 import { X509Certificate, generateKeyPairSync } from 'node:crypto'
 import { createKeyObjectSigner } from '../../../src/main/vault/signer'
@@ -120,7 +121,7 @@ describe('item 10: a PFX without a key marks only CA certificates as trusted', (
   it.each(['modern', 'legacy'] as const)('%s: keytool lists the root as trustedCertEntry, not the end entity', async (preset) => {
     const ca = await root()
     const ee = await leaf(ca, [[{ type: 'CN', value: 'leaf.example.com' }]])
-    const file = tmp.write(`chain-${preset}.pfx`, await buildPfx({ certificates: [ee.der, ca.der], password: PASS, preset }))
+    const file = tmp.write(`chain-${preset}.pfx`, unwrap(await buildPfx({ certificates: [ee.der, ca.der], password: PASS, preset })))
     expect(openssl(['pkcs12', '-info', '-in', file, '-passin', `pass:${PASS}`, '-nokeys']).status).toBe(0)
     const kt = keytool(['-list', '-v', '-storetype', 'PKCS12', '-keystore', file, '-storepass', PASS])
     expect(kt.status).toBe(0)

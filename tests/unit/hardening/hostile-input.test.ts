@@ -1,5 +1,6 @@
 // Hostile files answer quickly with one coded refusal, before any parser runs: the limits of
 // src/shared/limits.ts, the linear PEM splitter, capped PFX iteration counts, JSON depth.
+import { unwrap } from '../../../src/shared/errors'
 import { describe, expect, it } from 'vitest'
 import { generateKeyPairSync } from 'node:crypto'
 import { AsnConvert } from '@peculiar/asn1-schema'
@@ -88,7 +89,7 @@ describe('PFX iteration caps', () => {
   async function pfxWithMacIterations(iterations: number): Promise<Uint8Array> {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
     const encryptedKey = await encryptPrivateKeyInfo(privateKey.export({ type: 'pkcs8', format: 'der' }), PASS, 'legacy')
-    const der = await buildPfx({ certificates: [], encryptedKey, password: PASS, preset: 'legacy' })
+    const der = unwrap(await buildPfx({ certificates: [], encryptedKey, password: PASS, preset: 'legacy' }))
     const pfx = AsnConvert.parse(der, PFX)
     pfx.macData!.iterations = iterations
     return new Uint8Array(AsnConvert.serialize(pfx))

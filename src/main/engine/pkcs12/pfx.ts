@@ -88,7 +88,14 @@ function isCaCertificate(der: Uint8Array): boolean {
   }
 }
 
-export async function buildPfx(input: BuildPfxInput): Promise<Uint8Array> {
+/**
+ * Refuses, before any work: no password (PASSPHRASE_REQUIRED), one over the input limit
+ * (PASSPHRASE_TOO_LONG), and a PFX with neither a certificate nor a key (MISSING_INPUT).
+ */
+export async function buildPfx(input: BuildPfxInput): Promise<Result<Uint8Array>> {
+  if (input.password.length === 0) return fail('PASSPHRASE_REQUIRED', 'A PFX needs a password: enter one.', 'password')
+  if (input.password.length > LIMITS.passphraseChars) return passwordTooLong()
+  if (input.certificates.length === 0 && !input.encryptedKey) return fail('MISSING_INPUT', 'The PFX would hold nothing: give a certificate or a key to put in it.', 'certificates')
   const first = input.certificates[0]
   const localKeyId = first && input.encryptedKey ? createHash('sha1').update(first).digest() : null
   const nameAttr = input.friendlyName ? [attr(OID.friendlyName, bmpString(input.friendlyName))] : []
@@ -137,7 +144,7 @@ export async function buildPfx(input: BuildPfxInput): Promise<Uint8Array> {
       iterations: MAC_ITERATIONS
     })
   })
-  return new Uint8Array(AsnConvert.serialize(pfx))
+  return ok(new Uint8Array(AsnConvert.serialize(pfx)))
 }
 
 export interface PfxKeyBag {
