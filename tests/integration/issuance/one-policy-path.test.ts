@@ -1,6 +1,8 @@
 // One policy path: the built-in minimal profile is a ProfileBody run through evaluate, so the
 // crypto baseline and the lint hold without a profile too; and no issuance path reaches the
 // TBS encoder with a template evaluate did not produce (evaluate-bypass.test.ts).
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServices, type Services } from '../../../src/main/services'
 import { createMemoryKeychain } from '../../../src/main/vault'
@@ -69,5 +71,28 @@ describe('the built-in minimal profile', () => {
     const text = openssl(['x509', '-in', certPath, '-noout', '-ext', 'subjectAltName,extendedKeyUsage']).out
     expect(text).toContain('DNS:cn-only.example.net')
     expect(text).toContain('TLS Web Server Authentication')
+  })
+})
+
+describe('a CN-only request under imported TLS profiles', () => {
+  it('the Lamassu seed web-server profile issues it with the CN as a DNS SAN (OpenSSL reads it); public-tls without CN to SAN refuses it', async () => {
+    const lamassu = services.profiles.import(readFileSync(join(__dirname, '../../fixtures/profiles/lamassu-web-server.json'), 'utf8'), 'lamassu', { id: 'lamassu-web' })
+    if (!lamassu.ok) throw new Error(lamassu.error.message)
+    expect(lamassu.value.profile.lintLevel).toBe('private')
+    const pem = opensslCsr('lamassu-cn-only', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'], '/CN=device-17.example.org')
+    const r = await issue(pem, 'lamassu-web')
+    const res = r.ok ? r.value.results[0]! : null
+    if (!res?.ok) throw new Error(JSON.stringify(res))
+    const detail = services.certificates.get(res.certificateId)
+    if (!detail.ok) throw new Error(detail.error.message)
+    const text = openssl(['x509', '-in', tmp.write('lamassu-cn-only.pem', detail.value.view.pem), '-noout', '-ext', 'subjectAltName']).out
+    expect(text).toContain('DNS:device-17.example.org')
+
+    const strict = services.profiles.create({ ...lamassu.value.profile, name: 'Public TLS, no CN to SAN', lintLevel: 'public-tls', san: { ...lamassu.value.profile.san, includeCommonName: false } }, { id: 'public-strict' })
+    if (!strict.ok) throw new Error(strict.error.message)
+    const refused = await issue(pem, 'public-strict', true)
+    const item = refused.ok ? refused.value.results[0]! : null
+    expect(item?.ok).toBe(false)
+    if (item && !item.ok) expect(item.error.details?.findings.filter((f) => f.severity === 'error').map((f) => f.code)).toContain('TLS_SAN_MISSING')
   })
 })
