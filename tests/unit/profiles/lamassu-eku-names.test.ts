@@ -1,5 +1,5 @@
-// Profile fixes from the operator review: Lamassu extended key usage names (item 22), a
-// profile whose fixed end has passed is refused at create/import (polish), calendar years.
+// Lamassu extended key usage names, a profile whose fixed end has passed refused at
+// create/import, calendar years.
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -9,7 +9,7 @@ import { addDuration } from '../../../src/shared/domain/profile'
 const FIX = join(__dirname, '../../fixtures/profiles')
 const web = (): Record<string, unknown> => JSON.parse(readFileSync(join(FIX, 'lamassu-web-server.json'), 'utf8')) as Record<string, unknown>
 
-describe('item 22: Lamassu extended key usage names', () => {
+describe('Lamassu extended key usage names', () => {
   it('accepts the names Lamassu uses, in any case, as well as OIDs', () => {
     const r = fromLamassu({ ...web(), extended_key_usages: ['ServerAuth', 'ClientAuth', 'CodeSigning', 'EmailProtection', 'TimeStamping', 'OCSPSigning', 'ocsp_signing', '1.3.6.1.4.1.311.10.3.3'] })
     if (!r.ok) throw new Error(r.error.message)

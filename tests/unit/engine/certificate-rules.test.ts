@@ -1,7 +1,7 @@
-// Engine fixes from the operator review, each checked by an independent implementation where
-// it is about certificate content: multi-valued RDNs in the TBS (item 4), RFC 5280 subject
-// bounds (5), signing-hash pairing (6), removeFromCRL never in a full CRL (7), PFX trust
-// attribute only on CA certificates (10), key separation (19), CA issuability (3).
+// Engine rules, each checked by an independent implementation where it is about certificate
+// content: multi-valued RDNs in the TBS, RFC 5280 subject bounds, signing-hash pairing,
+// removeFromCRL never in a full CRL, the PFX trust attribute only on CA certificates, key
+// separation, and whether a CA may issue.
 import { unwrap } from '../../../src/shared/errors'
 import { describe, expect, it, afterAll } from 'vitest'
 import { X509Certificate, generateKeyPairSync } from 'node:crypto'
@@ -58,7 +58,7 @@ async function leaf(issuer: { signer: ReturnType<typeof p256>; der: Uint8Array }
   return { template: t, der: r.value.der }
 }
 
-describe('item 4: a multi-valued RDN is one SET in the certificate', () => {
+describe('a multi-valued RDN is one SET in the certificate', () => {
   it('CN+UID is written as one RDN (openssl prints them joined with +), lean and reference encoders agree', async () => {
     const ca = await root()
     const subject = [[{ type: 'C', value: 'CH' }], [{ type: 'CN', value: 'zurich.example.com' }, { type: 'UID', value: 'jdoe' }]]
@@ -75,7 +75,7 @@ describe('item 4: a multi-valued RDN is one SET in the certificate', () => {
   })
 })
 
-describe('item 5: RFC 5280 subject bounds', () => {
+describe('RFC 5280 subject bounds', () => {
   it('names the field and the rule', () => {
     expect(checkDistinguishedName([[{ type: 'C', value: 'Germany' }], [{ type: 'CN', value: 'x' }]]).map((p) => [p.code, p.field])).toEqual([['SUBJECT_COUNTRY_INVALID', 'subject.C']])
     expect(checkDistinguishedName([[{ type: 'C', value: 'Dé' }]]).map((p) => p.code)).toEqual(['SUBJECT_COUNTRY_INVALID'])
@@ -85,7 +85,7 @@ describe('item 5: RFC 5280 subject bounds', () => {
   })
 })
 
-describe('item 6: the signing key decides the hash', () => {
+describe('the signing key decides the hash', () => {
   it('pairs ECDSA curves with their hash and leaves RSA free', () => {
     expect(pairedHash(signingKeyOfSpec('ec-p256'))).toBe('SHA-256')
     expect(pairedHash(signingKeyOfSpec('ec-p384'))).toBe('SHA-384')
@@ -104,7 +104,7 @@ describe('item 6: the signing key decides the hash', () => {
   })
 })
 
-describe('item 7: removeFromCRL never goes into a full CRL', () => {
+describe('removeFromCRL never goes into a full CRL', () => {
   it('buildCrl refuses it', async () => {
     const ca = await root()
     const info = issuerInfoOf(ca.der)
@@ -117,7 +117,7 @@ describe('item 7: removeFromCRL never goes into a full CRL', () => {
   })
 })
 
-describe('item 10: a PFX without a key marks only CA certificates as trusted', () => {
+describe('a PFX without a key marks only CA certificates as trusted', () => {
   it.each(['modern', 'legacy'] as const)('%s: keytool lists the root as trustedCertEntry, not the end entity', async (preset) => {
     const ca = await root()
     const ee = await leaf(ca, [[{ type: 'CN', value: 'leaf.example.com' }]])
@@ -131,7 +131,7 @@ describe('item 10: a PFX without a key marks only CA certificates as trusted', (
   })
 })
 
-describe('item 19: key separation', () => {
+describe('key separation', () => {
   it('allows re-certifying a CA key as a CA, refuses a CA key for an end entity and an end-entity key for a CA', () => {
     expect(keySeparation({ keyIsCa: true, keyIsEndEntity: false, certifyAsCa: true }, 'f').ok).toBe(true)
     const ee = keySeparation({ keyIsCa: true, keyIsEndEntity: false, certifyAsCa: false }, 'f')
@@ -143,7 +143,7 @@ describe('item 19: key separation', () => {
   })
 })
 
-describe('item 3: whether a CA may issue', () => {
+describe('whether a CA may issue', () => {
   const base = { name: 'Issuing1', state: 'active' as const, notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2030-01-01T00:00:00.000Z', revocation: null }
   const code = (r: ReturnType<typeof authorityMayIssue>) => (r.ok ? 'OK' : r.error.code)
   const at = new Date('2027-01-01T00:00:00Z')

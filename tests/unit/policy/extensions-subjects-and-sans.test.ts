@@ -1,7 +1,6 @@
-// Policy fixes from the operator review: honorExtensions copies only known, well-formed
-// extensions (items 2), multi-valued RDNs stay together (4), RFC 5280 subject bounds (5), the
-// issuer key decides the ECDSA hash (6), IP addresses never become dNSNames (8), and
-// profile years are calendar years (polish).
+// Policy rules: honorExtensions copies only known, well-formed extensions, multi-valued RDNs
+// stay together, RFC 5280 subject bounds, the issuer key decides the ECDSA hash, IP addresses
+// never become dNSNames, and profile years are calendar years.
 import { describe, expect, it } from 'vitest'
 import { AsnConvert } from '@peculiar/asn1-schema'
 import { Attribute, BasicConstraints, NameConstraints, GeneralSubtrees, GeneralSubtree, GeneralName, SubjectDirectoryAttributes } from '@peculiar/asn1-x509'
@@ -20,7 +19,7 @@ const base = (over: Parameters<typeof profile>[0] = {}) => profile({ keyUsage: [
 const NULL = new Uint8Array([0x05, 0x00])
 const der = (o: object) => new Uint8Array(AsnConvert.serialize(o))
 
-describe('item 2: honorExtensions copies only what checks out', () => {
+describe('honorExtensions copies only what checks out', () => {
   const honoring = base({ honorExtensions: true })
   const sda = der(new SubjectDirectoryAttributes([new Attribute({ type: '1.3.6.1.5.5.7.9.4', values: [new Uint8Array([0x13, 0x02, 0x44, 0x45]).buffer] })]))
 
@@ -74,7 +73,7 @@ describe('item 2: honorExtensions copies only what checks out', () => {
   })
 })
 
-describe('item 4: multi-valued RDNs stay one RDN', () => {
+describe('multi-valued RDNs stay one RDN', () => {
   it('keeps CN+UID together in the template, in place', () => {
     const subject = [[{ type: 'C', value: 'CH' }], [{ type: 'CN', value: 'zurich.example.com' }, { type: 'UID', value: 'jdoe' }]]
     const r = run(base({ honorSubject: true }), { subject })
@@ -88,7 +87,7 @@ describe('item 4: multi-valued RDNs stay one RDN', () => {
   })
 })
 
-describe('item 5: RFC 5280 subject bounds', () => {
+describe('RFC 5280 subject bounds', () => {
   it('countryName must be two capital letters, naming subject.C', () => {
     const f = errors(run(base(), { subject: { CN: 'x', C: 'Germany' } }).findings)
     expect(f.map((x) => [x.code, x.field])).toEqual([['SUBJECT_COUNTRY_INVALID', 'subject.C']])
@@ -114,7 +113,7 @@ describe('item 5: RFC 5280 subject bounds', () => {
   })
 })
 
-describe('item 6: the issuing key decides the ECDSA hash', () => {
+describe('the issuing key decides the ECDSA hash', () => {
   const ec = (curve: string) => ctx({ issuer: { notAfter: new Date('2036-01-01T00:00:00Z'), keyFamily: 'ec', curve, isCa: true } })
   it.each([
     ['P-256', 'SHA-384', 'SHA-256'],
@@ -141,7 +140,7 @@ describe('item 6: the issuing key decides the ECDSA hash', () => {
   })
 })
 
-describe('item 8: an IP address is never a dNSName', () => {
+describe('an IP address is never a dNSName', () => {
   it('CN=192.168.1.1 with a DNS SAN of the same address gives one iPAddress SAN', () => {
     const r = run(base({ san: { includeCommonName: true } }), { subject: { CN: '192.168.1.1' }, sans: [{ type: 'dns', value: '192.168.1.1' }] })
     expect(r.template.subjectAltName?.names).toEqual([{ type: 'ip', value: '192.168.1.1' }])
@@ -153,7 +152,7 @@ describe('item 8: an IP address is never a dNSName', () => {
   })
 })
 
-describe('polish: profile years are calendar years', () => {
+describe('profile years are calendar years', () => {
   it('5y from 2026-03-01 ends on 2031-03-01 (not 365-day years)', () => {
     expect(run(base({ validity: { type: 'Duration', duration: '5y' } })).template.notAfter.toISOString()).toBe('2031-03-01T12:00:00.000Z')
   })
@@ -166,7 +165,7 @@ describe('polish: profile years are calendar years', () => {
   })
 })
 
-describe('item 8: the lint refuses an IP address in a dNSName, whatever produced the template', () => {
+describe('the lint refuses an IP address in a dNSName, whatever produced the template', () => {
   it('SAN_DNS_IS_IP', async () => {
     const { lintView } = await import('../../../src/main/engine/policy')
     const view = { subject: [[{ type: 'CN', value: 'x' }]], notBefore: NOW, notAfter: new Date(NOW.getTime() + 86_400_000), signatureHash: 'SHA-256', subjectAltName: { names: [{ type: 'dns' as const, value: '192.168.1.1' }], critical: false } }

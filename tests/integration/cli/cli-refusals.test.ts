@@ -1,4 +1,4 @@
-// The reviewer's findings end to end over one store: exit codes, stdout and stderr for bad
+// The built CLI's refusals and guards end to end over one store: exit codes, stdout and stderr for bad
 // subjects, input and output files checked before anything is signed or generated, the
 // CA-key opt-in for PFX, serials with or without leading zeros, the default-policy findings
 // of `csr inspect`, and a warning when the audit trail is broken. Most commands run in
@@ -50,7 +50,7 @@ const auditCount = async (): Promise<number> => (await pkJson<{ entries: number 
 
 beforeAll(() => {
   cli = buildCli()
-  work = mkdtempSync(join(tmpdir(), 'pkidesk-cli-fixes-'))
+  work = mkdtempSync(join(tmpdir(), 'pkidesk-cli-refusals-'))
   dataDir = f('store')
 }, 120_000)
 afterAll(() => {
@@ -58,7 +58,7 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true })
 })
 
-describe('pkidesk fixes (built CLI)', { timeout: 120_000 }, () => {
+describe('pkidesk refusals and guards (built CLI)', { timeout: 120_000 }, () => {
   it('a bad --subject or --hash with EdDSA is a usage error naming the option; --key help lists every key type', async () => {
     for (const subject of ['garbage', 'CN=']) {
       const r = await (subject === 'garbage' ? bin : pk)(['ca', 'create', '--name', 'X', '--subject', subject, '--key', 'ec-p256', '--validity', '1y', '--protection', 'passphrase'])

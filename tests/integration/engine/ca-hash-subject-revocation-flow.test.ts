@@ -1,9 +1,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- IPC responses are read loosely; dispatch validated them against the contract */
-// The operator review's certificate-content and policy fixes end to end over createServices
-// and the IPC dispatch, every artifact read back by OpenSSL: signature hash follows the
-// signing key for CA certificates and CRLs (item 6), CA subjects within RFC 5280 (5),
-// honorExtensions (2), multi-valued RDNs (4), IP CNs (8), revocation reasons (7), and a
-// revoked CA shown as such and refused as an issuer while it still signs CRLs (3).
+// Certificate-content and policy rules end to end over createServices and the IPC dispatch,
+// every artifact read back by OpenSSL: the signature hash follows the signing key for CA
+// certificates and CRLs, CA subjects within RFC 5280, honorExtensions, multi-valued RDNs, IP
+// CNs, revocation reasons, and a revoked CA shown as such and refused as an issuer while it
+// still signs CRLs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { X509Certificate } from 'node:crypto'
 import { createServices, type Services } from '../../../src/main/services'
@@ -85,7 +85,7 @@ afterAll(() => {
   tmp.cleanup()
 })
 
-describe('item 6: the signing key decides the hash', () => {
+describe('the signing key decides the hash', () => {
   it('the P-384 root signs itself and the P-256 intermediate with SHA-384; OpenSSL verifies', () => {
     expect(openssl(['x509', '-in', rootPem, '-noout', '-text']).out).toContain('Signature Algorithm: ecdsa-with-SHA384')
     expect(openssl(['x509', '-in', chainFile, '-noout', '-text']).out).toContain('Signature Algorithm: ecdsa-with-SHA384')
@@ -101,7 +101,7 @@ describe('item 6: the signing key decides the hash', () => {
   })
 })
 
-describe('item 5: CA subjects within RFC 5280', () => {
+describe('CA subjects within RFC 5280', () => {
   it('refuses C=Germany and a 65-character CN, naming the subject', async () => {
     const bad = await failure('authorities:create', caInput('Bad C', null, 'ec-p256', 'SHA-256', [[{ type: 'C', value: 'Germany' }], [{ type: 'CN', value: 'x' }]]))
     expect(bad).toMatchObject({ code: 'SUBJECT_COUNTRY_INVALID', field: 'subject' })
@@ -184,7 +184,7 @@ describe('issuance with a profile that honors the request', () => {
   })
 })
 
-describe('item 7 and item 3: revocation', () => {
+describe('revocation', () => {
   it('refuses removeFromCRL and certificateHold as reasons', async () => {
     const list = await call('certificates:list', { authorityId: issuing.id })
     const id = list.items[0].id

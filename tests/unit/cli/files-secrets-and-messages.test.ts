@@ -1,7 +1,7 @@
-// The reviewer's CLI findings, the pure parts: input files checked from their size on disk,
-// outputs that never clobber or create folders, loose secret files, the default-policy
-// findings of `csr inspect`, messages in the operator's terms (CA names, CLI options,
-// keychain advice for an existing key), and the exact, zero-tolerant serial lookup.
+// The CLI's pure parts: input files checked from their size on disk, outputs that never
+// clobber or create folders, loose secret files, the default-policy findings of `csr inspect`,
+// messages in the operator's terms (CA names, CLI options, keychain advice for an existing
+// key), and the exact, zero-tolerant serial lookup.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -17,7 +17,7 @@ import { explainKeychainError } from '../../../src/main/vault/napi-keychain'
 
 let dir: string
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'pkidesk-cli-fixes-'))
+  dir = mkdtempSync(join(tmpdir(), 'pkidesk-cli-files-'))
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 

@@ -1,4 +1,4 @@
-// The store and service parts of the CLI fixes, in process over a real SQLite store: the
+// The store and service parts the CLI relies on, in process over a real SQLite store: the
 // cheap audit head check, the exact serial lookup tolerant of leading zeros, and the explicit
 // opt-in (audited) before a CA's private key goes into a PFX, checked by OpenSSL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
