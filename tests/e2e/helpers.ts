@@ -2,6 +2,7 @@
 // screens use), fixture files, and the accessibility check.
 import AxeBuilder from '@axe-core/playwright'
 import { expect, type Page } from '@playwright/test'
+import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { PkiApi } from '../../src/shared/ipc/contract'
@@ -10,6 +11,16 @@ import { REPO_ROOT } from '../harness/server'
 
 export const FIXTURES = join(REPO_ROOT, 'tests/fixtures/e2e')
 export const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8')
+
+/** `count` distinct P-256 requests made by OpenSSL (web-N.example.com), one key each: a batch with no re-submission in it. */
+export function distinctCsrs(count: number): string[] {
+  return Array.from({ length: count }, (_, i) =>
+    execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', '/dev/null', '-subj', `/O=Example/CN=web-${i}.example.com`, '-addext', `subjectAltName=DNS:web-${i}.example.com`], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+  )
+}
 
 type PageGlobal = { readonly pki: PkiApi }
 

@@ -35,7 +35,7 @@ test('auto-lock refuses an out-of-range value beside the field; keychain status 
   await field.fill('5000')
   await field.press('Enter')
   await expect(field).toHaveAttribute('aria-invalid', 'true')
-  await expect(field).toHaveAccessibleDescription(/autoLockMinutes/)
+  await expect(field).toHaveAccessibleDescription(/too big: at most 1440 is allowed/)
   await field.fill('30')
   await field.press('Enter')
   await expect(app.getByText('Saved', { exact: true })).toBeVisible()

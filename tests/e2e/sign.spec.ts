@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { test, expect } from './fixtures'
-import { createRootCa, expectAccessible, fixture, goTo } from './helpers'
+import { createRootCa, distinctCsrs, expectAccessible, fixture, goTo } from './helpers'
 import type { PkiApi } from '../../src/shared/ipc/contract'
 
 type PageGlobal = { readonly pki: PkiApi }
@@ -127,7 +127,8 @@ test.describe('a slow signing run', () => {
   test('shows progress and can be cancelled in main; what was not attempted is reported', async ({ app }) => {
     await createRootCa(app, 'Slow CA')
     await goTo(app, 'Sign requests')
-    await app.getByLabel('Paste PEM').fill(Array.from({ length: 100 }, () => fixture('web1.csr')).join('\n'))
+    // A hundred different requests: the same one pasted twice would be a re-submission, refused after the first.
+    await app.getByLabel('Paste PEM').fill(distinctCsrs(100).join('\n'))
     await app.getByRole('button', { name: 'Add pasted' }).click()
     await expect(app.getByTestId('csr-card')).toHaveCount(100)
     await app.getByRole('button', { name: 'Sign 100 valid requests…' }).click()

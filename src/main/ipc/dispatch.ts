@@ -11,11 +11,36 @@ export function isChannelName(name: unknown): name is ChannelName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name)
 }
 
+/** The first schema issue in words an operator reads beside the field (the field itself goes in `field`). */
+export function describeIssue(issue: z.core.$ZodIssue): string {
+  const limit = (v: unknown): string => String(v)
+  switch (issue.code) {
+    case 'too_big':
+      return issue.origin === 'string'
+        ? `the text is too long: at most ${limit(issue.maximum)} characters are allowed`
+        : issue.origin === 'array' || issue.origin === 'set'
+          ? `there are too many entries: at most ${limit(issue.maximum)} are allowed`
+          : `the value is too big: at most ${limit(issue.maximum)} is allowed`
+    case 'too_small':
+      return issue.origin === 'string'
+        ? `the text is too short: at least ${limit(issue.minimum)} characters are needed`
+        : issue.origin === 'array' || issue.origin === 'set'
+          ? `there are too few entries: at least ${limit(issue.minimum)} are needed`
+          : `the value is too small: at least ${limit(issue.minimum)} is needed`
+    case 'invalid_type':
+      return `a ${issue.expected} is expected here`
+    case 'invalid_value':
+      return `the value must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`
+    default:
+      return issue.message
+  }
+}
+
 function firstIssue(error: z.ZodError): { message: string; field?: string } {
   const issue = error.issues[0]
   if (!issue) return { message: 'invalid request' }
   const field = issue.path.map(String).join('.')
-  return { message: `The request was refused: ${issue.message}; correct the value and send it again.`, ...(field ? { field } : {}) }
+  return { message: `The request was refused: ${describeIssue(issue)}; correct the value and send it again.`, ...(field ? { field } : {}) }
 }
 
 export async function dispatch(handlers: Handlers, name: unknown, raw: unknown): Promise<Result<unknown>> {

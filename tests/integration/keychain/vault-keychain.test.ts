@@ -157,21 +157,24 @@ describe('keys protected by the real Secret Service', () => {
     }
   })
 
-  it('a locked keyring fails closed with the fix (runs last: it locks the session keyring)', async () => {
-    const vault = createVault({ store: storeOf(db), keychain: createNapiKeychain(), scrypt: SCRYPT })
-    execFileSync('dbus-send', [
-      '--session',
-      '--print-reply',
-      '--dest=org.freedesktop.secrets',
-      '/org/freedesktop/secrets',
-      'org.freedesktop.Secret.Service.Lock',
-      'array:objpath:/org/freedesktop/secrets/collection/login'
-    ])
-    const created = await vault.prepareKey({ spec: 'ec-p256', purpose: 'ca', protection: 'keychain' })
+  it('a locked keyring fails closed with the fix (in a Secret Service of its own, so the shared one stays unlocked)', () => {
+    // A second private session (scripts/with-secret-service.sh nests): its login collection is
+    // locked over D-Bus, then a fresh process asks the vault for a keychain-protected key.
+    const lockedDb = join(dir, 'locked.sqlite')
+    openDatabase(lockedDb).close()
+    const lock = 'dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets org.freedesktop.Secret.Service.Lock array:objpath:/org/freedesktop/secrets/collection/login >/dev/null'
+    const r = spawnSync('sh', [join(root, 'scripts', 'with-secret-service.sh'), 'sh', '-c', `${lock} && exec "$0" "$1" "$2"`, tsx, child, JSON.stringify({ db: lockedDb, op: 'create', protection: 'keychain' })], {
+      encoding: 'utf8',
+      timeout: 60_000
+    })
+    expect(r.status, r.stderr).toBe(0)
+    const created = JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult
     expect(created.ok).toBe(false)
-    if (!created.ok) {
-      expect(created.error.code).toBe('KEYCHAIN_UNAVAILABLE')
-      expect(created.error.message).toMatch(/^the Secret Service keyring is locked .*: unlock your login keyring .* or choose passphrase protection$/)
-    }
+    expect(created.error!.code).toBe('KEYCHAIN_UNAVAILABLE')
+    expect(created.error!.message).toMatch(/^the Secret Service keyring is locked .*: unlock your login keyring .* or choose passphrase protection$/)
+  })
+
+  it('the shared keyring is still usable after the locked case', async () => {
+    expect((await createNapiKeychain().status()).available).toBe(true)
   })
 })

@@ -30,6 +30,17 @@ describe('dispatch', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', field: 'autoLockMinutes' } })
   })
 
+  it('says what the schema wants in words, with its limit', async () => {
+    const big = await dispatch(handlers, 'settings:update', { autoLockMinutes: 5000 })
+    expect(big).toMatchObject({ ok: false, error: { field: 'autoLockMinutes', message: 'The request was refused: the value is too big: at most 1440 is allowed; correct the value and send it again.' } })
+    const small = await dispatch(handlers, 'settings:update', { autoLockMinutes: 0 })
+    expect(small).toMatchObject({ ok: false, error: { message: expect.stringContaining('the value is too small: at least 1 is needed') } })
+    const kind = await dispatch(handlers, 'settings:update', { autoLockMinutes: 'ten' })
+    expect(kind).toMatchObject({ ok: false, error: { message: expect.stringContaining('a number is expected here') } })
+    const theme = await dispatch(handlers, 'settings:update', { theme: 'pink' })
+    expect(theme).toMatchObject({ ok: false, error: { field: 'theme', message: expect.stringContaining('the value must be one of') } })
+  })
+
   it('rejects unknown request fields (strict schemas)', async () => {
     const result = await dispatch(handlers, 'settings:update', { theme: 'dark', evil: true })
     expect(result.ok).toBe(false)
