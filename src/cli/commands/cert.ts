@@ -1,4 +1,4 @@
-// pkidesk cert list|show|export|revoke|renew. Certificates are named by serial (uppercase hex,
+// pkidesk cert list|show|export|revoke|release|renew. Certificates are named by serial (uppercase hex,
 // colons optional); --ca settles a serial that two CAs happen to share.
 import { join } from 'node:path'
 import { Option, type Command } from 'commander'
@@ -15,7 +15,7 @@ import { addExportPassphraseFileOption, addForceOption, addKeyPassphraseFileOpti
 import type { Services } from '../../main/services'
 import type { CertificateSelection, SkippedCertificate } from '../../shared/ipc/certificates'
 
-// removeFromCRL belongs to delta CRLs and holds cannot be released here: neither is offered.
+// removeFromCRL belongs to delta CRLs and is not offered; certificateHold is lifted by `cert release`.
 export const REVOCATION_REASONS: readonly RevocationReason[] = ACCEPTED_REVOCATION_REASONS
 
 /** What --json prints for a certificate: the service's view with the serial as the CLI prints it. */
@@ -162,7 +162,7 @@ function bulkSelection(services: Services, opts: SelectionOptions, filtered: boo
 }
 
 export function registerCertificateCommands(program: Command, run: Runner): void {
-  const cert = program.command('cert').description('issued certificates: list, show, export, revoke, renew')
+  const cert = program.command('cert').description('issued certificates: list, show, export, revoke, release, renew')
 
   cert
     .command('list')
@@ -308,11 +308,17 @@ export function registerCertificateCommands(program: Command, run: Runner): void
           if (opts.serialsFile || filtered || opts.dryRun || opts.yes)
             throw usageError('CONFLICTING_OPTIONS', 'A serial revokes that one certificate: leave out --serials-file, the filters, --dry-run and --yes (or give no serial to revoke many).', '--serials-file')
           const found = resolveCertificate(services, String(args[0]), opts.ca)
-          if (found.status === 'revoked' || found.revokedAt)
-            throw operationError('ALREADY_REVOKED', `Certificate ${formatSerial(found.serial)} was already revoked on ${found.revokedAt ?? 'an earlier date'} (${found.revocationReason ?? 'unspecified'}).`, 'serial')
+          // A hold may be made final with another reason; anything else revoked stays as it is.
+          const held = found.revocationReason === 'certificateHold' && opts.reason !== 'certificateHold'
+          if ((found.status === 'revoked' || found.revokedAt) && !held)
+            throw operationError('ALREADY_REVOKED', `Certificate ${formatSerial(found.serial)} was already revoked on ${found.revokedAt ?? 'an earlier date'} (${found.revocationReason ?? 'unspecified'}${found.revocationReason === 'certificateHold' ? ': release it with pkidesk cert release, or revoke it for a final reason' : ''}).`, 'serial')
           warnIfAuditBroken(services, ctx.io)
           const revoked = expectOk(services.certificates.revoke(found.id, opts.reason, opts.invalidityDate?.toISOString()))
-          out.result(certificateJson(revoked), () => `Revoked ${formatSerial(revoked.serial)} (${opts.reason}) at ${revoked.revokedAt}; generate a CRL to publish it.`)
+          out.result(certificateJson(revoked), () =>
+            opts.reason === 'certificateHold'
+              ? `Put ${formatSerial(revoked.serial)} on hold at ${revoked.revokedAt}; generate a CRL to publish it (pkidesk cert release lifts the hold).`
+              : `Revoked ${formatSerial(revoked.serial)} (${opts.reason}) at ${revoked.revokedAt}; generate a CRL to publish it.`
+          )
           return
         }
         const selection = bulkSelection(services, opts, filtered)
@@ -333,6 +339,21 @@ export function registerCertificateCommands(program: Command, run: Runner): void
               : `Revoked ${r.revoked} certificate${r.revoked === 1 ? '' : 's'} (${opts.reason}); generate a CRL to publish ${r.revoked === 1 ? 'it' : 'them'}.`
           ].join('\n')
         )
+      })
+    )
+
+  cert
+    .command('release')
+    .description('lift a hold: a certificate revoked with reason certificateHold is valid again and the CA\'s next CRL omits it (audited)')
+    .argument('<serial>', 'serial, hex with or without colons', normalizeSerial)
+    .option('--ca <caId>', 'the issuing CA, when two CAs issued the same serial')
+    .action(
+      run<{ ca?: string }>(({ ctx, out, opts, args }) => {
+        const services = ctx.services()
+        const found = resolveCertificate(services, String(args[0]), opts.ca)
+        warnIfAuditBroken(services, ctx.io)
+        const released = expectOk(services.certificates.release(found.id))
+        out.result(certificateJson(released), () => `Released ${formatSerial(released.serial)} from hold; generate a CRL to publish it without the certificate.`)
       })
     )
 

@@ -26,6 +26,7 @@ export function createCertificatesHandlers(services: Services): HandlersFor<'cer
           )
         : c.export(req.id, req.format, req.password, req.includeKey, req.includeCaKey),
     'certificates:revoke': (req) => c.revoke(req.id, req.reason, req.invalidityDate),
+    'certificates:release': (req) => c.release(req.id),
     'certificates:revokeMany': (req) => services.bulk.revokeMany(req),
     'crl:generate': (req) => c.generateCrl(req.authorityId),
     'crl:list': (req) => c.listCrls(req.authorityId),

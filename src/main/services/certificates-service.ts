@@ -6,7 +6,7 @@ import { ACCEPTED_REVOCATION_REASONS, type CertificateDetail, type CertificateSu
 import type { ListCertificatesRequest } from '../../shared/ipc/certificates'
 import type { Store } from '../store/database'
 import { appendAudit } from '../store/audit-log'
-import { getCertificate, findCertificateBySha256, findCertificatesBySerial, queryCertificates, revokeCertificate, revokedPage, sortValue, type CertificateRow } from '../store/certificates-repo'
+import { getCertificate, findCertificateBySha256, findCertificatesBySerial, finalizeHold, queryCertificates, releaseHold, revokeCertificate, revokedPage, sortValue, type CertificateRow } from '../store/certificates-repo'
 import { getAuthority, listAuthorities, takeCrlNumber } from '../store/authorities-repo'
 import { getCrl, insertCrl, listCrls, type CrlRow } from '../store/crls-repo'
 import { deliveredChain } from '../store/chains-repo'
@@ -25,7 +25,10 @@ export interface CertificatesService {
    * in a PFX is the most valuable thing the app holds): without it such an export is refused.
    */
   export(id: number, format: ExportFormat, password: string | undefined, includeKey: boolean, includeCaKey?: boolean): Promise<Result<ExportedFile>>
+  /** Revokes; a certificate on hold can be revoked again with a final reason (its revocation date stays the hold's). */
   revoke(id: number, reason: RevocationReason, invalidityDate?: string): Result<CertificateSummary>
+  /** Lifts a hold (certificateHold): the certificate is valid again and the next CRL omits it. Audited. */
+  release(id: number): Result<CertificateSummary>
   generateCrl(authorityId: string): Promise<Result<CrlSummary>>
   listCrls(authorityId: string): Result<{ items: CrlSummary[] }>
   exportCrl(id: number, format: 'pem' | 'der'): Result<ExportedFile>
@@ -104,6 +107,13 @@ export function createCertificatesService(store: Store, vault: VaultPort, author
       after = page[page.length - 1]!.id
       await new Promise<void>((resolve) => setImmediate(resolve))
     }
+  }
+
+  /** A CA's own certificate decides whether that CA may issue: its screen refreshes too. */
+  function changedCertificate(row: CertificateRow): void {
+    emit('changed', { domain: 'certificates' })
+    if (row.isCa) emit('changed', { domain: 'authorities' })
+    emit('changed', { domain: 'audit' })
   }
 
   return {
@@ -215,23 +225,38 @@ export function createCertificatesService(store: Store, vault: VaultPort, author
       const row = certificate(id)
       if (!row) return notFound(id)
       if (!ACCEPTED_REVOCATION_REASONS.includes(reason))
-        return fail(
-          'REVOCATION_REASON_NOT_ALLOWED',
-          reason === 'removeFromCRL'
-            ? 'removeFromCRL is not a revocation reason: it appears only in delta CRLs (RFC 5280 5.3.1); choose the reason the certificate is revoked for.'
-            : 'certificateHold is not offered: a hold could not be released here; revoke for a final reason (for example keyCompromise or superseded) instead.',
-          'reason'
-        )
-      if (row.status === 'revoked') return fail('ALREADY_REVOKED', `Certificate ${row.serial} was already revoked on ${row.revokedAt}.`, 'id')
+        return fail('REVOCATION_REASON_NOT_ALLOWED', 'removeFromCRL is not a revocation reason: it appears only in delta CRLs (RFC 5280 5.3.1); choose the reason the certificate is revoked for.', 'reason')
+      const held = row.status === 'revoked' && row.revocationReason === 'certificateHold'
+      if (row.status === 'revoked' && !(held && reason !== 'certificateHold'))
+        return fail('ALREADY_REVOKED', `Certificate ${row.serial} was already revoked on ${row.revokedAt}${held ? ' (on hold: release it, or revoke it for a final reason)' : ''}.`, 'id')
       if (!row.authorityId) return fail('NOT_ISSUED_HERE', 'This certificate was not issued by a CA held here; revoke it at its issuer.', 'id')
       if (invalidityDate && new Date(invalidityDate) > now()) return fail('INVALIDITY_DATE_IN_FUTURE', 'The invalidity date is in the future: give the date the key is known or suspected to have been compromised, today or earlier.', 'invalidityDate')
       const at = new Date(Math.floor(now().getTime() / 1000) * 1000).toISOString()
       store.write((tx) => {
-        revokeCertificate(tx, id, { revokedAt: at, reason, invalidityDate: invalidityDate ?? null })
-        appendAudit(tx, { action: 'certificate.revoke', subject: `certificate:${id}`, details: { serial: row.serial, authorityId: row.authorityId, reason, invalidityDate: invalidityDate ?? null } }, now())
+        if (held) finalizeHold(tx, id, { reason, invalidityDate: invalidityDate ?? null })
+        else revokeCertificate(tx, id, { revokedAt: at, reason, invalidityDate: invalidityDate ?? null })
+        appendAudit(tx, { action: 'certificate.revoke', subject: `certificate:${id}`, details: { serial: row.serial, authorityId: row.authorityId, reason, invalidityDate: invalidityDate ?? null, ...(held ? { fromHold: row.revokedAt } : {}) } }, now())
       })
-      emit('changed', { domain: 'certificates' })
-      emit('changed', { domain: 'audit' })
+      changedCertificate(row)
+      return ok(certificateSummary(certificate(id)!, now()))
+    },
+
+    release(id) {
+      const row = certificate(id)
+      if (!row) return notFound(id)
+      if (row.status !== 'revoked' || row.revocationReason !== 'certificateHold')
+        return fail(
+          'CERTIFICATE_NOT_ON_HOLD',
+          `Certificate ${row.serial.toUpperCase()} is not on hold (${row.status === 'revoked' ? `revoked for ${row.revocationReason ?? 'unspecified'}, which is final` : 'it is not revoked'}): only a certificate revoked with reason certificateHold can be released.`,
+          'id'
+        )
+      const released = store.write((tx) => {
+        if (!releaseHold(tx, id)) return false
+        appendAudit(tx, { action: 'certificate.release', subject: `certificate:${id}`, details: { serial: row.serial, authorityId: row.authorityId, heldSince: row.revokedAt } }, now())
+        return true
+      })
+      if (!released) return fail('CERTIFICATE_NOT_ON_HOLD', `Certificate ${row.serial.toUpperCase()} changed meanwhile and is no longer on hold: refresh it.`, 'id')
+      changedCertificate(row)
       return ok(certificateSummary(certificate(id)!, now()))
     },
 

@@ -136,6 +136,19 @@ export function revokeCertificate(db: WriteTx, id: number, v: { revokedAt: strin
   ).changes === 1
 }
 
+/**
+ * A hold becomes a final revocation: the reason changes, the revocation date stays the
+ * hold's (RFC 5280 5.3.1: the certificate has been revoked since then). Only while on hold.
+ */
+export function finalizeHold(db: WriteTx, id: number, v: { reason: string; invalidityDate: string | null }): boolean {
+  return stmt(db, "UPDATE certificates SET revocation_reason = ?, invalidity_date = COALESCE(?, invalidity_date) WHERE id = ? AND status = 'revoked' AND revocation_reason = 'certificateHold'").run(v.reason, v.invalidityDate, id).changes === 1
+}
+
+/** Lifts a hold: the certificate is valid again and the next CRL omits it. Only while on hold. */
+export function releaseHold(db: WriteTx, id: number): boolean {
+  return stmt(db, "UPDATE certificates SET status = 'issued', revoked_at = NULL, revocation_reason = NULL, invalidity_date = NULL WHERE id = ? AND status = 'revoked' AND revocation_reason = 'certificateHold'").run(id).changes === 1
+}
+
 export interface RevokedEntryRow {
   readonly id: number
   readonly serial: string

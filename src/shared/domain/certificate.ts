@@ -25,8 +25,9 @@ export type RevocationReason = z.infer<typeof revocationReason>
 
 /**
  * The reasons `certificates:revoke` accepts. removeFromCRL belongs in delta CRLs only
- * (RFC 5280 5.3.1) and certificateHold would need a release the app does not offer, so both
- * are refused (REVOCATION_REASON_NOT_ALLOWED); the enum keeps them to read older records.
+ * (RFC 5280 5.3.1) and is refused (REVOCATION_REASON_NOT_ALLOWED); the enum keeps it to read
+ * older records. certificateHold is the one reversible reason: `certificates:release` lifts
+ * it (the next CRL omits the certificate), or a revoke with a final reason makes it permanent.
  */
 export const ACCEPTED_REVOCATION_REASONS: readonly RevocationReason[] = [
   'unspecified',
@@ -35,6 +36,7 @@ export const ACCEPTED_REVOCATION_REASONS: readonly RevocationReason[] = [
   'affiliationChanged',
   'superseded',
   'cessationOfOperation',
+  'certificateHold',
   'privilegeWithdrawn',
   'aACompromise'
 ]

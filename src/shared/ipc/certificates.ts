@@ -212,6 +212,8 @@ export const certificatesChannels = {
     z.object({ id: z.number().int(), reason: revocationReason, invalidityDate: z.string().datetime().optional() }),
     certificateSummary
   ),
+  /** Lifts a hold (a certificate revoked with certificateHold); anything else is CERTIFICATE_NOT_ON_HOLD. */
+  'certificates:release': channel(z.object({ id: z.number().int() }), certificateSummary),
   /**
    * Revokes every certificate of a selection, one transaction per slice of 1,000 with one
    * audit entry per certificate; `dryRun` lists and counts only. A selection matching

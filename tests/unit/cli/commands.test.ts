@@ -110,10 +110,10 @@ describe('CA defaults', () => {
 })
 
 describe('cert revoke --reason', () => {
-  it('offers only reasons a full CRL may carry and the service accepts', async () => {
+  it('offers only reasons a full CRL may carry and the service accepts (certificateHold, released with cert release)', async () => {
     const { REVOCATION_REASONS } = await import('../../../src/cli/commands/cert')
     expect(REVOCATION_REASONS).not.toContain('removeFromCRL')
-    expect(REVOCATION_REASONS).not.toContain('certificateHold')
+    expect(REVOCATION_REASONS).toContain('certificateHold')
     expect(REVOCATION_REASONS).toEqual(expect.arrayContaining(['keyCompromise', 'superseded', 'cessationOfOperation', 'cACompromise']))
   })
 })

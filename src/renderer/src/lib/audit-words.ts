@@ -15,6 +15,7 @@ export interface AuditWords {
 const VERBS: Readonly<Record<string, string>> = {
   'certificate.issue': 'Issued a certificate',
   'certificate.revoke': 'Revoked a certificate',
+  'certificate.release': 'Released a certificate from hold',
   'certificate.export': 'Exported a certificate',
   'certificate.import': 'Imported a certificate',
   'authority.create': 'Created a CA',

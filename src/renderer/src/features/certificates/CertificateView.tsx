@@ -1,8 +1,10 @@
 // One certificate, every field and extension in words, fingerprints, chain and PEM; actions:
-// export, revoke and renew with the same profile, and for an end-entity key the app holds:
-// export the key, delete it.
+// export, revoke (a hold too), release a hold, and renew with the same profile, and for an
+// end-entity key the app holds: export the key, delete it.
 import { Badge, Button, Card, Code, CopyButton, Group, Stack, Table, Text, Title, Tooltip } from '@mantine/core'
 import { useEffect, useState, type ReactNode } from 'react'
+import type { AppError } from '../../../../shared/errors'
+import { pki } from '../../api/pki'
 import { ErrorNote } from '../../components/ErrorNote'
 import { StatusBadge } from '../../components/StatusBadge'
 import { colonHex, formatDateTime } from '../../lib/format'
@@ -38,6 +40,15 @@ export function CertificateView({ id }: { id: number }): ReactNode {
   }, [id, loadDetail])
   const detail = open?.value ?? null
   const error = open?.error ?? null
+  const [releaseError, setReleaseError] = useState<AppError | null>(null)
+  const [releasing, setReleasing] = useState(false)
+  const release = async (): Promise<void> => {
+    setReleasing(true)
+    const r = await pki.certificates.release({ id })
+    setReleasing(false)
+    setReleaseError(r.ok ? null : r.error)
+    void loadDetail(id)
+  }
 
   /** After a delete or a revoke the record changed: read it again. */
   const closeAndReload = (): void => {
@@ -58,6 +69,7 @@ export function CertificateView({ id }: { id: number }): ReactNode {
       </Stack>
     )
   const v = detail.view
+  const held = detail.status === 'revoked' && detail.revocationReason === 'certificateHold'
   return (
     <Stack gap="md">
       <Group justify="space-between">
@@ -84,18 +96,29 @@ export function CertificateView({ id }: { id: number }): ReactNode {
               </Button>
             </>
           ) : null}
-          <Button color="red" variant="light" onClick={() => setDialog('revoke')} disabled={detail.status === 'revoked'}>
-            Revoke…
+          {held ? (
+            <Button variant="default" onClick={() => void release()} loading={releasing}>
+              Release hold
+            </Button>
+          ) : null}
+          <Button color="red" variant="light" onClick={() => setDialog('revoke')} disabled={detail.status === 'revoked' && !held}>
+            {held ? 'Revoke for good…' : 'Revoke…'}
           </Button>
         </Group>
       </Group>
       <Group gap="sm">
         <Title order={2}>{detail.commonName || detail.subjectText}</Title>
         <StatusBadge status={detail.status} />
+        {held ? (
+          <Badge variant="light" color="orange">
+            on hold
+          </Badge>
+        ) : null}
         {detail.isCa ? <Badge variant="outline">CA</Badge> : null}
         {detail.hasKey ? <Badge variant="outline">key held</Badge> : null}
       </Group>
       <ErrorNote error={error} />
+      <ErrorNote error={releaseError} title="Not released" />
       <Card withBorder padding="sm">
         <Title order={3} size="h5" mb="xs">
           Fields
@@ -119,8 +142,9 @@ export function CertificateView({ id }: { id: number }): ReactNode {
               <HeldKeyState detail={detail} />
             </Row>
             {detail.status === 'revoked' ? (
-              <Row label="Revoked">
+              <Row label={held ? 'On hold' : 'Revoked'}>
                 {formatDateTime(detail.revokedAt)} · {detail.revocationReason}
+                {held ? ' · listed on the next CRL until released' : ''}
                 {detail.invalidityDate ? ` · invalid since ${formatDateTime(detail.invalidityDate)}` : ''}
               </Row>
             ) : null}

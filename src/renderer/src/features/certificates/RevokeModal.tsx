@@ -1,4 +1,5 @@
 // Revoke a certificate: the reason (RFC 5280 names, explained) and the optional invalidity date.
+// A certificate on hold is revoked again for a final reason (its revocation date stays the hold's).
 import { Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core'
 import { useState, type ReactNode } from 'react'
 import type { AppError } from '../../../../shared/errors'
@@ -13,11 +14,14 @@ const REASONS: { value: RevocationReason; label: string }[] = [
   { value: 'affiliationChanged', label: 'Affiliation changed: the subject’s name or organization changed' },
   { value: 'superseded', label: 'Superseded: replaced by a new certificate' },
   { value: 'cessationOfOperation', label: 'Cessation of operation: no longer needed' },
+  { value: 'certificateHold', label: 'Certificate hold: suspended until released (the only reversible reason)' },
   { value: 'privilegeWithdrawn', label: 'Privilege withdrawn' },
   { value: 'aACompromise', label: 'AA compromise' }
 ]
 
 export function RevokeModal({ certificate, onClose }: { certificate: CertificateSummary; onClose(): void }): ReactNode {
+  const held = certificate.revocationReason === 'certificateHold'
+  const reasons = held ? REASONS.filter((r) => r.value !== 'certificateHold') : REASONS
   const [reason, setReason] = useState<RevocationReason>('superseded')
   const [invalidity, setInvalidity] = useState('')
   const [error, setError] = useState<AppError | null>(null)
@@ -36,8 +40,14 @@ export function RevokeModal({ certificate, onClose }: { certificate: Certificate
   return (
     <Modal opened onClose={onClose} title={`Revoke ${certificate.commonName || certificate.subjectText}`}>
       <Stack gap="sm">
-        <Text size="sm">Revocation cannot be undone. The next CRL of the issuing CA lists this certificate.</Text>
-        <Select label="Reason" data={REASONS} value={reason} onChange={(v) => v && setReason(v as RevocationReason)} allowDeselect={false} error={fieldError(error, 'reason')} />
+        <Text size="sm">
+          {held
+            ? 'The certificate is on hold. Revoking it for a final reason cannot be undone; it stays on the CRL with that reason.'
+            : reason === 'certificateHold'
+              ? 'A hold suspends the certificate: the next CRL lists it until you release it from the certificate view.'
+              : 'Revocation cannot be undone. The next CRL of the issuing CA lists this certificate.'}
+        </Text>
+        <Select label="Reason" data={reasons} value={reason} onChange={(v) => v && setReason(v as RevocationReason)} allowDeselect={false} error={fieldError(error, 'reason')} />
         <TextInput
           type="date"
           label="Invalid since (optional)"
@@ -52,7 +62,7 @@ export function RevokeModal({ certificate, onClose }: { certificate: Certificate
             Cancel
           </Button>
           <Button color="red" onClick={() => void submit()} loading={busy}>
-            Revoke
+            {reason === 'certificateHold' ? 'Put on hold' : 'Revoke'}
           </Button>
         </Group>
       </Stack>
