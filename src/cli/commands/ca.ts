@@ -1,4 +1,4 @@
-// pkidesk ca create|import|list|show
+// pkidesk ca create|install-cert|import|export|list|show
 import { X509Certificate } from 'node:crypto'
 import { basename, extname } from 'node:path'
 import { Option, type Command } from 'commander'
@@ -8,10 +8,11 @@ import type { KeyProtection, KeySpec, SignatureHash } from '../../shared/domain/
 import { keySpec, signatureHash } from '../../shared/domain/keys'
 import { addDuration, parseDuration, parseKeySpec, parseNonNegativeInt, parseProtection, type ParsedDuration } from '../parse'
 import { parseDnOption } from '../names'
-import { expectOk, readSecret, requireSecret, usageError } from '../context'
+import { CliError, expectOk, operationError, readSecret, requireSecret, usageError } from '../context'
 import { formatRecord, formatTable } from '../output'
 import { resolveAuthority, unlockAuthority } from '../resolve'
-import { addPassphraseFileOption, readInput } from './common'
+import { addForceOption, addPassphraseFileOption, checkOutputFile, readInput, writeOutput } from './common'
+import { LIMITS } from '../../shared/limits'
 import { warnIfAuditBroken } from '../audit-guard'
 import type { DistinguishedName } from '../../shared/domain/names'
 
@@ -35,6 +36,20 @@ function parseHash(value: string): SignatureHash {
   const r = signatureHash.safeParse(value.toUpperCase().replace(/^SHA(\d)/, 'SHA-$1'))
   if (!r.success) throw usageError('INVALID_ARGUMENT', `--hash ${value} is not one of SHA-256, SHA-384, SHA-512.`, '--hash')
   return r.data
+}
+
+/** --external-parent needs --out-csr and excludes what the parent decides (--parent, --validity, --path-length). */
+function checkExternalParentOptions(opts: Readonly<CreateOptions>): { outCsr: string } | null {
+  if (!opts.externalParent) {
+    if (opts.outCsr !== undefined) throw usageError('CONFLICTING_OPTIONS', '--out-csr goes with --external-parent; leave it out, or add --external-parent.', '--out-csr')
+    if (opts.validity === undefined) throw usageError('MISSING_INPUT', 'Give the validity of the CA, for example --validity 10y.', '--validity')
+    return null
+  }
+  for (const [given, flag] of [[opts.parent, '--parent'], [opts.validity, '--validity'], [opts.pathLength, '--path-length']] as const)
+    if (given !== undefined) throw usageError('CONFLICTING_OPTIONS', `${flag} does not go with --external-parent: the external parent decides it when it signs the CSR.`, flag)
+  if (opts.outCsr === undefined) throw usageError('MISSING_INPUT', '--external-parent writes a CSR: give the file with --out-csr FILE.', '--out-csr')
+  checkOutputFile(opts.outCsr, { force: opts.force === true, option: '--out-csr' })
+  return { outCsr: opts.outCsr }
 }
 
 export function authorityRows(a: AuthoritySummary): [string, string | number | boolean | null | undefined][] {
@@ -72,8 +87,11 @@ interface CreateOptions {
   name: string
   subject: string
   key: KeySpec
-  validity: ParsedDuration
+  validity?: ParsedDuration
   parent?: string
+  externalParent?: boolean
+  outCsr?: string
+  force?: boolean
   pathLength?: number
   protection?: KeyProtection
   hash?: string
@@ -94,24 +112,27 @@ interface ImportOptions {
 }
 
 export function registerAuthorityCommands(program: Command, run: Runner): void {
-  const ca = program.command('ca').description('certificate authorities: create, import, list, show')
+  const ca = program.command('ca').description('certificate authorities: create, install-cert, import, export, list, show')
 
-  addPassphraseFileOption(
+  addForceOption(addPassphraseFileOption(
     ca
       .command('create')
-      .description('create a self-signed root CA, or an intermediate signed by --parent')
+      .description('create a self-signed root CA, an intermediate signed by --parent, or (--external-parent) an intermediate whose CSR goes to a root elsewhere')
       .requiredOption('--name <name>', 'unique name of the CA')
       .requiredOption('--subject <dn>', 'subject, e.g. "CN=Example Root,O=Example,C=DE"')
       .addOption(new Option('--key <spec>', `key type: ${keySpec.options.join('|')}`).argParser(parseKeySpec).makeOptionMandatory())
-      .addOption(new Option('--validity <duration>', 'validity, e.g. 10y or 3650d').argParser(parseDuration).makeOptionMandatory())
+      .addOption(new Option('--validity <duration>', 'validity, e.g. 10y or 3650d (not with --external-parent: the parent decides)').argParser(parseDuration))
       .option('--parent <caId>', 'id or name of the CA that signs this one (an intermediate); a root when absent')
+      .option('--external-parent', 'the parent is outside PKI Desk: write the CSR to --out-csr; the CA stays pending until `ca install-cert`')
+      .option('--out-csr <file>', 'with --external-parent: where to write the CSR (PEM); its folder must exist')
       .addOption(new Option('--path-length <n>', 'basicConstraints pathLenConstraint (none when absent)').argParser(parseNonNegativeInt))
       .addOption(new Option('--protection <how>', 'how the key is kept: keychain (default), passphrase or both').argParser(parseProtection))
       .option('--hash <hash>', 'signature hash: SHA-256, SHA-384, SHA-512 (default: SHA-384 for ec-p384, SHA-512 for ec-p521, else SHA-256)')
       .option('--parent-passphrase-file <file>', 'passphrase of the parent CA when it differs from the new CA\'s')
-  ).action(
+  )).action(
     run<CreateOptions>(async ({ ctx, out, opts }) => {
       const subject: DistinguishedName = parseDnOption(opts.subject)
+      const external = checkExternalParentOptions(opts)
       if (opts.hash !== undefined && (opts.key === 'ed25519' || opts.key === 'ed448'))
         throw usageError('CONFLICTING_OPTIONS', `--hash does not apply to ${opts.key}: EdDSA fixes its own hash (${opts.key === 'ed25519' ? 'SHA-512' : 'SHAKE256'}); leave --hash out.`, '--hash')
       const protection = opts.protection ?? 'keychain'
@@ -119,10 +140,27 @@ export function registerAuthorityCommands(program: Command, run: Runner): void {
         protection === 'keychain'
           ? undefined
           : requireSecret('passphrase', opts.passphraseFile, ctx.io.env, `A CA key protected by ${protection}`, ctx.io.stderr)
-      const days = validityDays(opts.validity, new Date())
       const hash = opts.hash !== undefined ? parseHash(opts.hash) : defaultHash(opts.key)
       const services = ctx.services()
       warnIfAuditBroken(services, ctx.io)
+      if (external) {
+        const made = expectOk(
+          await services.authorities.createCsr({ name: opts.name, subject, keySpec: opts.key, protection, ...(passphrase !== undefined ? { passphrase } : {}), signature: { hash, rsaPss: false } })
+        )
+        try {
+          writeOutput(external.outCsr, made.csrPem, { force: opts.force === true, option: '--out-csr' })
+        } catch (e) {
+          // Nothing half-made: without its CSR on disk the pending CA and its key go again.
+          const undone = await services.authorities.discardPending(made.authority.id, 'the CSR could not be written')
+          if (e instanceof CliError && undone.ok) throw new CliError({ ...e.error, message: `${e.error.message.replace(/\.$/, '')}; the new CA and its key were removed again.` }, e.exitCode)
+          throw e
+        }
+        out.result({ ...made.authority, csrFile: external.outCsr, csrPem: made.csrPem }, () =>
+          `Created CA "${made.authority.name}" (${made.authority.id}), pending: its CSR is in ${external.outCsr}. Have the parent sign it as a CA, then run \`pkidesk ca install-cert ${made.authority.name} FILE\`.\n${formatRecord(authorityRows(made.authority))}`
+        )
+        return
+      }
+      const days = validityDays(opts.validity!, new Date())
       let parentId: string | null = null
       if (opts.parent !== undefined) {
         const parent = resolveAuthority(services, opts.parent, '--parent')
@@ -147,6 +185,52 @@ export function registerAuthorityCommands(program: Command, run: Runner): void {
         })
       )
       out.result(created, () => `Created CA "${created.name}" (${created.id}).\n${formatRecord(authorityRows(created))}`)
+    })
+  )
+
+  ca.command('install-cert')
+    .description('install the certificate an external parent issued for a pending CA (PEM, DER or PKCS#7, with or without its chain)')
+    .argument('<caId>', 'id or name of the pending CA')
+    .argument('<file>', 'the certificate file')
+    .action(
+      run(async ({ ctx, out, args }) => {
+        const file = String(args[1])
+        const bytes = readInput(file, 'certificate', { maxBytes: LIMITS.certificateBundleBytes, emptyHint: 'give the certificate the parent issued' })
+        const services = ctx.services()
+        const found = resolveAuthority(services, String(args[0]), 'caId')
+        warnIfAuditBroken(services, ctx.io)
+        const installed = expectOk(await services.authorities.importCertificate(found.id, { encoding: 'base64', data: bytes.toString('base64') }))
+        out.result(installed, () => `Installed the certificate of CA "${installed.name}" (${installed.id}); it may sign now.\n${formatRecord(authorityRows(installed))}`)
+      })
+    )
+
+  addForceOption(
+    ca
+      .command('export')
+      .description("write a CA's certificate: PEM, DER or PKCS#7 (p7b, DER), with --chain its issuers up to the root")
+      .argument('<caId>', 'CA id or name')
+      .addOption(new Option('--format <format>', 'pem, der or p7b').choices(['pem', 'der', 'p7b']).makeOptionMandatory())
+      .option('--chain', 'add the issuing CAs up to the root (pem and p7b)')
+      .requiredOption('--out <file>', 'where to write it; its folder must exist')
+  ).action(
+    run<{ format: 'pem' | 'der' | 'p7b'; chain?: boolean; out: string; force?: boolean }>(async ({ ctx, out, opts, args }) => {
+      const chain = opts.chain === true
+      if (chain && opts.format === 'der') throw usageError('CONFLICTING_OPTIONS', 'A DER file holds one certificate: for the chain use --format pem or p7b.', '--chain')
+      checkOutputFile(opts.out, { force: opts.force === true })
+      const services = ctx.services()
+      const found = resolveAuthority(services, String(args[0]), 'caId')
+      if (found.certificateId === null)
+        throw operationError('AUTHORITY_PENDING', `"${found.name}" is pending: it has no certificate to export yet; install the one its parent issues with \`pkidesk ca install-cert\`.`, 'caId')
+      const file = expectOk(
+        opts.format === 'p7b'
+          ? await services.exports.bundle([found.certificateId], chain, 'der')
+          : await services.certificates.export(found.certificateId, opts.format === 'der' ? 'der' : chain ? 'pem-chain' : 'pem', undefined, false)
+      )
+      const bytes = Buffer.from(file.base64, 'base64')
+      writeOutput(opts.out, bytes, { force: opts.force === true })
+      out.result({ authorityId: found.id, format: opts.format, chain, file: opts.out, bytes: bytes.length }, () =>
+        `Wrote the certificate of CA "${found.name}"${chain ? ' with its chain' : ''} as ${opts.format} to ${opts.out}.`
+      )
     })
   )
 

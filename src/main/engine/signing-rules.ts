@@ -70,7 +70,7 @@ export interface AuthorityFacts {
 export function authorityMayIssue(a: AuthorityFacts, now: Date): Result<void> {
   const field = 'authorityId'
   if (a.state === 'pending-certificate')
-    return fail('AUTHORITY_PENDING', `"${a.name}" has no certificate yet: import the certificate its parent issued, then issue.`, field)
+    return fail('AUTHORITY_PENDING', `"${a.name}" is pending: it has no certificate yet; install the certificate its parent issued for its CSR, then issue.`, field)
   if (a.state === 'retired') return fail('AUTHORITY_RETIRED', `"${a.name}" is retired and issues no new certificates: choose another CA.`, field)
   if (a.revocation)
     return fail(

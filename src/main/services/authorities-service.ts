@@ -35,7 +35,9 @@ import {
   type AuthorityRow
 } from '../store/authorities-repo'
 import { findCertificateBySha256, insertCertificate, isEndEntityKey } from '../store/certificates-repo'
-import { buildCertificate, buildCsr, certificateFacts, describeCertificate, dnToText, checkBinaryInput, looksLikePem, pathLengthOf, readPemBlocks, toPem, type IssuerInfo } from '../engine'
+import { saveDeliveredChain } from '../store/chains-repo'
+import { checkChain } from '../sync/delivery'
+import { buildCertificate, buildCsr, certificateFacts, describeCertificate, dnToText, checkBinaryInput, looksLikePem, pathLengthOf, readPemBlocks, readPkcs7Certificates, toPem, type IssuerInfo } from '../engine'
 import type { CertificateTemplate } from '../engine'
 import { checkDistinguishedName } from '../engine/names'
 import { authorityMayIssue, signingHashFor, signingKeyOfSpec } from '../engine/signing-rules'
@@ -50,7 +52,15 @@ export interface AuthoritiesService {
   get(id: string): Result<AuthorityDetail>
   create(input: CreateAuthorityInput): Promise<Result<AuthoritySummary>>
   createCsr(input: CreateAuthorityCsrInput): Promise<Result<{ authority: AuthoritySummary; csrPem: string }>>
+  /**
+   * Installs the certificate an external parent issued for a pending CA (PEM, DER or PKCS#7, with
+   * or without its chain): it must be for the pending key (CERTIFICATE_KEY_MISMATCH) and a CA
+   * certificate (AUTHORITY_NOT_CA); the chain that comes with it must be its issuers
+   * (AUTHORITY_CHAIN_INVALID) and is kept for chain exports. One transaction.
+   */
   importCertificate(id: string, certificate: FileInput): Promise<Result<AuthoritySummary>>
+  /** Removes a CA still waiting for its certificate, with its key (audited): the undo when its CSR could not be delivered. */
+  discardPending(id: string, reason: string): Promise<Result<void>>
   import(input: ImportAuthorityInput): Promise<Result<AuthoritySummary>>
   /** With the keychain entry, `passphrase`, or — for a custodian-protected key — `custodians` present together. */
   unlock(id: string, passphrase?: string, custodians?: readonly CustodianSecret[]): Promise<Result<AuthoritySummary>>
@@ -119,7 +129,7 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
     const row = authority(id)
     if (!row) return notFound(id)
     if (row.state !== 'active' || !row.certDer)
-      return fail('AUTHORITY_PENDING', `"${row.name}" has no certificate yet (${row.state}): import its certificate first.`, 'authorityId')
+      return fail('AUTHORITY_PENDING', `"${row.name}" is pending: it has no certificate yet; install the certificate its parent issued for its CSR first.`, 'authorityId')
     return ok({ row, issuer: issuerInfoOf(row.certDer), certDer: row.certDer })
   }
 
@@ -341,21 +351,48 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
       const a = authority(id)
       if (!a) return notFound(id)
       if (a.state !== 'pending-certificate' || !a.keyId) return fail('AUTHORITY_NOT_PENDING', `"${a.name}" is not waiting for a certificate.`, 'authorityId')
-      const certs = readCertificates(fileBytes(certificate))
+      const certs = readInstallable(fileBytes(certificate))
       if (!certs.ok) return certs
-      const der = certs.value[0]!
       const key = vault.key(a.keyId)
+      // The file may hold the chain in any order: the CA's certificate is the one for the pending key.
+      const der = key ? certs.value.find((c) => certificateFacts(c).key.spkiSha256 === key.spkiSha256) : undefined
+      if (!key || !der) {
+        const found = certs.value.map((c) => describeCertificate(c).subjectText).join('; ')
+        return fail('CERTIFICATE_KEY_MISMATCH', `No certificate in the file is for the key of "${a.name}"'s request (found: ${found}): install the certificate its parent issued for this CSR.`, 'certificate')
+      }
+      const facts = certificateFacts(der)
+      if (!facts.basicConstraints?.ca)
+        return fail('AUTHORITY_NOT_CA', `The certificate for "${a.name}"'s key is not a CA certificate (basicConstraints CA is not true): ask the parent to issue it with a CA profile.`, 'certificate')
+      if (facts.keyUsage && !facts.keyUsage.usages.includes('keyCertSign'))
+        return fail('AUTHORITY_NOT_CA', `The certificate for "${a.name}"'s key does not allow certificate signing (keyUsage lacks keyCertSign): ask the parent to issue it with keyCertSign and cRLSign.`, 'certificate')
+      // What came with it must be its issuers (any order, each signing the one before); they are kept as its chain.
+      const chain = checkChain(der, certs.value, `the certificate of "${a.name}"`)
+      if (!chain.ok)
+        return fail('AUTHORITY_CHAIN_INVALID', `The other certificates in the file are not the issuers of "${a.name}"'s certificate (each must sign the one before): install the certificate alone, or with the chain its parent sent.`, 'certificate')
       const view = describeCertificate(der)
-      if (!key || view.publicKey.sha256 !== key.spkiSha256)
-        return fail('CERTIFICATE_KEY_MISMATCH', 'This certificate is for another key than the CA\'s request: import the certificate issued for this CSR.', 'certificate')
-      if (!view.isCa) return fail('AUTHORITY_NOT_CA', 'This certificate is not a CA certificate (basicConstraints CA is not true): ask the parent to issue a CA certificate.', 'certificate')
       const parentId = findParentId(der)
-      store.write((tx) => {
-        commitCaCertificate(tx, a, der, parentId, a.keyId, now().toISOString())
-        appendAudit(tx, { action: 'authority.certificate.import', subject: `authority:${id}`, details: { sha256: view.fingerprints.sha256, issuer: view.issuerText } }, now())
-      })
+      const installed = await attempt(() =>
+        store.write((tx) => {
+          const current = getAuthority(tx, id)
+          if (current?.state !== 'pending-certificate') throw new AppFailure({ code: 'AUTHORITY_NOT_PENDING', message: `"${a.name}" is not waiting for a certificate.`, field: 'authorityId' })
+          commitCaCertificate(tx, a, der, parentId, a.keyId, now().toISOString())
+          const own = findCertificateBySha256(tx, view.fingerprints.sha256)
+          if (own && chain.value.issuers.length) saveDeliveredChain(tx, own.id, chain.value.issuers)
+          appendAudit(tx, { action: 'authority.certificate.import', subject: `authority:${id}`, details: { sha256: view.fingerprints.sha256, issuer: view.issuerText, chain: chain.value.issuers.length } }, now())
+        })
+      )
+      if (!installed.ok) return installed
       changed()
       return ok(summarize(authority(id)!))
+    },
+
+    async discardPending(id, reason) {
+      const a = authority(id)
+      if (!a) return notFound(id)
+      if (a.state !== 'pending-certificate' || !a.keyId) return fail('AUTHORITY_NOT_PENDING', `"${a.name}" is not waiting for a certificate; it is not discarded.`, 'authorityId')
+      await undoPending(id, a.keyId, reason)
+      changed()
+      return ok(undefined)
     },
 
     async import(input) {
@@ -501,6 +538,22 @@ export function readCertificates(bytes: Uint8Array): Result<Uint8Array[]> {
   }
   if (!isCertificate(bytes)) return fail('CERTIFICATE_CORRUPT', 'The file is not a certificate (PEM or DER).', 'certificate')
   return ok([bytes])
+}
+
+/** What an external parent sends back: readCertificates, or a PKCS#7 bundle (DER, or PEM labelled PKCS7). */
+function readInstallable(bytes: Uint8Array): Result<Uint8Array[]> {
+  const plain = readCertificates(bytes)
+  if (plain.ok || (plain.error.code !== 'CERTIFICATE_NOT_FOUND' && plain.error.code !== 'CERTIFICATE_CORRUPT')) return plain
+  const pem = looksLikePem(bytes)
+  let der: Uint8Array | null = pem ? null : bytes
+  if (pem) {
+    const blocks = readPemBlocks(Buffer.from(bytes).toString('latin1'))
+    const p7 = blocks.ok ? blocks.value.find((b) => b.kind === 'block' && (b.label === 'PKCS7' || b.label === 'CMS')) : undefined
+    der = p7 ? (p7 as { der: Uint8Array }).der : null
+  }
+  const certs = der ? readPkcs7Certificates(der) : null
+  if (!certs?.length || !certs.every(isCertificate)) return plain
+  return ok(certs)
 }
 
 function isCertificate(der: Uint8Array): boolean {

@@ -71,8 +71,10 @@ export function createCertificatesService(store: Store, vault: VaultPort, author
         out.push({ der: a.certDer, row: findCertificateBySha256(tx, sha), authorityId: a.id })
         authorityId = a.parentId
       }
-      // No CA of this desk above it: the chain the issuing platform delivered, checked when it was stored.
-      if (out.length === 0) for (const der of deliveredChain(tx, row.id)) out.push({ der, row: findCertificateBySha256(tx, sha256Hex(der)), authorityId: null })
+      // Above the last CA of this desk (or above the certificate, when none issued it): the chain
+      // delivered with that certificate (by a platform, or by the external parent of a CA), checked when it was stored.
+      const top = out.length ? out[out.length - 1]!.row : row
+      if (top) for (const der of deliveredChain(tx, top.id)) out.push({ der, row: findCertificateBySha256(tx, sha256Hex(der)), authorityId: null })
       return out
     })
   }

@@ -13,6 +13,7 @@ export const authorityErrors = {
   AUTHORITY_NO_KEY: "The CA's private key is not held in this store, so it cannot sign.",
   AUTHORITY_KEY_MISMATCH: "The key held for the CA is not the key its certificate certifies (the key record was changed); nothing is signed.",
   AUTHORITY_NOT_CA: 'The certificate given for a CA is not a CA certificate (basicConstraints CA is not true).',
+  AUTHORITY_CHAIN_INVALID: "The certificates given with a CA's certificate are not its issuers (each must sign the one before); nothing was installed.",
   AUTHORITY_CERTIFICATE_UNREADABLE: "The stored certificate of the CA cannot be read; import it again.",
   CERTIFICATE_KEY_MISMATCH: "The certificate is for another key than the CA's (or the request's) key.",
   NOT_AFTER_BEYOND_ISSUER: 'The new CA would outlive the CA that signs it; shorten the validity.',
