@@ -406,7 +406,7 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
         const keyWrap = opened.value.key
         for (const k of m.keys) {
           const sealed = index.keys.find((s) => s.keyId === k.keyId)!.sealed
-          const r = await vault.rewrapFromBackup(k.keyId, k.spkiSha256, sealed, keyWrap, keyWrapAad(m.backupId, k.keyId, k.spkiSha256), input.protection, input.keyPassphrase ? { passphrase: input.keyPassphrase } : {})
+          const r = await vault.rewrapFromBackup(k.keyId, k.purpose, k.spkiSha256, sealed, keyWrap, keyWrapAad(m.backupId, k.keyId, k.spkiSha256), input.protection, input.keyPassphrase ? { passphrase: input.keyPassphrase } : {})
           if (!r.ok) return r
           changes.push(r.value)
         }

@@ -80,3 +80,11 @@ export function updateVaultKeyEnvelope(db: WriteTx, id: string, protection: Stor
   const r = db.prepare('UPDATE vault_keys SET protection = ?, envelope = ? WHERE id = ?').run(protection, envelope, id)
   if (r.changes !== 1) throw new Error(`vault key ${id} is not in the store`)
 }
+
+/**
+ * Replaces a key's envelope only if the row still holds `from` (an envelope upgrade that
+ * must not overwrite a change made meanwhile). True when it was replaced.
+ */
+export function replaceVaultKeyEnvelope(db: WriteTx, id: string, from: string, to: string): boolean {
+  return db.prepare('UPDATE vault_keys SET envelope = ? WHERE id = ? AND envelope = ?').run(to, id, from).changes === 1
+}

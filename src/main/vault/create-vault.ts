@@ -13,17 +13,18 @@ import {
   getVaultKey,
   insertVaultKey,
   listVaultKeys,
+  replaceVaultKeyEnvelope,
   updateVaultKeyEnvelope,
   vaultKeyReferences,
   type VaultKeyRow
 } from '../store/vault-keys-repo'
-import { combineKeks, DEFAULT_SCRYPT, open, openEnvelope, parseEnvelope, scryptCost, scryptKey, seal as sealBytes, sealEnvelope, type Envelope, type Sealed, type ScryptParams } from './envelope'
+import { combineKeks, DEFAULT_SCRYPT, ENVELOPE_VERSION, open, openEnvelope, parseEnvelope, scryptCost, scryptKey, seal as sealBytes, sealEnvelope, type Envelope, type Sealed, type ScryptParams } from './envelope'
 import { MAX_CUSTODIANS, custodianNames, openCustodianKek, splitKek, type CustodianInput, type CustodianKeychain } from './custodians'
 import { KEYCHAIN_SERVICE, keychainMessageForExistingKey, type KeychainBackend } from './keychain'
 import { generatePrivateKey, parsePrivateKey, specOf, spkiOf } from './key-material'
 import { signWithKeyObject, type Signer } from './signer'
 import { exportEncryptedPrivateKey, importPfx, readKeyFile } from './pkcs12-bridge'
-import type { KeyRef, KeySecrets, PfxExportPreset, PreparedKey, Vault, KeychainStatus } from './vault'
+import type { KeyPurpose, KeyRef, KeySecrets, PfxExportPreset, PreparedKey, Vault, KeychainStatus } from './vault'
 
 export const MIN_PASSPHRASE_LENGTH = 12
 
@@ -76,7 +77,7 @@ export interface VaultInternals extends Vault {
    * once the row is there); `discard` removes the keychain entry made for it when that
    * transaction does not commit.
    */
-  rewrapFromBackup(keyId: string, spkiSha256: string, sealed: Sealed, wrapKey: Uint8Array, aad: string, protection: KeyProtection, secrets: KeySecrets): Promise<Result<RowChange>>
+  rewrapFromBackup(keyId: string, purpose: KeyPurpose, spkiSha256: string, sealed: Sealed, wrapKey: Uint8Array, aad: string, protection: KeyProtection, secrets: KeySecrets): Promise<Result<RowChange>>
   /** Whether a sealed backup key opens and matches `spkiSha256` (backup verify). */
   checkBackupKey(sealed: Sealed, wrapKey: Uint8Array, aad: string, spkiSha256: string): boolean
   /**
@@ -222,6 +223,7 @@ export function createVault(options: VaultOptions): VaultInternals {
   async function sealUnder(
     key: KeyObject,
     keyId: string,
+    purpose: KeyPurpose,
     spkiSha256: string,
     protection: KeyProtection,
     secrets: KeySecrets,
@@ -257,7 +259,7 @@ export function createVault(options: VaultOptions): VaultInternals {
       buffers.push(kek)
       const pkcs8 = key.export({ type: 'pkcs8', format: 'der' })
       buffers.push(pkcs8)
-      const envelope = sealEnvelope({ keyId, spkiSha256, pkcs8, kek, source: protection, keychain: keychainInfo, scrypt: scryptInfo })
+      const envelope = sealEnvelope({ keyId, purpose, spkiSha256, pkcs8, kek, source: protection, keychain: keychainInfo, scrypt: scryptInfo })
       return ok({ envelope, keychainAccount: keychainInfo?.account ?? null })
     } finally {
       for (const b of buffers) b.fill(0)
@@ -265,7 +267,7 @@ export function createVault(options: VaultOptions): VaultInternals {
   }
 
   /** Seals a parsed key under a fresh KEK of the chosen protection. */
-  async function seal(key: KeyObject, purpose: 'ca' | 'end-entity', protection: KeyProtection, secrets: KeySecrets): Promise<Result<PreparedKey>> {
+  async function seal(key: KeyObject, purpose: KeyPurpose, protection: KeyProtection, secrets: KeySecrets): Promise<Result<PreparedKey>> {
     for (const [id, p] of pending) if (now().getTime() - p.preparedAt > PENDING_TTL_MS) pending.delete(id)
     const pass = checkPassphrase(protection, secrets.passphrase)
     if (!pass.ok) return pass
@@ -275,7 +277,7 @@ export function createVault(options: VaultOptions): VaultInternals {
     const { spki, spkiSha256 } = spkiOf(key)
     if (store.read((tx) => findVaultKeyBySpkiSha256(tx, spkiSha256)) || [...pending.values()].some((p) => p.ref.spkiSha256 === spkiSha256))
       return fail('KEY_EXISTS', 'this private key is already in the vault: use the existing key instead of importing it again', 'data')
-    const sealed = await sealUnder(key, keyId, spkiSha256, protection, secrets, accountFor(keyId))
+    const sealed = await sealUnder(key, keyId, purpose, spkiSha256, protection, secrets, accountFor(keyId))
     if (!sealed.ok) return sealed
     const ref: KeyRef = { keyId, spec: spec.value, purpose, protection, spki, spkiSha256 }
     pending.set(keyId, { key, ref, keychainAccount: sealed.value.keychainAccount, preparedAt: now().getTime() })
@@ -331,18 +333,49 @@ export function createVault(options: VaultOptions): VaultInternals {
       return fail('VAULT_ENVELOPE_INVALID', `key ${keyId}'s stored envelope is damaged: restore the database from a backup`)
     const kek = await deriveKek(ref, env, secrets)
     if (!kek.ok) return kek
-    const opened = openEnvelope(env, row.spkiSha256, kek.value.kek)
-    kek.value.kek.fill(0)
-    if ('failure' in opened) {
-      if (opened.failure === 'kek') return { ok: false, error: openFailure(ref, kek.value.custodians) }
-      return fail('VAULT_ENVELOPE_INVALID', `key ${keyId}'s ciphertext does not match its row: the row was altered; restore the database from a backup`)
+    const opened = openEnvelope(env, row.purpose, row.spkiSha256, kek.value.kek)
+    try {
+      if ('failure' in opened) {
+        if (opened.failure === 'kek') return { ok: false, error: openFailure(ref, kek.value.custodians) }
+        return fail('VAULT_ENVELOPE_INVALID', `Key ${keyId}'s ciphertext does not match its row (its id, purpose or public key was altered): restore the database from a backup.`)
+      }
+      const parsed = parsePrivateKey(opened.pkcs8, undefined)
+      if (!parsed.ok) return fail('VAULT_ENVELOPE_INVALID', `Key ${keyId} decrypted to something that is not a private key: restore the database from a backup.`)
+      if (spkiOf(parsed.value).spkiSha256 !== row.spkiSha256)
+        return fail('VAULT_ENVELOPE_INVALID', `Key ${keyId} does not match its stored public key: restore the database from a backup.`)
+      if (env.v < ENVELOPE_VERSION) upgradeEnvelope(row, env, opened.pkcs8, kek.value.kek)
+      return ok({ key: parsed.value, custodians: kek.value.custodians })
+    } finally {
+      if ('pkcs8' in opened) opened.pkcs8.fill(0)
+      kek.value.kek.fill(0)
     }
-    const parsed = parsePrivateKey(opened.pkcs8, undefined)
-    opened.pkcs8.fill(0)
-    if (!parsed.ok) return fail('VAULT_ENVELOPE_INVALID', `key ${keyId} decrypted to something that is not a private key: restore the database from a backup`)
-    if (spkiOf(parsed.value).spkiSha256 !== row.spkiSha256)
-      return fail('VAULT_ENVELOPE_INVALID', `key ${keyId} does not match its stored public key: restore the database from a backup`)
-    return ok({ key: parsed.value, custodians: kek.value.custodians })
+  }
+
+  /**
+   * A version 1 envelope (its AADs do not name the purpose) that just opened is re-sealed as
+   * version 2 under the same KEK, binding the purpose its row has now. The KEK, and so the
+   * keychain entry, scrypt salt and custodian shares, stay as they are: only the wrapped DEK
+   * and the ciphertext change. The row is replaced only if it still holds the envelope that
+   * opened (compare-and-swap); if the write fails (a read-only store) the key stays version 1
+   * and opens as before.
+   */
+  function upgradeEnvelope(row: VaultKeyRow, env: Envelope, pkcs8: Uint8Array, kek: Uint8Array): void {
+    const upgraded = sealEnvelope({
+      keyId: row.id,
+      purpose: row.purpose,
+      spkiSha256: row.spkiSha256,
+      pkcs8,
+      kek,
+      source: env.kek.source,
+      ...(env.kek.keychain ? { keychain: env.kek.keychain } : {}),
+      ...(env.kek.scrypt ? { scrypt: env.kek.scrypt } : {}),
+      ...(env.kek.custodians ? { custodians: env.kek.custodians } : {})
+    })
+    try {
+      store.write((tx) => replaceVaultKeyEnvelope(tx, row.id, row.envelope, JSON.stringify(upgraded)))
+    } catch {
+      // Not upgraded this time; a version 1 envelope remains readable.
+    }
   }
 
   async function openCustodians(ref: KeyRef, env: Envelope, secrets: KeySecrets): Promise<Result<{ kek: Buffer; custodians: string[] }>> {
@@ -637,7 +670,7 @@ export function createVault(options: VaultOptions): VaultInternals {
       return parsed.ok && spkiOf(parsed.value).spkiSha256 === spkiSha256
     },
 
-    async rewrapFromBackup(keyId, spkiSha256, sealed, wrapKey, aad, protection, secrets) {
+    async rewrapFromBackup(keyId, purpose, spkiSha256, sealed, wrapKey, aad, protection, secrets) {
       const pass = checkPassphrase(protection, secrets.passphrase)
       if (!pass.ok) return pass
       const pkcs8 = open(wrapKey, sealed, aad)
@@ -647,11 +680,17 @@ export function createVault(options: VaultOptions): VaultInternals {
       if (!parsed.ok || spkiOf(parsed.value).spkiSha256 !== spkiSha256)
         return fail('BACKUP_KEY_INVALID', `key ${keyId} in the backup does not match its public key in the backed-up store: the backup was altered`, 'keyId')
       const account = `${accountFor(keyId)}:restored:${randomUUID()}`
-      const resealed = await sealUnder(parsed.value, keyId, spkiSha256, protection, secrets, account)
+      const resealed = await sealUnder(parsed.value, keyId, purpose, spkiSha256, protection, secrets, account)
       if (!resealed.ok) return resealed
       const created = resealed.value.keychainAccount
       return ok({
-        write: (tx) => updateVaultKeyEnvelope(tx, keyId, protection, JSON.stringify(resealed.value.envelope)),
+        write: (tx) => {
+          // The envelope binds `purpose`: the restored row must carry the same one, or the key would never open.
+          const restored = getVaultKey(tx, keyId)
+          if (restored && restored.purpose !== purpose)
+            throw new AppFailure({ code: 'BACKUP_KEY_INVALID', message: `Key ${keyId} is a ${restored.purpose} key in the backed-up store but ${purpose} in its manifest: the backup was altered.`, field: 'keyId' })
+          updateVaultKeyEnvelope(tx, keyId, protection, JSON.stringify(resealed.value.envelope))
+        },
         finish: async () => undefined,
         discard: async () => {
           if (created) await removeAccounts([created])
@@ -691,7 +730,7 @@ export function createVault(options: VaultOptions): VaultInternals {
         }
         const pkcs8 = got.value.key.export({ type: 'pkcs8', format: 'der' })
         buffers.push(pkcs8)
-        const envelope = sealEnvelope({ keyId, spkiSha256: row.spkiSha256, pkcs8, kek, source: 'custodians', custodians: parts.split })
+        const envelope = sealEnvelope({ keyId, purpose: row.purpose, spkiSha256: row.spkiSha256, pkcs8, kek, source: 'custodians', custodians: parts.split })
         return ok({
           previous,
           present: got.value.custodians,

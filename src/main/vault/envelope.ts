@@ -1,10 +1,18 @@
 // The at-rest form of a private key (the vault_keys.envelope column, JSON):
-//   PKCS#8 DER ──AES-256-GCM(DEK, AAD = key id + SPKI hash)──▶ ciphertext
+//   PKCS#8 DER ──AES-256-GCM(DEK, AAD = key id + purpose + SPKI hash)──▶ ciphertext
 //   DEK (random, 256-bit) ──AES-256-GCM(KEK, AAD = key id + protection)──▶ wrapped DEK
 // where the KEK is a random 256-bit secret kept in the OS keychain ('keychain'), scrypt of
 // the operator's passphrase with the parameters stored here ('passphrase'), or HKDF over both
 // ('both': either factor alone opens nothing). The AADs bind ciphertext to its row, so an
-// envelope copied to another row, or relabelled with a weaker protection, does not open.
+// envelope copied to another row, a row relabelled with a weaker protection, or a key moved
+// to another purpose (an end-entity key relabelled 'ca', or the reverse) does not open.
+//
+// The purpose is bound in the inner layer: a relabelled row unwraps the DEK (the passphrase
+// was right) and then fails as an altered row, not as a wrong passphrase.
+// Version 1 envelopes (written before the purpose was bound) have the same layers without
+// the purpose in the inner AAD; they still open, and the vault re-seals one as version 2 the
+// next time it opens it (create-vault.ts). A version 2 envelope relabelled 'v: 1' does not
+// open: its inner AAD was version 2's, so the label cannot downgrade it.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, scrypt as scryptCb, type ScryptOptions } from 'node:crypto'
 import { z } from 'zod'
 import type { StoredKeyProtection } from '../../shared/domain/keys'
@@ -56,8 +64,11 @@ export const custodianSplitSchema = z.object({
 })
 export type CustodianSplit = z.infer<typeof custodianSplitSchema>
 
+/** The envelope version sealEnvelope writes: 2 binds the key's purpose in the ciphertext's AAD. */
+export const ENVELOPE_VERSION = 2
+
 export const envelopeSchema = z.object({
-  v: z.literal(1),
+  v: z.union([z.literal(1), z.literal(2)]),
   keyId: z.string(),
   cipher: z.literal('aes-256-gcm'),
   key: sealed,
@@ -91,7 +102,11 @@ export function open(key: Uint8Array, s: Sealed, aad: string): Buffer | null {
   }
 }
 
-const keyAad = (keyId: string, spkiSha256: string): string => `pkidesk/key/v1/${keyId}/${spkiSha256}`
+/** What a key is for; bound in the inner AAD of a version 2 envelope. */
+export type EnvelopePurpose = 'ca' | 'end-entity'
+
+const keyAad = (v: Envelope['v'], keyId: string, purpose: EnvelopePurpose, spkiSha256: string): string =>
+  v === 1 ? `pkidesk/key/v1/${keyId}/${spkiSha256}` : `pkidesk/key/v2/${keyId}/${purpose}/${spkiSha256}`
 const dekAad = (keyId: string, source: StoredKeyProtection): string => `pkidesk/dek/v1/${keyId}/${source}`
 
 export function scryptKey(passphrase: string, salt: Uint8Array, params: ScryptParams): Promise<Buffer> {
@@ -113,6 +128,7 @@ export function combineKeks(keychainSecret: Uint8Array, passphraseKey: Uint8Arra
 
 export interface SealInput {
   readonly keyId: string
+  readonly purpose: EnvelopePurpose
   readonly spkiSha256: string
   readonly pkcs8: Uint8Array
   readonly kek: Uint8Array
@@ -126,10 +142,10 @@ export function sealEnvelope(input: SealInput): Envelope {
   const dek = randomBytes(32)
   try {
     return {
-      v: 1,
+      v: ENVELOPE_VERSION,
       keyId: input.keyId,
       cipher: 'aes-256-gcm',
-      key: seal(dek, input.pkcs8, keyAad(input.keyId, input.spkiSha256)),
+      key: seal(dek, input.pkcs8, keyAad(ENVELOPE_VERSION, input.keyId, input.purpose, input.spkiSha256)),
       kek: {
         source: input.source,
         ...(input.keychain ? { keychain: input.keychain } : {}),
@@ -145,12 +161,15 @@ export function sealEnvelope(input: SealInput): Envelope {
 
 export type OpenFailure = 'kek' | 'key'
 
-/** PKCS#8 DER (the caller zeroes it), or which layer refused to open. */
-export function openEnvelope(env: Envelope, spkiSha256: string, kek: Uint8Array): { pkcs8: Buffer } | { failure: OpenFailure } {
+/**
+ * PKCS#8 DER (the caller zeroes it), or which layer refused to open. `purpose` and
+ * `spkiSha256` come from the row (never from the envelope), so a relabelled row fails here.
+ */
+export function openEnvelope(env: Envelope, purpose: EnvelopePurpose, spkiSha256: string, kek: Uint8Array): { pkcs8: Buffer } | { failure: OpenFailure } {
   const dek = open(kek, env.kek.wrappedDek, dekAad(env.keyId, env.kek.source))
   if (!dek) return { failure: 'kek' }
   try {
-    const pkcs8 = open(dek, env.key, keyAad(env.keyId, spkiSha256))
+    const pkcs8 = open(dek, env.key, keyAad(env.v, env.keyId, purpose, spkiSha256))
     return pkcs8 ? { pkcs8 } : { failure: 'key' }
   } finally {
     dek.fill(0)

@@ -217,6 +217,84 @@ describe('lock and unlock', () => {
   })
 })
 
+describe('the envelope binds the key purpose', () => {
+  const envelopeOf = (keyId: string): { v: number } & Record<string, unknown> =>
+    JSON.parse((t.db.prepare('SELECT envelope FROM vault_keys WHERE id = ?').get(keyId) as { envelope: string }).envelope) as { v: number }
+
+  it.each([
+    ['ca', 'end-entity'],
+    ['end-entity', 'ca']
+  ] as const)('a %s key whose row is relabelled %s does not open', async (purpose, relabelled) => {
+    const { vault, keychain } = setup()
+    const prepared = await vault.prepareKey({ spec: 'ec-p256', purpose, protection: 'passphrase', passphrase: PASS })
+    if (!prepared.ok) throw new Error(prepared.error.message)
+    t.store.write((tx) => vault.saveKey(tx, prepared.value))
+    expect(envelopeOf(prepared.value.keyId).v).toBe(2)
+    t.db.prepare('UPDATE vault_keys SET purpose = ? WHERE id = ?').run(relabelled, prepared.value.keyId)
+    const r = await createVault({ store: t.store, keychain, scrypt: TEST_SCRYPT }).unlock(prepared.value.keyId, { passphrase: PASS })
+    expect(!r.ok && r.error).toMatchObject({ code: 'VAULT_ENVELOPE_INVALID' })
+    // Put back, it opens: the purpose (not the passphrase) was what failed.
+    t.db.prepare('UPDATE vault_keys SET purpose = ? WHERE id = ?').run(purpose, prepared.value.keyId)
+    expect((await createVault({ store: t.store, keychain, scrypt: TEST_SCRYPT }).unlock(prepared.value.keyId, { passphrase: PASS })).ok).toBe(true)
+  })
+
+  it('a version 2 envelope relabelled version 1 does not open (no downgrade to the unbound AADs)', async () => {
+    const { vault, keychain } = setup()
+    const key = await create(vault, 'keychain')
+    t.db.prepare('UPDATE vault_keys SET envelope = ? WHERE id = ?').run(JSON.stringify({ ...envelopeOf(key.keyId), v: 1 }), key.keyId)
+    const r = await createVault({ store: t.store, keychain, scrypt: TEST_SCRYPT }).unlock(key.keyId, {})
+    expect(r.ok).toBe(false)
+  })
+
+  describe('envelopes written before the purpose was bound (frozen fixture)', () => {
+    interface FixtureRow {
+      id: string
+      purpose: 'ca' | 'end-entity'
+      algorithm: string
+      spki: string
+      spki_sha256: string
+      protection: string
+      envelope: string
+      created_at: string
+    }
+    const fixture = JSON.parse(readFileSync(join(__dirname, '../../fixtures/vault/legacy-envelopes-v1.json'), 'utf8')) as { rows: FixtureRow[] }
+    const insert = (row: FixtureRow, purpose = row.purpose): void => {
+      t.db
+        .prepare('INSERT INTO vault_keys (id, purpose, algorithm, spki, spki_sha256, protection, envelope, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(row.id, purpose, row.algorithm, Buffer.from(row.spki, 'base64'), row.spki_sha256, row.protection, row.envelope, row.created_at)
+    }
+
+    it.each(fixture.rows.map((r) => [r.purpose, r] as const))('a version 1 %s key opens and signs, is re-sealed as version 2 on that open, and the upgraded row binds its purpose', async (_purpose, row) => {
+      expect((JSON.parse(row.envelope) as { v: number }).v).toBe(1)
+      const { vault, keychain } = setup()
+      insert(row)
+      const wrong = await vault.unlock(row.id, { passphrase: 'not the passphrase' })
+      expect(!wrong.ok && wrong.error.code).toBe('PASSPHRASE_WRONG')
+      expect(envelopeOf(row.id).v).toBe(1) // a failed open changes nothing
+      expect(await vault.unlock(row.id, { passphrase: PASS })).toEqual({ ok: true, value: undefined })
+      expect(await signAndVerify(vault, row.id, Buffer.from(row.spki, 'base64'))).toBe(true)
+      const upgraded = envelopeOf(row.id)
+      expect(upgraded.v).toBe(2)
+      // Same KEK: the same passphrase (and scrypt salt) opens the upgraded envelope in a fresh vault.
+      expect((upgraded.kek as { scrypt: unknown }).scrypt).toEqual((JSON.parse(row.envelope) as { kek: { scrypt: unknown } }).kek.scrypt)
+      const fresh = createVault({ store: t.store, keychain, scrypt: TEST_SCRYPT })
+      expect((await fresh.unlock(row.id, { passphrase: PASS })).ok).toBe(true)
+      expect(await signAndVerify(fresh, row.id, Buffer.from(row.spki, 'base64'))).toBe(true)
+      t.db.prepare('UPDATE vault_keys SET purpose = ? WHERE id = ?').run(row.purpose === 'ca' ? 'end-entity' : 'ca', row.id)
+      const moved = await createVault({ store: t.store, keychain, scrypt: TEST_SCRYPT }).unlock(row.id, { passphrase: PASS })
+      expect(!moved.ok && moved.error.code).toBe('VAULT_ENVELOPE_INVALID')
+    })
+
+    it('a version 1 envelope still refuses another row (its AAD always named the key id)', async () => {
+      const { vault } = setup()
+      const [a, b] = fixture.rows as [FixtureRow, FixtureRow]
+      insert(b)
+      insert({ ...a, id: 'moved-here', envelope: JSON.stringify({ ...(JSON.parse(a.envelope) as object), keyId: 'moved-here' }) })
+      expect((await vault.unlock('moved-here', { passphrase: PASS })).ok).toBe(false)
+    })
+  })
+})
+
 describe('import, export, delete', () => {
   const pass = 'import file passphrase'
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' })
