@@ -18,7 +18,14 @@ export default defineConfig({
   },
   preload: {
     // A sandboxed preload cannot require packages: bundle zod and the contract into it.
-    build: { externalizeDeps: false, rollupOptions: { output: { format: 'cjs' } } }
+    // Two preloads: the app window's (window.pki) and main's CA key export prompt's.
+    build: {
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'src/preload/index.ts'), 'ca-key-prompt': resolve(__dirname, 'src/preload/ca-key-prompt.ts') },
+        output: { format: 'cjs' }
+      }
+    }
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),

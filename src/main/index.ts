@@ -17,7 +17,7 @@ app.whenReady().then(() => {
   hardenSession()
   serveApp(join(__dirname, '../renderer'))
   const emit = createWindowEventSink(() => BrowserWindow.getAllWindows().map((w) => w.webContents))
-  const dialogs = createElectronDialogs(() => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0])
+  const dialogs = createElectronDialogs(() => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0], join(__dirname, '../preload/ca-key-prompt.js'))
   const services = createServices({ dataDir: app.getPath('userData'), emit, dialogs, version: app.getVersion() })
   registerIpc(createHandlers(services), page.isTrustedUrl)
   const lockAll = (): void => services.onSystemLock?.()

@@ -211,7 +211,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
 /**
  * What differs from the app in the harness: no OS dialogs ("save" writes under outputDir,
- * a folder per save), an in-memory keychain (no Secret Service needed) and a cheap scrypt so
+ * a folder per save; main's CA key export confirmation answers with the JSON secrets in
+ * outputDir/ca-key-confirm.json, and cancels when there is none), an in-memory keychain (no Secret Service needed) and a cheap scrypt so
  * passphrase-protected keys unlock quickly. Everything else is the app's own code.
  */
 function harnessServiceOptions(outputDir: string): { dialogs: DialogsPort; keychain: ReturnType<typeof createMemoryKeychain>; scrypt: { N: number; r: number; p: number } } {
@@ -226,6 +227,10 @@ function harnessServiceOptions(outputDir: string): { dialogs: DialogsPort; keych
       const dir = join(outputDir, `save-${++saves}`)
       mkdirSync(dir, { recursive: true })
       return dir
+    },
+    async confirmCaKeyExport() {
+      const answer = join(outputDir, 'ca-key-confirm.json')
+      return existsSync(answer) ? (JSON.parse(readFileSync(answer, 'utf8')) as { passphrase?: string }) : null
     },
     // "Open" picks what earlier saves wrote under outputDir: the newest backup, or every share file.
     async chooseOpenFiles(_title, kind) {

@@ -6,13 +6,14 @@ import type { Runner } from '../program'
 import type { CertificateDetail, CertificateSummary, ExportFormat, RevocationReason } from '../../shared/domain/certificate'
 import { ACCEPTED_REVOCATION_REASONS } from '../../shared/domain/certificate'
 import { durationDays, formatSerial, normalizeSerial, parseDuration, parseIsoDate, type ParsedDuration } from '../parse'
-import { CliError, EXIT_FAILED, expectOk, operationError, requireSecret, usageError } from '../context'
+import { CliError, EXIT_FAILED, expectOk, operationError, readSecret, requireSecret, usageError } from '../context'
 import { formatRecord, formatTable } from '../output'
 import { resolveAuthority, resolveCertificate, resolveProfile, unlockAuthority, unlockFailure } from '../resolve'
 import { findingLines, type FindingLike } from './findings'
 import { warnIfAuditBroken } from '../audit-guard'
 import { addExportPassphraseFileOption, addForceOption, addKeyPassphraseFileOption, addPassphraseFileOption, checkOutputDir, checkOutputFile, readInputText, writeOutput } from './common'
 import type { Services } from '../../main/services'
+import type { CaKeyConsent } from '../../main/services/certificates-service'
 import type { CertificateSelection, SkippedCertificate } from '../../shared/ipc/certificates'
 
 // removeFromCRL belongs to delta CRLs and is not offered; certificateHold is lifted by `cert release`.
@@ -223,7 +224,7 @@ export function registerCertificateCommands(program: Command, run: Runner): void
     .option('--chain', 'PEM: append the issuing CAs up to the root')
     .option('--legacy', 'PFX for old Windows and Java: 3DES and SHA-1 MAC instead of AES-256 and PBKDF2-SHA-256')
     .option('--no-key', 'PFX: leave the private key out even when the vault holds it')
-    .option('--include-ca-key', "PFX: allow a CA's own private key into the file (refused without it; audited)")
+    .option('--include-ca-key', "PFX: allow a CA's own private key into the file (refused without it; the CA key's passphrase or custodians are asked again even when it is unlocked; audited)")
     .requiredOption('--out <file>', 'output file (its folder must exist); with --serials-file, the folder to write into')
     .option('--ca <caId>', 'the issuing CA, when two CAs issued the same serial')
     .option('--serials-file <file>', 'export the certificates listed in this file (one serial a line): one file each, named by serial, plus bundle.pem or bundle.p7b')
@@ -253,6 +254,7 @@ export function registerCertificateCommands(program: Command, run: Runner): void
       const services = ctx.services()
       const found = resolveCertificate(services, String(args[0]), opts.ca)
       const includeKey = isPfx && opts.key && found.hasKey
+      let caKeyConsent: CaKeyConsent | undefined
       if (includeKey) {
         const serial = formatSerial(found.serial)
         if (found.isCa && opts.includeCaKey !== true)
@@ -264,19 +266,33 @@ export function registerCertificateCommands(program: Command, run: Runner): void
         warnIfAuditBroken(services, ctx.io)
         const detail = expectOk(services.certificates.get(found.id))
         const key = services.vault.keyForPublicKey(detail.view.publicKey.sha256)
+        if (key && key.purpose === 'ca' && opts.includeCaKey === true) {
+          // A CA key leaves the vault only on its secrets given again, even when it is unlocked.
+          if (key.protection === 'custodians') {
+            if (!opts.custodianPassphraseFile?.length)
+              throw usageError('CUSTODIANS_REQUIRED', `Exporting the CA key of ${serial} needs its custodians again: pass --custodian-passphrase-file FILE once for each custodian present.`, '--custodian-passphrase-file')
+            caKeyConsent = { custodians: opts.custodianPassphraseFile.map((f) => ({ passphrase: readSecret('custodian-passphrase', f, ctx.io.env, ctx.io.stderr)! })) }
+          } else if (key.protection === 'passphrase' || key.protection === 'both')
+            caKeyConsent = { passphrase: requireSecret('passphrase', opts.passphraseFile, ctx.io.env, `Exporting the CA key of ${serial} (asked again even when the key is unlocked)`, ctx.io.stderr) }
+          else caKeyConsent = {} // keychain only: --include-ca-key is the confirmation
+        }
         if (key && !services.vault.isUnlocked(key.keyId)) {
           // A CA's key has the CA passphrase; an end-entity key its own (as for cert renew).
           const kind = found.isCa ? 'passphrase' : 'key-passphrase'
           const file = found.isCa ? opts.passphraseFile : opts.keyPassphraseFile
           const needs = key.protection === 'passphrase' || key.protection === 'both'
-          const passphrase = needs ? requireSecret(kind, file, ctx.io.env, 'Putting the private key into the PFX', ctx.io.stderr) : undefined
-          const unlocked = await services.vault.unlock(key.keyId, passphrase)
+          const passphrase = needs ? (caKeyConsent?.passphrase ?? requireSecret(kind, file, ctx.io.env, 'Putting the private key into the PFX', ctx.io.stderr)) : undefined
+          const unlocked = await services.vault.unlock(key.keyId, passphrase, caKeyConsent?.custodians)
           if (!unlocked.ok) throw new CliError(unlockFailure(unlocked.error, `the key of ${found.isCa ? 'CA certificate' : 'certificate'} ${serial}`, file, kind), EXIT_FAILED)
         }
       }
-      const exported = await services.certificates.export(found.id, format, password, includeKey, opts.includeCaKey === true)
+      const exported = await services.certificates.export(found.id, format, password, includeKey, opts.includeCaKey === true ? (caKeyConsent ?? {}) : undefined)
       if (!exported.ok && exported.error.code === 'CA_KEY_EXPORT_NOT_CONFIRMED')
         throw usageError(exported.error.code, `${formatSerial(found.serial)} holds a CA's key: it goes into a PFX only with --include-ca-key; use --no-key for the certificates alone.`, '--include-ca-key')
+      if (!exported.ok && exported.error.field === 'caKeyPassphrase') {
+        const file = caKeyConsent?.custodians ? undefined : opts.passphraseFile
+        throw new CliError(caKeyConsent?.custodians ? { ...exported.error, field: '--custodian-passphrase-file' } : unlockFailure(exported.error, `the CA key of ${formatSerial(found.serial)}`, file), EXIT_FAILED)
+      }
       const file = expectOk(exported)
       writeOutput(opts.out, Buffer.from(file.base64, 'base64'), { secret: file.containsKey, force: opts.force === true })
       const serial = formatSerial(found.serial)

@@ -1,9 +1,15 @@
-// Electron's save dialogs behind the DialogsPort the files service is given.
+// Electron's save dialogs behind the DialogsPort the files service is given, and main's own
+// confirmation before a CA key is exported (ca-key-prompt.ts).
 import { dialog, type BrowserWindow } from 'electron'
 import type { DialogsPort } from '../services/files-service'
+import { askCaKeySecrets } from './ca-key-prompt'
 
-export function createElectronDialogs(getWindow: () => BrowserWindow | undefined): DialogsPort {
+/** `promptPreload`: the built preload of the CA key prompt (out/preload/ca-key-prompt.js). */
+export function createElectronDialogs(getWindow: () => BrowserWindow | undefined, promptPreload: string): DialogsPort {
   return {
+    confirmCaKeyExport(prompt) {
+      return askCaKeySecrets(getWindow(), prompt, promptPreload)
+    },
     async chooseSaveFile(title, defaultName) {
       const win = getWindow()
       const options = { title, defaultPath: defaultName, properties: ['createDirectory', 'showOverwriteConfirmation'] as const }

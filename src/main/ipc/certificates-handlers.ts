@@ -24,7 +24,7 @@ export function createCertificatesHandlers(services: Services): HandlersFor<'cer
             `A ${req.format === 'pfx-legacy' ? 'legacy ' : ''}PFX can carry a private key, so it is not returned to the window: use files:exportCertificate, which writes the file where the operator chooses.`,
             'format'
           )
-        : c.export(req.id, req.format, req.password, req.includeKey, req.includeCaKey),
+        : c.export(req.id, req.format, req.password, req.includeKey),
     'certificates:revoke': (req) => c.revoke(req.id, req.reason, req.invalidityDate),
     'certificates:release': (req) => c.release(req.id),
     'certificates:revokeMany': (req) => services.bulk.revokeMany(req),

@@ -13,7 +13,8 @@ import { deliveredChain } from '../store/chains-repo'
 import { buildCrl, buildPkcs7, crlEntryCount, describeCertificate, toPem, type CrlEntry } from '../engine'
 import { buildPfx } from '../engine/pkcs12'
 import { signingHashFor, signingKeyOfSpec } from '../engine/signing-rules'
-import type { VaultPort } from './vault-service'
+import type { KeyConfirmation, VaultPort } from './vault-service'
+import type { KeySecrets } from '../vault'
 import type { AuthoritiesService } from './authorities-service'
 import { certificateSummary, keyExportBlocked, keyExportBlockedBy, parseCrlSettings, sha256Hex } from './certificate-records'
 
@@ -21,10 +22,13 @@ export interface CertificatesService {
   list(q: ListCertificatesRequest): Result<{ items: CertificateSummary[]; nextCursor: string | null; total: number }>
   get(id: number): Result<CertificateDetail>
   /**
-   * `includeCaKey` is the explicit opt-in for a CA's private key (a root or intermediate key
-   * in a PFX is the most valuable thing the app holds): without it such an export is refused.
+   * `caKey` is the opt-in for a CA's private key (a root or intermediate key in a PFX is the
+   * most valuable thing the app holds), carrying that key's secrets asked again by main (the
+   * app's own dialog, or the CLI's passphrase): without it such an export is refused, and
+   * the secrets must open the key's envelope now even when the key is unlocked. Audited with
+   * what confirmed it.
    */
-  export(id: number, format: ExportFormat, password: string | undefined, includeKey: boolean, includeCaKey?: boolean): Promise<Result<ExportedFile>>
+  export(id: number, format: ExportFormat, password: string | undefined, includeKey: boolean, caKey?: CaKeyConsent): Promise<Result<ExportedFile>>
   /** Revokes; a certificate on hold can be revoked again with a final reason (its revocation date stays the hold's). */
   revoke(id: number, reason: RevocationReason, invalidityDate?: string): Result<CertificateSummary>
   /** Lifts a hold (certificateHold): the certificate is valid again and the next CRL omits it. Audited. */
@@ -40,6 +44,9 @@ export interface CertificatesService {
    */
   findBySerial(hex: string, authorityId?: string): CertificateSummary[]
 }
+
+/** A CA key's secrets, asked again for its export (KeySecrets; empty for a keychain-only key, whose confirmation is the asking). */
+export type CaKeyConsent = KeySecrets
 
 const DAY = 86_400_000
 const CRL_READ_PAGE = 10_000
@@ -167,7 +174,7 @@ export function createCertificatesService(store: Store, vault: VaultPort, author
       })
     },
 
-    async export(id, format, password, includeKey, includeCaKey = false) {
+    async export(id, format, password, includeKey, caKeyConsent) {
       const row = certificate(id)
       if (!row) return notFound(id)
       const view = describeCertificate(row.der)
@@ -199,15 +206,21 @@ export function createCertificatesService(store: Store, vault: VaultPort, author
           if (blockedBy) return keyExportBlocked(row, blockedBy, 'includeKey')
           // A CA's key: its certificate says CA, or a CA held here signs with that key.
           const caKey = withKey && (row.isCa || read(listAuthorities).some((a) => a.keyId === row.keyId))
-          if (caKey && !includeCaKey)
+          if (caKey && !caKeyConsent)
             return fail(
               'CA_KEY_EXPORT_NOT_CONFIRMED',
-              `Certificate ${row.serial.toUpperCase()} belongs to a CA: putting its private key into a PFX needs the explicit includeCaKey option (--include-ca-key in the CLI); export without the key otherwise.`,
+              `Certificate ${row.serial.toUpperCase()} belongs to a CA: putting its private key into a PFX needs the explicit includeCaKey option (--include-ca-key in the CLI) and the CA key's passphrase again; export without the key otherwise.`,
               'includeCaKey'
             )
           if (!password) return fail('PASSPHRASE_REQUIRED', 'A PFX needs a password: enter one.', 'password')
           if (withKey && password.length < MIN_PFX_PASSWORD)
             return fail('PASSPHRASE_TOO_SHORT', `The password is shorter than ${MIN_PFX_PASSWORD} characters, the minimum for a PFX that carries the private key: choose a longer one.`, 'password')
+          let confirmed: KeyConfirmation | null = null
+          if (caKey && caKeyConsent) {
+            const c = await vault.confirmSecrets(row.keyId!, caKeyConsent, `exporting the CA key of certificate ${row.serial.toUpperCase()}`, 'caKeyPassphrase')
+            if (!c.ok) return c
+            confirmed = c.value
+          }
           let encryptedKey: Uint8Array | undefined
           if (withKey) {
             const k = await vault.exportKey(row.keyId!, password, preset, `pfx export of certificate ${id}`)
@@ -216,7 +229,7 @@ export function createCertificatesService(store: Store, vault: VaultPort, author
           }
           const pfx = await buildPfx({ certificates: chain, ...(encryptedKey ? { encryptedKey } : {}), friendlyName: base, password, preset })
           if (!pfx.ok) return pfx
-          store.write((tx) => appendAudit(tx, { action: 'certificate.export', subject: `certificate:${id}`, details: { format, containsKey: withKey, ...(caKey ? { caKey: true } : {}) } }, now()))
+          store.write((tx) => appendAudit(tx, { action: 'certificate.export', subject: `certificate:${id}`, details: { format, containsKey: withKey, ...(confirmed ? { caKey: true, confirmedWith: confirmed.with, ...(confirmed.custodians ? { custodians: confirmed.custodians } : {}) } : {}) } }, now()))
           emit('changed', { domain: 'audit' })
           return file(`${base}${preset === 'legacy' ? '-legacy' : ''}.pfx`, 'application/x-pkcs12', pfx.value, withKey)
         }

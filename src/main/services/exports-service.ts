@@ -9,6 +9,7 @@ import { fail, ok, type Result } from '../../shared/errors'
 import type { ExportedFile, ExportFormat } from '../../shared/domain/certificate'
 import type { ExportCertificateRequest, ExportKeyRequest, SaveOutcome } from '../../shared/ipc/files'
 import { getCertificate, profileIdsOfKey, type CertificateRow } from '../store/certificates-repo'
+import { listAuthorities } from '../store/authorities-repo'
 import type { Store } from '../store/database'
 import { buildPkcs7, describeCertificate, findPemBlocks, toPem } from '../engine'
 import type { CertificatesService } from './certificates-service'
@@ -16,6 +17,7 @@ import { MIN_PFX_PASSWORD } from './certificates-service'
 import { keyExportBlocked, keyExportBlockedBy } from './certificate-records'
 import type { FilesService } from './files-service'
 import type { VaultPort } from './vault-service'
+import type { KeySecrets } from '../vault'
 
 export interface ExportsServiceDeps {
   readonly store: Store
@@ -70,11 +72,13 @@ export function createExportsService({ store, vault, certificates, files }: Expo
       const row = certificate(req.id)
       if (!row) return notFound(req.id)
       const withKey = isPfx(req.format) && req.includeKey && row.keyId !== null
+      const holder = withKey ? store.read((tx) => listAuthorities(tx).find((a) => a.keyId === row.keyId)) : undefined
+      const caKey = withKey && (row.isCa || holder !== undefined || vault.key(row.keyId!)?.purpose === 'ca')
       if (isPfx(req.format)) {
         // Checked before the dialog so the operator is not asked where to save a file that cannot be made.
         const blockedBy = withKey ? store.read((tx) => keyExportBlockedBy(tx, row)) : null
         if (blockedBy) return keyExportBlocked(row, blockedBy, 'includeKey')
-        if (withKey && !req.includeCaKey && (row.isCa || vault.key(row.keyId!)?.purpose === 'ca'))
+        if (caKey && !req.includeCaKey)
           return fail(
             'CA_KEY_EXPORT_NOT_CONFIRMED',
             `Certificate ${row.serial.toUpperCase()} belongs to a CA: putting its private key into a PFX needs the explicit includeCaKey option; export without the key otherwise.`,
@@ -83,10 +87,26 @@ export function createExportsService({ store, vault, certificates, files }: Expo
         if (!req.password) return fail('PASSPHRASE_REQUIRED', 'A PFX needs a password: enter one.', 'password')
         if (withKey && req.password.length < MIN_PFX_PASSWORD) return shortPassword()
       }
+      // The renderer's includeCaKey only starts it: main asks for the CA key's secrets itself.
+      let consent: KeySecrets | undefined
+      if (caKey) {
+        const ref = vault.key(row.keyId!)
+        if (!ref) return fail('KEY_NOT_FOUND', `The key of certificate ${row.serial.toUpperCase()} is no longer in the vault: refresh the view.`, 'includeKey')
+        const custodians = ref.protection === 'custodians' ? vault.custodiansOf(ref.keyId) : null
+        const answer = await files.confirmCaKeyExport({
+          authority: holder?.name ?? describeCertificate(row.der).subjectText,
+          serial: row.serial.toUpperCase(),
+          protection: ref.protection,
+          ...(custodians ? { custodians } : {})
+        })
+        if (!answer.ok) return answer
+        if (!answer.value) return ok({ saved: false, paths: [] })
+        consent = answer.value
+      }
       const name = `${stemOf(row)}${SUFFIX[req.format]}`
       return files.saveProduced(withKey ? 'Export certificate and private key' : 'Export certificate', name, () =>
-        withUnlocked(withKey ? row.keyId : null, req.keyPassphrase, async () => {
-          const r = await certificates.export(req.id, req.format, req.password, req.includeKey, req.includeCaKey)
+        withUnlocked(withKey ? row.keyId : null, req.keyPassphrase ?? consent?.passphrase, async () => {
+          const r = await certificates.export(req.id, req.format, req.password, req.includeKey, consent)
           return r.ok ? ok(new Uint8Array(Buffer.from(r.value.base64, 'base64'))) : r
         })
       )

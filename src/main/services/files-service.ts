@@ -5,6 +5,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { basename, extname, join } from 'node:path'
 import { fail, ok, type Result } from '../../shared/errors'
 import type { FileToSave, SaveOutcome } from '../../shared/ipc/files'
+import type { StoredKeyProtection } from '../../shared/domain/keys'
+import type { KeySecrets } from '../vault'
 
 /** How main asks the operator where to save. Electron's lives in src/main/app/dialogs.ts. */
 export interface DialogsPort {
@@ -14,6 +16,24 @@ export interface DialogsPort {
   chooseFolder(title: string): Promise<string | null>
   /** Existing files to read (a backup, its share files), or null when the operator cancelled. */
   chooseOpenFiles(title: string, kind: OpenFileKind, multiple: boolean): Promise<string[] | null>
+  /**
+   * Asked by main, never by the renderer, before a CA's private key leaves the vault: the
+   * CA key's passphrase again (or each custodian present), or for a keychain-only key an
+   * explicit "Export the CA key". The answer goes to the vault, which checks it against the
+   * key's envelope; null when the operator cancelled.
+   */
+  confirmCaKeyExport(prompt: CaKeyExportPrompt): Promise<KeySecrets | null>
+}
+
+/** What the confirmation says (nothing secret): which CA, which certificate, what it asks for. */
+export interface CaKeyExportPrompt {
+  /** The CA's name, or the certificate's subject when no CA held here uses the key. */
+  readonly authority: string
+  /** The certificate's serial, upper-case hex. */
+  readonly serial: string
+  readonly protection: StoredKeyProtection
+  /** A custodian-protected key: how many must be present, and who they are. */
+  readonly custodians?: { readonly threshold: number; readonly names: readonly string[] }
 }
 
 /** What an open dialog filters for. */
@@ -32,6 +52,8 @@ export interface FilesService {
   chooseSaveFile(title: string, defaultName: string): Promise<Result<string | null>>
   chooseFolder(title: string): Promise<Result<string | null>>
   chooseOpenFiles(title: string, kind: OpenFileKind, multiple: boolean): Promise<Result<string[] | null>>
+  /** The CA key's secrets asked again in main's own dialog (DialogsPort.confirmCaKeyExport); null when cancelled. */
+  confirmCaKeyExport(prompt: CaKeyExportPrompt): Promise<Result<KeySecrets | null>>
 }
 
 function freeName(dir: string, name: string, taken: Set<string>): string {
@@ -55,6 +77,9 @@ export function createFilesService(dialogs: DialogsPort | undefined): FilesServi
     },
     async chooseOpenFiles(title, kind, multiple) {
       return dialogs ? ok(await dialogs.chooseOpenFiles(title, kind, multiple)) : noDialogs()
+    },
+    async confirmCaKeyExport(prompt) {
+      return dialogs ? ok(await dialogs.confirmCaKeyExport(prompt)) : noDialogs()
     },
     async save(title, file) {
       if (!dialogs) return noDialogs()

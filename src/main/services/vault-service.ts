@@ -66,6 +66,15 @@ export interface VaultPort {
   setCustodians(keyId: string, threshold: number, custodians: readonly CustodianInput[], present: KeySecrets): Promise<Result<{ threshold: number; names: string[] }>>
   lock(keyId: string): Result<VaultKeyStateDto>
   withUnlocked<T>(keyId: string, passphrase: string | undefined, field: string, body: () => Promise<Result<T>>): Promise<Result<T>>
+  /**
+   * Asks the key's own secrets again before something irreversible (a CA key leaving the
+   * vault), even when the key is unlocked: the passphrase (or the custodians present) must
+   * open its envelope now; a keychain-only key's explicit confirmation is the call itself and
+   * its keychain entry must still open it. A refusal is audited (`vault.confirm-failed`,
+   * with `why`); `field` is where the caller asked for the passphrase. What confirmed it, for
+   * the caller's audit entry.
+   */
+  confirmSecrets(keyId: string, secrets: KeySecrets, why: string, field: string): Promise<Result<KeyConfirmation>>
   exportKey(keyId: string, exportPassphrase: string, preset: PfxExportPreset, reason?: string): Promise<Result<Uint8Array>>
   deleteKey(keyId: string): Promise<Result<void>>
 }
@@ -101,6 +110,12 @@ export interface VaultService extends VaultPort {
   idleLockChanged(): void
   /** The backup service's port: keys sealed under a backup key, checked and re-sealed on a restore. */
   readonly backupKeys: BackupKeysPort
+}
+
+/** What confirmed a key operation: the protection whose secret was given again, and the custodians present. */
+export interface KeyConfirmation {
+  readonly with: 'keychain' | 'passphrase' | 'both' | 'custodians'
+  readonly custodians?: readonly string[]
 }
 
 export type BackupKeysPort = Pick<VaultInternals, 'sealForBackup' | 'checkBackupKey' | 'rewrapFromBackup' | 'keychainStatus'>
@@ -260,6 +275,21 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
       } finally {
         keys.lock(keyId)
       }
+    },
+    async confirmSecrets(keyId, secrets, why, field) {
+      const ref = keys.get(keyId)
+      if (!ref) return notFound(keyId)
+      const needsPassphrase = ref.protection === 'passphrase' || ref.protection === 'both'
+      const checked: Result<{ custodians: string[] }> =
+        needsPassphrase && !secrets.passphrase
+          ? fail('PASSPHRASE_REQUIRED', `The key's passphrase is needed again for ${why}, even while it is unlocked: enter it.`, field)
+          : await keys.checkSecrets(keyId, secrets)
+      if (!checked.ok) {
+        store.write((tx) => appendAudit(tx, { action: 'vault.confirm-failed', subject: `key:${keyId}`, details: { code: checked.error.code, why } }, now()))
+        emit('changed', { domain: 'audit' })
+        return { ok: false, error: { ...checked.error, field: checked.error.field === 'passphrase' || !checked.error.field ? field : checked.error.field } }
+      }
+      return ok({ with: ref.protection, ...(checked.value.custodians.length ? { custodians: checked.value.custodians } : {}) })
     },
     lockAll(reason = 'explicit') {
       const n = keys.unlockedIds().length

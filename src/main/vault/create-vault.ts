@@ -565,6 +565,13 @@ export function createVault(options: VaultOptions): VaultInternals {
       return ok(undefined)
     },
 
+    async checkSecrets(keyId, secrets) {
+      const row = store.read((tx) => getVaultKey(tx, keyId))
+      if (!row) return fail('KEY_NOT_FOUND', `No key ${keyId} in the vault: pick an existing key.`, 'keyId')
+      const opened = await openRow(row, secrets)
+      return opened.ok ? ok({ custodians: opened.value.custodians }) : opened
+    },
+
     lock(keyId) {
       lockInternal(keyId, 'explicit')
     },

@@ -81,6 +81,13 @@ export interface Vault {
   findBySpkiSha256(spkiSha256: string): KeyRef | null
   get(keyId: string): KeyRef | null
   unlock(keyId: string, secrets: KeySecrets): Promise<Result<void>>
+  /**
+   * Re-checks `secrets` against the key's envelope without unlocking it: an unlocked key is
+   * opened again from its row (its copy in memory proves nothing about who is asking), and
+   * nothing is held afterwards. A keychain-only key needs no secret: its keychain entry must
+   * still open it. The custodians whose shares opened, for the audit entry.
+   */
+  checkSecrets(keyId: string, secrets: KeySecrets): Promise<Result<{ custodians: string[] }>>
   lock(keyId: string): void
   lockAll(): void
   isUnlocked(keyId: string): boolean

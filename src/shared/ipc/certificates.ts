@@ -202,9 +202,7 @@ export const certificatesChannels = {
       /** PFX only: the file's password (at least 12 characters when a key is included). */
       password: passphraseText.optional(),
       /** PFX only: include the private key when the app holds it (default true). */
-      includeKey: z.boolean().default(true),
-      /** PFX only: explicit opt-in to include a CA's private key (refused with CA_KEY_EXPORT_NOT_CONFIRMED otherwise). */
-      includeCaKey: z.boolean().default(false)
+      includeKey: z.boolean().default(true)
     }),
     exportedFile
   ),

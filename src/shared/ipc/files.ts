@@ -40,7 +40,11 @@ export const exportCertificateRequest = z
     password: passphraseText.optional(),
     /** PFX only: include the private key when the app holds it (default true). */
     includeKey: z.boolean().default(true),
-    /** PFX only: explicit opt-in to include a CA's private key (refused with CA_KEY_EXPORT_NOT_CONFIRMED otherwise). */
+    /**
+     * PFX only: the opt-in to include a CA's private key (refused with CA_KEY_EXPORT_NOT_CONFIRMED
+     * otherwise). It only starts the export: main then asks, in a dialog of its own, for the CA
+     * key's passphrase (or a keychain-only CA's confirmation) before the key leaves the vault.
+     */
     includeCaKey: z.boolean().default(false),
     /** Unlocks a locked key protected by a passphrase for this export only; keychain-protected keys unlock without it. */
     keyPassphrase: passphraseText.optional()

@@ -170,6 +170,14 @@ describe('pkidesk refusals and guards (built CLI)', { timeout: 120_000 }, () => 
     expect(existsSync(f('root.pfx'))).toBe(false)
     const certsOnly = await pk(['cert', 'export', root.serial, '--format', 'pfx', '--no-key', '--out', f('root-certs.pfx')])
     expect(certsOnly.code, certsOnly.stderr).toBe(0)
+    // A wrong CA passphrase exports nothing (the services test shows it is asked again even while the key is unlocked).
+    const wrong = await pk(['cert', 'export', root.serial, '--format', 'pfx', '--include-ca-key', '--out', f('root.pfx')], { ...env(), PKIDESK_PASSPHRASE: 'not the CA passphrase' })
+    expect(wrong.code).not.toBe(0)
+    expect(wrong.stderr).toMatch(/^error\[PASSPHRASE_WRONG\]: The passphrase is wrong for the key of CA certificate /)
+    expect(existsSync(f('root.pfx'))).toBe(false)
+    const missing = await pk(['cert', 'export', root.serial, '--format', 'pfx', '--include-ca-key', '--out', f('root.pfx')], { PKIDESK_EXPORT_PASSPHRASE: EXPORT_PASSPHRASE })
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toMatch(/^error\[PASSPHRASE_REQUIRED\]: Exporting the CA key of .* needs the/)
     const done = await pk(['cert', 'export', root.serial, '--format', 'pfx', '--include-ca-key', '--out', f('root.pfx')])
     expect(done.code, done.stderr).toBe(0)
     expect(done.stdout).toContain('(with its private key)')
@@ -177,7 +185,7 @@ describe('pkidesk refusals and guards (built CLI)', { timeout: 120_000 }, () => 
     expect(key.stdout).toContain('PRIVATE KEY')
     expect((await pk(['audit', 'export', '--out', f('audit.jsonl')])).code).toBe(0)
     const exports = readFileSync(f('audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { action: string; details: string }).filter((e) => e.action === 'certificate.export')
-    expect(exports.map((e) => JSON.parse(e.details) as unknown)).toContainEqual({ format: 'pfx-modern', containsKey: true, caKey: true })
+    expect(exports.map((e) => JSON.parse(e.details) as unknown)).toContainEqual({ format: 'pfx-modern', containsKey: true, caKey: true, confirmedWith: 'passphrase' })
   })
 
   it('csr generate validates outputs and the export passphrase before making a key, and leaves nothing behind', async () => {

@@ -63,7 +63,12 @@ describe('CA key export needs an explicit opt-in', () => {
     const noKey = await services.certificates.export(cert!.id, 'pfx-modern', 'pfx export passphrase 42', false)
     expect(noKey.ok && noKey.value.containsKey).toBe(false)
 
-    const done = await services.certificates.export(cert!.id, 'pfx-modern', 'pfx export passphrase 42', true, true)
+    // The opt-in carries the CA key's passphrase again, checked even though the key is unlocked.
+    const noPassphrase = await services.certificates.export(cert!.id, 'pfx-modern', 'pfx export passphrase 42', true, {})
+    expect(!noPassphrase.ok && noPassphrase.error).toMatchObject({ code: 'PASSPHRASE_REQUIRED', field: 'caKeyPassphrase' })
+    const wrong = await services.certificates.export(cert!.id, 'pfx-modern', 'pfx export passphrase 42', true, { passphrase: 'not the CA passphrase' })
+    expect(!wrong.ok && wrong.error).toMatchObject({ code: 'PASSPHRASE_WRONG', field: 'caKeyPassphrase' })
+    const done = await services.certificates.export(cert!.id, 'pfx-modern', 'pfx export passphrase 42', true, { passphrase: PASSPHRASE })
     expect(done.ok).toBe(true)
     if (!done.ok) return
     expect(done.value.containsKey).toBe(true)
@@ -72,7 +77,9 @@ describe('CA key export needs an explicit opt-in', () => {
     const keyPem = execFileSync('openssl', ['pkcs12', '-in', pfx, '-nocerts', '-passin', 'pass:pfx export passphrase 42', '-passout', 'pass:x', '-nodes'], { encoding: 'utf8' })
     expect(keyPem).toContain('PRIVATE KEY')
     const audit = services.audit.list({ offset: 0, limit: 5, action: 'certificate.export' })
-    expect(audit.ok && audit.value.entries.map((e) => JSON.parse(e.details) as { caKey?: boolean; containsKey: boolean })[0]).toEqual({ format: 'pfx-modern', containsKey: true, caKey: true })
+    expect(audit.ok && audit.value.entries.map((e) => JSON.parse(e.details) as { caKey?: boolean; containsKey: boolean })[0]).toEqual({ format: 'pfx-modern', containsKey: true, caKey: true, confirmedWith: 'passphrase' })
+    const refusals = services.audit.list({ offset: 0, limit: 5, action: 'vault.confirm-failed' })
+    expect(refusals.ok && refusals.value.entries.map((e) => (JSON.parse(e.details) as { code: string }).code)).toEqual(['PASSPHRASE_WRONG', 'PASSPHRASE_REQUIRED'])
   })
 })
 

@@ -6,10 +6,10 @@
 // once; an end-entity key is deleted on request. Every file is checked by OpenSSL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { X509Certificate } from 'node:crypto'
-import { mkdirSync, readFileSync, statSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { createServices, type Services } from '../../../src/main/services'
-import type { DialogsPort } from '../../../src/main/services/files-service'
+import type { CaKeyExportPrompt, DialogsPort } from '../../../src/main/services/files-service'
 import { createHandlers, type Handlers } from '../../../src/main/ipc/handlers'
 import { dispatch } from '../../../src/main/ipc/dispatch'
 import { createMemoryKeychain } from '../../../src/main/vault'
@@ -23,8 +23,15 @@ const out = join(tmp.dir, 'out')
 let saves = 0
 /** Like the harness: each save goes to a new folder; `cancelNext` makes the next dialog return null. */
 let cancelNext = false
+/** What main's CA key confirmation answers (null: the operator cancelled), and what it was shown. */
+let caKeyAnswer: { passphrase?: string } | null = null
+const caKeyPrompts: CaKeyExportPrompt[] = []
 const dialogs: DialogsPort = {
   chooseOpenFiles: async () => null,
+  async confirmCaKeyExport(prompt) {
+    caKeyPrompts.push(prompt)
+    return caKeyAnswer
+  },
   async chooseSaveFile(_title, defaultName) {
     if (cancelNext) return ((cancelNext = false), null)
     const dir = join(out, `save-${++saves}`)
@@ -178,13 +185,45 @@ describe('files:exportCertificate', () => {
   })
 
   it("refuses a CA's key without the explicit includeCaKey", async () => {
+    const prompts = caKeyPrompts.length
     const e = await callErr('files:exportCertificate', { id: root.certificateId, format: 'pfx-modern', password: FILE_PASS })
     expect(e.code).toBe('CA_KEY_EXPORT_NOT_CONFIRMED')
+    expect(caKeyPrompts.length).toBe(prompts) // refused before main asks anything
+  })
+
+  it("with includeCaKey, main asks the CA key's passphrase again in its own dialog, even while the key is unlocked; a cancel or a wrong one exports nothing", async () => {
+    const exportsBefore = auditPage('certificate.export').total
+    const savesBefore = saves
+    expect((await call('vault:unlock', { keyId: root.keyId, passphrase: CA_PASS })).unlocked).toBe(true)
+    // The renderer's flag and a passphrase sent from the window do not stand in for main's question.
+    caKeyAnswer = null
+    const cancelled = await call('files:exportCertificate', { id: root.certificateId, format: 'pfx-modern', password: FILE_PASS, includeCaKey: true, keyPassphrase: CA_PASS })
+    expect(cancelled).toEqual({ saved: false, paths: [] })
+    expect(caKeyPrompts.at(-1)).toEqual({ authority: 'Export Root', serial: expect.stringMatching(/^[0-9A-F]+$/), protection: 'passphrase' })
+    expect(saves).toBe(savesBefore) // cancelled before the save dialog
+    caKeyAnswer = { passphrase: 'not the CA passphrase' }
+    const wrong = await callErr('files:exportCertificate', { id: root.certificateId, format: 'pfx-modern', password: FILE_PASS, includeCaKey: true })
+    expect(wrong).toMatchObject({ code: 'PASSPHRASE_WRONG', field: 'caKeyPassphrase' })
+    expect(JSON.parse(auditPage('vault.confirm-failed').entries[0]!.details)).toMatchObject({ code: 'PASSPHRASE_WRONG' })
+    caKeyAnswer = {}
+    expect(await callErr('files:exportCertificate', { id: root.certificateId, format: 'pfx-modern', password: FILE_PASS, includeCaKey: true })).toMatchObject({ code: 'PASSPHRASE_REQUIRED', field: 'caKeyPassphrase' })
+    expect(auditPage('certificate.export').total).toBe(exportsBefore)
+    // Nothing was written by the refused attempts (each save folder the dialog made is empty).
+    for (let n = savesBefore + 1; n <= saves; n++) expect(readdirSync(join(out, `save-${n}`))).toEqual([])
+    expect(services.vault.locksAt(root.keyId)).not.toBeNull() // still unlocked: the re-check opened the envelope, not the held key
+  })
+
+  it('exports a locked CA key with the passphrase main asked for, audits what confirmed it, and locks it again', async () => {
     services.vault.lockAll()
-    const r = await call('files:exportCertificate', { id: root.certificateId, format: 'pfx-modern', password: FILE_PASS, includeCaKey: true, keyPassphrase: CA_PASS })
-    expect(openssl(['pkcs12', '-info', '-in', r.paths[0], '-passin', `pass:${FILE_PASS}`, '-nodes']).out).toContain('BEGIN PRIVATE KEY')
-    expect(JSON.parse(auditPage('certificate.export').entries[0]!.details)).toEqual({ format: 'pfx-modern', containsKey: true, caKey: true })
+    caKeyAnswer = { passphrase: CA_PASS }
+    const r = await call('files:exportCertificate', { id: root.certificateId, format: 'pfx-modern', password: FILE_PASS, includeCaKey: true })
+    const pem = openssl(['pkcs12', '-in', r.paths[0], '-passin', `pass:${FILE_PASS}`, '-nocerts', '-nodes']).out
+    expect(pem).toContain('BEGIN PRIVATE KEY')
+    // The key in the file is the CA certificate's (OpenSSL derives its public key).
+    expect(openssl(['pkey', '-pubout'], pem).out).toBe(openssl(['x509', '-noout', '-pubkey', '-in', rootPem]).out)
+    expect(JSON.parse(auditPage('certificate.export').entries[0]!.details)).toEqual({ format: 'pfx-modern', containsKey: true, caKey: true, confirmedWith: 'passphrase' })
     expect(services.vault.locksAt(root.keyId)).toBeNull()
+    caKeyAnswer = null
   })
 })
 

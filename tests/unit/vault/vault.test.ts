@@ -217,6 +217,33 @@ describe('lock and unlock', () => {
   })
 })
 
+describe('checkSecrets (the passphrase asked again before a CA key leaves the vault)', () => {
+  it.each(['passphrase', 'both'] as const)('a %s key: the right passphrase passes, a wrong or missing one fails, even while it is unlocked; a locked key stays locked', async (protection) => {
+    const { vault, events } = setup()
+    const key = await create(vault, protection)
+    expect(vault.isUnlocked(key.keyId)).toBe(true)
+    const wrong = await vault.checkSecrets(key.keyId, { passphrase: 'not the passphrase' })
+    expect(!wrong.ok && wrong.error.code).toBe('PASSPHRASE_WRONG')
+    expect(!(await vault.checkSecrets(key.keyId, {})).ok).toBe(true)
+    expect(vault.isUnlocked(key.keyId)).toBe(true) // a failed re-check does not lock it either
+    expect(await vault.checkSecrets(key.keyId, { passphrase: PASS })).toEqual({ ok: true, value: { custodians: [] } })
+    vault.lock(key.keyId)
+    expect((await vault.checkSecrets(key.keyId, { passphrase: PASS })).ok).toBe(true)
+    expect(vault.isUnlocked(key.keyId)).toBe(false)
+    expect(events).toEqual(['locked:explicit']) // neither an unlock nor a lock was told
+  })
+
+  it('a keychain key passes with no secret while its keychain entry opens it, and fails once the entry is replaced', async () => {
+    const { vault, keychain } = setup()
+    const key = await create(vault, 'keychain')
+    expect((await vault.checkSecrets(key.keyId, {})).ok).toBe(true)
+    const [account] = [...keychain.entries.keys()]
+    ;(keychain.entries as Map<string, Uint8Array>).set(account!, new Uint8Array(32).fill(7))
+    const r = await vault.checkSecrets(key.keyId, {})
+    expect(!r.ok && r.error.code).toBe('KEYCHAIN_ENTRY_MISMATCH')
+  })
+})
+
 describe('the envelope binds the key purpose', () => {
   const envelopeOf = (keyId: string): { v: number } & Record<string, unknown> =>
     JSON.parse((t.db.prepare('SELECT envelope FROM vault_keys WHERE id = ?').get(keyId) as { envelope: string }).envelope) as { v: number }
