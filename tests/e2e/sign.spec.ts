@@ -122,9 +122,11 @@ test('files can be picked with the file picker and PEM pasted; the profile prese
 })
 
 test.describe('a slow signing run', () => {
-  // Main waits 60 ms before each signature, so 100 requests take about six seconds.
-  test.use({ harnessOptions: { issuePaceMs: 60 } })
+  // Main waits 200 ms before each signature, so 100 requests take about twenty seconds: long
+  // enough that Cancel lands mid-run even on a loaded machine.
+  test.use({ harnessOptions: { issuePaceMs: 200 } })
   test('shows progress and can be cancelled in main; what was not attempted is reported', async ({ app }) => {
+    test.setTimeout(180_000)
     await createRootCa(app, 'Slow CA')
     await goTo(app, 'Sign requests')
     // A hundred different requests: the same one pasted twice would be a re-submission, refused after the first.
