@@ -1,4 +1,4 @@
-// pkidesk ca create|install-cert|import|export|list|show
+// pkidesk ca create|install-cert|import|export|list|set|show
 import { X509Certificate } from 'node:crypto'
 import { basename, extname } from 'node:path'
 import { Option, type Command } from 'commander'
@@ -15,6 +15,7 @@ import { addForceOption, addPassphraseFileOption, checkOutputFile, readInput, wr
 import { LIMITS } from '../../shared/limits'
 import { warnIfAuditBroken } from '../audit-guard'
 import type { DistinguishedName } from '../../shared/domain/names'
+import { registerCaSetCommand, urlRows } from './ca-set'
 
 const DAY = 86_400_000
 
@@ -72,6 +73,11 @@ export function authorityRows(a: AuthoritySummary): [string, string | number | b
   ]
 }
 
+/** authorityRows, then the URLs the CA places in what it issues (`ca show`). */
+function authorityDetailRows(a: AuthoritySummary): [string, string | number | boolean | null | undefined | readonly string[]][] {
+  return [...authorityRows(a), ...urlRows(a.urls)]
+}
+
 function certificateSubjectCn(bytes: Buffer): string | undefined {
   try {
     const text = bytes.toString('latin1')
@@ -112,7 +118,7 @@ interface ImportOptions {
 }
 
 export function registerAuthorityCommands(program: Command, run: Runner): void {
-  const ca = program.command('ca').description('certificate authorities: create, install-cert, import, export, list, show')
+  const ca = program.command('ca').description('certificate authorities: create, install-cert, import, export, list, set, show')
 
   addForceOption(addPassphraseFileOption(
     ca
@@ -294,6 +300,8 @@ export function registerAuthorityCommands(program: Command, run: Runner): void {
       })
     )
 
+  registerCaSetCommand(ca, run)
+
   ca.command('show')
     .description('show one CA, with its certificate as PEM')
     .argument('<caId>', 'CA id or name')
@@ -304,7 +312,7 @@ export function registerAuthorityCommands(program: Command, run: Runner): void {
         const detail: AuthorityDetail = expectOk(services.authorities.get(found.id))
         out.result(detail, () =>
           [
-            formatRecord([...authorityRows(detail), ['chain', detail.chain.map((c) => c.subjectText)]]),
+            formatRecord([...authorityDetailRows(detail), ['chain', detail.chain.map((c) => c.subjectText)]]),
             detail.certificatePem ?? detail.csrPem ?? ''
           ]
             .join('\n')

@@ -14,6 +14,7 @@ export function createAuthoritiesHandlers(services: Services): HandlersFor<'auth
     'authorities:unlock': (req) => a.unlock(req.authorityId, req.passphrase, req.custodians),
     'authorities:setCustodians': (req) => a.setCustodians(req.authorityId, req.threshold, req.custodians, { ...(req.passphrase ? { passphrase: req.passphrase } : {}), ...(req.present ? { custodians: req.present } : {}) }),
     'authorities:lock': (req) => a.lock(req.authorityId),
-    'authorities:updateCrlSettings': (req) => a.updateCrlSettings(req.authorityId, req.settings)
+    'authorities:updateCrlSettings': (req) => a.updateCrlSettings(req.authorityId, req.settings),
+    'authorities:setUrls': (req) => a.setUrls(req.authorityId, req.urls)
   }
 }

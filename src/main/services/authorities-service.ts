@@ -32,6 +32,7 @@ import {
   listAuthorities,
   setAuthorityCsr,
   setCrlSettings,
+  setExtensionUrls,
   type AuthorityRow
 } from '../store/authorities-repo'
 import { findCertificateBySha256, insertCertificate, isEndEntityKey } from '../store/certificates-repo'
@@ -45,7 +46,8 @@ import type { DistinguishedName } from '../../shared/domain/names'
 import type { KeySpec, SignatureHash } from '../../shared/domain/keys'
 import type { VaultPort } from './vault-service'
 import type { CustodianInput, CustodianSecret, KeySecrets, PreparedKey } from '../vault'
-import { authoritySummary, fileBytes, issuerInfoOf, recordFromDer, sha256Hex } from './certificate-records'
+import { authoritySummary, fileBytes, issuerInfoOf, parseExtensionUrls, recordFromDer, sha256Hex } from './certificate-records'
+import { checkExtensionUrls, resolveExtensionUrls, type ExtensionUrls } from '../../shared/domain/extension-urls'
 
 export interface AuthoritiesService {
   list(): AuthoritySummary[]
@@ -68,6 +70,8 @@ export interface AuthoritiesService {
   setCustodians(id: string, threshold: number, custodians: readonly CustodianInput[], present: KeySecrets): Promise<Result<AuthoritySummary>>
   lock(id: string): Result<AuthoritySummary>
   updateCrlSettings(id: string, settings: CrlSettings): Result<AuthoritySummary>
+  /** The CRL distribution point, OCSP and caIssuers URLs placed in what the CA issues (each kind unless the profile sets its own); audited. */
+  setUrls(id: string, urls: ExtensionUrls): Result<AuthoritySummary>
   /** For the other services: an active CA, its issuer info and (if unlocked) nothing else. CRL signing uses this. */
   requireActive(id: string): Result<{ row: AuthorityRow; issuer: IssuerInfo; certDer: Uint8Array }>
   /**
@@ -140,7 +144,9 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
     return may.ok ? active : may
   }
 
-  function caTemplate(input: CreateAuthorityInput, spki: Uint8Array, notBefore: Date, hash: SignatureHash): CertificateTemplate {
+  /** `parentUrls`: the signing CA's URLs, for each kind the input leaves empty (as for any certificate that CA issues). */
+  function caTemplate(input: CreateAuthorityInput, spki: Uint8Array, notBefore: Date, hash: SignatureHash, parentUrls?: ExtensionUrls): CertificateTemplate {
+    const urls = resolveExtensionUrls(input, parentUrls)
     return {
       subject: input.subject,
       subjectPublicKeySpki: spki,
@@ -149,8 +155,8 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
       signature: { hash, rsaPss: input.signature.rsaPss },
       basicConstraints: { ca: true, critical: true, ...(input.pathLength !== null ? { pathLength: input.pathLength } : {}) },
       keyUsage: { usages: ['keyCertSign', 'cRLSign'], critical: true },
-      ...(input.crlDistributionPoints.length ? { crlDistributionPoints: input.crlDistributionPoints } : {}),
-      ...(input.ocspUrls.length || input.caIssuersUrls.length ? { authorityInfoAccess: { ocsp: input.ocspUrls, caIssuers: input.caIssuersUrls } } : {}),
+      ...(urls.crlDistributionPoints.urls.length ? { crlDistributionPoints: urls.crlDistributionPoints.urls } : {}),
+      ...(urls.ocspUrls.urls.length || urls.caIssuersUrls.urls.length ? { authorityInfoAccess: { ocsp: urls.ocspUrls.urls, caIssuers: urls.caIssuersUrls.urls } } : {}),
       ...(input.nameConstraints ? { nameConstraints: input.nameConstraints } : {})
     }
   }
@@ -242,6 +248,8 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
       if (nameTaken(input.name)) return fail('NAME_TAKEN', `A CA named "${input.name}" already exists: choose another name.`, 'name', { entity: 'authority' })
       const subjectOk = checkCaSubject(input.subject)
       if (!subjectOk.ok) return subjectOk
+      const urlsOk = checkExtensionUrls(input)
+      if (!urlsOk.ok) return urlsOk
       const notBefore = input.notBefore ? new Date(input.notBefore) : new Date(Math.floor(now().getTime() / 1000) * 1000)
       let parent: { row: AuthorityRow; issuer: IssuerInfo } | null = null
       let parentSigner = null
@@ -269,7 +277,7 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
       const id = randomUUID()
       // The signing key decides the hash: the parent's, or a root's own.
       const signing = caSigningHash(parentSigner ? parentSigner.spec : input.keySpec, input.signature.hash)
-      const template = caTemplate(input, key.spki, notBefore, signing.hash)
+      const template = caTemplate(input, key.spki, notBefore, signing.hash, parent ? parseExtensionUrls(parent.row.extensionUrls) : undefined)
       const signingSpec = parentSigner ? parentSigner.spec : input.keySpec
       const eddsa = signingSpec === 'ed25519' || signingSpec === 'ed448'
       const hashDetails = { signatureHash: eddsa ? 'none (EdDSA)' : signing.hash, ...(signing.note ? { signatureHashNote: signing.note } : {}) }
@@ -499,6 +507,21 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
         appendAudit(tx, { action: 'authority.crl-settings', subject: `authority:${id}`, details: { ...settings } }, now())
       })
       emit('changed', { domain: 'authorities' })
+      return ok(summarize(authority(id)!))
+    },
+
+    setUrls(id, urls) {
+      const a = authority(id)
+      if (!a) return notFound(id)
+      const checked = checkExtensionUrls(urls)
+      if (!checked.ok) return checked
+      const next: ExtensionUrls = { crlDistributionPoints: [...urls.crlDistributionPoints], ocspUrls: [...urls.ocspUrls], caIssuersUrls: [...urls.caIssuersUrls] }
+      store.write((tx) => {
+        setExtensionUrls(tx, id, JSON.stringify(next))
+        appendAudit(tx, { action: 'authority.urls', subject: `authority:${id}`, details: { name: a.name, before: parseExtensionUrls(a.extensionUrls), after: next } }, now())
+      })
+      emit('changed', { domain: 'authorities' })
+      emit('changed', { domain: 'audit' })
       return ok(summarize(authority(id)!))
     }
   }

@@ -10,6 +10,7 @@ import type { CertificateSummary, RevocationReason } from '../../shared/domain/c
 import type { CertificateRow, NewCertificateRow } from '../store/certificates-repo'
 import type { AuthorityRow } from '../store/authorities-repo'
 import { DEFAULT_CRL_SETTINGS, crlSettings as crlSettingsSchema, type AuthoritySummary, type CrlSettings } from '../../shared/domain/authority'
+import { extensionUrls, NO_EXTENSION_URLS, type ExtensionUrls } from '../../shared/domain/extension-urls'
 import type { KeyRef } from '../vault'
 import { fail, type Result } from '../../shared/errors'
 import type { ReadTx } from '../store/database'
@@ -55,6 +56,22 @@ export function parseCrlSettings(json: string): CrlSettings {
   return r.success ? r.data : DEFAULT_CRL_SETTINGS
 }
 
+/** The URLs a CA places in what it issues (stored JSON; a damaged value reads as none). */
+export function parseExtensionUrls(json: string | undefined): ExtensionUrls {
+  if (!json) return NO_EXTENSION_URLS
+  try {
+    const r = extensionUrls.safeParse(JSON.parse(json))
+    return r.success ? r.data : NO_EXTENSION_URLS
+  } catch {
+    return NO_EXTENSION_URLS
+  }
+}
+
+/** What policy needs of a CA's URLs: the set, and the CA's name for the preview's "set on the CA". */
+export function issuerUrlsOf(a: AuthorityRow): ExtensionUrls & { authorityName: string } {
+  return { ...parseExtensionUrls(a.extensionUrls), authorityName: a.name }
+}
+
 export function authoritySummary(a: AuthorityRow, key: KeyRef | null, unlocked: boolean, certificateId: number | null): AuthoritySummary {
   let pathLength: number | null = null
   let selfSigned = false
@@ -81,6 +98,7 @@ export function authoritySummary(a: AuthorityRow, key: KeyRef | null, unlocked: 
     certificateId,
     crlSettings: parseCrlSettings(a.crlSettings),
     nextCrlNumber: a.nextCrlNumber,
+    urls: parseExtensionUrls(a.extensionUrls),
     createdAt: a.createdAt
   }
 }

@@ -27,7 +27,7 @@ import { issuerContextFromCertificate, type IssuerContext } from '../engine/poli
 import type { BatchContext, BatchJob, PreparedItem } from '../engine/batch'
 import type { VaultPort } from './vault-service'
 import type { AuthoritiesService } from './authorities-service'
-import { sha256Hex } from './certificate-records'
+import { issuerUrlsOf, sha256Hex } from './certificate-records'
 import type { PreparePool } from './issuance-workers/pool'
 import { createBatchScheduler } from './issuance/batch-scheduler'
 import { openRun, type RunJoin, type RunOutput } from './issuance/run-recorder'
@@ -119,7 +119,7 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
     // family, cA and pathLenConstraint (a pathLen 0 CA signs no CA certificate).
     let issuerContext: IssuerContext
     try {
-      issuerContext = issuerContextFromCertificate(certDer)
+      issuerContext = { ...issuerContextFromCertificate(certDer), urls: issuerUrlsOf(caRow) }
     } catch (e) {
       return fail('AUTHORITY_CERTIFICATE_UNREADABLE', `The certificate of "${caRow.name}" cannot be read (${e instanceof Error ? e.message : String(e)}); import it again.`, 'authorityId')
     }

@@ -37,6 +37,8 @@ import {
 import { fromDigicertTlm, fromLamassu, importProfileText, paloAltoFields, toDialect } from '../engine/profiles'
 import type { Converted, ProfileBridge, PulledProfileImport } from '../sync/local-bridge'
 import { noteLines } from '../sync/connector'
+import { issuerUrlsOf } from './certificate-records'
+import { checkExtensionUrls } from '../../shared/domain/extension-urls'
 import { checkProfilePatterns, evaluate, hasErrors, issuerContextFromCertificate, type IssuerContext } from '../engine/policy'
 import type { CsrService } from './csr-service'
 import { decodeBookmark, encodeBookmark, parseFilters } from './profiles/list-query'
@@ -213,6 +215,8 @@ export function createProfilesService(store: Store, requests: Pick<CsrService, '
       const body = parsed.data
       const linear = checkProfilePatterns(body)
       if (!linear.ok) return linear
+      const urls = checkExtensionUrls(body)
+      if (!urls.ok) return urls
       const id = options.id ?? randomUUID()
       if (!PROFILE_ID_PATTERN.test(id)) return fail('INVALID_OBJECT', 'The profile id is not valid: use 1-128 letters, digits, dots, dashes or underscores, starting with a letter or digit.', 'id')
       const result = run((tx) => {
@@ -229,6 +233,8 @@ export function createProfilesService(store: Store, requests: Pick<CsrService, '
       if (!parsed.success) return invalidObject(parsed.error)
       const linear = checkProfilePatterns(parsed.data)
       if (!linear.ok) return linear
+      const urls = checkExtensionUrls(parsed.data)
+      if (!urls.ok) return urls
       const result = run((tx) => {
         const row = getRow(tx, id)
         if (!row.ok) return row
@@ -325,7 +331,7 @@ export function createProfilesService(store: Store, requests: Pick<CsrService, '
       if (!a) return fail('AUTHORITY_NOT_FOUND', `No CA has id "${authorityId}": choose a CA from the list.`, 'authorityId')
       if (!a.certDer) return fail('AUTHORITY_PENDING', `The CA "${a.name}" has no certificate yet and cannot issue.`, 'authorityId')
       try {
-        return ok(issuerContextFromCertificate(a.certDer))
+        return ok({ ...issuerContextFromCertificate(a.certDer), urls: issuerUrlsOf(a) })
       } catch (e) {
         return fail('AUTHORITY_CERTIFICATE_UNREADABLE', `The certificate of CA "${a.name}" cannot be read: ${e instanceof Error ? e.message : String(e)}.`, 'authorityId')
       }

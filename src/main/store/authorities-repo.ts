@@ -17,6 +17,8 @@ export interface AuthorityRow {
   readonly crlSettings: string
   readonly nextCrlNumber: number
   readonly createdAt: string
+  /** JSON of the URLs placed in what the CA issues (migration 009); absent on a row not yet stored. */
+  readonly extensionUrls?: string
 }
 
 interface Raw {
@@ -34,6 +36,7 @@ interface Raw {
   crl_settings: string
   next_crl_number: number
   created_at: string
+  extension_urls: string
 }
 
 function toRow(r: Raw): AuthorityRow {
@@ -51,7 +54,8 @@ function toRow(r: Raw): AuthorityRow {
     notAfter: r.not_after,
     crlSettings: r.crl_settings,
     nextCrlNumber: r.next_crl_number,
-    createdAt: r.created_at
+    createdAt: r.created_at,
+    extensionUrls: r.extension_urls
   }
 }
 
@@ -83,6 +87,10 @@ export function activateAuthority(db: WriteTx,
   db.prepare(
     `UPDATE authorities SET state = 'active', cert_der = ?, subject = ?, ski = ?, not_before = ?, not_after = ?, parent_id = COALESCE(?, parent_id) WHERE id = ?`
   ).run(v.certDer, v.subject, v.ski, v.notBefore, v.notAfter, v.parentId, id)
+}
+
+export function setExtensionUrls(db: WriteTx, id: string, json: string): void {
+  db.prepare('UPDATE authorities SET extension_urls = ? WHERE id = ?').run(json, id)
 }
 
 export function setCrlSettings(db: WriteTx, id: string, json: string): void {

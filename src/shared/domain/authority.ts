@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { errorCodeSchema } from '../errors/schema'
 import { distinguishedName, generalName } from './names'
 import { keyProtection, keySpec, passphraseText, signatureHash, storedKeyProtection } from './keys'
+import { extensionUrls } from './extension-urls'
 
 export const authorityState = z.enum(['active', 'pending-certificate', 'retired'])
 export type AuthorityState = z.infer<typeof authorityState>
@@ -43,6 +44,8 @@ export const authoritySummary = z.object({
   certificateId: z.number().int().nullable(),
   crlSettings,
   nextCrlNumber: z.number().int(),
+  /** URLs placed in every certificate the CA issues, unless the profile sets its own of that kind. */
+  urls: extensionUrls,
   createdAt: z.string(),
   /** The CA's own certificate is revoked (by its parent, here): it issues nothing more, but still signs CRLs. */
   revoked: z.boolean().optional(),

@@ -1,4 +1,4 @@
-// authorities:* — the CA hierarchy: create, import, unlock, CRL settings.
+// authorities:* — the CA hierarchy: create, import, unlock, CRL settings, extension URLs.
 import { z } from 'zod'
 import { channel } from './define'
 import { passphraseText } from '../domain/keys'
@@ -11,6 +11,7 @@ import {
   fileInput,
   importAuthorityInput
 } from '../domain/authority'
+import { extensionUrls } from '../domain/extension-urls'
 
 const byId = z.object({ authorityId: z.string().min(1) })
 /** A custodian present at an unlock: the app has one field per custodian, so each is named. */
@@ -37,5 +38,7 @@ export const authoritiesChannels = {
     authoritySummary
   ),
   'authorities:lock': channel(byId, authoritySummary),
-  'authorities:updateCrlSettings': channel(byId.extend({ settings: crlSettings }), authoritySummary)
+  'authorities:updateCrlSettings': channel(byId.extend({ settings: crlSettings }), authoritySummary),
+  /** The URLs placed in every certificate the CA issues (each kind unless the profile sets its own); coded refusals (EXTENSION_URL_*). */
+  'authorities:setUrls': channel(byId.extend({ urls: extensionUrls }), authoritySummary)
 } as const

@@ -448,6 +448,41 @@ describe('profile URLs and policies go into the template', () => {
     expect(r.template.certificatePolicies).toEqual([{ oid: '1.3.6.1.4.1.99999.1', cps: 'https://pki.example/cps' }])
     expect(r.preview.find((x) => x.field === 'crlDistributionPoints')).toMatchObject({ requested: null, result: 'http://pki.example/ca.crl', reason: 'set by the profile' })
   })
+
+  const caUrls = { authorityName: 'Issuing', crlDistributionPoints: ['http://ca.example/issuing.crl'], ocspUrls: ['http://ocsp.ca.example'], caIssuersUrls: ['http://ca.example/issuing.crt'] }
+  const withCa = ctx({ issuer: issuer(new Date(NOW.getTime() + 1000 * DAY), { urls: caUrls }) })
+
+  it("the CA's URLs go into every certificate of a profile that sets none, each row naming the CA", () => {
+    const r = run(base(), {}, {}, withCa)
+    expect(r.template.crlDistributionPoints).toEqual(['http://ca.example/issuing.crl'])
+    expect(r.template.authorityInfoAccess).toEqual({ ocsp: ['http://ocsp.ca.example'], caIssuers: ['http://ca.example/issuing.crt'] })
+    const rows = Object.fromEntries(r.preview.filter((x) => /crl|authorityInfo/.test(x.field)).map((x) => [x.field, [x.result, x.reason]]))
+    expect(rows).toEqual({
+      crlDistributionPoints: ['http://ca.example/issuing.crl', 'set on the CA "Issuing"'],
+      'authorityInfoAccess.ocsp': ['http://ocsp.ca.example', 'set on the CA "Issuing"'],
+      'authorityInfoAccess.caIssuers': ['http://ca.example/issuing.crt', 'set on the CA "Issuing"']
+    })
+  })
+
+  it("a profile's own URLs of a kind win for that kind only; the others still come from the CA", () => {
+    const r = run(base({ ocspUrls: ['http://ocsp.profile.example'] }), {}, {}, withCa)
+    expect(r.template.authorityInfoAccess).toEqual({ ocsp: ['http://ocsp.profile.example'], caIssuers: ['http://ca.example/issuing.crt'] })
+    expect(r.template.crlDistributionPoints).toEqual(['http://ca.example/issuing.crl'])
+    expect(r.preview.find((x) => x.field === 'authorityInfoAccess.ocsp')).toMatchObject({ result: 'http://ocsp.profile.example', reason: 'set by the profile' })
+    expect(r.preview.find((x) => x.field === 'authorityInfoAccess.caIssuers')).toMatchObject({ reason: 'set on the CA "Issuing"' })
+    const all = run(base({ crlDistributionPoints: ['ldap://dir.example/cn=CA?certificateRevocationList'], ocspUrls: ['http://o.example'], caIssuersUrls: ['http://p.example/c.crt'] }), {}, {}, withCa)
+    expect(all.template.crlDistributionPoints).toEqual(['ldap://dir.example/cn=CA?certificateRevocationList'])
+    expect(all.template.authorityInfoAccess).toEqual({ ocsp: ['http://o.example'], caIssuers: ['http://p.example/c.crt'] })
+    expect(all.preview.filter((x) => x.reason?.includes('on the CA'))).toEqual([])
+  })
+
+  it('neither the profile nor the CA: no CRL DP, no AIA, no rows', () => {
+    const none = { authorityName: 'Bare', crlDistributionPoints: [], ocspUrls: [], caIssuersUrls: [] }
+    const r = run(base(), {}, {}, ctx({ issuer: issuer(new Date(NOW.getTime() + 1000 * DAY), { urls: none }) }))
+    expect(r.template.crlDistributionPoints).toBeUndefined()
+    expect(r.template.authorityInfoAccess).toBeUndefined()
+    expect(r.preview.filter((x) => /crl|authorityInfo/i.test(x.field))).toEqual([])
+  })
 })
 
 describe('the lint runs on the template evaluate builds', () => {

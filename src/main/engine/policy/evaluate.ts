@@ -27,6 +27,7 @@ import { copyableExtension } from './extensions'
 import type { Evaluation, EvaluationContext } from './types'
 import { compilePattern, MAX_PATTERN_VALUE_LENGTH } from './patterns'
 import { sealEvaluated } from './sealed'
+import { resolveExtensionUrls, type ExtensionUrlKind } from '../../../shared/domain/extension-urls'
 
 const DAY = 86_400_000
 const ENTERED = 'entered by the operator at issuance'
@@ -578,6 +579,24 @@ function buildSignature(profile: ProfileBody, input: OperatorInput, ctx: Evaluat
   return { hash, rsaPss }
 }
 
+/**
+ * CRL distribution points, OCSP and caIssuers: each kind from the profile when it lists any,
+ * else from the issuing CA (set with `ca set` or the Authorities screen); the preview names
+ * the source of each.
+ */
+function buildExtensionUrls(profile: Readonly<ProfileBody>, ctx: Readonly<EvaluationContext>, c: Collector): ReturnType<typeof resolveExtensionUrls> {
+  const ca = ctx.issuer?.urls
+  const urls = resolveExtensionUrls(profile, ca)
+  const source = (from: 'profile' | 'ca' | null): string => (from === 'profile' ? 'set by the profile' : `set on the CA "${ca?.authorityName ?? ''}"`)
+  const rows: [ExtensionUrlKind, string, string][] = [
+    ['crlDistributionPoints', 'crlDistributionPoints', 'CRL distribution points'],
+    ['ocspUrls', 'authorityInfoAccess.ocsp', 'OCSP responder (AIA)'],
+    ['caIssuersUrls', 'authorityInfoAccess.caIssuers', 'CA issuers (AIA)']
+  ]
+  for (const [kind, field, label] of rows) if (urls[kind].urls.length) c.row(field, label, null, urls[kind].urls.join(', '), source(urls[kind].from))
+  return urls
+}
+
 // ---------------------------------------------------------------------------------------
 
 /**
@@ -602,9 +621,7 @@ export function evaluate(
   const additional = buildAdditionalExtensions(profile, csr, c)
   const signature = buildSignature(profile, input, ctx, c)
 
-  if (profile.crlDistributionPoints.length) c.row('crlDistributionPoints', 'CRL distribution points', null, profile.crlDistributionPoints.join(', '), 'set by the profile')
-  const aia = profile.ocspUrls.length || profile.caIssuersUrls.length
-  if (aia) c.row('authorityInfoAccess', 'Authority information access', null, [...profile.ocspUrls.map((u) => `OCSP ${u}`), ...profile.caIssuersUrls.map((u) => `caIssuers ${u}`)].join(', '), 'set by the profile')
+  const urls = buildExtensionUrls(profile, ctx, c)
   if (profile.certificatePolicies.length) c.row('certificatePolicies', 'Certificate policies', null, profile.certificatePolicies.map((p) => p.oid).join(', '), 'set by the profile')
 
   const template: CertificateTemplate = {
@@ -617,8 +634,8 @@ export function evaluate(
     ...(usages.length ? { keyUsage: { usages, critical: profile.keyUsageCritical } } : {}),
     ...(ekus.length ? { extendedKeyUsage: { oids: ekus, critical: profile.extendedKeyUsageCritical } } : {}),
     ...(san ? { subjectAltName: san } : {}),
-    ...(profile.crlDistributionPoints.length ? { crlDistributionPoints: [...profile.crlDistributionPoints] } : {}),
-    ...(aia ? { authorityInfoAccess: { ocsp: [...profile.ocspUrls], caIssuers: [...profile.caIssuersUrls] } } : {}),
+    ...(urls.crlDistributionPoints.urls.length ? { crlDistributionPoints: urls.crlDistributionPoints.urls } : {}),
+    ...(urls.ocspUrls.urls.length || urls.caIssuersUrls.urls.length ? { authorityInfoAccess: { ocsp: urls.ocspUrls.urls, caIssuers: urls.caIssuersUrls.urls } } : {}),
     ...(profile.certificatePolicies.length ? { certificatePolicies: profile.certificatePolicies.map((p) => ({ ...p })) } : {}),
     ...(additional.length ? { additionalExtensions: additional } : {})
   }

@@ -2,6 +2,7 @@
 // issuer from the store and passes what matters here.
 import type { Finding, PreviewRow } from '../../../shared/domain/profile'
 import type { KeyFamily } from '../../../shared/domain/keys'
+import type { ExtensionUrls } from '../../../shared/domain/extension-urls'
 import type { CertificateTemplate } from '../template'
 
 export interface IssuerContext {
@@ -15,6 +16,8 @@ export interface IssuerContext {
   /** The issuer's own basicConstraints: cA and pathLenConstraint. */
   readonly isCa?: boolean
   readonly pathLength?: number
+  /** The URLs the issuing CA places in what it issues: each kind unless the profile sets its own (the preview names the CA). */
+  readonly urls?: Readonly<ExtensionUrls> & { readonly authorityName: string }
 }
 
 export interface EvaluationContext {

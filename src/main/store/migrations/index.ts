@@ -8,6 +8,7 @@ import { m005FleetIndexes } from './005-fleet-indexes'
 import { m006CustodianKeys } from './006-custodian-keys'
 import { m007SyncChains } from './007-sync-chains'
 import { m008IssuanceRuns } from './008-issuance-runs'
+import { m009AuthorityUrls } from './009-authority-urls'
 
 export interface Migration {
   readonly version: number
@@ -17,4 +18,4 @@ export interface Migration {
   up(db: Db): void
 }
 
-export const migrations: readonly Migration[] = [m001Initial, m002Sync, m003CertificateSearch, m004StarterProfiles, m005FleetIndexes, m006CustodianKeys, m007SyncChains, m008IssuanceRuns]
+export const migrations: readonly Migration[] = [m001Initial, m002Sync, m003CertificateSearch, m004StarterProfiles, m005FleetIndexes, m006CustodianKeys, m007SyncChains, m008IssuanceRuns, m009AuthorityUrls]

@@ -24,6 +24,7 @@ const VERBS: Readonly<Record<string, string>> = {
   'authority.csr': 'Made a CSR for an intermediate CA',
   'authority.certificate.import': "Imported a CA's certificate",
   'authority.crl-settings': "Changed a CA's CRL settings",
+  'authority.urls': "Changed the URLs a CA puts in what it issues",
   'crl.generate': 'Published a CRL',
   'csr.generate': 'Generated a key and CSR',
   'csr.generate.undone': 'Generating a CSR was undone',

@@ -11,6 +11,7 @@ import { countdown, formatDateTime, keySpecLabel, protectionLabel } from '../../
 import { useNow } from '../../lib/use-now'
 import { useAuthoritiesStore } from '../../stores/authorities-store'
 import { useSettingsStore } from '../../stores/settings-store'
+import { AuthorityUrlsModal } from './AuthorityUrlsModal'
 
 const NO_CRLS: readonly CrlSummary[] = []
 
@@ -147,6 +148,7 @@ function CrlSettingsForm({ authority }: { authority: AuthoritySummary }): ReactN
 
 export function AuthorityDetail({ authority }: { authority: AuthoritySummary }): ReactNode {
   const [unlocking, setUnlocking] = useState(false)
+  const [editingUrls, setEditingUrls] = useState(false)
   const [error, setError] = useState<AppError | null>(null)
   const [busy, setBusy] = useState(false)
   const now = useNow(30_000)
@@ -195,6 +197,9 @@ export function AuthorityDetail({ authority }: { authority: AuthoritySummary }):
             {authority.name}
           </Title>
           <Group gap="xs">
+            <Button variant="default" onClick={() => setEditingUrls(true)}>
+              URLs…
+            </Button>
             {authority.unlocked ? (
               <Button variant="default" onClick={() => void lock()}>
                 Lock
@@ -295,6 +300,7 @@ export function AuthorityDetail({ authority }: { authority: AuthoritySummary }):
         )}
       </Stack>
       {unlocking ? <UnlockModal authority={authority} onClose={() => setUnlocking(false)} /> : null}
+      {editingUrls ? <AuthorityUrlsModal authority={authority} onClose={() => setEditingUrls(false)} /> : null}
     </Card>
   )
 }

@@ -13,10 +13,11 @@ import { issueAt, issueMap } from '../../lib/zod-issues'
 import { useAuthoritiesStore } from '../../stores/authorities-store'
 import { SubjectRulesEditor, type RuleDraft } from './SubjectRulesEditor'
 import { tone } from '../../lib/colors'
+import { checkExtensionUrls, type ExtensionUrlKind } from '../../../../shared/domain/extension-urls'
 
 type Draft = ProfileBodyInput & { validity: { type: 'Duration'; duration: string } | { type: 'Time'; time: string } }
 
-const PLACED = ['subjectAttributes', 'name', 'description', 'validity', 'maxValidityDays', 'defaultAuthorityId', 'keyUsage', 'extendedKeyUsages', 'crypto', 'san', 'crlDistributionPoints']
+const PLACED = ['subjectAttributes', 'name', 'description', 'validity', 'maxValidityDays', 'defaultAuthorityId', 'keyUsage', 'extendedKeyUsages', 'crypto', 'san', 'crlDistributionPoints', 'ocspUrls', 'caIssuersUrls']
 
 const EKU_OPTIONS = Object.entries(EKU).map(([name, oid]) => ({ value: oid, label: name }))
 
@@ -39,6 +40,9 @@ export function ProfileEditor({ profile, onSaved, onCancel }: { profile: Profile
 
   const checked = useMemo(() => profileBody.safeParse(draft), [draft])
   const issues = useMemo(() => issueMap(checked.success ? undefined : checked.error), [checked])
+  // The URL rule main applies on save (http/https/ldap, length, count), shown as you type.
+  const urlCheck = useMemo(() => checkExtensionUrls({ crlDistributionPoints: [...(draft.crlDistributionPoints ?? [])], ocspUrls: [...(draft.ocspUrls ?? [])], caIssuersUrls: [...(draft.caIssuersUrls ?? [])] }), [draft.crlDistributionPoints, draft.ocspUrls, draft.caIssuersUrls])
+  const urlError = (kind: ExtensionUrlKind): string | undefined => (!urlCheck.ok && urlCheck.error.field?.startsWith(`${kind}.`) ? urlCheck.error.message : undefined)
   const err = (path: string): string | undefined => issueAt(issues, path) ?? fieldError(error, path)
   const set = (patch: Partial<Draft>): void => setDraft((d) => ({ ...d, ...patch }))
   const crypto = { ...profileBody.parse({ name: 'x' }).crypto, ...draft.crypto }
@@ -160,12 +164,35 @@ export function ProfileEditor({ profile, onSaved, onCancel }: { profile: Profile
             />
           </SimpleGrid>
           <Switch label="Allow wildcard names" checked={san.allowWildcards} onChange={(e) => set({ san: { ...san, allowWildcards: e.currentTarget.checked } })} />
+          <Title order={4} size="h6">
+            Revocation and issuer URLs
+          </Title>
+          <Text size="xs" c="dimmed">
+            A kind left empty takes the issuing CA’s URLs (set in Authorities → URLs); a kind listed here replaces the CA’s for certificates of this profile.
+          </Text>
           <TagsInput
             label="CRL distribution points"
+            description="http, https or ldap; Enter after each URL"
             value={[...(draft.crlDistributionPoints ?? [])]}
             onChange={(v) => set({ crlDistributionPoints: v })}
-            error={err('crlDistributionPoints')}
+            error={err('crlDistributionPoints') ?? urlError('crlDistributionPoints')}
           />
+          <SimpleGrid cols={2}>
+            <TagsInput
+              label="OCSP responders (AIA)"
+              description="http or https"
+              value={[...(draft.ocspUrls ?? [])]}
+              onChange={(v) => set({ ocspUrls: v })}
+              error={err('ocspUrls') ?? urlError('ocspUrls')}
+            />
+            <TagsInput
+              label="CA issuers (AIA caIssuers)"
+              description="Where clients fetch the issuing CA’s certificate"
+              value={[...(draft.caIssuersUrls ?? [])]}
+              onChange={(v) => set({ caIssuersUrls: v })}
+              error={err('caIssuersUrls') ?? urlError('caIssuersUrls')}
+            />
+          </SimpleGrid>
           <Text size="xs" c={tone(checked.success ? 'teal' : 'red')} role="status" data-testid="profile-validity">
             {checked.success ? 'The profile is valid.' : `${issues.size} problem${issues.size === 1 ? '' : 's'} to fix before saving.`}
           </Text>
@@ -174,7 +201,7 @@ export function ProfileEditor({ profile, onSaved, onCancel }: { profile: Profile
             <Button variant="default" onClick={onCancel}>
               Close
             </Button>
-            <Button onClick={() => void save()} loading={busy} disabled={!checked.success}>
+            <Button onClick={() => void save()} loading={busy} disabled={!checked.success || !urlCheck.ok}>
               {profile ? 'Save changes' : 'Create profile'}
             </Button>
           </Group>
