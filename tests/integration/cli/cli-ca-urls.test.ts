@@ -3,14 +3,11 @@
 // profile with its own URLs of a kind wins for that kind only; bad URLs are refused with a
 // code naming the flag (exit 2) and change nothing; the change is audited.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateKeyPairSync } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { buildCsr, toPem } from '../../../src/main/engine'
-import { createKeyObjectSigner } from '../../../src/main/vault/signer'
 import { openssl } from '../../unit/engine/helpers'
-import { inProcessCli } from './in-process'
+import { inProcessCli, writeCsr } from './in-process'
 
 const CA_PASS = 'correct horse battery staple'
 let work: string
@@ -24,13 +21,7 @@ interface Urls {
   caIssuersUrls: string[]
 }
 
-async function csrFile(cn: string): Promise<string> {
-  const key = createKeyObjectSigner(cn, 'ec-p256', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey)
-  const csr = await buildCsr({ subject: [[{ type: 'CN', value: cn }]], sans: [{ type: 'dns', value: cn }], ca: false, hash: 'SHA-256', rsaPss: false }, key)
-  if (!csr.ok) throw new Error(csr.error.message)
-  writeFileSync(f(`${cn}.csr`), toPem('CERTIFICATE REQUEST', csr.value))
-  return f(`${cn}.csr`)
-}
+const csrFile = (cn: string): Promise<string> => writeCsr(work, cn)
 /** Issues one leaf and returns what OpenSSL reads of its CRL DP and AIA extensions. */
 async function issueAndRead(profile: string, cn: string): Promise<string> {
   const [r] = await pkJson<{ certificate: string }[]>(['issue', '--ca', 'Issuing', '--profile', profile, await csrFile(cn)])

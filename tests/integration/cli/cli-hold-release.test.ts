@@ -2,13 +2,10 @@
 // `openssl verify -crl_check` fail, the CRL after the release lets it pass; a release of a
 // certificate not on hold is refused with CERTIFICATE_NOT_ON_HOLD (exit 1); both audited.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateKeyPairSync } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { inProcessCli } from './in-process'
-import { buildCsr, toPem } from '../../../src/main/engine'
-import { createKeyObjectSigner } from '../../../src/main/vault/signer'
+import { inProcessCli, writeCsr } from './in-process'
 import { openssl } from '../../unit/engine/helpers'
 
 const CA_PASS = 'correct horse battery staple'
@@ -17,13 +14,7 @@ let dataDir: string
 const f = (name: string): string => join(work, name)
 
 const { pk, pkJson } = inProcessCli(() => dataDir, { PKIDESK_PASSPHRASE: CA_PASS })
-async function csrFile(cn: string): Promise<string> {
-  const key = createKeyObjectSigner(cn, 'ec-p256', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey)
-  const csr = await buildCsr({ subject: [[{ type: 'CN', value: cn }]], sans: [{ type: 'dns', value: cn }], ca: false, hash: 'SHA-256', rsaPss: false }, key)
-  if (!csr.ok) throw new Error(csr.error.message)
-  writeFileSync(f(`${cn}.csr`), toPem('CERTIFICATE REQUEST', csr.value))
-  return f(`${cn}.csr`)
-}
+const csrFile = (cn: string): Promise<string> => writeCsr(work, cn)
 const auditActions = async (): Promise<{ action: string; details: Record<string, unknown> }[]> => {
   const file = f(`audit-${Date.now()}-${Math.random()}.jsonl`)
   await pkJson(['audit', 'export', '--out', file])
