@@ -21,7 +21,12 @@ async function seed(page: Page): Promise<void> {
       await pki.sync.enqueue({ kind: 'profile-push', connector: 'lab-lamassu', profileId: 'tls-server' })
       // A certificate whose key the vault holds (generated here), issued with a profile: renewable.
       const made = await pki.csr.generate({ subject: [[{ type: 'O', value: 'Example' }], [{ type: 'CN', value: 'app.example.com' }]], sans: [{ type: 'dns', value: 'app.example.com' }], keySpec: 'ec-p256', protection: 'keychain', hash: 'SHA-256' })
-      if (made.ok) await pki.certificates.issue({ authorityId: rootId, profileId: 'tls-server', items: [{ csrPem: made.value.pem, input: {} }] })
+      // Issued, then renewed once: the table links the two.
+      if (made.ok) {
+        const issued = await pki.certificates.issue({ authorityId: rootId, profileId: 'tls-server', items: [{ csrPem: made.value.pem, input: {} }] })
+        const first = issued.ok ? issued.value.results[0] : undefined
+        if (first?.ok) await pki.certificates.renew({ id: first.certificateId, confirmWarnings: true })
+      }
     },
     { rootId: root.id, revokeId: ids[3]! }
   )
@@ -81,7 +86,8 @@ for (const theme of ['light', 'dark'] as const) {
     await shot('authorities')
 
     await goTo(app, 'Certificates')
-    await expect(app.getByTestId('inventory-count')).toHaveText(/6 certificates/)
+    await expect(app.getByTestId('inventory-count')).toHaveText(/7 certificates/)
+    await expect(app.getByRole('table', { name: 'Certificates' }).getByRole('button', { name: /^Renewed by / })).toBeVisible()
     await shot('certificates')
     await app.getByRole('row').filter({ hasText: 'web1.example.com' }).click()
     await expect(app.getByRole('heading', { name: 'web1.example.com' })).toBeVisible()
@@ -92,7 +98,7 @@ for (const theme of ['light', 'dark'] as const) {
     await shot('export-dialog')
     await app.keyboard.press('Escape')
     await app.getByRole('button', { name: '← Back to certificates' }).click()
-    await app.getByRole('row').filter({ hasText: 'app.example.com' }).click()
+    await app.getByRole('row').filter({ hasText: 'app.example.com' }).first().click()
     await app.getByRole('button', { name: 'Renew…' }).click()
     await expect(app.getByRole('dialog')).toContainText('TLS server (90 days)')
     await expect(app.getByRole('combobox', { name: 'Signing CA' })).toHaveValue('Example Root CA')

@@ -124,7 +124,9 @@ export function certificateSummary(r: CertificateRow, now: Date): CertificateSum
     hasKey: r.keyId !== null,
     isCa: r.isCa,
     source: r.source,
-    createdAt: r.createdAt
+    createdAt: r.createdAt,
+    renewalOf: r.renewalOf,
+    renewedBy: r.renewedBy
   }
 }
 

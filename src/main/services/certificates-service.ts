@@ -6,7 +6,7 @@ import { ACCEPTED_REVOCATION_REASONS, type CertificateDetail, type CertificateSu
 import type { ListCertificatesRequest } from '../../shared/ipc/certificates'
 import type { Store } from '../store/database'
 import { appendAudit } from '../store/audit-log'
-import { getCertificate, findCertificateBySha256, findCertificatesBySerial, finalizeHold, queryCertificates, releaseHold, revokeCertificate, revokedPage, sortValue, type CertificateRow } from '../store/certificates-repo'
+import { getCertificate, findCertificateBySha256, findCertificatesBySerial, finalizeHold, queryCertificates, releaseHold, revokeCertificate, revokedPage, sortKeyCount, type CertificateRow, type SortPosition } from '../store/certificates-repo'
 import { getAuthority, listAuthorities, takeCrlNumber } from '../store/authorities-repo'
 import { getCrl, insertCrl, listCrls, type CrlRow } from '../store/crls-repo'
 import { deliveredChain } from '../store/chains-repo'
@@ -127,12 +127,14 @@ export function createCertificatesService(store: Store, vault: VaultPort, author
 
   return {
     list(q) {
-      let after: { value: string; id: number } | undefined
+      let after: SortPosition | undefined
       if (q.cursor) {
         try {
-          const c = JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) as { v: string; id: number }
-          if (typeof c.v !== 'string' || typeof c.id !== 'number') throw new Error('shape')
-          after = { value: c.v, id: c.id }
+          // The sort key of the last row ({v: [values], id}); a one-column key may be a bare value (older cursors).
+          const c = JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) as { v: unknown; id: unknown }
+          const values: unknown[] = Array.isArray(c.v) ? c.v : [c.v]
+          if (typeof c.id !== 'number' || values.length !== sortKeyCount(q.sort.field) || !values.every((v) => typeof v === 'string' || typeof v === 'number')) throw new Error('shape')
+          after = { values: values as (string | number)[], id: c.id }
         } catch {
           return fail('INVALID_CURSOR', 'The page cursor is not valid: reload the list from the first page.', 'cursor')
         }
@@ -149,8 +151,7 @@ export function createCertificatesService(store: Store, vault: VaultPort, author
         ...(after ? { after } : {}),
         limit: q.limit
       }))
-      const last = r.rows[r.rows.length - 1]
-      const nextCursor = r.rows.length === q.limit && last ? Buffer.from(JSON.stringify({ v: sortValue(last, q.sort.field), id: last.id })).toString('base64url') : null
+      const nextCursor = r.rows.length === q.limit && r.last ? Buffer.from(JSON.stringify({ v: r.last.values, id: r.last.id })).toString('base64url') : null
       return ok({ items: r.rows.map((x) => certificateSummary(x, t)), nextCursor, total: r.total })
     },
 

@@ -21,7 +21,7 @@ import type { Store } from '../store/database'
 import { appendAudit } from '../store/audit-log'
 import { keySeparation } from '../engine/signing-rules'
 import { getProfileRow } from '../store/profiles-repo'
-import { compromisedKeySerial, insertCertificate, isCaKey, isEndEntityKey, serialExists, type NewCertificateRow } from '../store/certificates-repo'
+import { compromisedKeySerial, insertCertificate, isCaKey, isEndEntityKey, linkRenewal, serialExists, type NewCertificateRow } from '../store/certificates-repo'
 import { signedEnvelope } from '../engine/der'
 import { issuerContextFromCertificate, type IssuerContext } from '../engine/policy'
 import type { BatchContext, BatchJob, PreparedItem } from '../engine/batch'
@@ -191,6 +191,7 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
               continue
             }
             const id = insertCertificate(tx, item.row)
+            if (renewalOf !== undefined) linkRenewal(tx, renewalOf, id)
             appendAudit(
               tx,
               { action: 'certificate.issue', subject: `certificate:${id}`, details: { authorityId: caRow.id, profileId: request.profileId, serial: item.row.serial, sha256: item.row.sha256, subject: item.row.subject, operationId, ...(renewalOf !== undefined ? { renewalOf } : {}) } },

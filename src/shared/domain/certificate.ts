@@ -41,6 +41,10 @@ export const ACCEPTED_REVOCATION_REASONS: readonly RevocationReason[] = [
   'aACompromise'
 ]
 
+/** The other end of a renewal: the certificate's id and serial (lowercase hex). */
+export const renewalLink = z.object({ id: z.number().int(), serial: z.string() })
+export type RenewalLink = z.infer<typeof renewalLink>
+
 export const certificateSummary = z.object({
   id: z.number().int(),
   authorityId: z.string().nullable(),
@@ -63,7 +67,10 @@ export const certificateSummary = z.object({
   hasKey: z.boolean(),
   isCa: z.boolean(),
   source: z.string(),
-  createdAt: z.string()
+  createdAt: z.string(),
+  /** The certificate this one renews (made by Renew or `cert renew`), and the newest renewal of this one. */
+  renewalOf: renewalLink.nullable(),
+  renewedBy: renewalLink.nullable()
 })
 export type CertificateSummary = z.infer<typeof certificateSummary>
 

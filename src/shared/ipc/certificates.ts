@@ -14,7 +14,8 @@ import {
   revocationReason
 } from '../domain/certificate'
 
-export const certificateSortField = z.enum(['notAfter', 'notBefore', 'subject', 'createdAt', 'serial'])
+/** Every inventory column sorts: status as expired, valid, revoked; keyHeld without a key first; renewal links by the linked certificate's id. */
+export const certificateSortField = z.enum(['notAfter', 'notBefore', 'subject', 'createdAt', 'serial', 'issuer', 'sans', 'status', 'profile', 'keyHeld', 'renewalOf', 'renewedBy'])
 
 /** What the inventory screen filters by. */
 export const inventoryFilter = z.object({

@@ -9,6 +9,7 @@ import { m006CustodianKeys } from './006-custodian-keys'
 import { m007SyncChains } from './007-sync-chains'
 import { m008IssuanceRuns } from './008-issuance-runs'
 import { m009AuthorityUrls } from './009-authority-urls'
+import { m010CertificateRenewals } from './010-certificate-renewals'
 
 export interface Migration {
   readonly version: number
@@ -18,4 +19,4 @@ export interface Migration {
   up(db: Db): void
 }
 
-export const migrations: readonly Migration[] = [m001Initial, m002Sync, m003CertificateSearch, m004StarterProfiles, m005FleetIndexes, m006CustodianKeys, m007SyncChains, m008IssuanceRuns, m009AuthorityUrls]
+export const migrations: readonly Migration[] = [m001Initial, m002Sync, m003CertificateSearch, m004StarterProfiles, m005FleetIndexes, m006CustodianKeys, m007SyncChains, m008IssuanceRuns, m009AuthorityUrls, m010CertificateRenewals]

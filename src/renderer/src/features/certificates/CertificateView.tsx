@@ -1,7 +1,7 @@
 // One certificate, every field and extension in words, fingerprints, chain and PEM; actions:
-// export, revoke (a hold too), release a hold, and renew with the same profile, and for an
+// export, revoke (a hold too), release a hold, renew with the same profile (renewal links both ways), and for an
 // end-entity key the app holds: export the key, delete it.
-import { Badge, Button, Card, Code, CopyButton, Group, Stack, Table, Text, Title, Tooltip } from '@mantine/core'
+import { Anchor, Badge, Button, Card, Code, CopyButton, Group, Stack, Table, Text, Title, Tooltip } from '@mantine/core'
 import { useEffect, useState, type ReactNode } from 'react'
 import type { AppError } from '../../../../shared/errors'
 import { pki } from '../../api/pki'
@@ -10,6 +10,7 @@ import { StatusBadge } from '../../components/StatusBadge'
 import { colonHex, formatDateTime } from '../../lib/format'
 import { sanText } from '../../lib/names'
 import { keyFamilyName } from '../../../../shared/domain/keys'
+import type { RenewalLink } from '../../../../shared/domain/certificate'
 import { useCertificatesStore } from '../../stores/certificates-store'
 import { useUiStore } from '../../stores/ui-store'
 import { ExportDialog } from './ExportDialog'
@@ -27,6 +28,18 @@ function Row({ label, children }: { label: string; children: ReactNode }): React
       </Table.Th>
       <Table.Td style={{ wordBreak: 'break-word' }}>{children}</Table.Td>
     </Table.Tr>
+  )
+}
+
+/** One end of a renewal link, opening the certificate at the other end. */
+function RenewalRow({ label, link, open }: { label: string; link: RenewalLink | null; open: (id: number) => void }): ReactNode {
+  if (!link) return null
+  return (
+    <Row label={label}>
+      <Anchor component="button" type="button" size="sm" onClick={() => open(link.id)}>
+        certificate {colonHex(link.serial)}
+      </Anchor>
+    </Row>
   )
 }
 
@@ -141,6 +154,8 @@ export function CertificateView({ id }: { id: number }): ReactNode {
             <Row label="Private key">
               <HeldKeyState detail={detail} />
             </Row>
+            <RenewalRow label="Renews" link={detail.renewalOf} open={openCertificate} />
+            <RenewalRow label="Renewed by" link={detail.renewedBy} open={openCertificate} />
             {detail.status === 'revoked' ? (
               <Row label={held ? 'On hold' : 'Revoked'}>
                 {formatDateTime(detail.revokedAt)} · {detail.revocationReason}

@@ -11,9 +11,11 @@ import { PageHeader } from '../../components/PageHeader'
 import { plural } from '../../lib/format'
 import { useAuthoritiesStore } from '../../stores/authorities-store'
 import { DEFAULT_QUERY, useCertificatesStore, type SortField } from '../../stores/certificates-store'
+import { useProfilesStore } from '../../stores/profiles-store'
 import { useUiStore } from '../../stores/ui-store'
 import { CertificateView } from './CertificateView'
-import { InventoryTable } from './InventoryTable'
+import { ColumnChooser } from './ColumnChooser'
+import { InventoryTable, visibleColumns } from './InventoryTable'
 
 function Inventory(): ReactNode {
   const { query, items, total, loaded, loading, error, setQuery, reload, loadMore } = useCertificatesStore(
@@ -22,6 +24,10 @@ function Inventory(): ReactNode {
   const authorities = useAuthoritiesStore((s) => s.items)
   const loadAuthorities = useAuthoritiesStore((s) => s.load)
   const openCertificate = useUiStore((s) => s.openCertificate)
+  const columnChoices = useUiStore((s) => s.inventoryColumns)
+  const profiles = useProfilesStore((s) => s.items)
+  const loadProfiles = useProfilesStore((s) => s.load)
+  const profileName = useCallback((id: string) => profiles.find((p) => p.id === id)?.name ?? id, [profiles])
   const [search, setSearch] = useState(query.search)
   const searchRef = useRef<HTMLInputElement>(null)
   const applySearch = useDebouncedCallback((v: string) => setQuery({ search: v }), 200)
@@ -29,7 +35,8 @@ function Inventory(): ReactNode {
   useEffect(() => {
     void reload()
     void loadAuthorities()
-  }, [reload, loadAuthorities])
+    void loadProfiles()
+  }, [reload, loadAuthorities, loadProfiles])
   const onSort = (field: SortField): void =>
     setQuery({ sort: { field, direction: query.sort.field === field && query.sort.direction === 'asc' ? 'desc' : 'asc' } })
   const onNearEnd = useCallback(() => void loadMore(), [loadMore])
@@ -90,10 +97,13 @@ function Inventory(): ReactNode {
           Reset filters
         </Button>
       </Group>
-      <Text size="sm" c="dimmed" aria-live="polite" data-testid="inventory-count">
-        {loaded ? `${plural(total, 'certificate')}${filtered ? ' match' : ''}` : 'Loading…'}
-        {loading && loaded ? ' · loading…' : ''}
-      </Text>
+      <Group justify="space-between" align="flex-end">
+        <Text size="sm" c="dimmed" aria-live="polite" data-testid="inventory-count">
+          {loaded ? `${plural(total, 'certificate')}${filtered ? ' match' : ''}` : 'Loading…'}
+          {loading && loaded ? ' · loading…' : ''}
+        </Text>
+        <ColumnChooser />
+      </Group>
       <ErrorNote error={error && !fieldError(error, 'search') && !fieldError(error, 'expiringWithinDays') ? error : null} />
       {loaded && total === 0 && !error ? (
         filtered ? (
@@ -102,7 +112,16 @@ function Inventory(): ReactNode {
           <Empty title="No certificates yet" next="Sign requests (Alt 2) or generate a CSR (Alt 3); issued certificates appear here." />
         )
       ) : (
-        <InventoryTable items={items} total={total} sort={query.sort} onSort={onSort} onOpen={openCertificate} onNearEnd={onNearEnd} />
+        <InventoryTable
+          items={items}
+          total={total}
+          sort={query.sort}
+          columns={visibleColumns(columnChoices)}
+          profileName={profileName}
+          onSort={onSort}
+          onOpen={openCertificate}
+          onNearEnd={onNearEnd}
+        />
       )}
     </Stack>
   )

@@ -1,9 +1,11 @@
 // The virtualized certificate table: only the visible rows are in the DOM, pages load as the
 // operator scrolls. ARIA table roles with row counts; ↑/↓ move between rows, Enter opens.
-import { Box, Text, UnstyledButton } from '@mantine/core'
+// Every column sorts (in main, on an index: the order holds at any store size); the operator
+// chooses which columns show (kept in the ui store, localStorage).
+import { Anchor, Box, Text, UnstyledButton } from '@mantine/core'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
-import type { CertificateSummary } from '../../../../shared/domain/certificate'
+import type { CertificateSummary, RenewalLink as Link } from '../../../../shared/domain/certificate'
 import { StatusBadge } from '../../components/StatusBadge'
 import { formatDate } from '../../lib/format'
 import type { InventoryQuery, SortField } from '../../stores/certificates-store'
@@ -11,20 +13,97 @@ import classes from './InventoryTable.module.css'
 
 const ROW = 36
 
-const COLUMNS: { key: string; label: string; sort?: SortField; width: string }[] = [
-  { key: 'subject', label: 'Subject', sort: 'subject', width: 'minmax(220px, 2fr)' },
-  { key: 'sans', label: 'Names (SAN)', width: 'minmax(160px, 1.5fr)' },
-  { key: 'serial', label: 'Serial', sort: 'serial', width: '150px' },
-  { key: 'notAfter', label: 'Expires', sort: 'notAfter', width: '110px' },
-  { key: 'status', label: 'Status', width: '90px' },
-  { key: 'issuer', label: 'Issuer', width: 'minmax(140px, 1fr)' }
+/** What a cell needs beyond its row: profile names, and opening another certificate (a renewal link). */
+export interface CellContext {
+  readonly profileName: (id: string) => string
+  readonly onOpen: (id: number) => void
+}
+
+const shortSerial = (serial: string, n: number): string => `${serial.slice(0, n)}${serial.length > n ? '…' : ''}`
+
+/** A renewal's other end, by serial: opens that certificate, not the row's own. */
+function RenewalCell({ link, label, ctx }: { link: Link | null; label: string; ctx: CellContext }): ReactNode {
+  if (!link) return '—'
+  const short = shortSerial(link.serial.toUpperCase(), 10)
+  return (
+    <Anchor
+      component="button"
+      type="button"
+      size="xs"
+      className={classes.mono}
+      // The row is the tab stop (roving focus); the certificate view links the same renewal for the keyboard.
+      tabIndex={-1}
+      aria-label={`${label} ${short}`}
+      title={`${label} ${link.serial.toUpperCase()}`}
+      onClick={(e) => {
+        e.stopPropagation()
+        ctx.onOpen(link.id)
+      }}
+    >
+      {short}
+    </Anchor>
+  )
+}
+
+export interface Column {
+  readonly key: string
+  readonly label: string
+  readonly sort: SortField
+  readonly width: string
+  /** The subject always shows: it names the row. */
+  readonly required?: boolean
+  /** Shown until the operator hides it. */
+  readonly shownByDefault: boolean
+  readonly mono?: boolean
+  readonly title?: (c: CertificateSummary) => string
+  readonly render: (c: CertificateSummary, ctx: CellContext) => ReactNode
+}
+
+export const COLUMNS: readonly Column[] = [
+  {
+    key: 'subject',
+    label: 'Subject',
+    sort: 'subject',
+    width: 'minmax(130px, 2fr)',
+    required: true,
+    shownByDefault: true,
+    title: (c) => c.subjectText,
+    render: (c) => (
+      <Text span size="sm" fw={500}>
+        {c.commonName || c.subjectText}
+      </Text>
+    )
+  },
+  { key: 'sans', label: 'Names (SAN)', sort: 'sans', width: 'minmax(100px, 1.4fr)', shownByDefault: true, title: (c) => c.sans.join(', '), render: (c) => c.sans.join(', ') },
+  { key: 'serial', label: 'Serial', sort: 'serial', width: '104px', shownByDefault: true, mono: true, title: (c) => c.serial.toUpperCase(), render: (c) => shortSerial(c.serial.toUpperCase(), 10) },
+  {
+    key: 'profile',
+    label: 'Profile',
+    sort: 'profile',
+    width: 'minmax(80px, 1fr)',
+    shownByDefault: true,
+    render: (c, ctx) => (c.profileId ? ctx.profileName(c.profileId) : c.isCa || c.source !== 'local' ? '—' : 'built-in')
+  },
+  { key: 'notBefore', label: 'Issued on', sort: 'notBefore', width: '84px', shownByDefault: true, render: (c) => formatDate(c.notBefore) },
+  { key: 'notAfter', label: 'Expires', sort: 'notAfter', width: '84px', shownByDefault: true, render: (c) => formatDate(c.notAfter) },
+  { key: 'status', label: 'Status', sort: 'status', width: '80px', shownByDefault: true, render: (c) => <StatusBadge status={c.status} /> },
+  { key: 'keyHeld', label: 'Key', sort: 'keyHeld', width: '44px', shownByDefault: true, title: (c) => (c.hasKey ? 'The vault holds the private key' : 'The vault does not hold the private key'), render: (c) => (c.hasKey ? 'held' : '—') },
+  { key: 'renewalOf', label: 'Renews', sort: 'renewalOf', width: 'minmax(96px, 0.7fr)', shownByDefault: true, render: (c, ctx) => <RenewalCell link={c.renewalOf} label="Renews" ctx={ctx} /> },
+  { key: 'renewedBy', label: 'Renewed by', sort: 'renewedBy', width: 'minmax(96px, 0.7fr)', shownByDefault: true, render: (c, ctx) => <RenewalCell link={c.renewedBy} label="Renewed by" ctx={ctx} /> },
+  { key: 'issuer', label: 'Issuer', sort: 'issuer', width: 'minmax(120px, 1fr)', shownByDefault: false, title: (c) => c.issuerText, render: (c) => c.issuerText }
 ]
-const TEMPLATE = COLUMNS.map((c) => c.width).join(' ')
+
+/** The columns shown: each column's default, unless the operator showed or hid it. */
+export function visibleColumns(choices: Readonly<Record<string, boolean>>): readonly Column[] {
+  return COLUMNS.filter((c) => c.required || (choices[c.key] ?? c.shownByDefault))
+}
 
 export function InventoryTable({
   items,
   total,
   sort,
+  columns,
+  profileName,
   onSort,
   onOpen,
   onNearEnd
@@ -32,12 +111,16 @@ export function InventoryTable({
   items: readonly CertificateSummary[]
   total: number
   sort: InventoryQuery['sort']
+  columns: readonly Column[]
+  profileName(id: string): string
   onSort(field: SortField): void
   onOpen(id: number): void
   onNearEnd(): void
 }): ReactNode {
   const scrollRef = useRef<HTMLDivElement>(null)
   const [active, setActive] = useState(0)
+  const template = columns.map((c) => c.width).join(' ')
+  const ctx: CellContext = { profileName, onOpen }
   // The virtualizer hands out fresh functions each render; this component does not memoize them.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({ count: items.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW, overscan: 12 })
@@ -69,22 +152,13 @@ export function InventoryTable({
   return (
     <Box role="table" aria-label="Certificates" aria-rowcount={total + 1} className={classes.table}>
       <div role="rowgroup">
-        <div role="row" aria-rowindex={1} className={classes.header} style={{ gridTemplateColumns: TEMPLATE }}>
-          {COLUMNS.map((c) => (
-            <div
-              key={c.key}
-              role="columnheader"
-              aria-sort={c.sort && sort.field === c.sort ? (sort.direction === 'asc' ? 'ascending' : 'descending') : undefined}
-              className={classes.cell}
-            >
-              {c.sort ? (
-                <UnstyledButton onClick={() => onSort(c.sort!)} className={classes.sortButton}>
-                  {c.label}
-                  {sort.field === c.sort ? (sort.direction === 'asc' ? ' ▲' : ' ▼') : ''}
-                </UnstyledButton>
-              ) : (
-                c.label
-              )}
+        <div role="row" aria-rowindex={1} className={classes.header} style={{ gridTemplateColumns: template }}>
+          {columns.map((c) => (
+            <div key={c.key} role="columnheader" aria-sort={sort.field === c.sort ? (sort.direction === 'asc' ? 'ascending' : 'descending') : undefined} className={classes.cell}>
+              <UnstyledButton onClick={() => onSort(c.sort)} className={classes.sortButton}>
+                {c.label}
+                {sort.field === c.sort ? (sort.direction === 'asc' ? ' ▲' : ' ▼') : ''}
+              </UnstyledButton>
             </div>
           ))}
         </div>
@@ -101,34 +175,18 @@ export function InventoryTable({
                 data-index={v.index}
                 tabIndex={v.index === active ? 0 : -1}
                 className={classes.row}
-                style={{ gridTemplateColumns: TEMPLATE, transform: `translateY(${v.start}px)`, height: ROW }}
+                style={{ gridTemplateColumns: template, transform: `translateY(${v.start}px)`, height: ROW }}
                 onClick={() => {
                   setActive(v.index)
                   onOpen(c.id)
                 }}
                 onFocus={() => setActive(v.index)}
               >
-                <div role="cell" className={classes.cell} title={c.subjectText}>
-                  <Text span size="sm" fw={500}>
-                    {c.commonName || c.subjectText}
-                  </Text>
-                </div>
-                <div role="cell" className={classes.cell} title={c.sans.join(', ')}>
-                  {c.sans.join(', ')}
-                </div>
-                <div role="cell" className={`${classes.cell} ${classes.mono}`}>
-                  {c.serial.slice(0, 16)}
-                  {c.serial.length > 16 ? '…' : ''}
-                </div>
-                <div role="cell" className={classes.cell}>
-                  {formatDate(c.notAfter)}
-                </div>
-                <div role="cell" className={classes.cell}>
-                  <StatusBadge status={c.status} />
-                </div>
-                <div role="cell" className={classes.cell} title={c.issuerText}>
-                  {c.issuerText}
-                </div>
+                {columns.map((col) => (
+                  <div key={col.key} role="cell" className={col.mono ? `${classes.cell} ${classes.mono}` : classes.cell} title={col.title?.(c)}>
+                    {col.render(c, ctx)}
+                  </div>
+                ))}
               </div>
             )
           })}
