@@ -15,6 +15,7 @@ const HEADINGS: Record<ErrorDomain, string> = {
   certificate: 'Certificates, revocation, renewal, export and CRLs',
   csr: 'Certificate requests, names, keys and algorithms in them',
   key: 'Keys, the vault, the keychain and passphrases',
+  pkcs11: 'Keys on PKCS#11 tokens and HSMs',
   profile: 'Profiles',
   files: 'Files',
   limits: 'Input refused by size or shape, before it is read',

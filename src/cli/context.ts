@@ -57,7 +57,7 @@ export interface CliContext {
   services(): Services
 }
 
-export type SecretKind = 'passphrase' | 'export-passphrase' | 'key-passphrase' | 'backup-passphrase' | 'custodian-passphrase'
+export type SecretKind = 'passphrase' | 'export-passphrase' | 'key-passphrase' | 'backup-passphrase' | 'custodian-passphrase' | 'pin'
 
 /** Where each secret comes from: one table for the options, the environment and the messages. */
 export const SECRET_SOURCES: Record<SecretKind, { env: string; flag: string; what: string }> = {
@@ -66,7 +66,9 @@ export const SECRET_SOURCES: Record<SecretKind, { env: string; flag: string; wha
   'key-passphrase': { env: 'PKIDESK_KEY_PASSPHRASE', flag: '--key-passphrase-file', what: "passphrase of the certificate's own key" },
   'backup-passphrase': { env: 'PKIDESK_BACKUP_PASSPHRASE', flag: '--backup-passphrase-file', what: 'backup passphrase' },
   // A custodian's passphrase is theirs alone: a file each, never one shared environment variable.
-  'custodian-passphrase': { env: '', flag: '--custodian-passphrase-file', what: 'custodian passphrase' }
+  'custodian-passphrase': { env: '', flag: '--custodian-passphrase-file', what: 'custodian passphrase' },
+  // The user PIN of a PKCS#11 token that holds a CA key.
+  pin: { env: 'PKIDESK_PKCS11_PIN', flag: '--pin-file', what: 'token user PIN' }
 }
 
 /**

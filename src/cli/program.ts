@@ -20,6 +20,7 @@ import { registerSyncCommands } from './commands/sync'
 import { registerRemoteCommands } from './commands/remote'
 import { registerBackupCommands } from './commands/backup'
 import { registerCustodianCommands } from './commands/custodians'
+import { registerPkcs11Commands } from './commands/pkcs11'
 
 export const CLI_VERSION = '0.1.0'
 
@@ -93,7 +94,7 @@ export function buildProgram(io: CliIo, state: RunState): Command {
     .showSuggestionAfterError(true)
     .addHelpText(
       'after',
-      '\nEnvironment:\n  PKIDESK_DATA_DIR           store directory (overridden by --data-dir)\n  PKIDESK_PASSPHRASE         CA key passphrase (or --passphrase-file FILE)\n  PKIDESK_EXPORT_PASSPHRASE  PFX export passphrase (or --export-passphrase-file FILE)\n  PKIDESK_BACKUP_PASSPHRASE  backup passphrase (or --backup-passphrase-file FILE)\n\nExit codes: 0 success, 1 operation failed, 2 usage error.'
+      '\nEnvironment:\n  PKIDESK_DATA_DIR           store directory (overridden by --data-dir)\n  PKIDESK_PASSPHRASE         CA key passphrase (or --passphrase-file FILE)\n  PKIDESK_EXPORT_PASSPHRASE  PFX export passphrase (or --export-passphrase-file FILE)\n  PKIDESK_BACKUP_PASSPHRASE  backup passphrase (or --backup-passphrase-file FILE)\n  PKIDESK_PKCS11_PIN         user PIN of a token holding a CA key (or --pin-file FILE)\n\nExit codes: 0 success, 1 operation failed, 2 usage error.'
     )
 
   const run: Runner = (handler) => async (...actionArgs) => {
@@ -155,6 +156,7 @@ export function buildProgram(io: CliIo, state: RunState): Command {
   registerRemoteCommands(program, run)
   registerBackupCommands(program, run)
   registerCustodianCommands(program, run)
+  registerPkcs11Commands(program, run)
   return program
 }
 

@@ -47,7 +47,8 @@ export function resolveCertificate(services: Services, serial: string, caRef?: s
 
 /**
  * Makes sure the CA can sign: unlocked already, or unlocked now with the passphrase from
- * PKIDESK_PASSPHRASE / --passphrase-file (keychain-only keys need none).
+ * PKIDESK_PASSPHRASE / --passphrase-file (keychain-only keys need none), the custodians'
+ * files, or for a key on a token its user PIN from PKIDESK_PKCS11_PIN / --pin-file.
  */
 export async function unlockAuthority(
   services: Services,
@@ -56,10 +57,18 @@ export async function unlockAuthority(
   env: NodeJS.ProcessEnv,
   why: string,
   warn?: (line: string) => void,
-  custodianPassphraseFiles: readonly string[] = []
+  custodianPassphraseFiles: readonly string[] = [],
+  pinFile?: string
 ): Promise<AuthoritySummary> {
   if (ca.unlocked) return ca
   if (!ca.keyId) throw operationError('AUTHORITY_NO_KEY', `The CA "${ca.name}" has no key in this store and cannot sign.`, '--ca')
+  if (ca.keyProtection === 'pkcs11') {
+    // The key is on a token: unlocking logs the token in with its user PIN.
+    const pin = requireSecret('pin', pinFile, env, `${why} with the CA "${ca.name}" (its key is on a PKCS#11 token)`, warn)
+    const r = await services.authorities.unlock(ca.id, pin)
+    if (!r.ok) throw new CliError({ ...r.error, message: r.error.message.replace(/\bkey [0-9a-f-]{36}\b/gi, `the key of the CA "${ca.name}"`), field: r.error.field === 'pin' ? (pinFile !== undefined ? '--pin-file' : 'PKIDESK_PKCS11_PIN') : (r.error.field ?? '--ca') }, EXIT_FAILED)
+    return r.value
+  }
   if (ca.keyProtection === 'custodians') {
     if (custodianPassphraseFiles.length === 0)
       throw usageError('CUSTODIANS_REQUIRED', `${why} with the CA "${ca.name}" needs its custodians: pass --custodian-passphrase-file FILE once for each custodian present.`, '--custodian-passphrase-file')

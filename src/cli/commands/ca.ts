@@ -14,6 +14,7 @@ import { resolveAuthority, unlockAuthority } from '../resolve'
 import { addForceOption, addPassphraseFileOption, checkOutputFile, readInput, writeOutput } from './common'
 import { LIMITS } from '../../shared/limits'
 import { warnIfAuditBroken } from '../audit-guard'
+import { tokenKeyInput, type TokenOptions } from './pkcs11'
 import type { DistinguishedName } from '../../shared/domain/names'
 import { registerCaSetCommand, urlRows } from './ca-set'
 
@@ -89,7 +90,8 @@ function certificateSubjectCn(bytes: Buffer): string | undefined {
   }
 }
 
-interface CreateOptions {
+interface CreateOptions extends TokenOptions {
+  keyStore?: 'vault' | 'pkcs11'
   name: string
   subject: string
   key: KeySpec
@@ -102,6 +104,7 @@ interface CreateOptions {
   protection?: KeyProtection
   hash?: string
   passphraseFile?: string
+  pinFile?: string
   custodianPassphraseFile?: string[]
   parentPassphraseFile?: string
 }
@@ -113,6 +116,7 @@ interface ImportOptions {
   name?: string
   protection?: KeyProtection
   passphraseFile?: string
+  pinFile?: string
   custodianPassphraseFile?: string[]
   exportPassphraseFile?: string
 }
@@ -135,15 +139,25 @@ export function registerAuthorityCommands(program: Command, run: Runner): void {
       .addOption(new Option('--protection <how>', 'how the key is kept: keychain (default), passphrase or both').argParser(parseProtection))
       .option('--hash <hash>', 'signature hash: SHA-256, SHA-384, SHA-512 (default: SHA-384 for ec-p384, SHA-512 for ec-p521, else SHA-256)')
       .option('--parent-passphrase-file <file>', 'passphrase of the parent CA when it differs from the new CA\'s')
+      .addOption(new Option('--key-store <store>', 'where the key is generated: vault (default) or pkcs11 (on a token; the PIN from $PKIDESK_PKCS11_PIN or --pin-file)').choices(['vault', 'pkcs11']))
+      .option('--pkcs11-module <path>', 'with --key-store pkcs11: the PKCS#11 module (shared library) path')
+      .option('--token <label>', 'with --key-store pkcs11: the label of the token')
+      .option('--key-label <label>', 'with --key-store pkcs11: the label of the new key on the token (default "PKI Desk NAME")')
   )).action(
     run<CreateOptions>(async ({ ctx, out, opts }) => {
       const subject: DistinguishedName = parseDnOption(opts.subject)
       const external = checkExternalParentOptions(opts)
       if (opts.hash !== undefined && (opts.key === 'ed25519' || opts.key === 'ed448'))
         throw usageError('CONFLICTING_OPTIONS', `--hash does not apply to ${opts.key}: EdDSA fixes its own hash (${opts.key === 'ed25519' ? 'SHA-512' : 'SHAKE256'}); leave --hash out.`, '--hash')
+      const onToken = opts.keyStore === 'pkcs11'
+      if (!onToken && (opts.pkcs11Module !== undefined || opts.token !== undefined || opts.keyLabel !== undefined))
+        throw usageError('CONFLICTING_OPTIONS', '--pkcs11-module, --token and --key-label go with --key-store pkcs11; add it, or leave them out for a vault key.', '--key-store')
+      if (onToken && opts.protection !== undefined)
+        throw usageError('CONFLICTING_OPTIONS', '--protection is for vault keys; a key on a token is protected by the token and its PIN: leave --protection out.', '--protection')
+      const token = onToken ? tokenKeyInput(opts, ctx.io, 'A CA key on a PKCS#11 token') : undefined
       const protection = opts.protection ?? 'keychain'
       const passphrase =
-        protection === 'keychain'
+        protection === 'keychain' || onToken
           ? undefined
           : requireSecret('passphrase', opts.passphraseFile, ctx.io.env, `A CA key protected by ${protection}`, ctx.io.stderr)
       const hash = opts.hash !== undefined ? parseHash(opts.hash) : defaultHash(opts.key)
@@ -151,7 +165,7 @@ export function registerAuthorityCommands(program: Command, run: Runner): void {
       warnIfAuditBroken(services, ctx.io)
       if (external) {
         const made = expectOk(
-          await services.authorities.createCsr({ name: opts.name, subject, keySpec: opts.key, protection, ...(passphrase !== undefined ? { passphrase } : {}), signature: { hash, rsaPss: false } })
+          await services.authorities.createCsr({ name: opts.name, subject, keySpec: opts.key, protection, ...(passphrase !== undefined ? { passphrase } : {}), signature: { hash, rsaPss: false }, ...(token ? { token } : {}) })
         )
         try {
           writeOutput(external.outCsr, made.csrPem, { force: opts.force === true, option: '--out-csr' })
@@ -170,7 +184,7 @@ export function registerAuthorityCommands(program: Command, run: Runner): void {
       let parentId: string | null = null
       if (opts.parent !== undefined) {
         const parent = resolveAuthority(services, opts.parent, '--parent')
-        await unlockAuthority(services, parent, opts.parentPassphraseFile ?? opts.passphraseFile, ctx.io.env, 'Signing the intermediate', ctx.io.stderr, opts.custodianPassphraseFile)
+        await unlockAuthority(services, parent, opts.parentPassphraseFile ?? opts.passphraseFile, ctx.io.env, 'Signing the intermediate', ctx.io.stderr, opts.custodianPassphraseFile, opts.pinFile)
         parentId = parent.id
       }
       const created = expectOk(
@@ -187,7 +201,8 @@ export function registerAuthorityCommands(program: Command, run: Runner): void {
           signature: { hash, rsaPss: false },
           crlDistributionPoints: [],
           ocspUrls: [],
-          caIssuersUrls: []
+          caIssuersUrls: [],
+          ...(token ? { token } : {})
         })
       )
       out.result(created, () => `Created CA "${created.name}" (${created.id}).\n${formatRecord(authorityRows(created))}`)
@@ -285,6 +300,27 @@ export function registerAuthorityCommands(program: Command, run: Runner): void {
       out.result(imported, () => `Imported CA "${imported.name}" (${imported.id}).\n${formatRecord(authorityRows(imported))}`)
     })
   )
+
+  ca.command('adopt')
+    .description('adopt a CA whose key is already on a PKCS#11 token: its certificate, and the key by label (or --key-id)')
+    .requiredOption('--pkcs11-module <path>', 'the PKCS#11 module (shared library) path')
+    .requiredOption('--token <label>', 'the label of the token')
+    .option('--key-label <label>', 'the label (CKA_LABEL) of the CA key on the token')
+    .option('--key-id <hex>', 'the id (CKA_ID, hex) of the CA key on the token')
+    .requiredOption('--cert <file>', 'the CA certificate (PEM or DER): its public key must be the token key\'s')
+    .option('--name <name>', 'name of the CA (default: the certificate\'s CN)')
+    .option('--pin-file <file>', 'file holding the token user PIN (else $PKIDESK_PKCS11_PIN)')
+    .action(
+      run<TokenOptions & { cert: string; name?: string }>(async ({ ctx, out, opts }) => {
+        if (opts.keyLabel === undefined && opts.keyId === undefined) throw usageError('MISSING_INPUT', 'Name the key on the token: --key-label LABEL or --key-id HEX.', '--key-label')
+        const token = tokenKeyInput(opts, ctx.io, 'Adopting a CA key on a PKCS#11 token')
+        const cert = readInput(opts.cert, 'certificate')
+        const name = opts.name ?? certificateSubjectCn(cert) ?? basename(opts.cert, extname(opts.cert))
+        warnIfAuditBroken(ctx.services(), ctx.io)
+        const adopted = expectOk(await ctx.services().authorities.adopt({ name, certificate: { encoding: 'base64', data: cert.toString('base64') }, token }))
+        out.result(adopted, () => `Adopted CA "${adopted.name}" (${adopted.id}); its key stays on token "${opts.token}".\n${formatRecord(authorityRows(adopted))}`)
+      })
+    )
 
   ca.command('list')
     .description('list certificate authorities')

@@ -89,6 +89,7 @@ interface ExportOptions {
   key: boolean
   includeCaKey?: boolean
   passphraseFile?: string
+  pinFile?: string
   custodianPassphraseFile?: string[]
   keyPassphraseFile?: string
   exportPassphraseFile?: string
@@ -99,6 +100,7 @@ interface RenewOptions {
   signingCa?: string
   confirmWarnings?: boolean
   passphraseFile?: string
+  pinFile?: string
   custodianPassphraseFile?: string[]
   keyPassphraseFile?: string
 }
@@ -393,7 +395,7 @@ export function registerCertificateCommands(program: Command, run: Runner): void
       }
       warnIfAuditBroken(services, ctx.io)
       const ca = expectOk(services.authorities.get(signingId!))
-      await unlockAuthority(services, ca, opts.passphraseFile, ctx.io.env, `Renewing ${serial}`, ctx.io.stderr, opts.custodianPassphraseFile)
+      await unlockAuthority(services, ca, opts.passphraseFile, ctx.io.env, `Renewing ${serial}`, ctx.io.stderr, opts.custodianPassphraseFile, opts.pinFile)
       const detail = expectOk(services.certificates.get(found.id))
       const key = services.vault.keyForPublicKey(detail.view.publicKey.sha256)
       const keyNeedsPassphrase = key !== null && !services.vault.isUnlocked(key.keyId) && (key.protection === 'passphrase' || key.protection === 'both')

@@ -11,6 +11,7 @@ export function addPassphraseFileOption(cmd: Command): Command {
   return cmd
     .option('--passphrase-file <file>', 'file holding the CA key passphrase (else $PKIDESK_PASSPHRASE)')
     .option('--custodian-passphrase-file <file>', 'for a CA held by custodians: one custodian\'s passphrase (repeat once per custodian present)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .option('--pin-file <file>', 'for a CA whose key is on a PKCS#11 token: file holding the token user PIN (else $PKIDESK_PKCS11_PIN)')
 }
 
 /** An end-entity key's own passphrase (`cert renew`, `cert export --format pfx`), never the CA's. */

@@ -15,6 +15,7 @@ interface CrlOptions {
   der?: boolean
   format?: CrlFormat
   passphraseFile?: string
+  pinFile?: string
   custodianPassphraseFile?: string[]
 }
 
@@ -38,7 +39,7 @@ export function registerCrlCommands(program: Command, run: Runner): void {
       const services = ctx.services()
       const ca = resolveAuthority(services, opts.ca)
       warnIfAuditBroken(services, ctx.io)
-      await unlockAuthority(services, ca, opts.passphraseFile, ctx.io.env, 'Signing a CRL', ctx.io.stderr, opts.custodianPassphraseFile)
+      await unlockAuthority(services, ca, opts.passphraseFile, ctx.io.env, 'Signing a CRL', ctx.io.stderr, opts.custodianPassphraseFile, opts.pinFile)
       // One default for the app and the CLI: the setting the app saves CRLs with.
       const format: CrlFormat = opts.der ? 'der' : (opts.format ?? services.settings.get().crlFormat)
       const summary = expectOk(await services.certificates.generateCrl(ca.id))

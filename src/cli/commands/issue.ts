@@ -33,6 +33,7 @@ interface IssueOptions {
   force?: boolean
   confirmWarnings?: boolean
   passphraseFile?: string
+  pinFile?: string
   custodianPassphraseFile?: string[]
   set?: { type: string; value: string }[]
   san?: GeneralName[]
@@ -136,7 +137,7 @@ export function registerIssueCommand(program: Command, run: Runner): void {
       const ca = resolveAuthority(services, opts.ca)
       const profile = resolveProfile(services, opts.profile)
       warnIfAuditBroken(services, ctx.io)
-      await unlockAuthority(services, ca, opts.passphraseFile, ctx.io.env, 'Issuing', ctx.io.stderr, opts.custodianPassphraseFile)
+      await unlockAuthority(services, ca, opts.passphraseFile, ctx.io.env, 'Issuing', ctx.io.stderr, opts.custodianPassphraseFile, opts.pinFile)
       const operationId = randomUUID()
       const batch = expectOk(
         await interruptible(ctx, services, operationId, () =>
@@ -177,7 +178,7 @@ async function resumeRun(ctx: CliContext, out: Output, opts: IssueOptions, files
   const before = expectOk(services.runs.get(runId))
   const ca = resolveAuthority(services, before.authorityId)
   warnIfAuditBroken(services, ctx.io)
-  if (before.recorded > before.issued) await unlockAuthority(services, ca, opts.passphraseFile, ctx.io.env, 'Resuming', ctx.io.stderr, opts.custodianPassphraseFile)
+  if (before.recorded > before.issued) await unlockAuthority(services, ca, opts.passphraseFile, ctx.io.env, 'Resuming', ctx.io.stderr, opts.custodianPassphraseFile, opts.pinFile)
   const operationId = randomUUID()
   const resumed = expectOk(
     await interruptible(ctx, services, operationId, () =>

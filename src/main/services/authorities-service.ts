@@ -8,7 +8,7 @@
 // those commit in two steps: (1) key row + authority in state 'pending-certificate' + audit,
 // (2) certificate or CSR + audit; if step 2 fails, step 1 is undone (authority and key row
 // removed, audited).
-import { randomUUID } from 'node:crypto'
+import { randomUUID, X509Certificate } from 'node:crypto'
 import { AppFailure, attempt, fail, ok, unwrap, type Result } from '../../shared/errors'
 import type { EventSink } from '../../shared/ipc/events'
 import {
@@ -45,15 +45,28 @@ import { authorityMayIssue, signingHashFor, signingKeyOfSpec } from '../engine/s
 import type { DistinguishedName } from '../../shared/domain/names'
 import type { KeySpec, SignatureHash } from '../../shared/domain/keys'
 import type { VaultPort } from './vault-service'
+import type { TokenKeyInput } from '../../shared/domain/pkcs11'
 import type { CustodianInput, CustodianSecret, KeySecrets, PreparedKey } from '../vault'
-import { authoritySummary, fileBytes, issuerInfoOf, parseExtensionUrls, recordFromDer, sha256Hex } from './certificate-records'
+import { authoritySummary, fileBytes, issuerInfoOf, parseExtensionUrls, recordFromDer, sha256Hex, signedBy } from './certificate-records'
 import { checkExtensionUrls, resolveExtensionUrls, type ExtensionUrls } from '../../shared/domain/extension-urls'
+
+/** Main-side only (CLI, services): the new CA's key is generated on a PKCS#11 token instead of the vault. */
+export interface OnToken {
+  readonly token?: TokenKeyInput
+}
+
+/** A CA whose key is already on a token: its certificate, and the key by label or id. */
+export interface AdoptAuthorityInput {
+  readonly name: string
+  readonly certificate: FileInput
+  readonly token: TokenKeyInput
+}
 
 export interface AuthoritiesService {
   list(): AuthoritySummary[]
   get(id: string): Result<AuthorityDetail>
-  create(input: CreateAuthorityInput): Promise<Result<AuthoritySummary>>
-  createCsr(input: CreateAuthorityCsrInput): Promise<Result<{ authority: AuthoritySummary; csrPem: string }>>
+  create(input: CreateAuthorityInput & OnToken): Promise<Result<AuthoritySummary>>
+  createCsr(input: CreateAuthorityCsrInput & OnToken): Promise<Result<{ authority: AuthoritySummary; csrPem: string }>>
   /**
    * Installs the certificate an external parent issued for a pending CA (PEM, DER or PKCS#7, with
    * or without its chain): it must be for the pending key (CERTIFICATE_KEY_MISMATCH) and a CA
@@ -64,6 +77,8 @@ export interface AuthoritiesService {
   /** Removes a CA still waiting for its certificate, with its key (audited): the undo when its CSR could not be delivered. */
   discardPending(id: string, reason: string): Promise<Result<void>>
   import(input: ImportAuthorityInput): Promise<Result<AuthoritySummary>>
+  /** Adopts a key already on a PKCS#11 token for a CA certificate (its public key must be the token key's). */
+  adopt(input: AdoptAuthorityInput): Promise<Result<AuthoritySummary>>
   /** With the keychain entry, `passphrase`, or — for a custodian-protected key — `custodians` present together. */
   unlock(id: string, passphrase?: string, custodians?: readonly CustodianSecret[]): Promise<Result<AuthoritySummary>>
   /** Moves the CA key to M-of-N custodians, or replaces them (see VaultService.setCustodians). */
@@ -202,7 +217,7 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
       if (authorityNameTaken(tx, name)) throw new AppFailure({ code: 'NAME_TAKEN', message: `A CA named "${name}" already exists: choose another name.`, field: 'name', details: { entity: 'authority' } })
       vault.saveKey(tx, prepared)
       insertAuthority(tx, newRow(id, name, prepared, subject, null, at))
-      appendAudit(tx, { action, subject: `authority:${id}`, details: { name, keyId: prepared.keyId, spec: prepared.spec, spkiSha256: prepared.spkiSha256 } }, now())
+      appendAudit(tx, { action, subject: `authority:${id}`, details: { name, keyId: prepared.keyId, spec: prepared.spec, spkiSha256: prepared.spkiSha256, ...tokenDetails(prepared) } }, now())
     })
   }
 
@@ -216,8 +231,57 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
     if (finish) await finish()
   }
 
-  async function prepareCaKey(spec: CreateAuthorityInput['keySpec'], protection: CreateAuthorityInput['protection'], passphrase?: string): Promise<Result<PreparedKey>> {
+  async function prepareCaKey(input: Pick<CreateAuthorityInput, 'name' | 'keySpec' | 'protection' | 'passphrase'> & OnToken): Promise<Result<PreparedKey>> {
+    const { keySpec: spec, protection, passphrase, token } = input
+    if (token) return vault.prepareTokenKey({ module: token.module, token: token.token, pin: token.pin, spec, purpose: 'ca', keyLabel: token.keyLabel ?? `PKI Desk ${input.name}` })
     return vault.prepareKey({ spec, purpose: 'ca', protection, ...(passphrase !== undefined ? { passphrase } : {}) })
+  }
+
+  /** An imported or adopted CA key with its certificate: checked against it, then key row + authority + certificate + audit in one transaction. */
+  async function commitImported(name: string, prepared: PreparedKey, certDer: Uint8Array, source: string): Promise<Result<AuthoritySummary>> {
+    let view
+    try {
+      view = describeCertificate(certDer)
+    } catch {
+      await vault.discardKey(prepared)
+      return fail('CERTIFICATE_CORRUPT', 'The CA certificate cannot be read.', 'certificate')
+    }
+    if (view.publicKey.sha256 !== prepared.spkiSha256) {
+      await vault.discardKey(prepared)
+      return fail('CERTIFICATE_KEY_MISMATCH', 'The key does not belong to the certificate: choose the key file of this CA.', 'key')
+    }
+    if (!view.isCa) {
+      await vault.discardKey(prepared)
+      return fail('AUTHORITY_NOT_CA', 'This certificate is not a CA certificate (basicConstraints CA is not true).', 'certificate')
+    }
+    if (read((tx) => isEndEntityKey(tx, prepared.spkiSha256))) {
+      await vault.discardKey(prepared)
+      return fail('KEY_USED_BY_END_ENTITY', 'This key was certified for an end entity here; a CA must have a key of its own.', 'key')
+    }
+    const id = randomUUID()
+    const parentId = view.selfSigned ? id : findParentId(certDer)
+    const done = await attempt(() =>
+      store.write((tx) => {
+        const at = now().toISOString()
+        vault.saveKey(tx, prepared)
+        insertAuthority(tx, newRow(id, name, prepared, view.subjectText, null, at))
+        commitCaCertificate(tx, { id }, certDer, parentId, prepared.keyId, at)
+        appendAudit(tx, { action: 'authority.import', subject: `authority:${id}`, details: { name, sha256: view.fingerprints.sha256, keyId: prepared.keyId, source, ...tokenDetails(prepared) } }, now())
+      })
+    )
+    if (!done.ok) {
+      await vault.discardKey(prepared)
+      return done
+    }
+    changed()
+    return ok(summarize(authority(id)!))
+  }
+
+  /** The token and key id of a new token CA key (its row's reference), for the audit entry; nothing for a vault key. */
+  function tokenDetails(prepared: PreparedKey): Record<string, string> {
+    if (prepared.protection !== 'pkcs11') return {}
+    const t = JSON.parse(prepared.envelope) as { tokenSerial: string; tokenLabel: string; ckaId: string; keyLabel: string }
+    return { tokenSerial: t.tokenSerial, tokenLabel: t.tokenLabel, tokenKeyId: t.ckaId, tokenKeyLabel: t.keyLabel }
   }
 
   return {
@@ -271,7 +335,7 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
         if (notAfter > p.value.issuer.notAfter)
           return fail('NOT_AFTER_BEYOND_ISSUER', `The CA would outlive its parent (until ${p.value.issuer.notAfter.toISOString()}): shorten the validity.`, 'validityDays')
       }
-      const prepared = await prepareCaKey(input.keySpec, input.protection, input.passphrase)
+      const prepared = await prepareCaKey(input)
       if (!prepared.ok) return prepared
       const key = prepared.value
       const id = randomUUID()
@@ -296,7 +360,7 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
             vault.saveKey(tx, key)
             insertAuthority(tx, newRow(id, input.name, key, dnToText(input.subject), parentId, at))
             commitCaCertificate(tx, { id }, built.value.der, parentId, key.keyId, at)
-            appendAudit(tx, { action: 'authority.create', subject: `authority:${id}`, details: { name: input.name, parentId, keyId: key.keyId, spec: key.spec, serial: built.value.serial, sha256: sha256Hex(built.value.der), ...hashDetails } }, now())
+            appendAudit(tx, { action: 'authority.create', subject: `authority:${id}`, details: { name: input.name, parentId, keyId: key.keyId, spec: key.spec, serial: built.value.serial, sha256: sha256Hex(built.value.der), ...hashDetails, ...tokenDetails(key), ...signedBy(parentSigner) } }, now())
           })
         )
         if (!done.ok) {
@@ -321,7 +385,7 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
       }
       store.write((tx) => {
         commitCaCertificate(tx, { id }, built.value.der, id, key.keyId, now().toISOString())
-        appendAudit(tx, { action: 'authority.create', subject: `authority:${id}`, details: { name: input.name, parentId: null, keyId: key.keyId, serial: built.value.serial, sha256: sha256Hex(built.value.der), ...hashDetails } }, now())
+        appendAudit(tx, { action: 'authority.create', subject: `authority:${id}`, details: { name: input.name, parentId: null, keyId: key.keyId, serial: built.value.serial, sha256: sha256Hex(built.value.der), ...hashDetails, ...signedBy(signer.ok ? signer.value : null) } }, now())
       })
       changed()
       return ok(summarize(authority(id)!))
@@ -331,7 +395,7 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
       if (nameTaken(input.name)) return fail('NAME_TAKEN', `A CA named "${input.name}" already exists: choose another name.`, 'name', { entity: 'authority' })
       const subjectOk = checkCaSubject(input.subject)
       if (!subjectOk.ok) return subjectOk
-      const prepared = await prepareCaKey(input.keySpec, input.protection, input.passphrase)
+      const prepared = await prepareCaKey(input)
       if (!prepared.ok) return prepared
       const key = prepared.value
       const id = randomUUID()
@@ -349,7 +413,7 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
       }
       store.write((tx) => {
         setAuthorityCsr(tx, id, csr.value)
-        appendAudit(tx, { action: 'authority.csr', subject: `authority:${id}`, details: { name: input.name, csrSha256: sha256Hex(csr.value) } }, now())
+        appendAudit(tx, { action: 'authority.csr', subject: `authority:${id}`, details: { name: input.name, csrSha256: sha256Hex(csr.value), ...signedBy(signer.ok ? signer.value : null) } }, now())
       })
       changed()
       return ok({ authority: summarize(authority(id)!), csrPem: toPem('CERTIFICATE REQUEST', csr.value) })
@@ -403,6 +467,31 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
       return ok(undefined)
     },
 
+    async adopt(input) {
+      if (nameTaken(input.name)) return fail('NAME_TAKEN', `A CA named "${input.name}" already exists: choose another name.`, 'name', { entity: 'authority' })
+      const certs = readCertificates(fileBytes(input.certificate))
+      if (!certs.ok) return certs
+      const certDer = certs.value[0]!
+      let spki: Uint8Array
+      try {
+        spki = new Uint8Array(new X509Certificate(Buffer.from(certDer)).publicKey.export({ type: 'spki', format: 'der' }))
+      } catch {
+        return fail('CERTIFICATE_CORRUPT', 'The CA certificate cannot be read.', 'certificate')
+      }
+      const { token } = input
+      const p = await vault.prepareTokenAdopt({
+        module: token.module,
+        token: token.token,
+        pin: token.pin,
+        purpose: 'ca',
+        expectedSpki: spki,
+        ...(token.keyLabel !== undefined ? { keyLabel: token.keyLabel } : {}),
+        ...(token.keyId !== undefined ? { ckaId: token.keyId } : {})
+      })
+      if (!p.ok) return p
+      return commitImported(input.name, p.value, certDer, 'pkcs11')
+    },
+
     async import(input) {
       if (nameTaken(input.name)) return fail('NAME_TAKEN', `A CA named "${input.name}" already exists: choose another name.`, 'name', { entity: 'authority' })
       let prepared: PreparedKey
@@ -433,42 +522,7 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
         }
         certDer = match
       }
-      let view
-      try {
-        view = describeCertificate(certDer)
-      } catch {
-        await vault.discardKey(prepared)
-        return fail('CERTIFICATE_CORRUPT', 'The CA certificate cannot be read.', 'certificate')
-      }
-      if (view.publicKey.sha256 !== prepared.spkiSha256) {
-        await vault.discardKey(prepared)
-        return fail('CERTIFICATE_KEY_MISMATCH', 'The key does not belong to the certificate: choose the key file of this CA.', 'key')
-      }
-      if (!view.isCa) {
-        await vault.discardKey(prepared)
-        return fail('AUTHORITY_NOT_CA', 'This certificate is not a CA certificate (basicConstraints CA is not true).', 'certificate')
-      }
-      if (read((tx) => isEndEntityKey(tx, prepared.spkiSha256))) {
-        await vault.discardKey(prepared)
-        return fail('KEY_USED_BY_END_ENTITY', 'This key was certified for an end entity here; a CA must have a key of its own.', 'key')
-      }
-      const id = randomUUID()
-      const parentId = view.selfSigned ? id : findParentId(certDer)
-      const done = await attempt(() =>
-        store.write((tx) => {
-          const at = now().toISOString()
-          vault.saveKey(tx, prepared)
-          insertAuthority(tx, newRow(id, input.name, prepared, view.subjectText, null, at))
-          commitCaCertificate(tx, { id }, certDer, parentId, prepared.keyId, at)
-          appendAudit(tx, { action: 'authority.import', subject: `authority:${id}`, details: { name: input.name, sha256: view.fingerprints.sha256, keyId: prepared.keyId, source: input.source.kind } }, now())
-        })
-      )
-      if (!done.ok) {
-        await vault.discardKey(prepared)
-        return done
-      }
-      changed()
-      return ok(summarize(authority(id)!))
+      return commitImported(input.name, prepared, certDer, input.source.kind)
     },
 
     async unlock(id, passphrase, custodians) {

@@ -219,6 +219,8 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
     if (mismatch) return fail('BACKUP_DAMAGED', `${basename(b.file)} does not hold what its manifest says (${mismatch})`, 'file')
     checks.push('counts and audit head match the manifest')
     for (const k of m.keys) {
+      // A token key's row is in the snapshot; the key itself stays on its token.
+      if (k.protection === 'pkcs11') continue
       const sealed = index.value.keys.find((s) => s.keyId === k.keyId)
       if (!sealed || !vault.checkBackupKey(sealed.sealed, keys.keyWrap, keyWrapAad(m.backupId, k.keyId, k.spkiSha256), k.spkiSha256))
         return fail('BACKUP_KEY_INVALID', `key ${k.keyId}${k.authorities.length ? ` (${k.authorities.join(', ')})` : ''} in ${basename(b.file)} does not open or does not match its public key`, 'file')
@@ -281,6 +283,8 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
         const locked: string[] = []
         const openedBy: Record<string, string[]> = {}
         for (const k of facts.keys) {
+          // A key on a PKCS#11 token never leaves it: its row (where it is) goes in the snapshot, the token is backed up with its vendor's tools.
+          if (k.protection === 'pkcs11') continue
           const r = await vault.sealForBackup(k.keyId, keys.keyWrap, keyWrapAad(backupId, k.keyId, k.spkiSha256), input.keySecrets ?? {})
           if (r.ok) {
             sealedKeys.push({ keyId: k.keyId, sealed: r.value.sealed })
@@ -405,6 +409,7 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
         const { index, snapshot, checked } = opened.value
         const keyWrap = opened.value.key
         for (const k of m.keys) {
+          if (k.protection === 'pkcs11') continue
           const sealed = index.keys.find((s) => s.keyId === k.keyId)!.sealed
           const r = await vault.rewrapFromBackup(k.keyId, k.purpose, k.spkiSha256, sealed, keyWrap, keyWrapAad(m.backupId, k.keyId, k.spkiSha256), input.protection, input.keyPassphrase ? { passphrase: input.keyPassphrase } : {})
           if (!r.ok) return r

@@ -11,7 +11,7 @@ import type { CertificateRow, NewCertificateRow } from '../store/certificates-re
 import type { AuthorityRow } from '../store/authorities-repo'
 import { DEFAULT_CRL_SETTINGS, crlSettings as crlSettingsSchema, type AuthoritySummary, type CrlSettings } from '../../shared/domain/authority'
 import { extensionUrls, NO_EXTENSION_URLS, type ExtensionUrls } from '../../shared/domain/extension-urls'
-import type { KeyRef } from '../vault'
+import type { KeyRef, Signer } from '../vault'
 import { fail, type Result } from '../../shared/errors'
 import type { ReadTx } from '../store/database'
 import { getProfileRow } from '../store/profiles-repo'
@@ -161,4 +161,9 @@ export function keyExportBlocked(row: Pick<CertificateRow, 'serial'>, profileNam
     `Certificate ${row.serial.toUpperCase()} was issued under profile "${profileName}", which blocks private key export: its key stays in PKI Desk. Export the certificate without the key (a PFX without it, --no-key in the CLI).`,
     field
   )
+}
+
+/** For a signature made on a token: which token and key signed (the audit trail records it with every signature). */
+export function signedBy(signer: Pick<Signer, 'origin'> | null): { signedOnToken?: { serial: string; label: string; keyId: string } } {
+  return signer?.origin ? { signedOnToken: { serial: signer.origin.tokenSerial, label: signer.origin.tokenLabel, keyId: signer.origin.tokenKeyId } } : {}
 }

@@ -16,7 +16,7 @@ import { signingHashFor, signingKeyOfSpec } from '../engine/signing-rules'
 import type { KeyConfirmation, VaultPort } from './vault-service'
 import type { KeySecrets } from '../vault'
 import type { AuthoritiesService } from './authorities-service'
-import { certificateSummary, keyExportBlocked, keyExportBlockedBy, parseCrlSettings, sha256Hex } from './certificate-records'
+import { certificateSummary, keyExportBlocked, keyExportBlockedBy, parseCrlSettings, sha256Hex, signedBy } from './certificate-records'
 
 export interface CertificatesService {
   list(q: ListCertificatesRequest): Result<{ items: CertificateSummary[]; nextCursor: string | null; total: number }>
@@ -299,7 +299,7 @@ export function createCertificatesService(store: Store, vault: VaultPort, author
         const id = store.write((tx) => {
           if (!takeCrlNumber(tx, authorityId, crlNumber)) return null
           const crlId = insertCrl(tx, { authorityId, crlNumber, der, thisUpdate: thisUpdate.toISOString(), nextUpdate: nextUpdate.toISOString(), createdAt: now().toISOString() })
-          appendAudit(tx, { action: 'crl.generate', subject: `authority:${authorityId}`, details: { crlNumber, entries: entries.length, sha256: sha256Hex(der) } }, now())
+          appendAudit(tx, { action: 'crl.generate', subject: `authority:${authorityId}`, details: { crlNumber, entries: entries.length, sha256: sha256Hex(der), ...signedBy(signer.value) } }, now())
           return crlId
         })
         if (id === null) continue

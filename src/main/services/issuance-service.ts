@@ -27,7 +27,7 @@ import { issuerContextFromCertificate, type IssuerContext } from '../engine/poli
 import type { BatchContext, BatchJob, PreparedItem } from '../engine/batch'
 import type { VaultPort } from './vault-service'
 import type { AuthoritiesService } from './authorities-service'
-import { issuerUrlsOf, sha256Hex } from './certificate-records'
+import { issuerUrlsOf, sha256Hex, signedBy } from './certificate-records'
 import type { PreparePool } from './issuance-workers/pool'
 import { createBatchScheduler } from './issuance/batch-scheduler'
 import { openRun, type RunJoin, type RunOutput } from './issuance/run-recorder'
@@ -108,6 +108,8 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
     const signerR = vault.signer(caRow.keyId)
     if (!signerR.ok) return fail('AUTHORITY_LOCKED', `"${caRow.name}" is locked: unlock it and issue again.`, 'authorityId')
     const signer = signerR.value
+    // A CA key on a token: every certificate's audit entry names the token and key that signed it.
+    const onToken = signedBy(signer)
     // The key that will sign must be the key the CA certificate certifies (a swapped key
     // record would otherwise store certificates no client can verify). Once per batch: both
     // SPKIs normalised by OpenSSL and compared as bytes.
@@ -194,7 +196,7 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
             if (renewalOf !== undefined) linkRenewal(tx, renewalOf, id)
             appendAudit(
               tx,
-              { action: 'certificate.issue', subject: `certificate:${id}`, details: { authorityId: caRow.id, profileId: request.profileId, serial: item.row.serial, sha256: item.row.sha256, subject: item.row.subject, operationId, ...(renewalOf !== undefined ? { renewalOf } : {}) } },
+              { action: 'certificate.issue', subject: `certificate:${id}`, details: { authorityId: caRow.id, profileId: request.profileId, serial: item.row.serial, sha256: item.row.sha256, subject: item.row.subject, operationId, ...(renewalOf !== undefined ? { renewalOf } : {}), ...onToken } },
               now()
             )
             results[item.index] = { ok: true, index: item.index, certificateId: id, serial: item.row.serial, subjectText: item.row.subject }
@@ -255,7 +257,10 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
         stopped =
           e instanceof AppFailure && e.error.code === 'VAULT_LOCKED'
             ? { code: 'AUTHORITY_LOCKED', message: `"${caRow.name}" was locked during the run; unlock it and sign the remaining requests again.`, field: 'authorityId' }
-            : { code: 'SIGNING_FAILED', message: `The key of "${caRow.name}" could not sign (${e instanceof Error ? e.message : String(e)}); nothing was issued for this request.` }
+            : e instanceof AppFailure && e.error.code.startsWith('PKCS11_')
+              ? // The token went away (or refused): its code, and that what was signed before is kept.
+                { code: e.error.code, message: `${e.error.message} The run stopped before this request; the certificates signed before it are kept.`, field: 'authorityId' }
+              : { code: 'SIGNING_FAILED', message: `The key of "${caRow.name}" could not sign (${e instanceof Error ? e.message : String(e)}); nothing was issued for this request.` }
         return refuse(stopped)
       }
       const der = signedEnvelope(t.tbs, t.algorithm, signature)

@@ -6,6 +6,7 @@
 import { attempt, fail, ok, unwrap, type AppError, type Result } from '../../shared/errors'
 import type { VaultKeyStateDto, KeychainStatusDto } from '../../shared/ipc/vault'
 import type { EventSink } from '../../shared/ipc/events'
+import type { Pkcs11TokenDto } from '../../shared/domain/pkcs11'
 import type { Store, WriteTx } from '../store/database'
 import { appendAudit } from '../store/audit-log'
 import {
@@ -20,6 +21,9 @@ import {
   type PfxExportPreset,
   type PreparedKey,
   type PrepareKeyInput,
+  type PrepareTokenAdoptInput,
+  type PrepareTokenKeyInput,
+  type TokenKeyRef,
   type Signer,
   type VaultEvent,
   type VaultInternals,
@@ -44,6 +48,14 @@ export interface VaultPort {
   signer(keyId: string): Result<Signer>
   prepareKey(input: PrepareKeyInput): Promise<Result<PreparedKey>>
   prepareImport(input: ImportKeyInput): Promise<Result<PreparedKey>>
+  /** A key pair generated on a PKCS#11 token (sensitive, never extractable, sign only); saved like any prepared key. */
+  prepareTokenKey(input: PrepareTokenKeyInput): Promise<Result<PreparedKey>>
+  /** A key already on a token (by label or CKA_ID), checked against the certificate's public key. */
+  prepareTokenAdopt(input: PrepareTokenAdoptInput): Promise<Result<PreparedKey>>
+  /** The tokens in a PKCS#11 module's slots (label, serial, manufacturer, free space, PIN state). */
+  tokens(module: string): Promise<Result<Pkcs11TokenDto[]>>
+  /** Where a token key is (module, token, key label and id); null for a vault key. */
+  tokenKeyOf(keyId: string): TokenKeyRef | null
   /** A PFX's key (if any) prepared, its certificates as DER. */
   preparePfxImport(input: ImportPfxInput): Promise<Result<{ key: PreparedKey | null; certificates: Uint8Array[] }>>
   /** Writes the prepared key's row in the caller's transaction; the key is unlocked after. */
@@ -137,7 +149,7 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
       appendAudit(
         tx,
         e.type === 'unlocked'
-          ? { action: 'vault.unlock', subject: `key:${e.keyId}`, ...(e.custodians ? { details: { custodians: e.custodians } } : {}) }
+          ? { action: 'vault.unlock', subject: `key:${e.keyId}`, ...(e.custodians ? { details: { custodians: e.custodians } } : e.token ? { details: { tokenSerial: e.token.serial, tokenLabel: e.token.label, tokenKeyId: e.token.ckaId } } : {}) }
           : e.type === 'unlock-failed'
             ? { action: 'vault.unlock-failed', subject: `key:${e.keyId}`, details: { code: e.code } }
             : { action: 'vault.lock', subject: `key:${e.keyId}`, details: { reason: e.reason } },
@@ -190,6 +202,10 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
     signer: (keyId) => keys.signer(keyId),
     prepareKey: (input) => keys.prepareKey(input),
     prepareImport: (input) => keys.prepareImport(input),
+    prepareTokenKey: (input) => keys.prepareTokenKey(input),
+    prepareTokenAdopt: (input) => keys.prepareTokenAdopt(input),
+    tokens: (module) => keys.tokens(module),
+    tokenKeyOf: (keyId) => keys.tokenKeyOf(keyId),
     preparePfxImport: (input) => keys.preparePfxImport(input),
     saveKey: (tx, prepared) => keys.saveKey(tx, prepared),
     discardKey: (prepared) => keys.discardKey(prepared),
@@ -279,6 +295,8 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
     async confirmSecrets(keyId, secrets, why, field) {
       const ref = keys.get(keyId)
       if (!ref) return notFound(keyId)
+      // What a confirmation guards (an export) never happens to a key on a token.
+      if (ref.protection === 'pkcs11') return fail('PKCS11_KEY_NOT_EXPORTABLE', `The key is held on a PKCS#11 token and never leaves it, so ${why} cannot include it.`, field)
       const needsPassphrase = ref.protection === 'passphrase' || ref.protection === 'both'
       const checked: Result<{ custodians: string[] }> =
         needsPassphrase && !secrets.passphrase

@@ -2,7 +2,10 @@
 // store, unlocked into KeyObjects held only in this process's memory, and used only through
 // a Signer. Keys start locked; an unlocked key locks itself after `idleLockMinutes` without
 // use, on lock()/lockAll(), and never falls back to a weaker protection than its row names.
-import { randomBytes, randomUUID, type KeyObject } from 'node:crypto'
+// A key on a PKCS#11 token (protection 'pkcs11', pkcs11/token-store.ts) is the sibling: its
+// row holds where the key is, unlocking logs the token in, locking logs it out, and the same
+// idle and system locks apply; its private half never reaches this process.
+import { createHash, createPublicKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto'
 import { AppFailure, fail, ok, type AppError, type Result } from '../../shared/errors'
 import { keySpec, type KeyProtection } from '../../shared/domain/keys'
 import type { Store, WriteTx } from '../store/database'
@@ -25,13 +28,14 @@ import { generatePrivateKey, parsePrivateKey, specOf, spkiOf } from './key-mater
 import { signWithKeyObject, type Signer } from './signer'
 import { exportEncryptedPrivateKey, importPfx, readKeyFile } from './pkcs12-bridge'
 import type { KeyPurpose, KeyRef, KeySecrets, PfxExportPreset, PreparedKey, Vault, KeychainStatus } from './vault'
+import { createTokenKeyStore, tokenKeyRefSchema, toAppError, type OpenTokenKey, type TokenKeyRef, type TokenKeyStore } from './pkcs11/token-store'
 
 export const MIN_PASSPHRASE_LENGTH = 12
 
 export type LockReason = 'explicit' | 'idle' | 'system' | 'shutdown' | 'deleted'
 
 export type VaultEvent =
-  | { readonly type: 'unlocked'; readonly keyId: string; readonly custodians?: readonly string[] }
+  | { readonly type: 'unlocked'; readonly keyId: string; readonly custodians?: readonly string[]; readonly token?: { readonly serial: string; readonly label: string; readonly ckaId: string } }
   | { readonly type: 'locked'; readonly keyId: string; readonly reason: LockReason }
   /** A passphrase or keychain entry did not open the key (an attempt an auditor wants to see). */
   | { readonly type: 'unlock-failed'; readonly keyId: string; readonly code: string }
@@ -46,6 +50,8 @@ export interface VaultOptions {
   readonly scrypt?: ScryptParams
   /** Told of every unlock, failed unlock and lock (the vault service audits them and notifies the renderer). */
   readonly onEvent?: (event: VaultEvent) => void
+  /** Where token keys live (default: the PKCS#11 store over pkcs11js). */
+  readonly tokens?: TokenKeyStore
 }
 
 export interface VaultInternals extends Vault {
@@ -98,15 +104,18 @@ export interface RowChange {
   discard(): Promise<void>
 }
 
+/** A key held for signing: decrypted in memory, or open on its token (never both). */
+type Held = { readonly key: KeyObject; readonly token: null } | { readonly key: null; readonly token: OpenTokenKey }
+
 interface Unlocked {
-  readonly key: KeyObject
+  readonly held: Held
   readonly ref: KeyRef
   lastUsed: number
   timer: NodeJS.Timeout | null
 }
 
 interface Pending {
-  readonly key: KeyObject
+  readonly held: Held
   readonly ref: KeyRef
   readonly keychainAccount: string | null
   readonly preparedAt: number
@@ -141,6 +150,20 @@ function checkPassphrase(protection: KeyProtection, passphrase: string | undefin
   return ok(undefined)
 }
 
+/** A token key is never exported, backed up or re-wrapped: it cannot leave the token. */
+function notExportable(keyId: string): Result<never> {
+  return fail('PKCS11_KEY_NOT_EXPORTABLE', `key ${keyId} is held on a PKCS#11 token and never leaves it: it cannot be exported or copied; back up the token with its vendor's tools`, 'keyId')
+}
+
+/** The KeySpec of a public key (SPKI DER). */
+function specOfSpki(spki: Uint8Array): Result<KeyRef['spec']> {
+  try {
+    return specOf(createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' }))
+  } catch {
+    return fail('CERTIFICATE_CORRUPT', 'The certificate\'s public key cannot be read.', 'certificate')
+  }
+}
+
 export function createVault(options: VaultOptions): VaultInternals {
   const { store, keychain } = options
   const now = options.now ?? (() => new Date())
@@ -158,6 +181,7 @@ export function createVault(options: VaultOptions): VaultInternals {
     }
     return idleCache
   }
+  const tokens = options.tokens ?? createTokenKeyStore()
   const unlocked = new Map<string, Unlocked>()
   const pending = new Map<string, Pending>()
   const emit = (e: VaultEvent): void => {
@@ -173,6 +197,8 @@ export function createVault(options: VaultOptions): VaultInternals {
     if (!u) return false
     if (u.timer) clearTimeout(u.timer)
     unlocked.delete(keyId)
+    // A token key: the token logs out when this was its last unlocked key.
+    if (u.held.token) tokens.close(u.held.token)
     // A KeyObject cannot be wiped from JS; dropping the last reference lets OpenSSL free
     // (and clear) the key when it is collected.
     emit({ type: 'locked', keyId, reason })
@@ -200,10 +226,10 @@ export function createVault(options: VaultOptions): VaultInternals {
     return u
   }
 
-  function hold(ref: KeyRef, key: KeyObject): void {
+  function hold(ref: KeyRef, held: Held): void {
     const existing = unlocked.get(ref.keyId)
     if (existing?.timer) clearTimeout(existing.timer)
-    const u: Unlocked = { key, ref, lastUsed: now().getTime(), timer: null }
+    const u: Unlocked = { held, ref, lastUsed: now().getTime(), timer: null }
     unlocked.set(ref.keyId, u)
     schedule(u)
   }
@@ -280,7 +306,7 @@ export function createVault(options: VaultOptions): VaultInternals {
     const sealed = await sealUnder(key, keyId, purpose, spkiSha256, protection, secrets, accountFor(keyId))
     if (!sealed.ok) return sealed
     const ref: KeyRef = { keyId, spec: spec.value, purpose, protection, spki, spkiSha256 }
-    pending.set(keyId, { key, ref, keychainAccount: sealed.value.keychainAccount, preparedAt: now().getTime() })
+    pending.set(keyId, { held: { key, token: null }, ref, keychainAccount: sealed.value.keychainAccount, preparedAt: now().getTime() })
     return ok({ ...ref, protection, envelope: JSON.stringify(sealed.value.envelope) })
   }
 
@@ -317,8 +343,9 @@ export function createVault(options: VaultOptions): VaultInternals {
   async function keyObjectFor(keyId: string, secrets: KeySecrets): Promise<Result<{ key: KeyObject; row: VaultKeyRow; custodians: string[] }>> {
     const row = store.read((tx) => getVaultKey(tx, keyId))
     if (!row) return fail('KEY_NOT_FOUND', `no key ${keyId} in the vault: pick an existing key`, 'keyId')
+    if (row.protection === 'pkcs11') return notExportable(keyId)
     const current = live(keyId)
-    if (current) return ok({ key: current.key, row, custodians: [] })
+    if (current?.held.key) return ok({ key: current.held.key, row, custodians: [] })
     const opened = await openRow(row, secrets)
     if (!opened.ok) return opened
     return ok({ key: opened.value.key, row, custodians: opened.value.custodians })
@@ -465,7 +492,34 @@ export function createVault(options: VaultOptions): VaultInternals {
           code: 'KEYCHAIN_ENTRY_MISMATCH',
           message: 'The keychain entry of this key does not open it (it was replaced): restore the original entry from a keychain backup.'
         }
+      case 'pkcs11':
+        return { code: 'VAULT_ENVELOPE_INVALID', message: `key ${ref.keyId} is on a token and has no envelope to open: the row was altered; restore the database from a backup` }
     }
+  }
+
+  /** A token key's reference, from its row. */
+  function tokenRefOf(row: VaultKeyRow): Result<TokenKeyRef> {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(row.envelope)
+    } catch {
+      parsed = null
+    }
+    const ref = tokenKeyRefSchema.safeParse(parsed)
+    return ref.success ? ok(ref.data) : fail('VAULT_ENVELOPE_INVALID', `key ${row.id}'s token reference is damaged: restore the database from a backup`)
+  }
+
+  /** A token key as a prepared vault key (its row holds the reference, not the key). */
+  function prepareToken(open: OpenTokenKey, spec: KeyRef['spec'], purpose: KeyRef['purpose']): Result<PreparedKey> {
+    const spkiSha256 = createHash('sha256').update(open.spki).digest('hex')
+    if (store.read((tx) => findVaultKeyBySpkiSha256(tx, spkiSha256)) || [...pending.values()].some((p) => p.ref.spkiSha256 === spkiSha256)) {
+      tokens.close(open)
+      return fail('KEY_EXISTS', 'this token key is already a key of this store: use the CA that holds it', 'keyLabel')
+    }
+    const keyId = randomUUID()
+    const ref: KeyRef = { keyId, spec, purpose, protection: 'pkcs11', spki: open.spki, spkiSha256 }
+    pending.set(keyId, { held: { key: null, token: open }, ref, keychainAccount: null, preparedAt: now().getTime() })
+    return ok({ ...ref, protection: 'pkcs11', envelope: JSON.stringify(open.ref) })
   }
 
   const vault: VaultInternals = {
@@ -480,6 +534,34 @@ export function createVault(options: VaultOptions): VaultInternals {
       }
       const key = await generatePrivateKey(spec.data)
       return seal(key, input.purpose, input.protection, input)
+    },
+
+    tokens: (module) => tokens.tokens(module),
+
+    async prepareTokenKey(input) {
+      const spec = keySpec.safeParse(input.spec)
+      if (!spec.success) return fail('KEY_SPEC_INVALID', `unknown key algorithm "${String(input.spec)}": choose one of ${keySpec.options.join(', ')}`, 'spec')
+      const open = await tokens.generate({ module: input.module, token: input.token, keyLabel: input.keyLabel, spec: spec.data, pin: input.pin })
+      if (!open.ok) return open
+      return prepareToken(open.value, spec.data, input.purpose)
+    },
+
+    async prepareTokenAdopt(input) {
+      const spec = specOfSpki(input.expectedSpki)
+      if (!spec.ok) return spec
+      const open = await tokens.adopt(
+        { module: input.module, token: input.token, pin: input.pin, ...(input.keyLabel !== undefined ? { keyLabel: input.keyLabel } : {}), ...(input.ckaId !== undefined ? { ckaId: input.ckaId } : {}) },
+        input.expectedSpki
+      )
+      if (!open.ok) return open
+      return prepareToken(open.value, spec.value, input.purpose)
+    },
+
+    tokenKeyOf(keyId) {
+      const row = store.read((tx) => getVaultKey(tx, keyId))
+      if (row?.protection !== 'pkcs11') return null
+      const ref = tokenRefOf(row)
+      return ref.ok ? ref.value : null
     },
 
     async prepareImport(input) {
@@ -515,7 +597,7 @@ export function createVault(options: VaultOptions): VaultInternals {
         createdAt: now().toISOString()
       })
       pending.delete(prepared.keyId)
-      hold(p.ref, p.key)
+      hold(p.ref, p.held)
     },
 
     async discardKey(prepared) {
@@ -524,6 +606,11 @@ export function createVault(options: VaultOptions): VaultInternals {
       // Saved after all (the caller's transaction committed): not ours to remove.
       if (store.read((tx) => getVaultKey(tx, prepared.keyId))) return
       if (p?.keychainAccount) await keychain.deleteSecret(KEYCHAIN_SERVICE, p.keychainAccount)
+      // A key generated on the token for a CA that was not created goes from the token too; an adopted one stays.
+      if (p?.held.token) {
+        if (p.held.token.ref.generated) tokens.destroy(p.held.token)
+        else tokens.close(p.held.token)
+      }
     },
 
     findBySpkiSha256(spkiSha256) {
@@ -554,13 +641,26 @@ export function createVault(options: VaultOptions): VaultInternals {
         schedule(current)
         return ok(undefined)
       }
+      if (row.protection === 'pkcs11') {
+        const tokenRef = tokenRefOf(row)
+        if (!tokenRef.ok) return tokenRef
+        // The PIN is the token's user PIN; the app asks for it where it asks for a passphrase.
+        const open = await tokens.open(tokenRef.value, secrets.pin ?? secrets.passphrase ?? '', row.spki)
+        if (!open.ok) {
+          if (open.error.code === 'PKCS11_PIN_INCORRECT' || open.error.code === 'PKCS11_PIN_LOCKED' || open.error.code === 'PKCS11_KEY_MISMATCH') emit({ type: 'unlock-failed', keyId, code: open.error.code })
+          return open
+        }
+        hold(ref, { key: null, token: open.value })
+        emit({ type: 'unlocked', keyId, token: { serial: tokenRef.value.tokenSerial, label: tokenRef.value.tokenLabel, ckaId: tokenRef.value.ckaId } })
+        return ok(undefined)
+      }
       const opened = await openRow(row, secrets)
       if (!opened.ok) {
         // A wrong passphrase or replaced keychain entry is an attempt the trail keeps (custodian sittings are audited by the service).
         if (opened.error.code === 'PASSPHRASE_WRONG' || opened.error.code === 'KEYCHAIN_ENTRY_MISMATCH') emit({ type: 'unlock-failed', keyId, code: opened.error.code })
         return opened
       }
-      hold(ref, opened.value.key)
+      hold(ref, { key: opened.value.key, token: null })
       emit({ type: 'unlocked', keyId, ...(opened.value.custodians.length ? { custodians: opened.value.custodians } : {}) })
       return ok(undefined)
     },
@@ -568,6 +668,7 @@ export function createVault(options: VaultOptions): VaultInternals {
     async checkSecrets(keyId, secrets) {
       const row = store.read((tx) => getVaultKey(tx, keyId))
       if (!row) return fail('KEY_NOT_FOUND', `No key ${keyId} in the vault: pick an existing key.`, 'keyId')
+      if (row.protection === 'pkcs11') return notExportable(keyId)
       const opened = await openRow(row, secrets)
       return opened.ok ? ok({ custodians: opened.value.custodians }) : opened
     },
@@ -598,17 +699,27 @@ export function createVault(options: VaultOptions): VaultInternals {
       const u = live(keyId)
       if (!u) return { ok: false, error: lockedError(keyId) }
       const { ref } = u
+      const token = u.held.token
       const signer: Signer = {
         keyId,
         spec: ref.spec,
         publicKeySpki: ref.spki,
+        ...(token ? { origin: { store: 'pkcs11' as const, tokenSerial: token.origin.tokenSerial, tokenLabel: token.origin.tokenLabel, tokenKeyId: token.origin.ckaId } } : {}),
         // Looks the key up at every call, so a lock between signer() and sign() is honoured.
         sign: async (data, signOptions) => {
           const cur = live(keyId)
           if (!cur) throw new AppFailure(lockedError(keyId))
           cur.lastUsed = now().getTime()
           schedule(cur)
-          return signWithKeyObject(cur.key, data, signOptions)
+          if (cur.held.key) return signWithKeyObject(cur.held.key, data, signOptions)
+          try {
+            return await cur.held.token.sign(data, signOptions)
+          } catch (e) {
+            const error = toAppError(e)
+            // The token is gone: the key is locked (its session cannot sign again).
+            if (error.code === 'PKCS11_SESSION_LOST') lockInternal(keyId, 'system')
+            throw new AppFailure(error)
+          }
         }
       }
       return ok(signer)
@@ -617,11 +728,13 @@ export function createVault(options: VaultOptions): VaultInternals {
     async exportEncryptedPkcs8(keyId, exportPassphrase, preset: PfxExportPreset) {
       if ([...exportPassphrase].length < MIN_PASSPHRASE_LENGTH)
         return fail('PASSPHRASE_TOO_SHORT', `the export passphrase has ${[...exportPassphrase].length} characters: use at least ${MIN_PASSPHRASE_LENGTH}`, 'exportPassphrase')
-      if (!store.read((tx) => getVaultKey(tx, keyId))) return fail('KEY_NOT_FOUND', `no key ${keyId} in the vault: pick an existing key`, 'keyId')
+      const row = store.read((tx) => getVaultKey(tx, keyId))
+      if (!row) return fail('KEY_NOT_FOUND', `no key ${keyId} in the vault: pick an existing key`, 'keyId')
+      if (row.protection === 'pkcs11') return notExportable(keyId)
       const u = live(keyId)
-      if (!u) return { ok: false, error: lockedError(keyId) }
+      if (!u?.held.key) return { ok: false, error: lockedError(keyId) }
       u.lastUsed = now().getTime()
-      return exportEncryptedPrivateKey(u.key, exportPassphrase, preset)
+      return exportEncryptedPrivateKey(u.held.key, exportPassphrase, preset)
     },
 
     deleteKeyRow(tx, keyId) {
@@ -722,6 +835,8 @@ export function createVault(options: VaultOptions): VaultInternals {
         const kc = await keychainUnavailableCheck()
         if (!kc.ok) return kc
       }
+      if (store.read((tx) => getVaultKey(tx, keyId))?.protection === 'pkcs11')
+        return fail('PKCS11_KEY_NOT_EXPORTABLE', 'This CA key is on a token: its PIN protects it; custodians split a vault key only.', 'keyId')
       const got = await keyObjectFor(keyId, present)
       if (!got.ok) return got
       const { row } = got.value

@@ -132,7 +132,7 @@ export interface SealInput {
   readonly spkiSha256: string
   readonly pkcs8: Uint8Array
   readonly kek: Uint8Array
-  readonly source: StoredKeyProtection
+  readonly source: Exclude<StoredKeyProtection, 'pkcs11'>
   readonly keychain?: Envelope['kek']['keychain']
   readonly scrypt?: Envelope['kek']['scrypt']
   readonly custodians?: CustodianSplit

@@ -6,7 +6,7 @@ import type { KeySpec } from '../../shared/domain/keys'
 import type { SignOptions, Signer } from '../engine/signer'
 
 // The port is the engine's (engine/signer.ts); the vault implements it.
-export type { SignOptions, Signer } from '../engine/signer'
+export type { SignOptions, Signer, SignerOrigin } from '../engine/signer'
 
 export function signWithKeyObject(key: KeyObject, data: Uint8Array, options: SignOptions): Uint8Array {
   const type = key.asymmetricKeyType

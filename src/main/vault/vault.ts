@@ -11,6 +11,8 @@ import type { KeyProtection, KeySpec, StoredKeyProtection } from '../../shared/d
 import type { Signer } from './signer'
 import type { WriteTx } from '../store/database'
 import type { CustodianSecret } from './custodians'
+import type { Pkcs11TokenDto } from '../../shared/domain/pkcs11'
+import type { TokenKeyRef } from './pkcs11/token-store'
 
 export type KeyPurpose = 'ca' | 'end-entity'
 
@@ -25,9 +27,10 @@ export interface KeyRef {
   readonly spkiSha256: string
 }
 
-/** A key generated or imported and encrypted, not yet in the store. Holds no plaintext. */
+/** A key generated or imported and encrypted (or made on a token), not yet in the store. Holds no plaintext. */
 export interface PreparedKey extends KeyRef {
-  readonly protection: KeyProtection
+  readonly protection: KeyProtection | 'pkcs11'
+  /** The sealed key (JSON), or for a token key where it is on the token (no key material). */
   readonly envelope: string
 }
 
@@ -36,6 +39,30 @@ export interface KeySecrets {
   readonly passphrase?: string
   /** For 'custodians' protection: at least the threshold of them, in one sitting. */
   readonly custodians?: readonly CustodianSecret[]
+  /** For a key on a PKCS#11 token: the token's user PIN (else `passphrase` is taken as the PIN). */
+  readonly pin?: string
+}
+
+/** Where a token key is made or found: the module (shared library) path and the token's label. */
+export interface TokenKeyLocation {
+  readonly module: string
+  readonly token: string
+  readonly pin: string
+  readonly purpose: KeyPurpose
+}
+
+export interface PrepareTokenKeyInput extends TokenKeyLocation {
+  readonly spec: KeySpec
+  /** CKA_LABEL of the new key pair. */
+  readonly keyLabel: string
+}
+
+export interface PrepareTokenAdoptInput extends TokenKeyLocation {
+  readonly keyLabel?: string
+  /** CKA_ID, hex. */
+  readonly ckaId?: string
+  /** The certificate's public key: the token key must be this one. */
+  readonly expectedSpki: Uint8Array
 }
 
 export interface PrepareKeyInput extends KeySecrets {
@@ -72,6 +99,14 @@ export interface KeychainStatus {
 export interface Vault {
   prepareKey(input: PrepareKeyInput): Promise<Result<PreparedKey>>
   prepareImport(input: ImportKeyInput): Promise<Result<PreparedKey>>
+  /** Generates a key pair on a PKCS#11 token (non-extractable, sensitive, sign only); the token stays logged in. */
+  prepareTokenKey(input: PrepareTokenKeyInput): Promise<Result<PreparedKey>>
+  /** A key already on a token, by label or id, checked against the certificate's public key. */
+  prepareTokenAdopt(input: PrepareTokenAdoptInput): Promise<Result<PreparedKey>>
+  /** The tokens in a module's slots. */
+  tokens(module: string): Promise<Result<Pkcs11TokenDto[]>>
+  /** Where a token key is (module, token, label, id), or null for a vault key. */
+  tokenKeyOf(keyId: string): TokenKeyRef | null
   /** Parses a PFX; its key (if any) comes back prepared, its certificates as DER. */
   preparePfxImport(input: ImportPfxInput): Promise<Result<{ key: PreparedKey | null; certificates: Uint8Array[] }>>
   /** Writes the prepared key's row in the caller's transaction. Leaves the key unlocked. */

@@ -11,9 +11,10 @@ export type KeyProtection = z.infer<typeof keyProtection>
 /**
  * How a stored key is protected: one of the protections a key is created with, or
  * 'custodians' (its key-encryption key split M-of-N between named custodians, each holding
- * a share under their own passphrase), which an existing key is moved to.
+ * a share under their own passphrase), which an existing key is moved to; or 'pkcs11' (the
+ * key is on a PKCS#11 token, unlocked with its user PIN, and never leaves it).
  */
-export const storedKeyProtection = z.enum([...keyProtection.options, 'custodians'])
+export const storedKeyProtection = z.enum([...keyProtection.options, 'custodians', 'pkcs11'])
 export type StoredKeyProtection = z.infer<typeof storedKeyProtection>
 
 /** A passphrase or file password as any request carries it: at most LIMITS.passphraseChars characters. */

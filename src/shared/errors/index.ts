@@ -12,6 +12,7 @@ import { fileErrors } from './files'
 import { ipcErrors } from './ipc'
 import { limitErrors } from './limits'
 import { keyErrors } from './key'
+import { pkcs11Errors } from './pkcs11'
 import { profileErrors } from './profile'
 import { remoteErrors } from './remote'
 import { syncErrors } from './sync'
@@ -23,6 +24,7 @@ export const errorCatalog = {
   certificate: certificateErrors,
   csr: csrErrors,
   key: keyErrors,
+  pkcs11: pkcs11Errors,
   profile: profileErrors,
   files: fileErrors,
   limits: limitErrors,
@@ -56,6 +58,7 @@ export type { FileErrorCode } from './files'
 export type { IpcErrorCode } from './ipc'
 export type { KeyErrorCode } from './key'
 export type { LimitErrorCode } from './limits'
+export type { Pkcs11ErrorCode } from './pkcs11'
 export type { ProfileErrorCode } from './profile'
 export type { RemoteErrorCode } from './remote'
 export type { SyncErrorCode } from './sync'

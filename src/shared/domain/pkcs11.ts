@@ -1,0 +1,34 @@
+// PKCS#11 tokens as the app shows them: a slot's token with its label, serial, manufacturer,
+// free space and PIN state. Never a key value: a token key's private half cannot be read.
+import { z } from 'zod'
+
+export const pkcs11TokenDto = z.object({
+  slotId: z.string(),
+  slotDescription: z.string(),
+  label: z.string(),
+  serial: z.string(),
+  manufacturer: z.string(),
+  model: z.string(),
+  /** Free public / private object memory in bytes; null when the token does not report it. */
+  freePublicBytes: z.number().nullable(),
+  freePrivateBytes: z.number().nullable(),
+  loginRequired: z.boolean(),
+  pinCountLow: z.boolean(),
+  pinFinalTry: z.boolean(),
+  pinLocked: z.boolean()
+})
+export type Pkcs11TokenDto = z.infer<typeof pkcs11TokenDto>
+
+/**
+ * Where a new CA key is generated, or an existing one found: a module (shared library) path, the
+ * token's label and the user PIN. Main-side only: the renderer never names a library to load.
+ */
+export interface TokenKeyInput {
+  readonly module: string
+  readonly token: string
+  /** CKA_LABEL of the key (a new key: default "PKI Desk <CA name>"). */
+  readonly keyLabel?: string
+  /** CKA_ID of a key to adopt, hex. */
+  readonly keyId?: string
+  readonly pin: string
+}
