@@ -14,6 +14,7 @@ const R = {
   ipcMain: { name: 'electron', importNames: ['ipcMain'], message: 'Only src/main/ipc imports ipcMain.' },
   sqlite: { name: 'better-sqlite3', message: 'Only src/main/store imports better-sqlite3.', allowTypeImports: true },
   keyring: { name: '@napi-rs/keyring', message: 'Only src/main/vault touches the OS keychain.' },
+  pkcs11: { name: 'pkcs11js', message: 'Only src/main/vault (its pkcs11/ key store) talks to PKCS#11 tokens.', allowTypeImports: false },
   privateKeyCrypto: ['crypto', 'node:crypto'].map((name) => ({
     name,
     importNames: ['createPrivateKey', 'generateKeyPair', 'generateKeyPairSync', 'createSign', 'sign', 'privateDecrypt', 'privateEncrypt', 'diffieHellman'],
@@ -62,7 +63,7 @@ function restrict({ paths = [], patterns = [] }) {
   }
 }
 
-const outsideVault = [R.keyring, R.privateKeyCrypto]
+const outsideVault = [R.keyring, R.pkcs11, R.privateKeyCrypto]
 const outsideStore = [R.sqlite]
 
 export default tseslint.config(
@@ -89,10 +90,10 @@ export default tseslint.config(
     rules: restrict({ paths: [R.electron, R.sqlite, ...outsideVault, R.fs], patterns: [P.engineDeps, P.vaultFromEngine] })
   },
   { files: ['src/cli/**/*.ts'], rules: restrict({ paths: [R.electron, ...outsideStore, ...outsideVault], patterns: [P.internalsFromCli] }) },
-  { files: ['src/preload/**/*.ts'], rules: restrict({ paths: [R.ipcMain, R.sqlite, R.keyring, R.node], patterns: [P.mainFromRenderer] }) },
+  { files: ['src/preload/**/*.ts'], rules: restrict({ paths: [R.ipcMain, R.sqlite, R.keyring, R.pkcs11, R.node], patterns: [P.mainFromRenderer] }) },
   {
     files: ['src/shared/**/*.ts'],
-    rules: restrict({ paths: [R.electron, R.sqlite, R.keyring, R.node], patterns: [P.mainFromShared] })
+    rules: restrict({ paths: [R.electron, R.sqlite, R.keyring, R.pkcs11, R.node], patterns: [P.mainFromShared] })
   },
   {
     files: ['src/renderer/**/*.{ts,tsx}'],
@@ -100,7 +101,7 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      ...restrict({ paths: [R.electron, R.sqlite, R.keyring, R.node], patterns: [P.mainFromRenderer] }),
+      ...restrict({ paths: [R.electron, R.sqlite, R.keyring, R.pkcs11, R.node], patterns: [P.mainFromRenderer] }),
       'no-restricted-syntax': ['error', S.wholeStore, SQL]
     }
   },

@@ -22,3 +22,9 @@ if ! node_ok; then
   node_ok || { echo "error: could not provision Node 22.12+" >&2; exit 1; }
 fi
 echo "node $(node --version), npm $(npm --version)"
+# node-gyp builds native addons (pkcs11js, N-API) against the running node's headers; without
+# a nodedir it would try to download them, which an offline or registry-only machine cannot.
+if [ -z "${npm_config_nodedir:-}" ]; then
+  node_prefix="$(dirname "$(dirname "$(command -v node)")")"
+  if [ -f "$node_prefix/include/node/node_api.h" ]; then export npm_config_nodedir="$node_prefix"; fi
+fi

@@ -6,13 +6,14 @@
 // from another process say so); the data directory holds no key material for them; a key
 // already on a token is adopted for its certificate; export is refused.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../../src/cli/program'
 import { createServices } from '../../../src/main/services'
+import { createMemoryKeychain } from '../../../src/main/vault'
 import { openssl } from '../../unit/engine/helpers'
 import { softHsm, USER_PIN, type SoftHsm } from './softhsm'
 
@@ -122,5 +123,97 @@ describe('CAs on a PKCS#11 token, through the CLI', () => {
     expect(issues.length).toBe(6)
     for (const e of issues) expect(e.details.signedOnToken).toEqual({ serial, label: 'PKI Root Token', keyId: ckaId })
   })
-})
 
+  it('signs a CRL on the token (verified by OpenSSL) and audits the token that signed it', async () => {
+    expect((await pk(['crl', 'generate', '--ca', 'Token Issuing', '--out', f('issuing.crl')])).code).toBe(0)
+    writeFileSync(f('chain.pem'), readFileSync(f('inter.pem'), 'utf8') + readFileSync(f('root.pem'), 'utf8'))
+    expect(openssl(['crl', '-in', f('issuing.crl'), '-inform', 'DER', '-CAfile', f('chain.pem'), '-noout']).out).toMatch(/verify OK/)
+    const crl = (await auditEntries()).find((e) => e.action === 'crl.generate')!
+    expect(crl.details.signedOnToken).toMatchObject({ label: 'PKI Root Token' })
+  })
+
+  it('creates an external-parent CSR with a key generated on another token, verified by OpenSSL', async () => {
+    const services = createServices({ dataDir, keychain: createMemoryKeychain() })
+    try {
+      const r = await services.authorities.createCsr({
+        name: 'Spare Intermediate',
+        subject: [[{ type: 'CN', value: 'Spare Intermediate CA' }]],
+        keySpec: 'ec-p256',
+        protection: 'keychain',
+        signature: { hash: 'SHA-256', rsaPss: false },
+        token: { module: hsm.module, token: 'PKI Spare', keyLabel: 'spare-intermediate', pin: USER_PIN }
+      })
+      if (!r.ok) throw new Error(r.error.message)
+      writeFileSync(f('spare.csr'), r.value.csrPem)
+      expect(openssl(['req', '-in', f('spare.csr'), '-noout', '-verify']).out).toMatch(/verify OK/i)
+      expect(r.value.authority.keyProtection).toBe('pkcs11')
+    } finally {
+      services.close()
+    }
+  })
+
+  it('keeps every token private key sensitive and never extractable; its value cannot be read', async () => {
+    const listing = hsm.run('pkcs11-tool', ['--token-label', 'PKI Root Token', '--login', '--pin', USER_PIN, '--list-objects', '--type', 'privkey'])
+    const blocks = listing.split(/\n(?=Private Key Object)/).filter((b) => b.startsWith('Private Key Object'))
+    expect(blocks.length).toBe(2)
+    for (const b of blocks) {
+      expect(b).toMatch(/Usage:\s+sign\n/)
+      expect(b).toMatch(/Access:\s+sensitive, always sensitive, never extractable, local/)
+    }
+    // Another process, with the binding alone, asks the token for CKA_VALUE of each private key.
+    const probe = `
+      const p = require('pkcs11js'); const m = new p.PKCS11(); m.load(${JSON.stringify(hsm.module)}); m.C_Initialize()
+      const slot = m.C_GetSlotList(true).find((s) => m.C_GetTokenInfo(s).label.trim() === 'PKI Root Token')
+      const ses = m.C_OpenSession(slot, p.CKF_SERIAL_SESSION); m.C_Login(ses, p.CKU_USER, ${JSON.stringify(USER_PIN)})
+      m.C_FindObjectsInit(ses, [{ type: p.CKA_CLASS, value: p.CKO_PRIVATE_KEY }]); const keys = m.C_FindObjects(ses, 10); m.C_FindObjectsFinal(ses)
+      const out = keys.map((k) => { try { m.C_GetAttributeValue(ses, k, [{ type: p.CKA_VALUE }]); return 'READ' } catch (e) { return e.message } })
+      const flags = keys.map((k) => m.C_GetAttributeValue(ses, k, [{ type: p.CKA_SENSITIVE }, { type: p.CKA_EXTRACTABLE }, { type: p.CKA_SIGN }, { type: p.CKA_DECRYPT }]).map((a) => a.value[0]))
+      console.log(JSON.stringify({ out, flags })); m.C_Logout(ses); m.C_Finalize()`
+    const r = JSON.parse(execFileSync(process.execPath, ['-e', probe], { env: { ...process.env, SOFTHSM2_CONF: hsm.conf }, encoding: 'utf8' })) as { out: string[]; flags: number[][] }
+    expect(r.out).toEqual(['CKR_ATTRIBUTE_SENSITIVE', 'CKR_ATTRIBUTE_SENSITIVE'])
+    expect(r.flags).toEqual([[1, 0, 1, 0], [1, 0, 1, 0]])
+  })
+
+  it('holds no key material for token CAs in the data directory: each row says where the key is, nothing of it', async () => {
+    const rows = database().prepare("SELECT id, protection, envelope FROM vault_keys WHERE protection = 'pkcs11'").all() as { id: string; envelope: string }[]
+    expect(rows.length).toBe(3)
+    for (const row of rows) expect(Object.keys(JSON.parse(row.envelope) as object).sort()).toEqual(['ckaId', 'generated', 'keyLabel', 'module', 'store', 'tokenLabel', 'tokenSerial', 'v'])
+    // No vault key of any other kind was made, and no file in the data directory holds a private key.
+    expect(database().prepare("SELECT COUNT(*) AS n FROM vault_keys WHERE protection <> 'pkcs11'").get()).toEqual({ n: 0 })
+    const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]))
+    for (const file of walk(dataDir)) {
+      const bytes = readFileSync(file).toString('latin1')
+      expect(bytes).not.toMatch(/PRIVATE KEY|wrappedDek|"cipher"/)
+    }
+  })
+
+  it('refuses to export a token CA key, saying why', async () => {
+    const services = createServices({ dataDir, keychain: createMemoryKeychain() })
+    try {
+      const ca = services.authorities.list().find((a) => a.name === 'Token Root')!
+      const r = await services.vault.exportKey(ca.keyId!, 'a long export passphrase', 'modern')
+      expect(r.ok ? null : r.error.code).toBe('PKCS11_KEY_NOT_EXPORTABLE')
+      expect(r.ok ? '' : r.error.message).toMatch(/never leaves it/)
+    } finally {
+      services.close()
+    }
+  })
+
+  it('adopts a key already on the token for its certificate, and refuses a certificate of another key', async () => {
+    hsm.run('pkcs11-tool', ['--token-label', 'PKI Spare', '--login', '--pin', USER_PIN, '--keypairgen', '--key-type', 'EC:prime256v1', '--label', 'legacy-ca', '--id', 'a1b2', '--usage-sign'])
+    hsm.run('pkcs11-tool', ['--token-label', 'PKI Spare', '--read-object', '--type', 'pubkey', '--id', 'a1b2', '--output-file', f('legacy-pub.der')])
+    execFileSync('openssl', ['pkey', '-pubin', '-inform', 'DER', '-in', f('legacy-pub.der'), '-out', f('legacy-pub.pem')])
+    // A certificate for the token's public key, signed by a throwaway OpenSSL CA (the key's old issuer).
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f('old-ca.key'), '-subj', '/CN=Old Root', '-days', '3650', '-out', f('old-ca.pem')], { stdio: 'ignore' })
+    writeFileSync(f('ca.ext'), 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n')
+    execFileSync('openssl', ['x509', '-new', '-subj', '/CN=Legacy Token CA/O=PKI Desk Tests', '-force_pubkey', f('legacy-pub.pem'), '-CA', f('old-ca.pem'), '-CAkey', f('old-ca.key'), '-days', '1000', '-extfile', f('ca.ext'), '-out', f('legacy.pem')], { stdio: 'ignore' })
+
+    const wrong = await pk(['ca', 'adopt', '--pkcs11-module', hsm.module, '--token', 'PKI Spare', '--key-label', 'legacy-ca', '--cert', f('old-ca.pem'), '--name', 'Wrong'])
+    expect([wrong.code, wrong.stderr]).toEqual([1, expect.stringContaining('error[PKCS11_KEY_MISMATCH]')])
+    const adopted = await pkJson<Ca>(['ca', 'adopt', '--pkcs11-module', hsm.module, '--token', 'PKI Spare', '--key-label', 'legacy-ca', '--cert', f('legacy.pem')])
+    expect([adopted.name, adopted.keyProtection]).toEqual(['Legacy Token CA', 'pkcs11'])
+    // It signs: a CRL from the adopted key verifies under the certificate.
+    expect((await pk(['crl', 'generate', '--ca', 'Legacy Token CA', '--out', f('legacy.crl')])).code).toBe(0)
+    expect(openssl(['crl', '-in', f('legacy.crl'), '-inform', 'DER', '-CAfile', f('legacy.pem'), '-noout']).out).toMatch(/verify OK/)
+  })
+})
