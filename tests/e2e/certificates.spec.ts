@@ -2,7 +2,7 @@
 // fingerprints that node's X509Certificate confirms; export (PEM and PFX, checked by OpenSSL)
 // with the passphrase confirmation; revocation with reason and invalidity date. A key the
 // app holds: PFX and encrypted PKCS#8 written by main (never sent to the window), deletion.
-// Renewal with the same profile: for a held key (its passphrase asked for), checked by OpenSSL;
+// Renewal with the same profile: for a held key (a locked key's passphrase asked up front), checked by OpenSSL;
 // for a key held elsewhere, the way to the Sign screen with the same profile.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { X509Certificate } from 'node:crypto'
@@ -217,10 +217,11 @@ test('renew with the same profile: a held key is renewed (OpenSSL verifies it); 
   const dialog = app.getByRole('dialog')
   await expect(dialog).toContainText('TLS server (90 days)')
   await expect(dialog.getByRole('combobox', { name: 'Signing CA' })).toHaveValue('Renew CA')
-  await dialog.getByRole('button', { name: 'Renew', exact: true }).click()
-  // The key is locked and protected by a passphrase: the dialog asks for it beside the field.
+  // The key is locked and protected by a passphrase: the dialog asks for it up front, and
+  // Renew waits for it.
   const keyPass = dialog.getByLabel('Passphrase of the key in the vault')
   await expect(keyPass).toBeVisible()
+  await expect(dialog.getByRole('button', { name: 'Renew', exact: true })).toBeDisabled()
   await expectAccessible(app, 'renew dialog asking for the key passphrase')
   await keyPass.fill('not the passphrase')
   await dialog.getByRole('button', { name: 'Renew', exact: true }).click()

@@ -240,7 +240,7 @@ export function CertificateView({ id }: { id: number }): ReactNode {
         </Code>
       </Card>
       {dialog === 'export' ? <ExportDialog certificate={detail} onClose={() => setDialog(null)} /> : null}
-      {dialog === 'exportKey' ? <KeyExportDialog source={{ certificateId: detail.id }} name={detail.commonName || detail.subjectText} onClose={() => setDialog(null)} /> : null}
+      {dialog === 'exportKey' ? <KeyExportDialog source={{ certificateId: detail.id }} heldKeyId={detail.heldKey?.keyId ?? null} name={detail.commonName || detail.subjectText} onClose={() => setDialog(null)} /> : null}
       {dialog === 'deleteKey' ? <DeleteKeyModal certificate={detail} onClose={closeAndReload} /> : null}
       {dialog === 'renew' ? <RenewModal certificate={detail} onClose={() => setDialog(null)} /> : null}
       {dialog === 'revoke' ? <RevokeModal certificate={detail} onClose={closeAndReload} /> : null}

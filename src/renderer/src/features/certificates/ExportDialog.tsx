@@ -9,7 +9,7 @@ import { pki } from '../../api/pki'
 import { ErrorNote, fieldError } from '../../components/ErrorNote'
 import { PassphraseFields, passphraseReady, type PassphraseValue } from '../../components/PassphraseFields'
 import { useSettingsStore } from '../../stores/settings-store'
-import { KeyPassphraseField, needsKeyPassphrase } from './KeyPassphraseField'
+import { KeyPassphraseField, useKeyPassphrase } from './KeyPassphraseField'
 
 export const EXPORT_FORMATS: { value: ExportFormat; label: string; line: string }[] = [
   { value: 'pem', label: 'PEM', line: 'The certificate alone, as Base64 text; what most servers and tools read.' },
@@ -29,7 +29,7 @@ async function exportCertificateOnly(id: number, format: ExportFormat): Promise<
   return pki.files.save({ title: 'Export certificate', file: { name: r.value.fileName, base64: r.value.base64 } })
 }
 
-export function ExportDialog({ certificate, onClose }: { certificate: CertificateSummary & { keyExportBlockedBy?: string | null }; onClose(): void }): ReactNode {
+export function ExportDialog({ certificate, onClose }: { certificate: CertificateSummary & { keyExportBlockedBy?: string | null; heldKey?: { keyId: string } | null }; onClose(): void }): ReactNode {
   // A profile with blockPrivateKeyExport keeps the key in PKI Desk: main refuses it too (PRIVATE_KEY_EXPORT_BLOCKED).
   const blockedBy = certificate.keyExportBlockedBy ?? null
   const keyAvailable = certificate.hasKey && blockedBy === null
@@ -41,10 +41,12 @@ export function ExportDialog({ certificate, onClose }: { certificate: Certificat
   const [error, setError] = useState<AppError | null>(null)
   const [busy, setBusy] = useState(false)
   const [savedTo, setSavedTo] = useState<string | null>(null)
-  /** Asked for only when the key is locked behind a passphrase (null: not asked). */
-  const [keyPass, setKeyPass] = useState<string | null>(null)
+  /** Asked for only when the key is locked behind a passphrase (null: not asked). A CA's key is asked for by main's own prompt. */
+  const keyPassphrase = useKeyPassphrase(certificate.isCa ? null : (certificate.heldKey?.keyId ?? null))
+  const keyPass = keyPassphrase.value
   const pfx = isPfx(format)
-  const ready = !pfx || passphraseReady(pass, includeKey ? 12 : 1)
+  const asked = keyPass !== null && pfx && includeKey && keyAvailable
+  const ready = !pfx || (passphraseReady(pass, includeKey ? 12 : 1) && !(asked && !keyPass))
 
   const submit = async (): Promise<void> => {
     setBusy(true)
@@ -63,7 +65,7 @@ export function ExportDialog({ certificate, onClose }: { certificate: Certificat
       : await exportCertificateOnly(certificate.id, format)
     setBusy(false)
     if (!s.ok) {
-      if (needsKeyPassphrase(s.error) && keyPass === null) setKeyPass('')
+      keyPassphrase.onRefusal(s.error)
       return setError(s.error)
     }
     setError(null)
@@ -99,10 +101,10 @@ export function ExportDialog({ certificate, onClose }: { certificate: Certificat
               onChange={(e) => setIncludeKey(e.currentTarget.checked)}
             />
             <PassphraseFields label="File password" value={pass} onChange={setPass} minLength={includeKey ? 12 : 1} error={fieldError(error, 'password')} />
-            {keyPass !== null && includeKey ? <KeyPassphraseField value={keyPass} onChange={setKeyPass} error={error} /> : null}
+            {asked ? <KeyPassphraseField value={keyPass} onChange={keyPassphrase.set} error={error} /> : null}
           </>
         ) : null}
-        <ErrorNote error={error && !fieldError(error, 'password') && !fieldError(error, 'format') && !(keyPass !== null && fieldError(error, 'keyPassphrase')) ? error : null} />
+        <ErrorNote error={error && !fieldError(error, 'password') && !fieldError(error, 'format') && !(asked && fieldError(error, 'keyPassphrase')) ? error : null} />
         {savedTo ? (
           <Alert color="teal" variant="light" role="status">
             <Text size="sm">Saved to {savedTo}</Text>

@@ -8,7 +8,7 @@ import type { ExportKeyRequest, KeyExportFormat } from '../../../../shared/ipc/f
 import { pki } from '../../api/pki'
 import { ErrorNote, fieldError } from '../../components/ErrorNote'
 import { PassphraseFields, passphraseReady, type PassphraseValue } from '../../components/PassphraseFields'
-import { KeyPassphraseField, needsKeyPassphrase } from './KeyPassphraseField'
+import { KeyPassphraseField, useKeyPassphrase } from './KeyPassphraseField'
 
 export const KEY_EXPORT_FORMATS: { value: KeyExportFormat; label: string; line: string }[] = [
   { value: 'pkcs8-pem', label: 'Encrypted PKCS#8 (PEM)', line: 'The key alone, encrypted with AES-256 under the password; what OpenSSL, nginx and most tools read.' },
@@ -21,15 +21,17 @@ const MIN = 12
 /**
  * `source` is the certificate whose key to export, or a vault key id (right after CSR
  * generation, before any certificate: PKCS#8 only, since a PFX holds the certificate too).
+ * `heldKeyId`: the vault's id of a certificate's key, so a locked key's passphrase is asked up front.
  */
-export function KeyExportDialog({ source, name, onClose }: { source: ExportKeyRequest['key']; name: string; onClose(): void }): ReactNode {
+export function KeyExportDialog({ source, name, heldKeyId = null, onClose }: { source: ExportKeyRequest['key']; name: string; heldKeyId?: string | null; onClose(): void }): ReactNode {
   const formats = 'certificateId' in source ? KEY_EXPORT_FORMATS : KEY_EXPORT_FORMATS.filter((f) => f.value === 'pkcs8-pem')
   const [format, setFormat] = useState<KeyExportFormat>('pkcs8-pem')
   const [pass, setPass] = useState<PassphraseValue>({ passphrase: '', confirm: '' })
   const [error, setError] = useState<AppError | null>(null)
   const [busy, setBusy] = useState(false)
   const [savedTo, setSavedTo] = useState<string | null>(null)
-  const [keyPass, setKeyPass] = useState<string | null>(null)
+  const keyPassphrase = useKeyPassphrase('keyId' in source ? source.keyId : heldKeyId)
+  const keyPass = keyPassphrase.value
 
   const submit = async (): Promise<void> => {
     setBusy(true)
@@ -37,7 +39,7 @@ export function KeyExportDialog({ source, name, onClose }: { source: ExportKeyRe
     const r = await pki.files.exportKey({ key: source, format, password: pass.passphrase, ...(keyPass ? { keyPassphrase: keyPass } : {}) })
     setBusy(false)
     if (!r.ok) {
-      if (needsKeyPassphrase(r.error) && keyPass === null) setKeyPass('')
+      keyPassphrase.onRefusal(r.error)
       return setError(r.error)
     }
     setError(null)
@@ -57,7 +59,7 @@ export function KeyExportDialog({ source, name, onClose }: { source: ExportKeyRe
           </Stack>
         </Radio.Group>
         <PassphraseFields label="File password" value={pass} onChange={setPass} minLength={MIN} error={fieldError(error, 'password')} />
-        {keyPass !== null ? <KeyPassphraseField value={keyPass} onChange={setKeyPass} error={error} /> : null}
+        {keyPass !== null ? <KeyPassphraseField value={keyPass} onChange={keyPassphrase.set} error={error} /> : null}
         <ErrorNote error={error && !own.some((f) => fieldError(error, f)) ? error : null} />
         {savedTo ? (
           <Alert color="teal" variant="light" role="status">
@@ -68,7 +70,7 @@ export function KeyExportDialog({ source, name, onClose }: { source: ExportKeyRe
           <Button variant="default" onClick={onClose}>
             Close
           </Button>
-          <Button onClick={() => void submit()} loading={busy} disabled={!passphraseReady(pass, MIN)}>
+          <Button onClick={() => void submit()} loading={busy} disabled={!passphraseReady(pass, MIN) || keyPass === ''}>
             Export key…
           </Button>
         </Group>

@@ -16,7 +16,7 @@ import { useAuthoritiesStore } from '../../stores/authorities-store'
 import { useSignStore } from '../../stores/sign-store'
 import { useUiStore } from '../../stores/ui-store'
 import { useProfileChoices } from '../sign/use-profile-choices'
-import { KeyPassphraseField, needsKeyPassphrase } from './KeyPassphraseField'
+import { KeyPassphraseField, useKeyPassphrase } from './KeyPassphraseField'
 
 const findingsOf = (e: AppError | null): readonly Finding[] => ((e?.details as { findings?: Finding[] } | undefined)?.findings ?? [])
 
@@ -29,7 +29,8 @@ export function RenewModal({ certificate, onClose }: { certificate: CertificateD
   const [authorityId, setAuthorityId] = useState<string | null>(certificate.authorityId)
   const [error, setError] = useState<AppError | null>(null)
   const [busy, setBusy] = useState(false)
-  const [keyPass, setKeyPass] = useState<string | null>(null)
+  const keyPassphrase = useKeyPassphrase(certificate.heldKey?.keyId ?? null)
+  const keyPass = keyPassphrase.value
   const [renewed, setRenewed] = useState<{ certificateId: number; serial: string } | null>(null)
   useEffect(() => {
     void loadAuthorities()
@@ -47,7 +48,7 @@ export function RenewModal({ certificate, onClose }: { certificate: CertificateD
     const r = await pki.certificates.renew({ id: certificate.id, authorityId, confirmWarnings: needsConfirm, ...(keyPass ? { keyPassphrase: keyPass } : {}) })
     setBusy(false)
     if (!r.ok) {
-      if (needsKeyPassphrase(r.error) && keyPass === null) setKeyPass('')
+      keyPassphrase.onRefusal(r.error)
       return setError(r.error)
     }
     setError(null)
@@ -147,7 +148,7 @@ export function RenewModal({ certificate, onClose }: { certificate: CertificateD
           disabled={!!renewed}
           error={fieldError(error, 'authorityId') ?? (authority && !authority.unlocked ? 'This CA is locked: unlock it in Authorities before renewing.' : undefined)}
         />
-        {keyPass !== null && !renewed ? <KeyPassphraseField value={keyPass} onChange={setKeyPass} error={error} purpose="renewal" /> : null}
+        {keyPass !== null && !renewed ? <KeyPassphraseField value={keyPass} onChange={keyPassphrase.set} error={error} purpose="renewal" /> : null}
         <ErrorNote error={error && !own.some((f) => fieldError(error, f)) ? error : null} title={needsConfirm ? 'The profile raises warnings' : undefined} />
         {findings.length > 1 || (findings.length === 1 && needsConfirm) ? <FindingsList findings={findings} /> : null}
         {renewed ? (
