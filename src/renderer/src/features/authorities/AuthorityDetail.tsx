@@ -1,5 +1,6 @@
-// One CA: its identity, lock state, CRL settings and CRLs (with the next-update countdown).
-import { Alert, Badge, Button, Card, Group, Modal, NumberInput, PasswordInput, Select, Stack, Switch, Table, Text, Title, VisuallyHidden } from '@mantine/core'
+// One CA: its identity, lock state, extension URLs, CRL settings and CRLs (with the next-update
+// countdown); a locked CA asks for its passphrase in place (UnlockPrompt).
+import { Alert, Badge, Button, Card, Group, NumberInput, Select, Stack, Switch, Table, Text, Title, VisuallyHidden } from '@mantine/core'
 import { useEffect, useState, type ReactNode } from 'react'
 import type { AppError } from '../../../../shared/errors'
 import type { AuthoritySummary, CrlSettings } from '../../../../shared/domain/authority'
@@ -12,81 +13,9 @@ import { useNow } from '../../lib/use-now'
 import { useAuthoritiesStore } from '../../stores/authorities-store'
 import { useSettingsStore } from '../../stores/settings-store'
 import { AuthorityUrlsModal } from './AuthorityUrlsModal'
+import { UnlockPrompt } from '../../components/UnlockPrompt'
 
 const NO_CRLS: readonly CrlSummary[] = []
-
-function UnlockModal({ authority, onClose }: { authority: AuthoritySummary; onClose(): void }): ReactNode {
-  const [passphrase, setPassphrase] = useState('')
-  // A custodian-held key: one field per custodian, any `threshold` of them filled in one sitting.
-  const custodians = authority.custodians ?? null
-  const [present, setPresent] = useState<Record<string, string>>({})
-  const [error, setError] = useState<AppError | null>(null)
-  const [busy, setBusy] = useState(false)
-  const filled = custodians ? custodians.names.filter((n) => (present[n] ?? '').length > 0) : []
-  const submit = async (): Promise<void> => {
-    setBusy(true)
-    const r = custodians
-      ? await pki.authorities.unlock({ authorityId: authority.id, custodians: filled.map((name) => ({ name, passphrase: present[name]! })) })
-      : await pki.authorities.unlock({ authorityId: authority.id, passphrase })
-    setBusy(false)
-    if (r.ok) onClose()
-    else setError(r.error)
-  }
-  return (
-    <Modal opened onClose={onClose} title={`Unlock ${authority.name}`}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault()
-          void submit()
-        }}
-      >
-        <Stack gap="sm">
-          {custodians ? (
-            <>
-              <Text size="sm">
-                Any {custodians.threshold} of its {custodians.names.length} custodians enter their passphrase here, together. Every sitting is recorded in the audit trail with their names.
-              </Text>
-              {custodians.names.map((name, i) => (
-                <PasswordInput
-                  key={name}
-                  label={`${name}'s passphrase`}
-                  value={present[name] ?? ''}
-                  onChange={(e) => {
-                    const v = e.currentTarget.value
-                    setError(null)
-                    setPresent((p) => ({ ...p, [name]: v }))
-                  }}
-                  {...(i === 0 ? { 'data-autofocus': true } : {})}
-                />
-              ))}
-              <Text size="xs" c="dimmed" aria-live="polite">
-                {filled.length} of {custodians.threshold} needed
-              </Text>
-              <ErrorNote error={error} />
-            </>
-          ) : (
-            <PasswordInput
-              label="Passphrase"
-              value={passphrase}
-              onChange={(e) => setPassphrase(e.currentTarget.value)}
-              error={fieldError(error, 'passphrase') ?? (error ? error.message : undefined)}
-              aria-invalid={!!error}
-              data-autofocus
-            />
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              Unlock
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
-  )
-}
 
 function CrlSettingsForm({ authority }: { authority: AuthoritySummary }): ReactNode {
   const [settings, setSettings] = useState<CrlSettings>(authority.crlSettings)
@@ -147,7 +76,8 @@ function CrlSettingsForm({ authority }: { authority: AuthoritySummary }): ReactN
 }
 
 export function AuthorityDetail({ authority }: { authority: AuthoritySummary }): ReactNode {
-  const [unlocking, setUnlocking] = useState(false)
+  /** The unlock prompt, and what to do once unlocked (generate the CRL that asked for it). */
+  const [unlocking, setUnlocking] = useState<{ purpose?: string; then?: () => void } | null>(null)
   const [editingUrls, setEditingUrls] = useState(false)
   const [error, setError] = useState<AppError | null>(null)
   const [busy, setBusy] = useState(false)
@@ -163,7 +93,7 @@ export function AuthorityDetail({ authority }: { authority: AuthoritySummary }):
     if (authority.keyProtection === 'keychain') {
       const r = await pki.authorities.unlock({ authorityId: authority.id })
       setError(r.ok ? null : r.error)
-    } else setUnlocking(true)
+    } else setUnlocking({})
   }
   const lock = async (): Promise<void> => {
     const r = await pki.authorities.lock({ authorityId: authority.id })
@@ -250,14 +180,10 @@ export function AuthorityDetail({ authority }: { authority: AuthoritySummary }):
         </Title>
         <CrlSettingsForm key={authority.id} authority={authority} />
         <Group>
-          <Button onClick={() => void generate()} loading={busy} disabled={!authority.unlocked}>
-            Generate CRL
+          {/* A locked CA asks for its passphrase here, then signs the CRL. */}
+          <Button onClick={() => (authority.unlocked ? void generate() : setUnlocking({ purpose: 'to sign its CRL', then: () => void generate() }))} loading={busy} disabled={!authority.keyId}>
+            {authority.unlocked ? 'Generate CRL' : 'Unlock and generate CRL…'}
           </Button>
-          {!authority.unlocked ? (
-            <Text size="xs" c="dimmed">
-              Unlock the CA to sign a CRL.
-            </Text>
-          ) : null}
           {latest ? (
             <Text size="sm" data-testid="crl-next-update">
               Next update due {countdown(latest.nextUpdate, now)} ({formatDateTime(latest.nextUpdate)})
@@ -299,7 +225,9 @@ export function AuthorityDetail({ authority }: { authority: AuthoritySummary }):
           </Text>
         )}
       </Stack>
-      {unlocking ? <UnlockModal authority={authority} onClose={() => setUnlocking(false)} /> : null}
+      {unlocking ? (
+        <UnlockPrompt target={{ kind: 'authority', authority }} {...(unlocking.purpose ? { purpose: unlocking.purpose } : {})} {...(unlocking.then ? { onUnlocked: unlocking.then } : {})} onClose={() => setUnlocking(null)} />
+      ) : null}
       {editingUrls ? <AuthorityUrlsModal authority={authority} onClose={() => setEditingUrls(false)} /> : null}
     </Card>
   )

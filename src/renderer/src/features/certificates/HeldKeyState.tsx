@@ -1,49 +1,13 @@
 // Whether the vault holds this certificate's key, how it is protected and whether it is
 // unlocked now, with Lock and Unlock (a passphrase-protected key asks for its passphrase).
-import { Button, Group, Modal, PasswordInput, Stack, Text } from '@mantine/core'
+import { Button, Group, Stack, Text } from '@mantine/core'
 import { useState, type ReactNode } from 'react'
 import type { AppError } from '../../../../shared/errors'
 import type { CertificateDetail } from '../../../../shared/domain/certificate'
 import { pki } from '../../api/pki'
-import { ErrorNote, fieldError } from '../../components/ErrorNote'
+import { ErrorNote } from '../../components/ErrorNote'
+import { UnlockPrompt } from '../../components/UnlockPrompt'
 import { formatDateTime, protectionLabel } from '../../lib/format'
-
-type HeldKey = NonNullable<CertificateDetail['heldKey']>
-
-function UnlockKeyModal({ heldKey, name, onClose }: { heldKey: HeldKey; name: string; onClose(): void }): ReactNode {
-  const [passphrase, setPassphrase] = useState('')
-  const [error, setError] = useState<AppError | null>(null)
-  const [busy, setBusy] = useState(false)
-  const submit = async (): Promise<void> => {
-    setBusy(true)
-    const r = await pki.vault.unlock({ keyId: heldKey.keyId, passphrase })
-    setBusy(false)
-    if (r.ok) onClose()
-    else setError(r.error)
-  }
-  return (
-    <Modal opened onClose={onClose} title={`Unlock the key of ${name}`}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault()
-          void submit()
-        }}
-      >
-        <Stack gap="sm">
-          <PasswordInput label="Key passphrase" value={passphrase} onChange={(e) => setPassphrase(e.currentTarget.value)} error={fieldError(error, 'passphrase') ?? (error ? error.message : undefined)} data-autofocus />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              Unlock
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
-  )
-}
 
 export function HeldKeyState({ detail }: { detail: CertificateDetail }): ReactNode {
   const [unlocking, setUnlocking] = useState(false)
@@ -77,7 +41,7 @@ export function HeldKeyState({ detail }: { detail: CertificateDetail }): ReactNo
         )}
       </Group>
       <ErrorNote error={error} />
-      {unlocking ? <UnlockKeyModal heldKey={k} name={name} onClose={() => setUnlocking(false)} /> : null}
+      {unlocking ? <UnlockPrompt target={{ kind: 'key', keyId: k.keyId, protection: k.protection, name }} onClose={() => setUnlocking(false)} /> : null}
     </Stack>
   )
 }

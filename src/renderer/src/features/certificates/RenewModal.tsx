@@ -17,6 +17,8 @@ import { useSignStore } from '../../stores/sign-store'
 import { useUiStore } from '../../stores/ui-store'
 import { useProfileChoices } from '../sign/use-profile-choices'
 import { KeyPassphraseField, useKeyPassphrase } from './KeyPassphraseField'
+import { UnlockPrompt } from '../../components/UnlockPrompt'
+import { tone } from '../../lib/colors'
 
 const findingsOf = (e: AppError | null): readonly Finding[] => ((e?.details as { findings?: Finding[] } | undefined)?.findings ?? [])
 
@@ -32,6 +34,7 @@ export function RenewModal({ certificate, onClose }: { certificate: CertificateD
   const keyPassphrase = useKeyPassphrase(certificate.heldKey?.keyId ?? null)
   const keyPass = keyPassphrase.value
   const [renewed, setRenewed] = useState<{ certificateId: number; serial: string } | null>(null)
+  const [unlocking, setUnlocking] = useState(false)
   useEffect(() => {
     void loadAuthorities()
   }, [loadAuthorities])
@@ -146,8 +149,18 @@ export function RenewModal({ certificate, onClose }: { certificate: CertificateD
           }}
           allowDeselect={false}
           disabled={!!renewed}
-          error={fieldError(error, 'authorityId') ?? (authority && !authority.unlocked ? 'This CA is locked: unlock it in Authorities before renewing.' : undefined)}
+          error={fieldError(error, 'authorityId')}
         />
+        {authority && !authority.unlocked && !renewed ? (
+          <Group gap="sm" data-testid="renew-locked-reason">
+            <Text size="sm" c={tone('orange')} id="renew-locked-reason">
+              {authority.name} is locked: unlock it to sign the renewal.
+            </Text>
+            <Button size="xs" variant="light" onClick={() => setUnlocking(true)}>
+              Unlock {authority.name}…
+            </Button>
+          </Group>
+        ) : null}
         {keyPass !== null && !renewed ? <KeyPassphraseField value={keyPass} onChange={keyPassphrase.set} error={error} purpose="renewal" /> : null}
         <ErrorNote error={error && !own.some((f) => fieldError(error, f)) ? error : null} title={needsConfirm ? 'The profile raises warnings' : undefined} />
         {findings.length > 1 || (findings.length === 1 && needsConfirm) ? <FindingsList findings={findings} /> : null}
@@ -170,12 +183,13 @@ export function RenewModal({ certificate, onClose }: { certificate: CertificateD
               Open the new certificate
             </Button>
           ) : (
-            <Button onClick={() => void renew()} loading={busy} disabled={!authority || (keyPass !== null && !keyPass)} color={needsConfirm ? 'yellow' : undefined}>
+            <Button onClick={() => void renew()} loading={busy} disabled={!authority || !authority.unlocked || (keyPass !== null && !keyPass)} color={needsConfirm ? 'yellow' : undefined} {...(authority && !authority.unlocked ? { 'aria-describedby': 'renew-locked-reason' } : {})}>
               {needsConfirm ? 'Renew anyway' : 'Renew'}
             </Button>
           )}
         </Group>
       </Stack>
+      {unlocking && authority ? <UnlockPrompt target={{ kind: 'authority', authority }} purpose="to sign the renewal" onUnlocked={() => void loadAuthorities()} onClose={() => setUnlocking(false)} /> : null}
     </Modal>
   )
 }

@@ -7,6 +7,7 @@ import { Empty } from '../../components/Empty'
 import { ErrorNote, fieldError } from '../../components/ErrorNote'
 import { PageHeader } from '../../components/PageHeader'
 import { plural } from '../../lib/format'
+import { tone } from '../../lib/colors'
 import { useAuthoritiesStore } from '../../stores/authorities-store'
 import { canSign, signable, signingCaFor, useSignStore } from '../../stores/sign-store'
 import { CsrCard } from './CsrCard'
@@ -15,6 +16,7 @@ import { EnteredFields, findingFor, hasEnteredFields } from './EnteredFields'
 import { operatorFields, type OperatorInputPatch } from '../../../../shared/domain/profile'
 import { MINIMAL_PROFILE } from '../../../../shared/domain/minimal-profile'
 import { useProfilesStore } from '../../stores/profiles-store'
+import { UnlockPrompt } from '../../components/UnlockPrompt'
 
 const BUILT_IN = '__built-in__'
 
@@ -54,6 +56,7 @@ export function SignScreen(): ReactNode {
   const [paste, setPaste] = useState('')
   const [confirming, setConfirming] = useState(false)
   const [showPreview, setShowPreview] = useState(false)
+  const [unlocking, setUnlocking] = useState(false)
   useEffect(() => {
     void loadAuthorities()
   }, [loadAuthorities])
@@ -66,6 +69,8 @@ export function SignScreen(): ReactNode {
   const profileDefault = profiles.find((p) => p.id === s.profileId)?.defaultAuthorityId
   const authorityId = signingCaFor(authorities, s.authorityId, profileDefault)
   const authority = active.find((a) => a.id === authorityId) ?? null
+  // A locked CA cannot sign: the Sign button says why and the CA is unlocked right here.
+  const locked = !!authority && !authority.unlocked
   // What the profile lets the operator enter; the built-in profile is a ProfileBody too.
   const profileBodies = useProfilesStore((p) => p.items)
   const body = profileBodies.find((p) => p.id === s.profileId) ?? MINIMAL_PROFILE
@@ -156,7 +161,7 @@ export function SignScreen(): ReactNode {
             }))}
             value={authorityId}
             onChange={s.setAuthority}
-            error={fieldError(s.error, 'authorityId') ?? (authority && !authority.unlocked ? 'This CA is locked: unlock it in Authorities before signing.' : undefined)}
+            error={fieldError(s.error, 'authorityId')}
             disabled={running}
           />
           <Select
@@ -234,9 +239,21 @@ export function SignScreen(): ReactNode {
                   Cancel
                 </Button>
               ) : (
-                <Button onClick={() => setConfirming(true)} disabled={!ready.length || !authority}>
-                  Sign {plural(ready.length, 'valid request')}…
-                </Button>
+                <>
+                  {locked ? (
+                    <>
+                      <Text size="sm" c={tone('orange')} id="sign-locked-reason" data-testid="sign-locked-reason">
+                        {authority?.name} is locked: unlock it to sign.
+                      </Text>
+                      <Button variant="light" onClick={() => setUnlocking(true)}>
+                        Unlock {authority?.name}…
+                      </Button>
+                    </>
+                  ) : null}
+                  <Button onClick={() => setConfirming(true)} disabled={!ready.length || !authority || locked} {...(locked ? { 'aria-describedby': 'sign-locked-reason' } : {})}>
+                    Sign {plural(ready.length, 'valid request')}…
+                  </Button>
+                </>
               )}
               <Button variant="default" onClick={() => void s.saveResults()} disabled={running || issued.length === 0}>
                 Save results…
@@ -293,6 +310,9 @@ export function SignScreen(): ReactNode {
             ))}
           </Stack>
         </>
+      ) : null}
+      {unlocking && authority ? (
+        <UnlockPrompt target={{ kind: 'authority', authority }} purpose="to sign these requests" onUnlocked={() => void loadAuthorities()} onClose={() => setUnlocking(false)} />
       ) : null}
       <Modal opened={confirming} onClose={() => setConfirming(false)} title="Sign these requests?">
         <Stack gap="sm">

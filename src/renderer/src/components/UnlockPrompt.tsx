@@ -1,0 +1,109 @@
+// The one unlock prompt, opened where a locked key is needed (Sign, CRL, renewal, the
+// Authorities screen, a held key): a passphrase field, one field per custodian for a key split
+// between custodians, or nothing to type for a key the OS keychain holds. Main checks the
+// secret; a wrong one is recorded in the audit trail (vault.unlock-failed) and said here.
+import { Button, Group, Modal, PasswordInput, Stack, Text } from '@mantine/core'
+import { useState, type ReactNode } from 'react'
+import type { AppError, Result } from '../../../shared/errors'
+import type { AuthoritySummary } from '../../../shared/domain/authority'
+import type { StoredKeyProtection } from '../../../shared/domain/keys'
+import { pki } from '../api/pki'
+import { ErrorNote, fieldError } from './ErrorNote'
+
+export type UnlockTarget =
+  | { readonly kind: 'authority'; readonly authority: AuthoritySummary }
+  | { readonly kind: 'key'; readonly keyId: string; readonly protection: StoredKeyProtection; readonly name: string }
+
+/** What a prompt unlocks, and why it is asked for now ("to sign these requests"). */
+export function UnlockPrompt({ target, purpose, onUnlocked, onClose }: { target: UnlockTarget; purpose?: string; onUnlocked?(): void; onClose(): void }): ReactNode {
+  const [passphrase, setPassphrase] = useState('')
+  const custodians = target.kind === 'authority' ? (target.authority.custodians ?? null) : null
+  const [present, setPresent] = useState<Record<string, string>>({})
+  const [error, setError] = useState<AppError | null>(null)
+  const [busy, setBusy] = useState(false)
+  const protection = target.kind === 'authority' ? target.authority.keyProtection : target.protection
+  const keychainOnly = protection === 'keychain'
+  const filled = custodians ? custodians.names.filter((n) => (present[n] ?? '').length > 0) : []
+  const name = target.kind === 'authority' ? target.authority.name : `the key of ${target.name}`
+
+  const submit = async (): Promise<void> => {
+    setBusy(true)
+    const secret = keychainOnly ? {} : custodians ? { custodians: filled.map((n) => ({ name: n, passphrase: present[n]! })) } : { passphrase }
+    const r: Result<unknown> =
+      target.kind === 'authority' ? await pki.authorities.unlock({ authorityId: target.authority.id, ...secret }) : await pki.vault.unlock({ keyId: target.keyId, ...('passphrase' in secret ? { passphrase: secret.passphrase } : {}) })
+    setBusy(false)
+    if (!r.ok) return setError(r.error)
+    onUnlocked?.()
+    onClose()
+  }
+  const ready = keychainOnly || (custodians ? filled.length >= custodians.threshold : passphrase.length > 0)
+
+  return (
+    <Modal opened onClose={onClose} title={`Unlock ${name}`}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault()
+          void submit()
+        }}
+      >
+        <Stack gap="sm">
+          {purpose ? (
+            <Text size="sm">
+              {target.kind === 'authority' ? `${target.authority.name} is locked` : 'The key is locked'}: unlock it {purpose}.
+            </Text>
+          ) : null}
+          {keychainOnly ? (
+            <>
+              <Text size="sm">The OS keychain holds this key’s protection: no passphrase to type.</Text>
+              <ErrorNote error={error} />
+            </>
+          ) : custodians ? (
+            <>
+              <Text size="sm">
+                Any {custodians.threshold} of its {custodians.names.length} custodians enter their passphrase here, together. Every sitting is recorded in the audit trail with their names.
+              </Text>
+              {custodians.names.map((n, i) => (
+                <PasswordInput
+                  key={n}
+                  label={`${n}'s passphrase`}
+                  value={present[n] ?? ''}
+                  onChange={(e) => {
+                    const v = e.currentTarget.value
+                    setError(null)
+                    setPresent((p) => ({ ...p, [n]: v }))
+                  }}
+                  {...(i === 0 ? { 'data-autofocus': true } : {})}
+                />
+              ))}
+              <Text size="xs" c="dimmed" aria-live="polite">
+                {filled.length} of {custodians.threshold} needed
+              </Text>
+              <ErrorNote error={error} />
+            </>
+          ) : (
+            <PasswordInput
+              label={target.kind === 'authority' ? 'Passphrase' : 'Key passphrase'}
+              value={passphrase}
+              onChange={(e) => {
+                setError(null)
+                setPassphrase(e.currentTarget.value)
+              }}
+              error={fieldError(error, 'passphrase') ?? (error ? error.message : undefined)}
+              aria-invalid={!!error}
+              autoComplete="current-password"
+              data-autofocus
+            />
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={busy} disabled={!ready} {...(keychainOnly ? { 'data-autofocus': true } : {})}>
+              Unlock
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  )
+}
