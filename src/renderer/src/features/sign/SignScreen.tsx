@@ -77,6 +77,12 @@ export function SignScreen(): ReactNode {
   const issuerFamily = authority?.keySpec ? (authority.keySpec.startsWith('rsa') ? 'rsa' : authority.keySpec.startsWith('ec') ? 'ec' : authority.keySpec) : undefined
   const fields = operatorFields(body, issuerFamily)
   const running = !!s.run && !s.run.finished
+  // The CA shown is the CA the previews ask about (its validity ceiling, its URLs), not only the one that signs.
+  const setAuthority = s.setAuthority
+  const chosenAuthority = s.authorityId
+  useEffect(() => {
+    if (authorityId && authorityId !== chosenAuthority && !running) setAuthority(authorityId)
+  }, [authorityId, chosenAuthority, running, setAuthority])
   const ready = useMemo(
     () => s.items.filter((i) => signable(i) && !previews.get(i.key)?.findings.some((f) => f.severity === 'error') && !previews.get(i.key)?.error),
     [s.items, previews]
