@@ -10,6 +10,15 @@ type PageGlobal = { readonly pki: PkiApi }
 
 async function seed(page: Page): Promise<void> {
   const root = await createRootCa(page, 'Example Root CA')
+  // The URLs the root puts in what it issues: the certificate view shows them.
+  await page.evaluate(
+    (authorityId) =>
+      (globalThis as unknown as PageGlobal).pki.authorities.setUrls({
+        authorityId,
+        urls: { crlDistributionPoints: ['http://pki.example.com/root.crl'], ocspUrls: ['http://ocsp.example.com'], caIssuersUrls: ['http://pki.example.com/root.crt'] }
+      }),
+    root.id
+  )
   const ids = await issue(page, root.id, [fixture('web1.csr'), fixture('web2.csr'), fixture('web3.csr'), fixture('rsa.csr')])
   await page.evaluate(
     async ({ rootId, revokeId }) => {
@@ -57,6 +66,19 @@ for (const theme of ['light', 'dark'] as const) {
     }
     await expect(app.getByTestId('csr-card')).toHaveCount(3)
     await shot('sign')
+    // The CA locked: Sign waits with the reason, and the CA unlocks in place.
+    await app.evaluate(async () => {
+      const pki = (globalThis as unknown as PageGlobal).pki
+      const list = await pki.authorities.list({})
+      if (list.ok) for (const a of list.value.items) await pki.authorities.lock({ authorityId: a.id })
+    })
+    await expect(app.getByTestId('sign-locked-reason')).toBeVisible()
+    await app.getByRole('button', { name: 'Unlock Example Root CA…' }).click()
+    const unlock = app.getByRole('dialog', { name: 'Unlock Example Root CA' })
+    await expect(unlock).toContainText('unlock it to sign these requests')
+    await shot('sign-unlock')
+    await unlock.getByRole('button', { name: 'Unlock', exact: true }).click()
+    await expect(app.getByTestId('sign-locked-reason')).toBeHidden()
     // A profile that takes the CN and e-mail SANs from the operator: the batch's fields (the
     // mandatory CN refused beside its field while empty), then one card's own values, its
     // refused CN beside the field. Removed afterwards: the other screens stay as they were.
@@ -84,6 +106,11 @@ for (const theme of ['light', 'dark'] as const) {
     await expect(app.getByRole('tree', { name: 'CA hierarchy' })).toContainText('Example Root CA')
     await expect(app.getByTestId('crl-next-update')).toBeVisible()
     await shot('authorities')
+    await app.getByRole('button', { name: 'URLs…' }).click()
+    await expect(app.getByRole('dialog', { name: 'URLs of Example Root CA' })).toContainText('http://ocsp.example.com')
+    await shot('authority-urls')
+    await app.getByRole('dialog', { name: 'URLs of Example Root CA' }).getByRole('button', { name: 'Cancel' }).click()
+    await expect(app.getByRole('dialog')).toBeHidden()
 
     await goTo(app, 'Certificates')
     await expect(app.getByTestId('inventory-count')).toHaveText(/7 certificates/)
