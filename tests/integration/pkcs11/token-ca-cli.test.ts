@@ -216,4 +216,14 @@ describe('CAs on a PKCS#11 token, through the CLI', () => {
     expect((await pk(['crl', 'generate', '--ca', 'Legacy Token CA', '--out', f('legacy.crl')])).code).toBe(0)
     expect(openssl(['crl', '-in', f('legacy.crl'), '-inform', 'DER', '-CAfile', f('legacy.pem'), '-noout']).out).toMatch(/verify OK/)
   })
+
+  it('renews a certificate with the token CA (same key, new certificate, verified by OpenSSL)', async () => {
+    writeFileSync(f('leaf-pass.txt'), 'a leaf key passphrase\n', { mode: 0o600 })
+    await pkJson(['csr', 'generate', '--key', 'ec-p256', '--subject', 'CN=renew.example.test', '--san', 'dns:renew.example.test', '--out-csr', f('renew.csr'), '--protection', 'passphrase', '--passphrase-file', f('leaf-pass.txt')])
+    const [first] = await pkJson<{ ok: boolean; serial: string }[]>(['issue', '--ca', 'Token Issuing', '--profile', 'tls-server', f('renew.csr')])
+    const renewed = await pkJson<{ serial: string; renewedFromSerial: string }>(['cert', 'renew', first!.serial, '--key-passphrase-file', f('leaf-pass.txt')])
+    expect(renewed.renewedFromSerial).toBe(first!.serial)
+    expect((await pk(['cert', 'export', renewed.serial, '--format', 'pem', '--out', f('renewed.pem')])).code).toBe(0)
+    expect(openssl(['verify', '-CAfile', f('root.pem'), '-untrusted', f('inter.pem'), f('renewed.pem')]).out).toContain(': OK')
+  })
 })

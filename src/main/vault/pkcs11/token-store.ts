@@ -109,9 +109,15 @@ export interface TokenKeyStore {
   destroy(key: OpenTokenKey): void
 }
 
+/**
+ * Logged-in sessions by module and token serial, for the whole process: a PKCS#11 login
+ * belongs to the application (every session of the process on that token shares it), so two
+ * vaults in one process (the CLI's tests, a restore beside the live store) must share them too.
+ */
+const sessions = new Map<string, TokenSession>()
+const sessionKey = (module: string, serial: string): string => `${module}\0${serial}`
+
 export function createTokenKeyStore(): TokenKeyStore {
-  const sessions = new Map<string, TokenSession>()
-  const sessionKey = (module: string, serial: string): string => `${module}\0${serial}`
 
   function release(ts: TokenSession): void {
     sessions.delete(sessionKey(ts.m.path, ts.slot.dto.serial))
@@ -151,17 +157,31 @@ export function createTokenKeyStore(): TokenKeyStore {
     } catch (e) {
       return { ok: false, error: sessionOrCallError(m.value, e, 'C_OpenSession') }
     }
-    try {
-      lib.C_Login(handle, ck.CKU_USER, pin)
-    } catch (e) {
-      if (ckrOf(e) !== ck.CKR_USER_ALREADY_LOGGED_IN) {
-        try {
-          lib.C_CloseSession(handle)
-        } catch {
-          // nothing more to undo
-        }
-        return { ok: false, error: pinError(m.value, slot.value.slot, e) }
+    const login = (): unknown => {
+      try {
+        lib.C_Login(handle, ck.CKU_USER, pin)
+        return null
+      } catch (e) {
+        return e
       }
+    }
+    let failed = login()
+    if (failed && ckrOf(failed) === ck.CKR_USER_ALREADY_LOGGED_IN) {
+      // Logged in by something this process did not track: log out and in again, so the PIN given is checked.
+      try {
+        lib.C_Logout(handle)
+      } catch {
+        // not logged in after all
+      }
+      failed = login()
+    }
+    if (failed) {
+      try {
+        lib.C_CloseSession(handle)
+      } catch {
+        // nothing more to undo
+      }
+      return { ok: false, error: pinError(m.value, slot.value.slot, failed) }
     }
     const ts: TokenSession = { m: m.value, slot: slot.value, session: handle, pinHash: pinDigest(slot.value.dto.serial, pin), holders: new Set(), queue: Promise.resolve(), lost: null }
     sessions.set(sessionKey(m.value.path, slot.value.dto.serial), ts)
