@@ -2,9 +2,12 @@
 // over createServices, for a P-256 and an RSA-2048 CA, beside an `openssl x509 -req` loop
 // over the same CSRs and `openssl speed` sign rates. Also the main thread's worst event-loop
 // delay while a batch runs (perf_hooks.monitorEventLoopDelay). Not a test: prints numbers.
+// With SoftHSM2 installed, also a P-256 CA whose key is on a PKCS#11 token (a throwaway
+// SoftHSM token; every signature a C_SignInit + C_Sign on the token's one session) beside the
+// vault's P-256 key (BENCH_PKCS11=0 skips it).
 import { execFileSync } from 'node:child_process'
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
@@ -75,7 +78,20 @@ function mainThreadCpuMs(): number {
   }
 }
 
-async function run(label: string, keySpec: 'ec-p256' | 'rsa-2048', csrs: string[], dir: string): Promise<{ rate: number; maxDelayMs: number; p99DelayMs: number; cpuMsPerCert: number; mainMsPerCert: number }> {
+const SOFTHSM = ['/usr/lib/softhsm/libsofthsm2.so', '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so'].find((p) => existsSync(p))
+
+/** A throwaway SoftHSM2 token for the PKCS#11 row (its configuration set before the module is loaded). */
+function softHsmToken(): { module: string; token: string; pin: string } | null {
+  if (process.env.BENCH_PKCS11 === '0' || !SOFTHSM) return null
+  const dir = mkdtempSync(join(tmpdir(), 'pkidesk-bench-softhsm-'))
+  mkdirSync(join(dir, 'tokens'))
+  writeFileSync(join(dir, 'softhsm2.conf'), `directories.tokendir = ${join(dir, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\n`)
+  process.env.SOFTHSM2_CONF = join(dir, 'softhsm2.conf')
+  execFileSync('softhsm2-util', ['--init-token', '--free', '--label', 'Bench', '--so-pin', '12345678', '--pin', '123456'], { stdio: 'ignore' })
+  return { module: SOFTHSM, token: 'Bench', pin: '123456' }
+}
+
+async function run(label: string, keySpec: 'ec-p256' | 'rsa-2048', csrs: string[], dir: string, token?: { module: string; token: string; pin: string }): Promise<{ rate: number; maxDelayMs: number; p99DelayMs: number; cpuMsPerCert: number; mainMsPerCert: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pkidesk-bench-'))
   const services = createServices({ dataDir, keychain: createMemoryKeychain(), scrypt: { N: 2 ** 14, r: 8, p: 1 } })
   try {
@@ -92,7 +108,8 @@ async function run(label: string, keySpec: 'ec-p256' | 'rsa-2048', csrs: string[
       signature: { hash: 'SHA-256', rsaPss: false },
       crlDistributionPoints: [],
       ocspUrls: [],
-      caIssuersUrls: []
+      caIssuersUrls: [],
+      ...(token ? { token } : {})
     })
     if (!ca.ok) throw new Error(ca.error.message)
     // Warm-up (JIT, statement cache) outside the measurement.
@@ -177,12 +194,16 @@ async function main(): Promise<void> {
     if (ONLY_LIST) return listBench()
     const csrs = await makeCsrs(N)
     const rows: string[][] = []
+    const token = !ONLY || ONLY === 'p256' ? softHsmToken() : null
+    const rates: Record<string, number> = {}
     for (const [label, spec, keyArgs, speedAlg] of [
       ['P-256 CA', 'ec-p256', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], 'ecdsap256'],
+      ...(token ? ([['P-256 CA on SoftHSM2', 'ec-p256', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], 'ecdsap256']] as const) : []),
       ['RSA-2048 CA', 'rsa-2048', ['-newkey', 'rsa:2048'], 'rsa2048']
     ] as const) {
       if (ONLY && !spec.includes(ONLY)) continue
-      const ours = await run(label, spec, csrs, dir)
+      const ours = await run(label, spec, csrs, dir, label.includes('SoftHSM') && token ? token : undefined)
+      rates[label] = ours.rate
       const ossl = opensslLoop(dir, [...keyArgs], csrs)
       const speed = opensslSpeed(speedAlg)
       rows.push([
@@ -206,6 +227,9 @@ async function main(): Promise<void> {
     console.log(widths.map((w) => '-'.repeat(w)).join('-|-'))
     for (const r of rows) console.log(fmt(r))
     console.log('Target: >= 1000 certs/s for the P-256 CA; main thread never blocked > 50 ms.')
+    if (rates['P-256 CA on SoftHSM2'] && rates['P-256 CA'])
+      console.log(`P-256 key on a SoftHSM2 token (PKCS#11, signatures serialised on one session): ${(rates['P-256 CA on SoftHSM2'] / rates['P-256 CA']).toFixed(2)}x the vault key's rate.`)
+    else if (!token && (!ONLY || ONLY === 'p256')) console.log('PKCS#11 row skipped: SoftHSM2 is not installed (or BENCH_PKCS11=0).')
     console.log(`Load average after the batches: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (a loaded machine stretches both rates and loop delays; the CPU columns are what the load cannot inflate much).`)
     if (!SKIP_LIST) await listBench()
   } finally {

@@ -4,11 +4,12 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  console.log(`npm run bench: batch issuance end to end (P-256 and RSA-2048 CA) beside OpenSSL, certificates:list over 100,000 rows, then the fleet part: a 100,000-entry CRL beside 'openssl ca -gencrl', then the backup of a 100,000-certificate store beside 'openssl enc'.
+  console.log(`npm run bench: batch issuance end to end (P-256 and RSA-2048 CA, and a P-256 CA on a SoftHSM2 token) beside OpenSSL, certificates:list over 100,000 rows, then the fleet part: a 100,000-entry CRL beside 'openssl ca -gencrl', then the backup of a 100,000-certificate store beside 'openssl enc'.
 Options (environment variables):
   BENCH_N=5000          CSRs per CA
   BENCH_OPENSSL_N=100   CSRs for the 'openssl x509 -req' loop
   BENCH_ONLY=p256|rsa   only one CA
+  BENCH_PKCS11=0        skip the P-256 CA on a SoftHSM2 token (run when softhsm2 is installed)
   BENCH_LIST=0          skip the 100,000-row list benchmark
   BENCH_ONLY_LIST=1     only the list benchmark
   BENCH_FLEET=0         skip the fleet part (scripts/bench-fleet.ts)

@@ -30,7 +30,10 @@ async function loadBinding(): Promise<Result<Binding>> {
   if (binding) return ok(binding)
   try {
     const imported = (await import('pkcs11js')) as Binding & { default?: Binding }
-    binding = imported.PKCS11 ? imported : (imported.default ?? imported)
+    // A CommonJS addon imported from ESM (the built app and CLI, tsx): its constants (CKA_*,
+    // CKR_*…) are on module.exports, which is `default`; the named exports hold only what the
+    // lexer found. Under vitest both are whole.
+    binding = imported.default?.PKCS11 ? imported.default : imported
     return ok(binding)
   } catch (e) {
     return fail(
