@@ -35,7 +35,7 @@ export function registerProfileCommands(program: Command, run: Runner): void {
     .command('create')
     .description('create a profile from a JSON file in any supported dialect (PKI Desk, Lamassu, DigiCert TLM, CertCentral, Palo Alto)')
     .argument('<file>', 'profile JSON')
-    .option('--id <id>', 'id of the new profile (default: the document\'s id when free, else generated)')
+    .option('--id <id>', 'id of the new profile (default: the document\'s id when free, else one read from its name, e.g. tls-web-servers)')
     .option('--name <name>', 'name of the new profile (default: the document\'s)')
     .action(
       run<{ id?: string; name?: string }>(({ ctx, out, opts, args }) => {

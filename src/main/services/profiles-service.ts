@@ -2,8 +2,9 @@
 // grammar is profiles/list-query.ts), duplicate, archive, dialect import/export, and the policy
 // preview (its request read by the CSR service). Every change is audited in the
 // same transaction. (The starter profiles are seeded by store migration 004.)
-import { createHash, randomUUID } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import type { ZodError } from 'zod'
+import { profileIdFromName, uniqueProfileId } from '../../shared/domain/profile-id'
 import { AppFailure, fail, ok, type Result } from '../../shared/errors'
 import {
   canonicalAttributeType,
@@ -217,9 +218,11 @@ export function createProfilesService(store: Store, requests: Pick<CsrService, '
       if (!linear.ok) return linear
       const urls = checkExtensionUrls(body)
       if (!urls.ok) return urls
-      const id = options.id ?? randomUUID()
-      if (!PROFILE_ID_PATTERN.test(id)) return fail('INVALID_OBJECT', 'The profile id is not valid: use 1-128 letters, digits, dots, dashes or underscores, starting with a letter or digit.', 'id')
+      if (options.id !== undefined && !PROFILE_ID_PATTERN.test(options.id))
+        return fail('INVALID_OBJECT', 'The profile id is not valid: use 1-128 letters, digits, dots, dashes or underscores, starting with a letter or digit.', 'id')
       const result = run((tx) => {
+        // No id given: one read from the name, made unique in this transaction.
+        const id = options.id ?? uniqueProfileId(profileIdFromName(body.name), (candidate) => getProfileRow(tx, candidate) !== null)
         const u = checkUnique(tx, id, body.name)
         if (!u.ok) return u
         return ok(insert(tx, body, id, options.source ?? 'local', options.remoteEtag ?? null, 'profile.create'))

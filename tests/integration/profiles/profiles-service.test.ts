@@ -121,7 +121,7 @@ describe('CRUD with coded, field-precise errors', () => {
   it('duplicates under a fresh name and archives/unarchives, audited', async () => {
     const copy = await call('profiles:duplicate', { id: 'web-1' })
     expect(copy.name).toBe('Web One (copy)')
-    expect(copy.id).not.toBe('web-1')
+    expect(copy.id).toBe('web-one-copy')
     const copy2 = await call('profiles:duplicate', { id: 'web-1', newId: 'web-1b' })
     expect(copy2).toMatchObject({ id: 'web-1b', name: 'Web One (copy 2)' })
     const archived = await call('profiles:archive', { id: 'web-1b', archived: true })
@@ -130,6 +130,20 @@ describe('CRUD with coded, field-precise errors', () => {
     expect((await call('profiles:list', { limit: 100, includeArchived: true })).items.map((p) => p.id)).toContain('web-1b')
     await call('profiles:archive', { id: 'web-1b', archived: false })
     expect(auditActions().slice(-2)).toEqual(['profile.archive profile:web-1b', 'profile.unarchive profile:web-1b'])
+  })
+  it('a profile created without an id gets one read from its name, unique, and kept when it is renamed', async () => {
+    const first = await call('profiles:create', { profile: { name: 'Internal Web (EU)' } })
+    expect(first.id).toBe('internal-web-eu')
+    const second = await call('profiles:create', { profile: { name: 'Internal-Web EU' } })
+    expect(second.id).toBe('internal-web-eu-2')
+    const { id: _i, archived: _a, source: _s, createdAt: _c, updatedAt, ...body } = first
+    const renamed = await call('profiles:update', { id: first.id, profile: { ...body, name: 'Intranet servers' }, expectedUpdatedAt: updatedAt })
+    expect(renamed).toMatchObject({ id: 'internal-web-eu', name: 'Intranet servers' })
+    expect(auditActions().slice(-3)).toEqual(['profile.create profile:internal-web-eu', 'profile.create profile:internal-web-eu-2', 'profile.update profile:internal-web-eu'])
+    // An id given by the operator is used as it is, and refused when not an id.
+    expect((await call('profiles:create', { id: 'eu_web.v1', profile: { name: 'Given id' } })).id).toBe('eu_web.v1')
+    expect(await failure('profiles:create', { id: '-bad', profile: { name: 'Bad id' } })).toMatchObject({ field: 'id' })
+    for (const id of ['internal-web-eu-2', 'eu_web.v1', 'internal-web-eu']) await call('profiles:delete', { id })
   })
   it('deletes an unused profile, audited', async () => {
     await call('profiles:create', { id: 'temp', profile: { name: 'Temporary' } })

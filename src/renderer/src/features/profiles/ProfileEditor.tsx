@@ -1,11 +1,12 @@
 // Edits one profile with live validation from the shared schema (the same one main
 // enforces): each problem appears beside its field as you type. Preview against a sample CSR.
-import { Button, Card, Checkbox, Group, MultiSelect, NumberInput, Select, SimpleGrid, Stack, Switch, TagsInput, Text, Textarea, TextInput, Title } from '@mantine/core'
+import { Button, Card, Checkbox, Code, Group, MultiSelect, NumberInput, Select, SimpleGrid, Stack, Switch, TagsInput, Text, Textarea, TextInput, Title } from '@mantine/core'
 import { useMemo, useState, type ReactNode } from 'react'
 import type { AppError } from '../../../../shared/errors'
 import { PreviewTable } from '../../components/PreviewTable'
-import { EKU, KEY_USAGE_NAMES, SAN_TYPES, profileBody, type ProfileBodyInput, type PreviewRow, type Finding } from '../../../../shared/domain/profile'
+import { EKU, KEY_USAGE_NAMES, PROFILE_ID_PATTERN, SAN_TYPES, profileBody, type ProfileBodyInput, type PreviewRow, type Finding } from '../../../../shared/domain/profile'
 import { signatureHash } from '../../../../shared/domain/keys'
+import { profileIdFromName } from '../../../../shared/domain/profile-id'
 import { pki } from '../../api/pki'
 import type { Profile } from '../../stores/profiles-store'
 import { ErrorNote, fieldError, unplacedError } from '../../components/ErrorNote'
@@ -17,7 +18,7 @@ import { checkExtensionUrls, type ExtensionUrlKind } from '../../../../shared/do
 
 type Draft = ProfileBodyInput & { validity: { type: 'Duration'; duration: string } | { type: 'Time'; time: string } }
 
-const PLACED = ['subjectAttributes', 'name', 'description', 'validity', 'maxValidityDays', 'defaultAuthorityId', 'keyUsage', 'extendedKeyUsages', 'crypto', 'san', 'crlDistributionPoints', 'ocspUrls', 'caIssuersUrls']
+const PLACED = ['subjectAttributes', 'id', 'name', 'description', 'validity', 'maxValidityDays', 'defaultAuthorityId', 'keyUsage', 'extendedKeyUsages', 'crypto', 'san', 'crlDistributionPoints', 'ocspUrls', 'caIssuersUrls']
 
 const EKU_OPTIONS = Object.entries(EKU).map(([name, oid]) => ({ value: oid, label: name }))
 
@@ -37,6 +38,8 @@ export function ProfileEditor({ profile, onSaved, onCancel }: { profile: Profile
   const [sample, setSample] = useState('')
   const [preview, setPreview] = useState<{ rows: readonly PreviewRow[]; findings: readonly Finding[]; canSign: boolean } | null>(null)
   const [previewError, setPreviewError] = useState<AppError | null>(null)
+  /** A new profile's id as typed; empty: main reads it from the name (shown as the placeholder). */
+  const [idText, setIdText] = useState('')
 
   const checked = useMemo(() => profileBody.safeParse(draft), [draft])
   const issues = useMemo(() => issueMap(checked.success ? undefined : checked.error), [checked])
@@ -52,7 +55,7 @@ export function ProfileEditor({ profile, onSaved, onCancel }: { profile: Profile
     setBusy(true)
     const r = profile
       ? await pki.profiles.update({ id: profile.id, profile: draft, expectedUpdatedAt: profile.updatedAt })
-      : await pki.profiles.create({ profile: draft })
+      : await pki.profiles.create({ profile: draft, ...(idText.trim() ? { id: idText.trim() } : {}) })
     setBusy(false)
     if (r.ok) {
       setError(null)
@@ -73,6 +76,20 @@ export function ProfileEditor({ profile, onSaved, onCancel }: { profile: Profile
             {profile ? `Edit ${profile.name}` : 'New profile'}
           </Title>
           <TextInput label="Name" required value={draft.name ?? ''} onChange={(e) => set({ name: e.currentTarget.value })} error={err('name')} />
+          {profile ? (
+            <Text size="sm" c="dimmed" data-testid="profile-id">
+              Id <Code>{profile.id}</Code> — certificates, exports and the CLI name the profile by it; it stays when the name changes.
+            </Text>
+          ) : (
+            <TextInput
+              label="Id"
+              description="Read from the name unless you type one; it stays when the name changes later. A number is added if another profile has it."
+              placeholder={profileIdFromName(draft.name ?? '')}
+              value={idText}
+              onChange={(e) => setIdText(e.currentTarget.value)}
+              error={fieldError(error, 'id') ?? (idText.trim() && !PROFILE_ID_PATTERN.test(idText.trim()) ? 'Use letters, digits, dots, dashes or underscores, starting with a letter or digit (at most 128).' : undefined)}
+            />
+          )}
           <Textarea label="Description" autosize minRows={1} value={draft.description ?? ''} onChange={(e) => set({ description: e.currentTarget.value })} error={err('description')} />
           <SimpleGrid cols={3}>
             <TextInput

@@ -265,6 +265,9 @@ export function ProfilesScreen(): ReactNode {
                     </Group>
                   </Group>
                   <Text size="sm">{current.description || 'No description.'}</Text>
+                  <Text size="xs" c="dimmed" data-testid="profile-id">
+                    Id {current.id}
+                  </Text>
                   <Text size="xs" c="dimmed">
                     Validity {current.validity.type === 'Duration' ? current.validity.duration : current.validity.time} · key usage {current.keyUsage.join(', ')} · keys{' '}
                     {[current.crypto.allowRsa ? `RSA ${current.crypto.rsaKeySizes.join('/')}` : null, current.crypto.allowEcdsa ? `ECDSA ${current.crypto.ecdsaCurves.join('/')}` : null, current.crypto.allowEd25519 ? 'Ed25519' : null]
