@@ -1,7 +1,8 @@
 // A locked CA unlocks where it is needed (the Sign button waits with its reason, a wrong
-// passphrase is refused and audited); a CA's URLs edited on the Authorities screen reach the
-// Sign preview ("set on the CA") and the issued certificate (read by OpenSSL); a certificate
-// put on hold is released from its view.
+// passphrase is refused and audited; Generate CRL and Renew ask in place); a CA's URLs edited
+// on the Authorities screen reach the Sign preview ("set on the CA") and the issued
+// certificate (read by OpenSSL); the profile editor's AIA fields; a certificate put on hold
+// is released from its view.
 import { execFileSync } from 'node:child_process'
 import type { Page } from '@playwright/test'
 import { test, expect } from './fixtures'
@@ -169,4 +170,59 @@ test('a certificate put on hold is released from its view and is valid again', a
   }, id!)
   expect(status).toBe('issued')
   expect(await auditCount(app, 'certificate.release')).toBe(1)
+})
+
+test('Renew waits while its CA is locked and unlocks the CA in the dialog', async ({ app }) => {
+  const caId = await lockedPassphraseCa(app, 'Renew Root')
+  const made = await app.evaluate(async (authorityId) => {
+    const pki = (globalThis as unknown as PageGlobal).pki
+    const gen = await pki.csr.generate({ subject: [[{ type: 'CN', value: 'held.example.com' }]], sans: [{ type: 'dns', value: 'held.example.com' }], keySpec: 'ec-p256', protection: 'keychain', hash: 'SHA-256' })
+    if (!gen.ok) return gen
+    const unlocked = await pki.authorities.unlock({ authorityId, passphrase: 'correct horse battery staple' })
+    if (!unlocked.ok) return unlocked
+    const issued = await pki.certificates.issue({ authorityId, profileId: 'tls-server', items: [{ csrPem: gen.value.pem, input: {} }] })
+    await pki.authorities.lock({ authorityId })
+    return issued
+  }, caId)
+  if (!made.ok) throw new Error(made.error.message)
+  await goTo(app, 'Certificates')
+  await app.getByRole('table', { name: 'Certificates' }).getByRole('row', { name: /held\.example\.com/ }).click()
+  await app.getByRole('button', { name: 'Renew…' }).click()
+  const dialog = app.getByRole('dialog', { name: 'Renew held.example.com' })
+  const renew = dialog.getByRole('button', { name: 'Renew', exact: true })
+  await expect(renew).toBeDisabled()
+  await expect(renew).toHaveAccessibleDescription('Renew Root is locked: unlock it to sign the renewal.')
+  await dialog.getByRole('button', { name: 'Unlock Renew Root…' }).click()
+  const prompt = app.getByRole('dialog', { name: 'Unlock Renew Root' })
+  await expect(prompt).toContainText('unlock it to sign the renewal')
+  await prompt.getByRole('textbox', { name: 'Passphrase' }).fill(PASS)
+  await prompt.getByRole('button', { name: 'Unlock', exact: true }).click()
+  await expect(prompt).toBeHidden()
+  await expect(renew).toBeEnabled()
+  await renew.click()
+  await expect(dialog.getByRole('status')).toContainText('Renewed')
+})
+
+test('the profile editor takes OCSP and caIssuers URLs, held to the same rule as a CA', async ({ app }) => {
+  await goTo(app, 'Profiles')
+  await app.getByRole('navigation', { name: 'Profile list' }).getByRole('button', { name: /TLS client/ }).click()
+  await app.getByRole('button', { name: 'Edit', exact: true }).click()
+  const ocsp = app.getByRole('combobox', { name: 'OCSP responders (AIA)' })
+  await ocsp.fill('ldap://dir.example.com/')
+  await ocsp.press('Enter')
+  await expect(app.getByRole('main')).toContainText('uses ldap: only http, https URLs are allowed')
+  await expect(app.getByRole('button', { name: 'Save changes' })).toBeDisabled()
+  await ocsp.press('Backspace')
+  await ocsp.fill('http://ocsp.profile.example.com')
+  await ocsp.press('Enter')
+  const issuers = app.getByRole('combobox', { name: 'CA issuers (AIA caIssuers)' })
+  await issuers.fill('http://pki.profile.example.com/issuing.crt')
+  await issuers.press('Enter')
+  await app.getByRole('button', { name: 'Save changes' }).click()
+  await expect.poll(async () =>
+    app.evaluate(async () => {
+      const r = await (globalThis as unknown as PageGlobal).pki.profiles.get({ id: 'tls-client' })
+      return r.ok ? [r.value.ocspUrls, r.value.caIssuersUrls] : null
+    })
+  ).toEqual([['http://ocsp.profile.example.com'], ['http://pki.profile.example.com/issuing.crt']])
 })
