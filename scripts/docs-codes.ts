@@ -17,6 +17,7 @@ const HEADINGS: Record<ErrorDomain, string> = {
   key: 'Keys, the vault, the keychain and passphrases',
   pkcs11: 'Keys on PKCS#11 tokens and HSMs',
   profile: 'Profiles',
+  policy: 'Policy findings before signing (an error blocks; a warning needs --confirm-warnings or "Sign anyway")',
   files: 'Files',
   limits: 'Input refused by size or shape, before it is read',
   backup: 'Backups, shares and custodians',

@@ -14,6 +14,7 @@ import { limitErrors } from './limits'
 import { keyErrors } from './key'
 import { pkcs11Errors } from './pkcs11'
 import { profileErrors } from './profile'
+import { policyFindings } from './policy'
 import { remoteErrors } from './remote'
 import { syncErrors } from './sync'
 
@@ -26,6 +27,7 @@ export const errorCatalog = {
   key: keyErrors,
   pkcs11: pkcs11Errors,
   profile: profileErrors,
+  policy: policyFindings,
   files: fileErrors,
   limits: limitErrors,
   backup: backupErrors,
@@ -60,6 +62,7 @@ export type { KeyErrorCode } from './key'
 export type { LimitErrorCode } from './limits'
 export type { Pkcs11ErrorCode } from './pkcs11'
 export type { ProfileErrorCode } from './profile'
+export type { PolicyFindingCode } from './policy'
 export type { RemoteErrorCode } from './remote'
 export type { SyncErrorCode } from './sync'
 export * from './result'

@@ -20,6 +20,12 @@ function codesRaisedIn(text: string): Set<string> {
   return new Set([...text.matchAll(re)].map((m) => (m[1] ?? m[2]) as string))
 }
 
+/** Finding codes where findings are made: error/warn/cabf('CODE', …) and { code: 'CODE' } verdicts. */
+function findingCodesIn(text: string): Set<string> {
+  const re = /\b(?:error|warn|cabf)\(\s*'([A-Z][A-Z0-9]*_[A-Z0-9_]+)'|\bcode:\s*'([A-Z][A-Z0-9]*_[A-Z0-9_]+)'/g
+  return new Set([...text.matchAll(re)].map((m) => (m[1] ?? m[2]) as string))
+}
+
 const entries = Object.entries(errorCatalog).flatMap(([domain, table]) => Object.entries(table).map(([code, meaning]) => ({ domain, code, meaning: meaning as string })))
 
 describe('the error catalog', () => {
@@ -63,6 +69,20 @@ describe('the error catalog', () => {
       "return { ok: false, error: { code: 'ANOTHER_NEW', message: 'x' } }"
     ].join('\n')
     expect([...codesRaisedIn(violating)].filter((c) => !isErrorCode(c))).toEqual(['AUTHORITY_NAME_TAKEN', 'SHARES_INCOMPLETE', 'CUSTODIAN_UNKNOWN', 'SOMETHING_NEW', 'ANOTHER_NEW'])
+  })
+
+  it('has every policy finding code (evaluate, the lint, the signing rules, the preview), so docs/cli.md lists what the Sign screen shows', () => {
+    const text = ['../../../src/main/engine/policy', '../../../src/main/engine/signing-rules.ts', '../../../src/main/engine/names.ts', '../../../src/main/services/profiles-service.ts']
+      .map((r) => join(__dirname, r))
+      .flatMap((p) => (p.endsWith('.ts') ? [p] : readdirSync(p).map((f) => join(p, f))))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n')
+    const found = findingCodesIn(text)
+    expect(found.size).toBeGreaterThan(70)
+    expect([...found].filter((c) => !isErrorCode(c))).toEqual([])
+    // The scan sees each way a finding is made (and would report one missing).
+    const violating = "c.error('NEW_RULE_A', 'san', 'x')\nc.warn(\n 'NEW_RULE_B', 'x', 'y')\ncabf('NEW_RULE_C', 'x', 'y')\nreturn { ok: false, code: 'NEW_RULE_D', message: 'x' }"
+    expect([...findingCodesIn(violating)].filter((c) => !isErrorCode(c))).toEqual(['NEW_RULE_A', 'NEW_RULE_B', 'NEW_RULE_C', 'NEW_RULE_D'])
   })
 
   it('knows its own codes and no others', () => {
