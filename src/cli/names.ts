@@ -66,6 +66,6 @@ export function parseDnOption(text: string, option = '--subject'): Distinguished
     return parseDnText(text)
   } catch (e) {
     if (!(e instanceof InvalidArgumentError)) throw e
-    throw new CliError({ code: 'SUBJECT_INVALID', message: `${option} "${text}": ${e.message}`, field: option }, EXIT_USAGE)
+    throw new CliError({ code: 'SUBJECT_INVALID', message: `The subject "${text}" (${option}) cannot be read. ${e.message}`, field: option }, EXIT_USAGE)
   }
 }

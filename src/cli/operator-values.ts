@@ -103,7 +103,7 @@ export function batchInput(opts: BatchValueOptions): OperatorInputPatch | undefi
 const RESERVED = ['file', 'san', 'validity-days', 'not-after', 'hash'] as const
 
 function valuesError(file: string, where: string, why: string): CliError {
-  return usageError('VALUES_INVALID', `--values ${file}: ${where}: ${why}`, '--values')
+  return usageError('VALUES_INVALID', `The values file ${file} (--values) is refused at ${where}: ${why}`, '--values')
 }
 
 /** Applies a parser that throws InvalidArgumentError, naming the file and place on failure. */

@@ -74,7 +74,7 @@ export async function unlockAuthority(
       throw usageError('CUSTODIANS_REQUIRED', `${why} with the CA "${ca.name}" needs its custodians: pass --custodian-passphrase-file FILE once for each custodian present.`, '--custodian-passphrase-file')
     const custodians = custodianPassphraseFiles.map((f) => ({ passphrase: readSecret('custodian-passphrase', f, env, warn)! }))
     const r = await services.authorities.unlock(ca.id, undefined, custodians)
-    if (!r.ok) throw new CliError({ ...r.error, message: r.error.message.replace(/\bkey [0-9a-f-]{36}\b/gi, `the CA "${ca.name}"`), field: '--custodian-passphrase-file' }, EXIT_FAILED)
+    if (!r.ok) throw new CliError({ ...r.error, message: r.error.message.replace(/\bkey [0-9a-f-]{36}\b/gi, `the CA "${ca.name}"`).replace(/^the /, 'The '), field: '--custodian-passphrase-file' }, EXIT_FAILED)
     return r.value
   }
   const needsPassphrase = ca.keyProtection === 'passphrase' || ca.keyProtection === 'both'
@@ -98,5 +98,7 @@ export function unlockFailure(error: AppError, holder: string, passphraseFile: s
   if (error.code === 'PASSPHRASE_REQUIRED')
     return { code: error.code, message: `${holder.charAt(0).toUpperCase()}${holder.slice(1)} is protected by a passphrase; set ${env} or pass ${flag} FILE.`, field: option }
   const keyOfHolder = holder.startsWith('the key of') ? holder : `the key of ${holder}`
-  return { ...error, message: error.message.replace(/\bkey [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, keyOfHolder).replace(/\bthis key\b/g, keyOfHolder) }
+  const message = error.message.replace(/\bkey [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, keyOfHolder).replace(/\bthis key\b/gi, keyOfHolder)
+  // A message that began with the key ("Key … is locked") begins with the holder now: keep its capital.
+  return { ...error, message: `${message.charAt(0).toUpperCase()}${message.slice(1)}` }
 }

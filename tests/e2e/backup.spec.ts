@@ -97,7 +97,7 @@ test('a custodian-held root unlocks with two custodians in one sitting, not with
   await expect(dialog).toContainText('Any 2 of its 3 custodians')
   await dialog.getByRole('textbox', { name: "Alice's passphrase" }).fill('alice long passphrase')
   await dialog.getByRole('button', { name: 'Unlock', exact: true }).click()
-  await expect(dialog).toContainText('only 1 of the 2 custodians needed were present (Alice)')
+  await expect(dialog).toContainText('Only 1 of the 2 custodians needed were present (Alice)')
   await dialog.getByRole('textbox', { name: "Carol's passphrase" }).fill('carol long passphrase')
   await expectAccessible(app, 'custodian unlock')
   await screenshot(app, 'custodian-unlock-light')

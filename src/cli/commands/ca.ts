@@ -30,26 +30,26 @@ export function defaultHash(spec: KeySpec): SignatureHash {
 /** Whole days from now to now + duration (calendar years); a CA lives at least a day. */
 export function validityDays(d: Readonly<ParsedDuration>, now: Date): number {
   const days = Math.round((addDuration(now, d).getTime() - now.getTime()) / DAY)
-  if (days < 1) throw usageError('INVALID_ARGUMENT', `--validity ${d.text} is shorter than a day; give days or years, for example 10y.`, '--validity')
+  if (days < 1) throw usageError('INVALID_ARGUMENT', `The validity ${d.text} is shorter than a day; give days or years, for example --validity 10y.`, '--validity')
   return days
 }
 
 function parseHash(value: string): SignatureHash {
   const r = signatureHash.safeParse(value.toUpperCase().replace(/^SHA(\d)/, 'SHA-$1'))
-  if (!r.success) throw usageError('INVALID_ARGUMENT', `--hash ${value} is not one of SHA-256, SHA-384, SHA-512.`, '--hash')
+  if (!r.success) throw usageError('INVALID_ARGUMENT', `The hash ${value} is not one PKI Desk signs with: give --hash SHA-256, SHA-384 or SHA-512.`, '--hash')
   return r.data
 }
 
 /** --external-parent needs --out-csr and excludes what the parent decides (--parent, --validity, --path-length). */
 function checkExternalParentOptions(opts: Readonly<CreateOptions>): { outCsr: string } | null {
   if (!opts.externalParent) {
-    if (opts.outCsr !== undefined) throw usageError('CONFLICTING_OPTIONS', '--out-csr goes with --external-parent; leave it out, or add --external-parent.', '--out-csr')
+    if (opts.outCsr !== undefined) throw usageError('CONFLICTING_OPTIONS', 'The option --out-csr goes with --external-parent: leave it out, or add --external-parent.', '--out-csr')
     if (opts.validity === undefined) throw usageError('MISSING_INPUT', 'Give the validity of the CA, for example --validity 10y.', '--validity')
     return null
   }
   for (const [given, flag] of [[opts.parent, '--parent'], [opts.validity, '--validity'], [opts.pathLength, '--path-length']] as const)
-    if (given !== undefined) throw usageError('CONFLICTING_OPTIONS', `${flag} does not go with --external-parent: the external parent decides it when it signs the CSR.`, flag)
-  if (opts.outCsr === undefined) throw usageError('MISSING_INPUT', '--external-parent writes a CSR: give the file with --out-csr FILE.', '--out-csr')
+    if (given !== undefined) throw usageError('CONFLICTING_OPTIONS', `The option ${flag} does not go with --external-parent: the external parent decides it when it signs the CSR.`, flag)
+  if (opts.outCsr === undefined) throw usageError('MISSING_INPUT', 'A CA with an external parent starts as a CSR: give the file to write it to with --out-csr FILE.', '--out-csr')
   checkOutputFile(opts.outCsr, { force: opts.force === true, option: '--out-csr' })
   return { outCsr: opts.outCsr }
 }
@@ -148,12 +148,12 @@ export function registerAuthorityCommands(program: Command, run: Runner): void {
       const subject: DistinguishedName = parseDnOption(opts.subject)
       const external = checkExternalParentOptions(opts)
       if (opts.hash !== undefined && (opts.key === 'ed25519' || opts.key === 'ed448'))
-        throw usageError('CONFLICTING_OPTIONS', `--hash does not apply to ${opts.key}: EdDSA fixes its own hash (${opts.key === 'ed25519' ? 'SHA-512' : 'SHAKE256'}); leave --hash out.`, '--hash')
+        throw usageError('CONFLICTING_OPTIONS', `A hash cannot be chosen for ${opts.key}: EdDSA fixes its own hash (${opts.key === 'ed25519' ? 'SHA-512' : 'SHAKE256'}); leave --hash out.`, '--hash')
       const onToken = opts.keyStore === 'pkcs11'
       if (!onToken && (opts.pkcs11Module !== undefined || opts.token !== undefined || opts.keyLabel !== undefined))
-        throw usageError('CONFLICTING_OPTIONS', '--pkcs11-module, --token and --key-label go with --key-store pkcs11; add it, or leave them out for a vault key.', '--key-store')
+        throw usageError('CONFLICTING_OPTIONS', 'The options --pkcs11-module, --token and --key-label go with --key-store pkcs11: add it, or leave them out for a vault key.', '--key-store')
       if (onToken && opts.protection !== undefined)
-        throw usageError('CONFLICTING_OPTIONS', '--protection is for vault keys; a key on a token is protected by the token and its PIN: leave --protection out.', '--protection')
+        throw usageError('CONFLICTING_OPTIONS', 'The option --protection is for vault keys; a key on a token is protected by the token and its PIN: leave --protection out.', '--protection')
       const token = onToken ? tokenKeyInput(opts, ctx.io, 'A CA key on a PKCS#11 token') : undefined
       const protection = opts.protection ?? 'keychain'
       const passphrase =
@@ -271,7 +271,7 @@ export function registerAuthorityCommands(program: Command, run: Runner): void {
       if (pemPair && opts.pfx !== undefined) throw usageError('CONFLICTING_OPTIONS', 'Give either --cert and --key, or --pfx, not both.', '--pfx')
       if (!pemPair && opts.pfx === undefined) throw usageError('MISSING_INPUT', 'Give the CA to import: --cert FILE --key FILE, or --pfx FILE.', '--cert')
       if (pemPair && (opts.cert === undefined || opts.key === undefined))
-        throw usageError('MISSING_INPUT', `--cert and --key go together; ${opts.cert === undefined ? '--cert' : '--key'} is missing.`, opts.cert === undefined ? '--cert' : '--key')
+        throw usageError('MISSING_INPUT', `Importing a CA needs both --cert and --key; ${opts.cert === undefined ? '--cert' : '--key'} is missing: give it.`, opts.cert === undefined ? '--cert' : '--key')
       const protection = opts.protection ?? 'keychain'
       const passphrase = protection === 'keychain' ? undefined : requireSecret('passphrase', opts.passphraseFile, ctx.io.env, `A CA key protected by ${protection}`, ctx.io.stderr)
       const filePassword = readSecret('export-passphrase', opts.exportPassphraseFile, ctx.io.env, ctx.io.stderr)

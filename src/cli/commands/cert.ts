@@ -47,7 +47,7 @@ export type CliExportFormat = 'pem' | 'der' | 'p7b' | 'pfx'
 
 /** The service's export format for the CLI's --format/--chain/--legacy. */
 export function exportFormatOf(format: CliExportFormat, chain: boolean, legacy: boolean): ExportFormat {
-  if (legacy && format !== 'pfx') throw usageError('CONFLICTING_OPTIONS', '--legacy applies to --format pfx only.', '--legacy')
+  if (legacy && format !== 'pfx') throw usageError('CONFLICTING_OPTIONS', 'The option --legacy applies to --format pfx only: leave it out, or export a PFX.', '--legacy')
   switch (format) {
     case 'pem':
       return chain ? 'pem-chain' : 'pem'
@@ -149,7 +149,7 @@ function readSerialsFile(file: string): string[] {
 function bulkSelection(services: Services, opts: SelectionOptions, filtered: boolean): CertificateSelection {
   const authorityId = opts.ca !== undefined ? resolveAuthority(services, opts.ca).id : undefined
   if (opts.serialsFile) {
-    if (filtered) throw usageError('CONFLICTING_OPTIONS', '--serials-file names the certificates itself: leave out --profile, --issued-after, --issued-before and --subject-match.', '--serials-file')
+    if (filtered) throw usageError('CONFLICTING_OPTIONS', 'A serials file names the certificates itself: leave out --profile, --issued-after, --issued-before and --subject-match.', '--serials-file')
     return { serials: readSerialsFile(opts.serialsFile), ...(authorityId ? { authorityId } : {}) }
   }
   if (!authorityId) throw usageError('MISSING_INPUT', 'Name the certificates: a serial, --serials-file FILE, or --ca CA with optional --profile, --issued-after, --issued-before, --subject-match.', '--ca')
@@ -250,7 +250,7 @@ export function registerCertificateCommands(program: Command, run: Runner): void
       }
       const format = exportFormatOf(opts.format, opts.chain === true, opts.legacy === true)
       const isPfx = opts.format === 'pfx'
-      if (opts.includeCaKey && (!isPfx || !opts.key)) throw usageError('CONFLICTING_OPTIONS', '--include-ca-key applies to --format pfx with the key (not with --no-key).', '--include-ca-key')
+      if (opts.includeCaKey && (!isPfx || !opts.key)) throw usageError('CONFLICTING_OPTIONS', 'The option --include-ca-key applies only to --format pfx with the key: leave it out, or drop --no-key.', '--include-ca-key')
       checkOutputFile(opts.out, { force: opts.force === true })
       const password = isPfx ? requireSecret('export-passphrase', opts.exportPassphraseFile, ctx.io.env, 'A PFX', ctx.io.stderr) : undefined
       const services = ctx.services()
@@ -342,7 +342,7 @@ export function registerCertificateCommands(program: Command, run: Runner): void
         const selection = bulkSelection(services, opts, filtered)
         if (!opts.dryRun && !opts.yes)
           throw usageError('CONFIRMATION_REQUIRED', 'Revoking many certificates needs --yes; run with --dry-run first to see what would be revoked.', '--yes')
-        if (opts.dryRun && opts.yes) throw usageError('CONFLICTING_OPTIONS', '--dry-run changes nothing and --yes revokes: give one of them.', '--yes')
+        if (opts.dryRun && opts.yes) throw usageError('CONFLICTING_OPTIONS', 'The options --dry-run (change nothing) and --yes (revoke) contradict each other: give one of them.', '--yes')
         if (!opts.dryRun) warnIfAuditBroken(services, ctx.io)
         const r = expectOk(
           await services.bulk.revokeMany({ selection, reason: opts.reason, dryRun: opts.dryRun === true, listLimit: 1_000_000, ...(opts.invalidityDate ? { invalidityDate: opts.invalidityDate.toISOString() } : {}) })

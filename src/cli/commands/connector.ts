@@ -96,7 +96,7 @@ function credentialFrom(opts: SettingsOptions): string | undefined {
   if (opts.credentialEnv !== undefined && opts.credentialFile !== undefined)
     throw usageError('CONFLICTING_OPTIONS', 'Give the credential one way: --credential-env VAR or --credential-file FILE.', '--credential-file')
   if (opts.credentialEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(opts.credentialEnv))
-    throw usageError('INVALID_ARGUMENT', `--credential-env ${opts.credentialEnv} is not an environment variable name.`, '--credential-env')
+    throw usageError('INVALID_ARGUMENT', `The name ${opts.credentialEnv} (--credential-env) is not an environment variable name: use letters, digits and underscores.`, '--credential-env')
   return opts.credentialFile !== undefined ? readInputText(opts.credentialFile, 'credential').replace(/\r?\n$/, '') : undefined
 }
 
@@ -142,7 +142,7 @@ export function registerConnectorCommands(program: Command, run: Runner): void {
       const name = String(args[0])
       if (opts.enable && opts.disable) throw usageError('CONFLICTING_OPTIONS', 'Give --enable or --disable, not both.', '--disable')
       if (opts.removeCredential && (opts.credentialFile !== undefined || opts.credentialEnv !== undefined))
-        throw usageError('CONFLICTING_OPTIONS', '--remove-credential cannot be combined with a new credential.', '--remove-credential')
+        throw usageError('CONFLICTING_OPTIONS', 'Removing the credential and giving a new one contradict each other: leave out --remove-credential or the new credential.', '--remove-credential')
       const credential = credentialFrom(opts)
       const services = ctx.services()
       const current = (await services.connectors.listConnectors()).find((c) => c.name === name)

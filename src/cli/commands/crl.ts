@@ -33,7 +33,7 @@ export function registerCrlCommands(program: Command, run: Runner): void {
     )
   ).action(
     run<CrlOptions>(async ({ ctx, out, opts }) => {
-      if (opts.der && opts.format === 'pem') throw usageError('CONFLICTING_OPTIONS', '--der and --format pem ask for two formats; give one.', '--format')
+      if (opts.der && opts.format === 'pem') throw usageError('CONFLICTING_OPTIONS', 'The options --der and --format pem ask for two formats: give one.', '--format')
       // Checked before signing: a CRL number is taken for good when the CRL is stored.
       checkOutputFile(opts.out, { force: opts.force === true })
       const services = ctx.services()

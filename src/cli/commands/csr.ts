@@ -137,7 +137,7 @@ export function registerCsrCommands(program: Command, run: Runner): void {
       checkOutputFile(opts.outCsr, { force, option: '--out-csr' })
       if (opts.outKey !== undefined) {
         checkOutputFile(opts.outKey, { force, option: '--out-key' })
-        if (resolvePath(opts.outKey) === resolvePath(opts.outCsr)) throw usageError('CONFLICTING_OPTIONS', '--out-key and --out-csr name the same file; give two files.', '--out-key')
+        if (resolvePath(opts.outKey) === resolvePath(opts.outCsr)) throw usageError('CONFLICTING_OPTIONS', 'The key and the CSR would go to the same file (--out-key, --out-csr): give two files.', '--out-key')
       }
       const protection = opts.protection ?? 'keychain'
       const passphrase =

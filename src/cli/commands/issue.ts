@@ -124,8 +124,8 @@ export function registerIssueCommand(program: Command, run: Runner): void {
       const files = (args[0] as string[] | undefined) ?? []
       if (opts.resume !== undefined) return resumeRun(ctx, out, opts, files)
       if (opts.ca === undefined || opts.profile === undefined)
-        throw usageError('ISSUE_USAGE', `pkidesk issue needs ${opts.ca === undefined ? '--ca' : '--profile'}: name the CA and the profile that sign the requests (or give --resume RUN).`, opts.ca === undefined ? '--ca' : '--profile')
-      if (files.length === 0) throw usageError('ISSUE_USAGE', 'pkidesk issue needs at least one CSR file (or --resume RUN to finish a recorded run).')
+        throw usageError('ISSUE_USAGE', `Issuing needs ${opts.ca === undefined ? '--ca' : '--profile'}: name the CA and the profile that sign the requests (or give --resume RUN).`, opts.ca === undefined ? '--ca' : '--profile')
+      if (files.length === 0) throw usageError('ISSUE_USAGE', 'Issuing needs at least one CSR file: give one, or --resume RUN to finish a recorded run.')
       // Inputs and the output folder first: nothing is signed for a batch that cannot complete.
       const items = files.flatMap((f) => itemsOfBytes(f, readCsrFile(f)))
       if (opts.out !== undefined) checkOutputDir(opts.out)
@@ -172,7 +172,7 @@ export function registerIssueCommand(program: Command, run: Runner): void {
 async function resumeRun(ctx: CliContext, out: Output, opts: IssueOptions, files: readonly string[]): Promise<ExitCode | undefined> {
   const runId = opts.resume!
   if (files.length || opts.ca !== undefined || opts.profile !== undefined)
-    throw usageError('ISSUE_USAGE', `--resume ${runId} signs the run's own requests with its own CA and profile: give no CSR file, --ca or --profile with it.`, '--resume')
+    throw usageError('ISSUE_USAGE', `Resuming run ${runId} signs the run's own requests with its own CA and profile: give no CSR file, --ca or --profile with it.`, '--resume')
   if (opts.out !== undefined) checkOutputDir(opts.out)
   const services = ctx.services()
   const before = expectOk(services.runs.get(runId))

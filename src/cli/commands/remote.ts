@@ -13,7 +13,7 @@ function isoDay(value: string, option: string): string {
   try {
     return parseIsoDate(value).toISOString().slice(0, 10)
   } catch {
-    throw usageError('INVALID_ARGUMENT', `${option} ${value} is not a date; use YYYY-MM-DD.`, option)
+    throw usageError('INVALID_ARGUMENT', `The date ${value} (${option}) is not a date: use YYYY-MM-DD.`, option)
   }
 }
 

@@ -19,7 +19,7 @@ export function registerRunsCommand(program: Command, run: Runner): void {
     .description('list recorded issuance runs, newest first; interrupted ones are marked (finish one with `pkidesk issue --resume RUN`)')
     .option('--limit <n>', 'at most N runs (1–500, default 50)', (v) => {
       const n = Number(v)
-      if (!Number.isInteger(n) || n < 1 || n > 500) throw usageError('RUNS_LIMIT', `--limit takes a whole number from 1 to 500, not "${v}".`, '--limit')
+      if (!Number.isInteger(n) || n < 1 || n > 500) throw usageError('RUNS_LIMIT', `The limit "${v}" is not a whole number from 1 to 500: give one to --limit.`, '--limit')
       return n
     })
     .action(

@@ -42,7 +42,7 @@ export function registerSyncCommands(program: Command, run: Runner): void {
       run<{ connector?: string }>(async ({ ctx, out, opts }) => {
         const report = expectOk(await ctx.services().sync.run(opts.connector !== undefined ? { connector: opts.connector } : {}))
         out.result(report, () => runReportText(report))
-        for (const i of report.items) if (i.outcome === 'failed') out.errorLine({ code: 'SYNC_ITEM_FAILED', message: `outbox item ${i.id} (${i.connectorName} ${i.action}): ${i.message}` })
+        for (const i of report.items) if (i.outcome === 'failed') out.errorLine({ code: 'SYNC_ITEM_FAILED', message: `Outbox item ${i.id} (${i.connectorName} ${i.action}): ${i.message}.` })
         return report.failed > 0 ? EXIT_FAILED : undefined
       })
     )

@@ -187,7 +187,7 @@ export async function openBackupFile(file: string): Promise<Result<OpenedBackup>
   try {
     fh = await openFile(file, 'r')
   } catch (e) {
-    return fail('FILE_UNREADABLE', `cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}): check the path`, 'file')
+    return fail('FILE_UNREADABLE', `Cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}): check the path.`, 'file')
   }
   try {
     const size = (await fh.stat()).size

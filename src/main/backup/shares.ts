@@ -143,7 +143,7 @@ export interface OfferedShare {
  */
 export async function combineBackupShares(manifest: BackupManifest, offered: readonly OfferedShare[], passphrases: readonly string[]): Promise<Result<Buffer>> {
   const p = manifest.protection
-  if (p.kind !== 'shares') return fail('BACKUP_NOT_SPLIT', 'this backup is protected by a passphrase, not by shares: give the backup passphrase instead', 'share')
+  if (p.kind !== 'shares') return fail('BACKUP_NOT_SPLIT', 'This backup is protected by a passphrase, not by shares: give the backup passphrase instead.', 'share')
   const byIndex = new Map<number, Uint8Array>()
   const closed: OfferedShare[] = []
   for (const o of offered) {
@@ -177,7 +177,7 @@ export async function combineBackupShares(manifest: BackupManifest, offered: rea
     if (!opened)
       return fail(
         'BACKUP_SHARE_PASSPHRASE_WRONG',
-        `share ${o.file.index}${o.file.custodian ? ` (custodian ${o.file.custodian})` : ''} in ${o.name} is protected by a passphrase and none of the ${passphrases.length} given opens it: ask its custodian for theirs`,
+        `Share ${o.file.index}${o.file.custodian ? ` (custodian ${o.file.custodian})` : ''} in ${o.name} is protected by a passphrase and none of the ${passphrases.length} given opens it: ask its custodian for theirs.`,
         'sharePassphrase'
       )
     if (commitmentOf(manifest.backupId, o.file.index, opened) !== p.shares.find((c) => c.index === o.file.index)!.commitment)

@@ -18,7 +18,7 @@ export function createBackupHandlers(services: Services): HandlersFor<'backup'> 
       const shares = (req.shareFiles ?? []).map((p) => ({ name: basename(p), text: readFileSync(p, 'utf8') }))
       return ok({ ...(req.passphrase ? { passphrase: req.passphrase } : {}), shares, sharePassphrases: (req.sharePassphrases ?? []).filter((p) => p.length > 0) })
     } catch (e) {
-      return fail('FILE_UNREADABLE', `a share file could not be read (${(e as NodeJS.ErrnoException).code ?? 'error'}): choose the share files again`, 'shareFiles')
+      return fail('FILE_UNREADABLE', `A share file could not be read (${(e as NodeJS.ErrnoException).code ?? 'error'}): choose the share files again.`, 'shareFiles')
     }
   }
   return {

@@ -59,7 +59,7 @@ export async function dispatch(handlers: Handlers, name: unknown, raw: unknown):
   } catch (e) {
     if (e instanceof AppFailure) return { ok: false, error: e.error }
     console.error(`[ipc] ${name} failed`, e)
-    return fail('INTERNAL', `${name} failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`)
+    return fail('INTERNAL', `The request ${name} failed unexpectedly (${e instanceof Error ? e.message : String(e)}): try again, and report it if it repeats.`)
   }
   if (!result.ok) return result
   const checked = def.response.safeParse(result.value)

@@ -161,9 +161,9 @@ function summary(file: string, m: BackupManifest): BackupSummary {
 }
 
 function checkBackupPassphrase(passphrase: string | undefined): Result<string> {
-  if (passphrase === undefined || passphrase.length === 0) return fail('PASSPHRASE_REQUIRED', 'a backup needs a backup passphrase, or shares: give one', 'passphrase')
+  if (passphrase === undefined || passphrase.length === 0) return fail('PASSPHRASE_REQUIRED', 'A backup needs a backup passphrase, or shares: give one.', 'passphrase')
   const len = [...passphrase].length
-  if (len < MIN_PASSPHRASE_LENGTH) return fail('PASSPHRASE_TOO_SHORT', `the backup passphrase has ${len} characters: use at least ${MIN_PASSPHRASE_LENGTH}`, 'passphrase')
+  if (len < MIN_PASSPHRASE_LENGTH) return fail('PASSPHRASE_TOO_SHORT', `The backup passphrase has ${len} characters: use at least ${MIN_PASSPHRASE_LENGTH}.`, 'passphrase')
   return ok(passphrase)
 }
 
@@ -171,7 +171,7 @@ function checkBackupPassphrase(passphrase: string | undefined): Result<string> {
 async function backupKeyFor(m: BackupManifest, secrets: BackupSecrets): Promise<Result<Buffer>> {
   const p = m.protection
   if (p.kind === 'passphrase') {
-    if (!secrets.passphrase) return fail('PASSPHRASE_REQUIRED', 'this backup is protected by a backup passphrase: give it', 'passphrase')
+    if (!secrets.passphrase) return fail('PASSPHRASE_REQUIRED', 'This backup is protected by a backup passphrase: give it.', 'passphrase')
     return ok(await scryptKey(secrets.passphrase, Buffer.from(p.scrypt.salt, 'base64'), p.scrypt))
   }
   const offered: OfferedShare[] = []
@@ -180,7 +180,7 @@ async function backupKeyFor(m: BackupManifest, secrets: BackupSecrets): Promise<
     if (!parsed.ok) return parsed
     offered.push({ name: s.name, file: parsed.value })
   }
-  if (offered.length === 0) return fail('BACKUP_SHARES_TOO_FEW', `this backup is split into ${p.total} shares, any ${p.threshold} of which open it: give them with --share`, 'share')
+  if (offered.length === 0) return fail('BACKUP_SHARES_TOO_FEW', `This backup is split into ${p.total} shares, any ${p.threshold} of which open it: give them with --share.`, 'share')
   return combineBackupShares(m, offered, secrets.sharePassphrases ?? [])
 }
 
@@ -208,12 +208,12 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
     if (!index.ok) return index
     const checks = ['checksum', 'payload authenticated']
     const fromSchema = fileSchemaVersion(snapshot)
-    if (fromSchema !== m.schemaVersion) return fail('BACKUP_DAMAGED', `the snapshot in ${basename(b.file)} is at schema ${fromSchema}, its manifest says ${m.schemaVersion}`, 'file')
+    if (fromSchema !== m.schemaVersion) return fail('BACKUP_DAMAGED', `The snapshot in ${basename(b.file)} is at schema ${fromSchema}, its manifest says ${m.schemaVersion}: use another copy of the backup.`, 'file')
     const checked = checkSnapshot(snapshot)
-    if (checked.integrity !== 'ok') return fail('BACKUP_DAMAGED', `the store snapshot in ${basename(b.file)} fails SQLite's integrity check (${checked.integrity})`, 'file')
+    if (checked.integrity !== 'ok') return fail('BACKUP_DAMAGED', `The store snapshot in ${basename(b.file)} fails SQLite's integrity check (${checked.integrity}): use another copy of the backup.`, 'file')
     checks.push('store integrity')
     if (!checked.audit.intact)
-      return fail('BACKUP_AUDIT_BROKEN', `the audit trail in ${basename(b.file)} is broken at entry ${checked.audit.brokenAt} (${checked.audit.reason}): this backup cannot be restored as a faithful record`, 'file')
+      return fail('BACKUP_AUDIT_BROKEN', `The audit trail in ${basename(b.file)} is broken at entry ${checked.audit.brokenAt} (${checked.audit.reason}): this backup cannot be restored as a faithful record.`, 'file')
     checks.push(`audit chain (${checked.audit.entries} entries)`)
     const mismatch = factsMismatch(m, checked.facts)
     if (mismatch) return fail('BACKUP_DAMAGED', `${basename(b.file)} does not hold what its manifest says (${mismatch})`, 'file')
@@ -223,7 +223,7 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
       if (k.protection === 'pkcs11') continue
       const sealed = index.value.keys.find((s) => s.keyId === k.keyId)
       if (!sealed || !vault.checkBackupKey(sealed.sealed, keys.keyWrap, keyWrapAad(m.backupId, k.keyId, k.spkiSha256), k.spkiSha256))
-        return fail('BACKUP_KEY_INVALID', `key ${k.keyId}${k.authorities.length ? ` (${k.authorities.join(', ')})` : ''} in ${basename(b.file)} does not open or does not match its public key`, 'file')
+        return fail('BACKUP_KEY_INVALID', `Key ${k.keyId}${k.authorities.length ? ` (${k.authorities.join(', ')})` : ''} in ${basename(b.file)} does not open or does not match its public key: use another copy of the backup.`, 'file')
     }
     checks.push(`${m.keys.length} keys open and match their public keys`)
     keys.payload.fill(0)
@@ -243,13 +243,13 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
         if ((secret.custodians ?? []).length > secret.total) return fail('BACKUP_SHARES_INVALID', `${secret.custodians!.length} custodians were named for ${secret.total} shares`, 'custodians')
         for (const c of secret.custodians ?? []) {
           if (c?.passphrase !== undefined && [...c.passphrase].length < MIN_PASSPHRASE_LENGTH)
-            return fail('PASSPHRASE_TOO_SHORT', `custodian ${c.name}'s share passphrase is too short: use at least ${MIN_PASSPHRASE_LENGTH} characters`, 'custodians')
+            return fail('PASSPHRASE_TOO_SHORT', `Custodian ${c.name}'s share passphrase is too short: use at least ${MIN_PASSPHRASE_LENGTH} characters.`, 'custodians')
         }
-        if (!existsSync(secret.shareDir)) return fail('OUTPUT_FOLDER_MISSING', `the share folder ${secret.shareDir} does not exist: create it first`, 'shareDir')
+        if (!existsSync(secret.shareDir)) return fail('OUTPUT_FOLDER_MISSING', `The share folder ${secret.shareDir} does not exist: create it first.`, 'shareDir')
       }
       const head = store.read(auditHeadIntact)
       if (!head.intact)
-        return fail('AUDIT_BROKEN', `the audit trail is damaged (${head.reason}): a backup of it could not be restored; run "audit verify" and investigate before backing up`)
+        return fail('AUDIT_BROKEN', `The audit trail is damaged (${head.reason}): a backup of it could not be restored; run "audit verify" and investigate before backing up.`)
 
       const dir = mkdtempSync(join(tmpdir(), 'pkidesk-backup-'))
       try {
@@ -290,7 +290,7 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
             sealedKeys.push({ keyId: k.keyId, sealed: r.value.sealed })
             if (r.value.custodians.length) openedBy[k.authorities.join(', ') || k.keyId] = r.value.custodians
           }
-          else if (r.error.code === 'KEY_NOT_FOUND') return fail('BACKUP_STORE_CHANGED', `key ${k.keyId} was deleted while the backup was taken: run the backup again`)
+          else if (r.error.code === 'KEY_NOT_FOUND') return fail('BACKUP_STORE_CHANGED', `Key ${k.keyId} was deleted while the backup was taken: run the backup again.`)
           else locked.push(`${k.authorities.length ? k.authorities.join(', ') : `key ${k.keyId.slice(0, 8)}`} (${k.protection}: ${r.error.code})`)
         }
         if (locked.length)
@@ -335,7 +335,7 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
           }
         } catch (e) {
           for (const w of [...written, input.out]) rmSync(w, { force: true })
-          return fail('OUTPUT_UNWRITABLE', `the share files could not be written (${(e as Error).message}); nothing was kept: choose another share folder`, 'shareDir')
+          return fail('OUTPUT_UNWRITABLE', `The share files could not be written (${(e as Error).message}); nothing was kept: choose another share folder.`, 'shareDir')
         }
         store.write((tx) => {
           appendAudit(
@@ -388,11 +388,11 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
     async restore(input) {
       const target = store.read(storeHoldsData)
       if (target.holds)
-        return fail('BACKUP_TARGET_NOT_EMPTY', `this store already holds ${target.what.join(', ')}: restore into a new, empty data directory (pkidesk --data-dir NEW backup restore …)`, 'dataDir')
+        return fail('BACKUP_TARGET_NOT_EMPTY', `This store already holds ${target.what.join(', ')}: restore into a new, empty data directory (pkidesk --data-dir NEW backup restore …)`, 'dataDir')
       if (input.protection !== 'keychain') {
         const len = input.keyPassphrase === undefined ? 0 : [...input.keyPassphrase].length
         if (len === 0) return fail('PASSPHRASE_REQUIRED', `${input.protection} protection needs a passphrase for the restored keys: give one of at least ${MIN_PASSPHRASE_LENGTH} characters`, 'keyPassphrase')
-        if (len < MIN_PASSPHRASE_LENGTH) return fail('PASSPHRASE_TOO_SHORT', `the passphrase for the restored keys has ${len} characters: use at least ${MIN_PASSPHRASE_LENGTH}`, 'keyPassphrase')
+        if (len < MIN_PASSPHRASE_LENGTH) return fail('PASSPHRASE_TOO_SHORT', `The passphrase for the restored keys has ${len} characters: use at least ${MIN_PASSPHRASE_LENGTH}.`, 'keyPassphrase')
       }
       if (input.protection !== 'passphrase') {
         const kc = await vault.keychainStatus()

@@ -241,7 +241,7 @@ export function createCertificatesService(store: Store, vault: VaultPort, author
       const row = certificate(id)
       if (!row) return notFound(id)
       if (!ACCEPTED_REVOCATION_REASONS.includes(reason))
-        return fail('REVOCATION_REASON_NOT_ALLOWED', 'removeFromCRL is not a revocation reason: it appears only in delta CRLs (RFC 5280 5.3.1); choose the reason the certificate is revoked for.', 'reason')
+        return fail('REVOCATION_REASON_NOT_ALLOWED', 'The reason removeFromCRL is not a revocation reason: it appears only in delta CRLs (RFC 5280 5.3.1); choose the reason the certificate is revoked for.', 'reason')
       const held = row.status === 'revoked' && row.revocationReason === 'certificateHold'
       if (row.status === 'revoked' && !(held && reason !== 'certificateHold'))
         return fail('ALREADY_REVOKED', `Certificate ${row.serial} was already revoked on ${row.revokedAt}${held ? ' (on hold: release it, or revoke it for a final reason)' : ''}.`, 'id')

@@ -188,7 +188,7 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
       locksAt: locksAt?.toISOString() ?? null
     }
   }
-  const notFound = (keyId: string): Result<never> => fail('KEY_NOT_FOUND', `no key ${keyId} in the vault: pick an existing key`, 'keyId')
+  const notFound = (keyId: string): Result<never> => fail('KEY_NOT_FOUND', `No key ${keyId} in the vault: pick an existing key.`, 'keyId')
 
   const service: VaultService = {
     key: (keyId) => keys.get(keyId),

@@ -126,7 +126,7 @@ const PENDING_TTL_MS = 30 * 60_000
 
 const lockedError = (keyId: string): AppError => ({
   code: 'VAULT_LOCKED',
-  message: `key ${keyId} is locked: unlock it with its keychain entry or passphrase and try again`,
+  message: `Key ${keyId} is locked: unlock it with its keychain entry or passphrase and try again.`,
   field: 'keyId'
 })
 
@@ -146,7 +146,7 @@ function checkPassphrase(protection: KeyProtection, passphrase: string | undefin
   if (passphrase === undefined || passphrase.length === 0)
     return fail('PASSPHRASE_REQUIRED', `${protection === 'both' ? 'keychain + passphrase' : 'passphrase'} protection needs a passphrase: enter one of at least ${MIN_PASSPHRASE_LENGTH} characters`, 'passphrase')
   if ([...passphrase].length < MIN_PASSPHRASE_LENGTH)
-    return fail('PASSPHRASE_TOO_SHORT', `the passphrase has ${[...passphrase].length} characters: use at least ${MIN_PASSPHRASE_LENGTH}`, 'passphrase')
+    return fail('PASSPHRASE_TOO_SHORT', `The passphrase has ${[...passphrase].length} characters: use at least ${MIN_PASSPHRASE_LENGTH}.`, 'passphrase')
   return ok(undefined)
 }
 
@@ -302,7 +302,7 @@ export function createVault(options: VaultOptions): VaultInternals {
     const keyId = randomUUID()
     const { spki, spkiSha256 } = spkiOf(key)
     if (store.read((tx) => findVaultKeyBySpkiSha256(tx, spkiSha256)) || [...pending.values()].some((p) => p.ref.spkiSha256 === spkiSha256))
-      return fail('KEY_EXISTS', 'this private key is already in the vault: use the existing key instead of importing it again', 'data')
+      return fail('KEY_EXISTS', 'This private key is already in the vault: use the existing key instead of importing it again.', 'data')
     const sealed = await sealUnder(key, keyId, purpose, spkiSha256, protection, secrets, accountFor(keyId))
     if (!sealed.ok) return sealed
     const ref: KeyRef = { keyId, spec: spec.value, purpose, protection, spki, spkiSha256 }
@@ -342,7 +342,7 @@ export function createVault(options: VaultOptions): VaultInternals {
    */
   async function keyObjectFor(keyId: string, secrets: KeySecrets): Promise<Result<{ key: KeyObject; row: VaultKeyRow; custodians: string[] }>> {
     const row = store.read((tx) => getVaultKey(tx, keyId))
-    if (!row) return fail('KEY_NOT_FOUND', `no key ${keyId} in the vault: pick an existing key`, 'keyId')
+    if (!row) return fail('KEY_NOT_FOUND', `No key ${keyId} in the vault: pick an existing key.`, 'keyId')
     if (row.protection === 'pkcs11') return notExportable(keyId)
     const current = live(keyId)
     if (current?.held.key) return ok({ key: current.held.key, row, custodians: [] })
@@ -357,7 +357,7 @@ export function createVault(options: VaultOptions): VaultInternals {
     const ref = toRef(row)
     const env = parseEnvelope(row.envelope)
     if (!env || env.keyId !== keyId)
-      return fail('VAULT_ENVELOPE_INVALID', `key ${keyId}'s stored envelope is damaged: restore the database from a backup`)
+      return fail('VAULT_ENVELOPE_INVALID', `Key ${keyId}'s stored envelope is damaged: restore the database from a backup.`)
     const kek = await deriveKek(ref, env, secrets)
     if (!kek.ok) return kek
     const opened = openEnvelope(env, row.purpose, row.spkiSha256, kek.value.kek)
@@ -407,16 +407,16 @@ export function createVault(options: VaultOptions): VaultInternals {
 
   async function openCustodians(ref: KeyRef, env: Envelope, secrets: KeySecrets): Promise<Result<{ kek: Buffer; custodians: string[] }>> {
     const split = env.kek.custodians
-    if (!split) return fail('VAULT_ENVELOPE_INVALID', `key ${ref.keyId}'s envelope names no custodians: restore the database from a backup`)
+    if (!split) return fail('VAULT_ENVELOPE_INVALID', `Key ${ref.keyId}'s envelope names no custodians: restore the database from a backup.`)
     const offered = secrets.custodians ?? []
     const need = `${split.threshold} of its ${split.parts.length} custodians (${custodianNames(split).join(', ')})`
-    if (offered.length === 0) return fail('CUSTODIANS_REQUIRED', `key ${ref.keyId} needs ${need}: each enters their passphrase in one sitting`, 'custodians')
+    if (offered.length === 0) return fail('CUSTODIANS_REQUIRED', `Key ${ref.keyId} needs ${need}: each enters their passphrase in one sitting.`, 'custodians')
     const r = await openCustodianKek(ref.keyId, split, offered, custodianKeychain)
     if (r.ok) return ok({ kek: Buffer.from(r.kek), custodians: r.custodians })
     const details = { custodians: r.custodians, unmatched: r.unmatched.length, threshold: split.threshold }
     const named = r.unmatched.filter((u) => u.name !== undefined).map((u) => u.name)
     if (r.reason === 'keychain')
-      return fail('KEYCHAIN_ENTRY_MISSING', `a custodian share of key ${ref.keyId} is also held in the ${keychain.name}, which has no entry for it on this machine: unlock on the machine that holds it, or replace that custodian`, 'custodians', details)
+      return fail('KEYCHAIN_ENTRY_MISSING', `A custodian share of key ${ref.keyId} is also held in the ${keychain.name}, which has no entry for it on this machine: unlock on the machine that holds it, or replace that custodian.`, 'custodians', details)
     if (r.reason === 'unmatched')
       return fail(
         'CUSTODIAN_PASSPHRASE_WRONG',
@@ -424,31 +424,31 @@ export function createVault(options: VaultOptions): VaultInternals {
         'custodians',
         details
       )
-    return fail('CUSTODIANS_TOO_FEW', `only ${r.custodians.length} of the ${split.threshold} custodians needed were present (${r.custodians.join(', ') || 'none'}): key ${ref.keyId} needs ${need}`, 'custodians', details)
+    return fail('CUSTODIANS_TOO_FEW', `Only ${r.custodians.length} of the ${split.threshold} custodians needed were present (${r.custodians.join(', ') || 'none'}): key ${ref.keyId} needs ${need}.`, 'custodians', details)
   }
 
   /** Derives the KEK named by the envelope; every missing factor is a clear failure, never a fallback. */
   async function deriveKek(ref: KeyRef, env: Envelope, secrets: KeySecrets): Promise<Result<{ kek: Buffer; custodians: string[] }>> {
     const source = env.kek.source
     if (source !== ref.protection)
-      return fail('VAULT_ENVELOPE_INVALID', `key ${ref.keyId}'s stored protection does not match its envelope: the row was altered; restore the database from a backup`)
+      return fail('VAULT_ENVELOPE_INVALID', `Key ${ref.keyId}'s stored protection does not match its envelope: the row was altered; restore the database from a backup.`)
     if (source === 'custodians') return openCustodians(ref, env, secrets)
     let keychainSecret: Buffer | null = null
     let passKey: Buffer | null = null
     try {
       if (source === 'passphrase' || source === 'both') {
         if (!secrets.passphrase) return fail('PASSPHRASE_REQUIRED', 'The key is protected by a passphrase: enter it to unlock the key.', 'passphrase')
-        if (!env.kek.scrypt) return fail('VAULT_ENVELOPE_INVALID', `key ${ref.keyId}'s envelope has no passphrase parameters: restore the database from a backup`)
+        if (!env.kek.scrypt) return fail('VAULT_ENVELOPE_INVALID', `Key ${ref.keyId}'s envelope has no passphrase parameters: restore the database from a backup.`)
       }
       if (source === 'keychain' || source === 'both') {
         const kc = env.kek.keychain
-        if (!kc) return fail('VAULT_ENVELOPE_INVALID', `key ${ref.keyId}'s envelope names no keychain entry: restore the database from a backup`)
+        if (!kc) return fail('VAULT_ENVELOPE_INVALID', `Key ${ref.keyId}'s envelope names no keychain entry: restore the database from a backup.`)
         const got = await keychain.getSecret(kc.service, kc.account)
         if (!got.ok) return fail('KEYCHAIN_UNAVAILABLE', keychainMessageForExistingKey(got.error.message))
         if (!got.value)
           return fail(
             'KEYCHAIN_ENTRY_MISSING',
-            `the ${keychain.name} has no entry "${kc.account}" (service "${kc.service}") for key ${ref.keyId}: restore that entry from a keychain backup; without it the key cannot be unlocked`
+            `The ${keychain.name} has no entry "${kc.account}" (service "${kc.service}") for key ${ref.keyId}: restore that entry from a keychain backup; without it the key cannot be unlocked.`
           )
         keychainSecret = Buffer.from(got.value)
         got.value.fill(0)
@@ -476,7 +476,7 @@ export function createVault(options: VaultOptions): VaultInternals {
       case 'custodians':
         return {
           code: 'VAULT_ENVELOPE_INVALID',
-          message: `the shares of ${custodians.join(', ')} opened but do not recover key ${ref.keyId}'s key-encryption key: the row was altered; restore the database from a backup`,
+          message: `The shares of ${custodians.join(', ')} opened but do not recover key ${ref.keyId}'s key-encryption key: the row was altered; restore the database from a backup.`,
           details: { custodians }
         }
       case 'passphrase':
@@ -525,7 +525,7 @@ export function createVault(options: VaultOptions): VaultInternals {
   const vault: VaultInternals = {
     async prepareKey(input) {
       const spec = keySpec.safeParse(input.spec)
-      if (!spec.success) return fail('KEY_SPEC_INVALID', `unknown key algorithm "${String(input.spec)}": choose one of ${keySpec.options.join(', ')}`, 'spec')
+      if (!spec.success) return fail('KEY_SPEC_INVALID', `Unknown key algorithm "${String(input.spec)}": choose one of ${keySpec.options.join(', ')}.`, 'spec')
       const pass = checkPassphrase(input.protection, input.passphrase)
       if (!pass.ok) return pass
       if (input.protection !== 'passphrase') {
@@ -577,7 +577,7 @@ export function createVault(options: VaultOptions): VaultInternals {
       if (!pkcs8) return ok({ key: null, certificates })
       const key = parsePrivateKey(pkcs8, undefined)
       pkcs8.fill(0)
-      if (!key.ok) return fail('KEY_UNREADABLE', 'the PFX holds a private key PKI Desk cannot read: re-export it with a PKCS#8 key', 'data')
+      if (!key.ok) return fail('KEY_UNREADABLE', 'The PFX holds a private key PKI Desk cannot read: re-export it with a PKCS#8 key.', 'data')
       const prepared = await seal(key.value, input.purpose, input.protection, input)
       if (!prepared.ok) return prepared
       return ok({ key: prepared.value, certificates })
@@ -585,7 +585,7 @@ export function createVault(options: VaultOptions): VaultInternals {
 
     saveKey(tx, prepared) {
       const p = pending.get(prepared.keyId)
-      if (!p) throw new AppFailure({ code: 'VAULT_KEY_NOT_PREPARED', message: `key ${prepared.keyId} was not prepared by this vault or was already saved: prepare it again` })
+      if (!p) throw new AppFailure({ code: 'VAULT_KEY_NOT_PREPARED', message: `Key ${prepared.keyId} was not prepared by this vault or was already saved: prepare it again.` })
       insertVaultKey(tx, {
         id: prepared.keyId,
         purpose: prepared.purpose,
@@ -633,7 +633,7 @@ export function createVault(options: VaultOptions): VaultInternals {
 
     async unlock(keyId, secrets) {
       const row = store.read((tx) => getVaultKey(tx, keyId))
-      if (!row) return fail('KEY_NOT_FOUND', `no key ${keyId} in the vault: pick an existing key`, 'keyId')
+      if (!row) return fail('KEY_NOT_FOUND', `No key ${keyId} in the vault: pick an existing key.`, 'keyId')
       const ref = toRef(row)
       const current = live(keyId)
       if (current) {
@@ -727,9 +727,9 @@ export function createVault(options: VaultOptions): VaultInternals {
 
     async exportEncryptedPkcs8(keyId, exportPassphrase, preset: PfxExportPreset) {
       if ([...exportPassphrase].length < MIN_PASSPHRASE_LENGTH)
-        return fail('PASSPHRASE_TOO_SHORT', `the export passphrase has ${[...exportPassphrase].length} characters: use at least ${MIN_PASSPHRASE_LENGTH}`, 'exportPassphrase')
+        return fail('PASSPHRASE_TOO_SHORT', `The export passphrase has ${[...exportPassphrase].length} characters: use at least ${MIN_PASSPHRASE_LENGTH}.`, 'exportPassphrase')
       const row = store.read((tx) => getVaultKey(tx, keyId))
-      if (!row) return fail('KEY_NOT_FOUND', `no key ${keyId} in the vault: pick an existing key`, 'keyId')
+      if (!row) return fail('KEY_NOT_FOUND', `No key ${keyId} in the vault: pick an existing key.`, 'keyId')
       if (row.protection === 'pkcs11') return notExportable(keyId)
       const u = live(keyId)
       if (!u?.held.key) return { ok: false, error: lockedError(keyId) }
@@ -739,10 +739,10 @@ export function createVault(options: VaultOptions): VaultInternals {
 
     deleteKeyRow(tx, keyId) {
       const row = getVaultKey(tx, keyId)
-      if (!row) return fail('KEY_NOT_FOUND', `no key ${keyId} in the vault: pick an existing key`, 'keyId')
+      if (!row) return fail('KEY_NOT_FOUND', `No key ${keyId} in the vault: pick an existing key.`, 'keyId')
       const refs = vaultKeyReferences(tx, keyId)
       if (refs.authorities > 0)
-        return fail('IN_USE', `key ${keyId} belongs to an authority: retire the authority instead of deleting its key`, 'keyId')
+        return fail('IN_USE', `Key ${keyId} belongs to an authority: retire the authority instead of deleting its key.`, 'keyId')
       const kc = parseEnvelope(row.envelope)?.kek.keychain
       // Certificates keep their record; they just no longer have a key in the vault.
       detachKeyFromCertificates(tx, keyId)
@@ -753,7 +753,7 @@ export function createVault(options: VaultOptions): VaultInternals {
         if (store.read((t) => getVaultKey(t, keyId)) || !kc) return ok(undefined)
         const removed = await keychain.deleteSecret(kc.service, kc.account)
         if (!removed.ok)
-          return fail('KEYCHAIN_UNAVAILABLE', `key ${keyId} was deleted from the vault but its keychain entry "${kc.account}" was not removed (${removed.error.message}); remove it by hand`)
+          return fail('KEYCHAIN_UNAVAILABLE', `Key ${keyId} was deleted from the vault but its keychain entry "${kc.account}" was not removed (${removed.error.message}); remove it by hand.`)
         return ok(undefined)
       })
     },
@@ -794,11 +794,11 @@ export function createVault(options: VaultOptions): VaultInternals {
       const pass = checkPassphrase(protection, secrets.passphrase)
       if (!pass.ok) return pass
       const pkcs8 = open(wrapKey, sealed, aad)
-      if (!pkcs8) return fail('BACKUP_KEY_INVALID', `key ${keyId} in the backup does not open under the backup key: the backup was altered`, 'keyId')
+      if (!pkcs8) return fail('BACKUP_KEY_INVALID', `Key ${keyId} in the backup does not open under the backup key: the backup was altered.`, 'keyId')
       const parsed = parsePrivateKey(pkcs8, undefined)
       pkcs8.fill(0)
       if (!parsed.ok || spkiOf(parsed.value).spkiSha256 !== spkiSha256)
-        return fail('BACKUP_KEY_INVALID', `key ${keyId} in the backup does not match its public key in the backed-up store: the backup was altered`, 'keyId')
+        return fail('BACKUP_KEY_INVALID', `Key ${keyId} in the backup does not match its public key in the backed-up store: the backup was altered.`, 'keyId')
       const account = `${accountFor(keyId)}:restored:${randomUUID()}`
       const resealed = await sealUnder(parsed.value, keyId, purpose, spkiSha256, protection, secrets, account)
       if (!resealed.ok) return resealed
@@ -820,16 +820,16 @@ export function createVault(options: VaultOptions): VaultInternals {
 
     async setCustodians(keyId, threshold, custodians, present) {
       if (!Number.isInteger(threshold) || threshold < 2)
-        return fail('CUSTODIANS_INVALID', `the threshold is ${threshold}: at least 2 custodians must be needed to unlock (use passphrase protection for one person)`, 'threshold')
+        return fail('CUSTODIANS_INVALID', `The threshold is ${threshold}: at least 2 custodians must be needed to unlock (use passphrase protection for one person)`, 'threshold')
       if (custodians.length < threshold || custodians.length > MAX_CUSTODIANS)
         return fail('CUSTODIANS_INVALID', `${custodians.length} custodians cannot carry a threshold of ${threshold}: name at least ${threshold} and at most ${MAX_CUSTODIANS}`, 'custodians')
       const names = custodians.map((c) => c.name.trim())
-      if (names.some((n) => n.length === 0)) return fail('CUSTODIANS_INVALID', 'every custodian needs a name: the audit trail records who was present', 'custodians')
+      if (names.some((n) => n.length === 0)) return fail('CUSTODIANS_INVALID', 'Every custodian needs a name: the audit trail records who was present.', 'custodians')
       const dup = names.find((n, i) => names.indexOf(n) !== i)
-      if (dup !== undefined) return fail('CUSTODIANS_INVALID', `custodian "${dup}" is named twice: give each custodian their own name`, 'custodians')
+      if (dup !== undefined) return fail('CUSTODIANS_INVALID', `Custodian "${dup}" is named twice: give each custodian their own name.`, 'custodians')
       for (const c of custodians) {
         const short = checkPassphrase('passphrase', c.passphrase)
-        if (!short.ok) return fail(short.error.code, `custodian ${c.name.trim()}: ${short.error.message}`, 'custodians')
+        if (!short.ok) return fail(short.error.code, `Custodian ${c.name.trim()}'s passphrase is refused. ${short.error.message}`, 'custodians')
       }
       if (custodians.some((c) => c.keychain)) {
         const kc = await keychainUnavailableCheck()

@@ -42,15 +42,15 @@ export function specOf(key: KeyObject): Result<KeySpec> {
   if (type === 'rsa') {
     const spec = keySpec.safeParse(`rsa-${details.modulusLength}`)
     if (spec.success) return ok(spec.data)
-    return fail('KEY_UNSUPPORTED', `the key is RSA-${details.modulusLength}: PKI Desk supports RSA with 2048, 3072, 4096 or 8192 bits`, 'data')
+    return fail('KEY_UNSUPPORTED', `The key is RSA-${details.modulusLength}: PKI Desk supports RSA with 2048, 3072, 4096 or 8192 bits.`, 'data')
   }
   if (type === 'ec') {
     const spec = CURVES[details.namedCurve ?? '']
     if (spec) return ok(spec)
-    return fail('KEY_UNSUPPORTED', `the key is on curve ${details.namedCurve}: PKI Desk supports P-256, P-384 and P-521`, 'data')
+    return fail('KEY_UNSUPPORTED', `The key is on curve ${details.namedCurve}: PKI Desk supports P-256, P-384 and P-521.`, 'data')
   }
   if (type === 'ed25519' || type === 'ed448') return ok(type)
-  return fail('KEY_UNSUPPORTED', `the key type ${type ?? 'unknown'} is not supported: use RSA, ECDSA (P-256/384/521), Ed25519 or Ed448`, 'data')
+  return fail('KEY_UNSUPPORTED', `The key type ${type ?? 'unknown'} is not supported: use RSA, ECDSA (P-256/384/521), Ed25519 or Ed448.`, 'data')
 }
 
 export function spkiOf(key: KeyObject): { spki: Uint8Array; spkiSha256: string } {
@@ -91,10 +91,10 @@ export function parsePrivateKey(data: Uint8Array, filePassphrase: string | undef
     }
   }
   if (problem === 'needed' || (problem === null && passphrase === undefined && looksEncrypted(data)))
-    return fail('PASSPHRASE_REQUIRED', 'the key file is encrypted: enter its passphrase', 'filePassphrase')
+    return fail('PASSPHRASE_REQUIRED', 'The key file is encrypted: enter its passphrase.', 'filePassphrase')
   if (problem === 'wrong' || passphrase !== undefined)
-    return fail('PASSPHRASE_WRONG', 'the key file could not be decrypted with that passphrase: check the passphrase', 'filePassphrase')
-  return fail('KEY_UNREADABLE', 'the file is not a private key PKI Desk can read: use PKCS#8, encrypted PKCS#8 or traditional RSA/EC PEM', 'data')
+    return fail('PASSPHRASE_WRONG', 'The key file could not be decrypted with that passphrase: check the passphrase.', 'filePassphrase')
+  return fail('KEY_UNREADABLE', 'The file is not a private key PKI Desk can read: use PKCS#8, encrypted PKCS#8 or traditional RSA/EC PEM.', 'data')
 }
 
 function looksEncrypted(data: Uint8Array): boolean {

@@ -36,7 +36,7 @@ export async function importPfx(data: Uint8Array, password: string): Promise<Res
   if (!parsed.ok) return parsed
   const { keys, certificates } = parsed.value
   if (keys.length > 1)
-    return fail('PFX_MULTIPLE_KEYS', `the PFX holds ${keys.length} private keys: export one key per file and import each`, 'data')
+    return fail('PFX_MULTIPLE_KEYS', `The PFX holds ${keys.length} private keys: export one key per file and import each.`, 'data')
   const bag = keys[0]
   // The certificate that belongs to the key (same localKeyId) first, then the rest as found.
   const ordered = [...certificates].sort((a, b) => Number(b.localKeyId !== null && b.localKeyId === bag?.localKeyId) - Number(a.localKeyId !== null && a.localKeyId === bag?.localKeyId))
@@ -77,10 +77,10 @@ export async function readKeyFile(data: Uint8Array, filePassphrase: string | und
     return fail('PASSPHRASE_TOO_LONG', `The key file's passphrase is longer than ${LIMITS.passphraseChars} characters, the limit: check that the right text was given.`, 'filePassphrase')
   const encrypted = encryptedPkcs8(data)
   if (!encrypted) return parsePrivateKey(data, filePassphrase)
-  if (filePassphrase === undefined) return fail('PASSPHRASE_REQUIRED', 'the key file is encrypted: enter its passphrase', 'filePassphrase')
+  if (filePassphrase === undefined) return fail('PASSPHRASE_REQUIRED', 'The key file is encrypted: enter its passphrase.', 'filePassphrase')
   const plain = await decryptPrivateKeyInfo(encrypted, filePassphrase)
   if (!plain.ok) {
-    if (plain.error.code === 'PASSPHRASE_WRONG') return fail('PASSPHRASE_WRONG', 'the key file could not be decrypted with that passphrase: check the passphrase', 'filePassphrase')
+    if (plain.error.code === 'PASSPHRASE_WRONG') return fail('PASSPHRASE_WRONG', 'The key file could not be decrypted with that passphrase: check the passphrase.', 'filePassphrase')
     return { ok: false, error: { ...plain.error, field: 'key' } }
   }
   try {

@@ -63,12 +63,12 @@ describe('pkidesk refusals and guards (built CLI)', { timeout: 120_000 }, () => 
     for (const subject of ['garbage', 'CN=']) {
       const r = await (subject === 'garbage' ? bin : pk)(['ca', 'create', '--name', 'X', '--subject', subject, '--key', 'ec-p256', '--validity', '1y', '--protection', 'passphrase'])
       expect(r.code, r.stderr).toBe(2)
-      expect(r.stderr).toMatch(/^error\[SUBJECT_INVALID\]: --subject ".*": .*TYPE=value/)
+      expect(r.stderr).toMatch(/^error\[SUBJECT_INVALID\]: The subject ".*" \(--subject\) cannot be read\. .*TYPE=value/)
       expect(r.stderr).not.toContain('INTERNAL')
     }
     const ed = await pk(['ca', 'create', '--name', 'E', '--subject', 'CN=E', '--key', 'ed25519', '--hash', 'SHA-384', '--validity', '1y', '--protection', 'passphrase'])
     expect(ed.code).toBe(2)
-    expect(ed.stderr).toMatch(/^error\[CONFLICTING_OPTIONS\]: --hash does not apply to ed25519/)
+    expect(ed.stderr).toMatch(/^error\[CONFLICTING_OPTIONS\]: A hash cannot be chosen for ed25519/)
     for (const cmd of [['ca', 'create'], ['csr', 'generate']]) {
       const help = await pk([...cmd, '--help'])
       expect(help.stdout).toMatch(/rsa-8192/)

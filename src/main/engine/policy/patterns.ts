@@ -52,7 +52,7 @@ export function checkProfilePatterns(body: { readonly subjectAttributes: readonl
   for (const [i, rule] of body.subjectAttributes.entries()) {
     if (rule.pattern === undefined) continue
     const compiled = compilePattern(rule.pattern)
-    if (!compiled.ok) return fail('PATTERN_NOT_LINEAR', `subjectAttributes.${i}.pattern (${rule.type}): ${compiled.error.message}`, `subjectAttributes.${i}.pattern`)
+    if (!compiled.ok) return fail('PATTERN_NOT_LINEAR', `The pattern of subject attribute ${rule.type} cannot be used: ${compiled.error.message}`, `subjectAttributes.${i}.pattern`)
   }
   return ok(undefined)
 }

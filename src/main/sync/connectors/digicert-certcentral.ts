@@ -83,12 +83,12 @@ export function checkCertCentralBody(raw: unknown): Result<CertCentralProfileBod
   const body = parsed.data
   const days = validityDays(body.validityPeriod)
   if (days === null)
-    return fail('CERTCENTRAL_INVALID_VALIDITY', `validityPeriod "${body.validityPeriod}" must be a number followed by D (days) or Y (years), e.g. 1Y.`, 'validityPeriod')
+    return fail('CERTCENTRAL_INVALID_VALIDITY', `The validity period "${body.validityPeriod}" is not a number followed by D (days) or Y (years): give one such as 1Y.`, 'validityPeriod')
   if (days > CERTCENTRAL_MAX_VALIDITY_DAYS)
-    return fail('CERTCENTRAL_VALIDITY_TOO_LONG', `validityPeriod "${body.validityPeriod}" is ${days} days; CertCentral allows at most ${CERTCENTRAL_MAX_VALIDITY_DAYS} days.`, 'validityPeriod')
+    return fail('CERTCENTRAL_VALIDITY_TOO_LONG', `The validity period "${body.validityPeriod}" is ${days} days, longer than the ${CERTCENTRAL_MAX_VALIDITY_DAYS} days CertCentral allows: shorten it.`, 'validityPeriod')
   const before = body.autoRenewSettings?.daysBeforeExpiry
   if (before !== undefined && (before < 1 || before >= days))
-    return fail('CERTCENTRAL_INVALID_AUTO_RENEW', `autoRenewSettings.daysBeforeExpiry must be at least 1 and less than the validity (${days} days); got ${before}.`, 'autoRenewSettings.daysBeforeExpiry')
+    return fail('CERTCENTRAL_INVALID_AUTO_RENEW', `The auto-renew lead time is ${before} days: give at least 1 and less than the validity (${days} days).`, 'autoRenewSettings.daysBeforeExpiry')
   return ok(body)
 }
 

@@ -121,7 +121,7 @@ export function buildIotAssignBody(input: {
   ] as const)
     if (d !== undefined && !realDate(d)) return fail('IOT_INVALID_DATE', `${field} "${d}" is not a real date in YYYY-MM-DD form.`, field)
   if (input.startDate && input.endDate && input.endDate < input.startDate)
-    return fail('IOT_INVALID_DATE', `endDate ${input.endDate} is before startDate ${input.startDate}; give a window that ends after it starts.`, 'endDate')
+    return fail('IOT_INVALID_DATE', `The end date ${input.endDate} is before the start date ${input.startDate}: give a window that ends after it starts.`, 'endDate')
   const seen = new Set<string>()
   const values: z.infer<typeof iotAssignBody>['registered_values'] = []
   for (const rv of input.registeredValues ?? []) {
