@@ -1,7 +1,7 @@
 // The program's contract without a store: usage errors exit 2 with one line naming the
 // option, --help works on every command, passphrases cannot be given as flags.
-import { afterAll, describe, expect, it } from 'vitest'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { afterAll, describe, expect, it, beforeAll } from 'vitest'
+import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Command } from 'commander'
@@ -142,5 +142,30 @@ describe('progressSink', () => {
     sink('changed', { domain: 'certificates' })
     p(1, 1, true)
     expect(lines).toEqual(['[0/10] Issuing\n', '[6/10] Issuing\n', '[10/10] Issuing\n'])
+  })
+})
+
+describe('secret files', () => {
+  let dir: string
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pkidesk-cli-files-'))
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('warns when a passphrase file is readable by group or others, not when it is 0600', () => {
+    const f = join(dir, 'pass.txt')
+    writeFileSync(f, 'a passphrase of some length\n')
+    chmodSync(f, 0o644)
+    const warnings: string[] = []
+    expect(readSecret('passphrase', f, {}, (l) => warnings.push(l))).toBe('a passphrase of some length')
+    expect(warnings).toEqual([`warning[SECRET_FILE_READABLE]: the CA key passphrase file ${f} is readable by its group and everyone (mode 0644); run chmod 600 ${f}.\n`])
+    chmodSync(f, 0o640)
+    warnings.length = 0
+    readSecret('passphrase', f, {}, (l) => warnings.push(l))
+    expect(warnings[0]).toContain('readable by its group (mode 0640)')
+    chmodSync(f, 0o600)
+    warnings.length = 0
+    readSecret('passphrase', f, {}, (l) => warnings.push(l))
+    expect(warnings).toEqual([])
   })
 })

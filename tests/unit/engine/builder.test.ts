@@ -5,19 +5,9 @@ import { AsnConvert } from '@peculiar/asn1-schema'
 import { Certificate } from '@peculiar/asn1-x509'
 import { createKeyObjectSigner } from '../../../src/main/vault/signer'
 import type { KeySpec } from '../../../src/shared/domain/keys'
-import {
-  buildCertificate,
-  buildCrl,
-  buildCsr,
-  buildPkcs7,
-  describeCertificate,
-  newSerial,
-  readCsrInput,
-  toPem,
-  type CertificateTemplate,
-  type IssuerInfo
-} from '../../../src/main/engine'
-import { fixture, openssl, tempDir } from './helpers'
+import { buildCertificate, buildCrl, buildCsr, buildPkcs7, describeCertificate, newSerial, readCsrInput, toPem, type CertificateTemplate, type IssuerInfo } from '../../../src/main/engine'
+import { fixture, openssl, tempDir, testLeaf, testRoot } from './helpers'
+import { issuerInfoOf } from '../../../src/main/services/certificate-records'
 
 const tmp = tempDir()
 afterAll(() => tmp.cleanup())
@@ -344,5 +334,24 @@ describe('lean TBS encoder', () => {
     const b = encodeName([[{ type: 'UID', value: '7' }, { type: 'CN', value: 'multi' }]])
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true)
     expect(openssl(['asn1parse', '-inform', 'DER'], a).status).toBe(0)
+  })
+})
+
+describe('a multi-valued RDN is one SET in the certificate', () => {
+  // Valid from now: OpenSSL verifies it against today's date.
+  const NOW = new Date(Math.floor(Date.now() / 1000) * 1000)
+  it('CN+UID is written as one RDN (openssl prints them joined with +), lean and reference encoders agree', async () => {
+    const ca = await testRoot(NOW)
+    const subject = [[{ type: 'C', value: 'CH' }], [{ type: 'CN', value: 'zurich.example.com' }, { type: 'UID', value: 'jdoe' }]]
+    const { template, der } = await testLeaf(ca, subject, NOW)
+    const file = tmp.write('mv.pem', toPem('CERTIFICATE', der))
+    const rfc2253 = openssl(['x509', '-in', file, '-noout', '-subject', '-nameopt', 'RFC2253']).out
+    expect(rfc2253).toMatch(/subject=(UID=jdoe\+CN=zurich\.example\.com|CN=zurich\.example\.com\+UID=jdoe),C=CH/)
+    const caFile = tmp.write('mv-ca.pem', toPem('CERTIFICATE', ca.der))
+    expect(openssl(['verify', '-x509_strict', '-CAfile', caFile, file]).out).toContain(': OK')
+    const serial = new Uint8Array([1, 2, 3])
+    const lean = encodeTbsLean(template, issuerInfoOf(ca.der), 'ec-p256', serial)
+    const ref = encodeTbs(template, issuerInfoOf(ca.der), 'ec-p256', serial)
+    expect(Buffer.from(lean.tbs).equals(Buffer.from(ref.tbs))).toBe(true)
   })
 })

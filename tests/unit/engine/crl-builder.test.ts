@@ -26,6 +26,8 @@ import { signedEnvelope } from '../../../src/main/engine/der'
 import { nameDer, toAsnName } from '../../../src/main/engine/names'
 import { createKeyObjectSigner, type Signer } from '../../../src/main/vault/signer'
 import type { RevocationReason } from '../../../src/shared/domain/certificate'
+import { issuerInfoOf } from '../../../src/main/services/certificate-records'
+import { openssl, testRoot } from './helpers'
 
 const REFERENCE_REASON: Record<RevocationReason, CRLReasons> = {
   unspecified: CRLReasons.unspecified,
@@ -156,5 +158,20 @@ describe('CRL builder: DER assembled directly, byte-equal to the asn1-x509 encod
     delete (parsed.tbsCertList as { nextUpdate?: Time }).nextUpdate
     const withoutNext = new Uint8Array(AsnConvert.serialize(parsed))
     expect(crlEntryCount(withoutNext)).toBe(5)
+  })
+})
+
+describe('removeFromCRL never goes into a full CRL', () => {
+  const NOW = new Date(Math.floor(Date.now() / 1000) * 1000)
+  const later = (days: number) => new Date(NOW.getTime() + days * 86_400_000)
+  it('buildCrl refuses it', async () => {
+    const ca = await testRoot(NOW)
+    const info = issuerInfoOf(ca.der)
+    const input = { issuerSubjectDer: info.subjectDer, issuerSki: info.ski, crlNumber: 1, thisUpdate: NOW, nextUpdate: later(7), hash: 'SHA-256' as const, rsaPss: false }
+    const refused = await buildCrl({ ...input, entries: [{ serial: '01', revokedAt: NOW, reason: 'removeFromCRL' }] }, ca.signer)
+    expect(refused).toMatchObject({ ok: false, error: { code: 'CRL_ENTRY_DELTA_ONLY', field: 'entries' } })
+    const crl = await buildCrl({ ...input, entries: [{ serial: '01', revokedAt: NOW, reason: 'keyCompromise' }] }, ca.signer)
+    if (!crl.ok) throw new Error(crl.error.message)
+    expect(openssl(['crl', '-inform', 'DER', '-noout', '-text'], crl.value).out).toContain('Key Compromise')
   })
 })

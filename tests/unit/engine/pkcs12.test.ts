@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { buildPfx, decryptPrivateKeyInfo, encryptPrivateKeyInfo, parsePfx, pkcs12Kdf } from '../../../src/main/engine/pkcs12'
 import { buildCertificate, toPem } from '../../../src/main/engine'
 import { createKeyObjectSigner } from '../../../src/main/vault/signer'
-import { keytool, openssl, opensslBytes, tempDir } from './helpers'
+import { keytool, openssl, opensslBytes, tempDir, testLeaf, testRoot } from './helpers'
 
 const tmp = tempDir('pkidesk-p12-')
 afterAll(() => tmp.cleanup())
@@ -152,5 +152,20 @@ describe('PFX build and parse', () => {
     expect(bad.ok ? 'OK' : bad.error.code).toBe('PASSPHRASE_WRONG')
     const junk = await parsePfx(new Uint8Array([0x30, 0x01, 0x00]), PASS)
     expect(junk.ok ? 'OK' : junk.error.code).toBe('PFX_CORRUPT')
+  })
+})
+
+describe('a PFX without a key marks only CA certificates as trusted', () => {
+  const NOW = new Date(Math.floor(Date.now() / 1000) * 1000)
+  it.each(['modern', 'legacy'] as const)('%s: keytool lists the root as trustedCertEntry, not the end entity', async (preset) => {
+    const ca = await testRoot(NOW)
+    const ee = await testLeaf(ca, [[{ type: 'CN', value: 'leaf.example.com' }]], NOW)
+    const file = tmp.write(`chain-${preset}.pfx`, unwrap(await buildPfx({ certificates: [ee.der, ca.der], password: PASS, preset })))
+    expect(openssl(['pkcs12', '-info', '-in', file, '-passin', `pass:${PASS}`, '-nokeys']).status).toBe(0)
+    const kt = keytool(['-list', '-v', '-storetype', 'PKCS12', '-keystore', file, '-storepass', PASS])
+    expect(kt.status).toBe(0)
+    expect(kt.out.match(/trustedCertEntry/g)?.length).toBe(1)
+    expect(kt.out).toContain('CN=Review Root')
+    expect(kt.out).not.toContain('CN=leaf.example.com')
   })
 })

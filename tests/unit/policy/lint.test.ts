@@ -146,3 +146,12 @@ describe('lintTbs reads the exact TBS the builder encodes', () => {
     expect(lintTbs(encodeTbs(bad, null, 'ec-p256', serial).tbs).map((f) => f.code).sort()).toEqual(['CN_NOT_IN_SAN', 'KEY_USAGE_INCONSISTENT_WITH_KEY'])
   })
 })
+
+describe('the lint refuses an IP address in a dNSName, whatever produced the template', () => {
+  it('SAN_DNS_IS_IP', () => {
+    const NOW = new Date('2026-03-01T12:00:00.000Z')
+    const ip = { subject: [[{ type: 'CN', value: 'x' }]], notBefore: NOW, notAfter: new Date(NOW.getTime() + 86_400_000), signatureHash: 'SHA-256', subjectAltName: { names: [{ type: 'dns' as const, value: '192.168.1.1' }], critical: false } }
+    expect(lintView(ip).filter((f) => f.severity === 'error').map((f) => [f.code, f.field])).toEqual([['SAN_DNS_IS_IP', 'san[0]']])
+    expect(lintView({ ...ip, subjectAltName: { names: [{ type: 'ip' as const, value: '192.168.1.1' }], critical: false } }).filter((f) => f.severity === 'error')).toEqual([])
+  })
+})

@@ -3,22 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import {
-  detectDialect,
-  fromCertCentral,
-  fromDigicertTlm,
-  fromLamassu,
-  fromPaloAlto,
-  fromPkiDesk,
-  importProfileText,
-  toCertCentral,
-  toDigicertTlm,
-  toDialect,
-  toLamassu,
-  toPaloAlto,
-  toPkiDesk,
-  type Imported
-} from '../../../src/main/engine/profiles'
+import { detectDialect, fromCertCentral, fromDigicertTlm, fromLamassu, fromPaloAlto, fromPkiDesk, importProfileText, toCertCentral, toDigicertTlm, toDialect, toLamassu, toPaloAlto, toPkiDesk, type Imported } from '../../../src/main/engine/profiles'
 import type { Result } from '../../../src/shared/errors'
 import { profileBody, type ProfileDialect } from '../../../src/shared/domain/profile'
 
@@ -330,5 +315,43 @@ describe('PKI Desk native and detection', () => {
         expect(detectDialect(out.json)).toBe(d)
       }
     }
+  })
+})
+
+describe('Lamassu names and dates', () => {
+  const web = (): Record<string, unknown> => JSON.parse(readFileSync(join(FIX, 'lamassu-web-server.json'), 'utf8')) as Record<string, unknown>
+
+  describe('Lamassu extended key usage names', () => {
+    it('accepts the names Lamassu uses, in any case, as well as OIDs', () => {
+      const r = fromLamassu({ ...web(), extended_key_usages: ['ServerAuth', 'ClientAuth', 'CodeSigning', 'EmailProtection', 'TimeStamping', 'OCSPSigning', 'ocsp_signing', '1.3.6.1.4.1.311.10.3.3'] })
+      if (!r.ok) throw new Error(r.error.message)
+      expect(r.value.profile.extendedKeyUsages).toEqual([
+        '1.3.6.1.5.5.7.3.1',
+        '1.3.6.1.5.5.7.3.2',
+        '1.3.6.1.5.5.7.3.3',
+        '1.3.6.1.5.5.7.3.4',
+        '1.3.6.1.5.5.7.3.8',
+        '1.3.6.1.5.5.7.3.9',
+        '1.3.6.1.4.1.311.10.3.3'
+      ])
+    })
+    it('refuses an unknown name, naming the entry', () => {
+      const r = fromLamassu({ ...web(), extended_key_usages: ['ServerAuth', 'WebStuff'] })
+      expect(r.ok ? 'OK' : [r.error.code, r.error.field]).toEqual(['INVALID_OBJECT', 'extended_key_usages[1]'])
+    })
+  })
+
+  describe('a fixed end date that has passed', () => {
+    const NOW = new Date('2026-11-23T12:00:00Z')
+    const doc = (time: string) => JSON.stringify({ ...web(), validity: { type: 'Time', time } })
+    it('is refused at import/create with INVALID_OBJECT naming validity.time', () => {
+      const r = importProfileText(doc('2025-01-01T00:00:00Z'), 'auto', NOW)
+      expect(r.ok ? 'OK' : [r.error.code, r.error.field]).toEqual(['INVALID_OBJECT', 'validity.time'])
+      expect(r.ok ? '' : r.error.message).toContain('2025-01-01T00:00:00Z')
+    })
+    it('a future end date imports', () => {
+      const r = importProfileText(doc('2031-06-30T00:00:00Z'), 'auto', NOW)
+      expect(r.ok && r.value.profile.validity).toEqual({ type: 'Time', time: '2031-06-30T00:00:00Z' })
+    })
   })
 })

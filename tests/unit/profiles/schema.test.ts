@@ -1,15 +1,7 @@
 // The shared profile schema: defaults, field-precise messages the editor shows, and the small
 // parsers it relies on (IP, CIDR, durations, attribute names).
 import { describe, expect, it } from 'vitest'
-import {
-  canonicalAttributeType,
-  cidrContains,
-  durationSeconds,
-  parseCidr,
-  parseIp,
-  profileBody,
-  profileDto
-} from '../../../src/shared/domain/profile'
+import { canonicalAttributeType, cidrContains, durationSeconds, parseCidr, parseIp, profileBody, profileDto, addDuration } from '../../../src/shared/domain/profile'
 
 const issues = (input: unknown) => {
   const r = profileBody.safeParse(input)
@@ -111,5 +103,20 @@ describe('profileDto (what crosses IPC)', () => {
     expect('extras' in dto).toBe(false)
     expect(dto.subjectAttributes[0]).toEqual({ type: 'O', mandatory: false, multiple: false, sources: ['fixed'], value: 'Acme' })
     expect(dto.name).toBe('x')
+  })
+})
+
+describe('addDuration: profile years are calendar years', () => {
+  it.each([
+    ['2026-11-22T10:00:00.000Z', '5y', '2031-11-22T10:00:00.000Z'],
+    ['2028-02-29T00:00:00.000Z', '1y', '2029-02-28T00:00:00.000Z'],
+    ['2028-02-29T00:00:00.000Z', '4y', '2032-02-29T00:00:00.000Z'],
+    ['2026-01-31T00:00:00.000Z', '90d', '2026-05-01T00:00:00.000Z'],
+    ['2026-01-01T00:00:00.000Z', '1y1d12h', '2027-01-02T12:00:00.000Z']
+  ])('%s + %s = %s', (start, d, end) => {
+    expect(addDuration(new Date(start), d)?.toISOString()).toBe(end)
+  })
+  it('undefined for text that is not a duration', () => {
+    expect(addDuration(new Date(), '5 years')).toBeUndefined()
   })
 })
