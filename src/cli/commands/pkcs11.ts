@@ -19,7 +19,7 @@ export interface TokenOptions {
 export function tokenKeyInput(opts: TokenOptions, io: CliIo, why: string): TokenKeyInput {
   if (opts.pkcs11Module === undefined) throw usageError('MISSING_INPUT', `${why} needs the token's module: pass --pkcs11-module PATH (e.g. /usr/lib/softhsm/libsofthsm2.so).`, '--pkcs11-module')
   if (opts.token === undefined) throw usageError('MISSING_INPUT', `${why} needs the token: pass --token LABEL (\`pkidesk pkcs11 tokens --pkcs11-module ${opts.pkcs11Module}\` lists them).`, '--token')
-  if (opts.keyId !== undefined && !/^([0-9a-fA-F]{2})+$/.test(opts.keyId)) throw usageError('INVALID_ARGUMENT', `--key-id ${opts.keyId} is not hex (the token key's CKA_ID, e.g. 01 or a1b2c3).`, '--key-id')
+  if (opts.keyId !== undefined && !/^([0-9a-fA-F]{2})+$/.test(opts.keyId)) throw usageError('INVALID_ARGUMENT', `The key id ${opts.keyId} (--key-id) is not hex: give the token key's CKA_ID, for example 01 or a1b2c3.`, '--key-id')
   const pin = requireSecret('pin', opts.pinFile, io.env, why, io.stderr)
   return {
     module: opts.pkcs11Module,

@@ -152,7 +152,7 @@ function checkPassphrase(protection: KeyProtection, passphrase: string | undefin
 
 /** A token key is never exported, backed up or re-wrapped: it cannot leave the token. */
 function notExportable(keyId: string): Result<never> {
-  return fail('PKCS11_KEY_NOT_EXPORTABLE', `key ${keyId} is held on a PKCS#11 token and never leaves it: it cannot be exported or copied; back up the token with its vendor's tools`, 'keyId')
+  return fail('PKCS11_KEY_NOT_EXPORTABLE', `Key ${keyId} is held on a PKCS#11 token and never leaves it: it cannot be exported or copied; back up the token with its vendor's tools.`, 'keyId')
 }
 
 /** The KeySpec of a public key (SPKI DER). */
@@ -493,7 +493,7 @@ export function createVault(options: VaultOptions): VaultInternals {
           message: 'The keychain entry of this key does not open it (it was replaced): restore the original entry from a keychain backup.'
         }
       case 'pkcs11':
-        return { code: 'VAULT_ENVELOPE_INVALID', message: `key ${ref.keyId} is on a token and has no envelope to open: the row was altered; restore the database from a backup` }
+        return { code: 'VAULT_ENVELOPE_INVALID', message: `Key ${ref.keyId} is on a token and has no envelope to open: the row was altered; restore the database from a backup.` }
     }
   }
 
@@ -506,7 +506,7 @@ export function createVault(options: VaultOptions): VaultInternals {
       parsed = null
     }
     const ref = tokenKeyRefSchema.safeParse(parsed)
-    return ref.success ? ok(ref.data) : fail('VAULT_ENVELOPE_INVALID', `key ${row.id}'s token reference is damaged: restore the database from a backup`)
+    return ref.success ? ok(ref.data) : fail('VAULT_ENVELOPE_INVALID', `Key ${row.id}'s token reference is damaged: restore the database from a backup.`)
   }
 
   /** A token key as a prepared vault key (its row holds the reference, not the key). */
@@ -514,7 +514,7 @@ export function createVault(options: VaultOptions): VaultInternals {
     const spkiSha256 = createHash('sha256').update(open.spki).digest('hex')
     if (store.read((tx) => findVaultKeyBySpkiSha256(tx, spkiSha256)) || [...pending.values()].some((p) => p.ref.spkiSha256 === spkiSha256)) {
       tokens.close(open)
-      return fail('KEY_EXISTS', 'this token key is already a key of this store: use the CA that holds it', 'keyLabel')
+      return fail('KEY_EXISTS', 'This token key is already a key of this store: use the CA that holds it.', 'keyLabel')
     }
     const keyId = randomUUID()
     const ref: KeyRef = { keyId, spec, purpose, protection: 'pkcs11', spki: open.spki, spkiSha256 }
@@ -540,7 +540,7 @@ export function createVault(options: VaultOptions): VaultInternals {
 
     async prepareTokenKey(input) {
       const spec = keySpec.safeParse(input.spec)
-      if (!spec.success) return fail('KEY_SPEC_INVALID', `unknown key algorithm "${String(input.spec)}": choose one of ${keySpec.options.join(', ')}`, 'spec')
+      if (!spec.success) return fail('KEY_SPEC_INVALID', `Unknown key algorithm "${String(input.spec)}": choose one of ${keySpec.options.join(', ')}.`, 'spec')
       const open = await tokens.generate({ module: input.module, token: input.token, keyLabel: input.keyLabel, spec: spec.data, pin: input.pin })
       if (!open.ok) return open
       return prepareToken(open.value, spec.data, input.purpose)
