@@ -8,6 +8,7 @@ import type { EventSink } from '../shared/ipc/events'
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliContext, type CliIo, type ExitCode } from './context'
 import { createOutput, formatProgress, type Output } from './output'
 import { registerAuthorityCommands } from './commands/ca'
+import { registerCaRenewCommand } from './commands/ca-renew'
 import { registerProfileCommands } from './commands/profile'
 import { registerCsrCommands } from './commands/csr'
 import { registerIssueCommand } from './commands/issue'
@@ -157,6 +158,7 @@ export function buildProgram(io: CliIo, state: RunState): Command {
   registerBackupCommands(program, run)
   registerCustodianCommands(program, run)
   registerPkcs11Commands(program, run)
+  registerCaRenewCommand(program, run)
   return program
 }
 

@@ -34,7 +34,7 @@ export function validityDays(d: Readonly<ParsedDuration>, now: Date): number {
   return days
 }
 
-function parseHash(value: string): SignatureHash {
+export function parseHash(value: string): SignatureHash {
   const r = signatureHash.safeParse(value.toUpperCase().replace(/^SHA(\d)/, 'SHA-$1'))
   if (!r.success) throw usageError('INVALID_ARGUMENT', `The hash ${value} is not one PKI Desk signs with: give --hash SHA-256, SHA-384 or SHA-512.`, '--hash')
   return r.data
@@ -69,7 +69,10 @@ export function authorityRows(a: AuthoritySummary): [string, string | number | b
     ['not before', a.notBefore],
     ['not after', a.notAfter],
     ['path length', a.pathLength],
+    ['serial', a.serial],
+    ['SHA-256', a.sha256],
     ['SKI', a.ski],
+    ...(a.successorId ? ([['replaced by', a.successorId], ['CRLs until', a.crlsNeededUntil ?? '(nothing issued)']] as [string, string][]) : []),
     ['next CRL number', a.nextCrlNumber]
   ]
 }

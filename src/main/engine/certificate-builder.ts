@@ -161,6 +161,23 @@ export function extensionBuilders(t: CertificateTemplate): Record<'basicConstrai
   }
 }
 
+const BUILDER_OIDS: Record<keyof ReturnType<typeof extensionBuilders>, string> = {
+  basicConstraints: '2.5.29.19',
+  keyUsage: '2.5.29.15',
+  extendedKeyUsage: '2.5.29.37',
+  crlDistributionPoints: '2.5.29.31',
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+  certificatePolicies: '2.5.29.32',
+  nameConstraints: '2.5.29.30'
+}
+
+/** The OIDs of the extensions the template itself puts in the certificate (SKI and AKI are always derived). */
+export function templateExtensionOids(t: CertificateTemplate): string[] {
+  const b = extensionBuilders(t)
+  const set = (Object.keys(BUILDER_OIDS) as (keyof typeof BUILDER_OIDS)[]).filter((k) => b[k] !== null).map((k) => BUILDER_OIDS[k])
+  return ['2.5.29.14', '2.5.29.35', ...set, ...(t.subjectAltName && t.subjectAltName.names.length > 0 ? ['2.5.29.17'] : [])]
+}
+
 /** The extensions of a template in a fixed order; each appears at most once (reference path). */
 export function templateExtensions(t: CertificateTemplate, ski: Uint8Array, aki: Uint8Array | null): Extension[] {
   const b = extensionBuilders(t)
@@ -180,6 +197,7 @@ export function templateExtensions(t: CertificateTemplate, ski: Uint8Array, aki:
   add(b.certificatePolicies)
   add(b.nameConstraints)
   for (const a of t.additionalExtensions ?? []) out.push(rawExt(a))
+  for (const a of t.carriedOver ?? []) out.push(rawExt(a))
   return out
 }
 
@@ -205,10 +223,18 @@ export function checkTemplate(t: CertificateTemplate, issuer: IssuerInfo | null,
     return fail('TEMPLATE_INVALID', 'A certificate with an empty subject needs a critical subjectAltName (RFC 5280 4.1.2.6).', 'subject')
   if (t.basicConstraints?.ca && !t.keyUsage?.usages.includes('keyCertSign'))
     return fail('TEMPLATE_INVALID', 'A CA certificate needs keyUsage keyCertSign.', 'keyUsage')
+  // A known extension comes only through its template field (where policy and lint see it),
+  // never as an additional one; each extension once.
   const seen = new Set(['2.5.29.19', '2.5.29.15', '2.5.29.37', '2.5.29.17', '2.5.29.14', '2.5.29.35', '2.5.29.31', '1.3.6.1.5.5.7.1.1', '2.5.29.32', '2.5.29.30'])
   for (const a of t.additionalExtensions ?? []) {
     if (seen.has(a.oid)) return fail('TEMPLATE_INVALID', `Extension ${a.oid} appears twice; each extension may be added once.`, 'extensions')
     seen.add(a.oid)
+  }
+  // A CA's next certificate carries the extensions of its current one over, for the OIDs the template does not set.
+  const present = new Set([...templateExtensionOids(t), ...(t.additionalExtensions ?? []).map((a) => a.oid)])
+  for (const a of t.carriedOver ?? []) {
+    if (present.has(a.oid)) return fail('TEMPLATE_INVALID', `Extension ${a.oid} appears twice; each extension may be added once.`, 'extensions')
+    present.add(a.oid)
   }
   if (!issuer && Buffer.compare(Buffer.from(signer.publicKeySpki), Buffer.from(t.subjectPublicKeySpki)) !== 0)
     return fail('TEMPLATE_INVALID', 'A self-signed certificate must be signed by its own key.', 'subjectPublicKeySpki')

@@ -106,6 +106,7 @@ export function encodeTbsLean(
   add(`cp|${JSON.stringify(t.certificatePolicies)}`, b.certificatePolicies)
   add(`nc|${JSON.stringify(t.nameConstraints)}`, b.nameConstraints)
   for (const a of t.additionalExtensions ?? []) exts.push(extension(a.oid, a.critical, a.value))
+  for (const a of t.carriedOver ?? []) exts.push(extension(a.oid, a.critical, a.value))
   const tbs = sequence(V3, integerBytes(serial), algorithm, issuerName, validity, subject, t.subjectPublicKeySpki, tlv(0xa3, sequence(...exts)))
   return { tbs, algorithm, ski, aki }
 }

@@ -39,4 +39,9 @@ export interface CertificateTemplate {
   readonly nameConstraints?: { readonly permitted: readonly GeneralName[]; readonly excluded: readonly GeneralName[] }
   /** Extensions copied from the CSR by honor_extensions, after policy allowed them. */
   readonly additionalExtensions?: readonly RawExtension[]
+  /**
+   * A CA's renewal or re-key: the extensions of the certificate it follows, byte for byte
+   * (ca-successor.ts), for the OIDs this template does not set itself.
+   */
+  readonly carriedOver?: readonly RawExtension[]
 }

@@ -15,6 +15,8 @@ export function createAuthoritiesHandlers(services: Services): HandlersFor<'auth
     'authorities:setCustodians': (req) => a.setCustodians(req.authorityId, req.threshold, req.custodians, { ...(req.passphrase ? { passphrase: req.passphrase } : {}), ...(req.present ? { custodians: req.present } : {}) }),
     'authorities:lock': (req) => a.lock(req.authorityId),
     'authorities:updateCrlSettings': (req) => a.updateCrlSettings(req.authorityId, req.settings),
-    'authorities:setUrls': (req) => a.setUrls(req.authorityId, req.urls)
+    'authorities:setUrls': (req) => a.setUrls(req.authorityId, req.urls),
+    'authorities:renew': (req) => services.caLifecycle.renew(req),
+    'authorities:rekey': (req) => services.caLifecycle.rekey(req)
   }
 }

@@ -29,6 +29,7 @@ import {
   deleteAuthority,
   getAuthority,
   insertAuthority,
+  lastIssuedNotAfter,
   listAuthorities,
   setAuthorityCsr,
   setCrlSettings,
@@ -87,7 +88,7 @@ export interface AuthoritiesService {
   updateCrlSettings(id: string, settings: CrlSettings): Result<AuthoritySummary>
   /** The CRL distribution point, OCSP and caIssuers URLs placed in what the CA issues (each kind unless the profile sets its own); audited. */
   setUrls(id: string, urls: ExtensionUrls): Result<AuthoritySummary>
-  /** For the other services: an active CA, its issuer info and (if unlocked) nothing else. CRL signing uses this. */
+  /** For the other services: a CA with its certificate (active, or retired after a re-key), its issuer info. CRL signing uses this. */
   requireActive(id: string): Result<{ row: AuthorityRow; issuer: IssuerInfo; certDer: Uint8Array }>
   /**
    * requireActive, and the CA may issue certificates now: refuses AUTHORITY_REVOKED (its own
@@ -134,6 +135,7 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
       revocationReason: own?.status === 'revoked' ? own.revocationReason : null,
       canIssue: may.ok,
       cannotIssueReason: may.ok ? null : { code: may.error.code, message: may.error.message },
+      crlsNeededUntil: a.state === 'retired' ? read((tx) => lastIssuedNotAfter(tx, a.id, a.certDer ? sha256Hex(a.certDer) : null)) : null,
       custodians: a.keyId ? vault.custodiansOf(a.keyId) : null
     }
   }
@@ -147,7 +149,8 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
   function requireActive(id: string): Result<{ row: AuthorityRow; issuer: IssuerInfo; certDer: Uint8Array }> {
     const row = authority(id)
     if (!row) return notFound(id)
-    if (row.state !== 'active' || !row.certDer)
+    // A retired (re-keyed) CA stays here with its certificate: it signs CRLs for what it issued.
+    if ((row.state !== 'active' && row.state !== 'retired') || !row.certDer)
       return fail('AUTHORITY_PENDING', `"${row.name}" is pending: it has no certificate yet; install the certificate its parent issued for its CSR first.`, 'authorityId')
     return ok({ row, issuer: issuerInfoOf(row.certDer), certDer: row.certDer })
   }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto'
 import { AsnConvert } from '@peculiar/asn1-schema'
 import { Certificate } from '@peculiar/asn1-x509'
 import { certificateFacts, describeCertificate, generalNameText, pathLengthOf, commonName as cnOf } from '../engine'
-import type { IssuerInfo } from '../engine'
+import type { GeneralSubtreeFact, IssuerInfo } from '../engine'
 import type { CertificateSummary, RevocationReason } from '../../shared/domain/certificate'
 import type { CertificateRow, NewCertificateRow } from '../store/certificates-repo'
 import type { AuthorityRow } from '../store/authorities-repo'
@@ -75,10 +75,19 @@ export function issuerUrlsOf(a: AuthorityRow): ExtensionUrls & { authorityName: 
 export function authoritySummary(a: AuthorityRow, key: KeyRef | null, unlocked: boolean, certificateId: number | null): AuthoritySummary {
   let pathLength: number | null = null
   let selfSigned = false
+  let identity: Pick<AuthoritySummary, 'serial' | 'sha256' | 'issuerText' | 'nameConstraints'> = { serial: null, sha256: null, issuerText: null, nameConstraints: null }
   if (a.certDer) {
     const view = describeCertificate(a.certDer)
+    const facts = certificateFacts(a.certDer)
     selfSigned = view.selfSigned
-    pathLength = pathLengthOf(certificateFacts(a.certDer))
+    pathLength = pathLengthOf(facts)
+    const nc = facts.nameConstraints
+    identity = {
+      serial: view.serial.toUpperCase(),
+      sha256: view.fingerprints.sha256,
+      issuerText: view.issuerText,
+      nameConstraints: nc ? { critical: nc.critical, permitted: nc.permitted.map(subtreeText), excluded: nc.excluded.map(subtreeText) } : null
+    }
   }
   return {
     id: a.id,
@@ -99,8 +108,27 @@ export function authoritySummary(a: AuthorityRow, key: KeyRef | null, unlocked: 
     crlSettings: parseCrlSettings(a.crlSettings),
     nextCrlNumber: a.nextCrlNumber,
     urls: parseExtensionUrls(a.extensionUrls),
-    createdAt: a.createdAt
+    createdAt: a.createdAt,
+    ...identity,
+    successorId: a.successorId ?? null
   }
+}
+
+const SUBTREE_FORM: Record<GeneralSubtreeFact['base']['form'], string> = {
+  dns: 'DNS',
+  email: 'email',
+  uri: 'URI',
+  ip: 'IP',
+  directoryName: 'dirName',
+  otherName: 'otherName',
+  registeredID: 'registeredID',
+  x400Address: 'x400Address',
+  ediPartyName: 'ediPartyName'
+}
+
+/** One subtree of a name constraint as the screens show it: "DNS example.com", "IP 10.0.0.0/8". */
+function subtreeText(s: GeneralSubtreeFact): string {
+  return `${SUBTREE_FORM[s.base.form]} ${s.base.value}`
 }
 
 export function certificateSummary(r: CertificateRow, now: Date): CertificateSummary {

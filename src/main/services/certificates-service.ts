@@ -7,7 +7,7 @@ import type { ListCertificatesRequest } from '../../shared/ipc/certificates'
 import type { Store } from '../store/database'
 import { appendAudit } from '../store/audit-log'
 import { getCertificate, findCertificateBySha256, findCertificatesBySerial, finalizeHold, queryCertificates, releaseHold, revokeCertificate, revokedPage, sortKeyCount, type CertificateRow, type SortPosition } from '../store/certificates-repo'
-import { getAuthority, listAuthorities, takeCrlNumber } from '../store/authorities-repo'
+import { currentAuthorityId, getAuthority, listAuthorities, takeCrlNumber } from '../store/authorities-repo'
 import { getCrl, insertCrl, listCrls, type CrlRow } from '../store/crls-repo'
 import { deliveredChain } from '../store/chains-repo'
 import { buildCrl, buildPkcs7, crlEntryCount, describeCertificate, toPem, type CrlEntry } from '../engine'
@@ -284,8 +284,10 @@ export function createCertificatesService(store: Store, vault: VaultPort, author
       const signer = vault.signer(row.keyId)
       if (!signer.ok) return fail('AUTHORITY_LOCKED', `"${row.name}" is locked: unlock it and generate the CRL again.`, 'authorityId')
       const settings = parseCrlSettings(row.crlSettings)
+      // One CA name, one CRL number sequence: a retired (re-keyed) CA takes its numbers from its successor's counter.
+      const counterId = read((tx) => currentAuthorityId(tx, authorityId))
       for (let attemptNo = 0; attemptNo < 3; attemptNo++) {
-        const crlNumber = read((tx) => getAuthority(tx, authorityId)!.nextCrlNumber)
+        const crlNumber = read((tx) => getAuthority(tx, counterId)!.nextCrlNumber)
         const thisUpdate = new Date(Math.floor(now().getTime() / 1000) * 1000)
         const nextUpdate = new Date(thisUpdate.getTime() + settings.validityHours * 3_600_000)
         const entries = await revokedEntries(authorityId)
@@ -297,7 +299,7 @@ export function createCertificatesService(store: Store, vault: VaultPort, author
         const der = built.value
         // The number is taken only if no other CRL took it meanwhile: monotonic, never reused.
         const id = store.write((tx) => {
-          if (!takeCrlNumber(tx, authorityId, crlNumber)) return null
+          if (!takeCrlNumber(tx, counterId, crlNumber)) return null
           const crlId = insertCrl(tx, { authorityId, crlNumber, der, thisUpdate: thisUpdate.toISOString(), nextUpdate: nextUpdate.toISOString(), createdAt: now().toISOString() })
           appendAudit(tx, { action: 'crl.generate', subject: `authority:${authorityId}`, details: { crlNumber, entries: entries.length, sha256: sha256Hex(der), ...signedBy(signer.value) } }, now())
           return crlId

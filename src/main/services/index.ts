@@ -11,6 +11,7 @@ import { createConnectorsService, type ConnectorsService } from './connectors-se
 import { createCertificateBridge } from './sync-inventory'
 import { createProfileBridge, createProfilesService, type ProfilesService } from './profiles-service'
 import { createAuthoritiesService, type AuthoritiesService } from './authorities-service'
+import { createCaLifecycleService, type CaLifecycleService } from './ca-lifecycle-service'
 import { createCsrService, type CsrService } from './csr-service'
 import { createIssuanceService, type IssuanceOptions, type IssuanceService } from './issuance-service'
 import { createCertificatesService, type CertificatesService } from './certificates-service'
@@ -51,6 +52,8 @@ export interface Services {
   readonly audit: AuditService
   readonly files: FilesService
   readonly authorities: AuthoritiesService
+  /** A CA's next certificate: renewal (same key) and re-key (new key, the old CA retired). */
+  readonly caLifecycle: CaLifecycleService
   /** CSR intake (inspect, the preview's request) and generation with a new vault key. */
   readonly csr: CsrService
   readonly issuance: IssuanceService
@@ -115,6 +118,7 @@ export function createServices(options: ServicesOptions): Services {
     audit,
     files,
     authorities,
+    caLifecycle: createCaLifecycleService(store, vault, authorities, emit, now),
     csr,
     issuance,
     runs: createRunsService(store, issuance, now),

@@ -19,6 +19,8 @@ export interface AuthorityRow {
   readonly createdAt: string
   /** JSON of the URLs placed in what the CA issues (migration 009); absent on a row not yet stored. */
   readonly extensionUrls?: string
+  /** A retired (re-keyed) CA: the CA that replaced it. Written by retireAuthority only. */
+  readonly successorId?: string | null
 }
 
 interface Raw {
@@ -37,6 +39,7 @@ interface Raw {
   next_crl_number: number
   created_at: string
   extension_urls: string
+  successor_id: string | null
 }
 
 function toRow(r: Raw): AuthorityRow {
@@ -55,7 +58,8 @@ function toRow(r: Raw): AuthorityRow {
     crlSettings: r.crl_settings,
     nextCrlNumber: r.next_crl_number,
     createdAt: r.created_at,
-    extensionUrls: r.extension_urls
+    extensionUrls: r.extension_urls,
+    successorId: r.successor_id
   }
 }
 
@@ -113,4 +117,49 @@ export function setAuthorityCsr(db: WriteTx, id: string, csrDer: Uint8Array): vo
 
 export function deleteAuthority(db: WriteTx, id: string): void {
   db.prepare('DELETE FROM authorities WHERE id = ?').run(id)
+}
+
+/**
+ * A re-keyed CA steps aside: renamed (its name goes to the successor) and retired, only if it
+ * is still the active CA with this certificate (false when it changed meanwhile). Its link to
+ * the successor is written by linkSuccessor once the successor's row exists.
+ */
+export function retireAuthority(db: WriteTx, id: string, v: { name: string; certDer: Uint8Array }): boolean {
+  return db.prepare("UPDATE authorities SET state = 'retired', name = ? WHERE id = ? AND state = 'active' AND cert_der = ?").run(v.name, id, v.certDer).changes === 1
+}
+
+export function linkSuccessor(db: WriteTx, id: string, successorId: string): void {
+  db.prepare('UPDATE authorities SET successor_id = ? WHERE id = ?').run(successorId, id)
+}
+
+/** A renewal replaces the certificate of a CA (same key), only if it still has `previousDer` (false when it changed meanwhile). */
+export function replaceAuthorityCertificate(
+  db: WriteTx,
+  id: string,
+  previousDer: Uint8Array,
+  v: { certDer: Uint8Array; subject: string; ski: string; notBefore: string; notAfter: string; parentId: string | null }
+): boolean {
+  return (
+    db
+      .prepare("UPDATE authorities SET cert_der = ?, subject = ?, ski = ?, not_before = ?, not_after = ?, parent_id = ? WHERE id = ? AND state = 'active' AND cert_der = ?")
+      .run(v.certDer, v.subject, v.ski, v.notBefore, v.notAfter, v.parentId, id, previousDer).changes === 1
+  )
+}
+
+/** The CA that now stands for `id`: itself, or the last of its successors (a re-keyed CA's). */
+export function currentAuthorityId(db: ReadTx, id: string): string {
+  const seen = new Set<string>()
+  let cur = id
+  for (;;) {
+    seen.add(cur)
+    const r = db.prepare('SELECT successor_id FROM authorities WHERE id = ?').get(cur) as { successor_id: string | null } | undefined
+    if (!r?.successor_id || seen.has(r.successor_id)) return cur
+    cur = r.successor_id
+  }
+}
+
+/** The latest notAfter of the certificates a CA issued (its own self-signed certificate aside), or null: until then its CRLs matter. */
+export function lastIssuedNotAfter(db: ReadTx, authorityId: string, ownSha256: string | null): string | null {
+  const r = db.prepare('SELECT MAX(not_after) AS m FROM certificates WHERE authority_id = ? AND sha256 IS NOT ?').get(authorityId, ownSha256) as { m: string | null }
+  return r.m
 }

@@ -54,7 +54,19 @@ export const authoritySummary = z.object({
   revocationReason: z.string().nullable().optional(),
   /** Whether the CA may issue now, and if not, the coded reason (AUTHORITY_REVOKED, AUTHORITY_EXPIRED, …). */
   canIssue: z.boolean().optional(),
-  cannotIssueReason: z.object({ code: errorCodeSchema, message: z.string() }).nullable().optional()
+  cannotIssueReason: z.object({ code: errorCodeSchema, message: z.string() }).nullable().optional(),
+  /** The CA certificate's serial, uppercase hex (read from its DER). */
+  serial: z.string().nullable().optional(),
+  /** SHA-256 of the CA certificate's DER, lowercase hex. */
+  sha256: z.string().nullable().optional(),
+  /** The issuer's name as the certificate carries it (for an external parent, the only word of it here). */
+  issuerText: z.string().nullable().optional(),
+  /** Name constraints of the CA certificate (read from its DER), each as "DNS example.com", or null when it has none. */
+  nameConstraints: z.object({ critical: z.boolean(), permitted: z.array(z.string()), excluded: z.array(z.string()) }).nullable().optional(),
+  /** A retired (re-keyed) CA: the CA that replaced it under its name. */
+  successorId: z.string().nullable().optional(),
+  /** A retired CA: the latest notAfter of what it issued — its CRLs matter until then. */
+  crlsNeededUntil: z.string().nullable().optional()
 })
 export type AuthoritySummary = z.infer<typeof authoritySummary>
 
@@ -111,6 +123,32 @@ export const createAuthorityCsrInput = z.object({
   signature: caSignatureInput
 })
 export type CreateAuthorityCsrInput = z.infer<typeof createAuthorityCsrInput>
+
+/**
+ * Renew a CA: the same key, subject and extensions, a new certificate from now for
+ * `validityDays` (the current certificate's length when omitted), signed by its parent (the
+ * parent's successor when that was re-keyed) or, for a root, by itself.
+ */
+export const renewAuthorityInput = z.object({
+  authorityId: z.string().min(1),
+  validityDays: z.number().int().min(1).max(365 * 50).optional(),
+  /** The hash of the new certificate's signature; the signing key's pairing when omitted (SHA-256 for RSA). */
+  signature: caSignatureInput.optional()
+})
+export type RenewAuthorityInput = z.infer<typeof renewAuthorityInput>
+
+/**
+ * Re-key a CA: a new key and certificate under the same name, subject and extensions. The old
+ * CA is retired (renamed "NAME (key N)"): it issues nothing more and goes on signing CRLs for
+ * what it issued.
+ */
+export const rekeyAuthorityInput = renewAuthorityInput.extend({
+  keySpec,
+  protection: keyProtection,
+  /** Protects the new key when protection is 'passphrase' or 'both' (at least 12 characters). */
+  passphrase: passphraseText.optional()
+})
+export type RekeyAuthorityInput = z.infer<typeof rekeyAuthorityInput>
 
 /** Bytes from a file: PEM text or base64 of DER (or of any binary file such as a PFX). */
 export const fileInput = z.object({

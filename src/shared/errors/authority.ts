@@ -23,6 +23,8 @@ export const authorityErrors = {
   NOT_AFTER_BEYOND_ISSUER: 'The new CA would outlive the CA that signs it; shorten the validity.',
   ISSUER_PATH_LENGTH_EXHAUSTED: 'The parent CA has path length 0 and may not sign another CA.',
   KEY_USED_BY_END_ENTITY: 'The key was certified for an end entity here; a CA needs a key of its own.',
+  AUTHORITY_PARENT_EXTERNAL: "The CA was signed by a CA outside PKI Desk, so only that CA can renew or re-key it.",
+  AUTHORITY_CHANGED: 'The CA changed while its new certificate was being made (another renewal or re-key); nothing was saved, look again and retry.',
   CSR_KEY_IS_CA_KEY: "The request carries a CA's key; a CA key is never certified for an end entity."
 } as const satisfies Catalog
 

@@ -9,7 +9,9 @@ import {
   createAuthorityInput,
   crlSettings,
   fileInput,
-  importAuthorityInput
+  importAuthorityInput,
+  rekeyAuthorityInput,
+  renewAuthorityInput
 } from '../domain/authority'
 import { extensionUrls } from '../domain/extension-urls'
 
@@ -40,5 +42,9 @@ export const authoritiesChannels = {
   'authorities:lock': channel(byId, authoritySummary),
   'authorities:updateCrlSettings': channel(byId.extend({ settings: crlSettings }), authoritySummary),
   /** The URLs placed in every certificate the CA issues (each kind unless the profile sets its own); coded refusals (EXTENSION_URL_*). */
-  'authorities:setUrls': channel(byId.extend({ urls: extensionUrls }), authoritySummary)
+  'authorities:setUrls': channel(byId.extend({ urls: extensionUrls }), authoritySummary),
+  /** Same key, subject and extensions; a new certificate for a new validity. */
+  'authorities:renew': channel(renewAuthorityInput, authoritySummary),
+  /** A new key and certificate under the same name; the old CA is retired and keeps signing CRLs. */
+  'authorities:rekey': channel(rekeyAuthorityInput, z.object({ authority: authoritySummary, retired: authoritySummary }))
 } as const

@@ -290,6 +290,8 @@ describe('lean TBS encoder', () => {
     const issuer: IssuerInfo = { subjectDer: new Uint8Array(AsnConvert.serialize(toAsnName([[{ type: 'CN', value: 'Issuer' }]]))), ski: new Uint8Array(20).fill(9), notAfter: days(40000) }
     const templates: CertificateTemplate[] = [
       { subject: [[{ type: 'CN', value: 'a' }]], subjectPublicKeySpki: spkis[0]!, notBefore: NOW, notAfter: days(1), signature: { hash: 'SHA-256', rsaPss: false } },
+      // A CA renewal's carried-over extensions (a name constraint and a CDP of the certificate it follows).
+      { subject: [[{ type: 'CN', value: 'ca' }]], subjectPublicKeySpki: spkis[0]!, notBefore: NOW, notAfter: days(1), signature: { hash: 'SHA-256', rsaPss: false }, basicConstraints: { ca: true, critical: true }, keyUsage: { usages: ['keyCertSign'], critical: true }, carriedOver: [{ oid: '2.5.29.30', critical: true, value: Uint8Array.of(0x30, 0x0f, 0xa0, 0x0d, 0x30, 0x0b, 0x82, 0x09, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65, 0x2e, 0x61) }, { oid: '2.5.29.31', critical: false, value: Uint8Array.of(0x30, 0x00) }] },
       {
         subject: [[{ type: 'C', value: 'DE' }], [{ type: 'ST', value: 'Bayern' }], [{ type: 'O', value: 'Größe & Söhne, GmbH' }], [{ type: 'OU', value: 'a' }], [{ type: 'OU', value: 'b' }], [{ type: 'emailAddress', value: 'x@y.z' }], [{ type: 'DC', value: 'corp' }], [{ type: 'CN', value: 'x'.repeat(200) }]],
         subjectPublicKeySpki: spkis[1]!,

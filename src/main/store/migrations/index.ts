@@ -11,6 +11,7 @@ import { m008IssuanceRuns } from './008-issuance-runs'
 import { m009AuthorityUrls } from './009-authority-urls'
 import { m010CertificateRenewals } from './010-certificate-renewals'
 import { m011TokenKeys } from './011-token-keys'
+import { m012AuthoritySuccessors } from './012-authority-successors'
 
 export interface Migration {
   readonly version: number
@@ -20,4 +21,4 @@ export interface Migration {
   up(db: Db): void
 }
 
-export const migrations: readonly Migration[] = [m001Initial, m002Sync, m003CertificateSearch, m004StarterProfiles, m005FleetIndexes, m006CustodianKeys, m007SyncChains, m008IssuanceRuns, m009AuthorityUrls, m010CertificateRenewals, m011TokenKeys]
+export const migrations: readonly Migration[] = [m001Initial, m002Sync, m003CertificateSearch, m004StarterProfiles, m005FleetIndexes, m006CustodianKeys, m007SyncChains, m008IssuanceRuns, m009AuthorityUrls, m010CertificateRenewals, m011TokenKeys, m012AuthoritySuccessors]
