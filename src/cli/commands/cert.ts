@@ -185,7 +185,7 @@ export function registerCertificateCommands(program: Command, run: Runner): void
         out.result(items.map(certificateJson), () =>
           formatTable(
             ['SERIAL', 'STATUS', 'NOT AFTER', 'SUBJECT'],
-            items.map((c) => [formatSerial(c.serial), c.status, c.notAfter, c.subjectText])
+            items.map((c) => [formatSerial(c.serial), c.revocationReason === 'certificateHold' ? 'on hold' : c.status, c.notAfter, c.subjectText])
           )
         )
       })

@@ -45,6 +45,7 @@ describe('pkidesk cert revoke --reason certificateHold, then cert release', { ti
     const held = await pk(['cert', 'revoke', serial, '--reason', 'certificateHold'])
     expect(held.code).toBe(0)
     expect(held.stdout).toContain(`Put ${serial} on hold`)
+    expect((await pk(['cert', 'list'])).stdout).toMatch(new RegExp(`${serial}\\s+on hold`))
     await pkJson(['crl', 'generate', '--ca', 'Hold CA', '--out', f('hold.crl'), '--format', 'pem'])
     const refused = openssl(['verify', '-crl_check', '-CAfile', f('ca.pem'), '-CRLfile', f('hold.crl'), certFile])
     expect(refused.status).not.toBe(0)

@@ -121,12 +121,7 @@ export function CertificateView({ id }: { id: number }): ReactNode {
       </Group>
       <Group gap="sm">
         <Title order={2}>{detail.commonName || detail.subjectText}</Title>
-        <StatusBadge status={detail.status} />
-        {held ? (
-          <Badge variant="light" color="orange">
-            on hold
-          </Badge>
-        ) : null}
+        <StatusBadge status={detail.status} reason={detail.revocationReason} />
         {detail.isCa ? <Badge variant="outline">CA</Badge> : null}
         {detail.hasKey ? <Badge variant="outline">key held</Badge> : null}
       </Group>

@@ -86,7 +86,7 @@ export const COLUMNS: readonly Column[] = [
   },
   { key: 'notBefore', label: 'Issued on', sort: 'notBefore', width: '84px', shownByDefault: true, render: (c) => formatDate(c.notBefore) },
   { key: 'notAfter', label: 'Expires', sort: 'notAfter', width: '84px', shownByDefault: true, render: (c) => formatDate(c.notAfter) },
-  { key: 'status', label: 'Status', sort: 'status', width: '80px', shownByDefault: true, render: (c) => <StatusBadge status={c.status} /> },
+  { key: 'status', label: 'Status', sort: 'status', width: '80px', shownByDefault: true, render: (c) => <StatusBadge status={c.status} reason={c.revocationReason} /> },
   { key: 'keyHeld', label: 'Key', sort: 'keyHeld', width: '44px', shownByDefault: true, title: (c) => (c.hasKey ? 'The vault holds the private key' : 'The vault does not hold the private key'), render: (c) => (c.hasKey ? 'held' : '—') },
   { key: 'renewalOf', label: 'Renews', sort: 'renewalOf', width: 'minmax(96px, 0.7fr)', shownByDefault: true, render: (c, ctx) => <RenewalCell link={c.renewalOf} label="Renews" ctx={ctx} /> },
   { key: 'renewedBy', label: 'Renewed by', sort: 'renewedBy', width: 'minmax(96px, 0.7fr)', shownByDefault: true, render: (c, ctx) => <RenewalCell link={c.renewedBy} label="Renewed by" ctx={ctx} /> },
