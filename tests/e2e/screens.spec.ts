@@ -43,7 +43,7 @@ async function seed(page: Page): Promise<void> {
 
 for (const theme of ['light', 'dark'] as const) {
   test(`every screen in the ${theme} theme: screenshot and accessibility`, async ({ app }) => {
-    test.setTimeout(180_000)
+    test.setTimeout(300_000) // about 2 min alone; far longer on two cores shared with other runs
     await app.emulateMedia({ colorScheme: theme })
     await seed(app)
     await app.reload()
@@ -137,6 +137,18 @@ for (const theme of ['light', 'dark'] as const) {
     await app.getByRole('button', { name: 'Edit', exact: true }).click()
     await expect(app.getByTestId('profile-validity')).toBeVisible()
     await shot('profiles')
+    // The subject rules and allowed DNS names said in words, and the preview's dates.
+    const dnsNames = app.getByRole('combobox', { name: 'Allowed DNS names' })
+    await dnsNames.fill('.example.com')
+    await dnsNames.press('Enter')
+    await app.getByLabel('Sample CSR (PEM)').fill(fixture('web1.csr'))
+    await app.getByRole('button', { name: 'Preview' }).click()
+    await expect(app.getByRole('table', { name: 'Profile preview' })).toContainText('UTC')
+    await app.getByRole('table', { name: 'Subject attribute rules' }).evaluate((el) => el.scrollIntoView({ block: 'center' }))
+    await shot('profile-patterns')
+    await app.getByRole('table', { name: 'Profile preview' }).evaluate((el) => el.scrollIntoView({ block: 'end' }))
+    await shot('profile-preview')
+    await app.getByRole('button', { name: 'Close', exact: true }).click()
 
     await goTo(app, 'Connections')
     await expect(app.getByRole('table', { name: 'Connectors' })).toContainText('lab-lamassu')

@@ -1,6 +1,7 @@
-// A profile's value pattern said in words for the field an operator types into ("2 capital
-// letters", "ends with .example.com", "one of Ops, Dev"). The common shapes are recognized;
-// anything else is quoted as it is. The pattern always matches the whole value (RE2, full match).
+// A profile's patterns said in words, for the Sign screen's fields and the profile editor:
+// subject value patterns ("2 capital letters", "ends with .example.com", "one of Ops, Dev";
+// the common shapes are recognized, anything else is quoted as it is; a pattern always
+// matches the whole value, RE2 full match) and allowed DNS names (exact, one label, any depth).
 
 const META = /[\\^$.|?*+()[\]{}]/
 
@@ -65,4 +66,27 @@ export function patternInWords(pattern: string): string {
     if (n) return `${n} ${classWords(cls[1] ?? cls[2]!)}`
   }
   return `matches the pattern ${pattern} (the whole value)`
+}
+
+/**
+ * A profile's allowed DNS name (san.dnsPatterns) in words, as the policy matches it
+ * (engine/policy/san-match.ts dnsMatches): `example.com` exactly, `*.example.com` one label
+ * under it (or that wildcard name itself), `.example.com` any name under it at any depth.
+ */
+export function dnsPatternInWords(pattern: string): string {
+  if (pattern.startsWith('*.')) {
+    const base = pattern.slice(2)
+    return `one label under ${base} (such as www.${base}, not a.b.${base}) or the wildcard ${pattern}`
+  }
+  if (pattern.startsWith('.')) {
+    const base = pattern.slice(1)
+    return `any name under ${base} at any depth (such as a.b.${base}), not ${base} itself`
+  }
+  return `exactly ${pattern}`
+}
+
+/** Every allowed DNS name in words; none listed: any name is allowed. */
+export function dnsPatternsInWords(patterns: readonly string[] | undefined): string {
+  if (!patterns?.length) return 'Any DNS name is allowed (no list).'
+  return `Allowed: ${patterns.map(dnsPatternInWords).join('; ')}.`
 }

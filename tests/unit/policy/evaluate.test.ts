@@ -377,6 +377,17 @@ describe('validity', () => {
     expect(errorsOf(run(p, {}, { notAfter: '2027-04-01T00:00:00Z' }).findings)).toEqual(['VALIDITY_OVERRIDE_TOO_LONG'])
     expect(errorsOf(run(p, {}, { notAfter: '2025-04-01T00:00:00Z' }).findings)).toEqual(['VALIDITY_END_IN_PAST'])
   })
+  it("the preview's dates are in the app's format (UTC, to the minute): entered end, result and a fixed end", () => {
+    const p = base({ allowValidityOverride: true, validity: { type: 'Duration', duration: '90d' } })
+    expect(run(p, {}, { notAfter: '2026-04-01T00:00:00Z' }).preview.find((x) => x.field === 'validity')).toMatchObject({
+      requested: 'until 2026-04-01 00:00 UTC (entered)',
+      result: '2026-03-01 12:00 UTC – 2026-04-01 00:00 UTC',
+      reason: 'entered by the operator (allowValidityOverride)'
+    })
+    const fixed = run(base({ validity: { type: 'Time', time: '2027-01-01T00:00:00Z' } })).preview.find((x) => x.field === 'validity')!
+    expect(fixed).toMatchObject({ result: '2026-03-01 12:00 UTC – 2027-01-01 00:00 UTC', reason: 'profile validity ends at 2027-01-01 00:00 UTC' })
+    expect(JSON.stringify(fixed)).not.toMatch(/\d{4}-\d\d-\d\dT/)
+  })
 })
 
 describe('key usage against the key type and the CA flag', () => {
@@ -529,7 +540,7 @@ describe('the preview', () => {
           ['subject', 'OU=dropped, CN=x', 'CN=x, O=Acme'],
           ['san.dns:asked.example', 'dns:asked.example', null], // fromCsr off
           ['san.dns:fixed.example', null, 'dns:fixed.example'],
-          ['validity', null, '2026-03-01T12:00:00.000Z – 2026-05-30T12:00:00.000Z'], // the base profile's 90 days
+          ['validity', null, '2026-03-01 12:00 UTC – 2026-05-30 12:00 UTC'], // the base profile's 90 days
           ['keyUsage', 'digitalSignature, keyAgreement', 'digitalSignature'],
           ['extendedKeyUsage', 'emailProtection', 'clientAuth'],
           ['basicConstraints', null, 'CA:FALSE'],
@@ -540,7 +551,7 @@ describe('the preview', () => {
       },
       {
         changed: [
-          ['validity', null, '2026-03-01T12:00:00.000Z – 2026-03-06T12:00:00.500Z'], // clamped to the issuer's notAfter
+          ['validity', null, '2026-03-01 12:00 UTC – 2026-03-06 12:00 UTC'], // clamped to the issuer's notAfter
           ['keyUsage', null, 'digitalSignature'], // keyEncipherment dropped for an EC key
           ['extendedKeyUsage', null, 'clientAuth'],
           ['basicConstraints', null, 'CA:FALSE'],
@@ -550,7 +561,7 @@ describe('the preview', () => {
       },
       {
         changed: [
-          ['validity', null, '2026-03-01T12:00:00.000Z – 2026-05-30T12:00:00.000Z'],
+          ['validity', null, '2026-03-01 12:00 UTC – 2026-05-30 12:00 UTC'],
           ['keyUsage', null, 'keyCertSign'],
           ['basicConstraints', null, 'CA:TRUE, pathlen:2'], // one below the issuer's path length 3
           ['signature', null, 'SHA-256']

@@ -1,6 +1,8 @@
-// Profile patterns said in words on the Sign screen's fields.
+// Profile patterns said in words on the Sign screen's fields and in the profile editor: subject
+// value patterns, and allowed DNS names held to the policy's own matcher.
 import { describe, expect, it } from 'vitest'
-import { patternInWords } from '../../../src/shared/domain/pattern-words'
+import { dnsPatternInWords, dnsPatternsInWords, patternInWords } from '../../../src/shared/domain/pattern-words'
+import { dnsMatches } from '../../../src/main/engine/policy/san-match'
 
 describe('patternInWords', () => {
   it('says the common shapes in words', () => {
@@ -16,5 +18,23 @@ describe('patternInWords', () => {
   it('quotes anything else as it is', () => {
     expect(patternInWords('(a+)+b')).toBe('matches the pattern (a+)+b (the whole value)')
     expect(patternInWords('web\\d+\\.example\\.com')).toBe('matches the pattern web\\d+\\.example\\.com (the whole value)')
+  })
+})
+
+describe('dnsPatternInWords', () => {
+  it('says each kind of allowed DNS name as the policy matches it', () => {
+    expect(dnsPatternInWords('example.com')).toBe('exactly example.com')
+    expect(dnsPatternInWords('*.example.com')).toBe('one label under example.com (such as www.example.com, not a.b.example.com) or the wildcard *.example.com')
+    expect(dnsPatternInWords('.example.com')).toBe('any name under example.com at any depth (such as a.b.example.com), not example.com itself')
+    expect(dnsPatternsInWords(undefined)).toBe('Any DNS name is allowed (no list).')
+    expect(dnsPatternsInWords(['example.com', '.example.org'])).toBe('Allowed: exactly example.com; any name under example.org at any depth (such as a.b.example.org), not example.org itself.')
+  })
+  it('the examples in the words are what the matcher allows and refuses', () => {
+    expect(dnsMatches('*.example.com', 'www.example.com')).toBe(true)
+    expect(dnsMatches('*.example.com', 'a.b.example.com')).toBe(false)
+    expect(dnsMatches('*.example.com', '*.example.com')).toBe(true)
+    expect(dnsMatches('.example.com', 'a.b.example.com')).toBe(true)
+    expect(dnsMatches('.example.com', 'example.com')).toBe(false)
+    expect(dnsMatches('example.com', 'www.example.com')).toBe(false)
   })
 })

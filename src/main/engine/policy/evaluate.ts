@@ -28,6 +28,7 @@ import type { Evaluation, EvaluationContext } from './types'
 import { compilePattern, MAX_PATTERN_VALUE_LENGTH } from './patterns'
 import { sealEvaluated } from './sealed'
 import { resolveExtensionUrls, type ExtensionUrlKind } from '../../../shared/domain/extension-urls'
+import { formatDateTime } from '../../../shared/domain/date-format'
 
 const DAY = 86_400_000
 const ENTERED = 'entered by the operator at issuance'
@@ -359,23 +360,23 @@ function buildValidity(profile: ProfileBody, input: OperatorInput, ctx: Evaluati
     reason = `profile validity ${profile.validity.duration}`
   } else {
     notAfter = new Date(profile.validity.time)
-    reason = `profile validity ends at ${profile.validity.time}`
+    reason = `profile validity ends at ${formatDateTime(profile.validity.time)}`
     if (notAfter.getTime() <= notBefore.getTime())
-      c.error('VALIDITY_END_IN_PAST', 'validity.time', `Validity: the profile's fixed end ${profile.validity.time} is not after the issuance time; update validity.time.`)
+      c.error('VALIDITY_END_IN_PAST', 'validity.time', `Validity: the profile's fixed end ${formatDateTime(profile.validity.time)} is not after the issuance time; update validity.time.`)
   }
   let requested: string | null = null
   if (input.notAfter !== undefined && input.validityDays !== undefined)
     c.error('VALIDITY_INPUT_CONFLICT', 'validity', 'Validity: give either an end date or a number of days, not both.')
   const enteredEnd =
-    input.notAfter !== undefined ? { text: `until ${input.notAfter} (entered)`, at: new Date(input.notAfter) } : input.validityDays !== undefined ? { text: `${input.validityDays} days (entered)`, at: new Date(notBefore.getTime() + input.validityDays * DAY) } : undefined
+    input.notAfter !== undefined ? { text: `until ${formatDateTime(input.notAfter)} (entered)`, at: new Date(input.notAfter) } : input.validityDays !== undefined ? { text: `${input.validityDays} days (entered)`, at: new Date(notBefore.getTime() + input.validityDays * DAY) } : undefined
   if (enteredEnd) {
     requested = enteredEnd.text
     const wanted = enteredEnd.at
     if (!profile.allowValidityOverride)
       c.error('VALIDITY_OVERRIDE_NOT_ALLOWED', 'validity', 'Validity: this profile does not let the operator set notAfter (allowValidityOverride is off); clear the requested end date.')
-    else if (wanted.getTime() <= notBefore.getTime()) c.error('VALIDITY_END_IN_PAST', 'validity', `Validity: the requested end ${wanted.toISOString()} is not after the issuance time.`)
+    else if (wanted.getTime() <= notBefore.getTime()) c.error('VALIDITY_END_IN_PAST', 'validity', `Validity: the requested end ${formatDateTime(wanted)} is not after the issuance time.`)
     else if (wanted.getTime() > notAfter.getTime())
-      c.error('VALIDITY_OVERRIDE_TOO_LONG', 'validity', `Validity: the requested end ${wanted.toISOString()} is later than the profile allows (${notAfter.toISOString()}); enter an earlier end.`)
+      c.error('VALIDITY_OVERRIDE_TOO_LONG', 'validity', `Validity: the requested end ${formatDateTime(wanted)} is later than the profile allows (${formatDateTime(notAfter)}); enter an earlier end.`)
     else {
       notAfter = new Date(Math.floor(wanted.getTime() / 1000) * 1000)
       reason = 'entered by the operator (allowValidityOverride)'
@@ -390,19 +391,19 @@ function buildValidity(profile: ProfileBody, input: OperatorInput, ctx: Evaluati
   const issuer = ctx.issuer
   if (issuer) {
     if (issuer.notAfter.getTime() <= notBefore.getTime())
-      c.error('ISSUER_EXPIRED', 'issuer.notAfter', `Issuer ceiling: the issuing CA expired at ${issuer.notAfter.toISOString()}; choose another CA.`)
+      c.error('ISSUER_EXPIRED', 'issuer.notAfter', `Issuer ceiling: the issuing CA expired at ${formatDateTime(issuer.notAfter)}; choose another CA.`)
     else if (notAfter.getTime() > issuer.notAfter.getTime()) {
       if (profile.issuerCeiling === 'clamp') {
-        c.warn('VALIDITY_CLAMPED_TO_ISSUER', 'validity', `Issuer ceiling: notAfter is shortened from ${notAfter.toISOString()} to the issuing CA's notAfter ${issuer.notAfter.toISOString()} (issuerCeiling is clamp).`)
+        c.warn('VALIDITY_CLAMPED_TO_ISSUER', 'validity', `Issuer ceiling: notAfter is shortened from ${formatDateTime(notAfter)} to the issuing CA's notAfter ${formatDateTime(issuer.notAfter)} (issuerCeiling is clamp).`)
         notAfter = new Date(issuer.notAfter.getTime())
         reason = "clamped to the issuing CA's notAfter"
       } else
-        c.error('VALIDITY_EXCEEDS_ISSUER', 'validity', `Issuer ceiling: notAfter ${notAfter.toISOString()} is later than the issuing CA's notAfter ${issuer.notAfter.toISOString()}; shorten the validity or set issuerCeiling to clamp.`)
+        c.error('VALIDITY_EXCEEDS_ISSUER', 'validity', `Issuer ceiling: notAfter ${formatDateTime(notAfter)} is later than the issuing CA's notAfter ${formatDateTime(issuer.notAfter)}; shorten the validity or set issuerCeiling to clamp.`)
     }
     if (issuer.notBefore && issuer.notBefore.getTime() > notBefore.getTime())
-      c.error('ISSUER_NOT_YET_VALID', 'issuer.notBefore', `Issuer: the issuing CA is not valid before ${issuer.notBefore.toISOString()}.`)
+      c.error('ISSUER_NOT_YET_VALID', 'issuer.notBefore', `Issuer: the issuing CA is not valid before ${formatDateTime(issuer.notBefore)}.`)
   }
-  c.row('validity', 'Validity', requested, `${notBefore.toISOString()} – ${notAfter.toISOString()}`, reason)
+  c.row('validity', 'Validity', requested, `${formatDateTime(notBefore)} – ${formatDateTime(notAfter)}`, reason)
   return { notBefore, notAfter }
 }
 

@@ -1,23 +1,7 @@
 // Display formatting: dates in UTC (operators compare them with certificates and logs),
 // countdowns, hex fingerprints, key specs.
 
-const pad = (n: number): string => String(n).padStart(2, '0')
-
-/** `2026-11-23 14:05 UTC` */
-export function formatDateTime(iso: string | null | undefined): string {
-  if (!iso) return '—'
-  const d = new Date(iso)
-  if (Number.isNaN(d.getTime())) return iso
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`
-}
-
-/** `2026-11-23` */
-export function formatDate(iso: string | null | undefined): string {
-  if (!iso) return '—'
-  const d = new Date(iso)
-  if (Number.isNaN(d.getTime())) return iso
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`
-}
+export { formatDate, formatDateTime } from '../../../shared/domain/date-format'
 
 /** `in 3 d 4 h`, `in 12 min`, `2 h ago` — for next-update countdowns and expiry. */
 export function countdown(iso: string, now: Date = new Date()): string {

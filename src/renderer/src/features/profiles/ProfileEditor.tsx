@@ -7,6 +7,7 @@ import { PreviewTable } from '../../components/PreviewTable'
 import { EKU, KEY_USAGE_NAMES, PROFILE_ID_PATTERN, SAN_TYPES, profileBody, type ProfileBodyInput, type PreviewRow, type Finding } from '../../../../shared/domain/profile'
 import { signatureHash } from '../../../../shared/domain/keys'
 import { profileIdFromName } from '../../../../shared/domain/profile-id'
+import { dnsPatternsInWords } from '../../../../shared/domain/pattern-words'
 import { pki } from '../../api/pki'
 import type { Profile } from '../../stores/profiles-store'
 import { ErrorNote, fieldError, unplacedError } from '../../components/ErrorNote'
@@ -180,6 +181,11 @@ export function ProfileEditor({ profile, onSaved, onCancel }: { profile: Profile
               error={err('san.dnsPatterns')}
             />
           </SimpleGrid>
+          {err('san.dnsPatterns') ? null : (
+            <Text size="xs" c="dimmed" data-testid="dns-patterns-words">
+              {dnsPatternsInWords(san.dnsPatterns)}
+            </Text>
+          )}
           <Switch label="Allow wildcard names" checked={san.allowWildcards} onChange={(e) => set({ san: { ...san, allowWildcards: e.currentTarget.checked } })} />
           <Title order={4} size="h6">
             Revocation and issuer URLs

@@ -1,8 +1,10 @@
 // The profile's subject attribute rules as rows: which attribute, whether it is mandatory,
-// where its value may come from, a fixed value and a pattern. Problems appear on their cell.
+// where its value may come from, a fixed value and a pattern (said in words under it).
+// Problems appear on their cell.
 import { ActionIcon, Button, Checkbox, Group, MultiSelect, Stack, Table, Text, TextInput, VisuallyHidden } from '@mantine/core'
 import type { ReactNode } from 'react'
 import type { ValueSource } from '../../../../shared/domain/profile'
+import { patternInWords } from '../../../../shared/domain/pattern-words'
 
 export interface RuleDraft {
   type: string
@@ -87,6 +89,8 @@ export function SubjectRulesEditor({
                     value={r.pattern ?? ''}
                     onChange={(e) => set(i, { pattern: e.currentTarget.value || undefined })}
                     error={issue(`subjectAttributes.${i}.pattern`)}
+                    inputWrapperOrder={['label', 'input', 'description', 'error']}
+                    description={r.pattern && !issue(`subjectAttributes.${i}.pattern`) ? `The whole value: ${patternInWords(r.pattern)}` : undefined}
                   />
                 </Table.Td>
                 <Table.Td w={40}>
