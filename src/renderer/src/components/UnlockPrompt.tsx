@@ -36,7 +36,6 @@ export function UnlockPrompt({ target, purpose, onUnlocked, onClose }: { target:
     onUnlocked?.()
     onClose()
   }
-  const ready = keychainOnly || (custodians ? filled.length >= custodians.threshold : passphrase.length > 0)
 
   return (
     <Modal opened onClose={onClose} title={`Unlock ${name}`}>
@@ -98,7 +97,8 @@ export function UnlockPrompt({ target, purpose, onUnlocked, onClose }: { target:
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" loading={busy} disabled={!ready} {...(keychainOnly ? { 'data-autofocus': true } : {})}>
+            {/* Never disabled: main answers too few custodians or an empty passphrase with its coded reason (and audits the attempt). */}
+            <Button type="submit" loading={busy} {...(keychainOnly ? { 'data-autofocus': true } : {})}>
               Unlock
             </Button>
           </Group>
