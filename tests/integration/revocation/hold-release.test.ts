@@ -1,7 +1,8 @@
 // Hold and release through the certificates service and the IPC dispatch: a certificate
 // revoked with certificateHold is listed on the next CRL (OpenSSL `verify -crl_check`
 // refuses it), a release takes it off the CRL after that (OpenSSL accepts it again), both
-// audited; only a held certificate is released, and a hold can be made final.
+// audited; only a held certificate is released, and a hold can be made final; a CA whose own
+// certificate is held issues nothing until released.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateKeyPairSync } from 'node:crypto'
 import { createServices, type Services } from '../../../src/main/services'
@@ -108,6 +109,33 @@ describe('hold and release', () => {
     const d = services.certificates.get(compromised.id)
     expect(d.ok && d.value.revocationReason).toBe('keyCompromise')
     expect(auditOf('certificate.release').some((e) => e.serial === (d.ok ? d.value.serial : ''))).toBe(false)
+  })
+
+  it("a CA whose own certificate is on hold issues nothing until the hold is released", async () => {
+    const parent = await createRootCa(services, 'Hold Parent', { pathLength: 1 })
+    const sub = await services.authorities.create({
+      name: 'Held Sub',
+      parentId: parent.id,
+      subject: [[{ type: 'CN', value: 'Held Sub' }]],
+      keySpec: 'ec-p256',
+      protection: 'keychain',
+      validityDays: 365,
+      pathLength: null,
+      nameConstraints: null,
+      signature: { hash: 'SHA-256', rsaPss: false },
+      crlDistributionPoints: [],
+      ocspUrls: [],
+      caIssuersUrls: []
+    })
+    if (!sub.ok) throw new Error(sub.error.message)
+    const own = sub.value.certificateId!
+    await call('certificates:revoke', { id: own, reason: 'certificateHold' })
+    expect(services.authorities.list().find((a) => a.id === sub.value.id)).toMatchObject({ revoked: true, revocationReason: 'certificateHold', canIssue: false })
+    const gate = services.authorities.requireIssuing(sub.value.id)
+    expect(gate.ok ? 'may issue' : gate.error.code).toBe('AUTHORITY_REVOKED')
+    await call('certificates:release', { id: own })
+    expect(services.authorities.list().find((a) => a.id === sub.value.id)).toMatchObject({ revoked: false, canIssue: true })
+    expect(services.authorities.requireIssuing(sub.value.id).ok).toBe(true)
   })
 
   it('a hold made final keeps the hold date, cannot be released, and removeFromCRL stays refused', async () => {
