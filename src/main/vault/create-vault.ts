@@ -743,14 +743,28 @@ export function createVault(options: VaultOptions): VaultInternals {
       const refs = vaultKeyReferences(tx, keyId)
       if (refs.authorities > 0)
         return fail('IN_USE', `Key ${keyId} belongs to an authority: retire the authority instead of deleting its key.`, 'keyId')
-      const kc = parseEnvelope(row.envelope)?.kek.keychain
+      const kc = row.protection === 'pkcs11' ? undefined : parseEnvelope(row.envelope)?.kek.keychain
+      // A key pair PKI Desk generated on a token for a CA that is undone (a pending CA
+      // discarded) goes from the token too, while its session can still reach it; an adopted
+      // key, or one whose token is locked, stays on the token.
+      const u = unlocked.get(keyId)
+      const generated = u?.held.token?.ref.generated ? u.held.token : null
       // Certificates keep their record; they just no longer have a key in the vault.
       detachKeyFromCertificates(tx, keyId)
       deleteVaultKey(tx, keyId)
-      lockInternal(keyId, 'deleted')
+      if (generated) {
+        if (u?.timer) clearTimeout(u.timer)
+        unlocked.delete(keyId)
+        emit({ type: 'locked', keyId, reason: 'deleted' })
+      } else lockInternal(keyId, 'deleted')
       return ok(async () => {
         // Only once the row is really gone (the caller's transaction committed).
-        if (store.read((t) => getVaultKey(t, keyId)) || !kc) return ok(undefined)
+        const kept = store.read((t) => getVaultKey(t, keyId)) !== null
+        if (generated) {
+          if (kept) tokens.close(generated)
+          else tokens.destroy(generated)
+        }
+        if (kept || !kc) return ok(undefined)
         const removed = await keychain.deleteSecret(kc.service, kc.account)
         if (!removed.ok)
           return fail('KEYCHAIN_UNAVAILABLE', `Key ${keyId} was deleted from the vault but its keychain entry "${kc.account}" was not removed (${removed.error.message}); remove it by hand.`)

@@ -1,6 +1,7 @@
 // What goes wrong with a token, each with its code and nothing lost: a module that is not
 // there, a token that is absent, a wrong PIN (nothing unlocked, the attempt audited), a key
-// that is not on the token, a key type the token cannot make, and the token removed in the
+// that is not on the token, a key type the token cannot make, a pending CA discarded (its
+// generated key pair leaves the token), and the token removed in the
 // middle of a batch (the run stops before the next signature; what was signed is stored,
 // verified by OpenSSL and audited; the CA is locked). RSA keys on the token sign PKCS#1 v1.5
 // and PSS, both verified by node:crypto's OpenSSL.
@@ -98,6 +99,25 @@ describe('token failures, each with its code', () => {
     expect(notThere.ok ? null : notThere.error.code).toBe('PKCS11_KEY_NOT_FOUND')
     const ed = await services.authorities.create({ ...caInput('Edwards', 'ed448'), token: on('Errors') })
     expect(ed.ok ? null : ed.error.code).toBe('PKCS11_MECHANISM_UNSUPPORTED')
+  })
+
+  it('removes the key pair it generated from the token when a pending CA is discarded', async () => {
+    const pending = await services.authorities.createCsr({
+      name: 'Discarded',
+      subject: [[{ type: 'CN', value: 'Discarded' }]],
+      keySpec: 'ec-p256',
+      protection: 'keychain',
+      signature: { hash: 'SHA-256', rsaPss: false },
+      token: { ...on('Errors'), keyLabel: 'discard-me' }
+    })
+    if (!pending.ok) throw new Error(pending.error.message)
+    const objects = () => hsm.run('pkcs11-tool', ['--token-label', 'Errors', '--login', '--pin', USER_PIN, '--list-objects'])
+    expect(objects()).toContain('label:      discard-me')
+    expect((await services.authorities.discardPending(pending.value.authority.id, 'the CSR could not be written')).ok).toBe(true)
+    expect(objects()).not.toContain('discard-me')
+    // The token's other CA key is untouched and still signs.
+    const other = services.authorities.list().find((a) => a.name === 'Errors CA')!
+    expect((await services.certificates.generateCrl(other.id)).ok).toBe(true)
   })
 
   it('stops a batch when the token is removed mid-run, keeping and auditing what was signed', async () => {
