@@ -1,13 +1,18 @@
 import type { Services } from '../services'
 import type { HandlersFor } from './handlers'
-import { ok } from '../../shared/errors'
+import { fail, ok } from '../../shared/errors'
 
 export function createAuthoritiesHandlers(services: Services): HandlersFor<'authorities'> {
   const a = services.authorities
   return {
     'authorities:list': () => ok({ items: a.list() }),
     'authorities:get': (req) => a.get(req.authorityId),
-    'authorities:create': (req) => a.create(req),
+    'authorities:create': async (req) => {
+      // The renderer names a module main offered, never any library path: loading one runs its code here.
+      if (req.token && !services.vault.offersModule(req.token.module))
+        return fail('PKCS11_MODULE_UNLOADABLE', `${req.token.module} is not one of the PKCS#11 modules PKI Desk offers: choose one from the list (install the token's middleware, or name it in PKIDESK_PKCS11_MODULES and restart).`, 'token')
+      return a.create(req)
+    },
     'authorities:createCsr': (req) => a.createCsr(req),
     'authorities:importCertificate': (req) => a.importCertificate(req.authorityId, req.certificate),
     'authorities:import': (req) => a.import(req),

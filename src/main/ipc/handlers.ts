@@ -15,6 +15,7 @@ import { createCertificatesHandlers } from './certificates-handlers'
 import { createCsrHandlers } from './csr-handlers'
 import { createBackupHandlers } from './backup-handlers'
 import { createRunsHandlers } from './runs-handlers'
+import { createPkcs11Handlers } from './pkcs11-handlers'
 
 export type Handler<K extends ChannelName> = (
   request: ParsedRequestOf<Contract[K]>
@@ -37,6 +38,7 @@ export function createHandlers(services: Services): Handlers {
     ...createAuditHandlers(services),
     ...createFilesHandlers(services),
     ...createBackupHandlers(services),
-    ...createRunsHandlers(services)
+    ...createRunsHandlers(services),
+    ...createPkcs11Handlers(services)
   }
 }

@@ -7,6 +7,8 @@ import { attempt, fail, ok, unwrap, type AppError, type Result } from '../../sha
 import type { VaultKeyStateDto, KeychainStatusDto } from '../../shared/ipc/vault'
 import type { EventSink } from '../../shared/ipc/events'
 import type { Pkcs11TokenDto } from '../../shared/domain/pkcs11'
+import type { Pkcs11ModuleDto } from '../../shared/ipc/pkcs11'
+import { offeredModules } from '../vault'
 import type { Store, WriteTx } from '../store/database'
 import { appendAudit } from '../store/audit-log'
 import {
@@ -54,6 +56,10 @@ export interface VaultPort {
   prepareTokenAdopt(input: PrepareTokenAdoptInput): Promise<Result<PreparedKey>>
   /** The tokens in a PKCS#11 module's slots (label, serial, manufacturer, free space, PIN state). */
   tokens(module: string): Promise<Result<Pkcs11TokenDto[]>>
+  /** The modules the app offers (found at the usual paths, or in PKIDESK_PKCS11_MODULES), each with its tokens or why it cannot be read. */
+  offeredModules(): Promise<Pkcs11ModuleDto[]>
+  /** Whether `module` is one of those (the renderer may name no other). */
+  offersModule(module: string): boolean
   /** Where a token key is (module, token, key label and id); null for a vault key. */
   tokenKeyOf(keyId: string): TokenKeyRef | null
   /** A PFX's key (if any) prepared, its certificates as DER. */
@@ -205,6 +211,15 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
     prepareTokenKey: (input) => keys.prepareTokenKey(input),
     prepareTokenAdopt: (input) => keys.prepareTokenAdopt(input),
     tokens: (module) => keys.tokens(module),
+    async offeredModules() {
+      const out: Pkcs11ModuleDto[] = []
+      for (const path of offeredModules()) {
+        const t = await keys.tokens(path)
+        out.push({ path, tokens: t.ok ? t.value : [], error: t.ok ? null : { code: t.error.code, message: t.error.message } })
+      }
+      return out
+    },
+    offersModule: (module) => offeredModules().includes(module),
     tokenKeyOf: (keyId) => keys.tokenKeyOf(keyId),
     preparePfxImport: (input) => keys.preparePfxImport(input),
     saveKey: (tx, prepared) => keys.saveKey(tx, prepared),

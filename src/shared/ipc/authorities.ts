@@ -16,13 +16,18 @@ import {
 import { extensionUrls } from '../domain/extension-urls'
 
 const byId = z.object({ authorityId: z.string().min(1) })
+/** Where a new CA key is generated on a token: main checks `module` is one it offers. */
+const tokenKeyRequest = z
+  .object({ module: z.string().min(1).max(4096), token: z.string().min(1).max(64), keyLabel: z.string().trim().min(1).max(200).optional(), pin: passphraseText.min(1) })
+  .strict()
 /** A custodian present at an unlock: the app has one field per custodian, so each is named. */
 const custodianSecret = z.object({ name: z.string().min(1).max(200).optional(), passphrase: passphraseText.min(1) })
 
 export const authoritiesChannels = {
   'authorities:list': channel(z.object({}).strict(), z.object({ items: z.array(authoritySummary) })),
   'authorities:get': channel(byId, authorityDetail),
-  'authorities:create': channel(createAuthorityInput, authoritySummary),
+  /** `token`: generate the key on a PKCS#11 token instead (a module from tokens:modules, the token's label, its user PIN). */
+  'authorities:create': channel(createAuthorityInput.extend({ token: tokenKeyRequest.optional() }), authoritySummary),
   /** A CA whose parent is external: returns the CSR to send to the parent. */
   'authorities:createCsr': channel(createAuthorityCsrInput, z.object({ authority: authoritySummary, csrPem: z.string() })),
   /** The certificate an external parent returned for a pending CA (its chain may follow it). */

@@ -13,6 +13,7 @@ import { filesChannels } from './files'
 import { connectorsChannels, syncChannels } from './sync'
 import { backupChannels } from './backup'
 import { runsChannels } from './runs'
+import { tokensChannels } from './pkcs11'
 
 export const contract = {
   ...appChannels,
@@ -27,7 +28,8 @@ export const contract = {
   ...auditChannels,
   ...filesChannels,
   ...backupChannels,
-  ...runsChannels
+  ...runsChannels,
+  ...tokensChannels
 } as const
 
 export { events }

@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServices, type Services } from '../../../src/main/services'
+import { createHandlers } from '../../../src/main/ipc/handlers'
 import { createMemoryKeychain } from '../../../src/main/vault'
 import { createKeyObjectSigner } from '../../../src/main/vault/signer'
 import { buildCsr, toPem } from '../../../src/main/engine'
@@ -72,6 +73,20 @@ describe('token failures, each with its code', () => {
     const absent = await services.authorities.create({ ...caInput('Absent'), token: on('No Such Token') })
     expect(absent.ok ? null : [absent.error.code, absent.error.message]).toEqual(['PKCS11_TOKEN_ABSENT', expect.stringContaining('"Errors"')])
     expect(services.authorities.list()).toEqual([])
+  })
+
+  it('loads no library the renderer names: authorities:create takes only a module main offers', async () => {
+    writeFileSync(join(hsm.dir, 'evil.so'), 'not a module')
+    const create = createHandlers(services)['authorities:create']
+    const r = await create({ ...caInput('From the renderer'), token: { module: join(hsm.dir, 'evil.so'), token: 'Errors', pin: USER_PIN } })
+    expect(r.ok ? null : [r.error.code, r.error.field]).toEqual(['PKCS11_MODULE_UNLOADABLE', 'token'])
+    expect(r.ok ? '' : r.error.message).toMatch(/not one of the PKCS#11 modules PKI Desk offers/)
+    // A module it offers (SoftHSM2 at its install path) is taken.
+    const offered = await services.vault.offeredModules()
+    expect(offered.map((m) => m.path)).toContain(hsm.module)
+    const made = await create({ ...caInput('Offered'), token: { module: hsm.module, token: 'Errors', pin: USER_PIN } })
+    expect(made.ok ? made.value.keyProtection : made.error.message).toBe('pkcs11')
+    if (made.ok) services.authorities.lock(made.value.id)
   })
 
   it('refuses a wrong PIN at creation and at unlock, unlocks nothing and audits the attempt', async () => {

@@ -1,6 +1,7 @@
 // The one unlock prompt, opened where a locked key is needed (Sign, CRL, renewal, the
 // Authorities screen, a held key): a passphrase field, one field per custodian for a key split
-// between custodians, or nothing to type for a key the OS keychain holds. Main checks the
+// between custodians, the user PIN for a key on a PKCS#11 token, or nothing to type for a key
+// the OS keychain holds. Main checks the
 // secret; a wrong one is recorded in the audit trail (vault.unlock-failed) and said here.
 import { Button, Group, Modal, PasswordInput, Stack, Text } from '@mantine/core'
 import { useState, type ReactNode } from 'react'
@@ -81,13 +82,14 @@ export function UnlockPrompt({ target, purpose, onUnlocked, onClose }: { target:
             </>
           ) : (
             <PasswordInput
-              label={target.kind === 'authority' ? 'Passphrase' : 'Key passphrase'}
+              label={protection === 'pkcs11' ? 'Token user PIN' : target.kind === 'authority' ? 'Passphrase' : 'Key passphrase'}
+              {...(protection === 'pkcs11' ? { description: 'The key is on a PKCS#11 token: unlocking logs the token in; locking logs it out.' } : {})}
               value={passphrase}
               onChange={(e) => {
                 setError(null)
                 setPassphrase(e.currentTarget.value)
               }}
-              error={fieldError(error, 'passphrase') ?? (error ? error.message : undefined)}
+              error={fieldError(error, 'passphrase') ?? fieldError(error, 'pin') ?? (error ? error.message : undefined)}
               aria-invalid={!!error}
               autoComplete="current-password"
               data-autofocus

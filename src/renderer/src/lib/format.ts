@@ -46,6 +46,8 @@ export function protectionLabel(protection: string | null | undefined): string {
       return 'keychain + passphrase'
     case 'custodians':
       return 'custodians (M of N)'
+    case 'pkcs11':
+      return 'PKCS#11 token'
     default:
       return 'no key held'
   }

@@ -1,5 +1,6 @@
-// Create a root (self-signed) or an intermediate signed by a CA held here.
-import { Button, Group, Modal, NumberInput, Select, Stack, Text, TextInput } from '@mantine/core'
+// Create a root (self-signed) or an intermediate signed by a CA held here; its key in the
+// vault, or generated on a PKCS#11 token main offers (Key store).
+import { Button, Group, Modal, NumberInput, PasswordInput, Select, Stack, Text, TextInput } from '@mantine/core'
 import { useState, type ReactNode } from 'react'
 import type { AppError } from '../../../../shared/errors'
 import type { AuthoritySummary } from '../../../../shared/domain/authority'
@@ -9,8 +10,13 @@ import { PassphraseFields, passphraseReady, type PassphraseValue } from '../../c
 import { SubjectFields } from '../../components/SubjectFields'
 import { KEY_SPEC_OPTIONS, PROTECTION_HELP, PROTECTION_OPTIONS, needsPassphrase, type KeyProtection, type KeySpec } from '../../lib/keys'
 import { subjectFromFields, type SubjectFields as Fields } from '../../lib/names'
+import { usePkcs11Modules } from '../../lib/use-pkcs11-modules'
 
-const PLACED = ['name', 'parentId', 'subject', 'keySpec', 'protection', 'passphrase', 'validityDays', 'pathLength']
+/** Key types a token key may have (the vault offers more). */
+const TOKEN_SPECS: readonly string[] = ['rsa-2048', 'rsa-3072', 'rsa-4096', 'ec-p256', 'ec-p384']
+const VAULT = 'vault'
+
+const PLACED = ['name', 'parentId', 'subject', 'keySpec', 'protection', 'passphrase', 'validityDays', 'pathLength', 'token', 'pin', 'keyLabel']
 
 export function CreateAuthorityModal({
   kind,
@@ -32,9 +38,16 @@ export function CreateAuthorityModal({
   const [pathLength, setPathLength] = useState<number | string>(kind === 'root' ? '' : 0)
   const [error, setError] = useState<AppError | null>(null)
   const [busy, setBusy] = useState(false)
+  const { modules } = usePkcs11Modules()
+  const [store, setStore] = useState<string>(VAULT)
+  const [keyLabel, setKeyLabel] = useState('')
+  const [pin, setPin] = useState('')
+  const tokens = (modules ?? []).flatMap((m) => m.tokens.map((t) => ({ value: JSON.stringify([m.path, t.label]), label: `Token "${t.label}" (${t.manufacturer}, serial ${t.serial}, ${m.path.split('/').pop() ?? m.path})`, disabled: t.pinLocked })))
+  const onToken = store !== VAULT ? (JSON.parse(store) as [string, string]) : null
+  const specOptions = onToken ? KEY_SPEC_OPTIONS.filter((o) => TOKEN_SPECS.includes(o.value)) : KEY_SPEC_OPTIONS
 
   const ready =
-    name.trim() && subject.CN?.trim() && (kind === 'root' || parentId) && (!needsPassphrase(protection) || passphraseReady(pass, 12))
+    name.trim() && subject.CN?.trim() && (kind === 'root' || parentId) && (onToken ? pin.length > 0 && TOKEN_SPECS.includes(spec) : !needsPassphrase(protection) || passphraseReady(pass, 12))
 
   const submit = async (): Promise<void> => {
     setBusy(true)
@@ -44,7 +57,8 @@ export function CreateAuthorityModal({
       subject: subjectFromFields(subject),
       keySpec: spec,
       protection,
-      ...(needsPassphrase(protection) ? { passphrase: pass.passphrase } : {}),
+      ...(!onToken && needsPassphrase(protection) ? { passphrase: pass.passphrase } : {}),
+      ...(onToken ? { token: { module: onToken[0], token: onToken[1], pin, ...(keyLabel.trim() ? { keyLabel: keyLabel.trim() } : {}) } } : {}),
       validityDays: Number(validityDays),
       pathLength: pathLength === '' ? null : Number(pathLength),
       nameConstraints: null,
@@ -71,21 +85,50 @@ export function CreateAuthorityModal({
           />
         ) : null}
         <SubjectFields value={subject} onChange={setSubject} error={error} />
+        <Select
+          label="Key store"
+          data={[{ value: VAULT, label: 'Vault (encrypted on this machine)' }, ...tokens]}
+          value={store}
+          onChange={(v) => {
+            if (!v) return
+            setStore(v)
+            if (v !== VAULT && !TOKEN_SPECS.includes(spec)) setSpec('ec-p384')
+          }}
+          allowDeselect={false}
+          error={fieldError(error, 'token')}
+          description={
+            onToken
+              ? 'The key is generated on the token (sensitive, never extractable, sign only) and never leaves it: it cannot be exported or backed up by PKI Desk.'
+              : tokens.length === 0
+                ? 'A token appears here when its PKCS#11 module is installed (Settings → PKCS#11 modules).'
+                : undefined
+          }
+        />
         <Group grow align="flex-start">
-          <Select label="Key type" data={KEY_SPEC_OPTIONS} value={spec} onChange={(v) => v && setSpec(v as KeySpec)} allowDeselect={false} error={fieldError(error, 'keySpec')} />
-          <Select
-            label="Key protection"
-            data={PROTECTION_OPTIONS}
-            value={protection}
-            onChange={(v) => v && setProtection(v as KeyProtection)}
-            allowDeselect={false}
-            error={fieldError(error, 'protection')}
-          />
+          <Select label="Key type" data={specOptions} value={spec} onChange={(v) => v && setSpec(v as KeySpec)} allowDeselect={false} error={fieldError(error, 'keySpec')} />
+          {onToken ? (
+            <TextInput label="Key label on the token" placeholder={`PKI Desk ${name.trim() || 'NAME'}`} value={keyLabel} onChange={(e) => setKeyLabel(e.currentTarget.value)} error={fieldError(error, 'keyLabel')} />
+          ) : (
+            <Select
+              label="Key protection"
+              data={PROTECTION_OPTIONS}
+              value={protection}
+              onChange={(v) => v && setProtection(v as KeyProtection)}
+              allowDeselect={false}
+              error={fieldError(error, 'protection')}
+            />
+          )}
         </Group>
-        <Text size="xs" c="dimmed">
-          {PROTECTION_HELP[protection]}
-        </Text>
-        {needsPassphrase(protection) ? <PassphraseFields value={pass} onChange={setPass} error={fieldError(error, 'passphrase')} /> : null}
+        {onToken ? (
+          <PasswordInput label="Token user PIN" required value={pin} onChange={(e) => setPin(e.currentTarget.value)} error={fieldError(error, 'pin')} autoComplete="off" />
+        ) : (
+          <>
+            <Text size="xs" c="dimmed">
+              {PROTECTION_HELP[protection]}
+            </Text>
+            {needsPassphrase(protection) ? <PassphraseFields value={pass} onChange={setPass} error={fieldError(error, 'passphrase')} /> : null}
+          </>
+        )}
         <Group grow align="flex-start">
           <NumberInput label="Validity (days)" min={1} max={18250} value={validityDays} onChange={setValidityDays} error={fieldError(error, 'validityDays')} />
           <NumberInput

@@ -1,4 +1,4 @@
-// Settings: theme, auto-lock, whether the OS keychain answers, and backups.
+// Settings: theme, auto-lock, whether the OS keychain answers, PKCS#11 modules and their tokens, and backups.
 import { Badge, Card, Group, NumberInput, Stack, Text, Title } from '@mantine/core'
 import { useState, type ReactNode } from 'react'
 import type { AppError } from '../../../../shared/errors'
@@ -8,6 +8,7 @@ import { useSettingsStore } from '../../stores/settings-store'
 import { ThemeToggle } from '../shell/ThemeToggle'
 import { KeychainStatus } from './KeychainStatus'
 import { BackupSection } from '../backup/BackupSection'
+import { Pkcs11Section } from './Pkcs11Section'
 
 function AutoLock({ current }: { current: number }): ReactNode {
   const update = useSettingsStore((s) => s.update)
@@ -71,6 +72,7 @@ export function SettingsScreen(): ReactNode {
       </Card>
       {autoLock === undefined ? null : <AutoLock current={autoLock} />}
       <KeychainStatus />
+      <Pkcs11Section />
       <BackupSection />
     </Stack>
   )

@@ -1,0 +1,32 @@
+// The PKCS#11 modules main offers and their tokens (tokens:modules), read when a screen that
+// shows them opens. Not a store: nothing else changes them while the screen is open.
+import { useEffect, useState } from 'react'
+import type { AppError } from '../../../shared/errors'
+import type { Pkcs11ModuleDto } from '../../../shared/ipc/pkcs11'
+import { pki } from '../api/pki'
+
+export function usePkcs11Modules(): { modules: Pkcs11ModuleDto[] | null; error: AppError | null; reload(): void } {
+  const [modules, setModules] = useState<Pkcs11ModuleDto[] | null>(null)
+  const [error, setError] = useState<AppError | null>(null)
+  const [round, setRound] = useState(0)
+  useEffect(() => {
+    let live = true
+    void pki.tokens.modules({}).then((r) => {
+      if (!live) return
+      if (r.ok) {
+        setModules(r.value.modules)
+        setError(null)
+      } else setError(r.error)
+    })
+    return () => {
+      live = false
+    }
+  }, [round])
+  return { modules, error, reload: () => setRound((n) => n + 1) }
+}
+
+/** Free token memory as people read it. */
+export function freeBytes(n: number | null): string {
+  if (n === null) return 'not reported'
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} bytes`
+}
