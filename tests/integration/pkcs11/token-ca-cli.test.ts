@@ -152,6 +152,13 @@ describe('CAs on a PKCS#11 token, through the CLI', () => {
     }
   })
 
+  it('creates an external-parent CSR on the token from the command line (ca create --external-parent --key-store pkcs11)', async () => {
+    const r = await pk(['ca', 'create', '--name', 'CLI External', '--subject', 'CN=CLI External CA', '--key', 'ec-p384', '--external-parent', '--out-csr', f('cli-external.csr'), '--key-store', 'pkcs11', '--pkcs11-module', hsm.module, '--token', 'PKI Spare', '--key-label', 'cli-external'])
+    expect([r.code, r.stderr]).toEqual([0, ''])
+    expect(openssl(['req', '-in', f('cli-external.csr'), '-noout', '-verify']).out).toMatch(/verify OK/i)
+    expect((await pkJson<Ca[]>(['ca', 'list'])).find((c) => c.name === 'CLI External')!.keyProtection).toBe('pkcs11')
+  })
+
   it('keeps every token private key sensitive and never extractable; its value cannot be read', async () => {
     const listing = hsm.run('pkcs11-tool', ['--token-label', 'PKI Root Token', '--login', '--pin', USER_PIN, '--list-objects', '--type', 'privkey'])
     const blocks = listing.split(/\n(?=Private Key Object)/).filter((b) => b.startsWith('Private Key Object'))
@@ -176,7 +183,7 @@ describe('CAs on a PKCS#11 token, through the CLI', () => {
 
   it('holds no key material for token CAs in the data directory: each row says where the key is, nothing of it', async () => {
     const rows = database().prepare("SELECT id, protection, envelope FROM vault_keys WHERE protection = 'pkcs11'").all() as { id: string; envelope: string }[]
-    expect(rows.length).toBe(3)
+    expect(rows.length).toBe(4)
     for (const row of rows) expect(Object.keys(JSON.parse(row.envelope) as object).sort()).toEqual(['ckaId', 'generated', 'keyLabel', 'module', 'store', 'tokenLabel', 'tokenSerial', 'v'])
     // No vault key of any other kind was made, and no file in the data directory holds a private key.
     expect(database().prepare("SELECT COUNT(*) AS n FROM vault_keys WHERE protection <> 'pkcs11'").get()).toEqual({ n: 0 })
