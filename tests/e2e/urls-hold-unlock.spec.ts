@@ -97,7 +97,8 @@ test('Generate CRL on a locked CA asks for the passphrase and then signs the CRL
 test("a CA's URLs edited on the Authorities screen show in the Sign preview as the CA's and are in the issued certificate", async ({ app }) => {
   const ca = await createRootCa(app, 'URL Root')
   await goTo(app, 'Authorities')
-  await app.getByRole('button', { name: 'URLs…' }).click()
+  await app.getByRole('button', { name: 'Actions' }).click()
+  await app.getByRole('menuitem', { name: 'URLs…' }).click()
   const dialog = app.getByRole('dialog', { name: 'URLs of URL Root' })
   const crl = dialog.getByRole('combobox', { name: 'CRL distribution points' })
   await crl.fill('ftp://pki.example.com/root.crl')

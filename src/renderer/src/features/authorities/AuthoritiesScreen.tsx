@@ -1,13 +1,14 @@
-// Certificate authorities: the hierarchy as a tree, create/import, and the selected CA.
-import { Badge, Box, Button, Grid, Group, NavLink, Stack, Text } from '@mantine/core'
+// Certificate authorities: the hierarchy as a tree of issuers (AuthorityTree), create/import,
+// and the chosen CA's details and actions (AuthorityDetail: renew, re-key, URLs, lock…).
+import { Box, Button, Grid, Stack } from '@mantine/core'
 import { useEffect, useState, type ReactNode } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { PageHeader } from '../../components/PageHeader'
 import { Empty } from '../../components/Empty'
 import { ErrorNote } from '../../components/ErrorNote'
 import { authorityTree, useAuthoritiesStore } from '../../stores/authorities-store'
-import { keySpecLabel } from '../../lib/format'
 import { AuthorityDetail } from './AuthorityDetail'
+import { AuthorityTree } from './AuthorityTree'
 import { CreateAuthorityModal } from './CreateAuthorityModal'
 import { ImportAuthorityModal } from './ImportAuthorityModal'
 
@@ -27,7 +28,7 @@ export function AuthoritiesScreen(): ReactNode {
     <Stack gap="md">
       <PageHeader
         title="Authorities"
-        description="Your certificate authorities, roots first. Unlock a CA to sign with it; it locks itself after the auto-lock time."
+        description="Your certificate authorities by issuer: roots first, each with the CAs it signed. Unlock a CA to sign with it; it locks itself after the auto-lock time."
         actions={
           <>
             <Button onClick={() => setDialog('root')}>New root CA</Button>
@@ -51,34 +52,12 @@ export function AuthoritiesScreen(): ReactNode {
       ) : null}
       {items.length ? (
         <Grid>
-          <Grid.Col span={{ base: 12, md: 4 }}>
-            <Box component="nav" aria-label="CA hierarchy">
-              <ul role="tree" aria-label="CA hierarchy" style={{ listStyle: 'none', margin: 0, padding: 0 }}>
-                {tree.map(({ authority: a, depth }) => (
-                  <li key={a.id} role="treeitem" aria-level={depth + 1} aria-selected={a.id === selected?.id}>
-                    <NavLink
-                      component="button"
-                      style={{ paddingLeft: 12 + depth * 20 }}
-                      active={a.id === selected?.id}
-                      onClick={() => setSelectedId(a.id)}
-                      label={
-                        <Group gap={6} wrap="nowrap">
-                          <Text size="sm" fw={500} truncate>
-                            {a.name}
-                          </Text>
-                          <Badge size="xs" variant="light" color={a.unlocked ? 'teal' : 'gray'}>
-                            {a.unlocked ? 'unlocked' : 'locked'}
-                          </Badge>
-                        </Group>
-                      }
-                      description={`${a.selfSigned ? 'Root' : 'Intermediate'} · ${keySpecLabel(a.keySpec)}${a.state !== 'active' ? ` · ${a.state}` : ''}`}
-                    />
-                  </li>
-                ))}
-              </ul>
+          <Grid.Col span={{ base: 12, md: 5, lg: 4 }}>
+            <Box component="nav" aria-label="Authorities by issuer">
+              <AuthorityTree items={items} selectedId={selected?.id ?? null} onSelect={setSelectedId} />
             </Box>
           </Grid.Col>
-          <Grid.Col span={{ base: 12, md: 8 }}>{selected ? <AuthorityDetail key={selected.id} authority={selected} /> : null}</Grid.Col>
+          <Grid.Col span={{ base: 12, md: 7, lg: 8 }}>{selected ? <AuthorityDetail key={selected.id} authority={selected} onShow={setSelectedId} /> : null}</Grid.Col>
         </Grid>
       ) : null}
       {dialog === 'root' || dialog === 'intermediate' ? (

@@ -1,6 +1,9 @@
-// One CA: its identity, lock state, extension URLs, CRL settings and CRLs (with the next-update
-// countdown); a locked CA asks for its passphrase in place (UnlockPrompt).
-import { Alert, Badge, Button, Card, Group, NumberInput, Select, Stack, Switch, Table, Text, Title, VisuallyHidden } from '@mantine/core'
+// One CA: its identity (subject, issuer, serial, SHA-256 fingerprint, validity, name
+// constraints, path length, key and its protection), its actions (the Actions menu: renew,
+// re-key, URLs; Lock/Unlock beside it), CRL settings and CRLs (with the next-update countdown);
+// a locked CA asks for its passphrase in place (UnlockPrompt). A retired CA says which CA
+// replaced it and until when its CRLs matter.
+import { Alert, Anchor, Badge, Button, Card, Code, Group, List, Menu, NumberInput, Select, Stack, Switch, Table, Text, Title, VisuallyHidden } from '@mantine/core'
 import { useEffect, useState, type ReactNode } from 'react'
 import type { AppError } from '../../../../shared/errors'
 import type { AuthoritySummary, CrlSettings } from '../../../../shared/domain/authority'
@@ -8,11 +11,13 @@ import type { CrlSummary } from '../../../../shared/domain/certificate'
 import { fixedHashOf, signatureHash } from '../../../../shared/domain/keys'
 import { pki } from '../../api/pki'
 import { ErrorNote, fieldError } from '../../components/ErrorNote'
-import { countdown, formatDateTime, keySpecLabel, protectionLabel } from '../../lib/format'
+import { colonHex, countdown, formatDate, formatDateTime, keySpecLabel, protectionLabel } from '../../lib/format'
 import { useNow } from '../../lib/use-now'
 import { useAuthoritiesStore } from '../../stores/authorities-store'
 import { useSettingsStore } from '../../stores/settings-store'
 import { AuthorityUrlsModal } from './AuthorityUrlsModal'
+import { RenewAuthorityModal } from './RenewAuthorityModal'
+import { authorityKind } from './AuthorityTree'
 import { UnlockPrompt } from '../../components/UnlockPrompt'
 
 const NO_CRLS: readonly CrlSummary[] = []
@@ -75,10 +80,40 @@ function CrlSettingsForm({ authority }: { authority: AuthoritySummary }): ReactN
   )
 }
 
-export function AuthorityDetail({ authority }: { authority: AuthoritySummary }): ReactNode {
+function NameConstraints({ nc }: { nc: NonNullable<AuthoritySummary['nameConstraints']> }): ReactNode {
+  const list = (label: string, names: readonly string[]): ReactNode =>
+    names.length ? (
+      <div>
+        <Text size="xs" c="dimmed">
+          {label}
+        </Text>
+        <List size="sm" spacing={0}>
+          {names.map((n) => (
+            <List.Item key={n}>{n}</List.Item>
+          ))}
+        </List>
+      </div>
+    ) : null
+  return (
+    <Stack gap={4} data-testid="ca-name-constraints">
+      {list('Permitted', nc.permitted)}
+      {list('Excluded', nc.excluded)}
+      <Text size="xs" c="dimmed">
+        {nc.critical ? 'Critical' : 'Not critical'}; they bind every certificate below this CA.
+      </Text>
+    </Stack>
+  )
+}
+
+export function AuthorityDetail({ authority, onShow }: { authority: AuthoritySummary; onShow?(id: string): void }): ReactNode {
   /** The unlock prompt, and what to do once unlocked (generate the CRL that asked for it). */
   const [unlocking, setUnlocking] = useState<{ purpose?: string; then?: () => void } | null>(null)
   const [editingUrls, setEditingUrls] = useState(false)
+  const [renewing, setRenewing] = useState<'renew' | 'rekey' | null>(null)
+  const all = useAuthoritiesStore((s) => s.items)
+  const successor = authority.successorId ? all.find((a) => a.id === authority.successorId) : undefined
+  const issuer = authority.parentId && authority.parentId !== authority.id ? all.find((a) => a.id === authority.parentId) : undefined
+  const active = authority.state === 'active' && !!authority.keyId
   const [error, setError] = useState<AppError | null>(null)
   const [busy, setBusy] = useState(false)
   const now = useNow(30_000)
@@ -127,9 +162,21 @@ export function AuthorityDetail({ authority }: { authority: AuthoritySummary }):
             {authority.name}
           </Title>
           <Group gap="xs">
-            <Button variant="default" onClick={() => setEditingUrls(true)}>
-              URLs…
-            </Button>
+            {/* Every action on this CA is an item here (Export… goes beside Renew…). */}
+            <Menu position="bottom-end" withinPortal>
+              <Menu.Target>
+                <Button variant="default">Actions</Button>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Item onClick={() => setRenewing('renew')} disabled={!active || authority.revoked === true}>
+                  Renew…
+                </Menu.Item>
+                <Menu.Item onClick={() => setRenewing('rekey')} disabled={!active}>
+                  Re-key…
+                </Menu.Item>
+                <Menu.Item onClick={() => setEditingUrls(true)}>URLs…</Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
             {authority.unlocked ? (
               <Button variant="default" onClick={() => void lock()}>
                 Lock
@@ -149,7 +196,60 @@ export function AuthorityDetail({ authority }: { authority: AuthoritySummary }):
             </Table.Tr>
             <Table.Tr>
               <Table.Th>Kind</Table.Th>
-              <Table.Td>{authority.selfSigned ? 'Root (self-signed)' : 'Intermediate'} · {authority.state}</Table.Td>
+              <Table.Td>
+                {authority.selfSigned ? 'Root (self-signed)' : issuer ? 'Intermediate' : authority.state === 'pending-certificate' ? 'Intermediate, waiting for its certificate' : 'Intermediate of an external parent'}
+                {/* Only a state worth saying: retired, pending, revoked, expired. */}
+                {['root', 'intermediate'].includes(authorityKind(authority).label) ? null : (
+                  <Badge size="xs" variant="light" color={authorityKind(authority).color} ml={6}>
+                    {authorityKind(authority).label}
+                  </Badge>
+                )}
+              </Table.Td>
+            </Table.Tr>
+            {authority.issuerText && !authority.selfSigned ? (
+              <Table.Tr>
+                <Table.Th>Issuer</Table.Th>
+                <Table.Td>
+                  {issuer && onShow ? (
+                    <Anchor component="button" size="sm" onClick={() => onShow(issuer.id)}>
+                      {issuer.name}
+                    </Anchor>
+                  ) : null}
+                  {issuer ? ' · ' : ''}
+                  {authority.issuerText}
+                  {issuer ? '' : ' (outside PKI Desk)'}
+                </Table.Td>
+              </Table.Tr>
+            ) : null}
+            {authority.state === 'retired' ? (
+              <Table.Tr>
+                <Table.Th>Replaced by</Table.Th>
+                <Table.Td data-testid="ca-replaced-by">
+                  {successor && onShow ? (
+                    <Anchor component="button" size="sm" onClick={() => onShow(successor.id)}>
+                      {successor.name}
+                    </Anchor>
+                  ) : (
+                    (successor?.name ?? 'a newer key')
+                  )}{' '}
+                  (re-keyed). It issues nothing more and signs CRLs for what it issued
+                  {authority.crlsNeededUntil ? `, needed until ${formatDate(authority.crlsNeededUntil)} (the last expiry).` : '; none of it is still valid.'}
+                </Table.Td>
+              </Table.Tr>
+            ) : null}
+            <Table.Tr>
+              <Table.Th>Serial</Table.Th>
+              <Table.Td>
+                <Code data-testid="ca-serial">{authority.serial ? colonHex(authority.serial) : '—'}</Code>
+              </Table.Td>
+            </Table.Tr>
+            <Table.Tr>
+              <Table.Th>SHA-256</Table.Th>
+              <Table.Td>
+                <Code data-testid="ca-sha256" style={{ wordBreak: 'break-all' }}>
+                  {authority.sha256 ? colonHex(authority.sha256) : '—'}
+                </Code>
+              </Table.Td>
             </Table.Tr>
             <Table.Tr>
               <Table.Th>Key</Table.Th>
@@ -166,6 +266,10 @@ export function AuthorityDetail({ authority }: { authority: AuthoritySummary }):
             <Table.Tr>
               <Table.Th>Path length</Table.Th>
               <Table.Td>{authority.pathLength ?? 'unlimited'}</Table.Td>
+            </Table.Tr>
+            <Table.Tr>
+              <Table.Th>Name constraints</Table.Th>
+              <Table.Td>{authority.nameConstraints ? <NameConstraints nc={authority.nameConstraints} /> : 'none'}</Table.Td>
             </Table.Tr>
           </Table.Tbody>
         </Table>
@@ -229,6 +333,19 @@ export function AuthorityDetail({ authority }: { authority: AuthoritySummary }):
         <UnlockPrompt target={{ kind: 'authority', authority }} {...(unlocking.purpose ? { purpose: unlocking.purpose } : {})} {...(unlocking.then ? { onUnlocked: unlocking.then } : {})} onClose={() => setUnlocking(null)} />
       ) : null}
       {editingUrls ? <AuthorityUrlsModal authority={authority} onClose={() => setEditingUrls(false)} /> : null}
+      {renewing ? (
+        <RenewAuthorityModal
+          authority={authority}
+          mode={renewing}
+          onClose={(result) => {
+            setRenewing(null)
+            if (result) {
+              void useAuthoritiesStore.getState().load()
+              if (result.id !== authority.id) onShow?.(result.id)
+            }
+          }}
+        />
+      ) : null}
     </Card>
   )
 }
