@@ -31,31 +31,12 @@ function outsideIntermediate(): { cert: string; key: string } {
 async function seed(page: Page): Promise<{ rootId: string; issuingId: string }> {
   const root = await createRootCa(page, 'Example Root CA')
   const outside = outsideIntermediate()
-  const issuingId = await page.evaluate(
-    async ({ rootId, outside }) => {
-      const pki = (globalThis as unknown as PageGlobal).pki
-      const issuing = await pki.authorities.create({
-        name: 'Example Issuing CA',
-        parentId: rootId,
-        subject: [[{ type: 'O', value: 'Example' }], [{ type: 'CN', value: 'Example Issuing CA' }]],
-        keySpec: 'ec-p256',
-        protection: 'keychain',
-        validityDays: 1825,
-        pathLength: 0,
-        nameConstraints: null,
-        signature: { hash: 'SHA-256', rsaPss: false },
-        crlDistributionPoints: [],
-        ocspUrls: [],
-        caIssuersUrls: []
-      })
-      if (!issuing.ok) throw new Error(issuing.error.message)
-      const imported = await pki.authorities.import({ name: 'Partner Issued CA', source: { kind: 'pem', certificate: { encoding: 'pem', data: outside.cert }, key: { encoding: 'pem', data: outside.key } }, protection: 'keychain' })
-      if (!imported.ok) throw new Error(imported.error.message)
-      return issuing.value.id
-    },
-    { rootId: root.id, outside }
-  )
-  return { rootId: root.id, issuingId }
+  const issuing = await createRootCa(page, 'Example Issuing CA', true, { parentId: root.id, pathLength: 0, validityDays: 1825 })
+  await page.evaluate(async (outside) => {
+    const imported = await (globalThis as unknown as PageGlobal).pki.authorities.import({ name: 'Partner Issued CA', source: { kind: 'pem', certificate: { encoding: 'pem', data: outside.cert }, key: { encoding: 'pem', data: outside.key } }, protection: 'keychain' })
+    if (!imported.ok) throw new Error(imported.error.message)
+  }, outside)
+  return { rootId: root.id, issuingId: issuing.id }
 }
 
 const certificateOf = async (page: Page, authorityId: string): Promise<X509Certificate> => {

@@ -25,7 +25,8 @@ export function distinctCsrs(count: number): string[] {
 type PageGlobal = { readonly pki: PkiApi }
 
 /** Creates a root CA (keychain-protected, so no passphrase) through window.pki and unlocks it. */
-export async function createRootCa(page: Page, name = 'Test Root CA', unlock = true): Promise<AuthoritySummary> {
+/** `over` makes it something else (an intermediate: `parentId`). */
+export async function createRootCa(page: Page, name = 'Test Root CA', unlock = true, over: Partial<CreateAuthorityInput> = {}): Promise<AuthoritySummary> {
   const input: CreateAuthorityInput = {
     name,
     parentId: null,
@@ -38,7 +39,8 @@ export async function createRootCa(page: Page, name = 'Test Root CA', unlock = t
     signature: { hash: 'SHA-256', rsaPss: false },
     crlDistributionPoints: [],
     ocspUrls: [],
-    caIssuersUrls: []
+    caIssuersUrls: [],
+    ...over
   }
   const created = await page.evaluate(async ({ input, unlock }) => {
     const pki = (globalThis as unknown as PageGlobal).pki
