@@ -15,6 +15,7 @@ import { profileBody, type ProfileBody } from '../../shared/domain/profile'
 import type { Store } from '../store/database'
 import { compromisedKeySerial, getCertificate } from '../store/certificates-repo'
 import { getProfileRow } from '../store/profiles-repo'
+import { currentAuthorityId } from '../store/authorities-repo'
 import { buildCsr, describeCertificate, readCsrInput, toPem } from '../engine'
 import { evaluate, hasErrors, renewalInput, renewalNameChanges, warningsOf } from '../engine/policy'
 import { findingsError } from '../engine/batch'
@@ -68,7 +69,8 @@ export function createRenewalService(store: Store, vault: VaultPort, issuance: I
           'id',
           { profileId: row.profileId, authorityId: row.authorityId }
         )
-      const authorityId = request.authorityId ?? row.authorityId
+      // A CA re-keyed since it issued this certificate renews it with the CA that replaced it.
+      const authorityId = request.authorityId ?? (row.authorityId ? store.read((tx) => currentAuthorityId(tx, row.authorityId!)) : null)
       if (!authorityId)
         return fail('MISSING_INPUT', `Certificate ${serial} was not issued by a CA in PKI Desk: choose the CA that signs its renewal.`, 'authorityId')
       let profile: ProfileBody | null = null

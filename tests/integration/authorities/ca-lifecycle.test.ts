@@ -160,6 +160,19 @@ describe('the next certificate of a CA', () => {
     expect(await services.caLifecycle.rekey({ authorityId: imported.id, keySpec: 'ec-p256', protection: 'keychain' })).toMatchObject({ ok: false, error: { code: 'AUTHORITY_PARENT_EXTERNAL' } })
   })
 
+  it("renews a certificate of a re-keyed CA with the CA that replaced it (its chain: the new key's certificate)", async () => {
+    const root = await createRootCa(services, 'Renewing Root')
+    const made = must(await services.csr.generate({ subject: [[{ type: 'CN', value: 'app.example.com' }]], sans: [{ type: 'dns', value: 'app.example.com' }], keySpec: 'ec-p256', protection: 'keychain', hash: 'SHA-256' }))
+    const issued = must(await services.issuance.issue({ authorityId: root.id, profileId: 'tls-server', confirmWarnings: true, items: [{ csrPem: made.pem, input: { subject: {}, sans: [] } }] })).results[0]!
+    if (!issued.ok) throw new Error(issued.error.message)
+    const r = must(await services.caLifecycle.rekey({ authorityId: root.id, keySpec: 'ec-p384', protection: 'keychain' }))
+    const renewed = must(await services.renewal.renew({ id: issued.certificateId, confirmWarnings: true }))
+    expect(renewed.authorityId).toBe(r.authority.id)
+    const leaf = new X509Certificate((file.db.prepare('SELECT der FROM certificates WHERE id = ?').get(renewed.certificateId) as { der: Buffer }).der)
+    expect(leaf.verify(new X509Certificate(certOf(r.authority.id)).publicKey)).toBe(true)
+    expect(leaf.verify(new X509Certificate(certOf(root.id)).publicKey)).toBe(false)
+  })
+
   it('is reachable over IPC: authorities:renew and authorities:rekey validate their input and answer summaries', async () => {
     const root = await createRootCa(services, 'IPC Root')
     const handlers = createHandlers(services)
