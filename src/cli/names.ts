@@ -2,49 +2,17 @@
 // (RFC 4514 order, most specific first; `+` joins a multi-valued RDN; `\` escapes) and
 // `dns:a.example`, `ip:10.0.0.1`, `email:a@example`, `uri:https://…`, `upn:a@corp`.
 import { InvalidArgumentError } from 'commander'
-import type { DistinguishedName, GeneralName, GeneralNameType, Rdn } from '../shared/domain/names'
+import { readDnText, type DistinguishedName, type GeneralName, type GeneralNameType } from '../shared/domain/names'
+import type { NameConstraintBase } from '../shared/domain/authority'
 import { CliError, EXIT_USAGE } from './context'
 
 const SAN_TYPES: readonly GeneralNameType[] = ['dns', 'ip', 'email', 'uri', 'upn', 'dn']
 
-/** Splits on `sep` outside backslash escapes; keeps the escapes for the next step. */
-function splitUnescaped(text: string, sep: string): string[] {
-  const parts: string[] = []
-  let cur = ''
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!
-    if (ch === '\\' && i + 1 < text.length) {
-      cur += ch + text[i + 1]!
-      i++
-    } else if (ch === sep) {
-      parts.push(cur)
-      cur = ''
-    } else cur += ch
-  }
-  parts.push(cur)
-  return parts
-}
-
-function unescapeValue(v: string): string {
-  return v.replace(/\\([0-9a-fA-F]{2}|.)/g, (_, e: string) => (e.length === 2 ? String.fromCharCode(parseInt(e, 16)) : e))
-}
-
-/** `CN=x,O=y,C=DE` → [[C=DE],[O=y],[CN=x]] (the model is most significant first). */
+/** `CN=x,O=y,C=DE` → [[C=DE],[O=y],[CN=x]] (the model is most significant first); the shared reader, as a commander error. */
 export function parseDnText(text: string): DistinguishedName {
-  if (text.trim() === '') throw new InvalidArgumentError('The subject is empty; give it as "CN=name,O=organisation,C=country".')
-  const rdns: Rdn[] = []
-  for (const rdnText of splitUnescaped(text, ',')) {
-    const attrs = splitUnescaped(rdnText, '+').map((a) => {
-      const i = a.indexOf('=')
-      const type = i > 0 ? a.slice(0, i).trim() : ''
-      const value = i > 0 ? unescapeValue(a.slice(i + 1).trim()) : ''
-      if (!/^([A-Za-z][A-Za-z0-9-]*|\d+(\.\d+)+)$/.test(type) || value === '')
-        throw new InvalidArgumentError(`"${a.trim()}" is not TYPE=value; write the subject as "CN=name,O=organisation,C=country" (escape commas in values as \\,).`)
-      return { type, value }
-    })
-    rdns.push(attrs)
-  }
-  return rdns.reverse()
+  const r = readDnText(text)
+  if (!r.ok) throw new InvalidArgumentError(r.message)
+  return r.dn
 }
 
 /** `dns:a.example` → { type: 'dns', value: 'a.example' }. */
@@ -68,4 +36,20 @@ export function parseDnOption(text: string, option = '--subject'): Distinguished
     if (!(e instanceof InvalidArgumentError)) throw e
     throw new CliError({ code: 'SUBJECT_INVALID', message: `The subject "${text}" (${option}) cannot be read. ${e.message}`, field: option }, EXIT_USAGE)
   }
+}
+
+const CONSTRAINT_TYPES: Readonly<Record<string, NameConstraintBase['type']>> = { dns: 'dns', ip: 'ip', email: 'email', uri: 'uri', dirname: 'dn', dn: 'dn' }
+
+/** `--permit dns:example.com`, `ip:10.0.0.0/8`, `email:example.com`, `uri:.example.com`, `dirname:O=Example,C=DE` → a subtree base (its syntax is checked by the service). */
+export function parseConstraint(text: string): NameConstraintBase {
+  const colon = text.indexOf(':')
+  const type = colon > 0 ? CONSTRAINT_TYPES[text.slice(0, colon).trim().toLowerCase()] : undefined
+  const value = colon > 0 ? text.slice(colon + 1).trim() : ''
+  if (!type || value === '')
+    throw new InvalidArgumentError(`"${text}" is not TYPE:value; use dns:example.com, ip:10.0.0.0/8, email:example.com, uri:example.com or dirname:"O=Example,C=DE".`)
+  return { type, value }
+}
+
+export function collectConstraint(value: string, previous: readonly NameConstraintBase[] | undefined): NameConstraintBase[] {
+  return [...(previous ?? []), parseConstraint(value)]
 }

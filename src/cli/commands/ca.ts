@@ -7,7 +7,8 @@ import type { AuthorityDetail, AuthoritySummary } from '../../shared/domain/auth
 import type { KeyProtection, KeySpec, SignatureHash } from '../../shared/domain/keys'
 import { keySpec, signatureHash } from '../../shared/domain/keys'
 import { addDuration, parseDuration, parseKeySpec, parseNonNegativeInt, parseProtection, type ParsedDuration } from '../parse'
-import { parseDnOption } from '../names'
+import { collectConstraint, parseDnOption } from '../names'
+import type { NameConstraintBase } from '../../shared/domain/authority'
 import { CliError, expectOk, operationError, readSecret, requireSecret, usageError } from '../context'
 import { formatRecord, formatTable } from '../output'
 import { resolveAuthority, unlockAuthority } from '../resolve'
@@ -40,14 +41,14 @@ export function parseHash(value: string): SignatureHash {
   return r.data
 }
 
-/** --external-parent needs --out-csr and excludes what the parent decides (--parent, --validity, --path-length). */
+/** --external-parent needs --out-csr and excludes what the parent decides (--parent, --validity, --path-length, the name constraints). */
 function checkExternalParentOptions(opts: Readonly<CreateOptions>): { outCsr: string } | null {
   if (!opts.externalParent) {
     if (opts.outCsr !== undefined) throw usageError('CONFLICTING_OPTIONS', 'The option --out-csr goes with --external-parent: leave it out, or add --external-parent.', '--out-csr')
     if (opts.validity === undefined) throw usageError('MISSING_INPUT', 'Give the validity of the CA, for example --validity 10y.', '--validity')
     return null
   }
-  for (const [given, flag] of [[opts.parent, '--parent'], [opts.validity, '--validity'], [opts.pathLength, '--path-length']] as const)
+  for (const [given, flag] of [[opts.parent, '--parent'], [opts.validity, '--validity'], [opts.pathLength, '--path-length'], [opts.permit, '--permit'], [opts.exclude, '--exclude']] as const)
     if (given !== undefined) throw usageError('CONFLICTING_OPTIONS', `The option ${flag} does not go with --external-parent: the external parent decides it when it signs the CSR.`, flag)
   if (opts.outCsr === undefined) throw usageError('MISSING_INPUT', 'A CA with an external parent starts as a CSR: give the file to write it to with --out-csr FILE.', '--out-csr')
   checkOutputFile(opts.outCsr, { force: opts.force === true, option: '--out-csr' })
@@ -110,6 +111,8 @@ interface CreateOptions extends TokenOptions {
   pinFile?: string
   custodianPassphraseFile?: string[]
   parentPassphraseFile?: string
+  permit?: NameConstraintBase[]
+  exclude?: NameConstraintBase[]
 }
 
 interface ImportOptions {
@@ -146,6 +149,8 @@ export function registerAuthorityCommands(program: Command, run: Runner): void {
       .option('--pkcs11-module <path>', 'with --key-store pkcs11: the PKCS#11 module (shared library) path')
       .option('--token <label>', 'with --key-store pkcs11: the label of the token')
       .option('--key-label <label>', 'with --key-store pkcs11: the label of the new key on the token (default "PKI Desk NAME")')
+      .option('--permit <type:value>', 'name constraint, permitted subtree: dns:example.com, ip:10.0.0.0/8, email:example.com, uri:example.com, dirname:"O=Example,C=DE" (repeatable)', collectConstraint)
+      .option('--exclude <type:value>', 'name constraint, excluded subtree, same forms as --permit (repeatable)', collectConstraint)
   )).action(
     run<CreateOptions>(async ({ ctx, out, opts }) => {
       const subject: DistinguishedName = parseDnOption(opts.subject)
@@ -200,7 +205,7 @@ export function registerAuthorityCommands(program: Command, run: Runner): void {
           ...(passphrase !== undefined ? { passphrase } : {}),
           validityDays: days,
           pathLength: opts.pathLength ?? null,
-          nameConstraints: null,
+          nameConstraints: opts.permit || opts.exclude ? { permitted: opts.permit ?? [], excluded: opts.exclude ?? [] } : null,
           signature: { hash, rsaPss: false },
           crlDistributionPoints: [],
           ocspUrls: [],

@@ -46,7 +46,7 @@ import type { Signer } from './signer'
 import type { CertificateTemplate, RawExtension } from './template'
 import { familyOf, keyIdentifier, signatureAlgorithm } from './algorithms'
 import { signedEnvelope } from './der'
-import { NameError, toAsnGeneralName, toAsnName } from './names'
+import { constraintBaseToAsn, NameError, toAsnGeneralName, toAsnName } from './names'
 import { encodeTbsLean } from './tbs-lean'
 
 /** The issuing CA as the builder needs it. Its subject DER is copied byte for byte into `issuer`. */
@@ -152,7 +152,7 @@ export function extensionBuilders(t: CertificateTemplate): Record<'basicConstrai
       nc && (nc.permitted.length > 0 || nc.excluded.length > 0)
         ? () => {
             const subtrees = (names: typeof nc.permitted): GeneralSubtrees | undefined =>
-              names.length ? new GeneralSubtrees(names.map((n) => new GeneralSubtree({ base: toAsnGeneralName(n), minimum: 0 }))) : undefined
+              names.length ? new GeneralSubtrees(names.map((n) => new GeneralSubtree({ base: constraintBaseToAsn(n), minimum: 0 }))) : undefined
             const permitted = subtrees(nc.permitted)
             const excluded = subtrees(nc.excluded)
             return ext('2.5.29.30', true, new NameConstraints({ ...(permitted ? { permittedSubtrees: permitted } : {}), ...(excluded ? { excludedSubtrees: excluded } : {}) }))

@@ -12,7 +12,8 @@ import {
   OtherName,
   RelativeDistinguishedName
 } from '@peculiar/asn1-x509'
-import { dnText, type DistinguishedName, type GeneralName } from '../../shared/domain/names'
+import { dnText, readDnText, type DistinguishedName, type GeneralName } from '../../shared/domain/names'
+import type { NameConstraintBase } from '../../shared/domain/authority'
 import { ATTRIBUTE_TYPES, attributeInfo, attributeOidOf, attributeShort } from '../../shared/domain/oids'
 
 /** Attribute OIDs written as PrintableString / IA5String (the rest UTF8String), from the registry. */
@@ -175,6 +176,14 @@ export function toAsnGeneralName(name: GeneralName): AsnGeneralName {
     case 'dn':
       throw new NameError('A directory name cannot be given as text here; use the subject fields instead.')
   }
+}
+
+/** The base of a name-constraint subtree: an iPAddress is address + mask (CIDR), a `dn` is directory-name text. NameError when malformed. */
+export function constraintBaseToAsn(base: NameConstraintBase): AsnGeneralName {
+  if (base.type !== 'dn') return toAsnGeneralName(base)
+  const dn = readDnText(base.value)
+  if (!dn.ok) throw new NameError(dn.message)
+  return new AsnGeneralName({ directoryName: toAsnName(dn.dn) })
 }
 
 function otherNameText(o: OtherName): GeneralName | string {

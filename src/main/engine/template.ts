@@ -6,6 +6,7 @@
 import type { CsrInfo } from '../../shared/domain/csr'
 import type { DistinguishedName, GeneralName, KeyUsageName } from '../../shared/domain/names'
 import type { SignatureHash } from '../../shared/domain/keys'
+import type { NameConstraintBase } from '../../shared/domain/authority'
 
 export interface RawExtension {
   readonly oid: string
@@ -36,7 +37,8 @@ export interface CertificateTemplate {
   readonly crlDistributionPoints?: readonly string[]
   readonly authorityInfoAccess?: { readonly ocsp: readonly string[]; readonly caIssuers: readonly string[] }
   readonly certificatePolicies?: readonly { readonly oid: string; readonly cps?: string }[]
-  readonly nameConstraints?: { readonly permitted: readonly GeneralName[]; readonly excluded: readonly GeneralName[] }
+  /** Critical always (RFC 5280 4.2.1.10 MUST). */
+  readonly nameConstraints?: { readonly permitted: readonly NameConstraintBase[]; readonly excluded: readonly NameConstraintBase[] }
   /** Extensions copied from the CSR by honor_extensions, after policy allowed them. */
   readonly additionalExtensions?: readonly RawExtension[]
   /**

@@ -25,6 +25,7 @@ import type { Store, WriteTx } from '../store/database'
 import { appendAudit } from '../store/audit-log'
 import {
   activateAuthority,
+  authorityChain,
   authorityNameTaken,
   deleteAuthority,
   getAuthority,
@@ -43,6 +44,7 @@ import { buildCertificate, buildCsr, certificateFacts, describeCertificate, dnTo
 import type { CertificateTemplate } from '../engine'
 import { checkDistinguishedName } from '../engine/names'
 import { authorityMayIssue, signingHashFor, signingKeyOfSpec } from '../engine/signing-rules'
+import { chainNameConstraints, checkNameConstraintsInput, namesWithinChain } from '../engine/policy'
 import type { DistinguishedName } from '../../shared/domain/names'
 import type { KeySpec, SignatureHash } from '../../shared/domain/keys'
 import type { VaultPort } from './vault-service'
@@ -317,6 +319,10 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
       if (!subjectOk.ok) return subjectOk
       const urlsOk = checkExtensionUrls(input)
       if (!urlsOk.ok) return urlsOk
+      if (input.nameConstraints) {
+        const constraintsOk = checkNameConstraintsInput(input.nameConstraints)
+        if (!constraintsOk.ok) return constraintsOk
+      }
       const notBefore = input.notBefore ? new Date(input.notBefore) : new Date(Math.floor(now().getTime() / 1000) * 1000)
       let parent: { row: AuthorityRow; issuer: IssuerInfo } | null = null
       let parentSigner = null
@@ -330,6 +336,9 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
           return fail('ISSUER_PATH_LENGTH_EXHAUSTED', `"${p.value.row.name}" has path length 0 and may not sign another CA.`, 'parentId')
         if (pathLen !== null && input.pathLength !== null && input.pathLength >= pathLen)
           return fail('ISSUER_PATH_LENGTH_EXHAUSTED', `The path length must be below the parent's (${pathLen}).`, 'pathLength')
+        // The parent's chain binds the new CA's own names (its subject, CN, emailAddress) too.
+        const within = namesWithinChain(chainNameConstraints(read((tx) => authorityChain(tx, p.value.row.id))), { subject: input.subject, sans: [] })
+        if (!within.ok) return within
         if (!p.value.row.keyId) return fail('AUTHORITY_NO_KEY', `"${p.value.row.name}" has no key in this app and cannot sign.`, 'parentId')
         const s = vault.signer(p.value.row.keyId)
         if (!s.ok) return fail('AUTHORITY_LOCKED', `"${p.value.row.name}" is locked: unlock it, then create the intermediate.`, 'parentId')

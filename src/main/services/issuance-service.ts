@@ -21,9 +21,10 @@ import type { Store } from '../store/database'
 import { appendAudit } from '../store/audit-log'
 import { keySeparation } from '../engine/signing-rules'
 import { getProfileRow } from '../store/profiles-repo'
+import { authorityChain } from '../store/authorities-repo'
 import { compromisedKeySerial, insertCertificate, isCaKey, isEndEntityKey, linkRenewal, serialExists, type NewCertificateRow } from '../store/certificates-repo'
 import { signedEnvelope } from '../engine/der'
-import { issuerContextFromCertificate, type IssuerContext } from '../engine/policy'
+import { issuerContextFromChain, type IssuerContext } from '../engine/policy'
 import type { BatchContext, BatchJob, PreparedItem } from '../engine/batch'
 import type { VaultPort } from './vault-service'
 import type { AuthoritiesService } from './authorities-service'
@@ -118,10 +119,11 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
     const profile = profileFor(request.profileId)
     if (!profile.ok) return profile
     // Policy sees the issuer as its certificate says: validity window (notBefore too), key
-    // family, cA and pathLenConstraint (a pathLen 0 CA signs no CA certificate).
+    // family, cA and pathLenConstraint (a pathLen 0 CA signs no CA certificate), and the name
+    // constraints of every CA of its chain.
     let issuerContext: IssuerContext
     try {
-      issuerContext = { ...issuerContextFromCertificate(certDer), urls: issuerUrlsOf(caRow) }
+      issuerContext = { ...issuerContextFromChain(store.read((tx) => authorityChain(tx, caRow.id))), urls: issuerUrlsOf(caRow) }
     } catch (e) {
       return fail('AUTHORITY_CERTIFICATE_UNREADABLE', `The certificate of "${caRow.name}" cannot be read (${e instanceof Error ? e.message : String(e)}); import it again.`, 'authorityId')
     }

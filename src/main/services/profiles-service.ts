@@ -22,7 +22,7 @@ import type { PreviewResponse } from '../../shared/ipc/profiles'
 import type { EventSink } from '../../shared/ipc/events'
 import { appendAudit } from '../store/audit-log'
 import type { ReadTx, Store, WriteTx } from '../store/database'
-import { getAuthority } from '../store/authorities-repo'
+import { authorityChain, getAuthority } from '../store/authorities-repo'
 import {
   certificatesIssuedWith,
   deleteProfileRow,
@@ -40,7 +40,7 @@ import type { Converted, ProfileBridge, PulledProfileImport } from '../sync/loca
 import { noteLines } from '../sync/connector'
 import { issuerUrlsOf } from './certificate-records'
 import { checkExtensionUrls } from '../../shared/domain/extension-urls'
-import { checkProfilePatterns, evaluate, hasErrors, issuerContextFromCertificate, type IssuerContext } from '../engine/policy'
+import { checkProfilePatterns, evaluate, hasErrors, issuerContextFromChain, type IssuerContext } from '../engine/policy'
 import type { CsrService } from './csr-service'
 import { decodeBookmark, encodeBookmark, parseFilters } from './profiles/list-query'
 import { MINIMAL_PROFILE } from '../engine/batch'
@@ -334,7 +334,7 @@ export function createProfilesService(store: Store, requests: Pick<CsrService, '
       if (!a) return fail('AUTHORITY_NOT_FOUND', `No CA has id "${authorityId}": choose a CA from the list.`, 'authorityId')
       if (!a.certDer) return fail('AUTHORITY_PENDING', `The CA "${a.name}" has no certificate yet and cannot issue.`, 'authorityId')
       try {
-        return ok({ ...issuerContextFromCertificate(a.certDer), urls: issuerUrlsOf(a) })
+        return ok({ ...issuerContextFromChain(read((tx) => authorityChain(tx, a.id))), urls: issuerUrlsOf(a) })
       } catch (e) {
         return fail('AUTHORITY_CERTIFICATE_UNREADABLE', `The certificate of CA "${a.name}" cannot be read: ${e instanceof Error ? e.message : String(e)}.`, 'authorityId')
       }

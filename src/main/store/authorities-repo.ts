@@ -163,3 +163,19 @@ export function lastIssuedNotAfter(db: ReadTx, authorityId: string, ownSha256: s
   const r = db.prepare('SELECT MAX(not_after) AS m FROM certificates WHERE authority_id = ? AND sha256 IS NOT ?').get(authorityId, ownSha256) as { m: string | null }
   return r.m
 }
+
+/** A CA chain is never deeper than this here; a longer walk means a parent cycle in the rows. */
+const MAX_CHAIN_DEPTH = 32
+
+/** The CA and its ancestors held here (issuer first, up to the root), each with its certificate; stops at a cycle or a CA without one. */
+export function authorityChain(db: ReadTx, id: string): { readonly authority: string; readonly der: Uint8Array }[] {
+  const out: { authority: string; der: Uint8Array }[] = []
+  const seen = new Set<string>()
+  let cur = getAuthority(db, id)
+  while (cur && cur.certDer && !seen.has(cur.id) && out.length < MAX_CHAIN_DEPTH) {
+    seen.add(cur.id)
+    out.push({ authority: cur.name, der: cur.certDer })
+    cur = cur.parentId ? getAuthority(db, cur.parentId) : null
+  }
+  return out
+}

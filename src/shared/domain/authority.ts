@@ -2,7 +2,7 @@
 // Never key material: a CA names its vault key by id and says whether it is unlocked.
 import { z } from 'zod'
 import { errorCodeSchema } from '../errors/schema'
-import { distinguishedName, generalName } from './names'
+import { distinguishedName } from './names'
 import { keyProtection, keySpec, passphraseText, signatureHash, storedKeyProtection } from './keys'
 import { extensionUrls } from './extension-urls'
 
@@ -80,10 +80,24 @@ export const authorityDetail = authoritySummary.extend({
 })
 export type AuthorityDetail = z.infer<typeof authorityDetail>
 
+/**
+ * The name forms a CA's name constraints (RFC 5280 4.2.1.10) take here: `dns` a host or domain
+ * (`example.com` is it and every name below it, `.example.com` only the names below), `ip` a CIDR
+ * range (`10.0.0.0/8`, `2001:db8::/32`), `email` a mailbox (`a@example.com`), a host
+ * (`example.com`) or a domain (`.example.com`), `uri` the host of a URI (`example.com`,
+ * `.example.com`), `dn` a directory name as text (`O=Example,C=DE`: it and every name below it).
+ */
+export const nameConstraintType = z.enum(['dns', 'ip', 'email', 'uri', 'dn'])
+export type NameConstraintType = z.infer<typeof nameConstraintType>
+export const nameConstraintBase = z.object({ type: nameConstraintType, value: z.string().trim().min(1).max(1024) })
+export type NameConstraintBase = z.infer<typeof nameConstraintBase>
+/** Subtrees per list a new CA may carry: enough for any real hierarchy, and a bound on the work of every check. */
+export const MAX_NAME_CONSTRAINTS = 64
 export const nameConstraintsInput = z.object({
-  permitted: z.array(generalName),
-  excluded: z.array(generalName)
+  permitted: z.array(nameConstraintBase).max(MAX_NAME_CONSTRAINTS),
+  excluded: z.array(nameConstraintBase).max(MAX_NAME_CONSTRAINTS)
 })
+export type NameConstraintsInput = z.infer<typeof nameConstraintsInput>
 
 /**
  * The hash a new CA certificate (or CSR) is signed with. An ECDSA signing key (the parent's, or

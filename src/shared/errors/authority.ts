@@ -25,7 +25,12 @@ export const authorityErrors = {
   KEY_USED_BY_END_ENTITY: 'The key was certified for an end entity here; a CA needs a key of its own.',
   AUTHORITY_PARENT_EXTERNAL: "The CA was signed by a CA outside PKI Desk, so only that CA can renew or re-key it.",
   AUTHORITY_CHANGED: 'The CA changed while its new certificate was being made (another renewal or re-key); nothing was saved, look again and retry.',
-  CSR_KEY_IS_CA_KEY: "The request carries a CA's key; a CA key is never certified for an end entity."
+  CSR_KEY_IS_CA_KEY: "The request carries a CA's key; a CA key is never certified for an end entity.",
+  NAME_CONSTRAINT_INVALID: 'A name constraint given for a new CA is malformed (the message says how to write its form).',
+  NAME_NOT_PERMITTED: "A name of the certificate lies outside the permitted subtrees a CA of the chain sets; no client would accept it.",
+  NAME_EXCLUDED: 'A name of the certificate lies in a subtree a CA of the chain excludes.',
+  NAME_CONSTRAINT_UNCHECKABLE: "A name cannot be checked against a CA's name constraint of its form (no readable host, an other-name or min/max constraint), so it is refused.",
+  NAME_CONSTRAINTS_TOO_MANY: "The chain's CAs carry more name-constraint subtrees than PKI Desk checks; nothing is signed."
 } as const satisfies Catalog
 
 export type AuthorityErrorCode = keyof typeof authorityErrors

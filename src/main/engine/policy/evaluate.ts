@@ -29,6 +29,7 @@ import { compilePattern, MAX_PATTERN_VALUE_LENGTH } from './patterns'
 import { sealEvaluated } from './sealed'
 import { resolveExtensionUrls, type ExtensionUrlKind } from '../../../shared/domain/extension-urls'
 import { formatDateTime } from '../../../shared/domain/date-format'
+import { nameConstraintFindings } from './name-constraints'
 
 const DAY = 86_400_000
 const ENTERED = 'entered by the operator at issuance'
@@ -621,6 +622,11 @@ export function evaluate(
   const basicConstraints = buildBasicConstraints(profile, csr, ctx, c)
   const additional = buildAdditionalExtensions(profile, csr, c)
   const signature = buildSignature(profile, input, ctx, c)
+  // Every CA of the chain binds the names, whatever the profile allows (RFC 5280 4.2.1.10).
+  const constrained = ctx.issuer?.nameConstraints ?? []
+  for (const f of nameConstraintFindings(constrained, { subject, sans: san?.names ?? [] })) c.findings.push(f)
+  if (constrained.length)
+    c.row('nameConstraints', 'Name constraints', null, constrained.map((a) => a.authority).join(', '), "every name is checked against these CAs' permitted and excluded subtrees")
 
   const urls = buildExtensionUrls(profile, ctx, c)
   if (profile.certificatePolicies.length) c.row('certificatePolicies', 'Certificate policies', null, profile.certificatePolicies.map((p) => p.oid).join(', '), 'set by the profile')

@@ -3,6 +3,7 @@
 import type { IssuerContext } from './types'
 import { certificateFacts } from '../certificate-facts'
 import { CURVES } from '../../../shared/domain/oids'
+import { chainNameConstraints } from './name-constraints'
 
 const SUPPORTED_CURVES = new Set(CURVES.filter((c) => c.supported).map((c) => c.name))
 
@@ -20,4 +21,12 @@ export function issuerContextFromCertificate(der: Uint8Array): IssuerContext {
     isCa: f.basicConstraints?.ca ?? false,
     ...(f.basicConstraints?.pathLength !== null && f.basicConstraints?.pathLength !== undefined ? { pathLength: f.basicConstraints.pathLength } : {})
   }
+}
+
+/** The issuer's context from its chain (issuer first, then each CA above it): its own facts, and every CA's name constraints. Throws as above. */
+export function issuerContextFromChain(chain: readonly { readonly authority: string; readonly der: Uint8Array }[]): IssuerContext {
+  const [issuer] = chain
+  if (!issuer) throw new Error('the chain holds no certificate')
+  const nameConstraints = chainNameConstraints(chain)
+  return { ...issuerContextFromCertificate(issuer.der), ...(nameConstraints.length ? { nameConstraints } : {}) }
 }

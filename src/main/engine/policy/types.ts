@@ -4,6 +4,7 @@ import type { Finding, PreviewRow } from '../../../shared/domain/profile'
 import type { KeyFamily } from '../../../shared/domain/keys'
 import type { ExtensionUrls } from '../../../shared/domain/extension-urls'
 import type { CertificateTemplate } from '../template'
+import type { AuthorityConstraints } from './name-constraints'
 
 export interface IssuerContext {
   /** The issuing CA certificate's notAfter: the ceiling of every certificate it signs. */
@@ -18,6 +19,8 @@ export interface IssuerContext {
   readonly pathLength?: number
   /** The URLs the issuing CA places in what it issues: each kind unless the profile sets its own (the preview names the CA). */
   readonly urls?: Readonly<ExtensionUrls> & { readonly authorityName: string }
+  /** The name constraints of the issuer and every CA above it, read from their certificates (issuer first). */
+  readonly nameConstraints?: readonly AuthorityConstraints[]
 }
 
 export interface EvaluationContext {
