@@ -11,7 +11,7 @@ import { X509Certificate } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runCli } from '../../../src/cli/program'
+import { inProcessCli } from './in-process'
 
 const PASS = 'correct horse battery staple'
 let work: string
@@ -19,17 +19,7 @@ let dataDir: string
 const f = (name: string): string => join(work, name)
 const openssl = (args: readonly string[]): string => execFileSync('openssl', [...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
 
-async function pk(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await runCli(['--data-dir', dataDir, ...args], { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), env: { PKIDESK_PASSPHRASE: PASS } })
-  return { code, stdout: out.join(''), stderr: err.join('') }
-}
-async function pkJson<T>(args: readonly string[]): Promise<T> {
-  const r = await pk(['--json', ...args])
-  if (r.code !== 0) throw new Error(`pkidesk ${args.join(' ')} exited ${r.code}: ${r.stderr}${r.stdout}`)
-  return JSON.parse(r.stdout) as T
-}
+const { pk, pkJson } = inProcessCli(() => dataDir, { PKIDESK_PASSPHRASE: PASS })
 interface Listed {
   name: string
   state: string

@@ -32,7 +32,7 @@ export function AuthoritiesScreen(): ReactNode {
         actions={
           <>
             <Button onClick={() => setDialog('root')}>New root CA</Button>
-            <Button variant="default" onClick={() => setDialog('intermediate')} disabled={!items.some((a) => a.state === 'active')}>
+            <Button variant="default" onClick={() => setDialog('intermediate')}>
               New intermediate
             </Button>
             <Button variant="default" onClick={() => setDialog('import')}>

@@ -19,6 +19,8 @@ import { AuthorityUrlsModal } from './AuthorityUrlsModal'
 import { RenewAuthorityModal } from './RenewAuthorityModal'
 import { authorityKind } from './AuthorityTree'
 import { UnlockPrompt } from '../../components/UnlockPrompt'
+import { AuthorityExportMenu } from './AuthorityExportMenu'
+import { PendingActions } from './PendingAuthority'
 
 const NO_CRLS: readonly CrlSummary[] = []
 
@@ -273,6 +275,7 @@ export function AuthorityDetail({ authority, onShow }: { authority: AuthoritySum
             </Table.Tr>
           </Table.Tbody>
         </Table>
+        {authority.state === 'pending-certificate' ? <PendingActions authority={authority} /> : <AuthorityExportMenu authority={authority} />}
         <ErrorNote error={error ?? crlError} />
         {crlSaved ? (
           <Alert color="teal" variant="light" role="status">
@@ -285,7 +288,7 @@ export function AuthorityDetail({ authority, onShow }: { authority: AuthoritySum
         <CrlSettingsForm key={authority.id} authority={authority} />
         <Group>
           {/* A locked CA asks for its passphrase here, then signs the CRL. */}
-          <Button onClick={() => (authority.unlocked ? void generate() : setUnlocking({ purpose: 'to sign its CRL', then: () => void generate() }))} loading={busy} disabled={!authority.keyId}>
+          <Button onClick={() => (authority.unlocked ? void generate() : setUnlocking({ purpose: 'to sign its CRL', then: () => void generate() }))} loading={busy} disabled={!authority.keyId || authority.state !== 'active'}>
             {authority.unlocked ? 'Generate CRL' : 'Unlock and generate CRL…'}
           </Button>
           {latest ? (

@@ -1,6 +1,7 @@
-// Create a root (self-signed) or an intermediate signed by a CA held here; its key in the
-// vault, or generated on a PKCS#11 token main offers (Key store).
-import { Button, Group, Modal, NumberInput, PasswordInput, Select, Stack, Text, TextInput } from '@mantine/core'
+// Create a root (self-signed), an intermediate signed by a CA held here, or an intermediate
+// whose CSR goes to an external parent (pending until its certificate is installed); its key in
+// the vault, or (signed here) generated on a PKCS#11 token main offers (Key store).
+import { Button, Group, Modal, NumberInput, PasswordInput, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core'
 import { useState, type ReactNode } from 'react'
 import type { AppError } from '../../../../shared/errors'
 import type { AuthoritySummary } from '../../../../shared/domain/authority'
@@ -11,6 +12,7 @@ import { SubjectFields } from '../../components/SubjectFields'
 import { KEY_SPEC_OPTIONS, PROTECTION_HELP, PROTECTION_OPTIONS, needsPassphrase, type KeyProtection, type KeySpec } from '../../lib/keys'
 import { subjectFromFields, type SubjectFields as Fields } from '../../lib/names'
 import { usePkcs11Modules } from '../../lib/use-pkcs11-modules'
+import { CsrReady } from './PendingAuthority'
 
 /** Key types a token key may have (the vault offers more). */
 const TOKEN_SPECS: readonly string[] = ['rsa-2048', 'rsa-3072', 'rsa-4096', 'ec-p256', 'ec-p384']
@@ -28,6 +30,10 @@ export function CreateAuthorityModal({
   onClose(created?: AuthoritySummary): void
 }): ReactNode {
   const signers = parents.filter((a) => a.state === 'active')
+  // Without a CA here to sign it, an intermediate's CSR goes to an external parent.
+  const [origin, setOrigin] = useState<'here' | 'external'>(signers.length ? 'here' : 'external')
+  const external = kind === 'intermediate' && origin === 'external'
+  const [made, setMade] = useState<{ authority: AuthoritySummary; csrPem: string } | null>(null)
   const [name, setName] = useState('')
   const [parentId, setParentId] = useState<string | null>(kind === 'intermediate' ? (signers[0]?.id ?? null) : null)
   const [subject, setSubject] = useState<Fields>({})
@@ -43,13 +49,31 @@ export function CreateAuthorityModal({
   const [keyLabel, setKeyLabel] = useState('')
   const [pin, setPin] = useState('')
   const tokens = (modules ?? []).flatMap((m) => m.tokens.map((t) => ({ value: JSON.stringify([m.path, t.label]), label: `Token "${t.label}" (${t.manufacturer}, serial ${t.serial}, ${m.path.split('/').pop() ?? m.path})`, disabled: t.pinLocked })))
-  const onToken = store !== VAULT ? (JSON.parse(store) as [string, string]) : null
+  // A CSR for an external parent keeps its key in the vault (the token choice is for CAs signed here).
+  const onToken = store !== VAULT && !external ? (JSON.parse(store) as [string, string]) : null
   const specOptions = onToken ? KEY_SPEC_OPTIONS.filter((o) => TOKEN_SPECS.includes(o.value)) : KEY_SPEC_OPTIONS
 
   const ready =
-    name.trim() && subject.CN?.trim() && (kind === 'root' || parentId) && (onToken ? pin.length > 0 && TOKEN_SPECS.includes(spec) : !needsPassphrase(protection) || passphraseReady(pass, 12))
+    name.trim() && subject.CN?.trim() && (kind === 'root' || external || parentId) && (onToken ? pin.length > 0 && TOKEN_SPECS.includes(spec) : !needsPassphrase(protection) || passphraseReady(pass, 12))
+  const signature = { hash: spec.endsWith('p521') ? 'SHA-512' : spec.endsWith('p384') ? 'SHA-384' : 'SHA-256', rsaPss: false } as const
+
+  const submitCsr = async (): Promise<void> => {
+    setBusy(true)
+    const r = await pki.authorities.createCsr({
+      name: name.trim(),
+      subject: subjectFromFields(subject),
+      keySpec: spec,
+      protection,
+      ...(needsPassphrase(protection) ? { passphrase: pass.passphrase } : {}),
+      signature
+    })
+    setBusy(false)
+    if (r.ok) setMade(r.value)
+    else setError(r.error)
+  }
 
   const submit = async (): Promise<void> => {
+    if (external) return submitCsr()
     setBusy(true)
     const r = await pki.authorities.create({
       name: name.trim(),
@@ -62,18 +86,42 @@ export function CreateAuthorityModal({
       validityDays: Number(validityDays),
       pathLength: pathLength === '' ? null : Number(pathLength),
       nameConstraints: null,
-      signature: { hash: spec.endsWith('p521') ? 'SHA-512' : spec.endsWith('p384') ? 'SHA-384' : 'SHA-256', rsaPss: false }
+      signature
     })
     setBusy(false)
     if (r.ok) onClose(r.value)
     else setError(r.error)
   }
 
+  if (made)
+    return (
+      <Modal opened onClose={() => onClose(made.authority)} title="New intermediate CA" size="lg">
+        <CsrReady authority={made.authority} csrPem={made.csrPem} onDone={() => onClose(made.authority)} />
+      </Modal>
+    )
+
   return (
     <Modal opened onClose={() => onClose()} title={kind === 'root' ? 'New root CA' : 'New intermediate CA'} size="lg">
       <Stack gap="sm">
         <TextInput label="Name in PKI Desk" required value={name} onChange={(e) => setName(e.currentTarget.value)} error={fieldError(error, 'name')} data-autofocus />
         {kind === 'intermediate' ? (
+          <SegmentedControl
+            aria-label="Parent"
+            value={origin}
+            onChange={(v) => setOrigin(v as 'here' | 'external')}
+            data={[
+              { value: 'here', label: 'Signed by a CA in PKI Desk', disabled: !signers.length },
+              { value: 'external', label: 'CSR for an external parent' }
+            ]}
+          />
+        ) : null}
+        {external ? (
+          <Text size="sm" c="dimmed">
+            The key stays in PKI Desk; you get its CSR to send to the parent. The CA is pending, and signs nothing, until you install the certificate the parent returns. The parent decides the
+            validity and the path length.
+          </Text>
+        ) : null}
+        {kind === 'intermediate' && !external ? (
           <Select
             label="Signed by"
             required
@@ -85,6 +133,7 @@ export function CreateAuthorityModal({
           />
         ) : null}
         <SubjectFields value={subject} onChange={setSubject} error={error} />
+        {external ? null : (
         <Select
           label="Key store"
           data={[{ value: VAULT, label: 'Vault (encrypted on this machine)' }, ...tokens]}
@@ -104,6 +153,7 @@ export function CreateAuthorityModal({
                 : undefined
           }
         />
+        )}
         <Group grow align="flex-start">
           <Select label="Key type" data={specOptions} value={spec} onChange={(v) => v && setSpec(v as KeySpec)} allowDeselect={false} error={fieldError(error, 'keySpec')} />
           {onToken ? (
@@ -129,6 +179,7 @@ export function CreateAuthorityModal({
             {needsPassphrase(protection) ? <PassphraseFields value={pass} onChange={setPass} error={fieldError(error, 'passphrase')} /> : null}
           </>
         )}
+        {external ? null : (
         <Group grow align="flex-start">
           <NumberInput label="Validity (days)" min={1} max={18250} value={validityDays} onChange={setValidityDays} error={fieldError(error, 'validityDays')} />
           <NumberInput
@@ -141,13 +192,14 @@ export function CreateAuthorityModal({
             error={fieldError(error, 'pathLength')}
           />
         </Group>
+        )}
         <ErrorNote error={unplacedError(error, PLACED)} />
         <Group justify="flex-end">
           <Button variant="default" onClick={() => onClose()}>
             Cancel
           </Button>
           <Button onClick={() => void submit()} loading={busy} disabled={!ready}>
-            Create {kind === 'root' ? 'root' : 'intermediate'}
+            {external ? 'Create key and CSR' : `Create ${kind === 'root' ? 'root' : 'intermediate'}`}
           </Button>
         </Group>
       </Stack>
