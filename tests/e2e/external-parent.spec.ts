@@ -58,7 +58,7 @@ test('CSR for an external parent: save, install the certificate back, issue; exp
 
   // Listed as pending; it signs nothing.
   const tree = app.getByRole('tree', { name: 'CA hierarchy' })
-  await expect(tree.getByRole('treeitem', { name: /Partner Issuing/ })).toContainText('pending-certificate')
+  await expect(tree.getByRole('treeitem', { name: /Partner Issuing/ })).toContainText('pending')
   const pending = app.getByTestId('pending-authority')
   await expect(pending).toContainText('It signs nothing until the certificate the parent returns is installed.')
   await expect(app.getByRole('button', { name: 'Generate CRL' })).toBeDisabled()
