@@ -620,3 +620,17 @@ describe('certificate content and policy rules: the hash follows the signing key
     })
   })
 })
+
+describe('certificates.findBySerial', () => {
+  it('finds a serial exactly, with or without leading zeros, in any case, never by substring', () => {
+    const page = services.certificates.list({ sort: { field: 'createdAt', direction: 'desc' }, limit: 10 })
+    const c = page.ok ? page.value.items[0]! : undefined
+    const serial = c!.serial
+    const stripped = serial.replace(/^0+/, '')
+    for (const spelling of [serial, serial.toUpperCase(), `00${serial}`, `0000${serial}`, stripped, `0${stripped}`])
+      expect(services.certificates.findBySerial(spelling).map((r) => r.id), spelling).toEqual([c!.id])
+    expect(services.certificates.findBySerial(serial.slice(0, -2))).toEqual([])
+    expect(services.certificates.findBySerial(serial, 'another-ca')).toEqual([])
+    expect(services.certificates.findBySerial('not hex')).toEqual([])
+  })
+})

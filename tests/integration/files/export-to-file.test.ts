@@ -6,7 +6,7 @@
 // once; an end-entity key is deleted on request. Every file is checked by OpenSSL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { X509Certificate } from 'node:crypto'
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, statSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createServices, type Services } from '../../../src/main/services'
 import type { CaKeyExportPrompt, DialogsPort } from '../../../src/main/services/files-service'
@@ -15,6 +15,9 @@ import { dispatch } from '../../../src/main/ipc/dispatch'
 import { createMemoryKeychain } from '../../../src/main/vault'
 import type { ChannelName } from '../../../src/shared/ipc/contract'
 import { keytool, openssl, tempDir } from '../../unit/engine/helpers'
+import { execFileSync } from 'node:child_process'
+import { tmpdir } from 'node:os'
+import { openStoreFile, type StoreFile } from '../store-file'
 
 const CA_PASS = 'correct horse battery staple'
 const FILE_PASS = 'file password 4 export'
@@ -323,5 +326,78 @@ describe('blockPrivateKeyExport', () => {
     expect(info.status).toBe(0)
     expect(info.out).toContain('BEGIN CERTIFICATE')
     expect(info.out).not.toContain('PRIVATE KEY')
+  })
+})
+
+describe("the certificates service's CA key export (what pkidesk cert export calls)", () => {
+  const PASSPHRASE = 'correct horse battery staple'
+  let dir: string
+  let services: Services
+  let file: StoreFile
+  const keychain = createMemoryKeychain()
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pkidesk-cli-svc-'))
+    services = createServices({ dataDir: join(dir, 'store'), keychain, scrypt: { N: 2 ** 14, r: 8, p: 1 } })
+    file = openStoreFile(join(dir, 'store'))
+  })
+  afterAll(() => {
+    file?.close()
+    services?.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  describe('CA key export needs an explicit opt-in', () => {
+    it('refuses a CA key in a PFX without includeCaKey, exports and audits it with', async () => {
+      const root = await services.authorities.create({
+        name: 'Svc Root',
+        parentId: null,
+        subject: [[{ type: 'CN', value: 'Svc Root' }]],
+        keySpec: 'ec-p256',
+        protection: 'passphrase',
+        passphrase: PASSPHRASE,
+        validityDays: 365,
+        pathLength: null,
+        nameConstraints: null,
+        signature: { hash: 'SHA-256', rsaPss: false },
+        crlDistributionPoints: [],
+        ocspUrls: [],
+        caIssuersUrls: []
+      })
+      expect(root.ok, JSON.stringify(root)).toBe(true)
+      const page = services.certificates.list({ sort: { field: 'createdAt', direction: 'desc' }, limit: 10 })
+      const cert = page.ok ? page.value.items.find((c) => c.isCa) : undefined
+      expect(cert?.hasKey).toBe(true)
+      if (root.ok && !root.value.unlocked) expect((await services.authorities.unlock(root.value.id, PASSPHRASE)).ok).toBe(true)
+
+      const refused = await services.certificates.export(cert!.id, 'pfx-modern', 'pfx export passphrase 42', true)
+      expect(refused.ok).toBe(false)
+      if (!refused.ok) {
+        expect(refused.error.code).toBe('CA_KEY_EXPORT_NOT_CONFIRMED')
+        expect(refused.error.field).toBe('includeCaKey')
+        expect(refused.error.message).toContain('--include-ca-key')
+      }
+      // Certificates only is fine without the opt-in.
+      const noKey = await services.certificates.export(cert!.id, 'pfx-modern', 'pfx export passphrase 42', false)
+      expect(noKey.ok && noKey.value.containsKey).toBe(false)
+
+      // The opt-in carries the CA key's passphrase again, checked even though the key is unlocked.
+      const noPassphrase = await services.certificates.export(cert!.id, 'pfx-modern', 'pfx export passphrase 42', true, {})
+      expect(!noPassphrase.ok && noPassphrase.error).toMatchObject({ code: 'PASSPHRASE_REQUIRED', field: 'caKeyPassphrase' })
+      const wrong = await services.certificates.export(cert!.id, 'pfx-modern', 'pfx export passphrase 42', true, { passphrase: 'not the CA passphrase' })
+      expect(!wrong.ok && wrong.error).toMatchObject({ code: 'PASSPHRASE_WRONG', field: 'caKeyPassphrase' })
+      const done = await services.certificates.export(cert!.id, 'pfx-modern', 'pfx export passphrase 42', true, { passphrase: PASSPHRASE })
+      expect(done.ok).toBe(true)
+      if (!done.ok) return
+      expect(done.value.containsKey).toBe(true)
+      const pfx = join(dir, 'root.pfx')
+      writeFileSync(pfx, Buffer.from(done.value.base64, 'base64'))
+      const keyPem = execFileSync('openssl', ['pkcs12', '-in', pfx, '-nocerts', '-passin', 'pass:pfx export passphrase 42', '-passout', 'pass:x', '-nodes'], { encoding: 'utf8' })
+      expect(keyPem).toContain('PRIVATE KEY')
+      const audit = services.audit.list({ offset: 0, limit: 5, action: 'certificate.export' })
+      expect(audit.ok && audit.value.entries.map((e) => JSON.parse(e.details) as { caKey?: boolean; containsKey: boolean })[0]).toEqual({ format: 'pfx-modern', containsKey: true, caKey: true, confirmedWith: 'passphrase' })
+      const refusals = services.audit.list({ offset: 0, limit: 5, action: 'vault.confirm-failed' })
+      expect(refusals.ok && refusals.value.entries.map((e) => (JSON.parse(e.details) as { code: string }).code)).toEqual(['PASSPHRASE_WRONG', 'PASSPHRASE_REQUIRED'])
+    })
   })
 })

@@ -1,6 +1,6 @@
 // The vault and audit services through the IPC handler table (schema-validated dispatch),
 // over createServices with an in-memory keychain: what the renderer and the CLI see.
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, afterAll, beforeAll } from 'vitest'
 import { createPrivateKey, createPublicKey } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -183,6 +183,57 @@ describe('audit:* channels', () => {
       intact: false,
       brokenAt: b + 2,
       message: `Audit trail broken at entry ${b + 2}: entry ${b + 2} was altered after it was written.`
+    })
+  })
+})
+
+describe('the service over a real store with the keychain down', () => {
+  let dir: string
+  let services: Services
+  let file: StoreFile
+  const keychain = createMemoryKeychain()
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pkidesk-cli-svc-'))
+    services = createServices({ dataDir: join(dir, 'store'), keychain, scrypt: { N: 2 ** 14, r: 8, p: 1 } })
+    file = openStoreFile(join(dir, 'store'))
+  })
+  afterAll(() => {
+    file?.close()
+    services?.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  describe('an existing keychain key when the keychain is down', () => {
+    it('says to start the Secret Service and unlock the keyring, not to choose passphrase protection', async () => {
+      const ca = await services.authorities.create({
+        name: 'Keychain Root',
+        parentId: null,
+        subject: [[{ type: 'CN', value: 'Keychain Root' }]],
+        keySpec: 'ec-p256',
+        protection: 'keychain',
+        validityDays: 365,
+        pathLength: null,
+        nameConstraints: null,
+        signature: { hash: 'SHA-256', rsaPss: false },
+        crlDistributionPoints: [],
+        ocspUrls: [],
+        caIssuersUrls: []
+      })
+      expect(ca.ok, JSON.stringify(ca)).toBe(true)
+      if (!ca.ok) return
+      services.vault.lockAll()
+      keychain.setAvailable(false)
+      try {
+        const r = await services.authorities.unlock(ca.value.id)
+        expect(r.ok).toBe(false)
+        if (r.ok) return
+        expect(r.error.code).toBe('KEYCHAIN_UNAVAILABLE')
+        expect(r.error.message).not.toMatch(/choose passphrase protection/)
+        expect(r.error.message).toMatch(/this key is kept in the keychain .*start the Secret Service \(gnome-keyring\) and unlock your login keyring/)
+      } finally {
+        keychain.setAvailable(true)
+      }
     })
   })
 })
