@@ -4,6 +4,7 @@
 import { InvalidArgumentError } from 'commander'
 import { readDnText, type DistinguishedName, type GeneralName, type GeneralNameType } from '../shared/domain/names'
 import type { NameConstraintBase } from '../shared/domain/authority'
+import { readConstraintText } from '../shared/domain/name-constraint-text'
 import { CliError, EXIT_USAGE } from './context'
 
 const SAN_TYPES: readonly GeneralNameType[] = ['dns', 'ip', 'email', 'uri', 'upn', 'dn']
@@ -38,16 +39,11 @@ export function parseDnOption(text: string, option = '--subject'): Distinguished
   }
 }
 
-const CONSTRAINT_TYPES: Readonly<Record<string, NameConstraintBase['type']>> = { dns: 'dns', ip: 'ip', email: 'email', uri: 'uri', dirname: 'dn', dn: 'dn' }
-
 /** `--permit dns:example.com`, `ip:10.0.0.0/8`, `email:example.com`, `uri:.example.com`, `dirname:O=Example,C=DE` → a subtree base (its syntax is checked by the service). */
 export function parseConstraint(text: string): NameConstraintBase {
-  const colon = text.indexOf(':')
-  const type = colon > 0 ? CONSTRAINT_TYPES[text.slice(0, colon).trim().toLowerCase()] : undefined
-  const value = colon > 0 ? text.slice(colon + 1).trim() : ''
-  if (!type || value === '')
-    throw new InvalidArgumentError(`"${text}" is not TYPE:value; use dns:example.com, ip:10.0.0.0/8, email:example.com, uri:example.com or dirname:"O=Example,C=DE".`)
-  return { type, value }
+  const r = readConstraintText(text)
+  if (!r.ok) throw new InvalidArgumentError(r.message.replace('dirname:O=Example,C=DE', 'dirname:"O=Example,C=DE"'))
+  return r.base
 }
 
 export function collectConstraint(value: string, previous: readonly NameConstraintBase[] | undefined): NameConstraintBase[] {

@@ -1,7 +1,7 @@
 // Create a root (self-signed), an intermediate signed by a CA held here, or an intermediate
 // whose CSR goes to an external parent (pending until its certificate is installed); its key in
 // the vault, or (signed here) generated on a PKCS#11 token main offers (Key store).
-import { Button, Group, Modal, NumberInput, PasswordInput, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core'
+import { Button, Group, Modal, NumberInput, PasswordInput, SegmentedControl, Select, Stack, Text, Textarea, TextInput } from '@mantine/core'
 import { useState, type ReactNode } from 'react'
 import type { AppError } from '../../../../shared/errors'
 import type { AuthoritySummary } from '../../../../shared/domain/authority'
@@ -13,12 +13,14 @@ import { KEY_SPEC_OPTIONS, PROTECTION_HELP, PROTECTION_OPTIONS, needsPassphrase,
 import { subjectFromFields, type SubjectFields as Fields } from '../../lib/names'
 import { usePkcs11Modules } from '../../lib/use-pkcs11-modules'
 import { CsrReady } from './PendingAuthority'
+import { CONSTRAINT_FORMS, readConstraintLines } from '../../../../shared/domain/name-constraint-text'
+import type { NameConstraintsInput } from '../../../../shared/domain/authority'
 
 /** Key types a token key may have (the vault offers more). */
 const TOKEN_SPECS: readonly string[] = ['rsa-2048', 'rsa-3072', 'rsa-4096', 'ec-p256', 'ec-p384']
 const VAULT = 'vault'
 
-const PLACED = ['name', 'parentId', 'subject', 'keySpec', 'protection', 'passphrase', 'validityDays', 'pathLength', 'token', 'pin', 'keyLabel']
+const PLACED = ['name', 'parentId', 'subject', 'keySpec', 'protection', 'passphrase', 'validityDays', 'pathLength', 'token', 'pin', 'keyLabel', 'nameConstraints']
 
 export function CreateAuthorityModal({
   kind,
@@ -44,6 +46,8 @@ export function CreateAuthorityModal({
   const [pathLength, setPathLength] = useState<number | string>(kind === 'root' ? '' : 0)
   const [error, setError] = useState<AppError | null>(null)
   const [busy, setBusy] = useState(false)
+  const [permitted, setPermitted] = useState('')
+  const [excluded, setExcluded] = useState('')
   const { modules } = usePkcs11Modules()
   const [store, setStore] = useState<string>(VAULT)
   const [keyLabel, setKeyLabel] = useState('')
@@ -72,8 +76,25 @@ export function CreateAuthorityModal({
     else setError(r.error)
   }
 
+  /** The typed constraints, null when none; a line that cannot be read is refused beside its field. */
+  const constraints = (): { ok: true; value: NameConstraintsInput | null } | { ok: false } => {
+    const lists = { permitted: readConstraintLines(permitted), excluded: readConstraintLines(excluded) }
+    for (const list of ['permitted', 'excluded'] as const) {
+      const r = lists[list]
+      if (!r.ok) {
+        setError({ code: 'NAME_CONSTRAINT_INVALID', message: `Line ${r.index + 1}: ${r.message}`, field: `nameConstraints.${list}` })
+        return { ok: false }
+      }
+    }
+    const p = lists.permitted.ok ? lists.permitted.bases : []
+    const x = lists.excluded.ok ? lists.excluded.bases : []
+    return { ok: true, value: p.length || x.length ? { permitted: p, excluded: x } : null }
+  }
+
   const submit = async (): Promise<void> => {
     if (external) return submitCsr()
+    const nc = constraints()
+    if (!nc.ok) return
     setBusy(true)
     const r = await pki.authorities.create({
       name: name.trim(),
@@ -85,7 +106,7 @@ export function CreateAuthorityModal({
       ...(onToken ? { token: { module: onToken[0], token: onToken[1], pin, ...(keyLabel.trim() ? { keyLabel: keyLabel.trim() } : {}) } } : {}),
       validityDays: Number(validityDays),
       pathLength: pathLength === '' ? null : Number(pathLength),
-      nameConstraints: null,
+      nameConstraints: nc.value,
       signature
     })
     setBusy(false)
@@ -193,6 +214,30 @@ export function CreateAuthorityModal({
           />
         </Group>
         )}
+        {external ? null : (
+          <Group grow align="flex-start">
+            <Textarea
+              label="Permitted names"
+              description={`One per line: ${CONSTRAINT_FORMS}. Empty: no limit. Every certificate below this CA must fall inside them.`}
+              autosize
+              minRows={2}
+              maxRows={6}
+              value={permitted}
+              onChange={(e) => setPermitted(e.currentTarget.value)}
+              error={constraintError(error, 'permitted')}
+            />
+            <Textarea
+              label="Excluded names"
+              description="One per line, the same forms: no certificate below this CA may carry them."
+              autosize
+              minRows={2}
+              maxRows={6}
+              value={excluded}
+              onChange={(e) => setExcluded(e.currentTarget.value)}
+              error={constraintError(error, 'excluded')}
+            />
+          </Group>
+        )}
         <ErrorNote error={unplacedError(error, PLACED)} />
         <Group justify="flex-end">
           <Button variant="default" onClick={() => onClose()}>
@@ -205,4 +250,13 @@ export function CreateAuthorityModal({
       </Stack>
     </Modal>
   )
+}
+
+/** A name-constraint refusal beside its list (main names the entry: nameConstraints.permitted[2]). */
+function constraintError(error: AppError | null, list: 'permitted' | 'excluded'): string | undefined {
+  const f = error?.field
+  if (!f) return undefined
+  if (f === `nameConstraints.${list}` || f.startsWith(`nameConstraints.${list}[`)) return error.message
+  if (f === 'nameConstraints' && list === 'permitted') return error.message
+  return undefined
 }
