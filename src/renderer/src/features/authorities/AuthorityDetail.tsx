@@ -288,7 +288,7 @@ export function AuthorityDetail({ authority, onShow }: { authority: AuthoritySum
         <CrlSettingsForm key={authority.id} authority={authority} />
         <Group>
           {/* A locked CA asks for its passphrase here, then signs the CRL. */}
-          <Button onClick={() => (authority.unlocked ? void generate() : setUnlocking({ purpose: 'to sign its CRL', then: () => void generate() }))} loading={busy} disabled={!authority.keyId || authority.state !== 'active'}>
+          <Button onClick={() => (authority.unlocked ? void generate() : setUnlocking({ purpose: 'to sign its CRL', then: () => void generate() }))} loading={busy} disabled={!authority.keyId || authority.state === 'pending-certificate'}>
             {authority.unlocked ? 'Generate CRL' : 'Unlock and generate CRL…'}
           </Button>
           {latest ? (
