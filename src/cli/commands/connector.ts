@@ -51,6 +51,49 @@ interface UpdateOptions extends SettingsOptions {
   url?: string
   removeCredential?: boolean
   enabled?: boolean
+  unset?: string[]
+}
+
+/** The settings `connector update --unset` removes, by their option name. */
+const UNSETTABLE_TOP = { 'ca-bundle': 'caBundlePem', 'base-path': 'basePath', 'signed-by': 'signedBy', 'credential-env': 'credentialEnv' } as const
+const UNSETTABLE_CERTCENTRAL = {
+  'account-id': 'accountId',
+  'division-id': 'divisionId',
+  'organization-name': 'organizationName',
+  'organization-id': 'organizationId',
+  'product-type': 'productType',
+  'ca-cert-id': 'caCertId',
+  'ca-cert-name': 'caCertName'
+} as const
+const UNSETTABLE = [...Object.keys(UNSETTABLE_TOP), ...Object.keys(UNSETTABLE_CERTCENTRAL)]
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value]
+}
+
+/**
+ * The patch that removes each `--unset` setting: a top-level one becomes null (the service
+ * deletes it), a CertCentral one leaves the certCentral object, which is replaced whole.
+ */
+function unsetPatch(names: readonly string[], opts: SettingsOptions, settings: Partial<ConnectorSettingsDto>): Record<string, unknown> {
+  const patch: Record<string, unknown> = {}
+  let cc: Record<string, unknown> | undefined
+  for (const name of names) {
+    if (name === 'timeout-ms')
+      throw usageError('INVALID_ARGUMENT', 'The timeout always has a value, so it cannot be unset: give --timeout-ms N instead.', '--unset')
+    if (!UNSETTABLE.includes(name))
+      throw usageError('INVALID_ARGUMENT', `There is no connector setting ${name} to unset: name one of ${UNSETTABLE.join(', ')}.`, '--unset')
+    const key = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof SettingsOptions
+    if (opts[key] !== undefined)
+      throw usageError('CONFLICTING_OPTIONS', `Setting --${name} and unsetting it contradict each other: leave out one of them.`, '--unset')
+    if (name in UNSETTABLE_TOP) patch[UNSETTABLE_TOP[name as keyof typeof UNSETTABLE_TOP]] = null
+    else {
+      cc ??= { ...(settings.certCentral ?? {}) }
+      delete cc[UNSETTABLE_CERTCENTRAL[name as keyof typeof UNSETTABLE_CERTCENTRAL]]
+    }
+  }
+  if (cc) patch.certCentral = Object.keys(cc).length ? cc : null
+  return patch
 }
 
 /** The per-platform settings options, shared by add and update. */
@@ -137,6 +180,7 @@ export function registerConnectorCommands(program: Command, run: Runner): void {
       .option('--remove-credential', 'remove the credential from the OS keychain')
       .option('--enable', 'send its items again')
       .option('--disable', 'keep its items queued, send nothing')
+      .option('--unset <setting>', `remove a setting, back to none (repeatable): ${UNSETTABLE.join(', ')}`, collect)
   ).action(
     run<UpdateOptions & { enable?: boolean; disable?: boolean }>(async ({ ctx, out, opts, args }) => {
       const name = String(args[0])
@@ -146,12 +190,14 @@ export function registerConnectorCommands(program: Command, run: Runner): void {
       const credential = credentialFrom(opts)
       const services = ctx.services()
       const current = (await services.connectors.listConnectors()).find((c) => c.name === name)
+      const settings = settingsFrom(opts, current?.settings)
+      const unset = opts.unset?.length ? unsetPatch(opts.unset, opts, settings) : {}
       const updated = expectOk(
         await services.connectors.updateConnector({
           name,
           ...(opts.url !== undefined ? { baseUrl: opts.url } : {}),
           ...(credential !== undefined ? { credential } : opts.removeCredential ? { credential: null } : {}),
-          settings: settingsFrom(opts, current?.settings),
+          settings: { ...settings, ...unset },
           ...(opts.enable ? { enabled: true } : opts.disable ? { enabled: false } : {})
         })
       )

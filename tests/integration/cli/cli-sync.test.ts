@@ -187,4 +187,27 @@ describe('pkidesk connector, sync and remote (built CLI, fake Lamassu)', { timeo
     expect(pa.code, pa.stderr).toBe(0)
     expect(pa.stdout).toMatch(/base path:\s+\/sse\/config\/v1/)
   })
+
+  it('connector update --unset removes one setting and keeps the others', async () => {
+    const unset = await pk(['--json', 'connector', 'update', 'cc', '--unset', 'ca-cert-id', '--unset', 'division-id'])
+    expect(unset.code, unset.stderr).toBe(0)
+    const cc = (JSON.parse(unset.stdout) as { settings: { certCentral: Record<string, unknown> } }).settings.certCentral
+    expect(cc).toEqual({ accountId: 'acct-1', productType: 'ssl_basic' })
+    const pa = await pk(['--json', 'connector', 'update', 'pa', '--unset', 'signed-by'])
+    expect(pa.code, pa.stderr).toBe(0)
+    const settings = (JSON.parse(pa.stdout) as { settings: Record<string, unknown> }).settings
+    expect(settings.signedBy).toBeUndefined()
+    expect(settings.basePath).toBe('/sse/config/v1')
+    const listed = await pk(['--json', 'connector', 'list'])
+    const stored = (JSON.parse(listed.stdout) as { name: string; settings: Record<string, unknown> }[]).find((c) => c.name === 'pa')
+    expect(stored?.settings.signedBy).toBeUndefined()
+
+    const both = await pk(['connector', 'update', 'pa', '--signed-by', 'x', '--unset', 'signed-by'])
+    expect(both.code).toBe(2)
+    expect(both.stderr).toMatch(/^error\[CONFLICTING_OPTIONS\]: Setting --signed-by and unsetting it contradict/)
+    const unknown = await pk(['connector', 'update', 'pa', '--unset', 'colour'])
+    expect(unknown.stderr).toMatch(/^error\[INVALID_ARGUMENT\]: There is no connector setting colour to unset: name one of ca-bundle/)
+    const timeout = await pk(['connector', 'update', 'pa', '--unset', 'timeout-ms'])
+    expect(timeout.stderr).toMatch(/give --timeout-ms N instead/)
+  })
 })
