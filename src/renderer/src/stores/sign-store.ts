@@ -5,7 +5,8 @@
 import { create } from 'zustand'
 import { pki } from '../api/pki'
 import type { AppError } from '../../../shared/errors'
-import type { AuthoritySummary, FileInput } from '../../../shared/domain/authority'
+import type { FileInput } from '../../../shared/domain/authority'
+import { canSign, signingCaFor } from '../lib/signing-ca'
 import type { CsrDescription, CsrInfo } from '../../../shared/domain/csr'
 import { mergeOperatorInput, type Finding, type OperatorInputPatch, type PreviewRow } from '../../../shared/domain/profile'
 import type { IssueItemResult } from '../../../shared/ipc/certificates'
@@ -123,18 +124,7 @@ function compact(p: OperatorInputPatch | undefined): OperatorInputPatch | undefi
 }
 
 /** A CA that may sign end-entity requests now (locked ones count: they are unlocked first). */
-export const canSign = (a: AuthoritySummary): boolean => a.state === 'active' && a.canIssue !== false
-
-/**
- * The CA the Sign screen has chosen: the operator's own choice while that CA can still sign;
- * else the profile's default CA; else the only CA that can sign; else none.
- */
-export function signingCaFor(authorities: readonly AuthoritySummary[], chosen: string | null, profileDefault: string | null | undefined): string | null {
-  const usable = authorities.filter(canSign)
-  if (chosen && usable.some((a) => a.id === chosen)) return chosen
-  if (profileDefault && usable.some((a) => a.id === profileDefault)) return profileDefault
-  return usable.length === 1 ? usable[0]!.id : null
-}
+export { canSign, signingCaFor }
 
 export const signable = (i: SignItem): boolean => !!i.csr && !!i.pem && !i.error && i.csr.signatureValid && !i.result?.ok
 

@@ -10,6 +10,7 @@ import { plural } from '../../lib/format'
 import { tone } from '../../lib/colors'
 import { useAuthoritiesStore } from '../../stores/authorities-store'
 import { canSign, signable, signingCaFor, useSignStore } from '../../stores/sign-store'
+import { currentAuthority } from '../../lib/signing-ca'
 import { CsrCard } from './CsrCard'
 import { useProfileChoices } from './use-profile-choices'
 import { EnteredFields, findingFor, hasEnteredFields } from './EnteredFields'
@@ -110,7 +111,8 @@ export function SignScreen(): ReactNode {
   const chooseProfile = (value: string | null): void => {
     const id = value === BUILT_IN ? null : value
     s.setProfile(id)
-    const def = profiles.find((p) => p.id === id)?.defaultAuthorityId
+    const named = profiles.find((p) => p.id === id)?.defaultAuthorityId
+    const def = named ? currentAuthority(authorities, named) : undefined
     if (def && authorities.some((a) => a.id === def && canSign(a))) s.setAuthority(def)
   }
 
