@@ -2,7 +2,7 @@
 // serial, manufacturer, free space); New root CA offers the token as its key store, asks the
 // PIN, and creates the CA with its key generated there (its certificate verifies); the CA says
 // it is on a token, unlocks with the token PIN (a wrong PIN refused beside the field) and its
-// key cannot be exported. SoftHSM2 in a throwaway directory, loaded from a copy of its
+// key cannot be exported (the Authorities screen and the PFX export say which token keeps it). SoftHSM2 in a throwaway directory, loaded from a copy of its
 // library so that no other test's SoftHSM configuration is shared.
 import { X509Certificate } from 'node:crypto'
 import { copyFileSync } from 'node:fs'
@@ -69,6 +69,26 @@ test('create a root CA whose key is generated on a token, unlock it with the PIN
     await unlock.getByLabel('Token user PIN').fill(USER_PIN)
     await unlock.getByRole('button', { name: 'Unlock', exact: true }).click()
     await expect(unlock).toBeHidden()
+
+    // Its key cannot be exported, and the screens say why: on the Authorities screen and in the certificate's Export dialog.
+    await expect(app.getByTestId('ca-token')).toContainText('“Desk Token”')
+    await expect(app.getByTestId('ca-key-export-reason')).toHaveText(/^Key export: not possible, the key is on token "Desk Token" \(serial \w+\) and cannot leave it\./)
+    await app.getByRole('button', { name: 'Export certificate…' }).click()
+    await expect(app.getByRole('menuitem', { name: /With the private key \(PFX\): not possible, the key is on token "Desk Token"/ })).toBeDisabled()
+    await app.keyboard.press('Escape')
+    await goTo(app, 'Certificates')
+    await app.getByRole('table', { name: 'Certificates' }).getByRole('row').filter({ hasText: 'Token Root CA' }).click()
+    await app.getByRole('button', { name: 'Export…' }).click()
+    const exporting = app.getByRole('dialog')
+    await exporting.getByRole('radio', { name: 'PFX, modern' }).check()
+    const withKey = exporting.getByRole('switch', { name: 'Include the private key' })
+    await expect(withKey).toBeDisabled()
+    await expect(withKey).not.toBeChecked()
+    await expect(exporting).toContainText(/Not possible: the key is on token "Desk Token" \(serial \w+\) and cannot leave it\. The file carries the certificate and its chain only\./)
+    await screenshot(app, 'pkcs11-export-light')
+    await app.emulateMedia({ colorScheme: 'dark' })
+    await screenshot(app, 'pkcs11-export-dark')
+    await app.emulateMedia({ colorScheme: 'light' })
   } finally {
     if (before.modules === undefined) delete process.env.PKIDESK_PKCS11_MODULES
     else process.env.PKIDESK_PKCS11_MODULES = before.modules

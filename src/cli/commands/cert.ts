@@ -5,6 +5,7 @@ import { Option, type Command } from 'commander'
 import type { Runner } from '../program'
 import type { CertificateDetail, CertificateSummary, ExportFormat, RevocationReason } from '../../shared/domain/certificate'
 import { ACCEPTED_REVOCATION_REASONS } from '../../shared/domain/certificate'
+import { tokenKeyStays } from '../../shared/domain/pkcs11'
 import { durationDays, formatSerial, normalizeSerial, parseDuration, parseIsoDate, type ParsedDuration } from '../parse'
 import { CliError, EXIT_FAILED, expectOk, operationError, readSecret, requireSecret, usageError } from '../context'
 import { formatRecord, formatTable } from '../output'
@@ -258,6 +259,10 @@ export function registerCertificateCommands(program: Command, run: Runner): void
       const includeKey = isPfx && opts.key && found.hasKey
       let caKeyConsent: CaKeyConsent | undefined
       if (includeKey) {
+        // A key on a token never leaves it: say so before asking for --include-ca-key or a secret.
+        const onToken = expectOk(services.certificates.get(found.id)).heldKey?.token
+        if (onToken)
+          throw operationError('PKCS11_KEY_NOT_EXPORTABLE', `A PFX of ${formatSerial(found.serial)} cannot carry its private key: ${tokenKeyStays(onToken)}. Pass --no-key for the certificate and its chain alone.`, '--no-key')
         const serial = formatSerial(found.serial)
         if (found.isCa && opts.includeCaKey !== true)
           throw usageError(

@@ -138,7 +138,8 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
       canIssue: may.ok,
       cannotIssueReason: may.ok ? null : { code: may.error.code, message: may.error.message },
       crlsNeededUntil: a.state === 'retired' ? read((tx) => lastIssuedNotAfter(tx, a.id, a.certDer ? sha256Hex(a.certDer) : null)) : null,
-      custodians: a.keyId ? vault.custodiansOf(a.keyId) : null
+      custodians: a.keyId ? vault.custodiansOf(a.keyId) : null,
+      token: a.keyId ? vault.tokenKeyPlace(a.keyId) : null
     }
   }
   const notFound = (id: string): Result<never> => fail('AUTHORITY_NOT_FOUND', `No certificate authority ${id}: choose one from the list.`, 'authorityId')

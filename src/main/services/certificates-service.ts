@@ -13,7 +13,7 @@ import { deliveredChain } from '../store/chains-repo'
 import { buildCrl, buildPkcs7, crlEntryCount, describeCertificate, toPem, type CrlEntry } from '../engine'
 import { buildPfx } from '../engine/pkcs12'
 import { signingHashFor, signingKeyOfSpec } from '../engine/signing-rules'
-import type { KeyConfirmation, VaultPort } from './vault-service'
+import { tokenKeyNotExportable, type KeyConfirmation, type VaultPort } from './vault-service'
 import type { KeySecrets } from '../vault'
 import type { AuthoritiesService } from './authorities-service'
 import { certificateSummary, keyExportBlocked, keyExportBlockedBy, parseCrlSettings, sha256Hex, signedBy } from './certificate-records'
@@ -163,7 +163,7 @@ export function createCertificatesService(store: Store, vault: VaultPort, author
       return ok({
         ...certificateSummary(row, now()),
         view,
-        heldKey: held ? { keyId: held.keyId, protection: held.protection, unlocked: held.unlocked, locksAt: held.locksAt } : null,
+        heldKey: held ? { keyId: held.keyId, protection: held.protection, unlocked: held.unlocked, locksAt: held.locksAt, token: vault.tokenKeyPlace(held.keyId) } : null,
         invalidityDate: row.invalidityDate,
         keyExportBlockedBy: read((tx) => keyExportBlockedBy(tx, row)),
         chain: chainOf(row).map((c) => ({
@@ -205,6 +205,8 @@ export function createCertificatesService(store: Store, vault: VaultPort, author
           const withKey = includeKey && row.keyId !== null
           const blockedBy = withKey ? read((tx) => keyExportBlockedBy(tx, row)) : null
           if (blockedBy) return keyExportBlocked(row, blockedBy, 'includeKey')
+          const onToken = withKey ? vault.tokenKeyPlace(row.keyId!) : null
+          if (onToken) return tokenKeyNotExportable(onToken, `A PFX of certificate ${row.serial.toUpperCase()}`, 'includeKey')
           // A CA's key: its certificate says CA, or a CA held here signs with that key.
           const caKey = withKey && (row.isCa || read(listAuthorities).some((a) => a.keyId === row.keyId))
           if (caKey && !caKeyConsent)

@@ -16,7 +16,7 @@ import type { CertificatesService } from './certificates-service'
 import { MIN_PFX_PASSWORD } from './certificates-service'
 import { keyExportBlocked, keyExportBlockedBy } from './certificate-records'
 import type { FilesService } from './files-service'
-import type { VaultPort } from './vault-service'
+import { tokenKeyNotExportable, type VaultPort } from './vault-service'
 import type { KeySecrets } from '../vault'
 
 export interface ExportsServiceDeps {
@@ -78,6 +78,9 @@ export function createExportsService({ store, vault, certificates, files }: Expo
         // Checked before the dialog so the operator is not asked where to save a file that cannot be made.
         const blockedBy = withKey ? store.read((tx) => keyExportBlockedBy(tx, row)) : null
         if (blockedBy) return keyExportBlocked(row, blockedBy, 'includeKey')
+        // Before main's CA key confirmation: a key on a token is never asked for, it cannot leave it.
+        const onToken = withKey ? vault.tokenKeyPlace(row.keyId!) : null
+        if (onToken) return tokenKeyNotExportable(onToken, `A PFX of certificate ${row.serial.toUpperCase()}`, 'includeKey')
         if (caKey && !req.includeCaKey)
           return fail(
             'CA_KEY_EXPORT_NOT_CONFIRMED',
@@ -131,6 +134,8 @@ export function createExportsService({ store, vault, certificates, files }: Expo
       }
       const ref = vault.key(keyId)
       if (!ref) return fail('KEY_NOT_FOUND', `No key ${keyId} in the vault: it may have been deleted; refresh the view.`, 'key')
+      const onToken = vault.tokenKeyPlace(keyId)
+      if (onToken) return tokenKeyNotExportable(onToken, 'A key file', 'key')
       if (ref.purpose === 'ca')
         return fail(
           'CA_KEY_EXPORT_NOT_CONFIRMED',

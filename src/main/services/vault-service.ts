@@ -6,7 +6,7 @@
 import { attempt, fail, ok, unwrap, type AppError, type Result } from '../../shared/errors'
 import type { VaultKeyStateDto, KeychainStatusDto } from '../../shared/ipc/vault'
 import type { EventSink } from '../../shared/ipc/events'
-import type { Pkcs11TokenDto } from '../../shared/domain/pkcs11'
+import { tokenKeyStays, type Pkcs11TokenDto, type TokenKeyPlace } from '../../shared/domain/pkcs11'
 import type { Pkcs11ModuleDto } from '../../shared/ipc/pkcs11'
 import { offeredModules } from '../vault'
 import type { Store, WriteTx } from '../store/database'
@@ -62,6 +62,8 @@ export interface VaultPort {
   offersModule(module: string): boolean
   /** Where a token key is (module, token, key label and id); null for a vault key. */
   tokenKeyOf(keyId: string): TokenKeyRef | null
+  /** The same, as the screens show it (token label and serial, key label and id); null for a vault key. */
+  tokenKeyPlace(keyId: string): TokenKeyPlace | null
   /** A PFX's key (if any) prepared, its certificates as DER. */
   preparePfxImport(input: ImportPfxInput): Promise<Result<{ key: PreparedKey | null; certificates: Uint8Array[] }>>
   /** Writes the prepared key's row in the caller's transaction; the key is unlocked after. */
@@ -137,6 +139,17 @@ export interface KeyConfirmation {
 }
 
 export type BackupKeysPort = Pick<VaultInternals, 'sealForBackup' | 'checkBackupKey' | 'rewrapFromBackup' | 'keychainStatus'>
+
+/** A token key reference as the screens show it. */
+export function placeOf(ref: TokenKeyRef | null): TokenKeyPlace | null {
+  return ref ? { module: ref.module, tokenLabel: ref.tokenLabel, tokenSerial: ref.tokenSerial, keyLabel: ref.keyLabel, keyId: ref.ckaId } : null
+}
+
+/** The refusal of an export that would carry a token key (PKCS11_KEY_NOT_EXPORTABLE), naming the token. */
+export function tokenKeyNotExportable(place: TokenKeyPlace, what: string, field: string): Result<never> {
+  const why = tokenKeyStays(place)
+  return fail('PKCS11_KEY_NOT_EXPORTABLE', `${what} cannot carry its private key: ${why} (a token key is generated non-extractable). Export the certificate alone, without the key.`, field)
+}
 
 export interface VaultServiceOptions {
   readonly store: Store
@@ -221,6 +234,7 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
     },
     offersModule: (module) => offeredModules().includes(module),
     tokenKeyOf: (keyId) => keys.tokenKeyOf(keyId),
+    tokenKeyPlace: (keyId) => placeOf(keys.tokenKeyOf(keyId)),
     preparePfxImport: (input) => keys.preparePfxImport(input),
     saveKey: (tx, prepared) => keys.saveKey(tx, prepared),
     discardKey: (prepared) => keys.discardKey(prepared),

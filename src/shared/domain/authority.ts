@@ -5,6 +5,7 @@ import { errorCodeSchema } from '../errors/schema'
 import { distinguishedName } from './names'
 import { keyProtection, keySpec, passphraseText, signatureHash, storedKeyProtection } from './keys'
 import { extensionUrls } from './extension-urls'
+import { tokenKeyPlace } from './pkcs11'
 
 export const authorityState = z.enum(['active', 'pending-certificate', 'retired'])
 export type AuthorityState = z.infer<typeof authorityState>
@@ -33,6 +34,8 @@ export const authoritySummary = z.object({
   keyProtection: storedKeyProtection.nullable(),
   /** For a key held by custodians: how many must be present, and who they are (the unlock form has a field each). */
   custodians: z.object({ threshold: z.number().int(), names: z.array(z.string()) }).nullable().optional(),
+  /** For a key on a PKCS#11 token: which token and which key object (it never leaves the token). */
+  token: tokenKeyPlace.nullable().optional(),
   /** The vault holds the key and it is unlocked: the CA can sign now. */
   unlocked: z.boolean(),
   notBefore: z.string().nullable(),

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { distinguishedName, generalName } from './names'
 import { publicKeyInfo } from './csr'
 import { storedKeyProtection } from './keys'
+import { tokenKeyPlace } from './pkcs11'
 
 export const certificateStatus = z.enum(['issued', 'revoked', 'expired'])
 export type CertificateStatus = z.infer<typeof certificateStatus>
@@ -119,7 +120,7 @@ export const certificateDetail = certificateSummary.extend({
   chain: z.array(chainLink),
   /** The vault's key for this certificate, when it holds one: how it is protected and whether it is unlocked now. */
   heldKey: z
-    .object({ keyId: z.string(), protection: storedKeyProtection, unlocked: z.boolean(), locksAt: z.string().nullable() })
+    .object({ keyId: z.string(), protection: storedKeyProtection, unlocked: z.boolean(), locksAt: z.string().nullable(), token: tokenKeyPlace.nullable().optional() })
     .nullable()
 })
 export type CertificateDetail = z.infer<typeof certificateDetail>

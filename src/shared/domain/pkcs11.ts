@@ -32,3 +32,19 @@ export interface TokenKeyInput {
   readonly keyId?: string
   readonly pin: string
 }
+
+/** Where a CA key held on a token is (as the screens show it): never anything of the key itself. */
+export const tokenKeyPlace = z.object({
+  module: z.string(),
+  tokenLabel: z.string(),
+  tokenSerial: z.string(),
+  keyLabel: z.string(),
+  /** CKA_ID, lowercase hex. */
+  keyId: z.string()
+})
+export type TokenKeyPlace = z.infer<typeof tokenKeyPlace>
+
+/** Why a token key is not in an export, in the words every surface uses (app, CLI, main's refusals). */
+export function tokenKeyStays(place: Pick<TokenKeyPlace, 'tokenLabel' | 'tokenSerial'>): string {
+  return `the key is on token "${place.tokenLabel}" (serial ${place.tokenSerial}) and cannot leave it`
+}

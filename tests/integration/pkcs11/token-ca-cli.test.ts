@@ -6,7 +6,7 @@
 // from another process say so); the data directory holds no key material for them; a key
 // already on a token is adopted for its certificate; export is refused.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -201,9 +201,33 @@ describe('CAs on a PKCS#11 token, through the CLI', () => {
       const r = await services.vault.exportKey(ca.keyId!, 'a long export passphrase', 'modern')
       expect(r.ok ? null : r.error.code).toBe('PKCS11_KEY_NOT_EXPORTABLE')
       expect(r.ok ? '' : r.error.message).toMatch(/never leaves it/)
+      // The CA's summary and its certificate's held key say which token holds the key.
+      expect(ca.token).toMatchObject({ tokenLabel: 'PKI Root Token', keyLabel: expect.any(String) as string })
+      const held = services.certificates.get(ca.certificateId!)
+      expect(held.ok && held.value.heldKey?.token?.tokenSerial).toBe(ca.token!.tokenSerial)
+      // A PFX with the key is refused, naming the token, before main would ask for any confirmation.
+      const pfx = await services.certificates.export(ca.certificateId!, 'pfx-modern', 'a long export passphrase', true, {})
+      expect(pfx.ok ? null : pfx.error).toMatchObject({ code: 'PKCS11_KEY_NOT_EXPORTABLE', field: 'includeKey' })
+      expect(pfx.ok ? '' : pfx.error.message).toContain('the key is on token "PKI Root Token"')
+      const withoutKey = await services.certificates.export(ca.certificateId!, 'pfx-modern', 'a long export passphrase', false)
+      expect(withoutKey.ok && withoutKey.value.containsKey).toBe(false)
     } finally {
       services.close()
     }
+    // The command line refuses with the code and writes nothing, with or without --include-ca-key.
+    const ca = (await pkJson<{ name: string; serial: string }[]>(['ca', 'list'])).find((a) => a.name === 'Token Root')!
+    for (const extra of [['--include-ca-key'], []]) {
+      const r = await pk(['cert', 'export', ca.serial, '--format', 'pfx', '--out', f('token-root.pfx'), ...extra], { PKIDESK_PKCS11_PIN: USER_PIN, PKIDESK_EXPORT_PASSPHRASE: 'a long export passphrase' })
+      expect(r.code).toBe(1)
+      expect(r.stderr).toMatch(/PKCS11_KEY_NOT_EXPORTABLE.*the key is on token "PKI Root Token" \(serial [^)]+\) and cannot leave it.*--no-key/)
+      expect(existsSync(f('token-root.pfx'))).toBe(false)
+    }
+    const certOnly = await pk(['cert', 'export', ca.serial, '--format', 'pfx', '--no-key', '--out', f('token-root.pfx')], { PKIDESK_EXPORT_PASSPHRASE: 'a long export passphrase' })
+    expect(certOnly.code).toBe(0)
+    expect(openssl(['pkcs12', '-in', f('token-root.pfx'), '-nokeys', '-passin', 'pass:a long export passphrase']).out).toContain('BEGIN CERTIFICATE')
+    const keys = openssl(['pkcs12', '-in', f('token-root.pfx'), '-nocerts', '-nodes', '-passin', 'pass:a long export passphrase'])
+    expect(keys.status).toBe(0)
+    expect(keys.out).not.toContain('PRIVATE KEY')
   })
 
   it('adopts a key already on the token for its certificate, and refuses a certificate of another key', async () => {

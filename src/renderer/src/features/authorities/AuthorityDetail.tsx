@@ -259,6 +259,14 @@ export function AuthorityDetail({ authority, onShow }: { authority: AuthoritySum
                 {keySpecLabel(authority.keySpec)} · {protectionLabel(authority.keyProtection)} · {authority.unlocked ? 'unlocked' : 'locked'}
               </Table.Td>
             </Table.Tr>
+            {authority.token ? (
+              <Table.Tr>
+                <Table.Th>Token</Table.Th>
+                <Table.Td data-testid="ca-token">
+                  “{authority.token.tokenLabel}” (serial {authority.token.tokenSerial}), key “{authority.token.keyLabel}”{authority.token.keyId ? ` (id ${authority.token.keyId})` : ''}
+                </Table.Td>
+              </Table.Tr>
+            ) : null}
             <Table.Tr>
               <Table.Th>Valid</Table.Th>
               <Table.Td>

@@ -7,6 +7,7 @@ import type { AuthoritySummary } from '../../../../shared/domain/authority'
 import type { ExportFormat } from '../../../../shared/domain/certificate'
 import { pki } from '../../api/pki'
 import { ErrorNote } from '../../components/ErrorNote'
+import { tokenKeyStays } from '../../../../shared/domain/pkcs11'
 
 const CA_EXPORTS: readonly { format: ExportFormat; label: string }[] = [
   { format: 'pem', label: 'PEM (.pem)' },
@@ -43,9 +44,15 @@ export function AuthorityExportMenu({ authority }: { authority: AuthoritySummary
               {e.label}
             </Menu.Item>
           ))}
+          {authority.token ? <Menu.Item disabled>With the private key (PFX): not possible, {tokenKeyStays(authority.token)}</Menu.Item> : null}
         </Menu.Dropdown>
       </Menu>
       </Group>
+      {authority.token ? (
+        <Text size="sm" c="dimmed" data-testid="ca-key-export-reason">
+          Key export: not possible, {tokenKeyStays(authority.token)}. Only the certificate (and its chain) exports.
+        </Text>
+      ) : null}
       {saved ? (
         <Alert color="teal" variant="light" role="status">
           <Text size="sm">Certificate of {authority.name} saved to {saved}</Text>

@@ -5,6 +5,7 @@ import { useState, type ReactNode } from 'react'
 import type { AppError, Result } from '../../../../shared/errors'
 import type { SaveOutcome } from '../../../../shared/ipc/files'
 import type { CertificateSummary, ExportFormat } from '../../../../shared/domain/certificate'
+import { tokenKeyStays, type TokenKeyPlace } from '../../../../shared/domain/pkcs11'
 import { pki } from '../../api/pki'
 import { ErrorNote, fieldError } from '../../components/ErrorNote'
 import { PassphraseFields, passphraseReady, type PassphraseValue } from '../../components/PassphraseFields'
@@ -29,10 +30,12 @@ async function exportCertificateOnly(id: number, format: ExportFormat): Promise<
   return pki.files.save({ title: 'Export certificate', file: { name: r.value.fileName, base64: r.value.base64 } })
 }
 
-export function ExportDialog({ certificate, onClose }: { certificate: CertificateSummary & { keyExportBlockedBy?: string | null; heldKey?: { keyId: string } | null }; onClose(): void }): ReactNode {
+export function ExportDialog({ certificate, onClose }: { certificate: CertificateSummary & { keyExportBlockedBy?: string | null; heldKey?: { keyId: string; token?: TokenKeyPlace | null } | null }; onClose(): void }): ReactNode {
   // A profile with blockPrivateKeyExport keeps the key in PKI Desk: main refuses it too (PRIVATE_KEY_EXPORT_BLOCKED).
   const blockedBy = certificate.keyExportBlockedBy ?? null
-  const keyAvailable = certificate.hasKey && blockedBy === null
+  // A key on a PKCS#11 token cannot leave it (main refuses it too: PKCS11_KEY_NOT_EXPORTABLE).
+  const onToken = certificate.heldKey?.token ?? null
+  const keyAvailable = certificate.hasKey && blockedBy === null && onToken === null
   // Starts with the default export format from Settings.
   const [format, setFormat] = useState<ExportFormat>(() => useSettingsStore.getState().settings?.certificateExportFormat ?? 'pem')
   // A CA's key is never included by default: switching it on is the explicit opt-in (includeCaKey).
@@ -90,6 +93,8 @@ export function ExportDialog({ certificate, onClose }: { certificate: Certificat
               description={
                 !certificate.hasKey
                   ? 'PKI Desk does not hold this certificate’s key: the file carries the certificate only.'
+                  : onToken !== null
+                    ? `Not possible: ${tokenKeyStays(onToken)}. The file carries the certificate and its chain only.`
                   : blockedBy !== null
                     ? `Profile “${blockedBy}” blocks private key export: the file carries the certificate only.`
                     : certificate.isCa
