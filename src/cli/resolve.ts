@@ -63,10 +63,18 @@ export async function unlockAuthority(
   if (ca.unlocked) return ca
   if (!ca.keyId) throw operationError('AUTHORITY_NO_KEY', `The CA "${ca.name}" has no key in this store and cannot sign.`, '--ca')
   if (ca.keyProtection === 'pkcs11') {
-    // The key is on a token: unlocking logs the token in with its user PIN.
-    const pin = requireSecret('pin', pinFile, env, `${why} with the CA "${ca.name}" (its key is on a PKCS#11 token)`, warn)
+    // The key is on a token: unlocking logs the token in with its user PIN, from the
+    // environment or --pin-file, else the one the operator chose to remember in the OS keychain.
+    const pin = readSecret('pin', pinFile, env, warn)
     const r = await services.authorities.unlock(ca.id, pin)
-    if (!r.ok) throw new CliError({ ...r.error, message: r.error.message.replace(/\bkey [0-9a-f-]{36}\b/gi, `the key of the CA "${ca.name}"`), field: r.error.field === 'pin' ? (pinFile !== undefined ? '--pin-file' : 'PKIDESK_PKCS11_PIN') : (r.error.field ?? '--ca') }, EXIT_FAILED)
+    if (!r.ok && r.error.code === 'PKCS11_PIN_REQUIRED')
+      throw usageError(
+        'PKCS11_PIN_REQUIRED',
+        `${why} with the CA "${ca.name}" (its key is on a PKCS#11 token) needs the token user PIN: set PKIDESK_PKCS11_PIN or pass --pin-file FILE (no PIN is remembered for it in the OS keychain).`,
+        'PKIDESK_PKCS11_PIN'
+      )
+    const source = pin === undefined ? 'keychain' : pinFile !== undefined ? '--pin-file' : 'PKIDESK_PKCS11_PIN'
+    if (!r.ok) throw new CliError({ ...r.error, message: r.error.message.replace(/\bkey [0-9a-f-]{36}\b/gi, `the key of the CA "${ca.name}"`), field: r.error.field === 'pin' ? source : (r.error.field ?? '--ca') }, EXIT_FAILED)
     return r.value
   }
   if (ca.keyProtection === 'custodians') {

@@ -228,15 +228,19 @@ function harnessServiceOptions(outputDir: string): { dialogs: DialogsPort; keych
       mkdirSync(dir, { recursive: true })
       return dir
     },
+    // Loading a typed PKCS#11 module path: the operator says yes unless outputDir/pkcs11-refuse exists.
+    async confirmModuleLoad() {
+      return !existsSync(join(outputDir, 'pkcs11-refuse'))
+    },
     async confirmCaKeyExport() {
       const answer = join(outputDir, 'ca-key-confirm.json')
       return existsSync(answer) ? (JSON.parse(readFileSync(answer, 'utf8')) as { passphrase?: string }) : null
     },
-    // "Open" picks what earlier saves wrote under outputDir: the newest backup, or every share file.
+    // "Open" picks what earlier saves wrote under outputDir: the newest backup, or every share file; a PKCS#11 module placed there (*.so).
     async chooseOpenFiles(_title, kind) {
-      const found = listFiles(outputDir).filter((f) => (kind === 'backup' ? f.endsWith('.pkibackup') : /\.share-\d+-of-\d+.*\.txt$/.test(f)))
+      const found = listFiles(outputDir).filter((f) => (kind === 'backup' ? f.endsWith('.pkibackup') : kind === 'share' ? /\.share-\d+-of-\d+.*\.txt$/.test(f) : f.endsWith('.so')))
       if (found.length === 0) return null
-      return kind === 'backup' ? [found.sort((x, y) => statSync(y).mtimeMs - statSync(x).mtimeMs)[0]!] : found.sort()
+      return kind !== 'share' ? [found.sort((x, y) => statSync(y).mtimeMs - statSync(x).mtimeMs)[0]!] : found.sort()
     }
   }
   return { dialogs, keychain: createMemoryKeychain(), scrypt: { N: 2 ** 14, r: 8, p: 1 } }

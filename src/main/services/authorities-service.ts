@@ -47,7 +47,7 @@ import { authorityMayIssue, signingHashFor, signingKeyOfSpec } from '../engine/s
 import { chainNameConstraints, checkNameConstraintsInput, namesWithinChain } from '../engine/policy'
 import type { DistinguishedName } from '../../shared/domain/names'
 import type { KeySpec, SignatureHash } from '../../shared/domain/keys'
-import type { VaultPort } from './vault-service'
+import type { UnlockOptions, VaultPort } from './vault-service'
 import type { TokenKeyInput } from '../../shared/domain/pkcs11'
 import type { CustodianInput, CustodianSecret, KeySecrets, PreparedKey } from '../vault'
 import { authoritySummary, fileBytes, issuerInfoOf, parseExtensionUrls, recordFromDer, sha256Hex, signedBy } from './certificate-records'
@@ -83,7 +83,8 @@ export interface AuthoritiesService {
   /** Adopts a key already on a PKCS#11 token for a CA certificate (its public key must be the token key's). */
   adopt(input: AdoptAuthorityInput): Promise<Result<AuthoritySummary>>
   /** With the keychain entry, `passphrase`, or — for a custodian-protected key — `custodians` present together. */
-  unlock(id: string, passphrase?: string, custodians?: readonly CustodianSecret[]): Promise<Result<AuthoritySummary>>
+  /** `options.rememberPin`: a CA on a token keeps the PIN given in the OS keychain (VaultService.unlock). */
+  unlock(id: string, passphrase?: string, custodians?: readonly CustodianSecret[], options?: UnlockOptions): Promise<Result<AuthoritySummary>>
   /** Moves the CA key to M-of-N custodians, or replaces them (see VaultService.setCustodians). */
   setCustodians(id: string, threshold: number, custodians: readonly CustodianInput[], present: KeySecrets): Promise<Result<AuthoritySummary>>
   lock(id: string): Result<AuthoritySummary>
@@ -538,11 +539,11 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
       return commitImported(input.name, prepared, certDer, input.source.kind)
     },
 
-    async unlock(id, passphrase, custodians) {
+    async unlock(id, passphrase, custodians, options) {
       const a = authority(id)
       if (!a) return notFound(id)
       if (!a.keyId) return fail('AUTHORITY_NO_KEY', `"${a.name}" has no key in this app.`, 'authorityId')
-      const r = await vault.unlock(a.keyId, passphrase, custodians)
+      const r = await vault.unlock(a.keyId, passphrase, custodians, options)
       if (!r.ok) return r
       emit('changed', { domain: 'authorities' })
       return ok(summarize(a))

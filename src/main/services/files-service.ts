@@ -23,6 +23,8 @@ export interface DialogsPort {
    * key's envelope; null when the operator cancelled.
    */
   confirmCaKeyExport(prompt: CaKeyExportPrompt): Promise<KeySecrets | null>
+  /** Asked by main before it loads a PKCS#11 module whose path the operator typed (loading runs its code): true to load it. */
+  confirmModuleLoad(path: string): Promise<boolean>
 }
 
 /** What the confirmation says (nothing secret): which CA, which certificate, what it asks for. */
@@ -37,7 +39,7 @@ export interface CaKeyExportPrompt {
 }
 
 /** What an open dialog filters for. */
-export type OpenFileKind = 'backup' | 'share'
+export type OpenFileKind = 'backup' | 'share' | 'pkcs11-module'
 
 export interface FilesService {
   save(title: string, file: FileToSave): Promise<Result<SaveOutcome>>
@@ -54,6 +56,8 @@ export interface FilesService {
   chooseOpenFiles(title: string, kind: OpenFileKind, multiple: boolean): Promise<Result<string[] | null>>
   /** The CA key's secrets asked again in main's own dialog (DialogsPort.confirmCaKeyExport); null when cancelled. */
   confirmCaKeyExport(prompt: CaKeyExportPrompt): Promise<Result<KeySecrets | null>>
+  /** The operator's yes, in main's own dialog, before a typed PKCS#11 module path is loaded. */
+  confirmModuleLoad(path: string): Promise<Result<boolean>>
 }
 
 function freeName(dir: string, name: string, taken: Set<string>): string {
@@ -77,6 +81,9 @@ export function createFilesService(dialogs: DialogsPort | undefined): FilesServi
     },
     async chooseOpenFiles(title, kind, multiple) {
       return dialogs ? ok(await dialogs.chooseOpenFiles(title, kind, multiple)) : noDialogs()
+    },
+    async confirmModuleLoad(path) {
+      return dialogs ? ok(await dialogs.confirmModuleLoad(path)) : noDialogs()
     },
     async confirmCaKeyExport(prompt) {
       return dialogs ? ok(await dialogs.confirmCaKeyExport(prompt)) : noDialogs()

@@ -22,6 +22,7 @@ import { createPreparePool } from './issuance-workers/pool'
 import { createNapiKeychain, type KeychainBackend, type ScryptParams } from '../vault'
 import { createBackupService, type BackupService } from './backup-service'
 import { createRunsService, type RunsService } from './runs-service'
+import { createPkcs11Service, type Pkcs11Service } from './pkcs11-service'
 
 export interface ServicesOptions {
   readonly dataDir: string
@@ -73,6 +74,8 @@ export interface Services {
   readonly sync: SyncService
   /** Encrypted backups of the whole store, verify, restore into an empty store, the reminder. */
   readonly backup: BackupService
+  /** PKCS#11 modules (found and added in Settings), their tokens and the keys on them. */
+  readonly pkcs11: Pkcs11Service
   /** The OS locked the screen or is suspending: lock every unlocked key. */
   onSystemLock?(): void
   close(): void
@@ -140,6 +143,7 @@ export function createServices(options: ServicesOptions): Services {
     bulk: createBulkService(store, emit, now),
     connectors: createConnectorsService({ store, keychain, emit, now, syncRunning: () => sync.isRunning() }),
     sync,
+    pkcs11: createPkcs11Service(store, vault, files, emit, now),
     onSystemLock: () => vault.lockAll('system'),
     close: () => {
       vault.lockAll('shutdown')

@@ -6,9 +6,7 @@
 import { attempt, fail, ok, unwrap, type AppError, type Result } from '../../shared/errors'
 import type { VaultKeyStateDto, KeychainStatusDto } from '../../shared/ipc/vault'
 import type { EventSink } from '../../shared/ipc/events'
-import { tokenKeyStays, type Pkcs11TokenDto, type TokenKeyPlace } from '../../shared/domain/pkcs11'
-import type { Pkcs11ModuleDto } from '../../shared/ipc/pkcs11'
-import { offeredModules } from '../vault'
+import { tokenKeyStays, type Pkcs11ModuleInfo, type Pkcs11TokenDto, type TokenKeyPlace } from '../../shared/domain/pkcs11'
 import type { Store, WriteTx } from '../store/database'
 import { appendAudit } from '../store/audit-log'
 import {
@@ -25,6 +23,7 @@ import {
   type PrepareKeyInput,
   type PrepareTokenAdoptInput,
   type PrepareTokenKeyInput,
+  type TokenKeyListing,
   type TokenKeyRef,
   type Signer,
   type VaultEvent,
@@ -56,10 +55,10 @@ export interface VaultPort {
   prepareTokenAdopt(input: PrepareTokenAdoptInput): Promise<Result<PreparedKey>>
   /** The tokens in a PKCS#11 module's slots (label, serial, manufacturer, free space, PIN state). */
   tokens(module: string): Promise<Result<Pkcs11TokenDto[]>>
-  /** The modules the app offers (found at the usual paths, or in PKIDESK_PKCS11_MODULES), each with its tokens or why it cannot be read. */
-  offeredModules(): Promise<Pkcs11ModuleDto[]>
-  /** Whether `module` is one of those (the renderer may name no other). */
-  offersModule(module: string): boolean
+  /** Loads a PKCS#11 module (C_Initialize) and what it says of itself (C_GetInfo), or why it cannot be loaded. */
+  moduleInfo(module: string): Promise<Result<Pkcs11ModuleInfo>>
+  /** The private keys on a token (label, id, type), listed after logging in with its user PIN. */
+  tokenKeys(module: string, token: string, pin: string): Promise<Result<TokenKeyListing[]>>
   /** Where a token key is (module, token, key label and id); null for a vault key. */
   tokenKeyOf(keyId: string): TokenKeyRef | null
   /** The same, as the screens show it (token label and serial, key label and id); null for a vault key. */
@@ -75,7 +74,11 @@ export interface VaultPort {
    * that removes its keychain entry once that transaction committed.
    */
   removeKeyRow(tx: WriteTx, keyId: string): Result<() => Promise<Result<void>>>
-  unlock(keyId: string, passphrase?: string, custodians?: readonly CustodianSecret[]): Promise<Result<VaultKeyStateDto>>
+  unlock(keyId: string, passphrase?: string, custodians?: readonly CustodianSecret[], options?: UnlockOptions): Promise<Result<VaultKeyStateDto>>
+  /** Whether the user PIN of the token holding this key is remembered in the OS keychain (false for a vault key, or when the keychain does not answer). */
+  pinRemembered(keyId: string): Promise<boolean>
+  /** Removes the remembered PIN of the token holding this key from the keychain (audited); false when none was there. */
+  forgetPin(keyId: string): Promise<Result<boolean>>
   /** The custodians of a custodian-protected key (threshold and names), or null. */
   custodiansOf(keyId: string): { threshold: number; names: string[] } | null
   /**
@@ -105,9 +108,12 @@ export interface VaultService extends VaultPort {
   /**
    * Unlocks with the keychain entry, `passphrase`, or — for a custodian-protected key — the
    * custodians present. Every custodian unlock and every failed custodian attempt is audited
-   * with the names of the custodians whose shares opened.
+   * with the names of the custodians whose shares opened. A key on a token unlocks with the PIN
+   * given, or without one with the PIN remembered in the OS keychain (`rememberPin`: keep the
+   * PIN given there once the token took it); a remembered PIN the token refuses is removed from
+   * the keychain (PKCS11_PIN_FORGOTTEN, with what the token says of the tries left).
    */
-  unlock(keyId: string, passphrase?: string, custodians?: readonly CustodianSecret[]): Promise<Result<VaultKeyStateDto>>
+  unlock(keyId: string, passphrase?: string, custodians?: readonly CustodianSecret[], options?: UnlockOptions): Promise<Result<VaultKeyStateDto>>
   lock(keyId: string): Result<VaultKeyStateDto>
   /**
    * Runs `body` with `keyId` unlocked. A key already unlocked stays as it is; a locked one is
@@ -130,6 +136,22 @@ export interface VaultService extends VaultPort {
   idleLockChanged(): void
   /** The backup service's port: keys sealed under a backup key, checked and re-sealed on a restore. */
   readonly backupKeys: BackupKeysPort
+}
+
+export interface UnlockOptions {
+  /** A token key: keep the PIN given in the OS keychain once the token accepted it (the operator chose so). */
+  readonly rememberPin?: boolean
+}
+
+/** The keychain service under which a token's user PIN is remembered, one entry per token (module and serial). */
+export const TOKEN_PIN_SERVICE = 'PKI Desk token PIN'
+const pinAccount = (ref: TokenKeyRef): string => `${ref.tokenSerial} ${ref.module}`
+
+/** What a token's refusal says of the tries left, for the message that a remembered PIN was forgotten. */
+function triesLeft(details: Readonly<Record<string, unknown>> | undefined): string {
+  if (details?.finalTry === true) return 'one try is left before the PIN locks'
+  if (details?.countLow === true) return 'the token reports few tries left'
+  return 'the token does not say how many tries are left'
 }
 
 /** What confirmed a key operation: the protection whose secret was given again, and the custodians present. */
@@ -209,6 +231,49 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
   }
   const notFound = (keyId: string): Result<never> => fail('KEY_NOT_FOUND', `No key ${keyId} in the vault: pick an existing key.`, 'keyId')
 
+  const auditPin = (keyId: string, action: 'vault.pin-remember' | 'vault.pin-forget', token: TokenKeyRef, why?: string): void => {
+    store.write((tx) => appendAudit(tx, { action, subject: `key:${keyId}`, details: { tokenSerial: token.tokenSerial, tokenLabel: token.tokenLabel, ...(why ? { why } : {}) } }, now()))
+    emit('changed', { domain: 'audit' })
+  }
+  async function forgetTokenPin(keyId: string, token: TokenKeyRef, why: string): Promise<Result<boolean>> {
+    const gone = await options.keychain.deleteSecret(TOKEN_PIN_SERVICE, pinAccount(token))
+    if (gone.ok && gone.value) auditPin(keyId, 'vault.pin-forget', token, why)
+    return gone
+  }
+  /** A token key: the PIN given (kept in the keychain when asked), or the remembered one (forgotten when refused). */
+  async function unlockToken(ref: KeyRef, pin: string | undefined, remember: boolean): Promise<Result<VaultKeyStateDto>> {
+    const token = keys.tokenKeyOf(ref.keyId)
+    if (!token) return fail('VAULT_ENVELOPE_INVALID', `Key ${ref.keyId}'s token reference is damaged: restore the database from a backup.`)
+    if (pin) {
+      if (remember) {
+        // Checked before the token is logged in: the operator asked for both, not for one silently.
+        const kc = await options.keychain.status()
+        if (!kc.available) return fail('KEYCHAIN_UNAVAILABLE', `The PIN cannot be remembered: ${kc.message.replace(/[.\s]+$/, '')}. Unlock without remembering it, or start the keychain first.`, 'rememberPin')
+      }
+      const r = await keys.unlock(ref.keyId, { pin })
+      if (!r.ok) return r
+      if (remember) {
+        const kept = await options.keychain.setSecret(TOKEN_PIN_SERVICE, pinAccount(token), new TextEncoder().encode(pin))
+        if (!kept.ok) return { ok: false, error: { ...kept.error, message: `The CA is unlocked, but its PIN was not remembered: ${kept.error.message}`, field: 'rememberPin' } }
+        auditPin(ref.keyId, 'vault.pin-remember', token)
+      }
+      return ok(state(ref))
+    }
+    const got = await options.keychain.getSecret(TOKEN_PIN_SERVICE, pinAccount(token))
+    const remembered = got.ok && got.value !== null ? new TextDecoder().decode(got.value) : null
+    if (remembered === null) {
+      const r = await keys.unlock(ref.keyId, {})
+      return r.ok ? ok(state(ref)) : r
+    }
+    const r = await keys.unlock(ref.keyId, { pin: remembered })
+    if (r.ok) return ok(state(ref))
+    if (r.error.code !== 'PKCS11_PIN_INCORRECT' && r.error.code !== 'PKCS11_PIN_LOCKED') return r
+    await forgetTokenPin(ref.keyId, token, r.error.code)
+    return r.error.code === 'PKCS11_PIN_LOCKED'
+      ? { ok: false, error: { ...r.error, message: `${r.error.message} The PIN remembered in the OS keychain was removed from it.` } }
+      : fail('PKCS11_PIN_FORGOTTEN', `The token refused the PIN remembered in the OS keychain (${triesLeft(r.error.details)}), so it was removed from the keychain: enter the token's user PIN.`, 'pin', r.error.details)
+  }
+
   const service: VaultService = {
     key: (keyId) => keys.get(keyId),
     keyForPublicKey: (spkiSha256) => keys.findBySpkiSha256(spkiSha256),
@@ -224,15 +289,8 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
     prepareTokenKey: (input) => keys.prepareTokenKey(input),
     prepareTokenAdopt: (input) => keys.prepareTokenAdopt(input),
     tokens: (module) => keys.tokens(module),
-    async offeredModules() {
-      const out: Pkcs11ModuleDto[] = []
-      for (const path of offeredModules()) {
-        const t = await keys.tokens(path)
-        out.push({ path, tokens: t.ok ? t.value : [], error: t.ok ? null : { code: t.error.code, message: t.error.message } })
-      }
-      return out
-    },
-    offersModule: (module) => offeredModules().includes(module),
+    moduleInfo: (module) => keys.moduleInfo(module),
+    tokenKeys: (module, token, pin) => keys.tokenKeys(module, token, pin),
     tokenKeyOf: (keyId) => keys.tokenKeyOf(keyId),
     tokenKeyPlace: (keyId) => placeOf(keys.tokenKeyOf(keyId)),
     preparePfxImport: (input) => keys.preparePfxImport(input),
@@ -257,9 +315,22 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
       return { keys: refs.map(state), autoLockMinutes: options.autoLockMinutes() }
     },
     keychainStatus: () => keys.keychainStatus(),
-    async unlock(keyId, passphrase, custodians) {
+    async pinRemembered(keyId) {
+      const token = keys.tokenKeyOf(keyId)
+      if (!token) return false
+      const got = await options.keychain.getSecret(TOKEN_PIN_SERVICE, pinAccount(token))
+      return got.ok && got.value !== null
+    },
+    async forgetPin(keyId) {
+      const token = keys.tokenKeyOf(keyId)
+      if (!token) return fail('KEY_NOT_FOUND', `Key ${keyId} is not on a PKCS#11 token: it has no token PIN to forget.`, 'keyId')
+      const gone = await forgetTokenPin(keyId, token, 'asked')
+      return gone
+    },
+    async unlock(keyId, passphrase, custodians, unlockOptions) {
       const ref = keys.get(keyId)
       if (!ref) return notFound(keyId)
+      if (ref.protection === 'pkcs11') return unlockToken(ref, passphrase, unlockOptions?.rememberPin === true)
       const r = await keys.unlock(keyId, { ...(passphrase === undefined ? {} : { passphrase }), ...(custodians ? { custodians } : {}) })
       if (!r.ok) {
         if (ref.protection === 'custodians') auditCustodianFailure(keyId, 'vault.unlock-failed', r.error)

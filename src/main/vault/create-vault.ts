@@ -537,6 +537,8 @@ export function createVault(options: VaultOptions): VaultInternals {
     },
 
     tokens: (module) => tokens.tokens(module),
+    moduleInfo: (module) => tokens.about(module),
+    tokenKeys: (module, token, pin) => tokens.keys({ module, token }, pin),
 
     async prepareTokenKey(input) {
       const spec = keySpec.safeParse(input.spec)

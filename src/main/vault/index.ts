@@ -1,6 +1,6 @@
 // The vault's public surface: everything else in the app imports from here.
 export type { Vault, KeyRef, PreparedKey, KeySecrets, PrepareKeyInput, ImportKeyInput, ImportPfxInput, PfxExportPreset, KeychainStatus, KeyPurpose, PrepareTokenKeyInput, PrepareTokenAdoptInput } from './vault'
-export type { TokenKeyRef } from './pkcs11/token-store'
+export type { TokenKeyListing, TokenKeyRef } from './pkcs11/token-store'
 export type { Signer, SignOptions, SignerOrigin } from './signer'
 export type { KeychainBackend } from './keychain'
 export { KEYCHAIN_SERVICE } from './keychain'

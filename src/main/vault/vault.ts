@@ -11,8 +11,8 @@ import type { KeyProtection, KeySpec, StoredKeyProtection } from '../../shared/d
 import type { Signer } from './signer'
 import type { WriteTx } from '../store/database'
 import type { CustodianSecret } from './custodians'
-import type { Pkcs11TokenDto } from '../../shared/domain/pkcs11'
-import type { TokenKeyRef } from './pkcs11/token-store'
+import type { Pkcs11ModuleInfo, Pkcs11TokenDto } from '../../shared/domain/pkcs11'
+import type { TokenKeyListing, TokenKeyRef } from './pkcs11/token-store'
 
 export type KeyPurpose = 'ca' | 'end-entity'
 
@@ -105,6 +105,10 @@ export interface Vault {
   prepareTokenAdopt(input: PrepareTokenAdoptInput): Promise<Result<PreparedKey>>
   /** The tokens in a module's slots. */
   tokens(module: string): Promise<Result<Pkcs11TokenDto[]>>
+  /** Loads the module (C_Initialize) and what it says of itself (C_GetInfo); PKCS11_MODULE_UNLOADABLE says what to do. */
+  moduleInfo(module: string): Promise<Result<Pkcs11ModuleInfo>>
+  /** The private keys on a token (label, id, type), listed after logging in with its user PIN. */
+  tokenKeys(module: string, token: string, pin: string): Promise<Result<TokenKeyListing[]>>
   /** Where a token key is (module, token, label, id), or null for a vault key. */
   tokenKeyOf(keyId: string): TokenKeyRef | null
   /** Parses a PFX; its key (if any) comes back prepared, its certificates as DER. */

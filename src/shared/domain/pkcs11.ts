@@ -19,6 +19,32 @@ export const pkcs11TokenDto = z.object({
 })
 export type Pkcs11TokenDto = z.infer<typeof pkcs11TokenDto>
 
+/** What a module says of itself (C_GetInfo): who made it, what it is, its version. */
+export const pkcs11ModuleInfo = z.object({
+  manufacturer: z.string(),
+  libraryDescription: z.string(),
+  /** "major.minor" */
+  libraryVersion: z.string(),
+  /** The PKCS#11 (Cryptoki) version it implements, "major.minor". */
+  cryptokiVersion: z.string()
+})
+export type Pkcs11ModuleInfo = z.infer<typeof pkcs11ModuleInfo>
+
+/** A private key object on a token, as the operator picks one to adopt: nothing of its value. */
+export const tokenPrivateKeyDto = z.object({
+  /** CKA_LABEL ('' when it has none). */
+  label: z.string(),
+  /** CKA_ID, lowercase hex ('' when it has none). */
+  id: z.string(),
+  /** 'RSA-2048', 'EC P-256', …, or what else the token says ('EC (other curve)', 'DSA'). */
+  type: z.string(),
+  /** Whether PKI Desk can sign with it on a token (RSA 2048–4096, P-256, P-384). */
+  usable: z.boolean(),
+  /** Already the key of a CA in this store (by CKA_ID on this token). */
+  adoptedBy: z.string().nullable()
+})
+export type TokenPrivateKeyDto = z.infer<typeof tokenPrivateKeyDto>
+
 /**
  * Where a new CA key is generated, or an existing one found: a module (shared library) path, the
  * token's label and the user PIN. Main-side only: the renderer never names a library to load.

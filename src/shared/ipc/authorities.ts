@@ -33,7 +33,21 @@ export const authoritiesChannels = {
   /** The certificate an external parent returned for a pending CA (its chain may follow it). */
   'authorities:importCertificate': channel(byId.extend({ certificate: fileInput }), authoritySummary),
   'authorities:import': channel(importAuthorityInput, authoritySummary),
-  'authorities:unlock': channel(byId.extend({ passphrase: passphraseText.optional(), custodians: z.array(custodianSecret).max(16).optional() }), authoritySummary),
+  /** A CA on a token: `passphrase` is its user PIN (none: the PIN remembered in the OS keychain, if any); `rememberPin` keeps the PIN given there. */
+  'authorities:unlock': channel(byId.extend({ passphrase: passphraseText.optional(), custodians: z.array(custodianSecret).max(16).optional(), rememberPin: z.boolean().optional() }), authoritySummary),
+  /** Adopts a key already on a token (a module from tokens:modules) for a CA certificate (PEM or DER) whose public key is the token key's. */
+  'authorities:adopt': channel(
+    z
+      .object({
+        name: z.string().trim().min(1).max(200),
+        certificate: fileInput,
+        token: z
+          .object({ module: z.string().min(1).max(4096), token: z.string().min(1).max(64), keyLabel: z.string().max(200).optional(), keyId: z.string().regex(/^([0-9a-f]{2})+$/).optional(), pin: passphraseText.min(1) })
+          .strict()
+      })
+      .strict(),
+    authoritySummary
+  ),
   /** Splits the CA key's KEK between custodians (or replaces them): opened with its passphrase, or M current custodians. */
   'authorities:setCustodians': channel(
     byId.extend({

@@ -31,6 +31,7 @@ let caKeyAnswer: { passphrase?: string } | null = null
 const caKeyPrompts: CaKeyExportPrompt[] = []
 const dialogs: DialogsPort = {
   chooseOpenFiles: async () => null,
+  confirmModuleLoad: async () => false,
   async confirmCaKeyExport(prompt) {
     caKeyPrompts.push(prompt)
     return caKeyAnswer

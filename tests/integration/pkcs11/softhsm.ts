@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { CreateAuthorityInput } from '../../../src/shared/domain/authority'
 
 export const SO_PIN = '87654321'
 export const USER_PIN = '246810'
@@ -35,4 +36,22 @@ export function softHsm(labels: readonly string[]): SoftHsm {
     execFileSync(tool, tool === 'pkcs11-tool' ? ['--module', module, ...args] : [...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
   for (const label of labels) run('softhsm2-util', ['--init-token', '--free', '--label', label, '--so-pin', SO_PIN, '--pin', USER_PIN])
   return { dir, module, conf, run, deleteToken: (label) => void run('softhsm2-util', ['--delete-token', '--token', label]) }
+}
+
+/** A self-signed root for the token tests (its key on the token when `token` is added to it). */
+export function caInput(name: string, keySpec: CreateAuthorityInput['keySpec'] = 'ec-p256'): CreateAuthorityInput {
+  return {
+    name,
+    parentId: null,
+    subject: [[{ type: 'CN', value: name }]],
+    keySpec,
+    protection: 'keychain',
+    validityDays: 3650,
+    pathLength: null,
+    nameConstraints: null,
+    signature: { hash: 'SHA-256', rsaPss: false },
+    crlDistributionPoints: [],
+    ocspUrls: [],
+    caIssuersUrls: []
+  }
 }

@@ -14,28 +14,13 @@ import { createHandlers } from '../../../src/main/ipc/handlers'
 import { createMemoryKeychain } from '../../../src/main/vault'
 import { createKeyObjectSigner } from '../../../src/main/vault/signer'
 import { buildCsr, toPem } from '../../../src/main/engine'
-import type { CreateAuthorityInput } from '../../../src/shared/domain/authority'
 import { openssl } from '../../unit/engine/helpers'
-import { softHsm, USER_PIN, type SoftHsm } from './softhsm'
+import { caInput, softHsm, USER_PIN, type SoftHsm } from './softhsm'
 
 let hsm: SoftHsm
 let services: Services
 let paced: (() => void) | null = null
 
-const caInput = (name: string, keySpec: CreateAuthorityInput['keySpec'] = 'ec-p256'): CreateAuthorityInput => ({
-  name,
-  parentId: null,
-  subject: [[{ type: 'CN', value: name }]],
-  keySpec,
-  protection: 'keychain',
-  validityDays: 3650,
-  pathLength: null,
-  nameConstraints: null,
-  signature: { hash: 'SHA-256', rsaPss: false },
-  crlDistributionPoints: [],
-  ocspUrls: [],
-  caIssuersUrls: []
-})
 const on = (token: string, pin = USER_PIN) => ({ module: hsm.module, token, pin })
 
 async function csrs(n: number): Promise<string[]> {
@@ -82,7 +67,7 @@ describe('token failures, each with its code', () => {
     expect(r.ok ? null : [r.error.code, r.error.field]).toEqual(['PKCS11_MODULE_UNLOADABLE', 'token'])
     expect(r.ok ? '' : r.error.message).toMatch(/not one of the PKCS#11 modules PKI Desk offers/)
     // A module it offers (SoftHSM2 at its install path) is taken.
-    const offered = await services.vault.offeredModules()
+    const offered = await services.pkcs11.modules()
     expect(offered.map((m) => m.path)).toContain(hsm.module)
     const made = await create({ ...caInput('Offered'), token: { module: hsm.module, token: 'Errors', pin: USER_PIN } })
     expect(made.ok ? made.value.keyProtection : made.error.message).toBe('pkcs11')

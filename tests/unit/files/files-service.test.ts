@@ -8,7 +8,7 @@ import { filesChannels } from '../../../src/shared/ipc/files'
 const b64 = (s: string): string => Buffer.from(s).toString('base64')
 
 function folderDialogs(dir: string | null): DialogsPort {
-  return { chooseFolder: async () => dir, chooseSaveFile: async (_t, name) => (dir ? join(dir, name) : null), chooseOpenFiles: async () => null, confirmCaKeyExport: async () => null }
+  return { chooseFolder: async () => dir, chooseSaveFile: async (_t, name) => (dir ? join(dir, name) : null), chooseOpenFiles: async () => null, confirmCaKeyExport: async () => null, confirmModuleLoad: async () => false }
 }
 
 describe('files service', () => {

@@ -11,7 +11,7 @@ import { existsSync, statSync } from 'node:fs'
 import { isAbsolute } from 'node:path'
 import type * as Pkcs11js from 'pkcs11js'
 import { fail, ok, type AppError, type Result } from '../../../shared/errors'
-import type { Pkcs11TokenDto } from '../../../shared/domain/pkcs11'
+import type { Pkcs11ModuleInfo, Pkcs11TokenDto } from '../../../shared/domain/pkcs11'
 
 export type Binding = typeof Pkcs11js
 export type Handle = Buffer
@@ -21,6 +21,8 @@ export interface LoadedModule {
   readonly lib: Pkcs11js.PKCS11
   readonly ck: Binding
   readonly description: string
+  /** What C_GetInfo said of the library (blank when it said nothing). */
+  readonly info: Pkcs11ModuleInfo
 }
 
 let binding: Binding | null = null
@@ -83,13 +85,20 @@ export async function loadModule(path: string): Promise<Result<LoadedModule>> {
     }
   }
   let description = path
+  let about: Pkcs11ModuleInfo = { manufacturer: '', libraryDescription: '', libraryVersion: '', cryptokiVersion: '' }
   try {
     const info = lib.C_GetInfo()
     description = `${info.manufacturerID.trim()} ${info.libraryDescription.trim()}`.trim() || path
+    about = {
+      manufacturer: trim(info.manufacturerID),
+      libraryDescription: trim(info.libraryDescription),
+      libraryVersion: `${info.libraryVersion.major}.${info.libraryVersion.minor}`,
+      cryptokiVersion: `${info.cryptokiVersion.major}.${info.cryptokiVersion.minor}`
+    }
   } catch {
     // the description is only for messages
   }
-  const loaded: LoadedModule = { path, lib, ck, description }
+  const loaded: LoadedModule = { path, lib, ck, description, info: about }
   modules.set(path, loaded)
   return ok(loaded)
 }

@@ -10,7 +10,7 @@ import { createHash, createPublicKey, randomBytes, timingSafeEqual, verify as no
 import { z } from 'zod'
 import { AppFailure, fail, ok, type AppError, type Result } from '../../../shared/errors'
 import type { KeySpec } from '../../../shared/domain/keys'
-import type { Pkcs11TokenDto } from '../../../shared/domain/pkcs11'
+import type { Pkcs11ModuleInfo, Pkcs11TokenDto } from '../../../shared/domain/pkcs11'
 import type { SignOptions } from '../../engine/signer'
 import { findToken, listSlots, loadModule, pinError, sessionOrCallError, ckrOf, type Handle, type LoadedModule, type Slot } from './module'
 import { ecdsaRawToDer } from './ecdsa'
@@ -97,6 +97,8 @@ const pinDigest = (serial: string, pin: string): Buffer => createHash('sha256').
 export interface TokenKeyStore {
   /** The tokens present in the module's slots. */
   tokens(module: string): Promise<Result<Pkcs11TokenDto[]>>
+  /** Loads and initialises the module (C_Initialize) and says what it is (C_GetInfo). */
+  about(module: string): Promise<Result<Pkcs11ModuleInfo>>
   /** Generates a key pair on the token: private key sensitive, never extractable, sign only. */
   generate(input: GenerateInput): Promise<Result<OpenTokenKey>>
   /** A private key already on the token, by label and/or CKA_ID; `expectedSpki` is the certificate's key. */
@@ -107,6 +109,18 @@ export interface TokenKeyStore {
   close(key: OpenTokenKey): void
   /** Removes a generated key pair from the token (a CA creation that did not commit). */
   destroy(key: OpenTokenKey): void
+  /** The private key objects on the token (label, id, type), seen after logging in with the PIN; the token logs out again unless a key holds it. */
+  keys(location: TokenLocation, pin: string): Promise<Result<TokenKeyListing[]>>
+}
+
+/** A private key object on a token: what an operator picks to adopt. Nothing of its value. */
+export interface TokenKeyListing {
+  readonly label: string
+  /** CKA_ID, lowercase hex. */
+  readonly id: string
+  readonly type: string
+  /** RSA 2048–4096, P-256 or P-384: PKI Desk can sign with it on a token. */
+  readonly usable: boolean
 }
 
 /**
@@ -361,6 +375,11 @@ export function createTokenKeyStore(): TokenKeyStore {
       return slots.ok ? ok(slots.value.map((s) => s.dto)) : slots
     },
 
+    async about(module) {
+      const m = await loadModule(module)
+      return m.ok ? ok(m.value.info) : m
+    },
+
     async generate(input) {
       const curve = CURVE_PARAMS[input.spec]
       if (!TOKEN_SPECS.includes(input.spec))
@@ -481,6 +500,45 @@ export function createTokenKeyStore(): TokenKeyStore {
         if (ts.holders.size === 0) release(ts)
         return
       }
+    },
+
+    async keys(location, pin) {
+      const s = await session({ module: location.module, label: location.token }, pin)
+      if (!s.ok) return s
+      const ts = s.value
+      const { lib, ck } = ts.m
+      const out: TokenKeyListing[] = []
+      try {
+        lib.C_FindObjectsInit(ts.session, [{ type: ck.CKA_CLASS, value: ck.CKO_PRIVATE_KEY }])
+        const handles: Handle[] = []
+        try {
+          for (let batch = lib.C_FindObjects(ts.session, 64); batch.length > 0; batch = lib.C_FindObjects(ts.session, 64)) handles.push(...batch)
+        } finally {
+          lib.C_FindObjectsFinal(ts.session)
+        }
+        for (const h of handles) {
+          const keyType = attr(ts, h, ck.CKA_KEY_TYPE)?.readUInt32LE(0)
+          let type = 'unknown'
+          let usable = false
+          if (keyType === ck.CKK_RSA) {
+            const n = attr(ts, h, ck.CKA_MODULUS)
+            const bits = n ? stripZeros(n).length * 8 : 0
+            type = bits ? `RSA-${bits}` : 'RSA'
+            usable = TOKEN_SPECS.includes(`rsa-${bits}` as KeySpec)
+          } else if (keyType === ck.CKK_EC) {
+            const params = attr(ts, h, ck.CKA_EC_PARAMS)?.toString('hex')
+            const curve = Object.values(CURVE_PARAMS).find((c) => c.oid === params)
+            type = curve ? `EC ${curve.crv}` : 'EC (another curve)'
+            usable = curve !== undefined
+          } else if (keyType !== undefined) type = `key type 0x${keyType.toString(16)}`
+          out.push({ label: attr(ts, h, ck.CKA_LABEL)?.toString('utf8') ?? '', id: attr(ts, h, ck.CKA_ID)?.toString('hex') ?? '', type, usable })
+        }
+      } catch (e) {
+        idle(ts)
+        return { ok: false, error: sessionOrCallError(ts.m, e, 'C_FindObjects') }
+      }
+      idle(ts)
+      return ok(out.sort((a, b) => a.label.localeCompare(b.label) || a.id.localeCompare(b.id)))
     },
 
     destroy(key) {

@@ -3,8 +3,10 @@
 // between custodians, the user PIN for a key on a PKCS#11 token, or nothing to type for a key
 // the OS keychain holds. Main checks the
 // secret; a wrong one is recorded in the audit trail (vault.unlock-failed) and said here.
-import { Button, Group, Modal, PasswordInput, Stack, Text } from '@mantine/core'
-import { useState, type ReactNode } from 'react'
+// A token CA whose PIN the operator chose to remember in the OS keychain unlocks with it as the
+// prompt opens; a remembered PIN the token refuses is forgotten by main and the PIN asked here.
+import { Button, Checkbox, Group, Modal, PasswordInput, Stack, Text } from '@mantine/core'
+import { useEffect, useState, type ReactNode } from 'react'
 import type { AppError, Result } from '../../../shared/errors'
 import type { AuthoritySummary } from '../../../shared/domain/authority'
 import type { StoredKeyProtection } from '../../../shared/domain/keys'
@@ -26,17 +28,44 @@ export function UnlockPrompt({ target, purpose, onUnlocked, onClose }: { target:
   const keychainOnly = protection === 'keychain'
   const filled = custodians ? custodians.names.filter((n) => (present[n] ?? '').length > 0) : []
   const name = target.kind === 'authority' ? target.authority.name : `the key of ${target.name}`
+  const tokenCa = target.kind === 'authority' && protection === 'pkcs11' ? target.authority : null
+  // Off unless the operator ticks it: a PIN is kept only when they choose so.
+  const [rememberPin, setRememberPin] = useState(false)
+  const [usingRemembered, setUsingRemembered] = useState(false)
 
-  const submit = async (): Promise<void> => {
-    setBusy(true)
-    const secret = keychainOnly ? {} : custodians ? { custodians: filled.map((n) => ({ name: n, passphrase: present[n]! })) } : { passphrase }
-    const r: Result<unknown> =
-      target.kind === 'authority' ? await pki.authorities.unlock({ authorityId: target.authority.id, ...secret }) : await pki.vault.unlock({ keyId: target.keyId, ...('passphrase' in secret ? { passphrase: secret.passphrase } : {}) })
-    setBusy(false)
+  const finish = (r: Result<unknown>): void => {
     if (!r.ok) return setError(r.error)
     onUnlocked?.()
     onClose()
   }
+  const submit = async (): Promise<void> => {
+    setBusy(true)
+    const secret = keychainOnly ? {} : custodians ? { custodians: filled.map((n) => ({ name: n, passphrase: present[n]! })) } : { passphrase }
+    const r: Result<unknown> =
+      target.kind === 'authority'
+        ? await pki.authorities.unlock({ authorityId: target.authority.id, ...secret, ...(tokenCa && rememberPin ? { rememberPin: true } : {}) })
+        : await pki.vault.unlock({ keyId: target.keyId, ...('passphrase' in secret ? { passphrase: secret.passphrase } : {}) })
+    setBusy(false)
+    finish(r)
+  }
+  // A remembered token PIN: unlock with it straight away (main reads it from the keychain; it never comes here).
+  useEffect(() => {
+    if (!tokenCa) return
+    let live = true
+    void pki.tokens.pinRemembered({ authorityId: tokenCa.id }).then(async (known) => {
+      if (!live || !known.ok || !known.value.remembered) return
+      setUsingRemembered(true)
+      const r = await pki.authorities.unlock({ authorityId: tokenCa.id })
+      if (!live) return
+      setUsingRemembered(false)
+      finish(r)
+    })
+    return () => {
+      live = false
+    }
+    // Once, as the prompt opens.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [])
 
   return (
     <Modal opened onClose={onClose} title={`Unlock ${name}`}>
@@ -89,12 +118,29 @@ export function UnlockPrompt({ target, purpose, onUnlocked, onClose }: { target:
                 setError(null)
                 setPassphrase(e.currentTarget.value)
               }}
-              error={fieldError(error, 'passphrase') ?? fieldError(error, 'pin') ?? (error ? error.message : undefined)}
-              aria-invalid={!!error}
+              error={fieldError(error, 'passphrase') ?? fieldError(error, 'pin') ?? (error && !fieldError(error, 'rememberPin') ? error.message : undefined)}
+              aria-invalid={!!error && !fieldError(error, 'rememberPin')}
               autoComplete="current-password"
+              disabled={usingRemembered}
               data-autofocus
             />
           )}
+          {tokenCa ? (
+            <>
+              {usingRemembered ? (
+                <Text size="sm" role="status">
+                  Unlocking with the PIN remembered in the OS keychain…
+                </Text>
+              ) : null}
+              <Checkbox
+                label="Remember the PIN in the OS keychain"
+                description="Later unlocks of the CAs on this token use it without asking; forget it from the Authorities screen."
+                checked={rememberPin}
+                onChange={(e) => setRememberPin(e.currentTarget.checked)}
+                error={fieldError(error, 'rememberPin')}
+              />
+            </>
+          ) : null}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

@@ -30,3 +30,16 @@ export function freeBytes(n: number | null): string {
   if (n === null) return 'not reported'
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} bytes`
 }
+
+/** Every token of every module as a choice (its value names the module and the token label; pick it apart with `tokenChoice`); a locked PIN is offered disabled. */
+export function tokenOptions(modules: readonly Pkcs11ModuleDto[] | null): { value: string; label: string; disabled: boolean }[] {
+  return (modules ?? []).flatMap((m) =>
+    m.tokens.map((t) => ({ value: JSON.stringify([m.path, t.label]), label: `Token "${t.label}" (${t.manufacturer}, serial ${t.serial}, ${m.path.split('/').pop() ?? m.path})`, disabled: t.pinLocked }))
+  )
+}
+
+/** The module path and token label of a `tokenOptions` value. */
+export function tokenChoice(value: string): { module: string; token: string } {
+  const [module, token] = JSON.parse(value) as [string, string]
+  return { module, token }
+}

@@ -1,4 +1,4 @@
-// Certificate authorities: the hierarchy as a tree of issuers (AuthorityTree), create/import,
+// Certificate authorities: the hierarchy as a tree of issuers (AuthorityTree), create/import/adopt a token key,
 // and the chosen CA's details and actions (AuthorityDetail: renew, re-key, URLs, lock…).
 import { Box, Button, Grid, Stack } from '@mantine/core'
 import { useEffect, useState, type ReactNode } from 'react'
@@ -11,8 +11,9 @@ import { AuthorityDetail } from './AuthorityDetail'
 import { AuthorityTree } from './AuthorityTree'
 import { CreateAuthorityModal } from './CreateAuthorityModal'
 import { ImportAuthorityModal } from './ImportAuthorityModal'
+import { AdoptTokenKeyModal } from './AdoptTokenKeyModal'
 
-type Dialog = 'root' | 'intermediate' | 'import' | null
+type Dialog = 'root' | 'intermediate' | 'import' | 'adopt' | null
 
 export function AuthoritiesScreen(): ReactNode {
   const { items, loaded, error, load } = useAuthoritiesStore(useShallow((s) => ({ items: s.items, loaded: s.loaded, error: s.error, load: s.load })))
@@ -37,6 +38,9 @@ export function AuthoritiesScreen(): ReactNode {
             </Button>
             <Button variant="default" onClick={() => setDialog('import')}>
               Import…
+            </Button>
+            <Button variant="default" onClick={() => setDialog('adopt')}>
+              Adopt a token key…
             </Button>
           </>
         }
@@ -67,6 +71,15 @@ export function AuthoritiesScreen(): ReactNode {
           onClose={(created) => {
             setDialog(null)
             if (created) setSelectedId(created.id)
+            void load()
+          }}
+        />
+      ) : null}
+      {dialog === 'adopt' ? (
+        <AdoptTokenKeyModal
+          onClose={(adopted) => {
+            setDialog(null)
+            if (adopted) setSelectedId(adopted.id)
             void load()
           }}
         />

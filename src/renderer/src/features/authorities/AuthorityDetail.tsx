@@ -107,6 +107,40 @@ function NameConstraints({ nc }: { nc: NonNullable<AuthoritySummary['nameConstra
   )
 }
 
+/** Whether the token's PIN is remembered in the OS keychain (asked again when the CA locks or unlocks), and the way to forget it. */
+function RememberedPin({ authority }: { authority: AuthoritySummary }): ReactNode {
+  const [remembered, setRemembered] = useState<boolean | null>(null)
+  const [error, setError] = useState<AppError | null>(null)
+  useEffect(() => {
+    let live = true
+    void pki.tokens.pinRemembered({ authorityId: authority.id }).then((r) => {
+      if (live) setRemembered(r.ok ? r.value.remembered : null)
+    })
+    return () => {
+      live = false
+    }
+  }, [authority.id, authority.unlocked])
+  if (!remembered) return null
+  const forget = async (): Promise<void> => {
+    const r = await pki.tokens.forgetPin({ authorityId: authority.id })
+    setError(r.ok ? null : r.error)
+    if (r.ok) setRemembered(false)
+  }
+  return (
+    <Stack gap={4} mt={4}>
+      <Group gap="xs">
+        <Text size="sm" data-testid="ca-pin-remembered">
+          The token PIN is remembered in the OS keychain.
+        </Text>
+        <Button size="compact-xs" variant="subtle" onClick={() => void forget()}>
+          Forget the PIN
+        </Button>
+      </Group>
+      <ErrorNote error={error} />
+    </Stack>
+  )
+}
+
 export function AuthorityDetail({ authority, onShow }: { authority: AuthoritySummary; onShow?(id: string): void }): ReactNode {
   /** The unlock prompt, and what to do once unlocked (generate the CRL that asked for it). */
   const [unlocking, setUnlocking] = useState<{ purpose?: string; then?: () => void } | null>(null)
@@ -262,8 +296,11 @@ export function AuthorityDetail({ authority, onShow }: { authority: AuthoritySum
             {authority.token ? (
               <Table.Tr>
                 <Table.Th>Token</Table.Th>
-                <Table.Td data-testid="ca-token">
-                  “{authority.token.tokenLabel}” (serial {authority.token.tokenSerial}), key “{authority.token.keyLabel}”{authority.token.keyId ? ` (id ${authority.token.keyId})` : ''}
+                <Table.Td>
+                  <Text size="sm" data-testid="ca-token">
+                    “{authority.token.tokenLabel}” (serial {authority.token.tokenSerial}), key “{authority.token.keyLabel}”{authority.token.keyId ? ` (id ${authority.token.keyId})` : ''}
+                  </Text>
+                  <RememberedPin authority={authority} />
                 </Table.Td>
               </Table.Tr>
             ) : null}

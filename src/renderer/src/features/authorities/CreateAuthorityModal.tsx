@@ -11,7 +11,7 @@ import { PassphraseFields, passphraseReady, type PassphraseValue } from '../../c
 import { SubjectFields } from '../../components/SubjectFields'
 import { KEY_SPEC_OPTIONS, PROTECTION_HELP, PROTECTION_OPTIONS, needsPassphrase, type KeyProtection, type KeySpec } from '../../lib/keys'
 import { subjectFromFields, type SubjectFields as Fields } from '../../lib/names'
-import { usePkcs11Modules } from '../../lib/use-pkcs11-modules'
+import { tokenOptions, usePkcs11Modules } from '../../lib/use-pkcs11-modules'
 import { CsrReady } from './PendingAuthority'
 import { CONSTRAINT_FORMS, readConstraintLines } from '../../../../shared/domain/name-constraint-text'
 import type { NameConstraintsInput } from '../../../../shared/domain/authority'
@@ -52,7 +52,7 @@ export function CreateAuthorityModal({
   const [store, setStore] = useState<string>(VAULT)
   const [keyLabel, setKeyLabel] = useState('')
   const [pin, setPin] = useState('')
-  const tokens = (modules ?? []).flatMap((m) => m.tokens.map((t) => ({ value: JSON.stringify([m.path, t.label]), label: `Token "${t.label}" (${t.manufacturer}, serial ${t.serial}, ${m.path.split('/').pop() ?? m.path})`, disabled: t.pinLocked })))
+  const tokens = tokenOptions(modules)
   // A CSR for an external parent keeps its key in the vault (the token choice is for CAs signed here).
   const onToken = store !== VAULT && !external ? (JSON.parse(store) as [string, string]) : null
   const specOptions = onToken ? KEY_SPEC_OPTIONS.filter((o) => TOKEN_SPECS.includes(o.value)) : KEY_SPEC_OPTIONS

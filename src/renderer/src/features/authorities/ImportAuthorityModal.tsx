@@ -10,12 +10,13 @@ import { readFileInput } from '../../lib/files'
 import { PROTECTION_HELP, PROTECTION_OPTIONS, needsPassphrase, type KeyProtection } from '../../lib/keys'
 import { tone } from '../../lib/colors'
 
-interface Picked {
+export interface Picked {
   readonly name: string
   readonly input: FileInput
 }
 
-function Pick({ label, value, onPick, accept, error }: { label: string; value: Picked | null; onPick(p: Picked): void; accept: string; error?: string }): ReactNode {
+/** A file button with the chosen file's name (and the error about it). */
+export function Pick({ label, value, onPick, accept, error }: { label: string; value: Picked | null; onPick(p: Picked): void; accept: string; error?: string }): ReactNode {
   return (
     <Stack gap={2}>
       <Group gap="sm">
