@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process'
 import { copyFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test, expect, screenshot } from './fixtures'
-import { distinctCsrs, goTo, issue } from './helpers'
+import { distinctCsrs, expectAccessible, goTo, issue } from './helpers'
 import { softHsm, USER_PIN } from '../integration/pkcs11/softhsm'
 import type { PkiApi } from '../../src/shared/ipc/contract'
 
@@ -51,6 +51,7 @@ test('add and remove PKCS#11 modules in Settings, adopt a token key, remember it
     copyFileSync(hsm.module, join(harness.outputDir, 'libpicked-pkcs11.so'))
     await app.getByRole('button', { name: 'Choose file…' }).click()
     await expect(app.getByTestId('pkcs11-module').filter({ hasText: 'libpicked-pkcs11.so' })).toBeVisible()
+    await expectAccessible(app, 'Settings with added PKCS#11 modules')
     await path.evaluate((h) => h.scrollIntoView({ block: 'center' }))
     await screenshot(app, 'pkcs11-modules-light')
     await app.emulateMedia({ colorScheme: 'dark' })
@@ -80,6 +81,7 @@ test('add and remove PKCS#11 modules in Settings, adopt a token key, remember it
     await dialog.getByRole('button', { name: 'CA certificate (PEM or DER)…' }).click()
     await (await chooser).setFiles(w('issuing.der'))
     await expect(dialog).toContainText('issuing.der')
+    await expectAccessible(app, 'the Adopt a token key dialog')
     await screenshot(app, 'pkcs11-adopt-light')
     await app.emulateMedia({ colorScheme: 'dark' })
     await screenshot(app, 'pkcs11-adopt-dark')
@@ -125,6 +127,7 @@ test('add and remove PKCS#11 modules in Settings, adopt a token key, remember it
     await expect(remember).not.toBeChecked()
     await unlock.getByLabel('Token user PIN').fill(USER_PIN)
     await remember.check()
+    await expectAccessible(app, 'the token CA unlock prompt')
     await screenshot(app, 'pkcs11-unlock-remember-light')
     await app.emulateMedia({ colorScheme: 'dark' })
     await screenshot(app, 'pkcs11-unlock-remember-dark')

@@ -248,7 +248,10 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
       if (remember) {
         // Checked before the token is logged in: the operator asked for both, not for one silently.
         const kc = await options.keychain.status()
-        if (!kc.available) return fail('KEYCHAIN_UNAVAILABLE', `The PIN cannot be remembered: ${kc.message.replace(/[.\s]+$/, '')}. Unlock without remembering it, or start the keychain first.`, 'rememberPin')
+        // The keychain's message ends with advice for a new vault key ("or choose passphrase protection"): keep its cause only.
+        const cause = kc.message.replace(/:[^:]*choose passphrase protection.*$/i, '').replace(/[.\s]+$/, '')
+        if (!kc.available)
+          return fail('KEYCHAIN_UNAVAILABLE', `The PIN cannot be remembered: ${cause}. Start the OS keychain (e.g. gnome-keyring) and try again, or unlock without remembering the PIN.`, 'rememberPin')
       }
       const r = await keys.unlock(ref.keyId, { pin })
       if (!r.ok) return r

@@ -159,6 +159,34 @@ describe('PKCS#11 modules in Settings', () => {
   })
 })
 
+describe('remembering a token PIN', () => {
+  it('refuses to remember it while the keychain is down, before the token is logged in; keeps it once it answers', async () => {
+    const ca = await handlers['authorities:create']({ ...caInput('PIN Root'), token: { module: hsm.module, token: 'Modules', pin: USER_PIN } })
+    if (!ca.ok) throw new Error(ca.error.message)
+    services.authorities.lock(ca.value.id)
+    keychain.setAvailable(false)
+    const down = await handlers['authorities:unlock']({ authorityId: ca.value.id, passphrase: USER_PIN, rememberPin: true })
+    keychain.setAvailable(true)
+    expect(down.ok ? null : [down.error.code, down.error.field]).toEqual(['KEYCHAIN_UNAVAILABLE', 'rememberPin'])
+    expect(down.ok ? '' : down.error.message).toBe('The PIN cannot be remembered: no Secret Service is running. Start the OS keychain (e.g. gnome-keyring) and try again, or unlock without remembering the PIN.')
+    expect(services.authorities.list().find((a) => a.id === ca.value.id)!.unlocked).toBe(false)
+    // Not chosen: nothing kept.
+    expect((await handlers['authorities:unlock']({ authorityId: ca.value.id, passphrase: USER_PIN })).ok).toBe(true)
+    expect(await handlers['tokens:pinRemembered']({ authorityId: ca.value.id })).toEqual({ ok: true, value: { remembered: false } })
+    services.authorities.lock(ca.value.id)
+    expect((await handlers['authorities:unlock']({ authorityId: ca.value.id, passphrase: USER_PIN, rememberPin: true })).ok).toBe(true)
+    expect(await handlers['tokens:pinRemembered']({ authorityId: ca.value.id })).toEqual({ ok: true, value: { remembered: true } })
+    expect([...keychain.entries.keys()].filter((k) => k.startsWith('PKI Desk token PIN\u0000'))).toHaveLength(1)
+    expect(await handlers['tokens:forgetPin']({ authorityId: ca.value.id })).toEqual({ ok: true, value: { forgotten: true } })
+    // A vault CA has no token PIN.
+    const vaultCa = await handlers['authorities:create'](caInput('Vault Root'))
+    if (!vaultCa.ok) throw new Error(vaultCa.error.message)
+    const none = await handlers['tokens:pinRemembered']({ authorityId: vaultCa.value.id })
+    expect(none.ok ? null : none.error.code).toBe('KEY_NOT_FOUND')
+    services.authorities.lock(ca.value.id)
+  })
+})
+
 describe('keys on a token, and adopting one from the app', () => {
   it('lists the private keys on a token after login: label, id, type, whether PKI Desk can sign with it', async () => {
     hsm.run('pkcs11-tool', ['--token-label', 'Spare', '--login', '--pin', USER_PIN, '--keypairgen', '--key-type', 'EC:prime256v1', '--label', 'old-root', '--id', 'c0ffee', '--usage-sign'])

@@ -12,6 +12,7 @@ import type { Pkcs11ModuleDto } from '../../../../shared/ipc/pkcs11'
 import { pki } from '../../api/pki'
 import { ErrorNote, fieldError } from '../../components/ErrorNote'
 import { freeBytes, usePkcs11Modules } from '../../lib/use-pkcs11-modules'
+import { tone } from '../../lib/colors'
 
 function ModuleInfoLine({ m }: { m: Pkcs11ModuleDto }): ReactNode {
   if (!m.info) return null
@@ -137,7 +138,7 @@ export function Pkcs11Section(): ReactNode {
           </Text>
         ) : null}
         {added ? (
-          <Text size="sm" c="teal" role="status">
+          <Text size="sm" c={tone('teal')} role="status">
             Added {added}.
           </Text>
         ) : null}
@@ -178,7 +179,7 @@ export function Pkcs11Section(): ReactNode {
               ) : null}
               {removeError?.path === m.path ? <ErrorNote error={removeError.error} title="Not removed" /> : null}
               {m.error ? (
-                <Text size="sm" c="red">
+                <Text size="sm" c={tone('red')}>
                   {m.error.message}
                 </Text>
               ) : (
