@@ -125,6 +125,7 @@ interface RevokeOptions extends SelectionOptions {
 const SKIP_WORDS: Record<SkippedCertificate['why'], string> = {
   'not-found': 'no certificate with this serial here',
   'already-revoked': 'already revoked',
+  'on-hold': 'on hold (release it, or revoke it alone for a final reason: pkidesk cert revoke SERIAL --reason R)',
   'not-issued-here': 'not issued by a CA held here'
 }
 

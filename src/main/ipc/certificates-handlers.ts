@@ -14,7 +14,12 @@ export function createCertificatesHandlers(services: Services): HandlersFor<'cer
   return {
     'certificates:list': (req) => c.list(req),
     'certificates:get': (req) => c.get(req.id),
-    'certificates:issue': (req) => services.issuance.issue(req),
+    // An output folder the operator chose (files:chooseOutputFolder): each slice's files are written as it commits.
+    'certificates:issue': ({ outputFolderId, ...req }) => {
+      if (outputFolderId === undefined) return services.issuance.issue(req)
+      const dir = services.files.grantedFolder(outputFolderId)
+      return dir.ok ? services.issuance.issue(req, { output: { dir: dir.value, force: false } }) : dir
+    },
     'certificates:cancelIssue': (req) => ok({ cancelled: services.issuance.cancel(req.operationId) }),
     'certificates:renew': (req) => services.renewal.renew(req),
     'certificates:export': (req) =>
@@ -28,6 +33,7 @@ export function createCertificatesHandlers(services: Services): HandlersFor<'cer
     'certificates:revoke': (req) => c.revoke(req.id, req.reason, req.invalidityDate),
     'certificates:release': (req) => c.release(req.id),
     'certificates:revokeMany': (req) => services.bulk.revokeMany(req),
+    'certificates:cancelBulk': (req) => ok({ cancelled: services.bulk.cancel(req.operationId) }),
     'crl:generate': (req) => c.generateCrl(req.authorityId),
     'crl:list': (req) => c.listCrls(req.authorityId),
     'crl:export': (req) => c.exportCrl(req.id, req.format)

@@ -1,5 +1,6 @@
 import type { Services } from '../services'
 import type { HandlersFor } from './handlers'
+import { ok } from '../../shared/errors'
 
 export function createFilesHandlers(services: Services): HandlersFor<'files'> {
   const { exports } = services
@@ -9,13 +10,19 @@ export function createFilesHandlers(services: Services): HandlersFor<'files'> {
     'files:exportCertificate': (req) => exports.certificateToFile(req),
     'files:exportKey': (req) => exports.keyToFile(req),
     'files:bundleCertificates': (req) => exports.bundle(req.ids, req.includeChain, req.encoding),
+    // The folder is asked first; main then writes each file as it is made (no bytes cross IPC).
     'files:exportSelection': async (req) => {
-      const r = await services.bulk.exportFiles(req.selection, req.format)
+      const dir = await services.files.chooseFolder('Export the selected certificates')
+      if (!dir.ok) return dir
+      if (!dir.value) return ok({ saved: false, paths: [], certificates: 0, cancelled: false })
+      const r = await services.bulk.exportTo(req.selection, req.format, services.files.writerInto(dir.value), req.operationId)
       if (!r.ok) return r
-      return services.files.saveAll(
-        `Export ${r.value.certificates} certificates`,
-        r.value.files.map((f) => ({ name: f.name, base64: Buffer.from(f.bytes).toString('base64') }))
-      )
+      return ok({ saved: true, paths: r.value.paths, certificates: r.value.certificates, cancelled: r.value.cancelled })
+    },
+    'files:chooseOutputFolder': async (req) => {
+      const r = await services.files.grantOutputFolder(req.title)
+      if (!r.ok) return r
+      return ok(r.value ? { chosen: true, folderId: r.value.folderId, path: r.value.path } : { chosen: false, folderId: null, path: null })
     }
   }
 }

@@ -5,7 +5,7 @@ import { ok } from '../../shared/errors'
 export function createRunsHandlers(services: Services): HandlersFor<'runs'> {
   return {
     'runs:list': (req) => ok({ items: services.runs.list(req.limit) }),
-    // The app resumes into the store only: files are saved from the Sign screen as for any run.
+    // Into the store, and the run's own output folder when it was signed with one (its missing files are written).
     'runs:resume': (req) =>
       services.runs.resume(req.runId, { ...(req.operationId ? { operationId: req.operationId } : {}), confirmResubmission: req.confirmResubmission })
   }

@@ -1,7 +1,8 @@
 // Writes files the operator asked to save, to a place they chose through the injected
 // dialogs port (Electron's save dialog in the app, a fixed folder in the test harness).
 // Never overwrites: a name already taken gets " (2)", " (3)"… before its extension.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { basename, extname, join } from 'node:path'
 import { fail, ok, type Result } from '../../shared/errors'
 import type { FileToSave, SaveOutcome } from '../../shared/ipc/files'
@@ -53,6 +54,15 @@ export interface FilesService {
   /** Asks where, for work done in main that writes its own files (a backup): null when cancelled. */
   chooseSaveFile(title: string, defaultName: string): Promise<Result<string | null>>
   chooseFolder(title: string): Promise<Result<string | null>>
+  /**
+   * A folder the operator chose for main to write into later (a signing run's output), kept
+   * here under a random id: the window holds the id, never a path it could name itself.
+   */
+  grantOutputFolder(title: string): Promise<Result<{ folderId: string; path: string } | null>>
+  /** The folder of a grant, or OUTPUT_FOLDER_UNKNOWN. */
+  grantedFolder(folderId: string): Result<string>
+  /** Writes files one at a time into `dir` (never overwriting: a taken name gets " (2)"); each answers with its path. */
+  writerInto(dir: string): (file: { readonly name: string; readonly bytes: Uint8Array }) => Result<string>
   chooseOpenFiles(title: string, kind: OpenFileKind, multiple: boolean): Promise<Result<string[] | null>>
   /** The CA key's secrets asked again in main's own dialog (DialogsPort.confirmCaKeyExport); null when cancelled. */
   confirmCaKeyExport(prompt: CaKeyExportPrompt): Promise<Result<KeySecrets | null>>
@@ -72,7 +82,35 @@ function freeName(dir: string, name: string, taken: Set<string>): string {
 export function createFilesService(dialogs: DialogsPort | undefined): FilesService {
   const noDialogs = (): Result<never> =>
     fail('FILES_NO_DIALOG', 'Saving files needs the desktop app; in the command line, use the --out option of the command instead.')
+  const grants = new Map<string, string>()
+  const writerInto = (dir: string): ((file: { readonly name: string; readonly bytes: Uint8Array }) => Result<string>) => {
+    const taken = new Set<string>()
+    return (file) => {
+      try {
+        const path = join(dir, freeName(dir, file.name, taken))
+        writeFileSync(path, file.bytes, { mode: 0o600, flag: 'wx' })
+        return ok(path)
+      } catch (e) {
+        return fail('OUTPUT_UNWRITABLE', `Could not write ${file.name} in ${dir}: ${e instanceof Error ? e.message : String(e)}. Choose another folder.`)
+      }
+    }
+  }
   return {
+    writerInto,
+    async grantOutputFolder(title) {
+      if (!dialogs) return noDialogs()
+      const dir = await dialogs.chooseFolder(title)
+      if (!dir) return ok(null)
+      const folderId = randomBytes(12).toString('hex')
+      grants.set(folderId, dir)
+      return ok({ folderId, path: dir })
+    },
+    grantedFolder(folderId) {
+      const dir = grants.get(folderId)
+      if (!dir) return fail('OUTPUT_FOLDER_UNKNOWN', 'The output folder was not chosen in this session of the app: choose it again (Write files to…).', 'outputFolderId')
+      if (!existsSync(dir) || !statSync(dir).isDirectory()) return fail('OUTPUT_DIR_MISSING', `The output folder ${dir} no longer exists: create it again or choose another.`, 'outputFolderId')
+      return ok(dir)
+    },
     async chooseSaveFile(title, defaultName) {
       return dialogs ? ok(await dialogs.chooseSaveFile(title, defaultName)) : noDialogs()
     },
@@ -119,21 +157,16 @@ export function createFilesService(dialogs: DialogsPort | undefined): FilesServi
       const dir = await dialogs.chooseFolder(title)
       if (!dir) return ok({ saved: false, paths: [] })
       const paths: string[] = []
-      const taken = new Set<string>()
       try {
         mkdirSync(dir, { recursive: true })
-        for (const f of files) {
-          const path = join(dir, freeName(dir, f.name, taken))
-          writeFileSync(path, Buffer.from(f.base64, 'base64'), { mode: 0o600, flag: 'wx' })
-          paths.push(path)
-        }
       } catch (e) {
-        return fail(
-          'OUTPUT_UNWRITABLE',
-          `Saved ${paths.length} of ${files.length} files; the next failed: ${e instanceof Error ? e.message : String(e)}. Choose another folder.`,
-          undefined,
-          { written: paths }
-        )
+        return fail('OUTPUT_UNWRITABLE', `Could not create ${dir}: ${e instanceof Error ? e.message : String(e)}. Choose another folder.`)
+      }
+      const write = writerInto(dir)
+      for (const f of files) {
+        const w = write({ name: f.name, bytes: Buffer.from(f.base64, 'base64') })
+        if (!w.ok) return fail('OUTPUT_UNWRITABLE', `Saved ${paths.length} of ${files.length} files; the next failed: ${w.error.message}`, undefined, { written: paths })
+        paths.push(w.value)
       }
       return ok({ saved: true, paths })
     }

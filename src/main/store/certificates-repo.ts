@@ -369,11 +369,13 @@ export interface SelectedCertificate {
   readonly subject: string
   readonly notAfter: string
   readonly status: 'issued' | 'revoked'
+  /** Revoked with certificateHold (a bulk revocation says so and leaves it: release it, or revoke it alone for a final reason). */
+  readonly onHold: boolean
 }
 
-const SELECTED_COLUMNS = 'id, authority_id, serial, subject, not_after, status'
-type SelectedRaw = [number, string | null, string, string, string, 'issued' | 'revoked']
-const toSelected = ([id, authorityId, serial, subject, notAfter, status]: SelectedRaw): SelectedCertificate => ({ id, authorityId, serial, subject, notAfter, status })
+const SELECTED_COLUMNS = "id, authority_id, serial, subject, not_after, status, revocation_reason IS 'certificateHold'"
+type SelectedRaw = [number, string | null, string, string, string, 'issued' | 'revoked', 0 | 1]
+const toSelected = ([id, authorityId, serial, subject, notAfter, status, held]: SelectedRaw): SelectedCertificate => ({ id, authorityId, serial, subject, notAfter, status, onHold: held === 1 })
 
 /**
  * The certificates the filter matches with fromId < id <= toId, in id order (bulk actions

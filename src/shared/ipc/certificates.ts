@@ -58,8 +58,8 @@ export type CertificateSelection = z.infer<typeof certificateSelection>
 export const selectedCertificate = z.object({ id: z.number().int(), serial: z.string(), subjectText: z.string(), authorityId: z.string().nullable(), status: z.enum(['issued', 'revoked']) })
 export type SelectedCertificateDto = z.infer<typeof selectedCertificate>
 
-/** Certificates of a selection left out of a bulk action, and why. */
-export const skippedCertificate = z.object({ serial: z.string(), id: z.number().int().nullable(), why: z.enum(['not-found', 'already-revoked', 'not-issued-here']) })
+/** Certificates of a selection left out of a bulk action, and why ('on-hold': revoked with certificateHold; released or revoked alone for a final reason). */
+export const skippedCertificate = z.object({ serial: z.string(), id: z.number().int().nullable(), why: z.enum(['not-found', 'already-revoked', 'on-hold', 'not-issued-here']) })
 export type SkippedCertificate = z.infer<typeof skippedCertificate>
 
 export const revokeManyRequest = z.object({
@@ -80,6 +80,8 @@ export const revokeManyResponse = z.object({
   /** Certificates that are (or, in a dry run, would be) revoked. */
   matched: z.number().int(),
   revoked: z.number().int(),
+  /** Stopped by certificates:cancelBulk between two slices: `revoked` of `matched` were revoked, the rest were not. */
+  cancelled: z.boolean(),
   items: z.array(selectedCertificate),
   skipped: z.array(skippedCertificate)
 })
@@ -185,7 +187,11 @@ export const certificatesChannels = {
     z.object({ items: z.array(certificateSummary), nextCursor: z.string().nullable(), total: z.number().int() })
   ),
   'certificates:get': channel(z.object({ id: z.number().int() }), certificateDetail),
-  'certificates:issue': channel(issueRequest, issueResponse),
+  /**
+   * `outputFolderId` (from files:chooseOutputFolder): each certificate's PEM is written into
+   * that folder as its slice commits (temp file + rename), as `pkidesk issue --out` does.
+   */
+  'certificates:issue': channel(issueRequest.extend({ outputFolderId: z.string().min(1).max(100).optional() }), issueResponse),
   /**
    * Stops a running certificates:issue: requests not yet signed are not attempted, what was
    * signed is recorded. `cancelled` is false when no run with this id is in progress.
@@ -218,7 +224,9 @@ export const certificatesChannels = {
    * audit entry per certificate; `dryRun` lists and counts only. A selection matching
    * nothing is an error (NOTHING_SELECTED); `progress` events carry operationId.
    */
-  'certificates:revokeMany': channel(revokeManyRequest, revokeManyResponse)
+  'certificates:revokeMany': channel(revokeManyRequest, revokeManyResponse),
+  /** Stops a running certificates:revokeMany or files:exportSelection before its next slice; false when none with this id runs. */
+  'certificates:cancelBulk': channel(z.object({ operationId: z.string().min(1).max(100) }), z.object({ cancelled: z.boolean() }))
 } as const
 
 export const crlChannels = {

@@ -104,5 +104,17 @@ export const filesChannels = {
    * file each named by serial plus a bundle (bundle.pem, or bundle.p7b for DER and PKCS#7),
    * written by main into a folder the operator picks.
    */
-  'files:exportSelection': channel(z.object({ selection: certificateSelection, format: z.enum(['pem', 'der', 'p7b']) }).strict(), saveOutcome)
+  'files:exportSelection': channel(
+    z.object({ selection: certificateSelection, format: z.enum(['pem', 'der', 'p7b']), operationId: z.string().min(1).max(100).optional() }).strict(),
+    saveOutcome.extend({ certificates: z.number().int(), cancelled: z.boolean() })
+  ),
+  /**
+   * Asks the operator for a folder that a signing run writes its certificates into as they
+   * are signed (certificates:issue's outputFolderId). Main keeps the folder and hands out an
+   * id for it: the window never names a path to write to.
+   */
+  'files:chooseOutputFolder': channel(
+    z.object({ title: z.string().min(1).max(200) }).strict(),
+    z.object({ chosen: z.boolean(), folderId: z.string().nullable(), path: z.string().nullable() })
+  )
 } as const
