@@ -17,6 +17,9 @@ import { buildCsr, toPem } from '../../../src/main/engine'
 import { createHandlers } from '../../../src/main/ipc/handlers'
 import { dispatch } from '../../../src/main/ipc/dispatch'
 import type { EventName } from '../../../src/shared/ipc/events'
+import type { ChannelName, Contract } from '../../../src/shared/ipc/contract'
+import type { RequestOf, ResponseOf } from '../../../src/shared/ipc/define'
+import type { Result } from '../../../src/shared/errors'
 import { openssl, tempDir } from '../../unit/engine/helpers'
 import { countRows, openStoreFile, type StoreFile } from '../store-file'
 import { createRootCa } from '../issuance/root-ca'
@@ -45,8 +48,12 @@ const dialogs: DialogsPort = {
     return Promise.resolve(dir)
   },
   chooseOpenFiles: () => Promise.resolve(null),
-  confirmCaKeyExport: () => Promise.resolve(null)
+  confirmCaKeyExport: () => Promise.resolve(null),
+  confirmModuleLoad: () => Promise.resolve(false)
 }
+/** A channel called as the window calls it, its answer typed by the contract. */
+const call = <C extends ChannelName>(channel: C, request: RequestOf<Contract[C]>): Promise<Result<ResponseOf<Contract[C]>>> =>
+  dispatch(handlers, channel, request) as Promise<Result<ResponseOf<Contract[C]>>>
 const csr = async (cn: string, signer: ReturnType<typeof createKeyObjectSigner>): Promise<string> => {
   const d = await buildCsr({ subject: [[{ type: 'CN', value: cn }]], sans: [{ type: 'dns', value: cn }], ca: false, hash: 'SHA-256', rsaPss: false }, signer)
   if (!d.ok) throw new Error(d.error.message)
@@ -84,7 +91,7 @@ describe('bulk actions from the inventory', { timeout: 60_000 }, () => {
     const sensors = idsMatching('fleet.example')
     expect(sensors).toHaveLength(TOTAL)
     const selection = { filter: { authorityId: caId, search: 'fleet.example' } }
-    const dry = await dispatch(handlers, 'certificates:revokeMany', { selection, reason: 'keyCompromise', dryRun: true, listLimit: 10 })
+    const dry = await call('certificates:revokeMany', { selection, reason: 'keyCompromise', dryRun: true, listLimit: 10 })
     expect(dry).toMatchObject({ ok: true, value: { dryRun: true, matched: TOTAL, revoked: 0, cancelled: false, skipped: [] } })
     if (!dry.ok) return
     expect(dry.value.items).toHaveLength(10)
@@ -93,10 +100,10 @@ describe('bulk actions from the inventory', { timeout: 60_000 }, () => {
     const auditBefore = countRows(file.db, 'audit_log')
     let cancelAnswer: unknown
     onProgress = (p) => {
-      if (p.operationId === 'bulk-cancel' && !p.finished && cancelAnswer === undefined) cancelAnswer = dispatch(handlers, 'certificates:cancelBulk', { operationId: 'bulk-cancel' })
+      if (p.operationId === 'bulk-cancel' && !p.finished && cancelAnswer === undefined) cancelAnswer = call('certificates:cancelBulk', { operationId: 'bulk-cancel' })
     }
     progress.length = 0
-    const r = await dispatch(handlers, 'certificates:revokeMany', { operationId: 'bulk-cancel', selection, reason: 'keyCompromise', dryRun: false })
+    const r = await call('certificates:revokeMany', { operationId: 'bulk-cancel', selection, reason: 'keyCompromise', dryRun: false })
     onProgress = () => undefined
     expect(await cancelAnswer).toEqual({ ok: true, value: { cancelled: true } })
     expect(r).toMatchObject({ ok: true, value: { dryRun: false, matched: TOTAL, revoked: REVOKE_SLICE, cancelled: true } })
@@ -108,16 +115,16 @@ describe('bulk actions from the inventory', { timeout: 60_000 }, () => {
     expect(audited).toEqual(revoked)
     expect(progress.filter((p) => p.operationId === 'bulk-cancel').at(-1)).toMatchObject({ done: REVOKE_SLICE, total: TOTAL, finished: true })
     // No longer running: a second cancel finds nothing.
-    expect(await dispatch(handlers, 'certificates:cancelBulk', { operationId: 'bulk-cancel' })).toEqual({ ok: true, value: { cancelled: false } })
+    expect(await call('certificates:cancelBulk', { operationId: 'bulk-cancel' })).toEqual({ ok: true, value: { cancelled: false } })
 
     // The same filter again: the revoked ones are said, the rest revoked, and the CRL lists them all (OpenSSL reads it).
-    const rest = await dispatch(handlers, 'certificates:revokeMany', { selection, reason: 'keyCompromise', dryRun: false })
+    const rest = await call('certificates:revokeMany', { selection, reason: 'keyCompromise', dryRun: false })
     expect(rest).toMatchObject({ ok: true, value: { matched: TOTAL - REVOKE_SLICE, revoked: TOTAL - REVOKE_SLICE, cancelled: false } })
     if (!rest.ok) return
     expect(rest.value.skipped.filter((s) => s.why === 'already-revoked')).toHaveLength(REVOKE_SLICE)
-    const crl = await dispatch(handlers, 'crl:generate', { authorityId: caId })
+    const crl = await call('crl:generate', { authorityId: caId })
     if (!crl.ok) throw new Error(crl.error.message)
-    const pem = await dispatch(handlers, 'crl:export', { id: crl.value.id, format: 'pem' })
+    const pem = await call('crl:export', { id: crl.value.id, format: 'pem' })
     if (!pem.ok) throw new Error(pem.error.message)
     const crlFile = tmp.write('fleet.crl', Buffer.from(pem.value.base64, 'base64'))
     const caFile = tmp.write('ca.pem', caPem)
@@ -128,21 +135,21 @@ describe('bulk actions from the inventory', { timeout: 60_000 }, () => {
 
   it('says a certificate on hold and leaves it on hold', async () => {
     const desks = idsMatching('office.example')
-    expect(await dispatch(handlers, 'certificates:revoke', { id: desks[0]!, reason: 'certificateHold' })).toMatchObject({ ok: true })
-    const dry = await dispatch(handlers, 'certificates:revokeMany', { selection: { ids: desks.slice(0, 3) }, reason: 'superseded', dryRun: true })
+    expect(await call('certificates:revoke', { id: desks[0]!, reason: 'certificateHold' })).toMatchObject({ ok: true })
+    const dry = await call('certificates:revokeMany', { selection: { ids: desks.slice(0, 3) }, reason: 'superseded', dryRun: true })
     expect(dry).toMatchObject({ ok: true, value: { matched: 2, skipped: [{ id: desks[0], why: 'on-hold' }] } })
-    const r = await dispatch(handlers, 'certificates:revokeMany', { selection: { ids: desks.slice(0, 3) }, reason: 'superseded', dryRun: false })
+    const r = await call('certificates:revokeMany', { selection: { ids: desks.slice(0, 3) }, reason: 'superseded', dryRun: false })
     expect(r).toMatchObject({ ok: true, value: { revoked: 2, skipped: [{ id: desks[0], why: 'on-hold' }] } })
     expect(statusOf(desks[0]!)).toEqual({ status: 'revoked', reason: 'certificateHold' })
     expect(statusOf(desks[1]!)).toEqual({ status: 'revoked', reason: 'superseded' })
     // Only the held one selected: nothing to revoke, said so.
-    expect(await dispatch(handlers, 'certificates:revokeMany', { selection: { ids: [desks[0]!] }, reason: 'superseded', dryRun: false })).toMatchObject({ ok: false, error: { code: 'NOTHING_TO_REVOKE' } })
+    expect(await call('certificates:revokeMany', { selection: { ids: [desks[0]!] }, reason: 'superseded', dryRun: false })).toMatchObject({ ok: false, error: { code: 'NOTHING_TO_REVOKE' } })
   })
 
   it('exports a selection into the chosen folder, one file per certificate and a bundle, with progress', async () => {
     const sensors = idsMatching('fleet.example')
     progress.length = 0
-    const r = await dispatch(handlers, 'files:exportSelection', { selection: { filter: { search: 'fleet.example' } }, format: 'der', operationId: 'bulk-export' })
+    const r = await call('files:exportSelection', { selection: { filter: { search: 'fleet.example' } }, format: 'der', operationId: 'bulk-export' })
     expect(r).toMatchObject({ ok: true, value: { saved: true, certificates: TOTAL, cancelled: false } })
     if (!r.ok) return
     const dir = join(tmp.dir, `folder-${folders}`)
@@ -166,19 +173,19 @@ describe('bulk actions from the inventory', { timeout: 60_000 }, () => {
   })
 
   it('signs into a folder chosen through files:chooseOutputFolder, and refuses a folder id it never handed out', async () => {
-    const chosen = await dispatch(handlers, 'files:chooseOutputFolder', { title: 'Write issued certificates to' })
+    const chosen = await call('files:chooseOutputFolder', { title: 'Write issued certificates to' })
     if (!chosen.ok || !chosen.value.folderId || !chosen.value.path) throw new Error('no folder granted')
     const signer = createKeyObjectSigner('ee2', 'ec-p256', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey)
     const pems = await Promise.all(Array.from({ length: 3 }, (_, i) => csr(`out-${i}.folder.example`, signer)))
-    const r = await dispatch(handlers, 'certificates:issue', { authorityId: caId, profileId: null, outputFolderId: chosen.value.folderId, items: pems.map((csrPem) => ({ csrPem })) })
+    const r = await call('certificates:issue', { authorityId: caId, profileId: null, outputFolderId: chosen.value.folderId, items: pems.map((csrPem) => ({ csrPem })) })
     if (!r.ok) throw new Error(r.error.message)
     const files = readdirSync(chosen.value.path).sort()
     expect(files).toEqual(r.value.results.map((x) => (x.ok ? `${x.serial.toUpperCase()}.pem` : 'refused')).sort())
     for (const x of r.value.results) if (x.ok) expect(x.file).toBe(join(chosen.value.path, `${x.serial.toUpperCase()}.pem`))
-    const runs = await dispatch(handlers, 'runs:list', { limit: 1 })
+    const runs = await call('runs:list', { limit: 1 })
     expect(runs).toMatchObject({ ok: true, value: { items: [{ id: r.value.runId, outDir: chosen.value.path, written: 3, issued: 3 }] } })
     const before = countRows(file.db, 'certificates')
-    expect(await dispatch(handlers, 'certificates:issue', { authorityId: caId, profileId: null, outputFolderId: 'not-a-grant', items: pems.map((csrPem) => ({ csrPem })) })).toMatchObject({
+    expect(await call('certificates:issue', { authorityId: caId, profileId: null, outputFolderId: 'not-a-grant', items: pems.map((csrPem) => ({ csrPem })) })).toMatchObject({
       ok: false,
       error: { code: 'OUTPUT_FOLDER_UNKNOWN', field: 'outputFolderId' }
     })
