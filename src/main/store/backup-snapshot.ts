@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import Database from 'better-sqlite3'
 import { connectionOf, openDatabase, schemaVersion, type Db, type ReadTx, type Store, type WriteTx } from './database'
 import { readAuditHead, verifyAudit, type AuditHead, type AuditVerdict } from './audit-log'
+import { rebuildSearchIndex } from './certificates-repo'
 
 export interface StoreCounts {
   readonly authorities: number
@@ -161,7 +162,7 @@ export function storeHoldsData(db: ReadTx): { readonly holds: boolean; readonly 
   return { holds: what.length > 0, what }
 }
 
-/** Tables SQLite or FTS5 maintain themselves: never copied (the triggers refill the search index). */
+/** Tables SQLite or FTS5 maintain themselves: never copied (the search index is rebuilt from the copied rows). */
 const derived = (name: string): boolean => name.startsWith('sqlite_') || name.startsWith('certificates_search')
 
 /**
@@ -183,6 +184,7 @@ export function copySnapshotInto(store: Store, snapshotFile: string, alsoInTrans
         if (!cols) throw new Error(`the restored snapshot has table ${t}, which this store does not`)
         db.prepare(`INSERT INTO main."${t}" (${cols}) SELECT ${cols} FROM backup_src."${t}"`).run()
       }
+      rebuildSearchIndex(db as WriteTx)
       alsoInTransaction(db as WriteTx)
     }).immediate()
   } finally {

@@ -105,9 +105,22 @@ const ROW_COLUMNS = `${LIST_COLUMNS}, c.der`
 const INSERT_SQL = `INSERT INTO certificates (authority_id, profile_id, key_id, serial, der, subject, issuer, sans, not_before, not_after, sha256, spki_sha256, source, is_ca, created_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
+/**
+ * The row and its full-text entry, two single-row statements (migration 013: no insert
+ * trigger, whose statement savepoint made FTS5 write a segment per row).
+ */
 export function insertCertificate(db: WriteTx, c: NewCertificateRow): number {
   const info = stmt(db, INSERT_SQL).run(c.authorityId, c.profileId, c.keyId, c.serial, c.der, c.subject, c.issuer, c.sans, c.notBefore, c.notAfter, c.sha256, c.spkiSha256, c.source, c.isCa ? 1 : 0, c.createdAt)
-  return Number(info.lastInsertRowid)
+  const id = Number(info.lastInsertRowid)
+  stmt(db, SEARCH_INSERT_SQL).run(id, c.subject, c.sans)
+  return id
+}
+
+const SEARCH_INSERT_SQL = 'INSERT INTO certificates_search (rowid, subject, sans) VALUES (?, ?, ?)'
+
+/** Fills the full-text index again from the certificates table (after rows were copied in without it: a restore, a seeded store). */
+export function rebuildSearchIndex(db: WriteTx): void {
+  db.prepare("INSERT INTO certificates_search (certificates_search) VALUES ('rebuild')").run()
 }
 
 /** `renewal` renews `original`: linked both ways, in the transaction that records the renewal. */

@@ -119,6 +119,13 @@ describe('restore on another machine with 2 of 3 shares', () => {
     expect(before.auditHead).toBe(r.auditHead!.hash)
     const protections = withStoreFile(b, (db) => db.prepare('SELECT DISTINCT protection FROM vault_keys').all() as { protection: string }[]).map((p) => p.protection)
     expect(protections).toEqual(['both'])
+    // The search index is not copied but rebuilt from the restored rows: every subject is found again.
+    const subjects = withStoreFile(b, (db) => db.prepare('SELECT id, subject FROM certificates ORDER BY id').all() as { id: number; subject: string }[])
+    expect(subjects.length).toBeGreaterThan(0)
+    for (const c of subjects) {
+      const found = b.certificates.list({ search: c.subject, sort: { field: 'createdAt', direction: 'asc' }, limit: 100 })
+      expect(found.ok && found.value.items.map((i) => i.id)).toContain(c.id)
+    }
   })
 
   it('restored CAs sign a certificate and a CRL that OpenSSL verifies against the original chain', async () => {

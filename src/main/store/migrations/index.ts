@@ -12,6 +12,7 @@ import { m009AuthorityUrls } from './009-authority-urls'
 import { m010CertificateRenewals } from './010-certificate-renewals'
 import { m011TokenKeys } from './011-token-keys'
 import { m012AuthoritySuccessors } from './012-authority-successors'
+import { m013SearchIndexWrites } from './013-search-index-writes'
 
 export interface Migration {
   readonly version: number
@@ -21,4 +22,4 @@ export interface Migration {
   up(db: Db): void
 }
 
-export const migrations: readonly Migration[] = [m001Initial, m002Sync, m003CertificateSearch, m004StarterProfiles, m005FleetIndexes, m006CustodianKeys, m007SyncChains, m008IssuanceRuns, m009AuthorityUrls, m010CertificateRenewals, m011TokenKeys, m012AuthoritySuccessors]
+export const migrations: readonly Migration[] = [m001Initial, m002Sync, m003CertificateSearch, m004StarterProfiles, m005FleetIndexes, m006CustodianKeys, m007SyncChains, m008IssuanceRuns, m009AuthorityUrls, m010CertificateRenewals, m011TokenKeys, m012AuthoritySuccessors, m013SearchIndexWrites]
