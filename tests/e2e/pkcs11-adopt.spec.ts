@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { test, expect, screenshot } from './fixtures'
 import { distinctCsrs, expectAccessible, goTo, issue } from './helpers'
 import { softHsm, USER_PIN } from '../integration/pkcs11/softhsm'
+import { TOKEN_PIN_SERVICE } from '../../src/main/services/vault-service'
 import type { PkiApi } from '../../src/shared/ipc/contract'
 
 type PageGlobal = { readonly pki: PkiApi }
@@ -139,6 +140,21 @@ test('add and remove PKCS#11 modules in Settings, adopt a token key, remember it
     await app.getByRole('button', { name: 'Unlock', exact: true }).click()
     await expect(app.getByRole('button', { name: 'Lock', exact: true })).toBeVisible()
     await expect(unlock).toBeHidden()
+    // The keychain entry is stale (the PIN was changed on another workstation): refused by the token, removed from the keychain, and asked for.
+    await app.getByRole('button', { name: 'Lock', exact: true }).click()
+    const entry = [...harness.keychain.entries.keys()].filter((k) => k.startsWith(`${TOKEN_PIN_SERVICE}\u0000`))
+    expect(entry).toHaveLength(1)
+    await harness.keychain.setSecret(TOKEN_PIN_SERVICE, entry[0]!.slice(TOKEN_PIN_SERVICE.length + 1), new TextEncoder().encode('97531'))
+    await app.getByRole('button', { name: 'Unlock', exact: true }).click()
+    await expect(unlock).toContainText(/The token refused the PIN remembered in the OS keychain \((?:the token reports few tries left|the token does not say how many tries are left)\), so it was removed from the keychain: enter the token's user PIN\./)
+    expect([...harness.keychain.entries.keys()].filter((k) => k.startsWith(`${TOKEN_PIN_SERVICE}\u0000`))).toEqual([])
+    await expect(unlock.getByLabel('Token user PIN')).toHaveAttribute('aria-invalid', 'true')
+    await expect(app.getByTestId('ca-pin-remembered')).toHaveCount(0)
+    await unlock.getByLabel('Token user PIN').fill(USER_PIN)
+    await remember.check()
+    await unlock.getByRole('button', { name: 'Unlock', exact: true }).click()
+    await expect(unlock).toBeHidden()
+    await expect(app.getByTestId('ca-pin-remembered')).toBeVisible()
     // Forgotten on request: the next unlock asks for the PIN again.
     await app.getByRole('button', { name: 'Forget the PIN' }).click()
     await expect(app.getByTestId('ca-pin-remembered')).toHaveCount(0)

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { createServices, type Services } from '../../src/main/services'
 import type { DialogsPort } from '../../src/main/services/files-service'
-import { createMemoryKeychain } from '../../src/main/vault'
+import { createMemoryKeychain, type MemoryKeychain } from '../../src/main/vault'
 import { createHandlers } from '../../src/main/ipc/handlers'
 import { dispatch } from '../../src/main/ipc/dispatch'
 import type { EventSink } from '../../src/shared/ipc/events'
@@ -41,6 +41,8 @@ export interface Harness {
   readonly dataDir: string
   readonly outputDir: string
   readonly services: Services
+  /** The in-memory keychain main uses here (what a test may find in it, or put there). */
+  readonly keychain: MemoryKeychain
   close(): Promise<void>
 }
 
@@ -117,12 +119,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     for (const s of sockets) if (s.readyState === s.OPEN) s.send(frame)
   }
   const paceMs = options.issuePaceMs
+  const seams = harnessServiceOptions(outputDir)
   const services = createServices({
     dataDir,
     emit,
     ...(options.now ? { now: options.now } : {}),
     ...(paceMs ? { issuance: { pace: () => new Promise<void>((done) => setTimeout(done, paceMs)) } } : {}),
-    ...harnessServiceOptions(outputDir)
+    ...seams
   })
   const handlers = createHandlers(services)
 
@@ -199,6 +202,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     dataDir,
     outputDir,
     services,
+    keychain: seams.keychain,
     async close() {
       for (const s of sockets) s.terminate()
       wss.close()

@@ -18,7 +18,20 @@ export type UnlockTarget =
   | { readonly kind: 'key'; readonly keyId: string; readonly protection: StoredKeyProtection; readonly name: string }
 
 /** What a prompt unlocks, and why it is asked for now ("to sign these requests"). */
-export function UnlockPrompt({ target, purpose, onUnlocked, onClose }: { target: UnlockTarget; purpose?: string; onUnlocked?(): void; onClose(): void }): ReactNode {
+/** `onAttempted`: after every unlock attempt, good or refused (a remembered token PIN may have been forgotten). */
+export function UnlockPrompt({
+  target,
+  purpose,
+  onUnlocked,
+  onAttempted,
+  onClose
+}: {
+  target: UnlockTarget
+  purpose?: string
+  onUnlocked?(): void
+  onAttempted?(): void
+  onClose(): void
+}): ReactNode {
   const [passphrase, setPassphrase] = useState('')
   const custodians = target.kind === 'authority' ? (target.authority.custodians ?? null) : null
   const [present, setPresent] = useState<Record<string, string>>({})
@@ -34,6 +47,7 @@ export function UnlockPrompt({ target, purpose, onUnlocked, onClose }: { target:
   const [usingRemembered, setUsingRemembered] = useState(false)
 
   const finish = (r: Result<unknown>): void => {
+    onAttempted?.()
     if (!r.ok) return setError(r.error)
     onUnlocked?.()
     onClose()

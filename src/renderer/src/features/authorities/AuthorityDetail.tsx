@@ -108,7 +108,7 @@ function NameConstraints({ nc }: { nc: NonNullable<AuthoritySummary['nameConstra
 }
 
 /** Whether the token's PIN is remembered in the OS keychain (asked again when the CA locks or unlocks), and the way to forget it. */
-function RememberedPin({ authority }: { authority: AuthoritySummary }): ReactNode {
+function RememberedPin({ authority, round }: { authority: AuthoritySummary; round: number }): ReactNode {
   const [remembered, setRemembered] = useState<boolean | null>(null)
   const [error, setError] = useState<AppError | null>(null)
   useEffect(() => {
@@ -119,7 +119,7 @@ function RememberedPin({ authority }: { authority: AuthoritySummary }): ReactNod
     return () => {
       live = false
     }
-  }, [authority.id, authority.unlocked])
+  }, [authority.id, authority.unlocked, round])
   if (!remembered) return null
   const forget = async (): Promise<void> => {
     const r = await pki.tokens.forgetPin({ authorityId: authority.id })
@@ -145,6 +145,8 @@ export function AuthorityDetail({ authority, onShow }: { authority: AuthoritySum
   /** The unlock prompt, and what to do once unlocked (generate the CRL that asked for it). */
   const [unlocking, setUnlocking] = useState<{ purpose?: string; then?: () => void } | null>(null)
   const [editingUrls, setEditingUrls] = useState(false)
+  /** Bumped after each unlock attempt: the token PIN's keychain state is read again. */
+  const [pinRound, setPinRound] = useState(0)
   const [renewing, setRenewing] = useState<'renew' | 'rekey' | null>(null)
   const all = useAuthoritiesStore((s) => s.items)
   const successor = authority.successorId ? all.find((a) => a.id === authority.successorId) : undefined
@@ -300,7 +302,7 @@ export function AuthorityDetail({ authority, onShow }: { authority: AuthoritySum
                   <Text size="sm" data-testid="ca-token">
                     “{authority.token.tokenLabel}” (serial {authority.token.tokenSerial}), key “{authority.token.keyLabel}”{authority.token.keyId ? ` (id ${authority.token.keyId})` : ''}
                   </Text>
-                  <RememberedPin authority={authority} />
+                  <RememberedPin authority={authority} round={pinRound} />
                 </Table.Td>
               </Table.Tr>
             ) : null}
@@ -378,7 +380,7 @@ export function AuthorityDetail({ authority, onShow }: { authority: AuthoritySum
         )}
       </Stack>
       {unlocking ? (
-        <UnlockPrompt target={{ kind: 'authority', authority }} {...(unlocking.purpose ? { purpose: unlocking.purpose } : {})} {...(unlocking.then ? { onUnlocked: unlocking.then } : {})} onClose={() => setUnlocking(null)} />
+        <UnlockPrompt target={{ kind: 'authority', authority }} onAttempted={() => setPinRound((n) => n + 1)} {...(unlocking.purpose ? { purpose: unlocking.purpose } : {})} {...(unlocking.then ? { onUnlocked: unlocking.then } : {})} onClose={() => setUnlocking(null)} />
       ) : null}
       {editingUrls ? <AuthorityUrlsModal authority={authority} onClose={() => setEditingUrls(false)} /> : null}
       {renewing ? (
