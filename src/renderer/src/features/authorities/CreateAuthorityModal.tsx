@@ -170,7 +170,7 @@ export function CreateAuthorityModal({
             onToken
               ? 'The key is generated on the token (sensitive, never extractable, sign only) and never leaves it: it cannot be exported or backed up by PKI Desk.'
               : tokens.length === 0
-                ? 'A token appears here when its PKCS#11 module is installed (Settings → PKCS#11 modules).'
+                ? 'A token appears here when its PKCS#11 module is installed at its usual path or added in Settings → PKCS#11 modules.'
                 : undefined
           }
         />
