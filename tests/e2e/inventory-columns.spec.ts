@@ -32,14 +32,14 @@ test('columns for profile, issued on, key held and renewals (linked both ways); 
   for (const name of ['Subject', 'Names (SAN)', 'Serial', 'Profile', 'Issued on', 'Expires', 'Status', 'Key', 'Renews', 'Renewed by'])
     await expect(table.getByRole('columnheader', { name, exact: true })).toBeVisible()
 
-  // Profile and key held, in the row of each certificate.
+  // Profile and key held, in the row of each certificate (the first cell is the row's selection box).
   const web1 = rows.filter({ hasText: 'web1.example.com' })
   await expect(web1).toContainText('built-in')
-  await expect(web1.getByRole('cell').nth(7)).toHaveText('—')
+  await expect(web1.getByRole('cell').nth(8)).toHaveText('—')
   const held = rows.filter({ hasText: 'held.example.com' })
   await expect(held).toHaveCount(2)
   await expect(held.first()).toContainText('TLS server (90 days)')
-  await expect(held.first().getByRole('cell').nth(7)).toHaveText('held')
+  await expect(held.first().getByRole('cell').nth(8)).toHaveText('held')
 
   // Sort by key held: the ones without a key first, then the other way.
   await sortBy('Key')

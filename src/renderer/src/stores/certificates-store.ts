@@ -1,11 +1,12 @@
 // The certificate inventory as the renderer mirrors it: the current query (search, filters,
 // sort) and the pages loaded so far (cursor paging, so 100,000 rows never cross IPC at once);
-// the certificate open in the certificate view; and the dashboard's expiry counts.
+// the certificate open in the certificate view; the inventory's selection for bulk actions;
+// and the dashboard's expiry counts.
 import { create } from 'zustand'
 import { pki } from '../api/pki'
 import type { AppError, Result } from '../../../shared/errors'
 import type { CertificateDetail, CertificateStatus, CertificateSummary } from '../../../shared/domain/certificate'
-import type { ListCertificatesRequest } from '../../../shared/ipc/certificates'
+import type { CertificateFilter, CertificateSelection, ListCertificatesRequest } from '../../../shared/ipc/certificates'
 import { onDomainChanged } from './live'
 
 export type SortField = ListCertificatesRequest['sort']['field']
@@ -35,6 +36,23 @@ export interface ExpiryStats {
   readonly weeks: readonly WeekCount[]
 }
 
+/**
+ * What the operator selected for Revoke… and Export…: rows picked one by one (their ids), or
+ * everything the filter matches, held as the filter itself (main resolves it: a million ids
+ * never cross IPC) with the count the inventory showed when it was chosen.
+ */
+export type InventorySelection =
+  | { readonly kind: 'ids'; readonly ids: ReadonlySet<number> }
+  | { readonly kind: 'filter'; readonly filter: CertificateFilter; readonly total: number }
+
+export const NO_SELECTION: InventorySelection = { kind: 'ids', ids: new Set() }
+
+/** How many certificates a selection names. */
+export const selectionSize = (s: InventorySelection): number => (s.kind === 'ids' ? s.ids.size : s.total)
+
+/** The selection as main's bulk channels take it. */
+export const selectionRequest = (s: InventorySelection): CertificateSelection => (s.kind === 'ids' ? { ids: [...s.ids] } : { filter: s.filter })
+
 /** The open certificate: its id, and once main answered, its detail or why it could not be read. */
 export interface OpenDetail {
   readonly id: number
@@ -55,6 +73,12 @@ interface CertificatesState {
   readonly detail: OpenDetail | null
   readonly stats: ExpiryStats | null
   readonly statsError: AppError | null
+  readonly selection: InventorySelection
+  /** Selects or unselects rows by id; a selection of all matching becomes the loaded rows first. */
+  select(ids: readonly number[], on: boolean): void
+  /** Everything the current filter matches (the filter is kept, not the ids). */
+  selectAllMatching(): void
+  clearSelection(): void
   setQuery(patch: Partial<InventoryQuery>): void
   reload(): Promise<void>
   loadMore(): Promise<void>
@@ -72,13 +96,20 @@ export const DEFAULT_QUERY: InventoryQuery = {
   sort: { field: 'createdAt', direction: 'desc' }
 }
 
-function toRequest(q: InventoryQuery, cursor: string | null): ListCertificatesRequest {
+/** The query's filter, as the list and the bulk channels read it. */
+export function filterOf(q: InventoryQuery): CertificateFilter {
   return {
     ...(q.search.trim() ? { search: q.search.trim() } : {}),
     ...(q.status ? { status: q.status } : {}),
     ...(q.authorityId ? { authorityId: q.authorityId } : {}),
     ...(q.profileId ? { profileId: q.profileId } : {}),
-    ...(q.expiringWithinDays !== null ? { expiringWithinDays: q.expiringWithinDays } : {}),
+    ...(q.expiringWithinDays !== null ? { expiringWithinDays: q.expiringWithinDays } : {})
+  }
+}
+
+function toRequest(q: InventoryQuery, cursor: string | null): ListCertificatesRequest {
+  return {
+    ...filterOf(q),
     sort: q.sort,
     ...(cursor ? { cursor } : {}),
     limit: PAGE
@@ -97,8 +128,26 @@ export const useCertificatesStore = create<CertificatesState>()((set, get) => ({
   detail: null,
   stats: null,
   statsError: null,
+  selection: NO_SELECTION,
+  select(ids, on) {
+    const current = get().selection
+    const next = new Set(current.kind === 'ids' ? current.ids : get().items.map((c) => c.id))
+    for (const id of ids) {
+      if (on) next.add(id)
+      else next.delete(id)
+    }
+    set({ selection: { kind: 'ids', ids: next } })
+  },
+  selectAllMatching() {
+    set({ selection: { kind: 'filter', filter: filterOf(get().query), total: get().total } })
+  },
+  clearSelection: () => set({ selection: NO_SELECTION }),
   setQuery(patch) {
-    set({ query: { ...get().query, ...patch } })
+    // Another filter is another set of certificates: what was selected under the old one is let
+    // go (another sort order keeps it).
+    const query = { ...get().query, ...patch }
+    const sameFilter = JSON.stringify(filterOf(query)) === JSON.stringify(filterOf(get().query))
+    set({ query, ...(sameFilter ? {} : { selection: NO_SELECTION }) })
     void get().reload()
   },
   async reload() {

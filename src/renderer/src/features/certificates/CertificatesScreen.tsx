@@ -1,8 +1,9 @@
-// The certificate inventory: search, filters, sort, and the virtualized table; or, when one
-// is open, the certificate view.
+// The certificate inventory: search, filters, sort, and the virtualized table with its
+// selection (rows picked, or all that the filter matches) for Revoke… and Export…; or, when
+// one is open, the certificate view.
 import { Button, Group, NumberInput, Select, Stack, Text, TextInput } from '@mantine/core'
 import { useDebouncedCallback, useHotkeys } from '@mantine/hooks'
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { CertificateStatus } from '../../../../shared/domain/certificate'
 import { Empty } from '../../components/Empty'
@@ -10,12 +11,43 @@ import { ErrorNote, fieldError } from '../../components/ErrorNote'
 import { PageHeader } from '../../components/PageHeader'
 import { plural } from '../../lib/format'
 import { useAuthoritiesStore } from '../../stores/authorities-store'
-import { DEFAULT_QUERY, useCertificatesStore, type SortField } from '../../stores/certificates-store'
+import { DEFAULT_QUERY, selectionSize, useCertificatesStore, type InventorySelection, type SortField } from '../../stores/certificates-store'
 import { useProfilesStore } from '../../stores/profiles-store'
 import { useUiStore } from '../../stores/ui-store'
 import { CertificateView } from './CertificateView'
 import { ColumnChooser } from './ColumnChooser'
-import { InventoryTable, visibleColumns } from './InventoryTable'
+import { InventoryTable, visibleColumns, type RowSelection } from './InventoryTable'
+import { BulkExportModal } from './BulkExportModal'
+import { BulkRevokeModal } from './BulkRevokeModal'
+
+/** What the selection bar says and offers: the count, "Select all N matching", Clear, Revoke…, Export…. */
+function SelectionBar({ total, filtered, onRevoke, onExport }: { total: number; filtered: boolean; onRevoke(): void; onExport(): void }): ReactNode {
+  const { selection, selectAllMatching, clearSelection } = useCertificatesStore(useShallow((s) => ({ selection: s.selection, selectAllMatching: s.selectAllMatching, clearSelection: s.clearSelection })))
+  const n = selectionSize(selection)
+  if (n === 0) return null
+  const all = selection.kind === 'filter'
+  return (
+    <Group gap="sm" role="region" aria-label="Selection" data-testid="selection-bar">
+      <Text size="sm" fw={600} aria-live="polite" data-testid="selection-count">
+        {all ? `All ${plural(n, 'certificate')} ${filtered ? 'matching the filter' : 'in the store'} selected` : `${plural(n, 'certificate')} selected`}
+      </Text>
+      {!all && total > n ? (
+        <Button size="xs" variant="light" onClick={selectAllMatching}>
+          Select all {total.toLocaleString('en-US')} {filtered ? 'matching the filter' : 'certificates'}
+        </Button>
+      ) : null}
+      <Button size="xs" variant="subtle" onClick={clearSelection}>
+        Clear selection
+      </Button>
+      <Button size="xs" color="red" variant="light" onClick={onRevoke}>
+        Revoke…
+      </Button>
+      <Button size="xs" variant="light" onClick={onExport}>
+        Export…
+      </Button>
+    </Group>
+  )
+}
 
 function Inventory(): ReactNode {
   const { query, items, total, loaded, loading, error, setQuery, reload, loadMore } = useCertificatesStore(
@@ -40,11 +72,15 @@ function Inventory(): ReactNode {
   const onSort = (field: SortField): void =>
     setQuery({ sort: { field, direction: query.sort.field === field && query.sort.direction === 'asc' ? 'desc' : 'asc' } })
   const onNearEnd = useCallback(() => void loadMore(), [loadMore])
-  const filtered = query.search || query.status || query.authorityId || query.expiringWithinDays !== null
+  const filtered = !!(query.search || query.status || query.authorityId || query.expiringWithinDays !== null)
+  const { selection, select, clearSelection } = useCertificatesStore(useShallow((s) => ({ selection: s.selection, select: s.select, clearSelection: s.clearSelection })))
+  const rowSelection = useMemo<RowSelection>(() => ({ isSelected: (id) => (selection.kind === 'filter' ? true : selection.ids.has(id)), select }), [selection, select])
+  /** The bulk dialog open, with the selection as it was when it opened. */
+  const [bulk, setBulk] = useState<{ action: 'revoke' | 'export'; selection: InventorySelection } | null>(null)
 
   return (
     <Stack gap="sm">
-      <PageHeader title="Certificates" description="Every certificate PKI Desk issued or imported. Press / to search; ↑ ↓ and Enter in the table." />
+      <PageHeader title="Certificates" description="Every certificate PKI Desk issued or imported. Press / to search; ↑ ↓ and Enter in the table, Space selects a row (Shift-click a range) for Revoke… or Export…." />
       <Group align="flex-end" gap="sm">
         <TextInput
           ref={searchRef}
@@ -97,13 +133,18 @@ function Inventory(): ReactNode {
           Reset filters
         </Button>
       </Group>
-      <Group justify="space-between" align="flex-end">
-        <Text size="sm" c="dimmed" aria-live="polite" data-testid="inventory-count">
-          {loaded ? `${plural(total, 'certificate')}${filtered ? ' match' : ''}` : 'Loading…'}
-          {loading && loaded ? ' · loading…' : ''}
-        </Text>
+      <Group justify="space-between" align="flex-end" mih={30}>
+        <Group gap="lg">
+          <Text size="sm" c="dimmed" aria-live="polite" data-testid="inventory-count">
+            {loaded ? `${plural(total, 'certificate')}${filtered ? ' match' : ''}` : 'Loading…'}
+            {loading && loaded ? ' · loading…' : ''}
+          </Text>
+          <SelectionBar total={total} filtered={filtered} onRevoke={() => setBulk({ action: 'revoke', selection })} onExport={() => setBulk({ action: 'export', selection })} />
+        </Group>
         <ColumnChooser />
       </Group>
+      {bulk?.action === 'revoke' ? <BulkRevokeModal selection={bulk.selection} onClose={() => setBulk(null)} onRevoked={clearSelection} /> : null}
+      {bulk?.action === 'export' ? <BulkExportModal selection={bulk.selection} onClose={() => setBulk(null)} /> : null}
       <ErrorNote error={error && !fieldError(error, 'search') && !fieldError(error, 'expiringWithinDays') ? error : null} />
       {loaded && total === 0 && !error ? (
         filtered ? (
@@ -118,6 +159,7 @@ function Inventory(): ReactNode {
           sort={query.sort}
           columns={visibleColumns(columnChoices)}
           profileName={profileName}
+          selection={rowSelection}
           onSort={onSort}
           onOpen={openCertificate}
           onNearEnd={onNearEnd}

@@ -1,8 +1,10 @@
 // The virtualized certificate table: only the visible rows are in the DOM, pages load as the
-// operator scrolls. ARIA table roles with row counts; ↑/↓ move between rows, Enter opens.
+// operator scrolls. ARIA table roles with row counts; ↑/↓ move between rows, Enter opens,
+// Space selects the focused row. A checkbox column selects rows for bulk actions: a click
+// toggles one, Shift-click the range from the last one toggled, the header's the loaded rows.
 // Every column sorts (in main, on an index: the order holds at any store size); the operator
 // chooses which columns show (kept in the ui store, localStorage).
-import { Anchor, Box, Text, UnstyledButton } from '@mantine/core'
+import { Anchor, Box, Checkbox, Text, UnstyledButton } from '@mantine/core'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
 import type { CertificateSummary, RenewalLink as Link } from '../../../../shared/domain/certificate'
@@ -98,12 +100,22 @@ export function visibleColumns(choices: Readonly<Record<string, boolean>>): read
   return COLUMNS.filter((c) => c.required || (choices[c.key] ?? c.shownByDefault))
 }
 
+/** The selection column: which rows are selected, and how the operator changes that. */
+export interface RowSelection {
+  isSelected(id: number): boolean
+  /** Selects (on) or unselects these rows. */
+  select(ids: readonly number[], on: boolean): void
+}
+
+const CHECK_WIDTH = '22px'
+
 export function InventoryTable({
   items,
   total,
   sort,
   columns,
   profileName,
+  selection,
   onSort,
   onOpen,
   onNearEnd
@@ -113,13 +125,30 @@ export function InventoryTable({
   sort: InventoryQuery['sort']
   columns: readonly Column[]
   profileName(id: string): string
+  selection: RowSelection
   onSort(field: SortField): void
   onOpen(id: number): void
   onNearEnd(): void
 }): ReactNode {
   const scrollRef = useRef<HTMLDivElement>(null)
   const [active, setActive] = useState(0)
-  const template = columns.map((c) => c.width).join(' ')
+  /** The row last toggled: Shift-click selects from it to the clicked row. */
+  const [anchor, setAnchor] = useState<number | null>(null)
+  const template = [CHECK_WIDTH, ...columns.map((c) => c.width)].join(' ')
+  const selectedCount = items.reduce((n, c) => n + (selection.isSelected(c.id) ? 1 : 0), 0)
+  const toggle = (index: number, range: boolean): void => {
+    const c = items[index]
+    if (!c) return
+    const on = !selection.isSelected(c.id)
+    if (range && anchor !== null && anchor !== index) {
+      const [from, to] = anchor < index ? [anchor, index] : [index, anchor]
+      selection.select(
+        items.slice(from, to + 1).map((x) => x.id),
+        on
+      )
+    } else selection.select([c.id], on)
+    setAnchor(index)
+  }
   const ctx: CellContext = { profileName, onOpen }
   // The virtualizer hands out fresh functions each render; this component does not memoize them.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -146,6 +175,9 @@ export function InventoryTable({
     } else if (e.key === 'Enter' && items[active]) {
       e.preventDefault()
       onOpen(items[active].id)
+    } else if (e.key === ' ' && items[active]) {
+      e.preventDefault()
+      toggle(active, e.shiftKey)
     }
   }
 
@@ -153,6 +185,21 @@ export function InventoryTable({
     <Box role="table" aria-label="Certificates" aria-rowcount={total + 1} className={classes.table}>
       <div role="rowgroup">
         <div role="row" aria-rowindex={1} className={classes.header} style={{ gridTemplateColumns: template }}>
+          <div role="columnheader" className={classes.cell}>
+            <Checkbox
+              size="xs"
+              aria-label="Select the certificates shown"
+              checked={items.length > 0 && selectedCount === items.length}
+              indeterminate={selectedCount > 0 && selectedCount < items.length}
+              disabled={items.length === 0}
+              onChange={() =>
+                selection.select(
+                  items.map((c) => c.id),
+                  selectedCount < items.length
+                )
+              }
+            />
+          </div>
           {columns.map((c) => (
             <div key={c.key} role="columnheader" aria-sort={sort.field === c.sort ? (sort.direction === 'asc' ? 'ascending' : 'descending') : undefined} className={classes.cell}>
               <UnstyledButton onClick={() => onSort(c.sort)} className={classes.sortButton}>
@@ -167,12 +214,14 @@ export function InventoryTable({
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualItems.map((v) => {
             const c = items[v.index]!
+            const selected = selection.isSelected(c.id)
             return (
               <div
                 key={c.id}
                 role="row"
                 aria-rowindex={v.index + 2}
                 data-index={v.index}
+                data-selected={selected || undefined}
                 tabIndex={v.index === active ? 0 : -1}
                 className={classes.row}
                 style={{ gridTemplateColumns: template, transform: `translateY(${v.start}px)`, height: ROW }}
@@ -182,6 +231,19 @@ export function InventoryTable({
                 }}
                 onFocus={() => setActive(v.index)}
               >
+                <div role="cell" className={classes.cell} onClick={(e) => e.stopPropagation()}>
+                  <Checkbox
+                    size="xs"
+                    // The row is the tab stop (roving focus); Space on it toggles this box.
+                    tabIndex={-1}
+                    aria-label={`Select ${c.commonName || c.subjectText}`}
+                    checked={selected}
+                    onChange={(e) => {
+                      setActive(v.index)
+                      toggle(v.index, (e.nativeEvent as Partial<MouseEvent>).shiftKey === true)
+                    }}
+                  />
+                </div>
                 {columns.map((col) => (
                   <div key={col.key} role="cell" className={col.mono ? `${classes.cell} ${classes.mono}` : classes.cell} title={col.title?.(c)}>
                     {col.render(c, ctx)}

@@ -7,7 +7,7 @@ import type { CertificateSummary, RevocationReason } from '../../../../shared/do
 import { pki } from '../../api/pki'
 import { ErrorNote, fieldError } from '../../components/ErrorNote'
 
-const REASONS: { value: RevocationReason; label: string }[] = [
+export const REASONS: { value: RevocationReason; label: string }[] = [
   { value: 'unspecified', label: 'Unspecified' },
   { value: 'keyCompromise', label: 'Key compromise: the private key leaked or may have' },
   { value: 'cACompromise', label: 'CA compromise' },
