@@ -63,6 +63,14 @@ interface SignState {
   readonly error: AppError | null
   /** What the last "Save results" wrote, or why it did not; cleared when the batch changes. */
   readonly saved: { readonly message: string | null; readonly error: AppError | null }
+  /**
+   * Where a run writes each certificate's PEM as its slice commits (main holds the folder the
+   * operator chose; this window holds its id); null: nothing is written until Save results.
+   */
+  readonly outputFolder: { readonly folderId: string; readonly path: string } | null
+  readonly outputFolderError: AppError | null
+  chooseOutputFolder(): Promise<void>
+  clearOutputFolder(): void
   /** The last item key handed out (keys are `i<n>`, unique for the app's lifetime). */
   readonly lastKey: number
   /** Values the operator entered for the whole batch (the profile's `entered` fields, added SANs, validity, hash). */
@@ -203,6 +211,14 @@ export const useSignStore = create<SignState>()((set, get) => {
       set({ itemInputs })
       previewSoon([key])
     },
+    outputFolder: null,
+    outputFolderError: null,
+    async chooseOutputFolder() {
+      const r = await pki.files.chooseOutputFolder({ title: 'Write issued certificates to' })
+      if (!r.ok) return set({ outputFolderError: r.error })
+      if (r.value.folderId && r.value.path) set({ outputFolder: { folderId: r.value.folderId, path: r.value.path }, outputFolderError: null })
+    },
+    clearOutputFolder: () => set({ outputFolder: null, outputFolderError: null }),
     unfinished: [],
     resumed: null,
     async loadRuns() {
@@ -302,7 +318,7 @@ export const useSignStore = create<SignState>()((set, get) => {
       set({ previews: new Map([...get().previews, ...current]) })
     },
     async signAll(keys, options = {}) {
-      const { authorityId, profileId } = get()
+      const { authorityId, profileId, outputFolder } = get()
       const batchInput = compact(get().batchInput)
       if (!authorityId) return set({ error: { code: 'MISSING_INPUT', message: 'Choose the CA that signs these requests.', field: 'authorityId' } })
       const wanted = new Set(keys)
@@ -339,6 +355,8 @@ export const useSignStore = create<SignState>()((set, get) => {
             confirmWarnings: false,
             confirmResubmission: options.reissue === true,
             run: { id: runId, total: batch.length, first: start },
+            // Main writes each slice's files as the slice commits (temp file + rename).
+            ...(outputFolder ? { outputFolderId: outputFolder.folderId } : {}),
             ...(batchInput ? { input: batchInput } : {}),
             items: chunk.map((i) => {
               const own = compact(get().itemInputs.get(i.key))

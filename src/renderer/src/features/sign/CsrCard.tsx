@@ -93,6 +93,12 @@ export const CsrCard = memo(function CsrCard({ item, preview, showPreview, onRem
                   </Table.Td>
                 </Table.Tr>
               ) : null}
+              {item.result?.ok && (item.result.file || item.result.fileError) ? (
+                <Table.Tr>
+                  <Table.Th w={130}>File</Table.Th>
+                  <Table.Td c={item.result.fileError ? tone('red') : undefined}>{item.result.fileError ? `Not written: ${item.result.fileError}` : item.result.file}</Table.Td>
+                </Table.Tr>
+              ) : null}
               <Table.Tr>
                 <Table.Th w={130}>Names (SAN)</Table.Th>
                 <Table.Td>{item.csr.sans.length ? item.csr.sans.map(sanText).join(', ') : 'none requested'}</Table.Td>

@@ -47,7 +47,11 @@ export function SignScreen(): ReactNode {
       unfinished: st.unfinished,
       resumed: st.resumed,
       loadRuns: st.loadRuns,
-      resume: st.resume
+      resume: st.resume,
+      outputFolder: st.outputFolder,
+      outputFolderError: st.outputFolderError,
+      chooseOutputFolder: st.chooseOutputFolder,
+      clearOutputFolder: st.clearOutputFolder
     }))
   )
   const previews = useSignStore((st) => st.previews)
@@ -58,6 +62,8 @@ export function SignScreen(): ReactNode {
   const [confirming, setConfirming] = useState(false)
   const [showPreview, setShowPreview] = useState(false)
   const [unlocking, setUnlocking] = useState(false)
+  /** The CA of an unfinished run being unlocked from its banner. */
+  const [unlockingRun, setUnlockingRun] = useState<string | null>(null)
   useEffect(() => {
     void loadAuthorities()
   }, [loadAuthorities])
@@ -67,6 +73,8 @@ export function SignScreen(): ReactNode {
   }, [loadRuns])
 
   const active = authorities.filter((a) => a.state === 'active')
+  const runAuthority = (id: string): (typeof authorities)[number] | undefined => authorities.find((a) => a.id === id)
+  const unlockRunAuthority = unlockingRun ? runAuthority(unlockingRun) : undefined
   const profileDefault = profiles.find((p) => p.id === s.profileId)?.defaultAuthorityId
   const authorityId = signingCaFor(authorities, s.authorityId, profileDefault)
   const authority = active.find((a) => a.id === authorityId) ?? null
@@ -90,6 +98,8 @@ export function SignScreen(): ReactNode {
   )
   const warnings = ready.filter((i) => previews.get(i.key)?.needsConfirm).length
   const issued = s.items.filter((i) => i.result?.ok)
+  const written = issued.filter((i) => i.result?.ok && i.result.file).length
+  const fileErrors = issued.filter((i) => i.result?.ok && i.result.fileError).length
   /** A batch field's verdict: the first request that takes the batch's value for it (no value of its own). */
   const batchError = (field: string, values: readonly string[]): string | undefined => {
     const own = (p: OperatorInputPatch | undefined): boolean => {
@@ -145,9 +155,22 @@ export function SignScreen(): ReactNode {
               {run.issued.toLocaleString('en')} of {run.total.toLocaleString('en')} signed with {run.authorityName ?? 'a deleted CA'} on {run.createdAt.slice(0, 16).replace('T', ' ')} UTC
               {run.state === 'interrupted' ? ' (the app stopped mid-run)' : run.state === 'stopped' ? ' (the CA was locked mid-run)' : run.state === 'cancelled' ? ' (cancelled)' : ''}. Resume signs only the requests not signed yet.
             </Text>
-            <Button size="xs" onClick={() => void s.resume(run.id)} loading={s.resumed?.runId === run.id && !s.resumed.message && !s.resumed.error} disabled={running}>
-              Resume
-            </Button>
+            <Group gap="xs" wrap="nowrap">
+              {/* A run resumes with its own CA: a locked one is unlocked here first. */}
+              {runAuthority(run.authorityId) && !runAuthority(run.authorityId)!.unlocked ? (
+                <Button size="xs" variant="light" onClick={() => setUnlockingRun(run.authorityId)}>
+                  Unlock {runAuthority(run.authorityId)!.name}…
+                </Button>
+              ) : null}
+              <Button
+                size="xs"
+                onClick={() => void s.resume(run.id)}
+                loading={s.resumed?.runId === run.id && !s.resumed.message && !s.resumed.error}
+                disabled={running || (!!runAuthority(run.authorityId) && !runAuthority(run.authorityId)!.unlocked)}
+              >
+                Resume
+              </Button>
+            </Group>
           </Group>
         </Alert>
       ))}
@@ -183,6 +206,32 @@ export function SignScreen(): ReactNode {
           />
           <Switch label="Show preview of each certificate" checked={showPreview} onChange={(e) => setShowPreview(e.currentTarget.checked)} mt={30} />
         </SimpleGrid>
+        <Group gap="sm" mt="sm" wrap="nowrap" role="group" aria-label="Output folder">
+          <Text size="sm" fw={500}>
+            Write files as they are signed:
+          </Text>
+          {s.outputFolder ? (
+            <Text size="sm" ff="monospace" data-testid="output-folder" truncate="start" maw={420} title={s.outputFolder.path}>
+              {s.outputFolder.path}
+            </Text>
+          ) : (
+            <Text size="sm" c="dimmed">
+              off (save the results after the run)
+            </Text>
+          )}
+          <Button size="xs" variant="default" onClick={() => void s.chooseOutputFolder()} disabled={running}>
+            {s.outputFolder ? 'Change folder…' : 'Choose folder…'}
+          </Button>
+          {s.outputFolder ? (
+            <Button size="xs" variant="subtle" onClick={s.clearOutputFolder} disabled={running}>
+              Do not write files
+            </Button>
+          ) : null}
+        </Group>
+        <Text size="xs" c="dimmed">
+          Each certificate’s PEM (SERIAL.pem) is written as its part of the run is signed, so a crash leaves a file for every certificate signed; Resume writes any that are missing.
+        </Text>
+        <ErrorNote error={s.outputFolderError} title="No output folder" />
 
       </Card>
       {hasEnteredFields(fields) ? (
@@ -277,7 +326,7 @@ export function SignScreen(): ReactNode {
                   ? `Signing ${s.run.done} of ${s.run.total}…`
                   : `${s.run.cancelled ? 'Cancelled: ' : 'Done: '}${plural(s.run.issued, 'certificate')} issued, ${s.run.failed} failed${
                       s.run.notAttempted ? `, ${s.run.notAttempted} not attempted` : ''
-                    }.`}
+                    }.${written ? ` ${plural(written, 'file')} written${s.outputFolder ? ` to ${s.outputFolder.path}` : ''}.` : ''}${fileErrors ? ` ${plural(fileErrors, 'file')} could not be written (each card says why).` : ''}`}
               </Text>
             </Stack>
           ) : null}
@@ -321,6 +370,9 @@ export function SignScreen(): ReactNode {
       ) : null}
       {unlocking && authority ? (
         <UnlockPrompt target={{ kind: 'authority', authority }} purpose="to sign these requests" onUnlocked={() => void loadAuthorities()} onClose={() => setUnlocking(false)} />
+      ) : null}
+      {unlockRunAuthority ? (
+        <UnlockPrompt target={{ kind: 'authority', authority: unlockRunAuthority }} purpose="to resume the run" onUnlocked={() => void loadAuthorities()} onClose={() => setUnlockingRun(null)} />
       ) : null}
       <Modal opened={confirming} onClose={() => setConfirming(false)} title="Sign these requests?">
         <Stack gap="sm">
