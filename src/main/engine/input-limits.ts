@@ -12,9 +12,19 @@ import { LIMITS } from '../../shared/limits'
  * it in its own words, so this answers the depth seen so far.
  */
 export function berDepth(bytes: Uint8Array, max: number = LIMITS.derDepth): number {
+  return berShape(bytes, max).depth
+}
+
+/**
+ * berDepth and the number of elements (constructed and primitive, end-of-contents markers
+ * not counted) in one flat scan; it stops as soon as either passes its bound (the answer is
+ * then bound + 1 for that one).
+ */
+export function berShape(bytes: Uint8Array, maxDepth: number = LIMITS.derDepth, maxNodes = Number.MAX_SAFE_INTEGER): { depth: number; nodes: number } {
   // ends[i]: offset where the i-th open constructed element ends; -1 while indefinite.
   const ends: number[] = []
   let deepest = 0
+  let nodes = 0
   let p = 0
   while (p < bytes.length) {
     while (ends.length && ends[ends.length - 1]! >= 0 && p >= ends[ends.length - 1]!) ends.pop()
@@ -32,6 +42,7 @@ export function berDepth(bytes: Uint8Array, max: number = LIMITS.derDepth): numb
       p = q + 1
       continue
     }
+    if (++nodes > maxNodes) break
     const first = bytes[q++]!
     let len = -1
     if (first < 0x80) len = first
@@ -45,14 +56,14 @@ export function berDepth(bytes: Uint8Array, max: number = LIMITS.derDepth): numb
     if (tag & 0x20) {
       ends.push(len < 0 ? -1 : q + len)
       if (ends.length > deepest) deepest = ends.length
-      if (deepest > max) return deepest
+      if (deepest > maxDepth) break
       p = q
     } else {
       if (len < 0) break // a primitive element cannot be indefinite
       p = q + len
     }
   }
-  return deepest
+  return { depth: deepest, nodes }
 }
 
 export interface BinaryInputRule {

@@ -16,6 +16,7 @@ import { createCsrHandlers } from './csr-handlers'
 import { createBackupHandlers } from './backup-handlers'
 import { createRunsHandlers } from './runs-handlers'
 import { createPkcs11Handlers } from './pkcs11-handlers'
+import { createStructureHandlers } from './structure-handlers'
 
 export type Handler<K extends ChannelName> = (
   request: ParsedRequestOf<Contract[K]>
@@ -39,6 +40,7 @@ export function createHandlers(services: Services): Handlers {
     ...createFilesHandlers(services),
     ...createBackupHandlers(services),
     ...createRunsHandlers(services),
-    ...createPkcs11Handlers(services)
+    ...createPkcs11Handlers(services),
+    ...createStructureHandlers(services)
   }
 }

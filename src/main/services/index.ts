@@ -23,6 +23,7 @@ import { createNapiKeychain, type KeychainBackend, type ScryptParams } from '../
 import { createBackupService, type BackupService } from './backup-service'
 import { createRunsService, type RunsService } from './runs-service'
 import { createPkcs11Service, type Pkcs11Service } from './pkcs11-service'
+import { createStructureService, type StructureService } from './structure-service'
 
 export interface ServicesOptions {
   readonly dataDir: string
@@ -61,6 +62,8 @@ export interface Services {
   /** Recorded issuance runs: the list (interrupted ones marked) and resume. */
   readonly runs: RunsService
   readonly certificates: CertificatesService
+  /** The ASN.1 structure view of a certificate, CSR or CRL. */
+  readonly structure: StructureService
   /** Revocation and export of many certificates at once (picked, by serial list, or by filter). */
   readonly bulk: BulkService
   /** Files main writes itself (anything that may carry a private key) and the PKCS#7 bundle. */
@@ -127,6 +130,7 @@ export function createServices(options: ServicesOptions): Services {
     runs: createRunsService(store, issuance, now),
     renewal: createRenewalService(store, vault, issuance, profiles, now),
     certificates,
+    structure: createStructureService(store, certificates),
     exports: createExportsService({ store, vault, certificates, files }),
     backup: createBackupService({
       store,

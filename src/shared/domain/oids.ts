@@ -246,3 +246,51 @@ const sigByOid = new Map(SIGNATURE_ALGORITHMS.map((s) => [s.oid, s]))
 export function signatureAlgorithmInfo(oid: string): SignatureAlgorithmInfo | undefined {
   return sigByOid.get(oid)
 }
+
+// ---------------------------------------------------------------------------------------
+
+/** OIDs the tables above have no use for but a certificate, CSR or CRL carries: named for the structure view. */
+const OTHER_OIDS: Readonly<Record<string, string>> = {
+  '2.5.29.20': 'cRLNumber',
+  '2.5.29.21': 'cRLReason',
+  '2.5.29.24': 'invalidityDate',
+  '2.5.29.27': 'deltaCRLIndicator',
+  '2.5.29.28': 'issuingDistributionPoint',
+  '2.5.29.29': 'certificateIssuer',
+  '2.5.29.46': 'freshestCRL',
+  '2.5.29.32.0': 'anyPolicy',
+  '1.2.840.113549.1.9.7': 'challengePassword',
+  '1.2.840.113549.1.9.14': 'extensionRequest',
+  '1.2.840.113549.1.1.8': 'mgf1',
+  '1.3.14.3.2.26': 'sha1',
+  '2.16.840.1.101.3.4.2.4': 'sha224',
+  '2.16.840.1.101.3.4.2.1': 'sha256',
+  '2.16.840.1.101.3.4.2.2': 'sha384',
+  '2.16.840.1.101.3.4.2.3': 'sha512',
+  '1.3.6.1.5.5.7.48.1': 'ocsp',
+  '1.3.6.1.5.5.7.48.2': 'caIssuers',
+  '1.3.6.1.5.5.7.2.1': 'cps',
+  '1.3.6.1.5.5.7.2.2': 'unotice'
+}
+
+let namesByOid: ReadonlyMap<string, string> | undefined
+
+/**
+ * The name of any OID the registry knows (attribute type, extension, extended key usage,
+ * curve, key or signature algorithm, the CRL and CSR OIDs above), as OpenSSL and KeyStore
+ * Explorer print them; undefined for an unknown OID.
+ */
+export function oidName(oid: string): string | undefined {
+  if (!namesByOid) {
+    const m = new Map<string, string>(Object.entries(OTHER_OIDS))
+    for (const s of SIGNATURE_ALGORITHMS) m.set(s.oid, s.name)
+    for (const [name, o] of Object.entries(KEY_ALGORITHMS)) m.set(o, name)
+    for (const c of CURVES) m.set(c.oid, c.name)
+    for (const [name, o] of Object.entries(EXTENSIONS)) m.set(o, name)
+    for (const [o, label] of Object.entries(EXTENSION_LABELS)) if (!m.has(o)) m.set(o, label)
+    for (const e of EXTENDED_KEY_USAGES) m.set(e.oid, e.name)
+    for (const a of ATTRIBUTE_TYPES) m.set(a.oid, a.aliases.find((n) => /^[a-z]/.test(n) && n.length > 2) ?? a.short)
+    namesByOid = m
+  }
+  return namesByOid.get(oid)
+}

@@ -14,6 +14,7 @@ import { connectorsChannels, syncChannels } from './sync'
 import { backupChannels } from './backup'
 import { runsChannels } from './runs'
 import { tokensChannels } from './pkcs11'
+import { structureChannels } from './structure'
 
 export const contract = {
   ...appChannels,
@@ -29,7 +30,8 @@ export const contract = {
   ...filesChannels,
   ...backupChannels,
   ...runsChannels,
-  ...tokensChannels
+  ...tokensChannels,
+  ...structureChannels
 } as const
 
 export { events }
