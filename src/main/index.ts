@@ -7,6 +7,7 @@ import { createHandlers } from './ipc/handlers'
 import { registerIpc, createWindowEventSink } from './ipc/register'
 import { appPage, createMainWindow, guardAllWebContents, hardenSession, registerAppScheme, serveApp } from './app/window'
 import { createElectronDialogs } from './app/dialogs'
+import { createElectronDesktop } from './app/desktop'
 
 app.enableSandbox()
 registerAppScheme()
@@ -18,7 +19,7 @@ app.whenReady().then(() => {
   serveApp(join(__dirname, '../renderer'))
   const emit = createWindowEventSink(() => BrowserWindow.getAllWindows().map((w) => w.webContents))
   const dialogs = createElectronDialogs(() => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0], join(__dirname, '../preload/ca-key-prompt.js'))
-  const services = createServices({ dataDir: app.getPath('userData'), emit, dialogs, version: app.getVersion() })
+  const services = createServices({ dataDir: app.getPath('userData'), emit, dialogs, desktop: createElectronDesktop(), version: app.getVersion() })
   registerIpc(createHandlers(services), page.isTrustedUrl)
   const lockAll = (): void => services.onSystemLock?.()
   powerMonitor.on('lock-screen', lockAll)

@@ -18,7 +18,7 @@ test('Settings → Backup writes a split backup; a new store restores it on firs
   const root = await createRootCa(app, 'Backed-up Root')
   expect(root.unlocked).toBe(true)
   await goTo(app, 'Settings')
-  const section = app.getByRole('heading', { name: 'Backup' }).locator('xpath=ancestor::div[contains(@class, "mantine-Card-root")]')
+  const section = app.getByRole('region', { name: 'Backup' })
   await section.getByText('Shares for custodians (M of N)').click()
   await section.getByRole('textbox', { name: 'Share 1: custodian', exact: true }).fill('Alice')
   await section.getByRole('textbox', { name: 'Share 1: custodian passphrase' }).fill(ALICE)
@@ -114,7 +114,7 @@ test('a custodian-held root unlocks with two custodians in one sitting, not with
 test('Settings → Backup with a backup passphrase; Verify refuses a wrong passphrase with its code and checks the whole backup with the right one', async ({ app }) => {
   await createRootCa(app, 'Passphrase Backup Root')
   await goTo(app, 'Settings')
-  const section = app.getByRole('heading', { name: 'Backup' }).locator('xpath=ancestor::div[contains(@class, "mantine-Card-root")]')
+  const section = app.getByRole('region', { name: 'Backup' })
   await section.getByLabel('Backup passphrase (at least 12 characters)').fill('short')
   await section.getByRole('button', { name: 'Make a backup…' }).click()
   await expect(section.getByLabel('Backup passphrase (at least 12 characters)')).toHaveAttribute('data-invalid', 'true')

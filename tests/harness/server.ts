@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { createServices, type Services } from '../../src/main/services'
 import type { DialogsPort } from '../../src/main/services/files-service'
+import type { DesktopPort } from '../../src/main/services/settings-service'
 import { createMemoryKeychain, type MemoryKeychain } from '../../src/main/vault'
 import { createHandlers } from '../../src/main/ipc/handlers'
 import { dispatch } from '../../src/main/ipc/dispatch'
@@ -43,6 +44,8 @@ export interface Harness {
   readonly services: Services
   /** The in-memory keychain main uses here (what a test may find in it, or put there). */
   readonly keychain: MemoryKeychain
+  /** What "Reveal" and "Copy path" asked of the desktop (Electron's shell and clipboard in the app), in order. */
+  readonly desktopCalls: readonly { readonly call: keyof DesktopPort; readonly arg: string }[]
   close(): Promise<void>
 }
 
@@ -120,9 +123,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   }
   const paceMs = options.issuePaceMs
   const seams = harnessServiceOptions(outputDir)
+  const desktopCalls: { call: keyof DesktopPort; arg: string }[] = []
   const services = createServices({
     dataDir,
     emit,
+    desktop: {
+      showItemInFolder: (arg) => void desktopCalls.push({ call: 'showItemInFolder', arg }),
+      copyText: (arg) => void desktopCalls.push({ call: 'copyText', arg })
+    },
     ...(options.now ? { now: options.now } : {}),
     ...(paceMs ? { issuance: { pace: () => new Promise<void>((done) => setTimeout(done, paceMs)) } } : {}),
     ...seams
@@ -203,6 +211,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     outputDir,
     services,
     keychain: seams.keychain,
+    desktopCalls,
     async close() {
       for (const s of sockets) s.terminate()
       wss.close()
@@ -214,7 +223,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 }
 
 /**
- * What differs from the app in the harness: no OS dialogs ("save" writes under outputDir,
+ * What differs from the app in the harness: "Reveal" and "Copy path" are recorded in
+ * Harness.desktopCalls instead of reaching the OS; no OS dialogs ("save" writes under outputDir,
  * a folder per save; main's CA key export confirmation answers with the JSON secrets in
  * outputDir/ca-key-confirm.json, and cancels when there is none), an in-memory keychain (no Secret Service needed) and a cheap scrypt so
  * passphrase-protected keys unlock quickly. Everything else is the app's own code.

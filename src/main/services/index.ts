@@ -2,7 +2,7 @@
 // test harness all call createServices, so they run the same code.
 import { openStore, databaseFile } from '../store'
 import type { EventSink } from '../../shared/ipc/events'
-import { createSettingsService, type SettingsService } from './settings-service'
+import { createSettingsService, type DesktopPort, type SettingsService } from './settings-service'
 import { createVaultService, type VaultService } from './vault-service'
 import { createAuditService, type AuditService } from './audit-service'
 import { createFilesService, type DialogsPort, type FilesService } from './files-service'
@@ -37,6 +37,8 @@ export interface ServicesOptions {
   readonly scrypt?: ScryptParams
   /** Where "save" asks the operator for a place: Electron's dialogs in the app, a folder in the harness; absent in the CLI. */
   readonly dialogs?: DialogsPort
+  /** "Reveal" and "Copy path" of the data directory: Electron's shell and clipboard in the app, a recorder in the harness; absent in the CLI. */
+  readonly desktop?: DesktopPort
   /** Tuning and test seams of batch issuance (the renderer harness paces runs to cancel them). */
   readonly issuance?: Omit<IssuanceOptions, 'pool'>
 }
@@ -90,9 +92,16 @@ export function createServices(options: ServicesOptions): Services {
   const version = options.version ?? '0.1.0'
   const now = options.now ?? (() => new Date())
   // The vault caches the auto-lock minutes; a settings change tells it to read them again.
-  const settings = createSettingsService(store, (event, payload) => {
-    if (event === 'changed' && (payload as { domain?: string }).domain === 'settings') vault.idleLockChanged()
-    emit(event, payload)
+  const settings = createSettingsService({
+    store,
+    dataDir: options.dataDir,
+    databaseFile: databaseFile(options.dataDir),
+    now,
+    desktop: options.desktop,
+    emit: (event, payload) => {
+      if (event === 'changed' && (payload as { domain?: string }).domain === 'settings') vault.idleLockChanged()
+      emit(event, payload)
+    }
   })
   // One keychain for the vault and the connectors' credentials.
   const keychain = options.keychain ?? createNapiKeychain()

@@ -11,7 +11,8 @@ export const fileErrors = {
   OUTPUT_UNWRITABLE: 'The output file cannot be written.',
   OUTPUT_DIR_MISSING: 'The output folder does not exist; create it or name another.',
   OUTPUT_FOLDER_UNKNOWN: 'The app was given an output folder it did not ask the operator for in this session; choose the folder again.',
-  FILES_NO_DIALOG: 'Saving through a file dialog needs the desktop app; use --out in the command line.'
+  FILES_NO_DIALOG: 'Saving through a file dialog needs the desktop app; use --out in the command line.',
+  FILES_NO_DESKTOP: 'Revealing or copying the data directory needs the desktop app; the command line takes --data-dir.'
 } as const satisfies Catalog
 
 export type FileErrorCode = keyof typeof fileErrors

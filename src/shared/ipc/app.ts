@@ -21,6 +21,28 @@ export const settingsDto = z.object({
 })
 export type SettingsDto = z.infer<typeof settingsDto>
 
+const count = z.number().int().nonnegative()
+
+/** Where the store lives, how big it is on disk and what it holds (the Settings screen's "Data" card). */
+export const storeInfoDto = z.object({
+  /** The data directory (Electron's userData in the app). */
+  dataDir: z.string(),
+  /** The SQLite database inside it. */
+  databaseFile: z.string(),
+  /** Bytes of the database file and of its write-ahead log (0 when there is none). */
+  databaseBytes: count,
+  walBytes: count,
+  counts: z.object({
+    authorities: count,
+    /** valid + expired + revoked = total; expired: issued and past notAfter now. */
+    certificates: z.object({ total: count, valid: count, expired: count, revoked: count }),
+    profiles: count,
+    crls: count,
+    auditEntries: count
+  })
+})
+export type StoreInfoDto = z.infer<typeof storeInfoDto>
+
 export const appChannels = {
   'app:info': channel(
     z.object({}).strict(),
@@ -33,5 +55,13 @@ export const appChannels = {
     })
   ),
   'settings:get': channel(z.object({}).strict(), settingsDto),
-  'settings:update': channel(settingsDto.partial().strict(), settingsDto)
+  'settings:update': channel(settingsDto.partial().strict(), settingsDto),
+  'settings:storeInfo': channel(z.object({}).strict(), storeInfoDto),
+  /**
+   * Shows the database file in the OS file manager (Electron's shell.showItemInFolder). No path
+   * comes from the renderer: main reveals its own data directory only.
+   */
+  'settings:revealDataDir': channel(z.object({}).strict(), z.object({ revealed: z.string() })),
+  /** Puts the data directory's path on the clipboard (Electron's clipboard, in main). */
+  'settings:copyDataDir': channel(z.object({}).strict(), z.object({ copied: z.string() }))
 } as const

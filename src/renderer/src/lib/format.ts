@@ -31,6 +31,13 @@ export function keySpecLabel(spec: string | null | undefined): string {
   return spec === 'ed25519' ? 'Ed25519' : spec === 'ed448' ? 'Ed448' : spec
 }
 
+/** A size in bytes as people read it: "812 bytes", "3.4 KiB", "1.2 GiB". */
+export function byteSize(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GiB`
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MiB`
+  return n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : plural(n, 'byte')
+}
+
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
 }

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react'
 import type { AppError } from '../../../shared/errors'
 import type { Pkcs11ModuleDto } from '../../../shared/ipc/pkcs11'
 import { pki } from '../api/pki'
+import { byteSize } from './format'
 
 export function usePkcs11Modules(): { modules: Pkcs11ModuleDto[] | null; error: AppError | null; reload(): void } {
   const [modules, setModules] = useState<Pkcs11ModuleDto[] | null>(null)
@@ -28,7 +29,7 @@ export function usePkcs11Modules(): { modules: Pkcs11ModuleDto[] | null; error: 
 /** Free token memory as people read it. */
 export function freeBytes(n: number | null): string {
   if (n === null) return 'not reported'
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} bytes`
+  return byteSize(n)
 }
 
 /** Every token of every module as a choice (its value names the module and the token label; pick it apart with `tokenChoice`); a locked PIN is offered disabled. */

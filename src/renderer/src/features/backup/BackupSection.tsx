@@ -51,6 +51,9 @@ function Reminder(): ReactNode {
   )
 }
 
+/** The Backup card's id: Settings → Data's "Go to Backup" scrolls to it and focuses it. */
+export const BACKUP_SECTION_ID = 'settings-backup'
+
 export function BackupSection(): ReactNode {
   const status = useBackupStore((s) => s.status)
   const load = useBackupStore((s) => s.load)
@@ -90,10 +93,10 @@ export function BackupSection(): ReactNode {
   }
 
   return (
-    <Card withBorder>
+    <Card withBorder component="section" id={BACKUP_SECTION_ID} tabIndex={-1} aria-labelledby={`${BACKUP_SECTION_ID}-title`}>
       <Stack gap="sm">
         <Group justify="space-between">
-          <Title order={3} size="h5">
+          <Title order={3} size="h5" id={`${BACKUP_SECTION_ID}-title`}>
             Backup
           </Title>
           <Group gap="xs">

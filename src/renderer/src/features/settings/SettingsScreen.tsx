@@ -1,4 +1,5 @@
-// Settings: theme, auto-lock, whether the OS keychain answers, PKCS#11 modules and their tokens, and backups.
+// Settings: theme, auto-lock, the store (data directory, size, counts, audit status), default
+// export formats, whether the OS keychain answers, PKCS#11 modules and their tokens, and backups.
 import { Badge, Card, Group, NumberInput, Stack, Text, Title } from '@mantine/core'
 import { useState, type ReactNode } from 'react'
 import type { AppError } from '../../../../shared/errors'
@@ -9,6 +10,8 @@ import { ThemeToggle } from '../shell/ThemeToggle'
 import { KeychainStatus } from './KeychainStatus'
 import { BackupSection } from '../backup/BackupSection'
 import { Pkcs11Section } from './Pkcs11Section'
+import { DataSection } from './DataSection'
+import { DefaultFormats } from './DefaultFormats'
 
 function AutoLock({ current }: { current: number }): ReactNode {
   const update = useSettingsStore((s) => s.update)
@@ -57,10 +60,11 @@ function AutoLock({ current }: { current: number }): ReactNode {
 }
 
 export function SettingsScreen(): ReactNode {
-  const autoLock = useSettingsStore((s) => s.settings?.autoLockMinutes)
+  const settings = useSettingsStore((s) => s.settings)
+  const autoLock = settings?.autoLockMinutes
   return (
     <Stack gap="md" maw={720}>
-      <PageHeader title="Settings" description="How PKI Desk looks and how long unlocked keys stay unlocked." />
+      <PageHeader title="Settings" description="How PKI Desk looks, how long unlocked keys stay unlocked, where the store is and what it holds, default formats, keys and backups." />
       <Card withBorder>
         <Title order={3} size="h5" mb="xs">
           Appearance
@@ -71,6 +75,8 @@ export function SettingsScreen(): ReactNode {
         </Group>
       </Card>
       {autoLock === undefined ? null : <AutoLock current={autoLock} />}
+      <DataSection />
+      {settings ? <DefaultFormats settings={settings} /> : null}
       <KeychainStatus />
       <Pkcs11Section />
       <BackupSection />
