@@ -34,6 +34,18 @@ test('generate a key and CSR guided by a profile, verify it, save it and sign it
   expect(text).toMatch(/Subject: C ?= ?DE, O ?= ?Example, CN ?= ?Release Signing/)
   expect(text).toContain('NIST CURVE: P-384')
   expect(text).toContain('email:release@example.com')
+  // Its Structure tab: the request as an ASN.1 tree, its outermost element as long as the DER says, navigable by keyboard.
+  await app.getByRole('tab', { name: 'Structure' }).click()
+  const tree = app.getByRole('tree', { name: 'ASN.1 structure of the generated CSR' })
+  const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64')
+  const hl = der[1]! & 0x80 ? 2 + (der[1]! & 0x7f) : 2
+  await expect(tree.getByRole('treeitem').first()).toHaveAccessibleName(new RegExp(`^SEQUENCE\\s.*offset 0\\s+header ${hl}\\s+length ${der.length - hl}\\s`))
+  await tree.getByRole('treeitem').first().focus()
+  await app.keyboard.press('ArrowDown')
+  await app.keyboard.press('ArrowRight')
+  await app.keyboard.press('End')
+  await expect(tree.locator('[role="treeitem"][tabindex="0"]')).toHaveAccessibleName(/^BIT STRING/)
+  await app.getByRole('tab', { name: 'PEM' }).click()
 
   await app.getByRole('button', { name: 'Save…' }).click()
   await expect(app.getByRole('status')).toContainText('Release_Signing.csr')

@@ -3,11 +3,12 @@
 // re-key, URLs; Lock/Unlock beside it), CRL settings and CRLs (with the next-update countdown);
 // a locked CA asks for its passphrase in place (UnlockPrompt). A retired CA says which CA
 // replaced it and until when its CRLs matter.
-import { Alert, Anchor, Badge, Button, Card, Code, Group, List, Menu, NumberInput, Select, Stack, Switch, Table, Text, Title, VisuallyHidden } from '@mantine/core'
+import { Alert, Anchor, Badge, Button, Card, Code, Group, List, Menu, Modal, NumberInput, Select, Stack, Switch, Table, Text, Title, VisuallyHidden } from '@mantine/core'
 import { useEffect, useState, type ReactNode } from 'react'
 import type { AppError } from '../../../../shared/errors'
 import type { AuthoritySummary, CrlSettings } from '../../../../shared/domain/authority'
 import type { CrlSummary } from '../../../../shared/domain/certificate'
+import { StructureView } from '../structure/StructureView'
 import { fixedHashOf, signatureHash } from '../../../../shared/domain/keys'
 import { pki } from '../../api/pki'
 import { ErrorNote, fieldError } from '../../components/ErrorNote'
@@ -190,6 +191,7 @@ export function AuthorityDetail({ authority, onShow }: { authority: AuthoritySum
     setError(s.ok ? null : s.error)
     if (s.ok && s.value.saved) setCrlSaved(`CRL ${crl.crlNumber} saved (${crlFormat.toUpperCase()}) to ${s.value.paths[0] ?? ''}`)
   }
+  const [structureOf, setStructureOf] = useState<CrlSummary | null>(null)
   const latest = crls.reduce<CrlSummary | null>((a, c) => (!a || c.crlNumber > a.crlNumber ? c : a), null)
 
   return (
@@ -365,9 +367,14 @@ export function AuthorityDetail({ authority, onShow }: { authority: AuthoritySum
                   <Table.Td>{formatDateTime(c.nextUpdate)}</Table.Td>
                   <Table.Td>{c.entries}</Table.Td>
                   <Table.Td>
-                    <Button size="compact-xs" variant="subtle" onClick={() => void save(c)} aria-label={`Save CRL ${c.crlNumber}`}>
-                      Save…
-                    </Button>
+                    <Group gap={4} wrap="nowrap">
+                      <Button size="compact-xs" variant="subtle" onClick={() => setStructureOf(c)} aria-label={`Structure of CRL ${c.crlNumber}`}>
+                        Structure…
+                      </Button>
+                      <Button size="compact-xs" variant="subtle" onClick={() => void save(c)} aria-label={`Save CRL ${c.crlNumber}`}>
+                        Save…
+                      </Button>
+                    </Group>
                   </Table.Td>
                 </Table.Tr>
               ))}
@@ -381,6 +388,11 @@ export function AuthorityDetail({ authority, onShow }: { authority: AuthoritySum
       </Stack>
       {unlocking ? (
         <UnlockPrompt target={{ kind: 'authority', authority }} onAttempted={() => setPinRound((n) => n + 1)} {...(unlocking.purpose ? { purpose: unlocking.purpose } : {})} {...(unlocking.then ? { onUnlocked: unlocking.then } : {})} onClose={() => setUnlocking(null)} />
+      ) : null}
+      {structureOf ? (
+        <Modal opened onClose={() => setStructureOf(null)} size="xl" title={`CRL ${structureOf.crlNumber} of ${authority.name}: structure`}>
+          <StructureView source={{ kind: 'crl', id: structureOf.id }} label={`ASN.1 structure of CRL ${structureOf.crlNumber}`} />
+        </Modal>
       ) : null}
       {editingUrls ? <AuthorityUrlsModal authority={authority} onClose={() => setEditingUrls(false)} /> : null}
       {renewing ? (

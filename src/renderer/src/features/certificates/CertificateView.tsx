@@ -1,7 +1,7 @@
 // One certificate, every field and extension in words, fingerprints, chain and PEM; actions:
 // export, revoke (a hold too), release a hold, renew with the same profile (renewal links both ways), and for an
 // end-entity key the app holds: export the key, delete it.
-import { Anchor, Badge, Button, Card, Code, CopyButton, Group, Stack, Table, Text, Title, Tooltip } from '@mantine/core'
+import { Anchor, Badge, Button, Card, Code, CopyButton, Group, Stack, Table, Tabs, Text, Title, Tooltip } from '@mantine/core'
 import { useEffect, useState, type ReactNode } from 'react'
 import type { AppError } from '../../../../shared/errors'
 import { pki } from '../../api/pki'
@@ -18,6 +18,7 @@ import { KeyExportDialog } from './KeyExportDialog'
 import { DeleteKeyModal } from './DeleteKeyModal'
 import { RevokeModal } from './RevokeModal'
 import { RenewModal } from './RenewModal'
+import { StructureView } from '../structure/StructureView'
 import { HeldKeyState } from './HeldKeyState'
 
 function Row({ label, children }: { label: string; children: ReactNode }): ReactNode {
@@ -127,113 +128,126 @@ export function CertificateView({ id }: { id: number }): ReactNode {
       </Group>
       <ErrorNote error={error} />
       <ErrorNote error={releaseError} title="Not released" />
-      <Card withBorder padding="sm">
-        <Title order={3} size="h5" mb="xs">
-          Fields
-        </Title>
-        <Table variant="vertical" layout="fixed" fz="sm">
-          <Table.Tbody>
-            <Row label="Subject">{v.subjectText}</Row>
-            <Row label="Issuer">{v.issuerText}</Row>
-            <Row label="Serial number">
-              <Code>{colonHex(v.serial)}</Code>
-            </Row>
-            <Row label="Version">{v.version}</Row>
-            <Row label="Valid from">{formatDateTime(v.notBefore)}</Row>
-            <Row label="Valid until">{formatDateTime(v.notAfter)}</Row>
-            <Row label="Signature algorithm">{v.signatureAlgorithm}</Row>
-            <Row label="Public key">
-              {keyFamilyName(v.publicKey.family)} {v.publicKey.curve ?? `${v.publicKey.size} bits`}
-            </Row>
-            <Row label="Names (SAN)">{v.sans.length ? v.sans.map(sanText).join(', ') : 'none'}</Row>
-            <Row label="Private key">
-              <HeldKeyState detail={detail} />
-            </Row>
-            <RenewalRow label="Renews" link={detail.renewalOf} open={openCertificate} />
-            <RenewalRow label="Renewed by" link={detail.renewedBy} open={openCertificate} />
-            {detail.status === 'revoked' ? (
-              <Row label={held ? 'On hold' : 'Revoked'}>
-                {formatDateTime(detail.revokedAt)} · {detail.revocationReason}
-                {held ? ' · listed on the next CRL until released' : ''}
-                {detail.invalidityDate ? ` · invalid since ${formatDateTime(detail.invalidityDate)}` : ''}
-              </Row>
-            ) : null}
-            <Row label="SHA-256 fingerprint">
-              <Code>{colonHex(v.fingerprints.sha256)}</Code>
-            </Row>
-            <Row label="SHA-1 fingerprint">
-              <Code>{colonHex(v.fingerprints.sha1)}</Code>
-            </Row>
-          </Table.Tbody>
-        </Table>
-      </Card>
-      <Card withBorder padding="sm">
-        <Title order={3} size="h5" mb="xs">
-          Extensions
-        </Title>
-        <Table variant="vertical" layout="fixed" fz="sm">
-          <Table.Tbody>
-            {v.extensions.map((e) => (
-              <Row key={e.oid} label={e.name}>
-                {e.critical ? (
-                  <Badge size="xs" color="orange" variant="light" mr={6}>
-                    critical
-                  </Badge>
-                ) : null}
-                <Text span size="xs" c="dimmed">
-                  {e.oid}
-                </Text>
-                {e.lines.map((l, i) => (
-                  <Text key={i} size="sm">
-                    {l}
+      <Tabs defaultValue="details" keepMounted={false}>
+        <Tabs.List mb="sm">
+          <Tabs.Tab value="details">Details</Tabs.Tab>
+          <Tabs.Tab value="structure">Structure</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="structure">
+          <StructureView source={{ kind: 'certificate', id: detail.id }} label={`ASN.1 structure of ${detail.commonName || detail.subjectText}`} />
+        </Tabs.Panel>
+        <Tabs.Panel value="details">
+          <Stack gap="md">
+            <Card withBorder padding="sm">
+              <Title order={3} size="h5" mb="xs">
+                Fields
+              </Title>
+              <Table variant="vertical" layout="fixed" fz="sm">
+                <Table.Tbody>
+                  <Row label="Subject">{v.subjectText}</Row>
+                  <Row label="Issuer">{v.issuerText}</Row>
+                  <Row label="Serial number">
+                    <Code>{colonHex(v.serial)}</Code>
+                  </Row>
+                  <Row label="Version">{v.version}</Row>
+                  <Row label="Valid from">{formatDateTime(v.notBefore)}</Row>
+                  <Row label="Valid until">{formatDateTime(v.notAfter)}</Row>
+                  <Row label="Signature algorithm">{v.signatureAlgorithm}</Row>
+                  <Row label="Public key">
+                    {keyFamilyName(v.publicKey.family)} {v.publicKey.curve ?? `${v.publicKey.size} bits`}
+                  </Row>
+                  <Row label="Names (SAN)">{v.sans.length ? v.sans.map(sanText).join(', ') : 'none'}</Row>
+                  <Row label="Private key">
+                    <HeldKeyState detail={detail} />
+                  </Row>
+                  <RenewalRow label="Renews" link={detail.renewalOf} open={openCertificate} />
+                  <RenewalRow label="Renewed by" link={detail.renewedBy} open={openCertificate} />
+                  {detail.status === 'revoked' ? (
+                    <Row label={held ? 'On hold' : 'Revoked'}>
+                      {formatDateTime(detail.revokedAt)} · {detail.revocationReason}
+                      {held ? ' · listed on the next CRL until released' : ''}
+                      {detail.invalidityDate ? ` · invalid since ${formatDateTime(detail.invalidityDate)}` : ''}
+                    </Row>
+                  ) : null}
+                  <Row label="SHA-256 fingerprint">
+                    <Code>{colonHex(v.fingerprints.sha256)}</Code>
+                  </Row>
+                  <Row label="SHA-1 fingerprint">
+                    <Code>{colonHex(v.fingerprints.sha1)}</Code>
+                  </Row>
+                </Table.Tbody>
+              </Table>
+            </Card>
+            <Card withBorder padding="sm">
+              <Title order={3} size="h5" mb="xs">
+                Extensions
+              </Title>
+              <Table variant="vertical" layout="fixed" fz="sm">
+                <Table.Tbody>
+                  {v.extensions.map((e) => (
+                    <Row key={e.oid} label={e.name}>
+                      {e.critical ? (
+                        <Badge size="xs" color="orange" variant="light" mr={6}>
+                          critical
+                        </Badge>
+                      ) : null}
+                      <Text span size="xs" c="dimmed">
+                        {e.oid}
+                      </Text>
+                      {e.lines.map((l, i) => (
+                        <Text key={i} size="sm">
+                          {l}
+                        </Text>
+                      ))}
+                    </Row>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Card>
+            <Card withBorder padding="sm">
+              <Title order={3} size="h5" mb="xs">
+                Chain
+              </Title>
+              <Stack gap={4} component="ol" style={{ margin: 0, paddingLeft: 20 }}>
+                <li>
+                  <Text size="sm" fw={600}>
+                    {v.subjectText} (this certificate)
                   </Text>
+                </li>
+                {detail.chain.map((c) => (
+                  <li key={c.sha256}>
+                    <Text size="sm">
+                      {c.subjectText}{' '}
+                      <Text span size="xs" c="dimmed">
+                        SHA-256 {c.sha256.slice(0, 16)}…
+                      </Text>
+                    </Text>
+                  </li>
                 ))}
-              </Row>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Card>
-      <Card withBorder padding="sm">
-        <Title order={3} size="h5" mb="xs">
-          Chain
-        </Title>
-        <Stack gap={4} component="ol" style={{ margin: 0, paddingLeft: 20 }}>
-          <li>
-            <Text size="sm" fw={600}>
-              {v.subjectText} (this certificate)
-            </Text>
-          </li>
-          {detail.chain.map((c) => (
-            <li key={c.sha256}>
-              <Text size="sm">
-                {c.subjectText}{' '}
-                <Text span size="xs" c="dimmed">
-                  SHA-256 {c.sha256.slice(0, 16)}…
-                </Text>
-              </Text>
-            </li>
-          ))}
-        </Stack>
-      </Card>
-      <Card withBorder padding="sm">
-        <Group justify="space-between" mb="xs">
-          <Title order={3} size="h5">
-            PEM
-          </Title>
-          <CopyButton value={v.pem}>
-            {({ copied, copy }) => (
-              <Tooltip label={copied ? 'Copied' : 'Copy to clipboard'}>
-                <Button size="compact-sm" variant="default" onClick={copy}>
-                  {copied ? 'Copied' : 'Copy PEM'}
-                </Button>
-              </Tooltip>
-            )}
-          </CopyButton>
-        </Group>
-        <Code block aria-label="Certificate PEM" tabIndex={0} style={{ maxHeight: 240, overflow: 'auto' }}>
-          {v.pem}
-        </Code>
-      </Card>
+              </Stack>
+            </Card>
+            <Card withBorder padding="sm">
+              <Group justify="space-between" mb="xs">
+                <Title order={3} size="h5">
+                  PEM
+                </Title>
+                <CopyButton value={v.pem}>
+                  {({ copied, copy }) => (
+                    <Tooltip label={copied ? 'Copied' : 'Copy to clipboard'}>
+                      <Button size="compact-sm" variant="default" onClick={copy}>
+                        {copied ? 'Copied' : 'Copy PEM'}
+                      </Button>
+                    </Tooltip>
+                  )}
+                </CopyButton>
+              </Group>
+              <Code block aria-label="Certificate PEM" tabIndex={0} style={{ maxHeight: 240, overflow: 'auto' }}>
+                {v.pem}
+              </Code>
+            </Card>
+          </Stack>
+        </Tabs.Panel>
+      </Tabs>
       {dialog === 'export' ? <ExportDialog certificate={detail} onClose={() => setDialog(null)} /> : null}
       {dialog === 'exportKey' ? <KeyExportDialog source={{ certificateId: detail.id }} heldKeyId={detail.heldKey?.keyId ?? null} name={detail.commonName || detail.subjectText} onClose={() => setDialog(null)} /> : null}
       {dialog === 'deleteKey' ? <DeleteKeyModal certificate={detail} onClose={closeAndReload} /> : null}

@@ -2,7 +2,7 @@
 // fields guided by its attribute rules, SANs. The key stays in the vault (for issuance, and
 // a PFX export later), exportable now as encrypted PKCS#8. Save or copy the CSR, or take it
 // straight to signing.
-import { Alert, Button, Card, Code, CopyButton, Group, Select, SimpleGrid, Stack, Text, Textarea, Title } from '@mantine/core'
+import { Alert, Button, Card, Code, CopyButton, Group, Select, SimpleGrid, Stack, Tabs, Text, Textarea, Title } from '@mantine/core'
 import { useMemo, useState, type ReactNode } from 'react'
 import type { AppError } from '../../../../shared/errors'
 import { signatureHash, type SignatureHash } from '../../../../shared/domain/keys'
@@ -18,6 +18,7 @@ import { useSignStore } from '../../stores/sign-store'
 import { useUiStore } from '../../stores/ui-store'
 import { profileGuide, useProfileChoices } from '../sign/use-profile-choices'
 import { KeyExportDialog } from '../certificates/KeyExportDialog'
+import { StructureView } from '../structure/StructureView'
 
 const NONE = '__none__'
 
@@ -144,9 +145,20 @@ export function CsrScreen(): ReactNode {
               </Button>
             </Group>
           </Group>
-          <Code block aria-label="Generated CSR">
-            {result.pem}
-          </Code>
+          <Tabs defaultValue="pem" keepMounted={false}>
+            <Tabs.List mb="xs">
+              <Tabs.Tab value="pem">PEM</Tabs.Tab>
+              <Tabs.Tab value="structure">Structure</Tabs.Tab>
+            </Tabs.List>
+            <Tabs.Panel value="pem">
+              <Code block aria-label="Generated CSR">
+                {result.pem}
+              </Code>
+            </Tabs.Panel>
+            <Tabs.Panel value="structure">
+              <StructureView source={{ kind: 'csr', pem: result.pem }} label="ASN.1 structure of the generated CSR" />
+            </Tabs.Panel>
+          </Tabs>
           <Text size="xs" c="dimmed" mt={6}>
             Key {result.keyId} is in the vault. Once the certificate is issued, it can also be exported as a PFX from the certificate’s view.
           </Text>

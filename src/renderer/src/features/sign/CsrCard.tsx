@@ -10,6 +10,7 @@ import { tone } from '../../lib/colors'
 import { colonHex } from '../../lib/format'
 import { PreviewTable } from '../../components/PreviewTable'
 import { FindingsList } from '../../components/FindingsList'
+import { StructureView } from '../structure/StructureView'
 
 function keyText(item: SignItem): string {
   const k = item.csr?.publicKey
@@ -41,6 +42,7 @@ interface CsrCardProps {
  */
 export const CsrCard = memo(function CsrCard({ item, preview, showPreview, onRemove, disabled, fields, batchInput, ownInput, onInput, profileHash }: CsrCardProps): ReactNode {
   const [editing, setEditing] = useState(false)
+  const [structure, setStructure] = useState(false)
   const title = item.csr ? item.csr.subjectText || '(empty subject)' : item.described ? item.described.subjectText || '(empty subject)' : 'No request could be read'
   const errors = preview?.findings.filter((f) => f.severity === 'error') ?? []
   const warnings = preview?.findings.filter((f) => f.severity === 'warning') ?? []
@@ -163,6 +165,25 @@ export const CsrCard = memo(function CsrCard({ item, preview, showPreview, onRem
                   idPrefix={`card-${item.key}`}
                   disabled={disabled}
                 />
+              </div>
+            ) : null}
+          </Stack>
+        ) : null}
+        {item.pem ? (
+          <Stack gap={4}>
+            <Button
+              variant="subtle"
+              size="compact-xs"
+              style={{ alignSelf: 'flex-start' }}
+              aria-expanded={structure}
+              aria-controls={`structure-${item.key}`}
+              onClick={() => setStructure((s) => !s)}
+            >
+              {structure ? 'Hide structure' : 'Structure (ASN.1)…'}
+            </Button>
+            {structure ? (
+              <div id={`structure-${item.key}`}>
+                <StructureView source={{ kind: 'csr', pem: item.pem }} label={`ASN.1 structure of the request ${title}`} />
               </div>
             ) : null}
           </Stack>
