@@ -118,6 +118,9 @@ for (const theme of ['light', 'dark'] as const) {
     await expectRow(focused(csrTree), csrHead[2]!)
     await app.keyboard.press('End')
     await expect(focused(csrTree)).toHaveAccessibleName(/^BIT STRING/)
+    await csrTree.evaluate((el) => el.scrollIntoView({ block: 'center' }))
+    await expectAccessible(app, `CSR structure (${theme})`)
+    await screenshot(app, `structure-csr-${theme}`)
 
     // --- a CRL of 250 entries on the Authorities screen: 100, then the rest on Enter
     seedCertificates(harness.dataDir, { authorityId: ca.id, der, issuer: 'CN=Structure Root', count: 250, revokedEvery: 1 })

@@ -283,8 +283,8 @@ let namesByOid: ReadonlyMap<string, string> | undefined
 export function oidName(oid: string): string | undefined {
   if (!namesByOid) {
     const m = new Map<string, string>(Object.entries(OTHER_OIDS))
-    for (const s of SIGNATURE_ALGORITHMS) m.set(s.oid, s.name)
     for (const [name, o] of Object.entries(KEY_ALGORITHMS)) m.set(o, name)
+    for (const s of SIGNATURE_ALGORITHMS) m.set(s.oid, s.name)
     for (const c of CURVES) m.set(c.oid, c.name)
     for (const [name, o] of Object.entries(EXTENSIONS)) m.set(o, name)
     for (const [o, label] of Object.entries(EXTENSION_LABELS)) if (!m.has(o)) m.set(o, label)

@@ -43,3 +43,21 @@ describe('the OID registry', () => {
     for (const s of SIGNATURE_ALGORITHMS) expect(SIGNATURE_HASHES[s.oid]).toBe(s.hash)
   })
 })
+
+describe('oidName: the structure view names every OID the registry holds', () => {
+  it('attribute types by their long name, the rest by the name their table gives', async () => {
+    const { oidName, EXTENSIONS, KEY_ALGORITHMS, EXTENDED_KEY_USAGES } = await import('../../../src/shared/domain/oids')
+    for (const a of ATTRIBUTE_TYPES) expect(oidName(a.oid), a.short).toBeDefined()
+    expect(oidName('2.5.4.3')).toBe('commonName')
+    expect(oidName('2.5.4.6')).toBe('countryName')
+    for (const [name, oid] of Object.entries(EXTENSIONS)) expect(oidName(oid)).toBe(name)
+    // a key algorithm that is also a signature algorithm (Ed25519, RSASSA-PSS) takes the signature's name
+    for (const [name, oid] of Object.entries(KEY_ALGORITHMS)) expect(oidName(oid)).toBe(SIGNATURE_ALGORITHMS.find((s) => s.oid === oid)?.name ?? name)
+    for (const e of EXTENDED_KEY_USAGES) expect(oidName(e.oid)).toBe(e.name)
+    for (const c of CURVES) expect(oidName(c.oid)).toBe(c.name)
+    for (const s of SIGNATURE_ALGORITHMS) expect(oidName(s.oid)).toBe(s.name)
+    expect(oidName('2.5.29.20')).toBe('cRLNumber')
+    expect(oidName('1.2.840.113549.1.9.14')).toBe('extensionRequest')
+    expect(oidName('1.2.3.4.5.6.7')).toBeUndefined()
+  })
+})

@@ -269,8 +269,9 @@ function StructureTree({ source: given, label }: { source: Asn1Source; label: st
                 </span>
                 <span style={{ fontWeight: 600 }}>{n.name}</span>
                 {n.value && !n.encapsulated ? <span> {n.value}</span> : null}
-                {n.note ? <span style={{ color: tone('teal') }}> ({n.note})</span> : null}
-                {n.encapsulated ? <span style={{ color: tone('orange') }}> encapsulates</span> : null}
+                {/* On the selected row's tinted background the tones fall short of AA: the text color there. */}
+                {n.note ? <span style={{ color: isSelected ? undefined : tone('teal') }}> ({n.note})</span> : null}
+                {n.encapsulated ? <span style={{ color: isSelected ? undefined : tone('orange') }}> encapsulates</span> : null}
                 {n.constructed || n.encapsulated ? <span style={{ color: 'var(--mantine-color-dimmed)' }}> {n.childCount ?? 0} inside</span> : null}
               </span>
               <span style={{ gridColumn: 1, gridRow: 1 }}>
