@@ -163,9 +163,14 @@ for (const theme of ['light', 'dark'] as const) {
 
     await goTo(app, 'Settings')
     await expect(app.getByTestId('keychain-status')).toBeVisible()
+    await expect(app.getByTestId('settings-store-size')).toBeVisible()
+    await expect(app.getByTestId('settings-audit-status')).toContainText('Intact')
     // The PKCS#11 card has looked for its modules (what it finds depends on the machine).
     await expect(app.getByRole('heading', { name: 'PKCS#11 modules' })).toBeVisible()
     await expect(app.getByText('Looking…')).toHaveCount(0)
     await shot('settings')
+    // The rest of Data and the default formats, scrolled to.
+    await app.getByRole('heading', { name: 'Default formats' }).evaluate((el) => el.scrollIntoView({ block: 'center' }))
+    await shot('settings-formats')
   })
 }
