@@ -16,6 +16,7 @@ import { addExportPassphraseFileOption, addForceOption, addKeyPassphraseFileOpti
 import type { Services } from '../../main/services'
 import type { CaKeyConsent } from '../../main/services/certificates-service'
 import type { CertificateSelection, SkippedCertificate } from '../../shared/ipc/certificates'
+import { publicKeyText } from '../../shared/domain/keys'
 
 // removeFromCRL belongs to delta CRLs and is not offered; certificateHold is lifted by `cert release`.
 export const REVOCATION_REASONS: readonly RevocationReason[] = ACCEPTED_REVOCATION_REASONS
@@ -209,7 +210,7 @@ export function registerCertificateCommands(program: Command, run: Runner): void
               ...certificateRows(d),
               ['invalidity date', d.invalidityDate ?? undefined],
               ['signature', d.view.signatureAlgorithm],
-              ['key', `${d.view.publicKey.family}${d.view.publicKey.curve ? ` ${d.view.publicKey.curve}` : ` ${d.view.publicKey.size} bits`}`],
+              ['key', publicKeyText(d.view.publicKey)],
               ['chain', d.chain.map((c) => c.subjectText)]
             ]),
             'extensions:',

@@ -25,10 +25,14 @@ export function registerCrlCommands(program: Command, run: Runner): void {
     addPassphraseFileOption(
       crl
         .command('generate')
-        .description('sign a new CRL (next CRL number) listing every certificate the CA revoked')
-        .requiredOption('--ca <caId>', 'CA id or name')
-        .requiredOption('--out <file>', 'output file (its folder must exist)')
-        .addOption(new Option('--format <format>', 'der|pem (default: the CRL format in Settings, DER unless changed)').choices(['der', 'pem']))
+        .description(
+          "sign a new CRL with the CA's key, listing every certificate the CA revoked: the next CRL number, next update this update + the CA's CRL validity (7 days unless changed in the app's Authorities screen); the CRL is stored and written to --out"
+        )
+        .requiredOption('--ca <caId>', 'the CA that signs it: its id or name, as pkidesk ca list shows them')
+        .requiredOption('--out <file>', 'where the CRL is written (its folder must exist; an existing file only with --force)')
+        .addOption(
+          new Option('--format <format>', 'der (binary, what a CRL distribution point serves) or pem (Base64 text); default: the CRL save format in the app\'s Settings, DER unless changed').choices(['der', 'pem'])
+        )
         .option('--der', 'the same as --format der')
     )
   ).action(

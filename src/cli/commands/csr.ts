@@ -8,7 +8,7 @@ import type { CsrDescription, CsrInfo } from '../../shared/domain/csr'
 import type { GeneralName } from '../../shared/domain/names'
 import type { KeyProtection, KeySpec } from '../../shared/domain/keys'
 import { keySpec } from '../../shared/domain/keys'
-import { MIN_PASSPHRASE_LENGTH } from '../../shared/domain/keys'
+import { MIN_PASSPHRASE_LENGTH, keySpecLabel, publicKeyText, protectionLabel } from '../../shared/domain/keys'
 import type { Services } from '../../main/services'
 import { parseKeySpec, parseProtection } from '../parse'
 import { collectSan, parseDnOption } from '../names'
@@ -20,7 +20,7 @@ import { readCsrFile } from './issue'
 import { csrDefaultFindings, findingLines } from './findings'
 
 export function csrRows(c: CsrInfo): [string, string | readonly string[] | undefined][] {
-  const key = `${c.publicKey.family}${c.publicKey.curve ? ` ${c.publicKey.curve}` : ` ${c.publicKey.size} bits`}`
+  const key = publicKeyText(c.publicKey)
   return [
     ['subject', c.subjectText || '(empty)'],
     ['SANs', c.sans.map((s) => `${s.type}:${s.value}`)],
@@ -60,6 +60,8 @@ interface GenerateOptions {
   outCsr: string
   outKey?: string
   protection?: KeyProtection
+  keyPassphraseFile?: string
+  /** The old name of --key-passphrase-file, still read. */
   passphraseFile?: string
   exportPassphraseFile?: string
   force?: boolean
@@ -120,15 +122,21 @@ export function registerCsrCommands(program: Command, run: Runner): void {
   addForceOption(
     csr
       .command('generate')
-      .description('generate a key pair (kept in the vault, used when the CSR is issued, exportable as PFX) and a CSR')
-      .addOption(new Option('--key <spec>', `key type: ${keySpec.options.join('|')}`).argParser(parseKeySpec).makeOptionMandatory())
-      .requiredOption('--subject <dn>', 'subject, e.g. "CN=host.example,O=Example"')
-      .option('--san <type:value>', 'subject alternative name: dns:a.example, ip:10.0.0.1, email:a@example, uri:…, upn:… (repeatable)', collectSan)
-      .requiredOption('--out-csr <file>', 'where to write the CSR (PEM); its folder must exist')
-      .option('--out-key <file>', 'also write the private key, encrypted PKCS#8 PEM under the export passphrase')
-      .addOption(new Option('--protection <how>', 'how the vault keeps the key: keychain (default), passphrase or both').argParser(parseProtection))
-      .option('--passphrase-file <file>', 'passphrase protecting the key in the vault (else $PKIDESK_PASSPHRASE)')
-      .option('--export-passphrase-file <file>', `passphrase for --out-key, ${MIN_PASSPHRASE_LENGTH}+ characters (else $PKIDESK_EXPORT_PASSPHRASE)`)
+      .description(
+        'generate a new key pair and a CSR for it, written to --out-csr as PEM; the vault keeps the key, so the certificate issued for this CSR can be exported with its key (cert export --format pfx) and renewed (cert renew)'
+      )
+      .addOption(new Option('--key <spec>', `key type (required): ${keySpec.options.join('|')}; the CSR is signed with SHA-256 (SHA-384 for ec-p384, SHA-512 for ec-p521; Ed25519 and Ed448 hash as they define)`).argParser(parseKeySpec).makeOptionMandatory())
+      .requiredOption('--subject <dn>', 'subject, comma-separated as PKI Desk prints it, e.g. "CN=host.example,O=Example"')
+      .option('--san <type:value>', 'subject alternative name: dns:a.example, ip:10.0.0.1, email:a@example, uri:…, upn:… (repeatable; none by default)', collectSan)
+      .requiredOption('--out-csr <file>', 'where the CSR is written, as PEM (its folder must exist; an existing file only with --force)')
+      .option('--out-key <file>', `also write the private key to this file: encrypted PKCS#8 PEM under the export passphrase, mode 0600 (without it the key stays in the vault only)`)
+      .addOption(new Option('--protection <how>', 'how the vault keeps the key: keychain (the OS keychain, the default), passphrase, or both').argParser(parseProtection))
+      .option(
+        '--key-passphrase-file <file>',
+        `file holding the passphrase of the new key, ${MIN_PASSPHRASE_LENGTH}+ characters, for --protection passphrase or both (else $PKIDESK_KEY_PASSPHRASE; cert export and cert renew read the same)`
+      )
+      .addOption(new Option('--passphrase-file <file>', 'the old name of --key-passphrase-file').hideHelp())
+      .option('--export-passphrase-file <file>', `file holding the passphrase that encrypts --out-key, ${MIN_PASSPHRASE_LENGTH}+ characters (else $PKIDESK_EXPORT_PASSPHRASE)`)
   ).action(
     run<GenerateOptions>(async ({ ctx, out, opts }) => {
       // Everything that can be refused is refused before the key exists: no orphan keys.
@@ -140,10 +148,16 @@ export function registerCsrCommands(program: Command, run: Runner): void {
         if (resolvePath(opts.outKey) === resolvePath(opts.outCsr)) throw usageError('CONFLICTING_OPTIONS', 'The key and the CSR would go to the same file (--out-key, --out-csr): give two files.', '--out-key')
       }
       const protection = opts.protection ?? 'keychain'
+      if (opts.keyPassphraseFile !== undefined && opts.passphraseFile !== undefined)
+        throw usageError('CONFLICTING_OPTIONS', 'The options --key-passphrase-file and --passphrase-file (its old name) both name the new key\'s passphrase: give --key-passphrase-file only.', '--passphrase-file')
       const passphrase =
-        protection === 'keychain' ? undefined : requireSecret('passphrase', opts.passphraseFile, ctx.io.env, `A key protected by ${protection}`, ctx.io.stderr)
+        protection === 'keychain' ? undefined : newKeyPassphrase(opts.keyPassphraseFile ?? opts.passphraseFile, ctx.io.env, `A new key protected by ${protectionLabel(protection)}`, ctx.io.stderr)
       if (passphrase !== undefined && [...passphrase].length < MIN_PASSPHRASE_LENGTH)
-        throw usageError('PASSPHRASE_TOO_SHORT', `The vault passphrase has ${[...passphrase].length} characters; use at least ${MIN_PASSPHRASE_LENGTH} (PKIDESK_PASSPHRASE or --passphrase-file).`, '--passphrase-file')
+        throw usageError(
+          'PASSPHRASE_TOO_SHORT',
+          `The new key's passphrase has ${[...passphrase].length} characters; use at least ${MIN_PASSPHRASE_LENGTH} (PKIDESK_KEY_PASSPHRASE or --key-passphrase-file).`,
+          '--key-passphrase-file'
+        )
       const exportPassphrase =
         opts.outKey !== undefined ? requireSecret('export-passphrase', opts.exportPassphraseFile, ctx.io.env, 'Writing the private key with --out-key', ctx.io.stderr) : undefined
       if (exportPassphrase !== undefined && [...exportPassphrase].length < MIN_PASSPHRASE_LENGTH)
@@ -176,10 +190,26 @@ export function registerCsrCommands(program: Command, run: Runner): void {
         await discardGenerated(services, generated.keyId, csrWritten ? opts.outCsr : undefined, e)
       }
       out.result({ keyId: generated.keyId, csrFile: opts.outCsr, keyFile: opts.outKey ?? null, csr: generated.csr }, () =>
-        [`Wrote the CSR to ${opts.outCsr}${opts.outKey ? ` and the encrypted key to ${opts.outKey}` : ''}; the vault keeps the key as ${generated.keyId}.`, formatRecord(csrRows(generated.csr))].join('\n')
+        [
+          `Wrote the CSR for "${generated.csr.subjectText}" to ${opts.outCsr} (PEM)${opts.outKey ? ` and its private key to ${opts.outKey} (encrypted PKCS#8 PEM)` : ''}; the vault keeps the ${keySpecLabel(opts.key)} key (${protectionLabel(protection)}) for the certificate issued from it.`,
+          formatRecord(csrRows(generated.csr))
+        ].join('\n')
       )
     })
   )
+}
+
+/**
+ * The new key's passphrase: --key-passphrase-file or $PKIDESK_KEY_PASSPHRASE, the names cert
+ * export and cert renew read it by; $PKIDESK_PASSPHRASE (the CA key's) is still read when
+ * neither is given, with a warning, for scripts written before.
+ */
+function newKeyPassphrase(file: string | undefined, env: NodeJS.ProcessEnv, why: string, warn: (line: string) => void): string {
+  if (file === undefined && env.PKIDESK_KEY_PASSPHRASE === undefined && env.PKIDESK_PASSPHRASE !== undefined) {
+    warn('warning[PASSPHRASE_ENV_RENAMED]: csr generate reads the new key\'s passphrase from PKIDESK_KEY_PASSPHRASE (or --key-passphrase-file); PKIDESK_PASSPHRASE is for CA keys. Using PKIDESK_PASSPHRASE this time.\n')
+    return requireSecret('key-passphrase', undefined, { PKIDESK_KEY_PASSPHRASE: env.PKIDESK_PASSPHRASE }, why)
+  }
+  return requireSecret('key-passphrase', file, env, why, warn)
 }
 
 /** Undoes a half-done `csr generate`: deletes the new key and the CSR file, then rethrows. */

@@ -56,7 +56,41 @@ export function keyFamilyName(family: string): string {
   return KEY_FAMILY_NAMES[family] ?? family.toUpperCase()
 }
 
+/** A public key as the app and the CLI print it: "RSA 2048 bits", "EC P-256", "Ed25519". */
+export function publicKeyText(key: { readonly family: string; readonly size?: number | null; readonly curve?: string | null }): string {
+  if (key.curve) return `${keyFamilyName(key.family)} ${key.curve}`
+  if (key.family === 'ed25519' || key.family === 'ed448') return keyFamilyName(key.family)
+  return `${keyFamilyName(key.family)} ${key.size ?? '?'} bits`
+}
+
 /** "an RSA key", "an EC key", "an Ed25519 key": every family name is read starting with a vowel sound. */
 export function aKeyOf(family: string): string {
   return `an ${keyFamilyName(family)} key`
+}
+
+/** A key spec as people write it: "RSA 2048", "ECDSA P-256", "Ed25519" (the app and the CLI). */
+export function keySpecLabel(spec: string | null | undefined): string {
+  if (!spec) return '—'
+  const [family, size] = spec.split('-')
+  if (family === 'rsa') return `RSA ${size}`
+  if (family === 'ec') return `ECDSA ${size?.toUpperCase().replace('P', 'P-')}`
+  return spec === 'ed25519' ? 'Ed25519' : spec === 'ed448' ? 'Ed448' : spec
+}
+
+/** How a key is protected, in words ("both" is jargon: it is the keychain and a passphrase). */
+export function protectionLabel(protection: string | null | undefined): string {
+  switch (protection) {
+    case 'keychain':
+      return 'OS keychain'
+    case 'passphrase':
+      return 'passphrase'
+    case 'both':
+      return 'keychain + passphrase'
+    case 'custodians':
+      return 'custodians (M of N)'
+    case 'pkcs11':
+      return 'PKCS#11 token'
+    default:
+      return 'no key held'
+  }
 }

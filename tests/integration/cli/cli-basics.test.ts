@@ -161,6 +161,8 @@ describe('refusals and guards over one store: bad subjects, input and output fil
   let dataDir: string
   const f = (name: string): string => join(work, name)
   const env = (): Record<string, string> => ({ PKIDESK_PASSPHRASE: PASSPHRASE, PKIDESK_EXPORT_PASSPHRASE: EXPORT_PASSPHRASE })
+  /** What csr generate reads the new key's passphrase from, as cert export and cert renew do. */
+  const keyEnv = (): Record<string, string> => ({ ...env(), PKIDESK_KEY_PASSPHRASE: PASSPHRASE })
   const bin = (args: readonly string[], e: Record<string, string> = env()): Promise<RunResult> => runCli(cli, ['--data-dir', dataDir, ...args], e)
   async function pk(args: readonly string[], e: Record<string, string> = env()): Promise<RunResult> {
     const out: string[] = []
@@ -331,17 +333,17 @@ describe('refusals and guards over one store: bad subjects, input and output fil
     it('csr generate validates outputs and the export passphrase before making a key, and leaves nothing behind', async () => {
       const entries = await auditCount()
       const base = ['csr', 'generate', '--key', 'ec-p256', '--subject', 'CN=gen.example', '--protection', 'passphrase']
-      const missingDir = await pk([...base, '--out-csr', f('absent/x.csr')])
+      const missingDir = await pk([...base, '--out-csr', f('absent/x.csr')], keyEnv())
       expect(missingDir.code).toBe(2)
       expect(missingDir.stderr).toMatch(/^error\[OUTPUT_FOLDER_MISSING\]: Cannot write .*absent\/x\.csr \(--out-csr\)/)
-      const shortPass = await bin([...base, '--out-csr', f('short.csr'), '--out-key', f('short.key')], { PKIDESK_PASSPHRASE: PASSPHRASE, PKIDESK_EXPORT_PASSPHRASE: 'short' })
+      const shortPass = await bin([...base, '--out-csr', f('short.csr'), '--out-key', f('short.key')], { PKIDESK_KEY_PASSPHRASE: PASSPHRASE, PKIDESK_EXPORT_PASSPHRASE: 'short' })
       expect(shortPass.code).toBe(2)
       expect(shortPass.stderr).toMatch(/^error\[PASSPHRASE_TOO_SHORT\]: The export passphrase for --out-key has 5 characters/)
-      const keyDir = await pk([...base, '--out-csr', f('k.csr'), '--out-key', f('absent/k.key')])
+      const keyDir = await pk([...base, '--out-csr', f('k.csr'), '--out-key', f('absent/k.key')], keyEnv())
       expect(keyDir.code).toBe(2)
       expect(existsSync(f('short.csr')) || existsSync(f('k.csr'))).toBe(false)
       writeFileSync(f('taken.csr'), 'keep me')
-      const taken = await pk([...base, '--out-csr', f('taken.csr')])
+      const taken = await pk([...base, '--out-csr', f('taken.csr')], keyEnv())
       expect(taken.code).toBe(2)
       expect(taken.stderr).toMatch(/^error\[OUTPUT_EXISTS\]/)
       expect(readFileSync(f('taken.csr'), 'utf8')).toBe('keep me')
@@ -351,7 +353,7 @@ describe('refusals and guards over one store: bad subjects, input and output fil
     it.runIf(existsSync('/dev/full'))('csr generate deletes the new key and the CSR it wrote when writing the key file fails afterwards; a CRL says it is stored', async () => {
       const entries = await auditCount()
       // /dev/full accepts the open and fails the write (ENOSPC): a failure only after generation.
-      const r = await pk(['csr', 'generate', '--key', 'ec-p256', '--subject', 'CN=late.example', '--protection', 'passphrase', '--out-csr', f('late.csr'), '--out-key', '/dev/full', '--force'])
+      const r = await pk(['csr', 'generate', '--key', 'ec-p256', '--subject', 'CN=late.example', '--protection', 'passphrase', '--out-csr', f('late.csr'), '--out-key', '/dev/full', '--force'], keyEnv())
       expect(r.code).toBe(1)
       expect(r.stderr).toMatch(/^error\[OUTPUT_UNWRITABLE\]: Cannot write \/dev\/full \(--out-key\): .*; the new key was deleted again, nothing was kept\.\n$/)
       expect(existsSync(f('late.csr'))).toBe(false)

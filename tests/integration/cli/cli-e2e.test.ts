@@ -135,7 +135,7 @@ describe('pkidesk end to end (built CLI, checked by OpenSSL)', { timeout: 180_00
       makeCsr('web2', '/C=DE/O=PKI Desk Tests/CN=web2.example', ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'], 'DNS:web2.example,IP:10.0.0.2')
     ]
     // A key the vault generates (and keeps, so the PFX can carry it).
-    const gen = await pk(['--json', 'csr', 'generate', '--key', 'ec-p256', '--subject', 'CN=vault.example,O=PKI Desk Tests,C=DE', '--san', 'dns:vault.example', '--out-csr', f('vault.csr'), '--out-key', f('vault.key'), '--protection', 'passphrase'])
+    const gen = await pk(['--json', 'csr', 'generate', '--key', 'ec-p256', '--subject', 'CN=vault.example,O=PKI Desk Tests,C=DE', '--san', 'dns:vault.example', '--out-csr', f('vault.csr'), '--out-key', f('vault.key'), '--protection', 'passphrase'], { ...env(), PKIDESK_KEY_PASSPHRASE: PASSPHRASE })
     expect(gen.code, gen.stderr).toBe(0)
     expect(readFileSync(f('vault.key'), 'utf8')).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/)
     expect(statSync(f('vault.key')).mode & 0o777).toBe(0o600)
@@ -190,7 +190,7 @@ describe('pkidesk end to end (built CLI, checked by OpenSSL)', { timeout: 180_00
     expect(inspectGood.code).toBe(0)
     expect(inspectGood.stdout).toMatch(/^subject:\s+CN=web1\.example, O=PKI Desk Tests, C=DE$/m)
     expect(inspectGood.stdout).toMatch(/^SANs:\s+dns:web1\.example$/m)
-    expect(inspectGood.stdout).toMatch(/^key:\s+ec P-256$/m)
+    expect(inspectGood.stdout).toMatch(/^key:\s+EC P-256$/m)
     expect(inspectGood.stdout).toMatch(/^signature valid:\s+yes$/m)
     const inspectBad = await pk(['csr', 'inspect', f('tampered.csr')])
     expect(inspectBad.code).toBe(1)

@@ -41,7 +41,7 @@ beforeAll(async () => {
   writeFileSync(f('ca.pem'), caPem)
   // A key generated in the vault under its own passphrase, and a certificate for it.
   writeFileSync(f('key-pass.txt'), KEY_PASS, { mode: 0o600 })
-  await pkJson(['csr', 'generate', '--key', 'ec-p256', '--subject', 'CN=held.example,O=PKI Desk Tests', '--san', 'dns:held.example', '--out-csr', f('held.csr'), '--protection', 'passphrase', '--passphrase-file', f('key-pass.txt')])
+  await pkJson(['csr', 'generate', '--key', 'ec-p256', '--subject', 'CN=held.example,O=PKI Desk Tests', '--san', 'dns:held.example', '--out-csr', f('held.csr'), '--protection', 'passphrase', '--key-passphrase-file', f('key-pass.txt')])
   const issued = await pkJson<{ serial?: string }[]>(['issue', '--ca', 'Renew Root', '--profile', 'tls-server', f('held.csr')])
   heldSerial = issued[0]!.serial!
 }, 60_000)

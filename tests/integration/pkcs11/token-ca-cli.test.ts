@@ -250,7 +250,7 @@ describe('CAs on a PKCS#11 token, through the CLI', () => {
 
   it('renews a certificate with the token CA (same key, new certificate, verified by OpenSSL)', async () => {
     writeFileSync(f('leaf-pass.txt'), 'a leaf key passphrase\n', { mode: 0o600 })
-    await pkJson(['csr', 'generate', '--key', 'ec-p256', '--subject', 'CN=renew.example.test', '--san', 'dns:renew.example.test', '--out-csr', f('renew.csr'), '--protection', 'passphrase', '--passphrase-file', f('leaf-pass.txt')])
+    await pkJson(['csr', 'generate', '--key', 'ec-p256', '--subject', 'CN=renew.example.test', '--san', 'dns:renew.example.test', '--out-csr', f('renew.csr'), '--protection', 'passphrase', '--key-passphrase-file', f('leaf-pass.txt')])
     const [first] = await pkJson<{ ok: boolean; serial: string }[]>(['issue', '--ca', 'Token Issuing', '--profile', 'tls-server', f('renew.csr')])
     const renewed = await pkJson<{ serial: string; renewedFromSerial: string }>(['cert', 'renew', first!.serial, '--key-passphrase-file', f('leaf-pass.txt')])
     expect(renewed.renewedFromSerial).toBe(first!.serial)

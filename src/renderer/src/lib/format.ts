@@ -2,6 +2,7 @@
 // countdowns, hex fingerprints, key specs.
 
 export { formatDate, formatDateTime } from '../../../shared/domain/date-format'
+export { keySpecLabel, protectionLabel } from '../../../shared/domain/keys'
 
 /** `in 3 d 4 h`, `in 12 min`, `2 h ago` — for next-update countdowns and expiry. */
 export function countdown(iso: string, now: Date = new Date()): string {
@@ -23,14 +24,6 @@ export function colonHex(hex: string): string {
   return (hex.toUpperCase().match(/.{1,2}/g) ?? []).join(':')
 }
 
-export function keySpecLabel(spec: string | null | undefined): string {
-  if (!spec) return '—'
-  const [family, size] = spec.split('-')
-  if (family === 'rsa') return `RSA ${size}`
-  if (family === 'ec') return `ECDSA ${size?.toUpperCase().replace('P', 'P-')}`
-  return spec === 'ed25519' ? 'Ed25519' : spec === 'ed448' ? 'Ed448' : spec
-}
-
 /** A size in bytes as people read it: "812 bytes", "3.4 KiB", "1.2 GiB". */
 export function byteSize(n: number): string {
   if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GiB`
@@ -40,22 +33,4 @@ export function byteSize(n: number): string {
 
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
-}
-
-/** How a key is protected, in words ("both" is jargon: it is the keychain and a passphrase). */
-export function protectionLabel(protection: string | null | undefined): string {
-  switch (protection) {
-    case 'keychain':
-      return 'OS keychain'
-    case 'passphrase':
-      return 'passphrase'
-    case 'both':
-      return 'keychain + passphrase'
-    case 'custodians':
-      return 'custodians (M of N)'
-    case 'pkcs11':
-      return 'PKCS#11 token'
-    default:
-      return 'no key held'
-  }
 }

@@ -9,7 +9,7 @@ import { ErrorNote } from '../../components/ErrorNote'
 import { StatusBadge } from '../../components/StatusBadge'
 import { colonHex, formatDateTime } from '../../lib/format'
 import { sanText } from '../../lib/names'
-import { keyFamilyName } from '../../../../shared/domain/keys'
+import { publicKeyText } from '../../../../shared/domain/keys'
 import type { RenewalLink } from '../../../../shared/domain/certificate'
 import { useCertificatesStore } from '../../stores/certificates-store'
 import { useUiStore } from '../../stores/ui-store'
@@ -154,7 +154,7 @@ export function CertificateView({ id }: { id: number }): ReactNode {
                   <Row label="Valid until">{formatDateTime(v.notAfter)}</Row>
                   <Row label="Signature algorithm">{v.signatureAlgorithm}</Row>
                   <Row label="Public key">
-                    {keyFamilyName(v.publicKey.family)} {v.publicKey.curve ?? `${v.publicKey.size} bits`}
+                    {publicKeyText(v.publicKey)}
                   </Row>
                   <Row label="Names (SAN)">{v.sans.length ? v.sans.map(sanText).join(', ') : 'none'}</Row>
                   <Row label="Private key">
