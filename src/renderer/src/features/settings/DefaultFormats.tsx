@@ -10,8 +10,8 @@ import { useSettingsStore } from '../../stores/settings-store'
 import { EXPORT_FORMATS } from '../certificates/ExportDialog'
 
 const CRL_FORMATS: { value: CrlFormat; label: string }[] = [
-  { value: 'der', label: 'DER (.crl, binary: what a CRL distribution point serves)' },
-  { value: 'pem', label: 'PEM (.pem, Base64 text)' }
+  { value: 'der', label: 'DER (binary .crl)' },
+  { value: 'pem', label: 'PEM (Base64 text)' }
 ]
 
 export function DefaultFormats({ settings }: { settings: SettingsDto }): ReactNode {
@@ -51,7 +51,7 @@ export function DefaultFormats({ settings }: { settings: SettingsDto }): ReactNo
         />
         <NativeSelect
           label="CRL save format"
-          description="How a CRL’s Save… (Authorities) writes it, and what pkidesk crl generate writes without --format."
+          description="How a CRL’s Save… (Authorities) writes it, and what pkidesk crl generate writes without --format. DER is what a CRL distribution point serves."
           data={CRL_FORMATS}
           value={settings.crlFormat}
           onChange={(e) => void save({ crlFormat: e.currentTarget.value as CrlFormat }, 'CRL format')}
