@@ -51,8 +51,11 @@ test('entered fields: mandatory and pattern errors beside the field, a card over
   // The CA is ECDSA P-256: it signs with SHA-256, so there is no hash to choose.
   await expect(batch.getByRole('combobox', { name: 'Signature hash' })).toHaveCount(0)
 
-  // Keyboard: the batch's first field follows the preview switch.
+  // Keyboard: the batch's first field follows the preview switch and the output folder.
   await app.getByRole('switch', { name: 'Show preview of each certificate' }).focus()
+  await app.keyboard.press('Tab')
+  // The output folder's button sits between the batch settings and the values entered.
+  await expect(app.getByRole('group', { name: 'Output folder' }).getByRole('button', { name: 'Choose folder…' })).toBeFocused()
   await app.keyboard.press('Tab')
   await expect(cn).toBeFocused()
 
