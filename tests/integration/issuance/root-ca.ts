@@ -4,8 +4,9 @@ import type { Services } from '../../../src/main/services'
 import type { CreateAuthorityInput } from '../../../src/shared/domain/authority'
 import { toPem } from '../../../src/main/engine'
 
-export async function createRootCa(services: Services, name: string, over: Partial<CreateAuthorityInput> = {}): Promise<{ id: string; pem: string }> {
-  const r = await services.authorities.create({
+/** A self-signed P-256 root valid ten years, its key in the vault under the keychain; `over` changes any of it. */
+export function rootCaInput(name: string, over: Partial<CreateAuthorityInput> = {}): CreateAuthorityInput {
+  return {
     name,
     parentId: null,
     subject: [[{ type: 'CN', value: name }]],
@@ -19,7 +20,11 @@ export async function createRootCa(services: Services, name: string, over: Parti
     ocspUrls: [],
     caIssuersUrls: [],
     ...over
-  })
+  }
+}
+
+export async function createRootCa(services: Services, name: string, over: Partial<CreateAuthorityInput> = {}): Promise<{ id: string; pem: string }> {
+  const r = await services.authorities.create(rootCaInput(name, over))
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`)
   const row = services.authorities.requireActive(r.value.id)
   if (!row.ok) throw new Error(row.error.message)

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { CreateAuthorityInput } from '../../../src/shared/domain/authority'
+import { rootCaInput } from '../issuance/root-ca'
 
 export const SO_PIN = '87654321'
 export const USER_PIN = '246810'
@@ -40,18 +41,5 @@ export function softHsm(labels: readonly string[]): SoftHsm {
 
 /** A self-signed root for the token tests (its key on the token when `token` is added to it). */
 export function caInput(name: string, keySpec: CreateAuthorityInput['keySpec'] = 'ec-p256'): CreateAuthorityInput {
-  return {
-    name,
-    parentId: null,
-    subject: [[{ type: 'CN', value: name }]],
-    keySpec,
-    protection: 'keychain',
-    validityDays: 3650,
-    pathLength: null,
-    nameConstraints: null,
-    signature: { hash: 'SHA-256', rsaPss: false },
-    crlDistributionPoints: [],
-    ocspUrls: [],
-    caIssuersUrls: []
-  }
+  return rootCaInput(name, { keySpec, pathLength: null })
 }
