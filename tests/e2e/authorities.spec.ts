@@ -3,7 +3,7 @@
 // wrong passphrase beside the field, CRL settings, CRL generation with its countdown, and the
 // saved CRL checked by OpenSSL.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, expect } from './fixtures'
@@ -86,7 +86,9 @@ test('create a root and an intermediate, unlock, configure and publish a CRL', a
   await app.getByRole('button', { name: 'Generate CRL' }).click()
   await expect(app.getByTestId('crl-next-update')).toContainText(/Next update due in (1 d 23 h|2 d 0 h)/)
   await app.getByRole('button', { name: 'Save CRL 1' }).click()
-  await expect.poll(() => readdirSync(join(harness.outputDir, 'save-1')).length).toBe(1)
+  // The save reaches the harness after the click returns: until then save-1 does not exist, and
+  // a readdirSync that throws would end the poll at once instead of retrying it.
+  await expect.poll(() => (existsSync(join(harness.outputDir, 'save-1')) ? readdirSync(join(harness.outputDir, 'save-1')).length : 0)).toBe(1)
   const file = join(harness.outputDir, 'save-1', readdirSync(join(harness.outputDir, 'save-1'))[0]!)
   const text = execFileSync('openssl', ['crl', '-inform', 'DER', '-in', file, '-noout', '-text'], { encoding: 'utf8' })
   expect(text).toMatch(/Issuer: C ?= ?DE, O ?= ?Example Lab, CN ?= ?Lab Root CA/)
