@@ -123,6 +123,8 @@ interface Pending {
 
 /** A prepared key neither saved nor discarded within this time is dropped from memory. */
 const PENDING_TTL_MS = 30 * 60_000
+/** A key's purpose in a sentence ("is a CA key", "is an end-entity key"). */
+const PURPOSE_WORDS: Readonly<Record<KeyPurpose, string>> = { ca: 'a CA key', 'end-entity': 'an end-entity key' }
 
 const lockedError = (keyId: string): AppError => ({
   code: 'VAULT_LOCKED',
@@ -824,7 +826,7 @@ export function createVault(options: VaultOptions): VaultInternals {
           // The envelope binds `purpose`: the restored row must carry the same one, or the key would never open.
           const restored = getVaultKey(tx, keyId)
           if (restored && restored.purpose !== purpose)
-            throw new AppFailure({ code: 'BACKUP_KEY_INVALID', message: `Key ${keyId} is a ${restored.purpose} key in the backed-up store but ${purpose} in its manifest: the backup was altered.`, field: 'keyId' })
+            throw new AppFailure({ code: 'BACKUP_KEY_INVALID', message: `Key ${keyId} is ${PURPOSE_WORDS[restored.purpose]} in the backed-up store but ${PURPOSE_WORDS[purpose]} in its manifest: the backup was altered.`, field: 'keyId' })
           updateVaultKeyEnvelope(tx, keyId, protection, JSON.stringify(resealed.value.envelope))
         },
         finish: async () => undefined,

@@ -32,7 +32,7 @@ export const tokenKeyRefSchema = z
   .strict()
 export type TokenKeyRef = z.infer<typeof tokenKeyRefSchema>
 
-export const TOKEN_SPECS: readonly KeySpec[] = ['rsa-2048', 'rsa-3072', 'rsa-4096', 'ec-p256', 'ec-p384']
+export const TOKEN_SPECS: readonly KeySpec[] = ['rsa-2048', 'rsa-3072', 'rsa-4096', 'ec-p256', 'ec-p384', 'ed25519']
 
 /** Where a signature came from, for the audit trail. */
 export interface TokenOrigin {
@@ -73,6 +73,16 @@ const CURVE_PARAMS: Readonly<Record<string, { oid: string; crv: string; size: nu
   'ec-p256': { oid: '06082a8648ce3d030107', crv: 'P-256', size: 32 },
   'ec-p384': { oid: '06052b81040022', crv: 'P-384', size: 48 }
 }
+
+/**
+ * Ed25519 (PKCS#11 3.0): pkcs11js names none of these yet. CKA_EC_PARAMS is the curve's OID
+ * (RFC 8410 id-Ed25519); CKM_EDDSA without parameters is pure Ed25519 over the message itself.
+ */
+const CKK_EC_EDWARDS = 0x40
+const CKM_EC_EDWARDS_KEY_PAIR_GEN = 0x1055
+const CKM_EDDSA = 0x1057
+const ED25519_PARAMS = ['06032b6570', '130c656477617264733235353139'] // the OID, or PrintableString "edwards25519"
+const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
 
 const DIGEST_INFO: Readonly<Record<SignOptions['hash'], string>> = {
   'SHA-256': '3031300d060960864801650304020105000420',
@@ -249,10 +259,19 @@ export function createTokenKeyStore(): TokenKeyStore {
         const key = createPublicKey({ key: { kty: 'EC', crv: curve.crv, x: b64u(raw.subarray(1, 1 + curve.size)), y: b64u(raw.subarray(1 + curve.size)) }, format: 'jwk' })
         return ok({ spki: new Uint8Array(key.export({ type: 'spki', format: 'der' })), spec: spec as KeySpec })
       }
+      if (keyType === CKK_EC_EDWARDS) {
+        const params = attr(ts, priv, ck.CKA_EC_PARAMS)?.toString('hex') ?? (pub ? attr(ts, pub, ck.CKA_EC_PARAMS)?.toString('hex') : undefined)
+        if (!params || !ED25519_PARAMS.includes(params)) return fail('PKCS11_MECHANISM_UNSUPPORTED', 'The token key is an Edwards key on a curve PKI Desk does not sign with on a token: use Ed25519.', 'keyLabel')
+        const point = pub ? attr(ts, pub, ck.CKA_EC_POINT) : null
+        if (!point) return fail('PKCS11_KEY_NOT_FOUND', 'The token holds no public key object for this Ed25519 key (same CKA_ID): store it on the token beside the private key.', 'keyLabel')
+        const raw = edPointRaw(point)
+        if (!raw) return fail('PKCS11_FAILED', 'The token returned an Ed25519 public key PKI Desk cannot read (not 32 bytes).', 'keyLabel')
+        return ok({ spki: new Uint8Array(Buffer.concat([ED25519_SPKI_PREFIX, raw])), spec: 'ed25519' })
+      }
     } catch (e) {
       return fail('PKCS11_FAILED', `The token's public key could not be read (${e instanceof Error ? e.message : String(e)}).`, 'keyLabel')
     }
-    return fail('PKCS11_MECHANISM_UNSUPPORTED', 'The token key is neither RSA nor EC: PKI Desk signs with RSA or ECDSA keys on a token.', 'keyLabel')
+    return fail('PKCS11_MECHANISM_UNSUPPORTED', 'The token key is neither RSA, EC nor Ed25519: PKI Desk signs with RSA, ECDSA or Ed25519 keys on a token.', 'keyLabel')
   }
 
   function mechanisms(ts: TokenSession): Set<number> {
@@ -265,9 +284,13 @@ export function createTokenKeyStore(): TokenKeyStore {
 
   function signOnce(ts: TokenSession, priv: Handle, spec: KeySpec, data: Uint8Array, options: SignOptions): Promise<Uint8Array> {
     const { lib, ck } = ts.m
-    const digest = createHash(options.hash.replace('-', '').toLowerCase()).update(data).digest()
+    // Ed25519 signs the message itself (no pre-hash); the others sign its digest.
+    const ed = spec === 'ed25519'
+    const digest = ed ? Buffer.alloc(0) : createHash(options.hash.replace('-', '').toLowerCase()).update(data).digest()
     const ec = spec.startsWith('ec-')
-    const mechanism = ec
+    const mechanism = ed
+      ? { mechanism: CKM_EDDSA }
+      : ec
       ? { mechanism: ck.CKM_ECDSA }
       : options.rsaPss
         ? {
@@ -280,13 +303,13 @@ export function createTokenKeyStore(): TokenKeyStore {
             }
           }
         : { mechanism: ck.CKM_RSA_PKCS }
-    const input = ec || options.rsaPss ? digest : Buffer.concat([Buffer.from(DIGEST_INFO[options.hash], 'hex'), digest])
+    const input = ed ? Buffer.from(data) : ec || options.rsaPss ? digest : Buffer.concat([Buffer.from(DIGEST_INFO[options.hash], 'hex'), digest])
     const run = async (): Promise<Uint8Array> => {
       if (ts.lost) throw new AppFailure(ts.lost)
       let sig: Buffer
       try {
         lib.C_SignInit(ts.session, mechanism, priv)
-        sig = await lib.C_SignAsync(ts.session, input, Buffer.alloc(ec ? 2 * CURVE_PARAMS[spec]!.size : 512))
+        sig = await lib.C_SignAsync(ts.session, input, Buffer.alloc(ed ? 64 : ec ? 2 * CURVE_PARAMS[spec]!.size : 512))
       } catch (e) {
         const error = sessionOrCallError(ts.m, e, 'C_Sign')
         if (error.code === 'PKCS11_SESSION_LOST') ts.lost = error
@@ -324,7 +347,7 @@ export function createTokenKeyStore(): TokenKeyStore {
       return { ok: false, error: toAppError(e) }
     }
     const pub = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' })
-    const good = nodeVerify('sha256', challenge, spec.startsWith('ec-') ? { key: pub, dsaEncoding: 'der' } : pub, sig)
+    const good = spec === 'ed25519' ? nodeVerify(null, challenge, pub, sig) : nodeVerify('sha256', challenge, spec.startsWith('ec-') ? { key: pub, dsaEncoding: 'der' } : pub, sig)
     return good ? ok(undefined) : fail('PKCS11_KEY_MISMATCH', `The key "${key.ref.keyLabel}" on token "${key.ref.tokenLabel}" does not sign for the CA's public key: the token holds another key under that label; restore the CA's key or adopt the right one.`, 'keyLabel')
   }
 
@@ -389,10 +412,11 @@ export function createTokenKeyStore(): TokenKeyStore {
       const ts = s.value
       const { lib, ck } = ts.m
       const offered = mechanisms(ts)
-      const needed = curve ? [ck.CKM_EC_KEY_PAIR_GEN, ck.CKM_ECDSA] : [ck.CKM_RSA_PKCS_KEY_PAIR_GEN, ck.CKM_RSA_PKCS]
+      const ed = input.spec === 'ed25519'
+      const needed = ed ? [CKM_EC_EDWARDS_KEY_PAIR_GEN, CKM_EDDSA] : curve ? [ck.CKM_EC_KEY_PAIR_GEN, ck.CKM_ECDSA] : [ck.CKM_RSA_PKCS_KEY_PAIR_GEN, ck.CKM_RSA_PKCS]
       if (!needed.every((n) => offered.has(n))) {
         idle(ts)
-        return fail('PKCS11_MECHANISM_UNSUPPORTED', `Token "${ts.slot.dto.label}" does not offer ${curve ? 'EC key generation with ECDSA' : 'RSA key generation with PKCS#1 signatures'}: choose another key type.`, 'keySpec')
+        return fail('PKCS11_MECHANISM_UNSUPPORTED', `Token "${ts.slot.dto.label}" does not offer ${ed ? 'Ed25519 key generation with EdDSA' : curve ? 'EC key generation with ECDSA' : 'RSA key generation with PKCS#1 signatures'}: choose another key type.`, 'keySpec')
       }
       const taken = locate(ts, { keyLabel: input.keyLabel })
       if (taken.ok) {
@@ -410,7 +434,7 @@ export function createTokenKeyStore(): TokenKeyStore {
         { type: ck.CKA_VERIFY, value: true },
         { type: ck.CKA_ENCRYPT, value: false },
         { type: ck.CKA_WRAP, value: false },
-        ...(curve ? [{ type: ck.CKA_EC_PARAMS, value: Buffer.from(curve.oid, 'hex') }] : [{ type: ck.CKA_MODULUS_BITS, value: Number(input.spec.slice(4)) }, { type: ck.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) }])
+        ...(ed ? [{ type: ck.CKA_EC_PARAMS, value: Buffer.from(ED25519_PARAMS[0]!, 'hex') }] : curve ? [{ type: ck.CKA_EC_PARAMS, value: Buffer.from(curve.oid, 'hex') }] : [{ type: ck.CKA_MODULUS_BITS, value: Number(input.spec.slice(4)) }, { type: ck.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) }])
       ]
       const privTemplate = [
         ...common,
@@ -424,7 +448,7 @@ export function createTokenKeyStore(): TokenKeyStore {
       ]
       let pair: { publicKey: Handle; privateKey: Handle }
       try {
-        pair = lib.C_GenerateKeyPair(ts.session, { mechanism: curve ? ck.CKM_EC_KEY_PAIR_GEN : ck.CKM_RSA_PKCS_KEY_PAIR_GEN }, pubTemplate, privTemplate)
+        pair = lib.C_GenerateKeyPair(ts.session, { mechanism: ed ? CKM_EC_EDWARDS_KEY_PAIR_GEN : curve ? ck.CKM_EC_KEY_PAIR_GEN : ck.CKM_RSA_PKCS_KEY_PAIR_GEN }, pubTemplate, privTemplate)
       } catch (e) {
         idle(ts)
         return { ok: false, error: sessionOrCallError(ts.m, e, 'C_GenerateKeyPair') }
@@ -530,6 +554,10 @@ export function createTokenKeyStore(): TokenKeyStore {
             const curve = Object.values(CURVE_PARAMS).find((c) => c.oid === params)
             type = curve ? `EC ${curve.crv}` : 'EC (another curve)'
             usable = curve !== undefined
+          } else if (keyType === CKK_EC_EDWARDS) {
+            const params = attr(ts, h, ck.CKA_EC_PARAMS)?.toString('hex')
+            usable = params !== undefined && ED25519_PARAMS.includes(params)
+            type = usable ? 'Ed25519' : 'Edwards (another curve)'
           } else if (keyType !== undefined) type = `key type 0x${keyType.toString(16)}`
           out.push({ label: attr(ts, h, ck.CKA_LABEL)?.toString('utf8') ?? '', id: attr(ts, h, ck.CKA_ID)?.toString('hex') ?? '', type, usable })
         }
@@ -580,5 +608,12 @@ function ecPointRaw(value: Buffer, size: number): Buffer | null {
   if (value.length === rawLength + 2 && value[0] === 0x04 && value[1] === rawLength) return value.subarray(2)
   if (value.length === rawLength + 3 && value[0] === 0x04 && value[1] === 0x81 && value[2] === rawLength) return value.subarray(3)
   if (value.length === rawLength && value[0] === 0x04) return value
+  return null
+}
+
+/** The 32 bytes of an Ed25519 CKA_EC_POINT: DER OCTET STRING (PKCS#11 3.0) or the raw bytes some tokens return. */
+function edPointRaw(value: Buffer): Buffer | null {
+  if (value.length === 34 && value[0] === 0x04 && value[1] === 32) return value.subarray(2)
+  if (value.length === 32) return value
   return null
 }

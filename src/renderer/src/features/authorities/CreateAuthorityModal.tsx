@@ -17,7 +17,7 @@ import { CONSTRAINT_FORMS, readConstraintLines } from '../../../../shared/domain
 import type { NameConstraintsInput } from '../../../../shared/domain/authority'
 
 /** Key types a token key may have (the vault offers more). */
-const TOKEN_SPECS: readonly string[] = ['rsa-2048', 'rsa-3072', 'rsa-4096', 'ec-p256', 'ec-p384']
+const TOKEN_SPECS: readonly string[] = ['rsa-2048', 'rsa-3072', 'rsa-4096', 'ec-p256', 'ec-p384', 'ed25519']
 const VAULT = 'vault'
 
 const PLACED = ['name', 'parentId', 'subject', 'keySpec', 'protection', 'passphrase', 'validityDays', 'pathLength', 'token', 'pin', 'keyLabel', 'nameConstraints']
