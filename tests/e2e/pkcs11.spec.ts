@@ -89,6 +89,43 @@ test('create a root CA whose key is generated on a token, unlock it with the PIN
     await app.emulateMedia({ colorScheme: 'dark' })
     await screenshot(app, 'pkcs11-export-dark')
     await app.emulateMedia({ colorScheme: 'light' })
+    await exporting.getByRole('button', { name: 'Close', exact: true }).click()
+
+    // Re-key: the current key is on a token, so the dialog asks where the new one goes; on the
+    // token, the new key is generated there and signs the root's new certificate.
+    await goTo(app, 'Authorities')
+    await app.getByRole('button', { name: 'Actions' }).click()
+    await app.getByRole('menuitem', { name: 'Re-key…' }).click()
+    const rekey = app.getByRole('dialog', { name: 'Re-key Token Root' })
+    await expect(rekey).toContainText('The current key is on a PKCS#11 token: choose a token for the new key')
+    await expect(rekey.getByRole('button', { name: 'Re-key', exact: true })).toBeDisabled()
+    await rekey.getByLabel('Key store of the new key').click()
+    await app.getByRole('option', { name: /Token "Desk Token".*libsofthsm2-e2e\.so/ }).click()
+    await rekey.getByLabel('New key type').click()
+    await app.getByRole('option', { name: /Ed25519/ }).click()
+    await rekey.getByLabel('Key label on the token').fill('desk-root-2')
+    await rekey.getByLabel('Token user PIN').fill(USER_PIN)
+    await screenshot(app, 'pkcs11-rekey-light')
+    await app.emulateMedia({ colorScheme: 'dark' })
+    await screenshot(app, 'pkcs11-rekey-dark')
+    await app.emulateMedia({ colorScheme: 'light' })
+    await rekey.getByRole('button', { name: 'Re-key', exact: true }).click()
+    await expect(rekey).toBeHidden()
+    expect(hsm.run('pkcs11-tool', ['--token-label', 'Desk Token', '--login', '--pin', USER_PIN, '--list-objects', '--type', 'privkey'])).toContain('label:      desk-root-2')
+    const newPem = await app.evaluate(async () => {
+      const pki = (globalThis as unknown as { pki: PkiApi }).pki
+      const list = await pki.authorities.list({})
+      if (!list.ok) throw new Error(list.error.message)
+      const current = list.value.items.find((a) => a.name === 'Token Root')!
+      if (current.keyProtection !== 'pkcs11') throw new Error(`the new key is kept by ${current.keyProtection}`)
+      const got = await pki.authorities.get({ authorityId: current.id })
+      if (!got.ok) throw new Error(got.error.message)
+      return got.value.certificatePem!
+    })
+    const renewed = new X509Certificate(newPem)
+    expect(renewed.publicKey.asymmetricKeyType).toBe('ed25519')
+    expect(renewed.verify(renewed.publicKey)).toBe(true)
+    expect(renewed.publicKey.export({ type: 'spki', format: 'der' }).equals(cert.publicKey.export({ type: 'spki', format: 'der' }))).toBe(false)
   } finally {
     if (before.modules === undefined) delete process.env.PKIDESK_PKCS11_MODULES
     else process.env.PKIDESK_PKCS11_MODULES = before.modules

@@ -30,6 +30,9 @@ export function createAuthoritiesHandlers(services: Services): HandlersFor<'auth
     'authorities:updateCrlSettings': (req) => a.updateCrlSettings(req.authorityId, req.settings),
     'authorities:setUrls': (req) => a.setUrls(req.authorityId, req.urls),
     'authorities:renew': (req) => services.caLifecycle.renew(req),
-    'authorities:rekey': (req) => services.caLifecycle.rekey(req)
+    'authorities:rekey': (req) => {
+      if (req.token && !services.pkcs11.offers(req.token.module)) return notOffered(req.token.module)
+      return services.caLifecycle.rekey(req)
+    }
   }
 }

@@ -50,7 +50,7 @@ import type { KeySpec, SignatureHash } from '../../shared/domain/keys'
 import type { UnlockOptions, VaultPort } from './vault-service'
 import type { TokenKeyInput } from '../../shared/domain/pkcs11'
 import type { CustodianInput, CustodianSecret, KeySecrets, PreparedKey } from '../vault'
-import { authoritySummary, fileBytes, issuerInfoOf, parseExtensionUrls, recordFromDer, sha256Hex, signedBy } from './certificate-records'
+import { authoritySummary, fileBytes, issuerInfoOf, parseExtensionUrls, recordFromDer, sha256Hex, signedBy, tokenDetails } from './certificate-records'
 import { checkExtensionUrls, resolveExtensionUrls, type ExtensionUrls } from '../../shared/domain/extension-urls'
 
 /** Main-side only (CLI, services): the new CA's key is generated on a PKCS#11 token instead of the vault. */
@@ -282,13 +282,6 @@ export function createAuthoritiesService(store: Store, vault: VaultPort, emit: E
     }
     changed()
     return ok(summarize(authority(id)!))
-  }
-
-  /** The token and key id of a new token CA key (its row's reference), for the audit entry; nothing for a vault key. */
-  function tokenDetails(prepared: PreparedKey): Record<string, string> {
-    if (prepared.protection !== 'pkcs11') return {}
-    const t = JSON.parse(prepared.envelope) as { tokenSerial: string; tokenLabel: string; ckaId: string; keyLabel: string }
-    return { tokenSerial: t.tokenSerial, tokenLabel: t.tokenLabel, tokenKeyId: t.ckaId, tokenKeyLabel: t.keyLabel }
   }
 
   return {

@@ -28,14 +28,15 @@ import { buildCertificate, certificateFacts, describeCertificate, pathLengthOf, 
 import { successorTemplate } from '../engine/ca-successor'
 import { pairedHash, signingHashFor, signingKeyOfSpec } from '../engine/signing-rules'
 import type { PreparedKey } from '../vault'
-import type { AuthoritiesService } from './authorities-service'
+import type { AuthoritiesService, OnToken } from './authorities-service'
 import type { VaultPort } from './vault-service'
-import { recordFromDer, sha256Hex } from './certificate-records'
+import { recordFromDer, sha256Hex, tokenDetails } from './certificate-records'
 
 export interface CaLifecycleService {
   renew(input: RenewAuthorityInput): Promise<Result<AuthoritySummary>>
   /** The new CA under the name, and the retired one that keeps signing CRLs for what it issued. */
-  rekey(input: RekeyAuthorityInput): Promise<Result<{ authority: AuthoritySummary; retired: AuthoritySummary }>>
+  /** `input.token` (main side only: CLI, services): the new key is generated on that PKCS#11 token, not in the vault. */
+  rekey(input: RekeyAuthorityInput & OnToken): Promise<Result<{ authority: AuthoritySummary; retired: AuthoritySummary }>>
 }
 
 const DAY = 86_400_000
@@ -201,7 +202,10 @@ export function createCaLifecycleService(store: Store, vault: VaultPort, authori
       const signing = signingFor(row, certDer)
       if (!signing.ok) return signing
       const by = signing.value
-      const prepared = await vault.prepareKey({ spec: input.keySpec, purpose: 'ca', protection: input.protection, ...(input.passphrase !== undefined ? { passphrase: input.passphrase } : {}) })
+      const { token } = input
+      const prepared = token
+        ? await vault.prepareTokenKey({ module: token.module, token: token.token, pin: token.pin, spec: input.keySpec, purpose: 'ca', keyLabel: token.keyLabel ?? `PKI Desk ${row.name} ${now().toISOString().slice(0, 10)}` })
+        : await vault.prepareKey({ spec: input.keySpec, purpose: 'ca', protection: input.protection, ...(input.passphrase !== undefined ? { passphrase: input.passphrase } : {}) })
       if (!prepared.ok) return prepared
       const key = prepared.value
       const newId = randomUUID()
@@ -254,6 +258,7 @@ export function createCaLifecycleService(store: Store, vault: VaultPort, authori
                   keyId: key.keyId,
                   spec: key.spec,
                   spkiSha256: key.spkiSha256,
+                  ...tokenDetails(key),
                   serial: built.serial,
                   sha256: view.fingerprints.sha256,
                   notBefore: view.notBefore,
@@ -290,7 +295,7 @@ export function createCaLifecycleService(store: Store, vault: VaultPort, authori
         const saved = attemptSync(() =>
           store.write((tx) => {
             vault.saveKey(tx, key)
-            appendAudit(tx, { action: 'authority.rekey.key', subject: `authority:${row.id}`, details: { name: row.name, keyId: key.keyId, spec: key.spec, spkiSha256: key.spkiSha256 } }, now())
+            appendAudit(tx, { action: 'authority.rekey.key', subject: `authority:${row.id}`, details: { name: row.name, keyId: key.keyId, spec: key.spec, spkiSha256: key.spkiSha256, ...tokenDetails(key) } }, now())
           })
         )
         if (!saved.ok) {

@@ -11,7 +11,7 @@ import type { CertificateRow, NewCertificateRow } from '../store/certificates-re
 import type { AuthorityRow } from '../store/authorities-repo'
 import { DEFAULT_CRL_SETTINGS, crlSettings as crlSettingsSchema, type AuthoritySummary, type CrlSettings } from '../../shared/domain/authority'
 import { extensionUrls, NO_EXTENSION_URLS, type ExtensionUrls } from '../../shared/domain/extension-urls'
-import type { KeyRef, Signer } from '../vault'
+import type { KeyRef, PreparedKey, Signer } from '../vault'
 import { fail, type Result } from '../../shared/errors'
 import type { ReadTx } from '../store/database'
 import { getProfileRow } from '../store/profiles-repo'
@@ -194,4 +194,11 @@ export function keyExportBlocked(row: Pick<CertificateRow, 'serial'>, profileNam
 /** For a signature made on a token: which token and key signed (the audit trail records it with every signature). */
 export function signedBy(signer: Pick<Signer, 'origin'> | null): { signedOnToken?: { serial: string; label: string; keyId: string } } {
   return signer?.origin ? { signedOnToken: { serial: signer.origin.tokenSerial, label: signer.origin.tokenLabel, keyId: signer.origin.tokenKeyId } } : {}
+}
+
+/** The token and key id of a new token CA key (its row's reference), for the audit entry; nothing for a vault key. */
+export function tokenDetails(prepared: PreparedKey): Record<string, string> {
+  if (prepared.protection !== 'pkcs11') return {}
+  const t = JSON.parse(prepared.envelope) as { tokenSerial: string; tokenLabel: string; ckaId: string; keyLabel: string }
+  return { tokenSerial: t.tokenSerial, tokenLabel: t.tokenLabel, tokenKeyId: t.ckaId, tokenKeyLabel: t.keyLabel }
 }

@@ -65,5 +65,6 @@ export const authoritiesChannels = {
   /** Same key, subject and extensions; a new certificate for a new validity. */
   'authorities:renew': channel(renewAuthorityInput, authoritySummary),
   /** A new key and certificate under the same name; the old CA is retired and keeps signing CRLs. */
-  'authorities:rekey': channel(rekeyAuthorityInput, z.object({ authority: authoritySummary, retired: authoritySummary }))
+  /** `token`: the new key is generated on a PKCS#11 token (a module from tokens:modules), as in authorities:create. */
+  'authorities:rekey': channel(rekeyAuthorityInput.extend({ token: tokenKeyRequest.optional() }), z.object({ authority: authoritySummary, retired: authoritySummary }))
 } as const

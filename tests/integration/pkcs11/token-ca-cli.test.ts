@@ -257,4 +257,35 @@ describe('CAs on a PKCS#11 token, through the CLI', () => {
     expect((await pk(['cert', 'export', renewed.serial, '--format', 'pem', '--out', f('renewed.pem')])).code).toBe(0)
     expect(openssl(['verify', '-CAfile', f('root.pem'), '-untrusted', f('inter.pem'), f('renewed.pem')]).out).toContain(': OK')
   })
+
+  it('re-keys a token CA with a new key generated on the token (verified by OpenSSL, audited with the token), and asks where when not told', async () => {
+    // The current key is on a token: the new one goes on a token too, so the CLI asks which.
+    const unsaid = await pk(['ca', 'renew', 'Token Issuing', '--rekey'])
+    expect(unsaid.code).not.toBe(0)
+    expect(unsaid.stderr).toMatch(/MISSING_INPUT[\s\S]*--pkcs11-module PATH and --token LABEL/)
+    const r = await pkJson<{ authority: Ca & { keySpec: string }; retired: Ca }>(['ca', 'renew', 'Token Issuing', '--rekey', '--key', 'ed25519', '--pkcs11-module', hsm.module, '--token', 'PKI Spare', '--key-label', 'issuing-2027'])
+    expect(r.authority.keyProtection).toBe('pkcs11')
+    expect(r.authority.keySpec).toBe('ed25519')
+    expect(r.retired.name).toMatch(/^Token Issuing \(key/)
+    const shown = (await pk(['ca', 'show', 'Token Issuing'])).stdout
+    writeFileSync(f('inter-2027.pem'), shown.slice(shown.indexOf('-----BEGIN')))
+    expect(openssl(['verify', '-CAfile', f('root.pem'), f('inter-2027.pem')]).out).toContain(': OK')
+    // The new key is on the token, never in the data directory.
+    expect(hsm.run('pkcs11-tool', ['--token-label', 'PKI Spare', '--login', '--pin', USER_PIN, '--list-objects', '--type', 'privkey'])).toContain('label:      issuing-2027')
+    const db = database()
+    try {
+      const row = db.prepare('SELECT protection, envelope FROM vault_keys WHERE id = ?').get(r.authority.keyId) as { protection: string; envelope: string }
+      expect(row.protection).toBe('pkcs11')
+      expect(row.envelope).not.toMatch(/ciphertext|pkcs8/i)
+    } finally {
+      db.close()
+    }
+    const rekey = (await auditEntries()).filter((e) => e.action === 'authority.rekey').pop()!
+    expect(rekey.details).toMatchObject({ keyId: r.authority.keyId, tokenLabel: 'PKI Spare', tokenKeyLabel: 'issuing-2027' })
+    // It issues, signing on the token with the new key.
+    await pkJson(['csr', 'generate', '--key', 'ec-p256', '--subject', 'CN=after-rekey.example.test', '--san', 'dns:after-rekey.example.test', '--out-csr', f('after-rekey.csr'), '--protection', 'passphrase', '--key-passphrase-file', f('leaf-pass.txt')])
+    const [leaf] = await pkJson<{ ok: boolean; serial: string }[]>(['issue', '--ca', 'Token Issuing', '--profile', 'tls-server', f('after-rekey.csr')])
+    expect((await pk(['cert', 'export', leaf!.serial, '--format', 'pem', '--out', f('after-rekey.pem')])).code).toBe(0)
+    expect(openssl(['verify', '-CAfile', f('root.pem'), '-untrusted', f('inter-2027.pem'), f('after-rekey.pem')]).out).toContain(': OK')
+  })
 })

@@ -17,3 +17,6 @@ export const PROTECTION_OPTIONS = keyProtection.options.map((p) => ({
 
 export const needsPassphrase = (p: KeyProtection): boolean => p !== 'keychain'
 export type { KeyProtection, KeySpec }
+
+/** Key types a token key may have (the vault offers more): main's TOKEN_SPECS. */
+export const TOKEN_SPECS: readonly string[] = ['rsa-2048', 'rsa-3072', 'rsa-4096', 'ec-p256', 'ec-p384', 'ed25519']

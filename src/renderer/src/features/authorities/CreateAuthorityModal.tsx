@@ -9,15 +9,13 @@ import { pki } from '../../api/pki'
 import { ErrorNote, fieldError, unplacedError } from '../../components/ErrorNote'
 import { PassphraseFields, passphraseReady, type PassphraseValue } from '../../components/PassphraseFields'
 import { SubjectFields } from '../../components/SubjectFields'
-import { KEY_SPEC_OPTIONS, PROTECTION_HELP, PROTECTION_OPTIONS, needsPassphrase, type KeyProtection, type KeySpec } from '../../lib/keys'
+import { KEY_SPEC_OPTIONS, PROTECTION_HELP, PROTECTION_OPTIONS, TOKEN_SPECS, needsPassphrase, type KeyProtection, type KeySpec } from '../../lib/keys'
 import { subjectFromFields, type SubjectFields as Fields } from '../../lib/names'
 import { tokenOptions, usePkcs11Modules } from '../../lib/use-pkcs11-modules'
 import { CsrReady } from './PendingAuthority'
 import { CONSTRAINT_FORMS, readConstraintLines } from '../../../../shared/domain/name-constraint-text'
 import type { NameConstraintsInput } from '../../../../shared/domain/authority'
 
-/** Key types a token key may have (the vault offers more). */
-const TOKEN_SPECS: readonly string[] = ['rsa-2048', 'rsa-3072', 'rsa-4096', 'ec-p256', 'ec-p384', 'ed25519']
 const VAULT = 'vault'
 
 const PLACED = ['name', 'parentId', 'subject', 'keySpec', 'protection', 'passphrase', 'validityDays', 'pathLength', 'token', 'pin', 'keyLabel', 'nameConstraints']

@@ -2,7 +2,7 @@
 // under the same name; the old CA is retired and keeps signing CRLs for what it issued). The
 // CA that signs — the parent, or a root itself — must be unlocked: a locked one is asked for
 // in place (UnlockPrompt) and the renewal goes on after.
-import { Alert, Button, Group, Modal, NumberInput, Select, Stack, Text } from '@mantine/core'
+import { Alert, Button, Group, Modal, NumberInput, PasswordInput, Select, Stack, Text, TextInput } from '@mantine/core'
 import { useState, type ReactNode } from 'react'
 import type { AppError } from '../../../../shared/errors'
 import type { AuthoritySummary } from '../../../../shared/domain/authority'
@@ -10,11 +10,13 @@ import { pki } from '../../api/pki'
 import { ErrorNote, fieldError, unplacedError } from '../../components/ErrorNote'
 import { PassphraseFields, passphraseReady, type PassphraseValue } from '../../components/PassphraseFields'
 import { UnlockPrompt } from '../../components/UnlockPrompt'
-import { KEY_SPEC_OPTIONS, PROTECTION_HELP, PROTECTION_OPTIONS, needsPassphrase, type KeyProtection, type KeySpec } from '../../lib/keys'
+import { KEY_SPEC_OPTIONS, PROTECTION_HELP, TOKEN_SPECS, PROTECTION_OPTIONS, needsPassphrase, type KeyProtection, type KeySpec } from '../../lib/keys'
 import { formatDate } from '../../lib/format'
 import { useAuthoritiesStore } from '../../stores/authorities-store'
+import { tokenOptions, usePkcs11Modules } from '../../lib/use-pkcs11-modules'
 
-const PLACED = ['validityDays', 'keySpec', 'protection', 'passphrase']
+const PLACED = ['validityDays', 'keySpec', 'protection', 'passphrase', 'token', 'pin', 'keyLabel']
+const VAULT = 'vault'
 const DAY = 86_400_000
 
 /** The CA whose key signs `ca`'s next certificate: itself (a root), its parent, or the parent's successor after a re-key; null when outside PKI Desk. */
@@ -38,18 +40,31 @@ export function RenewAuthorityModal({ authority, mode, onClose }: { authority: A
   const current = authority.keyProtection
   const [protection, setProtection] = useState<KeyProtection>(current === 'keychain' || current === 'passphrase' || current === 'both' ? current : 'passphrase')
   const [pass, setPass] = useState<PassphraseValue>({ passphrase: '', confirm: '' })
+  // Where the new key is made: the vault, or a token main offers ([module, token label] as JSON).
+  const { modules } = usePkcs11Modules()
+  const tokens = tokenOptions(modules)
+  const [store, setStore] = useState<string | null>(current === 'pkcs11' ? null : VAULT)
+  const onToken = store !== null && store !== VAULT ? (JSON.parse(store) as [string, string]) : null
+  const [pin, setPin] = useState('')
+  const [keyLabel, setKeyLabel] = useState('')
   const [error, setError] = useState<AppError | null>(null)
   const [busy, setBusy] = useState(false)
   const [unlocking, setUnlocking] = useState(false)
   const signer = signingAuthority(all, authority, rekey)
   const signerLocked = signer !== null && !signer.unlocked
-  const ready = Number(validityDays) >= 1 && (!rekey || !needsPassphrase(protection) || passphraseReady(pass, 12))
+  const ready = Number(validityDays) >= 1 && (!rekey || (onToken ? pin.length > 0 && TOKEN_SPECS.includes(spec) : store === VAULT && (!needsPassphrase(protection) || passphraseReady(pass, 12))))
 
   const submit = async (): Promise<void> => {
     setBusy(true)
     const common = { authorityId: authority.id, validityDays: Number(validityDays) }
     const r = rekey
-      ? await pki.authorities.rekey({ ...common, keySpec: spec, protection, ...(needsPassphrase(protection) ? { passphrase: pass.passphrase } : {}) })
+      ? await pki.authorities.rekey({
+          ...common,
+          keySpec: spec,
+          protection,
+          ...(!onToken && needsPassphrase(protection) ? { passphrase: pass.passphrase } : {}),
+          ...(onToken ? { token: { module: onToken[0], token: onToken[1], pin, ...(keyLabel.trim() ? { keyLabel: keyLabel.trim() } : {}) } } : {})
+        })
       : await pki.authorities.renew(common)
     setBusy(false)
     if (!r.ok) return setError(r.error)
@@ -81,14 +96,44 @@ export function RenewAuthorityModal({ authority, mode, onClose }: { authority: A
         />
         {rekey ? (
           <>
+            <Select
+              label="Key store of the new key"
+              placeholder="Choose the vault or a token"
+              data={[{ value: VAULT, label: 'Vault (encrypted on this machine)' }, ...tokens]}
+              value={store}
+              onChange={(v) => {
+                if (!v) return
+                setStore(v)
+                if (v !== VAULT && !TOKEN_SPECS.includes(spec)) setSpec('ec-p384')
+              }}
+              allowDeselect={false}
+              error={fieldError(error, 'token')}
+              description={
+                onToken
+                  ? 'The new key is generated on the token (sensitive, never extractable, sign only) and never leaves it.'
+                  : current === 'pkcs11' && store === null
+                    ? 'The current key is on a PKCS#11 token: choose a token for the new key, or the vault to move it off hardware.'
+                    : undefined
+              }
+            />
             <Group grow align="flex-start">
-              <Select label="New key type" data={KEY_SPEC_OPTIONS} value={spec} onChange={(v) => v && setSpec(v as KeySpec)} allowDeselect={false} error={fieldError(error, 'keySpec')} />
-              <Select label="Key protection" data={PROTECTION_OPTIONS} value={protection} onChange={(v) => v && setProtection(v as KeyProtection)} allowDeselect={false} error={fieldError(error, 'protection')} />
+              <Select label="New key type" data={onToken ? KEY_SPEC_OPTIONS.filter((o) => TOKEN_SPECS.includes(o.value)) : KEY_SPEC_OPTIONS} value={spec} onChange={(v) => v && setSpec(v as KeySpec)} allowDeselect={false} error={fieldError(error, 'keySpec')} />
+              {onToken ? (
+                <TextInput label="Key label on the token" placeholder={`PKI Desk ${authority.name} ${new Date().toISOString().slice(0, 10)}`} value={keyLabel} onChange={(e) => setKeyLabel(e.currentTarget.value)} error={fieldError(error, 'keyLabel')} />
+              ) : (
+                <Select label="Key protection" data={PROTECTION_OPTIONS} value={protection} onChange={(v) => v && setProtection(v as KeyProtection)} allowDeselect={false} error={fieldError(error, 'protection')} />
+              )}
             </Group>
-            <Text size="xs" c="dimmed">
-              {PROTECTION_HELP[protection]}
-            </Text>
-            {needsPassphrase(protection) ? <PassphraseFields value={pass} onChange={setPass} error={fieldError(error, 'passphrase')} /> : null}
+            {onToken ? (
+              <PasswordInput label="Token user PIN" required value={pin} onChange={(e) => setPin(e.currentTarget.value)} error={fieldError(error, 'pin')} autoComplete="off" />
+            ) : (
+              <>
+                <Text size="xs" c="dimmed">
+                  {PROTECTION_HELP[protection]}
+                </Text>
+                {needsPassphrase(protection) ? <PassphraseFields value={pass} onChange={setPass} error={fieldError(error, 'passphrase')} /> : null}
+              </>
+            )}
           </>
         ) : null}
         {signerLocked ? (
