@@ -5,6 +5,8 @@
 // A key on a PKCS#11 token (protection 'pkcs11', pkcs11/token-store.ts) is the sibling: its
 // row holds where the key is, unlocking logs the token in, locking logs it out, and the same
 // idle and system locks apply; its private half never reaches this process.
+// Sealing and the key-encryption keys live in key-encryption.ts; this file keeps the key
+// sessions (what is unlocked, for how long) and the operations over them.
 import { createHash, createPublicKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto'
 import { AppFailure, fail, ok, type AppError, type Result } from '../../shared/errors'
 import { keySpec, type KeyProtection } from '../../shared/domain/keys'
