@@ -13,10 +13,9 @@ import { KEY_SPEC_OPTIONS, PROTECTION_HELP, PROTECTION_OPTIONS, TOKEN_SPECS, nee
 import { subjectFromFields, type SubjectFields as Fields } from '../../lib/names'
 import { tokenOptions, usePkcs11Modules } from '../../lib/use-pkcs11-modules'
 import { CsrReady } from './PendingAuthority'
+import { KeyStoreSelect, tokenOf, VAULT } from './KeyStoreSelect'
 import { CONSTRAINT_FORMS, readConstraintLines } from '../../../../shared/domain/name-constraint-text'
 import type { NameConstraintsInput } from '../../../../shared/domain/authority'
-
-const VAULT = 'vault'
 
 const PLACED = ['name', 'parentId', 'subject', 'keySpec', 'protection', 'passphrase', 'validityDays', 'pathLength', 'token', 'pin', 'keyLabel', 'nameConstraints']
 
@@ -52,7 +51,7 @@ export function CreateAuthorityModal({
   const [pin, setPin] = useState('')
   const tokens = tokenOptions(modules)
   // A CSR for an external parent keeps its key in the vault (the token choice is for CAs signed here).
-  const onToken = store !== VAULT && !external ? (JSON.parse(store) as [string, string]) : null
+  const onToken = external ? null : tokenOf(store)
   const specOptions = onToken ? KEY_SPEC_OPTIONS.filter((o) => TOKEN_SPECS.includes(o.value)) : KEY_SPEC_OPTIONS
 
   const ready =
@@ -153,16 +152,13 @@ export function CreateAuthorityModal({
         ) : null}
         <SubjectFields value={subject} onChange={setSubject} error={error} />
         {external ? null : (
-        <Select
+        <KeyStoreSelect
           label="Key store"
-          data={[{ value: VAULT, label: 'Vault (encrypted on this machine)' }, ...tokens]}
+          tokens={tokens}
           value={store}
-          onChange={(v) => {
-            if (!v) return
-            setStore(v)
-            if (v !== VAULT && !TOKEN_SPECS.includes(spec)) setSpec('ec-p384')
-          }}
-          allowDeselect={false}
+          onChange={setStore}
+          spec={spec}
+          onSpec={setSpec}
           error={fieldError(error, 'token')}
           description={
             onToken

@@ -14,9 +14,9 @@ import { KEY_SPEC_OPTIONS, PROTECTION_HELP, TOKEN_SPECS, PROTECTION_OPTIONS, nee
 import { formatDate } from '../../lib/format'
 import { useAuthoritiesStore } from '../../stores/authorities-store'
 import { tokenOptions, usePkcs11Modules } from '../../lib/use-pkcs11-modules'
+import { KeyStoreSelect, tokenOf, VAULT } from './KeyStoreSelect'
 
 const PLACED = ['validityDays', 'keySpec', 'protection', 'passphrase', 'token', 'pin', 'keyLabel']
-const VAULT = 'vault'
 const DAY = 86_400_000
 
 /** The CA whose key signs `ca`'s next certificate: itself (a root), its parent, or the parent's successor after a re-key; null when outside PKI Desk. */
@@ -44,7 +44,7 @@ export function RenewAuthorityModal({ authority, mode, onClose }: { authority: A
   const { modules } = usePkcs11Modules()
   const tokens = tokenOptions(modules)
   const [store, setStore] = useState<string | null>(current === 'pkcs11' ? null : VAULT)
-  const onToken = store !== null && store !== VAULT ? (JSON.parse(store) as [string, string]) : null
+  const onToken = tokenOf(store)
   const [pin, setPin] = useState('')
   const [keyLabel, setKeyLabel] = useState('')
   const [error, setError] = useState<AppError | null>(null)
@@ -96,17 +96,14 @@ export function RenewAuthorityModal({ authority, mode, onClose }: { authority: A
         />
         {rekey ? (
           <>
-            <Select
+            <KeyStoreSelect
               label="Key store of the new key"
               placeholder="Choose the vault or a token"
-              data={[{ value: VAULT, label: 'Vault (encrypted on this machine)' }, ...tokens]}
+              tokens={tokens}
               value={store}
-              onChange={(v) => {
-                if (!v) return
-                setStore(v)
-                if (v !== VAULT && !TOKEN_SPECS.includes(spec)) setSpec('ec-p384')
-              }}
-              allowDeselect={false}
+              onChange={setStore}
+              spec={spec}
+              onSpec={setSpec}
               error={fieldError(error, 'token')}
               description={
                 onToken
