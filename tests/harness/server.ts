@@ -33,6 +33,12 @@ export interface HarnessOptions {
    * request of a certificates:issue run (IssuanceOptions.pace), so a run can be watched and cancelled.
    */
   readonly issuePaceMs?: number
+  /**
+   * With issuePaceMs: the pace lets this many items through, then never again, so the run
+   * stays mid-way (every item before it signed, committed and its file written) until the
+   * process is killed: the resume e2e kills the harness there, at a point it knows.
+   */
+  readonly issueHoldAfter?: number
 }
 
 export interface Harness {
@@ -122,6 +128,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     for (const s of sockets) if (s.readyState === s.OPEN) s.send(frame)
   }
   const paceMs = options.issuePaceMs
+  let paced = 0
+  const pace = (): Promise<void> =>
+    options.issueHoldAfter !== undefined && ++paced > options.issueHoldAfter ? new Promise<void>(() => {}) : new Promise<void>((done) => setTimeout(done, paceMs))
   const seams = harnessServiceOptions(outputDir)
   const desktopCalls: { call: keyof DesktopPort; arg: string }[] = []
   const services = createServices({
@@ -132,7 +141,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       copyText: (arg) => void desktopCalls.push({ call: 'copyText', arg })
     },
     ...(options.now ? { now: options.now } : {}),
-    ...(paceMs ? { issuance: { pace: () => new Promise<void>((done) => setTimeout(done, paceMs)) } } : {}),
+    ...(paceMs ? { issuance: { pace } } : {}),
     ...seams
   })
   const handlers = createHandlers(services)
@@ -277,7 +286,10 @@ if (require.main === module) {
     ...(argValue(args, '--data-dir') ? { dataDir: resolve(argValue(args, '--data-dir')!) } : {}),
     ...(argValue(args, '--output-dir') ? { outputDir: resolve(argValue(args, '--output-dir')!) } : {}),
     ...(argValue(args, '--renderer-dir') ? { rendererDir: resolve(argValue(args, '--renderer-dir')!) } : {}),
-    ...(port ? { port: Number(port) } : {})
+    ...(port ? { port: Number(port) } : {}),
+    // A run to kill mid-way (the resume e2e runs this as a child and SIGKILLs it).
+    ...(argValue(args, '--issue-pace-ms') ? { issuePaceMs: Number(argValue(args, '--issue-pace-ms')) } : {}),
+    ...(argValue(args, '--issue-hold-after') ? { issueHoldAfter: Number(argValue(args, '--issue-hold-after')) } : {})
   }).then(
     (h) => {
       process.stdout.write(`${JSON.stringify({ url: h.url, dataDir: h.dataDir, outputDir: h.outputDir })}\n`)

@@ -111,6 +111,8 @@ interface SignState {
  * (certificates:cancelIssue) before its next signature.
  */
 const CHUNK = 500
+/** The progress bar and count move at most this often during a run. */
+const PROGRESS_MS = 100
 const NO_PREVIEWS: ReadonlyMap<string, Preview> = new Map()
 const NOT_SAVED = { message: null, error: null } as const
 const NO_INPUTS: ReadonlyMap<string, OperatorInputPatch> = new Map()
@@ -330,17 +332,25 @@ export const useSignStore = create<SignState>()((set, get) => {
       const run: RunState = { operationId, chunkOperationId: null, total: batch.length, done: 0, cancelling: false, finished: false, cancelled: false, issued: 0, failed: 0, notAttempted: 0 }
       set({ run, error: null })
       let base = 0
-      // Main reports progress after every commit (dozens a second): the bar moves at most
-      // ten times a second, so the screen stays responsive to Cancel during a long run.
-      let shownAt = 0
-      const off = pki.on.progress((p) => {
+      // Main reports progress after every commit (dozens a second): the newest count is shown
+      // 100 ms after the first event since the last redraw, so however long a redraw takes,
+      // the screen is idle between two of them and stays responsive to Cancel.
+      let latest: number | null = null
+      let showTimer: ReturnType<typeof setTimeout> | undefined
+      const show = (): void => {
+        showTimer = undefined
         const current = get().run
-        if (!current || !p.operationId.startsWith(operationId)) return
-        const now = Date.now()
-        if (now - shownAt < 100) return
-        shownAt = now
-        set({ run: { ...current, done: Math.min(current.total, base + p.done) } })
+        if (current && latest !== null && !current.finished) set({ run: { ...current, done: Math.max(current.done, Math.min(current.total, latest)) } })
+      }
+      const unsubscribe = pki.on.progress((p) => {
+        if (!get().run || !p.operationId.startsWith(operationId)) return
+        latest = base + p.done
+        showTimer ??= setTimeout(show, PROGRESS_MS)
       })
+      const off = (): void => {
+        unsubscribe()
+        clearTimeout(showTimer)
+      }
       try {
         for (let start = 0; start < batch.length; start += CHUNK) {
           if (get().run!.cancelling) break

@@ -14,12 +14,27 @@ import { currentAuthority } from '../../lib/signing-ca'
 import { CsrCard } from './CsrCard'
 import { useProfileChoices } from './use-profile-choices'
 import { EnteredFields, findingFor, hasEnteredFields } from './EnteredFields'
-import { operatorFields, type OperatorInputPatch } from '../../../../shared/domain/profile'
+import { operatorFields, type OperatorFields, type OperatorInputPatch } from '../../../../shared/domain/profile'
 import { MINIMAL_PROFILE } from '../../../../shared/domain/minimal-profile'
 import { useProfilesStore } from '../../stores/profiles-store'
 import { UnlockPrompt } from '../../components/UnlockPrompt'
 
 const BUILT_IN = '__built-in__'
+
+type FieldsProfile = Parameters<typeof operatorFields>[0]
+const fieldsCache = new WeakMap<FieldsProfile, Map<string | undefined, OperatorFields>>()
+/**
+ * One object per profile and issuer key family: it is a prop of every (memoized) request
+ * card, and a new one each render redrew them all on every progress event of a run (at 240
+ * cards, ~200 ms of main thread an event: a 10 s run kept the screen busy for ~50 s more).
+ */
+function fieldsOf(body: FieldsProfile, issuerFamily: string | undefined): OperatorFields {
+  let byFamily = fieldsCache.get(body)
+  if (!byFamily) fieldsCache.set(body, (byFamily = new Map()))
+  let fields = byFamily.get(issuerFamily)
+  if (!fields) byFamily.set(issuerFamily, (fields = operatorFields(body, issuerFamily)))
+  return fields
+}
 
 export function SignScreen(): ReactNode {
   const s = useSignStore(
@@ -84,7 +99,7 @@ export function SignScreen(): ReactNode {
   const profileBodies = useProfilesStore((p) => p.items)
   const body = profileBodies.find((p) => p.id === s.profileId) ?? MINIMAL_PROFILE
   const issuerFamily = authority?.keySpec ? (authority.keySpec.startsWith('rsa') ? 'rsa' : authority.keySpec.startsWith('ec') ? 'ec' : authority.keySpec) : undefined
-  const fields = operatorFields(body, issuerFamily)
+  const fields = fieldsOf(body, issuerFamily)
   const running = !!s.run && !s.run.finished
   // The CA shown is the CA the previews ask about (its validity ceiling, its URLs), not only the one that signs.
   const setAuthority = s.setAuthority
