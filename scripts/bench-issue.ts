@@ -15,6 +15,7 @@ import { createServices } from '../src/main/services'
 import { createMemoryKeychain } from '../src/main/vault'
 import { databaseFile, openDatabase, storeOf } from '../src/main/store'
 import { insertCertificate } from '../src/main/store/certificates-repo'
+import { rebuildCertificateTallies } from '../src/main/store/certificate-tallies'
 import { buildCsr, toPem } from '../src/main/engine'
 import { createKeyObjectSigner } from '../src/main/vault/signer'
 
@@ -157,6 +158,7 @@ async function listBench(): Promise<void> {
         })
       }
       tx.prepare("UPDATE certificates SET status = 'revoked', revoked_at = created_at, revocation_reason = 'superseded' WHERE id % 97 = 0").run()
+      rebuildCertificateTallies(tx)
     })
     const time = (label: string, req: Parameters<typeof services.certificates.list>[0]): string | null => {
       const t = performance.now()

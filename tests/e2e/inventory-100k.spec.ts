@@ -1,6 +1,6 @@
 // The inventory with 100,000 certificates seeded directly into the test's store: the count,
 // paging in as the table scrolls, search and filters still answer. Only the visible rows are
-// in the DOM. (Latency is measured by tests/harness/bench-inventory.ts, not asserted here.)
+// in the DOM; the dashboard's counts agree. (Latency is measured by tests/harness/bench-inventory.ts, not asserted here.)
 import { test, expect } from './fixtures'
 import { createRootCa, fixture, goTo, issue } from './helpers'
 import { seedCertificates } from '../harness/seed'
@@ -52,4 +52,13 @@ test('100,000 certificates: scroll, search and filter stay usable', async ({ app
   const expiring = Number((await count.innerText()).split(' ')[0]!.replace(/,/g, ''))
   expect(expiring).toBeGreaterThan(2000)
   expect(expiring).toBeLessThan(3000)
+
+  // The dashboard counts the same store (certificates:expiryStats, from the tallies): seeded
+  // certificates expire 1..400 days from now, 250 on each day, every 50th revoked (day 1's).
+  await goTo(app, 'Dashboard')
+  const tile = (label: string) => app.getByRole('main').getByText(label, { exact: true }).locator('..')
+  await expect(tile('Certificates')).toContainText('100,002')
+  await expect(tile('Revoked')).toContainText('2,000')
+  await expect(tile('Expiring in 30 days')).toContainText('7,250')
+  await expect(app.getByTestId('expiry-timeline')).toHaveAttribute('aria-label', /^Certificates expiring per week\. week of [^:]+: 1500; week of [^:]+: 1750; week of [^:]+: 1750; /)
 })

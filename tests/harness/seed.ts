@@ -4,7 +4,8 @@
 // through a connection of its own to the store's file, beside the services' connection, as
 // another process would.
 import { createHash } from 'node:crypto'
-import { databaseFile, openDatabase, type Db } from '../../src/main/store'
+import { databaseFile, openDatabase, type Db, type WriteTx } from '../../src/main/store'
+import { rebuildCertificateTallies } from '../../src/main/store/certificate-tallies'
 
 export interface SeedOptions {
   readonly authorityId: string
@@ -34,7 +35,8 @@ function seed(db: Db, o: SeedOptions): void {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'local', ?)`
   )
   // The full-text index is filled once at the end instead of row by row (insertCertificate
-  // writes it per row; migration 013): the same index, built several times faster.
+  // writes it per row; migration 013): the same index, built several times faster. The
+  // tallies (migration 014) are counted again from the rows, as a restore does.
   db.transaction(() => {
     const firstNew = ((db.prepare('SELECT MAX(id) AS id FROM certificates').get() as { id: number | null }).id ?? 0) + 1
     for (let i = 0; i < o.count; i++) {
@@ -62,5 +64,6 @@ function seed(db: Db, o: SeedOptions): void {
       )
     }
     db.prepare('INSERT INTO certificates_search(rowid, subject, sans) SELECT id, subject, sans FROM certificates WHERE id >= ?').run(firstNew)
+    rebuildCertificateTallies(db as WriteTx)
   })()
 }

@@ -14,6 +14,7 @@ export function createCertificatesHandlers(services: Services): HandlersFor<'cer
   return {
     'certificates:list': (req) => c.list(req),
     'certificates:get': (req) => c.get(req.id),
+    'certificates:expiryStats': (req) => c.expiryStats(req.weeks),
     // An output folder the operator chose (files:chooseOutputFolder): each slice's files are written as it commits.
     'certificates:issue': ({ outputFolderId, ...req }) => {
       if (outputFolderId === undefined) return services.issuance.issue(req)

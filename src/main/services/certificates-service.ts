@@ -3,10 +3,10 @@
 import { fail, ok, type Result } from '../../shared/errors'
 import type { EventSink } from '../../shared/ipc/events'
 import { ACCEPTED_REVOCATION_REASONS, type CertificateDetail, type CertificateSummary, type CrlSummary, type ExportFormat, type ExportedFile, type RevocationReason } from '../../shared/domain/certificate'
-import type { ListCertificatesRequest } from '../../shared/ipc/certificates'
+import type { ExpiryStatsDto, ListCertificatesRequest } from '../../shared/ipc/certificates'
 import type { Store } from '../store/database'
 import { appendAudit } from '../store/audit-log'
-import { getCertificate, findCertificateBySha256, findCertificatesBySerial, finalizeHold, queryCertificates, releaseHold, revokeCertificate, revokedPage, sortKeyCount, type CertificateRow, type SortPosition } from '../store/certificates-repo'
+import { countCertificates, getCertificate, findCertificateBySha256, findCertificatesBySerial, finalizeHold, queryCertificates, releaseHold, revokeCertificate, revokedPage, sortKeyCount, type CertificateRow, type SortPosition } from '../store/certificates-repo'
 import { currentAuthorityId, getAuthority, listAuthorities, takeCrlNumber } from '../store/authorities-repo'
 import { getCrl, insertCrl, listCrls, type CrlRow } from '../store/crls-repo'
 import { deliveredChain } from '../store/chains-repo'
@@ -21,6 +21,8 @@ import { certificateSummary, keyExportBlocked, keyExportBlockedBy, parseCrlSetti
 export interface CertificatesService {
   list(q: ListCertificatesRequest): Result<{ items: CertificateSummary[]; nextCursor: string | null; total: number }>
   get(id: number): Result<CertificateDetail>
+  /** The dashboard's counts and expiry timeline (`weeks` weeks from now), from the tallies. */
+  expiryStats(weeks: number): Result<ExpiryStatsDto>
   /**
    * `caKey` is the opt-in for a CA's private key (a root or intermediate key in a PFX is the
    * most valuable thing the app holds), carrying that key's secrets asked again by main (the
@@ -153,6 +155,22 @@ export function createCertificatesService(store: Store, vault: VaultPort, author
       }))
       const nextCursor = r.rows.length === q.limit && r.last ? Buffer.from(JSON.stringify({ v: r.last.values, id: r.last.id })).toString('base64url') : null
       return ok({ items: r.rows.map((x) => certificateSummary(x, t)), nextCursor, total: r.total })
+    },
+
+    expiryStats(weeks) {
+      const t = now()
+      const at = (days: number): string => new Date(t.getTime() + days * DAY).toISOString()
+      return read((tx) => {
+        const count = (f: Omit<Parameters<typeof countCertificates>[1], 'now'>): number => countCertificates(tx, { ...f, now: t.toISOString() })
+        // Cumulative "expiring within 7k days" counts, as the inventory's filter counts them; each week is the difference.
+        const within = Array.from({ length: weeks + 1 }, (_, k) => count({ expiring: { now: at(0), until: at(7 * k) } }))
+        return ok({
+          total: count({}),
+          revoked: count({ status: 'revoked' }),
+          within30: count({ expiring: { now: at(0), until: at(30) } }),
+          weeks: Array.from({ length: weeks }, (_, k) => ({ start: at(7 * k), count: within[k + 1]! - within[k]! }))
+        })
+      })
     },
 
     get(id) {

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3'
 import { connectionOf, openDatabase, schemaVersion, type Db, type ReadTx, type Store, type WriteTx } from './database'
 import { readAuditHead, verifyAudit, type AuditHead, type AuditVerdict } from './audit-log'
 import { rebuildSearchIndex } from './certificates-repo'
+import { rebuildCertificateTallies } from './certificate-tallies'
 
 export interface StoreCounts {
   readonly authorities: number
@@ -162,8 +163,8 @@ export function storeHoldsData(db: ReadTx): { readonly holds: boolean; readonly 
   return { holds: what.length > 0, what }
 }
 
-/** Tables SQLite or FTS5 maintain themselves: never copied (the search index is rebuilt from the copied rows). */
-const derived = (name: string): boolean => name.startsWith('sqlite_') || name.startsWith('certificates_search')
+/** Tables SQLite or FTS5 maintain, and the certificate tallies: never copied (the search index and the tallies are rebuilt from the copied rows). */
+const derived = (name: string): boolean => name.startsWith('sqlite_') || name.startsWith('certificates_search') || name === 'certificate_tallies'
 
 /**
  * Replaces the (empty) store's contents with the snapshot's, then runs `alsoInTransaction`
@@ -185,6 +186,7 @@ export function copySnapshotInto(store: Store, snapshotFile: string, alsoInTrans
         db.prepare(`INSERT INTO main."${t}" (${cols}) SELECT ${cols} FROM backup_src."${t}"`).run()
       }
       rebuildSearchIndex(db as WriteTx)
+      rebuildCertificateTallies(db as WriteTx)
       alsoInTransaction(db as WriteTx)
     }).immediate()
   } finally {

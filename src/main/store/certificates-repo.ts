@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto'
 import type { ReadTx, WriteTx } from './database'
 import { stmt } from './statements'
+import { tallyInserted, tallyStatusChanged, countTallied, type RangeEnd, type TallyQuery } from './certificate-tallies'
 
 export interface CertificateRow {
   readonly id: number
@@ -106,13 +107,14 @@ const INSERT_SQL = `INSERT INTO certificates (authority_id, profile_id, key_id, 
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 /**
- * The row and its full-text entry, two single-row statements (migration 013: no insert
+ * The row, its full-text entry and its tally, single-row statements (migration 013: no insert
  * trigger, whose statement savepoint made FTS5 write a segment per row).
  */
 export function insertCertificate(db: WriteTx, c: NewCertificateRow): number {
   const info = stmt(db, INSERT_SQL).run(c.authorityId, c.profileId, c.keyId, c.serial, c.der, c.subject, c.issuer, c.sans, c.notBefore, c.notAfter, c.sha256, c.spkiSha256, c.source, c.isCa ? 1 : 0, c.createdAt)
   const id = Number(info.lastInsertRowid)
   stmt(db, SEARCH_INSERT_SQL).run(id, c.subject, c.sans)
+  tallyInserted(db, c)
   return id
 }
 
@@ -169,13 +171,19 @@ export function serialExists(db: ReadTx, authorityId: string, serial: string): b
   return stmt(db, 'SELECT 1 FROM certificates WHERE authority_id = ? AND serial = ?').get(authorityId, serial) !== undefined
 }
 
+/** What a status change returns: the tally key of the changed row. */
+const CHANGED = 'RETURNING authority_id AS authorityId, profile_id AS profileId, not_after AS notAfter'
+type Changed = { authorityId: string | null; profileId: string | null; notAfter: string }
+
 export function revokeCertificate(db: WriteTx, id: number, v: { revokedAt: string; reason: string; invalidityDate: string | null }): boolean {
-  return stmt(db, "UPDATE certificates SET status = 'revoked', revoked_at = ?, revocation_reason = ?, invalidity_date = ? WHERE id = ? AND status = 'issued'").run(
+  const changed = stmt(db, `UPDATE certificates SET status = 'revoked', revoked_at = ?, revocation_reason = ?, invalidity_date = ? WHERE id = ? AND status = 'issued' ${CHANGED}`).get(
     v.revokedAt,
     v.reason,
     v.invalidityDate,
     id
-  ).changes === 1
+  ) as Changed | undefined
+  if (changed) tallyStatusChanged(db, changed, 'issued', 'revoked')
+  return changed !== undefined
 }
 
 /**
@@ -188,7 +196,9 @@ export function finalizeHold(db: WriteTx, id: number, v: { reason: string; inval
 
 /** Lifts a hold: the certificate is valid again and the next CRL omits it. Only while on hold. */
 export function releaseHold(db: WriteTx, id: number): boolean {
-  return stmt(db, "UPDATE certificates SET status = 'issued', revoked_at = NULL, revocation_reason = NULL, invalidity_date = NULL WHERE id = ? AND status = 'revoked' AND revocation_reason = 'certificateHold'").run(id).changes === 1
+  const changed = stmt(db, `UPDATE certificates SET status = 'issued', revoked_at = NULL, revocation_reason = NULL, invalidity_date = NULL WHERE id = ? AND status = 'revoked' AND revocation_reason = 'certificateHold' ${CHANGED}`).get(id) as Changed | undefined
+  if (changed) tallyStatusChanged(db, changed, 'revoked', 'issued')
+  return changed !== undefined
 }
 
 export interface RevokedEntryRow {
@@ -336,6 +346,47 @@ function whereOf(q: CertificateFilter, range?: { readonly fromId: number; readon
 }
 
 /**
+ * What a filter without text or notBefore conditions counts, as tallies (migration 014):
+ * null when it has such conditions (those are counted row by row), 'empty' when its
+ * conditions contradict each other (revoked and expiring).
+ */
+export function tallyQueryOf(f: CertificateFilter): TallyQuery | 'empty' | null {
+  if (f.search || f.subjectMatch || f.issuedAfter || f.issuedBefore) return null
+  const revoked = f.status === 'revoked'
+  const issued = f.status === 'issued' || f.status === 'expired' || f.expiring !== undefined
+  if (revoked && issued) return 'empty'
+  // notAfter bounds: valid from now on, expired before now, expiring in [now, until]; the tightest of each end.
+  const lower: RangeEnd[] = []
+  const upper: RangeEnd[] = []
+  if (f.status === 'issued') lower.push({ at: f.now, inclusive: true })
+  if (f.status === 'expired') upper.push({ at: f.now, inclusive: false })
+  if (f.expiring) {
+    lower.push({ at: f.expiring.now, inclusive: true })
+    upper.push({ at: f.expiring.until, inclusive: true })
+  }
+  const tightest = (ends: RangeEnd[], later: boolean): RangeEnd | undefined =>
+    ends.reduce<RangeEnd | undefined>((t, e) => (!t || (later ? e.at > t.at : e.at < t.at) || (e.at === t.at && !e.inclusive) ? e : t), undefined)
+  const from = tightest(lower, true)
+  const to = tightest(upper, false)
+  return {
+    ...(revoked ? { status: 'revoked' as const } : issued ? { status: 'issued' as const } : {}),
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
+    ...(f.authorityId ? { authorityId: f.authorityId } : {}),
+    ...(f.profileId ? { profileId: f.profileId } : {})
+  }
+}
+
+/** How many certificates the filter matches: from the tallies when it can, row by row otherwise. */
+export function countCertificates(db: ReadTx, f: CertificateFilter): number {
+  const tq = tallyQueryOf(f)
+  if (tq === 'empty') return 0
+  if (tq) return countTallied(db, tq)
+  const { where, args } = whereOf(f)
+  return (db.prepare(`SELECT COUNT(*) AS n FROM certificates ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`).get(...args) as { n: number }).n
+}
+
+/**
  * A page in the sort order after `q.after`, the filter's total, and where the page ends.
  * Keyset paging: "after (k1, k2, id)" is asked as seeks that each start on the index, in
  * order — same k1, k2 and a later id; same k1 and a later k2; a later k1 — because a single
@@ -344,8 +395,7 @@ function whereOf(q: CertificateFilter, range?: { readonly fromId: number; readon
  */
 export function queryCertificates(db: ReadTx, q: CertificateQuery): { rows: CertificateRow[]; total: number; last: SortPosition | null } {
   const { where, args } = whereOf(q)
-  const filter = where.length ? `WHERE ${where.join(' AND ')}` : ''
-  const total = (db.prepare(`SELECT COUNT(*) AS n FROM certificates ${filter}`).get(...args) as { n: number }).n
+  const total = countCertificates(db, q)
   const keys = SORT_KEYS[q.sort.field]
   const cmp = q.sort.direction === 'asc' ? '>' : '<'
   const dir = q.sort.direction === 'asc' ? 'ASC' : 'DESC'

@@ -36,6 +36,17 @@ export const listCertificatesRequest = inventoryFilter.extend({
 })
 export type ListCertificatesRequest = z.infer<typeof listCertificatesRequest>
 
+/** The dashboard's counts: all, revoked, expiring within 30 days, and the unrevoked expiring in each of the next `weeks` weeks. */
+export const expiryStatsRequest = z.object({ weeks: z.number().int().min(1).max(104).default(26) })
+export const expiryStatsResponse = z.object({
+  total: z.number().int(),
+  revoked: z.number().int(),
+  within30: z.number().int(),
+  /** Week k: notAfter after now + 7k days (at now for k = 0), up to now + 7(k+1) days. */
+  weeks: z.array(z.object({ start: z.string().datetime(), count: z.number().int() }))
+})
+export type ExpiryStatsDto = z.infer<typeof expiryStatsResponse>
+
 /** The inventory's filter plus the fields bulk revocation selects by. */
 export const certificateFilter = inventoryFilter.extend({
   /** notBefore at or after this instant. */
@@ -187,6 +198,8 @@ export const certificatesChannels = {
     z.object({ items: z.array(certificateSummary), nextCursor: z.string().nullable(), total: z.number().int() })
   ),
   'certificates:get': channel(z.object({ id: z.number().int() }), certificateDetail),
+  /** Counted from the certificate tallies (migration 014): one answer instead of a count per week. */
+  'certificates:expiryStats': channel(expiryStatsRequest, expiryStatsResponse),
   /**
    * `outputFolderId` (from files:chooseOutputFolder): each certificate's PEM is written into
    * that folder as its slice commits (temp file + rename), as `pkidesk issue --out` does.

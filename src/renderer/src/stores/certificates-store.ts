@@ -181,20 +181,11 @@ export const useCertificatesStore = create<CertificatesState>()((set, get) => ({
   }
 }))
 
-/** Per-week counts from cumulative "expiring within N days" totals: one cheap query per week. */
+/** The dashboard's counts and timeline: one request, counted by main from its tallies. */
 async function expiryStats(): Promise<Result<ExpiryStats>> {
-  const count = async (req: Omit<ListCertificatesRequest, 'sort' | 'limit'>): Promise<number | AppError> => {
-    const r = await pki.certificates.list({ ...req, sort: DEFAULT_QUERY.sort, limit: 1 })
-    return r.ok ? r.value.total : r.error
-  }
-  const cumulative = await Promise.all(Array.from({ length: EXPIRY_WEEKS + 1 }, (_, k) => count({ expiringWithinDays: 7 * k })))
-  const [total, revoked, within30] = await Promise.all([count({}), count({ status: 'revoked' }), count({ expiringWithinDays: 30 })])
-  const failed = [...cumulative, total, revoked, within30].find((c): c is AppError => typeof c !== 'number')
-  if (failed) return { ok: false, error: failed }
-  const nums = cumulative as number[]
-  const now = Date.now()
-  const weeks = Array.from({ length: EXPIRY_WEEKS }, (_, k) => ({ start: new Date(now + 7 * k * 86_400_000), count: nums[k + 1]! - nums[k]! }))
-  return { ok: true, value: { total: total as number, revoked: revoked as number, within30: within30 as number, weeks } }
+  const r = await pki.certificates.expiryStats({ weeks: EXPIRY_WEEKS })
+  if (!r.ok) return r
+  return { ok: true, value: { ...r.value, weeks: r.value.weeks.map((w) => ({ start: new Date(w.start), count: w.count })) } }
 }
 
 // A key locked or unlocked changes what the open certificate's view says about its key.
