@@ -126,6 +126,14 @@ describe('restore on another machine with 2 of 3 shares', () => {
       const found = b.certificates.list({ search: c.subject, sort: { field: 'createdAt', direction: 'asc' }, limit: 100 })
       expect(found.ok && found.value.items.map((i) => i.id)).toContain(c.id)
     }
+    // The certificate tallies are not copied either but counted again: totals equal the rows.
+    const stats = must(b.certificates.expiryStats(26))
+    expect(stats.total).toBe(after.counts.certificates)
+    expect(stats.revoked).toBe(after.counts.revoked)
+    expect(stats.revoked).toBeGreaterThan(0)
+    const total = (status?: 'revoked' | 'issued' | 'expired'): number => must(b.certificates.list({ ...(status ? { status } : {}), sort: { field: 'createdAt', direction: 'asc' }, limit: 1 })).total
+    expect(total()).toBe(after.counts.certificates)
+    expect(total('issued') + total('expired') + total('revoked')).toBe(after.counts.certificates)
   })
 
   it('restored CAs sign a certificate and a CRL that OpenSSL verifies against the original chain', async () => {
