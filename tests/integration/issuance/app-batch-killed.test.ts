@@ -3,11 +3,13 @@
 // files written into the granted output folder as it commits). After the kill, every
 // certificate committed to the store has its file, byte for byte, and no file names a
 // certificate that is not there; the run is listed as interrupted; resuming it gives every
-// input request exactly one certificate and one file (node:crypto reads each), no temp file left.
+// input request exactly one certificate and one file (node:crypto reads each), no temp file left,
+// also when the kill fell between a commit and its file's rename (made certain by removing a
+// committed certificate's file and leaving the dead writer's temp file before resuming).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawn } from 'node:child_process'
 import { X509Certificate, generateKeyPairSync } from 'node:crypto'
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildCsr, toPem } from '../../../src/main/engine'
 import { createServices } from '../../../src/main/services'
@@ -80,6 +82,13 @@ describe('the app killed mid-batch', { timeout: 120_000 }, () => {
     expect(files.sort()).toEqual([...committed.keys()].map((s) => `${s}.pem`).sort())
     for (const [serial, der] of committed) expect(readFileSync(join(outDir, `${serial}.pem`), 'latin1')).toBe(toPem('CERTIFICATE', der))
 
+    // A kill between a slice's commit and its renames, made certain: one committed certificate
+    // loses its file and the dead writer's half-written temp file is left in its place.
+    const [gapSerial, gapDer] = [...committed][0]!
+    unlinkSync(join(outDir, `${gapSerial}.pem`))
+    const staleTemp = `.${gapSerial}.pem.${child.pid}.tmp`
+    writeFileSync(join(outDir, staleTemp), toPem('CERTIFICATE', gapDer).slice(0, 40))
+
     // Listed as interrupted; resumed with the CA's passphrase, in another process.
     const services = createServices({ dataDir, keychain: createMemoryKeychain() })
     try {
@@ -90,6 +99,9 @@ describe('the app killed mid-batch', { timeout: 120_000 }, () => {
       const resumed = await services.runs.resume(run!.id)
       if (!resumed.ok) throw new Error(resumed.error.message)
       expect(resumed.value).toMatchObject({ issued: TOTAL - committed.size, failed: 0, missing: 0, run: { state: 'completed', issued: TOTAL, written: TOTAL } })
+      // The certificate whose file was lost has it again, whole; the stale temp file is gone.
+      expect(readFileSync(join(outDir, `${gapSerial}.pem`), 'latin1')).toBe(toPem('CERTIFICATE', gapDer))
+      expect(readdirSync(outDir)).not.toContain(staleTemp)
     } finally {
       services.close()
     }
