@@ -78,3 +78,51 @@ export function leanExtensions(der: Uint8Array): RawExtension[] | null {
     return null
   }
 }
+
+/** ASCII text of an IA5String-like value; null when a byte is outside ASCII (the reference may read those otherwise). */
+function asciiText(bytes: Uint8Array): string | null {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return null
+  return Buffer.from(bytes).toString('latin1')
+}
+
+const LEAN_SAN_TYPES: Readonly<Record<number, 'email' | 'dns' | 'uri'>> = { 0x81: 'email', 0x82: 'dns', 0x86: 'uri' }
+
+/**
+ * SubjectAltName ::= GeneralNames (SEQUENCE OF GeneralName): the rfc822Name [1], dNSName [2]
+ * and uniformResourceIdentifier [6] forms in ASCII, which is what fleets' CSRs carry. Null for
+ * any other form (IP address, otherName, directoryName, registeredID) or shape: the caller
+ * reads those with asn1-schema.
+ */
+export function leanSubjectAltNames(der: Uint8Array): { type: 'email' | 'dns' | 'uri'; value: string }[] | null {
+  try {
+    const outer = readTlv(der, 0)
+    if (outer.tag !== 0x30 || outer.end !== der.length) return null
+    const out: { type: 'email' | 'dns' | 'uri'; value: string }[] = []
+    for (const n of childrenOf(der, outer)) {
+      const type = LEAN_SAN_TYPES[n.tag]
+      if (!type) return null
+      const value = asciiText(content(der, n))
+      if (value === null) return null
+      out.push({ type, value })
+    }
+    return out
+  } catch {
+    return null
+  }
+}
+
+/** ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId (OID); null for any other shape. */
+export function leanExtKeyUsage(der: Uint8Array): string[] | null {
+  try {
+    const outer = readTlv(der, 0)
+    if (outer.tag !== 0x30 || outer.end !== der.length) return null
+    const out: string[] = []
+    for (const p of childrenOf(der, outer)) {
+      if (p.tag !== 0x06) return null
+      out.push(decodeOid(content(der, p)))
+    }
+    return out
+  } catch {
+    return null
+  }
+}

@@ -24,6 +24,7 @@ import type { RawExtension } from './template'
 import { dnToText, fromAsnGeneralName, fromAsnName, generalNameText } from './names'
 import { readPublicKey, readSignatureAlgorithm } from './algorithms'
 import { toPem } from './pem'
+import { leanExtKeyUsage, leanSubjectAltNames } from './csr-lean'
 
 /** Extension and EKU names for display, from the OID registry. */
 export const EXTENSION_NAMES: Readonly<Record<string, string>> = EXTENSION_LABELS
@@ -118,8 +119,11 @@ function ia5Text(der: Uint8Array): string {
   return len >= 0 ? Buffer.from(der.subarray(2, 2 + len)).toString('latin1') : Buffer.from(der).toString('hex')
 }
 
-/** A CSR's requested extensions: the names, and the SANs/key usages it asks for. */
-export function describeRequestedExtensions(extensions: readonly RawExtension[]): {
+/**
+ * A CSR's requested extensions: the names, and the SANs/key usages it asks for.
+ * `reference: true` reads them with asn1-schema alone (what the tests hold the lean path to).
+ */
+export function describeRequestedExtensions(extensions: readonly RawExtension[], options: { readonly reference?: boolean } = {}): {
   list: { oid: string; name: string; critical: boolean }[]
   sans: GeneralName[]
   keyUsage?: KeyUsageName[]
@@ -129,9 +133,11 @@ export function describeRequestedExtensions(extensions: readonly RawExtension[])
   let keyUsage: KeyUsageName[] | undefined
   let extKeyUsage: string[] | undefined
   for (const e of extensions) {
-    if (e.oid === '2.5.29.17') sans = sansFrom(AsnConvert.parse(e.value, SubjectAlternativeName)).dto
+    // The lean readers (engine/csr-lean.ts) for the common forms, held equal to asn1-schema by
+    // tests/unit/engine/csr-lean.test.ts; asn1-schema for every other form.
+    if (e.oid === '2.5.29.17') sans = (options.reference ? null : leanSubjectAltNames(e.value)) ?? sansFrom(AsnConvert.parse(e.value, SubjectAlternativeName)).dto
     else if (e.oid === '2.5.29.15') keyUsage = keyUsageNames(AsnConvert.parse(e.value, KeyUsage))
-    else if (e.oid === '2.5.29.37') extKeyUsage = [...AsnConvert.parse(e.value, ExtendedKeyUsage)]
+    else if (e.oid === '2.5.29.37') extKeyUsage = (options.reference ? null : leanExtKeyUsage(e.value)) ?? [...AsnConvert.parse(e.value, ExtendedKeyUsage)]
   }
   return {
     list: extensions.map((e) => ({ oid: e.oid, name: EXTENSION_NAMES[e.oid] ?? `Unknown extension (${e.oid})`, critical: e.critical })),

@@ -10,7 +10,9 @@ import { join } from 'node:path'
 import { AsnConvert } from '@peculiar/asn1-schema'
 import { CertificationRequest } from '@peculiar/asn1-csr'
 import { describe, expect, it } from 'vitest'
-import { leanExtensions, leanName } from '../../../src/main/engine/csr-lean'
+import { ExtendedKeyUsage, GeneralName, GeneralNames, Name as AsnName, OtherName } from '@peculiar/asn1-x509'
+import { leanExtKeyUsage, leanExtensions, leanName, leanSubjectAltNames } from '../../../src/main/engine/csr-lean'
+import { describeRequestedExtensions } from '../../../src/main/engine/describe'
 import { parseCsrDer, referenceExtensions, referenceName } from '../../../src/main/engine/csr'
 import { tempDir } from './helpers'
 
@@ -133,5 +135,41 @@ describe('lean CSR reading', () => {
       expect(r.value.subject, name).toEqual(referenceName(p.subject))
       expect(r.value.extensions, name).toEqual(p.extensionValues.flatMap((v) => referenceExtensions(v)))
     }
+  })
+
+  it('reads requested SANs and extended key usages exactly as asn1-schema does, and leaves other name forms to it', () => {
+    const der = (v: object): Uint8Array => new Uint8Array(AsnConvert.serialize(v))
+    const san = (names: GeneralName[]): Uint8Array => der(new GeneralNames(names))
+    const upn = new GeneralName({ otherName: new OtherName({ typeId: '1.3.6.1.4.1.311.20.2.3', value: AsnConvert.serialize(new GeneralNames([])) }) })
+    const dirName = new GeneralName({ directoryName: AsnConvert.parse(der(AsnConvert.parse(Uint8Array.from([0x30, 0x0e, 0x31, 0x0c, 0x30, 0x0a, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x03, 0x61, 0x62, 0x63]), AsnName)), AsnName) })
+    const leanSans: Uint8Array[] = [
+      san([new GeneralName({ dNSName: 'a.example' }), new GeneralName({ rfc822Name: 'ops@example.com' }), new GeneralName({ uniformResourceIdentifier: 'https://x.example/p?q=1' })]),
+      san([new GeneralName({ dNSName: '*.wild.example' }), new GeneralName({ dNSName: 'b.example' })]),
+      san([])
+    ]
+    const referenceSans: Uint8Array[] = [
+      san([new GeneralName({ dNSName: 'a.example' }), new GeneralName({ iPAddress: '10.0.0.1' })]),
+      san([new GeneralName({ iPAddress: '2001:db8::1' })]),
+      san([new GeneralName({ dNSName: 'a.example' }), dirName]),
+      san([upn]),
+      san([new GeneralName({ registeredID: '1.2.3.4' })]),
+      // dNSName with a byte outside ASCII (0xC3 0xA9): not read lean.
+      Uint8Array.from([0x30, 0x05, 0x82, 0x03, 0x61, 0xc3, 0xa9])
+    ]
+    const ekus: Uint8Array[] = [der(new ExtendedKeyUsage(['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2'])), der(new ExtendedKeyUsage(['1.3.6.1.4.1.311.20.2.2', '2.999.1234567890.5']))]
+    for (const v of leanSans) expect(leanSubjectAltNames(v)).not.toBeNull()
+    for (const v of referenceSans) expect(leanSubjectAltNames(v)).toBeNull()
+    for (const v of ekus) expect(leanExtKeyUsage(v)).not.toBeNull()
+    expect(leanExtKeyUsage(Uint8Array.from([0x30, 0x03, 0x02, 0x01, 0x05]))).toBeNull()
+    const lists = [
+      ...[...leanSans, ...referenceSans].map((value) => [{ oid: '2.5.29.17', critical: false, value }]),
+      ...ekus.map((value) => [{ oid: '2.5.29.37', critical: true, value }]),
+      // Every fixture and OpenSSL request's extension request.
+      ...requests.flatMap(({ der: d }) => parts(d)?.extensionValues.map((v) => leanExtensions(v) ?? referenceExtensions(v)) ?? [])
+    ]
+    expect(lists.length).toBeGreaterThan(15)
+    for (const exts of lists) expect(describeRequestedExtensions(exts)).toEqual(describeRequestedExtensions(exts, { reference: true }))
+    // The reference reads the forms the lean reader leaves to it.
+    expect(describeRequestedExtensions([{ oid: '2.5.29.17', critical: false, value: referenceSans[0]! }]).sans).toEqual([{ type: 'dns', value: 'a.example' }, { type: 'ip', value: '10.0.0.1' }])
   })
 })
