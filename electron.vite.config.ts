@@ -7,11 +7,13 @@ export default defineConfig({
     build: {
       rollupOptions: {
         // The CLI is built beside the main process: same services, no Electron. The issuance
-        // worker (batch preparation off the main thread) ships beside both as issuance-worker.js.
+        // worker (batch preparation off the main thread) ships beside both as issuance-worker.js,
+        // the store's checkpoint thread as wal-checkpointer.js.
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/cli/index.ts'),
-          'issuance-worker': resolve(__dirname, 'src/main/services/issuance-workers/worker.ts')
+          'issuance-worker': resolve(__dirname, 'src/main/services/issuance-workers/worker.ts'),
+          'wal-checkpointer': resolve(__dirname, 'src/main/store/wal-checkpoint-worker.ts')
         }
       }
     }

@@ -1,4 +1,4 @@
-// The only importer of better-sqlite3. Opens the store in WAL mode with foreign keys on and
+// The only importer of better-sqlite3 (with the checkpoint thread, wal-checkpoint-worker.ts). Opens the store in WAL mode with foreign keys on and
 // brings it to the newest schema through the numbered migrations, and hands the rest of the
 // app a Store: transaction handles that say what they may do (Signal Desktop's ReadableDB
 // and WritableDB). A ReadTx is passed to the repositories' read functions, a WriteTx (only
@@ -7,6 +7,7 @@
 import Database from 'better-sqlite3'
 import { prepareStoreFiles, secureStoreFiles } from './file-modes'
 import { migrations, type Migration } from './migrations'
+import { createWalCheckpointer, type WalCheckpointer } from './wal-checkpointer'
 
 export type Db = Database.Database
 
@@ -47,26 +48,37 @@ export function connectionOf(store: Store): Db {
 }
 
 /** A Store over an open connection (tests that migrate a database step by step build theirs with this). */
-export function storeOf(db: Db): Store {
+export function storeOf(db: Db, checkpointer?: WalCheckpointer): Store {
   const read = db.transaction((body: (tx: ReadTx) => unknown) => body(db as ReadTx))
   const write = db.transaction((body: (tx: WriteTx) => unknown) => body(db as WriteTx))
   const store: Store = {
     read: <T>(body: (tx: ReadTx) => T): T => (db.inTransaction ? body(db as ReadTx) : (read.deferred(body) as T)),
-    write: <T>(body: (tx: WriteTx) => T): T => write.immediate(body) as T,
+    write: <T>(body: (tx: WriteTx) => T): T => {
+      const result = write.immediate(body) as T
+      checkpointer?.committed()
+      return result
+    },
     get open() {
       return db.open
     },
     file: db.name,
     schemaVersion: () => schemaVersion(db),
-    close: () => db.close()
+    close: () => {
+      checkpointer?.close()
+      db.close()
+    }
   }
   connections.set(store, db)
   return store
 }
 
-/** Opens (creating and migrating as needed) the store in `file`. */
+/**
+ * Opens (creating and migrating as needed) the store in `file`. A store in a file checkpoints
+ * its write-ahead log on a thread of its own once it writes steadily (wal-checkpointer.ts).
+ */
 export function openStore(file: string): Store {
-  return storeOf(openDatabase(file))
+  const db = openDatabase(file)
+  return storeOf(db, file === ':memory:' ? undefined : createWalCheckpointer(db))
 }
 
 export function openDatabase(file: string, upTo?: number): Db {

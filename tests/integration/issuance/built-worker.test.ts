@@ -1,4 +1,4 @@
-// Packaging: the built bundle ships the issuance worker beside main/cli.js, and the built CLI
+// Packaging: the built bundle ships the issuance worker and the store's checkpoint thread beside main/cli.js, and the built CLI
 // prepares a large batch in it (a missing or broken worker would show as a warning on stderr;
 // the batch would still be issued on the main thread).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,6 +10,7 @@ import { buildCli, openssl, runCli, type BuiltCli } from '../cli/built-cli'
 import { buildCsr, toPem } from '../../../src/main/engine'
 import { createKeyObjectSigner } from '../../../src/main/vault/signer'
 import { WORKER_MIN_ITEMS } from '../../../src/main/services/issuance/batch-scheduler'
+import { CHECKPOINTER_AFTER_WRITES } from '../../../src/main/store/wal-checkpointer'
 
 const PASSPHRASE = 'built worker passphrase'
 let cli: BuiltCli
@@ -27,11 +28,13 @@ afterAll(() => {
 describe('built issuance worker', { timeout: 180_000 }, () => {
   it('is built beside cli.js and prepares a large CLI batch', async () => {
     expect(existsSync(join(dirname(cli.bin), '..', 'out', 'main', 'issuance-worker.js'))).toBe(true)
+    expect(existsSync(join(dirname(cli.bin), '..', 'out', 'main', 'wal-checkpointer.js'))).toBe(true)
     const pk = (args: string[]) => runCli(cli, ['--data-dir', join(work, 'store'), ...args], { PKIDESK_PASSPHRASE: PASSPHRASE })
     const ca = await pk(['--json', 'ca', 'create', '--name', 'Worker CA', '--subject', 'CN=Worker CA,O=PKI Desk Tests', '--key', 'ec-p256', '--validity', '5y', '--protection', 'passphrase'])
     expect(ca.code, ca.stderr).toBe(0)
     const signer = createKeyObjectSigner('w', 'ec-p256', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey)
-    const n = WORKER_MIN_ITEMS + 12
+    // Enough commits (16 rows each) to start the store's checkpoint thread as well.
+    const n = Math.max(WORKER_MIN_ITEMS + 12, (CHECKPOINTER_AFTER_WRITES + 8) * 16)
     let pems = ''
     for (let i = 0; i < n; i++) {
       const r = await buildCsr({ subject: [[{ type: 'CN', value: `w${i}.example` }]], sans: [{ type: 'dns', value: `w${i}.example` }], ca: false, hash: 'SHA-256', rsaPss: false }, signer)
@@ -44,6 +47,8 @@ describe('built issuance worker', { timeout: 180_000 }, () => {
     const r = await pk(['--json', 'issue', '--ca', 'Worker CA', '--profile', 'tls-server', '--confirm-warnings', '--out', out, join(work, 'batch.csr')])
     expect(r.code, r.stderr).toBe(0)
     expect(r.stderr).not.toMatch(/issuance worker failed/)
+    // The batch's commits started the store's checkpoint thread, built beside it.
+    expect(r.stderr).not.toMatch(/checkpoint thread stopped/)
     const results = JSON.parse(r.stdout) as { ok: boolean }[]
     expect(results).toHaveLength(n)
     expect(results.every((x) => x.ok)).toBe(true)

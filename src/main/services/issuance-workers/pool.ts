@@ -4,16 +4,12 @@
 // slices (the issuance service prepares those on the main thread instead) and is replaced on
 // the next call.
 //
-// Where the worker is: beside the built bundle (out/main/issuance-worker.js, a main-build
-// input in electron.vite.config.ts; shared code may land in out/main/chunks, hence the parent
-// folder too) or, running from source (vitest, tsx), worker.ts beside this file, started with
-// tsx's loader.
-import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
+// The worker is out/main/issuance-worker.js when built, worker.ts beside this file from
+// source (threads/worker-entry.ts).
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { workerEntry, type WorkerEntry } from '../../threads/worker-entry'
 import type { BatchContext, BatchJob, PreparedItem } from '../../engine/batch'
 import type { WorkerRequest, WorkerResponse } from './worker'
 
@@ -34,19 +30,10 @@ interface Slot {
   readonly pending: Map<number, Pending>
 }
 
-export function workerEntry(): { file: string; execArgv?: string[] } {
-  for (const built of [join(__dirname, 'issuance-worker.js'), join(__dirname, '..', 'issuance-worker.js')]) if (existsSync(built)) return { file: built }
-  const source = join(__dirname, 'worker.ts')
-  if (!existsSync(source)) throw new Error(`The issuance worker is missing: neither ${join(__dirname, 'issuance-worker.js')} nor ${source} exists.`)
-  // Under tsx already (npm run bench, the CLI from source), a worker inherits its loader.
-  if (process.execArgv.some((a) => a.includes('tsx'))) return { file: source }
-  return { file: source, execArgv: [...process.execArgv, '--import', pathToFileURL(createRequire(__filename).resolve('tsx')).href] }
-}
-
 export function createPreparePool(size = Math.max(1, availableParallelism())): PreparePool {
   const slots: Slot[] = []
   let nextId = 1
-  let entry: ReturnType<typeof workerEntry> | null = null
+  let entry: WorkerEntry | null = null
 
   function retire(slot: Slot, error: Error): void {
     const i = slots.indexOf(slot)
@@ -56,7 +43,7 @@ export function createPreparePool(size = Math.max(1, availableParallelism())): P
   }
 
   function spawn(): Slot {
-    entry ??= workerEntry()
+    entry ??= workerEntry('issuance-worker.js', join(__dirname, 'worker.ts'))
     const worker = new Worker(entry.file, entry.execArgv ? { execArgv: entry.execArgv } : {})
     const slot: Slot = { worker, pending: new Map() }
     worker.on('message', (m: WorkerResponse) => {
