@@ -1,9 +1,10 @@
-// The only importer of better-sqlite3 (with the checkpoint thread, wal-checkpoint-worker.ts). Opens the store in WAL mode with foreign keys on and
-// brings it to the newest schema through the numbered migrations, and hands the rest of the
-// app a Store: transaction handles that say what they may do (Signal Desktop's ReadableDB
-// and WritableDB). A ReadTx is passed to the repositories' read functions, a WriteTx (only
-// inside store.write, an IMMEDIATE transaction) to those that change rows. Services hold a
-// Store and call repositories with the handle it gives them; no SQL outside this folder.
+// The only importer of better-sqlite3 (with the checkpoint thread, wal-checkpoint-worker.ts).
+// Opens the store in WAL mode with foreign keys on and brings it to the newest schema through
+// the numbered migrations, and hands the rest of the app a Store: transaction handles that say
+// what they may do (Signal Desktop's ReadableDB and WritableDB). A ReadTx is passed to the
+// repositories' read functions, a WriteTx (only inside store.write, an IMMEDIATE transaction)
+// to those that change rows. Services hold a Store and call repositories with the handle it
+// gives them; no SQL outside this folder.
 import Database from 'better-sqlite3'
 import { prepareStoreFiles, secureStoreFiles } from './file-modes'
 import { migrations, type Migration } from './migrations'

@@ -54,7 +54,7 @@ export function createWalCheckpointer(db: Db, options: WalCheckpointerOptions = 
   let writes = 0
   let worker: Worker | null = null
   let flags: Int32Array | null = null
-  /** Set once the thread failed or the checkpointer closed: it is never started again. */
+  /** Set once the thread failed or the checkpointer closed (worker is then null): it is never started again. */
   let ended = false
 
   const fallBack = (e: unknown): void => {
@@ -84,8 +84,6 @@ export function createWalCheckpointer(db: Db, options: WalCheckpointerOptions = 
     }
   }
 
-  const post = (m: CheckpointerMessage): void => worker?.postMessage(m)
-
   return {
     committed() {
       if (ended) return
@@ -94,10 +92,10 @@ export function createWalCheckpointer(db: Db, options: WalCheckpointerOptions = 
         return
       }
       // One message per checkpoint, not per commit: the thread clears the flag when it starts one.
-      if (flags && Atomics.compareExchange(flags, FLAG_SCHEDULED, 0, 1) === 0) post('committed')
+      if (flags && Atomics.compareExchange(flags, FLAG_SCHEDULED, 0, 1) === 0) worker.postMessage('committed' satisfies CheckpointerMessage)
     },
     get running() {
-      return worker !== null && !ended
+      return worker !== null
     },
     get connected() {
       return flags !== null && Atomics.load(flags, FLAG_OPEN) === 1 && Atomics.load(flags, FLAG_CLOSED) === 0
@@ -109,8 +107,8 @@ export function createWalCheckpointer(db: Db, options: WalCheckpointerOptions = 
       worker = null
       if (!w || !flags) return
       w.postMessage('close' satisfies CheckpointerMessage)
-      // The main thread waits here (a few ms: a checkpoint in progress finishes first) so that
-      // its own connection closes last.
+      // The main thread waits here (a few ms: a checkpoint in progress finishes first), so no
+      // checkpoint of this process runs past the store's close.
       Atomics.wait(flags, FLAG_CLOSED, 0, CLOSE_WAIT_MS)
       void w.terminate()
     }
