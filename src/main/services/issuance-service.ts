@@ -300,7 +300,8 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
       finish,
       ready: () => ready.length,
       commit,
-      halted
+      halted,
+      holdCommits: () => store.holdCommits()
     })
 
     // Read through a cast: TypeScript does not see `finish` (called by the scheduler) set it.

@@ -27,6 +27,12 @@ export interface Store {
   read<T>(body: (tx: ReadTx) => T): T
   /** Runs `body` in an IMMEDIATE transaction: all of it is committed, or none of it. */
   write<T>(body: (tx: WriteTx) => T): T
+  /**
+   * True while the store's checkpoint thread asks a sustained writer (a batch) to hold its next
+   * commit for a few ms, so its checkpoint reaches the log's end and the log starts again from
+   * its beginning (wal-checkpointer.ts). Other writes need not wait.
+   */
+  holdCommits(): boolean
   /** False once closed (the vault's lock events arrive after shutdown closed the store). */
   readonly open: boolean
   /** The database file (':memory:' for a store in memory): sync keeps its run lock beside it. */
@@ -59,6 +65,7 @@ export function storeOf(db: Db, checkpointer?: WalCheckpointer): Store {
       checkpointer?.committed()
       return result
     },
+    holdCommits: () => checkpointer?.holdingCommits ?? false,
     get open() {
       return db.open
     },

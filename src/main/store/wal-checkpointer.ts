@@ -8,6 +8,9 @@
 // connection keeps an automatic checkpoint only as a backstop (SAFETY_AUTOCHECKPOINT_PAGES) in
 // case the thread falls behind. Until then, and if the thread cannot start or stops, SQLite's
 // own automatic checkpoint does the work as before (said once on stderr when the thread fails).
+// A sustained writer also reads `holdingCommits` before each commit and holds the commit while
+// it is true (a few ms): the thread's last pass then reaches the log's end, and the log starts
+// again from its beginning instead of growing to the backstop (wal-checkpoint-worker.ts).
 //
 // close() has the thread close its connection and waits for it (at most CLOSE_WAIT_MS) before
 // the store's connection closes, so no checkpoint of this process runs past the store's close;
@@ -17,7 +20,7 @@ import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { workerEntry, type WorkerEntry } from '../threads/worker-entry'
 import type { Db } from './database'
-import { FLAG_CLOSED, FLAG_OPEN, FLAG_SCHEDULED, type CheckpointerData, type CheckpointerMessage } from './wal-checkpoint-protocol'
+import { FLAG_CLOSED, FLAG_COUNT, FLAG_HOLD_COMMITS, FLAG_OPEN, FLAG_SCHEDULED, HOLD_COMMITS_AT_FRAMES, type CheckpointerData, type CheckpointerMessage } from './wal-checkpoint-protocol'
 
 /** Write transactions on one connection before its checkpoint thread starts. */
 export const CHECKPOINTER_AFTER_WRITES = 32
@@ -31,6 +34,8 @@ export const CLOSE_WAIT_MS = 2_000
 export interface WalCheckpointer {
   /** A write transaction on the store's connection committed. */
   committed(): void
+  /** True while the thread asks sustained writers to hold their next commit (see the file comment). */
+  readonly holdingCommits: boolean
   /** True while the checkpoint thread runs (tests). */
   readonly running: boolean
   /** True while the thread's own connection is open (tests). */
@@ -44,6 +49,8 @@ export interface WalCheckpointerOptions {
   readonly entry?: () => WorkerEntry
   /** Told once when the thread cannot start or stops; a warning on stderr by default. */
   readonly failed?: (e: unknown) => void
+  /** Log frames at which the thread asks writers to hold (HOLD_COMMITS_AT_FRAMES; tests use fewer). */
+  readonly holdAtFrames?: number
 }
 
 const warnFailed = (e: unknown): void =>
@@ -67,9 +74,9 @@ export function createWalCheckpointer(db: Db, options: WalCheckpointerOptions = 
 
   const start = (): void => {
     try {
-      const shared = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT)
+      const shared = new SharedArrayBuffer(FLAG_COUNT * Int32Array.BYTES_PER_ELEMENT)
       const where = entry()
-      const data: CheckpointerData = { file: db.name, flags: shared }
+      const data: CheckpointerData = { file: db.name, flags: shared, holdAtFrames: options.holdAtFrames ?? HOLD_COMMITS_AT_FRAMES }
       const w = new Worker(where.file, { workerData: data, ...(where.execArgv ? { execArgv: where.execArgv } : {}) })
       w.unref()
       w.on('error', fallBack)
@@ -93,6 +100,9 @@ export function createWalCheckpointer(db: Db, options: WalCheckpointerOptions = 
       }
       // One message per checkpoint, not per commit: the thread clears the flag when it starts one.
       if (flags && Atomics.compareExchange(flags, FLAG_SCHEDULED, 0, 1) === 0) worker.postMessage('committed' satisfies CheckpointerMessage)
+    },
+    get holdingCommits() {
+      return worker !== null && flags !== null && Atomics.load(flags, FLAG_HOLD_COMMITS) === 1
     },
     get running() {
       return worker !== null

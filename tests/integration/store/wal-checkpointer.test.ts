@@ -1,9 +1,11 @@
 // The store's checkpoint thread (src/main/store/wal-checkpointer.ts): started by sustained
 // writing, it checkpoints the write-ahead log off the store's connection (the log is reused
-// instead of growing), closing leaves the database file complete on its own, and a thread that
-// cannot start hands checkpoints back to SQLite's own automatic checkpoint.
+// instead of growing), a writer that never pauses is asked to hold its commits a moment so the
+// log starts again instead of growing to the backstop, closing leaves the database file
+// complete on its own, and a thread that cannot start hands checkpoints back to SQLite's own
+// automatic checkpoint.
 import { afterEach, describe, expect, it } from 'vitest'
-import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -23,6 +25,17 @@ afterEach(() => {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 const walBytes = (file: string): number => (existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0)
+/** The log header's checkpoint sequence number: SQLite moves it on each start of the log from its beginning. */
+function walSequence(file: string): number {
+  const header = Buffer.alloc(16)
+  const fd = openSync(`${file}-wal`, 'r')
+  try {
+    readSync(fd, header, 0, 16, 0)
+  } finally {
+    closeSync(fd)
+  }
+  return header.readUInt32BE(12)
+}
 const autocheckpoint = (store: Store): number =>
   store.read((tx) => tx.pragma('wal_autocheckpoint', { simple: true }) as number)
 
@@ -66,6 +79,62 @@ describe('store checkpoint thread', { timeout: 60_000 }, () => {
       expect(afterFirst).toBeGreaterThan(4 * 1024 * 1024)
     } finally {
       store.close()
+    }
+  })
+
+  it('asks a writer that never pauses to hold its commits when the log is long; honoured, the log starts again instead of growing', async () => {
+    const file = join(tempDir(), 'store.sqlite3')
+    const db = openDatabase(file)
+    const holdAtFrames = 1_000
+    const checkpointer = createWalCheckpointer(db, { holdAtFrames })
+    const store = storeOf(db, checkpointer)
+    try {
+      writeMany(store, CHECKPOINTER_AFTER_WRITES + 1)
+      await waitFor(() => checkpointer.connected)
+      expect(store.holdCommits()).toBe(false)
+      // A batch's way of writing for a second: a commit, ~1 ms of other work (signing the next
+      // rows), the next commit, holding a commit while the store asks (as the batch scheduler
+      // does). ~9 pages a commit: ~7,000 in all, under the store's own backstop (16,000).
+      const blob = Buffer.alloc(32 * 1024, 9)
+      let holds = 0
+      let restarts = 0
+      let sequence = walSequence(file)
+      const until = Date.now() + 1_000
+      for (let i = 0; Date.now() < until; i++) {
+        if (store.holdCommits()) {
+          holds++
+          const since = Date.now()
+          while (store.holdCommits() && Date.now() - since < 1_000) await sleep(1)
+          expect(store.holdCommits()).toBe(false)
+        }
+        store.write((tx) => tx.prepare('INSERT INTO ckpt_test (id, body) VALUES (?, ?)').run(10_000 + i, blob))
+        const now = walSequence(file)
+        if (now !== sequence) restarts++
+        sequence = now
+        for (const t = performance.now(); performance.now() - t < 1; );
+        await new Promise((r) => setImmediate(r))
+      }
+      expect(holds).toBeGreaterThan(2)
+      // The log started again from its beginning after the holds (its header's checkpoint
+      // sequence number moves on each start): it is reused instead of growing.
+      expect(restarts).toBeGreaterThan(2)
+      // ~7.5 MB here; ~33 MB, never started again, when the test ignored the holds (tried).
+      expect(walBytes(file)).toBeLessThan(16 * 1024 * 1024)
+      expect(autocheckpoint(store)).toBe(SAFETY_AUTOCHECKPOINT_PAGES)
+    } finally {
+      store.close()
+    }
+  })
+
+  it('asks nothing of a store in memory, or of one whose thread has not started', () => {
+    const memory = storeOf(openDatabase(':memory:'))
+    const file = openStore(join(tempDir(), 'store.sqlite3'))
+    try {
+      expect(memory.holdCommits()).toBe(false)
+      expect(file.holdCommits()).toBe(false)
+    } finally {
+      memory.close()
+      file.close()
     }
   })
 

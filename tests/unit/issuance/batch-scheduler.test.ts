@@ -1,12 +1,15 @@
 // The batch scheduler over a fake worker pool and a fake plan: which path prepares, that
 // items are finished in order whatever order the workers answer in, how many slices are in
-// flight, the fallback when a worker fails (reported once), commits by rows and by time, and
-// that a halted run launches and finishes nothing more.
+// flight, the fallback when a worker fails (reported once), commits by rows and by time, commits
+// held while the store asks (bounded, never the last), and that a halted run launches and
+// finishes nothing more.
 import { describe, expect, it } from 'vitest'
 import type { BatchContext, BatchJob, PreparedItem } from '../../../src/main/engine/batch'
 import type { PreparePool } from '../../../src/main/services/issuance-workers/pool'
 import {
   COMMIT_AT,
+  HOLD_MAX_MS,
+  HOLD_POLL_MS,
   INLINE_CHUNK,
   SLICE_MS,
   WORKER_CHUNK,
@@ -71,7 +74,7 @@ function eagerPool(size: number, fail?: (n: number) => boolean): PreparePool & {
 }
 
 /** A plan that records the order items are finished in and every commit (with its `done`). */
-function fakePlan(total: number, options: { haltAfter?: number; halted?: () => boolean } = {}): BatchPlan & { finished: number[]; commits: { done: number; rows: number }[] } {
+function fakePlan(total: number, options: { haltAfter?: number; halted?: () => boolean; holdCommits?: () => boolean } = {}): BatchPlan & { finished: number[]; commits: { done: number; rows: number }[] } {
   let pending = 0
   const plan = {
     total,
@@ -90,7 +93,8 @@ function fakePlan(total: number, options: { haltAfter?: number; halted?: () => b
       plan.commits.push({ done, rows: pending })
       pending = 0
     },
-    halted: () => options.halted?.() ?? (options.haltAfter !== undefined && plan.finished.length >= options.haltAfter)
+    halted: () => options.halted?.() ?? (options.haltAfter !== undefined && plan.finished.length >= options.haltAfter),
+    ...(options.holdCommits ? { holdCommits: options.holdCommits } : {})
   }
   return plan
 }
@@ -102,6 +106,22 @@ const inline = (calls: { jobs: number[] }[]): NonNullable<BatchSchedulerDeps['pr
 const noYield = async (): Promise<void> => undefined
 /** A clock that never moves: only COMMIT_AT (or the end) commits. */
 const frozen = (): number => 0
+
+/** Inline preparation over a clock that only sleeps move; each sleep is recorded in `slept`. */
+function sleepingScheduler(slept: number[]): ReturnType<typeof createBatchScheduler> {
+  let t = 0
+  return createBatchScheduler({
+    pool: eagerPool(1),
+    workerMinItems: Infinity,
+    prepare: inline([]),
+    clock: () => t,
+    yieldToLoop: noYield,
+    sleep: async (ms) => {
+      slept.push(ms)
+      t += ms
+    }
+  })
+}
 
 describe('batch scheduler', () => {
   it('a batch below workerMinItems is prepared on the main thread, INLINE_CHUNK at a time, and never touches the pool', async () => {
@@ -171,6 +191,41 @@ describe('batch scheduler', () => {
     expect(plan.commits.at(-1)!.done).toBe(6)
     // No yield after a commit that finished the batch.
     expect(yields).toBe(plan.commits.filter((c) => c.done < 6).length)
+  })
+
+  it('holds a commit while the store asks, finishing nothing meanwhile and leaving the loop free; the last commit never waits', async () => {
+    const slept: number[] = []
+    let looks = 0
+    const finishedAtCommit: number[] = []
+    const total = COMMIT_AT * 2 + 3
+    // The store asks for a hold for the first four looks (at the first commit), and again once every item is finished.
+    const plan = fakePlan(total, { holdCommits: () => ++looks <= 4 || plan.finished.length === total })
+    const commit = plan.commit.bind(plan)
+    plan.commit = (done) => {
+      finishedAtCommit.push(plan.finished.length)
+      commit(done)
+    }
+    await sleepingScheduler(slept).run(plan)
+    // Looks 2–4 each answered with a sleep, the fifth let the commit go; the last commit did not look.
+    expect(slept).toEqual([HOLD_POLL_MS, HOLD_POLL_MS, HOLD_POLL_MS])
+    expect(plan.commits).toEqual([
+      { done: COMMIT_AT, rows: COMMIT_AT },
+      { done: COMMIT_AT * 2, rows: COMMIT_AT },
+      { done: total, rows: 3 }
+    ])
+    // Nothing was finished while the first commit was held.
+    expect(finishedAtCommit[0]).toBe(COMMIT_AT)
+  })
+
+  it('a hold that does not end holds a commit HOLD_MAX_MS at most, then it is made', async () => {
+    const slept: number[] = []
+    const plan = fakePlan(COMMIT_AT + 1, { holdCommits: () => true })
+    await sleepingScheduler(slept).run(plan)
+    expect(slept).toHaveLength(HOLD_MAX_MS / HOLD_POLL_MS)
+    expect(plan.commits).toEqual([
+      { done: COMMIT_AT, rows: COMMIT_AT },
+      { done: COMMIT_AT + 1, rows: 1 }
+    ])
   })
 
   it('a halted run finishes nothing more, launches no more slices, and still makes its final commit', async () => {

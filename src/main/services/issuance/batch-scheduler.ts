@@ -12,6 +12,10 @@
 //   transactions share the index and full-text pages they write (a commit of two rows costs
 //   nearly what one of fifty does), so a slice is bounded by rows and time, not by a per-row
 //   estimate that a slow commit on a loaded disk would shrink to nothing;
+// - while the plan says commits are held (the store's checkpoint thread finishing a pass over
+//   its log, a few ms), a commit waits, at most HOLD_MAX_MS and finishing nothing more, with the
+//   event loop free; the last commit never waits. Without this the log grows until a backstop
+//   checkpoint runs inside a commit on the main thread (25–50 ms each, docs/performance.md);
 // - once the plan says it is halted (cancelled, or a signature failed), nothing more is
 //   launched or finished; slices in flight are left to finish in their workers, unread.
 import { performance } from 'node:perf_hooks'
@@ -33,6 +37,11 @@ export const COMMIT_AT = 16
 /** …or when the main thread has worked this long since it last yielded. */
 export const SLICE_MS = 4
 
+/** The longest a commit waits for a hold to end (it then commits anyway)… */
+export const HOLD_MAX_MS = 100
+/** …looking this often. */
+export const HOLD_POLL_MS = 1
+
 /** One run, as the scheduler sees it. */
 export interface BatchPlan {
   readonly total: number
@@ -48,6 +57,8 @@ export interface BatchPlan {
   commit(done: number): void
   /** True once the run must stop: cancelled, or a signature failed. */
   halted(): boolean
+  /** True while the store asks its sustained writers to hold their next commit (Store.holdCommits). */
+  holdCommits?(): boolean
 }
 
 export interface BatchSchedulerDeps {
@@ -68,6 +79,8 @@ export interface BatchSchedulerDeps {
   readonly clock?: () => number
   /** Lets the event loop run between slices. */
   readonly yieldToLoop?: () => Promise<void>
+  /** Waits HOLD_POLL_MS while commits are held (a timer: the loop and the workers run meanwhile). */
+  readonly sleep?: (ms: number) => Promise<void>
 }
 
 export interface BatchScheduler {
@@ -83,6 +96,7 @@ export function createBatchScheduler(deps: BatchSchedulerDeps): BatchScheduler {
   const prepare = deps.prepare ?? prepareBatch
   const clock = deps.clock ?? (() => performance.now())
   const yieldToLoop = deps.yieldToLoop ?? ((): Promise<void> => new Promise<void>((r) => setImmediate(r)))
+  const sleep = deps.sleep ?? ((ms: number): Promise<void> => new Promise<void>((r) => setTimeout(r, ms)))
   let failureReported = false
   /** A worker failed: its slice is prepared on the main thread; said once. */
   const workerFailed = (e: unknown): null => {
@@ -100,6 +114,10 @@ export function createBatchScheduler(deps: BatchSchedulerDeps): BatchScheduler {
       let sliceStart = clock()
       const maybeCommit = async (force: boolean): Promise<void> => {
         if (!force && plan.ready() < COMMIT_AT && clock() - sliceStart < SLICE_MS) return
+        if (!force && plan.holdCommits?.()) {
+          const since = clock()
+          while (plan.holdCommits() && clock() - since < HOLD_MAX_MS && !plan.halted()) await sleep(HOLD_POLL_MS)
+        }
         plan.commit(done)
         if (done < total) await yieldToLoop()
         sliceStart = clock()
