@@ -82,8 +82,22 @@ const KU_BITS: Record<KeyUsageName, number> = {
   decipherOnly: 256
 }
 
+/**
+ * Serials are cut from 4 KiB of CSPRNG output at a time: one call into OpenSSL's generator per
+ * 256 serials instead of one each (~5 µs a call, against ~0.2 µs a cut). Every serial is still
+ * 16 bytes no other serial shares (the bytes are used once), and serials are public once issued.
+ */
+const SERIAL_POOL_BYTES = 4096
+let serialPool = new Uint8Array(0)
+let serialAt = 0
+
 export function newSerial(): Uint8Array {
-  const s = new Uint8Array(randomBytes(16))
+  if (serialAt + 16 > serialPool.length) {
+    serialPool = new Uint8Array(randomBytes(SERIAL_POOL_BYTES))
+    serialAt = 0
+  }
+  const s = serialPool.slice(serialAt, serialAt + 16)
+  serialAt += 16
   s[0] = (s[0]! % 0x7f) + 1
   return s
 }

@@ -18,7 +18,7 @@ import type { EventSink } from '../../shared/ipc/events'
 import type { IssueItemError, IssueItemResult, IssueRequest, IssueResponse } from '../../shared/ipc/certificates'
 import { mergeOperatorInput, profileBody, type Finding, type ProfileBody } from '../../shared/domain/profile'
 import type { Store } from '../store/database'
-import { appendAudit } from '../store/audit-log'
+import { appendAuditEntries, type AuditInput } from '../store/audit-log'
 import { keySeparation } from '../engine/signing-rules'
 import { getProfileRow } from '../store/profiles-repo'
 import { authorityChain } from '../store/authorities-repo'
@@ -187,6 +187,7 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
       if (batch.length) {
         const committed: { index: number; certificateId: number; serial: string; der: Uint8Array }[] = []
         store.write((tx) => {
+          const audit: AuditInput[] = []
           for (const item of batch) {
             if (serialExists(tx, caRow.id, item.row.serial)) {
               const error = { code: 'SERIAL_COLLISION' as const, message: 'The random serial collided with an existing one; issue this request again.' }
@@ -196,14 +197,12 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
             }
             const id = insertCertificate(tx, item.row)
             if (renewalOf !== undefined) linkRenewal(tx, renewalOf, id)
-            appendAudit(
-              tx,
-              { action: 'certificate.issue', subject: `certificate:${id}`, details: { authorityId: caRow.id, profileId: request.profileId, serial: item.row.serial, sha256: item.row.sha256, subject: item.row.subject, operationId, ...(renewalOf !== undefined ? { renewalOf } : {}), ...onToken } },
-              now()
-            )
+            audit.push({ action: 'certificate.issue', subject: `certificate:${id}`, details: { authorityId: caRow.id, profileId: request.profileId, serial: item.row.serial, sha256: item.row.sha256, subject: item.row.subject, operationId, ...(renewalOf !== undefined ? { renewalOf } : {}), ...onToken } })
             results[item.index] = { ok: true, index: item.index, certificateId: id, serial: item.row.serial, subjectText: item.row.subject }
             committed.push({ index: item.index, certificateId: id, serial: item.row.serial, der: item.row.der })
           }
+          // One audit entry per certificate, chained in the order of the rows.
+          appendAuditEntries(tx, audit, now())
           run.committed(tx, committed)
         })
         // What is committed is on disk before the next slice is signed.

@@ -114,30 +114,40 @@ let actorCache: string | null = null
 
 /** Appends one entry. Call it inside the transaction of the operation it records. */
 export function appendAudit(db: WriteTx, input: AuditInput, now: Date = new Date()): AuditEntry {
+  return appendAuditEntries(db, [input], now)[0]!
+}
+
+/**
+ * Appends entries in order, each chained to the one before, all at `now`: the same entries as
+ * one appendAudit each, with the trail's last entry and its anchored head read once and the
+ * head written once (batch issuance appends one entry per certificate of a commit). Call it
+ * inside the transaction of the operation they record.
+ */
+export function appendAuditEntries(db: WriteTx, inputs: readonly AuditInput[], now: Date = new Date()): AuditEntry[] {
+  if (inputs.length === 0) return []
   const st = appendStatements(db)
   const last = st.last.get() as
     | { seq: number; hash: string }
     | undefined
-  const base = {
-    seq: (last?.seq ?? 0) + 1,
-    at: now.toISOString(),
-    actor: (actorCache ??= currentActor()),
-    action: input.action,
-    subject: input.subject,
-    details: canonicalJson(input.details ?? {})
-  }
-  const prevHash = last?.hash ?? GENESIS_HASH
+  const at = now.toISOString()
   const anchored = parseHead((st.readSetting.get(AUDIT_HEAD_SETTING) as { value: string } | undefined)?.value)
   const found: AuditHead | null = last ? { seq: last.seq, hash: last.hash } : null
   if (!sameHead(anchored, found)) {
-    const record: AuditBreak = { anchored, found, beforeSeq: base.seq, at: base.at }
+    const record: AuditBreak = { anchored, found, beforeSeq: (last?.seq ?? 0) + 1, at }
     st.insertOnce.run(AUDIT_BREAK_SETTING, JSON.stringify(record))
   }
-  const entry: AuditEntry = { ...base, prevHash, hash: entryHash(prevHash, base) }
-  st.insert.run(entry.seq, entry.at, entry.actor, entry.action, entry.subject, entry.details, entry.prevHash, entry.hash)
-  const head: AuditHead = { seq: entry.seq, hash: entry.hash }
+  const actor = (actorCache ??= currentActor())
+  let head: AuditHead = { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH }
+  const entries: AuditEntry[] = []
+  for (const input of inputs) {
+    const base = { seq: head.seq + 1, at, actor, action: input.action, subject: input.subject, details: canonicalJson(input.details ?? {}) }
+    const entry: AuditEntry = { ...base, prevHash: head.hash, hash: entryHash(head.hash, base) }
+    st.insert.run(entry.seq, entry.at, entry.actor, entry.action, entry.subject, entry.details, entry.prevHash, entry.hash)
+    entries.push(entry)
+    head = { seq: entry.seq, hash: entry.hash }
+  }
   st.head.run(AUDIT_HEAD_SETTING, JSON.stringify(head))
-  return entry
+  return entries
 }
 
 function parseHead(value: string | undefined): AuditHead | null {

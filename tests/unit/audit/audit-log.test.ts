@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createHash } from 'node:crypto'
-import { appendAudit, auditHeadIntact, listAudit, readAuditHead, verifyAudit, verifyAuditEntries, type AuditEntry } from '../../../src/main/store/audit-log'
+import { appendAudit, appendAuditEntries, auditHeadIntact, listAudit, readAuditHead, verifyAudit, verifyAuditEntries, type AuditEntry } from '../../../src/main/store/audit-log'
 import { createAuditService } from '../../../src/main/services/audit-service'
 import { canonicalJson } from '../../../src/shared/canonical-json'
 import { tempDb, type TempDb } from '../vault/helpers'
@@ -102,6 +102,30 @@ describe('audit chain', () => {
       reason: 'entries 4 to 5 had been removed from the end of the trail before entry 4 was appended'
     })
     expect(auditHeadIntact(t.tx)).toMatchObject({ intact: false })
+  })
+
+  it('entries appended together are the entries appended one by one: same chain, same head, one break check', () => {
+    const inputs = [1, 2, 3, 4].map((i) => ({ action: 'certificate.issue', subject: `certificate:${i}`, details: { serial: `0${i}`, z: 'last', a: 'first' } }))
+    const at = new Date('2030-01-01T00:00:05Z')
+    seeded(2)
+    for (const input of inputs) t.store.write((tx) => appendAudit(tx, input, at))
+    const oneByOne = t.db.prepare('SELECT * FROM audit_log ORDER BY seq').all()
+    const headOneByOne = readAuditHead(t.tx)
+    t.cleanup()
+    seeded(2)
+    const returned = t.store.write((tx) => appendAuditEntries(tx, inputs, at))
+    expect(t.db.prepare('SELECT * FROM audit_log ORDER BY seq').all()).toEqual(oneByOne)
+    expect(readAuditHead(t.tx)).toEqual(headOneByOne)
+    expect(returned.map((e) => e.seq)).toEqual([3, 4, 5, 6])
+    expect(returned.at(-1)!.hash).toBe(headOneByOne!.hash)
+    expect(verifyAudit(t.tx)).toMatchObject({ intact: true, entries: 6 })
+    expect(t.store.write((tx) => appendAuditEntries(tx, [], at))).toEqual([])
+    // A trail cut before the batch: the break is recorded once, before the batch's first entry.
+    tamper('DELETE FROM audit_log WHERE seq = 6')
+    t.store.write((tx) => appendAuditEntries(tx, inputs.slice(0, 2), at))
+    const broken = JSON.parse((t.db.prepare("SELECT value FROM settings WHERE key = 'audit.break'").get() as { value: string }).value) as { beforeSeq: number }
+    expect(broken.beforeSeq).toBe(6)
+    expect(verifyAudit(t.tx)).toMatchObject({ intact: false })
   })
 
   it('records no break while the trail is whole', () => {
