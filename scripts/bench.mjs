@@ -4,9 +4,10 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  console.log(`npm run bench: batch issuance end to end (P-256 and RSA-2048 CA, and a P-256 CA on a SoftHSM2 token) beside OpenSSL, certificates:list over 100,000 rows, then the fleet part: a 100,000-entry CRL beside 'openssl ca -gencrl', then the backup of a 100,000-certificate store beside 'openssl enc'.
+  console.log(`npm run bench: batch issuance end to end (P-256 and RSA-2048 CA, a P-256 CA with a fleet's batch, and a P-256 CA on a SoftHSM2 token) beside OpenSSL, certificates:list over 100,000 rows, then the fleet part: a 100,000-entry CRL beside 'openssl ca -gencrl', then the backup of a 100,000-certificate store beside 'openssl enc'.
 Options (environment variables):
   BENCH_N=5000          CSRs per CA
+  BENCH_FLEET_N=20000   CSRs of the P-256 CA's fleet row (a batch past the workers' JIT warm-up; 0 skips it)
   BENCH_OPENSSL_N=100   CSRs for the 'openssl x509 -req' loop
   BENCH_ONLY=p256|rsa   only one CA
   BENCH_PKCS11=0        skip the P-256 CA on a SoftHSM2 token (run when softhsm2 is installed)
