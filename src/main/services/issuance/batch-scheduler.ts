@@ -27,11 +27,13 @@ export const WORKER_MIN_ITEMS = 48
 /** Items prepared on the main thread between two looks at the clock (~1 ms each). */
 export const INLINE_CHUNK = 4
 /**
- * Items per message to a worker. Measured on 2 idle cores (P-256, 5,000 CSRs): 32 items a
- * message and commits of 48 rows gave ~1,450 certs/s with loop delays up to 58–88 ms; 16 and
- * 16 give ~1,210–1,320 certs/s with the worst delay 37–43 ms (the target is ≤ 50 ms).
+ * Items per message to a worker. Measured on 2 cores (P-256, 20,000 CSRs, commits of 16 rows,
+ * the log's checkpoint held off the main thread, alternating runs): 32 items a message ran at
+ * 118–122× the OpenSSL loop against 111–114× for 16, worst loop delays alike (28–30 ms).
+ * Before, 32 a message with commits of 48 rows had loop delays up to 58–88 ms: the commits
+ * (and the checkpoints inside them) made those, not the message size.
  */
-export const WORKER_CHUNK = 16
+export const WORKER_CHUNK = 32
 /** Commit when this many certificates are ready (one transaction; ~5 ms of inserts)… */
 export const COMMIT_AT = 16
 /** …or when the main thread has worked this long since it last yielded. */
