@@ -84,8 +84,9 @@ const KU_BITS: Record<KeyUsageName, number> = {
 
 /**
  * Serials are cut from 4 KiB of CSPRNG output at a time: one call into OpenSSL's generator per
- * 256 serials instead of one each (~5 µs a call, against ~0.2 µs a cut). Every serial is still
- * 16 bytes no other serial shares (the bytes are used once), and serials are public once issued.
+ * 256 serials instead of one each (~5 µs a call, against ~0.2 µs a cut). Each serial is still
+ * 16 fresh random bytes (no byte is used twice); two serials can still collide by chance, which
+ * the store checks before it commits a certificate. Serials are public once issued.
  */
 const SERIAL_POOL_BYTES = 4096
 let serialPool = new Uint8Array(0)

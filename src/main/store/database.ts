@@ -61,7 +61,15 @@ export function storeOf(db: Db, checkpointer?: WalCheckpointer): Store {
   const store: Store = {
     read: <T>(body: (tx: ReadTx) => T): T => (db.inTransaction ? body(db as ReadTx) : (read.deferred(body) as T)),
     write: <T>(body: (tx: WriteTx) => T): T => {
-      const result = write.immediate(body) as T
+      // Only the outermost write is the transaction (a nested one is a savepoint inside it).
+      const outermost = !db.inTransaction
+      if (outermost) checkpointer?.writing(true)
+      let result: T
+      try {
+        result = write.immediate(body) as T
+      } finally {
+        if (outermost) checkpointer?.writing(false)
+      }
       checkpointer?.committed()
       return result
     },

@@ -4,10 +4,10 @@
 export const CHECKPOINT_DELAY_MS = 100
 
 /**
- * Frames (pages) of log at which a checkpoint that did not reach the log's end (commits kept
- * arriving during it) asks sustained writers to hold their next commit for one last pass
- * (~32 MiB of log; the store's backstop is twice that). A log whose checkpoint reached its end
- * is started again from its beginning by the next commit, so it stops growing.
+ * Frames (pages) of log at which the thread, a commit having come during its pass, asks
+ * sustained writers to hold their next commit for one more pass (~32 MiB of log; the store's
+ * backstop is twice that). A log copied to its end is started again from its beginning by the
+ * next commit, so it stops growing.
  */
 export const HOLD_COMMITS_AT_FRAMES = 8_000
 
@@ -17,11 +17,13 @@ export const FLAG_CLOSED = 1
 export const FLAG_OPEN = 2
 /** 1 while the thread asks sustained writers to hold their next commit (its last pass is running). */
 export const FLAG_HOLD_COMMITS = 3
-export const FLAG_COUNT = 4
+/** 1 while the store's connection is inside a write transaction (the held pass waits for it to end). */
+export const FLAG_WRITING = 4
+export const FLAG_COUNT = 5
 
 export interface CheckpointerData {
   readonly file: string
-  /** SharedArrayBuffer of FLAG_COUNT Int32: FLAG_SCHEDULED (a checkpoint is pending), FLAG_CLOSED (its connection is closed), FLAG_OPEN (its connection was opened), FLAG_HOLD_COMMITS. */
+  /** SharedArrayBuffer of FLAG_COUNT Int32: FLAG_SCHEDULED (a checkpoint is pending), FLAG_CLOSED (its connection is closed), FLAG_OPEN (its connection was opened), FLAG_HOLD_COMMITS, FLAG_WRITING. */
   readonly flags: SharedArrayBuffer
   /** HOLD_COMMITS_AT_FRAMES, smaller in tests. */
   readonly holdAtFrames: number

@@ -20,7 +20,7 @@ import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { workerEntry, type WorkerEntry } from '../threads/worker-entry'
 import type { Db } from './database'
-import { FLAG_CLOSED, FLAG_COUNT, FLAG_HOLD_COMMITS, FLAG_OPEN, FLAG_SCHEDULED, HOLD_COMMITS_AT_FRAMES, type CheckpointerData, type CheckpointerMessage } from './wal-checkpoint-protocol'
+import { FLAG_CLOSED, FLAG_COUNT, FLAG_HOLD_COMMITS, FLAG_OPEN, FLAG_SCHEDULED, FLAG_WRITING, HOLD_COMMITS_AT_FRAMES, type CheckpointerData, type CheckpointerMessage } from './wal-checkpoint-protocol'
 
 /** Write transactions on one connection before its checkpoint thread starts. */
 export const CHECKPOINTER_AFTER_WRITES = 32
@@ -32,6 +32,8 @@ export const DEFAULT_AUTOCHECKPOINT_PAGES = 1_000
 export const CLOSE_WAIT_MS = 2_000
 
 export interface WalCheckpointer {
+  /** The store's connection begins (true) or ends (false) a write transaction. */
+  writing(inside: boolean): void
   /** A write transaction on the store's connection committed. */
   committed(): void
   /** True while the thread asks sustained writers to hold their next commit (see the file comment). */
@@ -92,6 +94,9 @@ export function createWalCheckpointer(db: Db, options: WalCheckpointerOptions = 
   }
 
   return {
+    writing(inside) {
+      if (flags) Atomics.store(flags, FLAG_WRITING, inside ? 1 : 0)
+    },
     committed() {
       if (ended) return
       if (!worker) {

@@ -206,8 +206,8 @@ describe('batch scheduler', () => {
       commit(done)
     }
     await sleepingScheduler(slept).run(plan)
-    // Looks 2–4 each answered with a sleep, the fifth let the commit go; the last commit did not look.
-    expect(slept).toEqual([HOLD_POLL_MS, HOLD_POLL_MS, HOLD_POLL_MS])
+    // Four looks said "held", each followed by a sleep; the fifth let the commit go. The last commit did not look.
+    expect(slept).toEqual([HOLD_POLL_MS, HOLD_POLL_MS, HOLD_POLL_MS, HOLD_POLL_MS])
     expect(plan.commits).toEqual([
       { done: COMMIT_AT, rows: COMMIT_AT },
       { done: COMMIT_AT * 2, rows: COMMIT_AT },
@@ -217,15 +217,35 @@ describe('batch scheduler', () => {
     expect(finishedAtCommit[0]).toBe(COMMIT_AT)
   })
 
-  it('a hold that does not end holds a commit HOLD_MAX_MS at most, then it is made', async () => {
+  it('a hold that does not end holds commits HOLD_MAX_MS in all, not each: later commits go ahead', async () => {
     const slept: number[] = []
-    const plan = fakePlan(COMMIT_AT + 1, { holdCommits: () => true })
+    const plan = fakePlan(COMMIT_AT * 3 + 1, { holdCommits: () => true })
     await sleepingScheduler(slept).run(plan)
     expect(slept).toHaveLength(HOLD_MAX_MS / HOLD_POLL_MS)
     expect(plan.commits).toEqual([
       { done: COMMIT_AT, rows: COMMIT_AT },
-      { done: COMMIT_AT + 1, rows: 1 }
+      { done: COMMIT_AT * 2, rows: COMMIT_AT },
+      { done: COMMIT_AT * 3, rows: COMMIT_AT },
+      { done: COMMIT_AT * 3 + 1, rows: 1 }
     ])
+  })
+
+  it('a hold that ends and comes back is waited for again', async () => {
+    const slept: number[] = []
+    let looks = 0
+    // Up for two looks at the first commit, down, then up for two looks at the second.
+    const plan = fakePlan(COMMIT_AT * 2 + 1, { holdCommits: () => [true, true, false, true, true, false][looks++] ?? false })
+    await sleepingScheduler(slept).run(plan)
+    expect(slept).toEqual([HOLD_POLL_MS, HOLD_POLL_MS, HOLD_POLL_MS, HOLD_POLL_MS])
+    expect(plan.commits.map((c) => c.done)).toEqual([COMMIT_AT, COMMIT_AT * 2, COMMIT_AT * 2 + 1])
+  })
+
+  it('the commit of the last rows never waits, whether COMMIT_AT or the end made it', async () => {
+    const slept: number[] = []
+    const plan = fakePlan(COMMIT_AT * 2, { holdCommits: () => plan.finished.length === COMMIT_AT * 2 })
+    await sleepingScheduler(slept).run(plan)
+    expect(slept).toEqual([])
+    expect(plan.commits.map((c) => c.done)).toEqual([COMMIT_AT, COMMIT_AT * 2, COMMIT_AT * 2])
   })
 
   it('a halted run finishes nothing more, launches no more slices, and still makes its final commit', async () => {

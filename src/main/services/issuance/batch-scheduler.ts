@@ -13,9 +13,10 @@
 //   nearly what one of fifty does), so a slice is bounded by rows and time, not by a per-row
 //   estimate that a slow commit on a loaded disk would shrink to nothing;
 // - while the plan says commits are held (the store's checkpoint thread finishing a pass over
-//   its log, a few ms), a commit waits, at most HOLD_MAX_MS and finishing nothing more, with the
-//   event loop free; the last commit never waits. Without this the log grows until a backstop
-//   checkpoint runs inside a commit on the main thread (25–50 ms each, docs/performance.md);
+//   its log, a few ms), a commit waits, finishing nothing more, with the event loop free: at
+//   most HOLD_MAX_MS for one hold however many commits fall due in it, and never the batch's
+//   last commit. Without this the log grows until a backstop checkpoint runs inside a commit
+//   on the main thread (25–53 ms each, docs/performance.md);
 // - once the plan says it is halted (cancelled, or a signature failed), nothing more is
 //   launched or finished; slices in flight are left to finish in their workers, unread.
 import { performance } from 'node:perf_hooks'
@@ -29,9 +30,11 @@ export const INLINE_CHUNK = 4
 /**
  * Items per message to a worker. Measured on 2 cores (P-256, 20,000 CSRs, commits of 16 rows,
  * the log's checkpoint held off the main thread, alternating runs): 32 items a message ran at
- * 118–122× the OpenSSL loop against 111–114× for 16, worst loop delays alike (28–30 ms).
- * Before, 32 a message with commits of 48 rows had loop delays up to 58–88 ms: the commits
- * (and the checkpoints inside them) made those, not the message size.
+ * 118–122× the OpenSSL loop against 111–114× for 16. Worst loop delays: 25–30 ms in eight of
+ * nine runs with 32 and one of 96 ms, against 27–36 ms in six runs with 16; the main thread's
+ * work between two yields is the same (a commit of 16 rows), so the 96 ms is not explained by
+ * the message size. Before, 32 a message with commits of 48 rows had delays up to 58–88 ms: the
+ * commits (and the checkpoints inside them) made those.
  */
 export const WORKER_CHUNK = 32
 /** Commit when this many certificates are ready (one transaction; ~5 ms of inserts)… */
@@ -39,7 +42,7 @@ export const COMMIT_AT = 16
 /** …or when the main thread has worked this long since it last yielded. */
 export const SLICE_MS = 4
 
-/** The longest a commit waits for a hold to end (it then commits anyway)… */
+/** The longest commits wait for one hold to end (they then commit anyway until it ends)… */
 export const HOLD_MAX_MS = 100
 /** …looking this often. */
 export const HOLD_POLL_MS = 1
@@ -114,12 +117,20 @@ export function createBatchScheduler(deps: BatchSchedulerDeps): BatchScheduler {
       const { total } = plan
       let done = 0
       let sliceStart = clock()
+      /** When this run first saw the hold that is up now (null: none is up). */
+      let holdSeen: number | null = null
+      const waitWhileHeld = async (): Promise<void> => {
+        let held = plan.holdCommits?.() ?? false
+        if (held) holdSeen ??= clock()
+        while (held && clock() - holdSeen! < HOLD_MAX_MS && !plan.halted()) {
+          await sleep(HOLD_POLL_MS)
+          held = plan.holdCommits!()
+        }
+        if (!held) holdSeen = null
+      }
       const maybeCommit = async (force: boolean): Promise<void> => {
         if (!force && plan.ready() < COMMIT_AT && clock() - sliceStart < SLICE_MS) return
-        if (!force && plan.holdCommits?.()) {
-          const since = clock()
-          while (plan.holdCommits() && clock() - since < HOLD_MAX_MS && !plan.halted()) await sleep(HOLD_POLL_MS)
-        }
+        if (!force && done < total) await waitWhileHeld()
         plan.commit(done)
         if (done < total) await yieldToLoop()
         sliceStart = clock()
