@@ -2,8 +2,8 @@
 // runs inside the commit that crosses its threshold (1,000 pages): it copies the log into the
 // database file and syncs it, on the thread that committed. During batch issuance that was
 // about two thirds of every commit's cost on the main thread (docs/performance.md). Once a
-// connection has made CHECKPOINTER_AFTER_WRITES write transactions (sustained writing: a
-// batch, a bulk revocation, a restore), a worker with its own connection checkpoints instead
+// connection has made CHECKPOINTER_AFTER_WRITES write transactions (a batch, a bulk
+// revocation, a restore, or just a few writes), a worker with its own connection checkpoints instead
 // (PASSIVE: it never blocks a writer), CHECKPOINT_DELAY_MS after a commit, and the store's
 // connection keeps an automatic checkpoint only as a backstop (SAFETY_AUTOCHECKPOINT_PAGES) in
 // case the thread falls behind. Until then, and if the thread cannot start or stops, SQLite's
@@ -22,8 +22,13 @@ import { workerEntry, type WorkerEntry } from '../threads/worker-entry'
 import type { Db } from './database'
 import { FLAG_CLOSED, FLAG_COUNT, FLAG_HOLD_COMMITS, FLAG_OPEN, FLAG_SCHEDULED, FLAG_WRITING, HOLD_COMMITS_AT_FRAMES, type CheckpointerData, type CheckpointerMessage } from './wal-checkpoint-protocol'
 
-/** Write transactions on one connection before its checkpoint thread starts. */
-export const CHECKPOINTER_AFTER_WRITES = 32
+/**
+ * Write transactions on one connection before its checkpoint thread starts. Few: a batch's
+ * first commits otherwise run SQLite's own checkpoint every ~5 commits of 16 rows, 35–50 ms
+ * each into a store of 1,000,000 certificates (32 was measured so). A store that writes a
+ * little (settings, a profile) then has the idle thread too; it holds one connection.
+ */
+export const CHECKPOINTER_AFTER_WRITES = 4
 /** The store connection's automatic checkpoint while the thread runs (pages of 4 KiB: ~64 MiB of log). */
 export const SAFETY_AUTOCHECKPOINT_PAGES = 16_000
 /** SQLite's default automatic checkpoint, restored if the thread stops. */
