@@ -30,10 +30,10 @@ export const INLINE_CHUNK = 4
 /**
  * Items per message to a worker. Measured on 2 cores (P-256, 20,000 CSRs, commits of 16 rows,
  * the log's checkpoint held off the main thread, alternating runs): 32 items a message ran at
- * 118–122× the OpenSSL loop against 111–114× for 16. Worst loop delays: 25–30 ms in eight of
- * nine runs with 32 and one of 96 ms, against 27–36 ms in six runs with 16; the main thread's
- * work between two yields is the same (a commit of 16 rows), so the 96 ms is not explained by
- * the message size. Before, 32 a message with commits of 48 rows had delays up to 58–88 ms: the
+ * 118–122× the OpenSSL loop against 111–114× for 16. Worst loop delays: 24–48 ms in 18 of 19
+ * runs with 32 and one of 96 ms, against 27–36 ms in six runs with 16; the main thread's work
+ * between two yields is the same (a commit of 16 rows), so the 96 ms is not explained by the
+ * message size. Before, 32 a message with commits of 48 rows had delays up to 58–88 ms: the
  * commits (and the checkpoints inside them) made those.
  */
 export const WORKER_CHUNK = 32
