@@ -12,7 +12,7 @@ import type { EventSink } from '../../shared/ipc/events'
 import type { CertificateSelection, RevokeManyRequest, RevokeManyResponse, SelectedCertificateDto, SkippedCertificate } from '../../shared/ipc/certificates'
 import { revokeManyRequest } from '../../shared/ipc/certificates'
 import type { Store } from '../store/database'
-import { appendAudit } from '../store/audit-log'
+import { appendAuditEntries, type AuditInput } from '../store/audit-log'
 import {
   derOfCertificates,
   findCertificatesBySerial,
@@ -235,15 +235,14 @@ export function createBulkService(store: Store, emit: EventSink, now: () => Date
           }
           const slice = targets.slice(i, i + REVOKE_SLICE)
           revoked += store.write((tx) => {
-            let n = 0
-            const t = now()
+            const audit: AuditInput[] = []
             for (const c of slice) {
               // Revoked meanwhile (another window, the CLI): left as it is, not audited twice.
               if (!revokeCertificate(tx, c.id, { revokedAt: at, reason: req.reason, invalidityDate: req.invalidityDate ?? null })) continue
-              appendAudit(tx, { action: 'certificate.revoke', subject: `certificate:${c.id}`, details: { serial: c.serial, authorityId: c.authorityId, reason: req.reason, invalidityDate: req.invalidityDate ?? null, bulk: operationId } }, t)
-              n++
+              audit.push({ action: 'certificate.revoke', subject: `certificate:${c.id}`, details: { serial: c.serial, authorityId: c.authorityId, reason: req.reason, invalidityDate: req.invalidityDate ?? null, bulk: operationId } })
             }
-            return n
+            // One entry per certificate revoked, in the slice's order.
+            return appendAuditEntries(tx, audit, now()).length
           })
           emit('progress', { operationId, done: Math.min(i + REVOKE_SLICE, targets.length), total: targets.length, label: 'Revoking certificates', finished: i + REVOKE_SLICE >= targets.length })
           await yieldToLoop()

@@ -70,7 +70,7 @@ export function storeOf(db: Db, checkpointer?: WalCheckpointer): Store {
       } finally {
         if (outermost) checkpointer?.writing(false)
       }
-      checkpointer?.committed()
+      if (outermost) checkpointer?.committed()
       return result
     },
     holdCommits: () => checkpointer?.holdingCommits ?? false,
