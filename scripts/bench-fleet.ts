@@ -8,12 +8,14 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { createServices, type Services } from '../src/main/services'
+import type { EventSink } from '../src/shared/ipc/events'
 import { createMemoryKeychain } from '../src/main/vault'
 import { databaseFile, openDatabase } from '../src/main/store'
 import { seedCertificates } from '../tests/harness/seed'
 import { createRootCa } from '../tests/integration/issuance/root-ca'
 import { buildCsr, toPem } from '../src/main/engine'
 import { createKeyObjectSigner } from '../src/main/vault/signer'
+import { mainThreadCpuMs, processCpuMs } from './bench-cpu'
 
 const CRL_N = Number(process.env.BENCH_CRL_N ?? 100_000)
 const REVOKE_N = Number(process.env.BENCH_REVOKE_N ?? 100_000)
@@ -126,25 +128,57 @@ async function makeCsrs(n: number): Promise<string[]> {
 }
 
 /** certs/s of one batch of `csrs` into the store at dataDir (a CA made for it: the memory keychain does not outlive a run), and the main thread's worst event-loop delay meanwhile. */
-async function issueRate(services: Services, csrs: string[]): Promise<{ rate: number; maxDelayMs: number }> {
+async function issueRate(services: Services, csrs: string[]): Promise<{ rate: number; maxDelayMs: number; cpuUsPerCert: number; mainUsPerCert: number }> {
   const ca = await createRootCa(services, `Issue Bench ${Date.now()}`)
   const items = (list: string[]) => list.map((csrPem) => ({ csrPem, input: { subject: {}, sans: [] } }))
   await services.issuance.issue({ authorityId: ca.id, profileId: null, confirmWarnings: false, items: items(csrs.slice(0, 50)) })
   const h = monitorEventLoopDelay({ resolution: 5 })
   h.enable()
   const t0 = performance.now()
+  const cpu0 = processCpuMs()
+  const main0 = mainThreadCpuMs()
   const r = await services.issuance.issue({ authorityId: ca.id, profileId: null, confirmWarnings: false, items: items(csrs.slice(50)) })
   const seconds = (performance.now() - t0) / 1000
+  const n = csrs.length - 50
+  const cpuUsPerCert = ((processCpuMs() - cpu0) * 1000) / n
+  const mainUsPerCert = ((mainThreadCpuMs() - main0) * 1000) / n
   h.disable()
-  if (!r.ok || r.value.issued !== csrs.length - 50) throw new Error('issuance failed')
-  return { rate: (csrs.length - 50) / seconds, maxDelayMs: h.max / 1e6 }
+  if (!r.ok || r.value.issued !== n) throw new Error('issuance failed')
+  return { rate: n / seconds, maxDelayMs: h.max / 1e6, cpuUsPerCert, mainUsPerCert }
 }
+
+/** Milliseconds `body` takes. */
+function msOf(body: () => void): number {
+  const t = performance.now()
+  body()
+  return performance.now() - t
+}
+
+/** The longest gap between two progress events of the search index's catch-up (one slice and its commit), ms. */
+function searchSliceWatch(): { emit: EventSink; longestMs(): number } {
+  let last = Number.NaN
+  let longest = 0
+  return {
+    emit: (name, payload) => {
+      if (name !== 'progress' || (payload as { operationId: string }).operationId !== 'search-index') return
+      const t = performance.now()
+      if (!Number.isNaN(last)) longest = Math.max(longest, t - last)
+      last = t
+    },
+    longestMs: () => longest
+  }
+}
+
+/** Progress is reported from 5,000 rows (services/index.ts): below that, no slice was timed. */
+const sliceMs = (w: { longestMs(): number }): string => (w.longestMs() > 0 ? w.longestMs().toFixed(0) : 'n/a')
 
 const percentile = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!
 
 /** The 1,000,000-certificate store: built once at LARGE_DIR, reused by later runs. */
 async function largeBench(): Promise<void> {
-  let services = createServices({ dataDir: LARGE_DIR, keychain: createMemoryKeychain() })
+  const largeSlices = searchSliceWatch()
+  let services = createServices({ dataDir: LARGE_DIR, keychain: createMemoryKeychain(), emit: largeSlices.emit })
+  let closed = false
   const count = (): number => {
     const r = services.certificates.list({ sort: { field: 'createdAt', direction: 'desc' }, limit: 1 })
     return r.ok ? r.value.total : 0
@@ -155,7 +189,7 @@ async function largeBench(): Promise<void> {
     const ca = await createCa(services, 'Large Bench CA')
     services.close()
     seedCertificates(LARGE_DIR, { authorityId: ca.id, der: ca.der, issuer: 'CN=Large Bench CA', count: LARGE_N - have })
-    services = createServices({ dataDir: LARGE_DIR, keychain: createMemoryKeychain() })
+    services = createServices({ dataDir: LARGE_DIR, keychain: createMemoryKeychain(), emit: largeSlices.emit })
     console.log(`\nBuilt the ${LARGE_N.toLocaleString('en')}-certificate store at ${LARGE_DIR} in ${((performance.now() - t0) / 1000).toFixed(0)} s (reused by later runs; delete it to rebuild).`)
   }
   try {
@@ -216,17 +250,25 @@ async function largeBench(): Promise<void> {
     console.log(`  ${'dashboard and expiry timeline (expiryStats, 26 weeks)'.padEnd(52)} ${percentile(dash, 50).toFixed(1).padStart(7)} ${percentile(dash, 95).toFixed(1).padStart(8)}   (goal < 200 ms)`)
     const csrs = await makeCsrs(ISSUE_N + 50)
     const emptyDir = mkdtempSync(join(tmpdir(), 'pkidesk-bench-empty-'))
-    const empty = createServices({ dataDir: emptyDir, keychain: createMemoryKeychain() })
+    const emptySlices = searchSliceWatch()
+    const empty = createServices({ dataDir: emptyDir, keychain: createMemoryKeychain(), emit: emptySlices.emit })
     const loadIssue = load()
     const intoEmpty = await issueRate(empty, csrs)
-    empty.close()
+    // Each batch's rows reach the search index behind it (store/search-backlog.ts); close() indexes what is left.
+    const indexEmpty = msOf(() => empty.close())
     rmSync(emptyDir, { recursive: true, force: true })
     const intoLarge = await issueRate(services, csrs.map((c) => c))
+    const indexLarge = msOf(() => services.close())
+    closed = true
     console.log(
       `  issuance of ${ISSUE_N} (P-256 CA): empty store ${intoEmpty.rate.toFixed(0)} certs/s, ${rows.toLocaleString('en')}-certificate store ${intoLarge.rate.toFixed(0)} certs/s (${((intoLarge.rate / intoEmpty.rate) * 100).toFixed(0)}% of empty; worst loop delay ${intoEmpty.maxDelayMs.toFixed(0)} and ${intoLarge.maxDelayMs.toFixed(0)} ms; load ${loadIssue} before, ${load()} after)`
     )
+    console.log(`  CPU per certificate, all threads / main thread: ${intoEmpty.cpuUsPerCert.toFixed(0)} / ${intoEmpty.mainUsPerCert.toFixed(0)} µs into the empty store, ${intoLarge.cpuUsPerCert.toFixed(0)} / ${intoLarge.mainUsPerCert.toFixed(0)} µs into the large one`)
+    console.log(
+      `  then indexed for search, after each batch: ${((indexEmpty * 1000) / csrs.length).toFixed(0)} µs/cert into the empty store, ${((indexLarge * 1000) / csrs.length).toFixed(0)} µs/cert into the large one (longest slice ${sliceMs(emptySlices)} and ${sliceMs(largeSlices)} ms)`
+    )
   } finally {
-    services.close()
+    if (!closed) services.close()
   }
 }
 

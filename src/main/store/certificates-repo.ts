@@ -107,22 +107,55 @@ const INSERT_SQL = `INSERT INTO certificates (authority_id, profile_id, key_id, 
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 /**
- * The row, its full-text entry and its tally, single-row statements (migration 013: no insert
- * trigger, whose statement savepoint made FTS5 write a segment per row).
+ * The row, its place in the full-text index's backlog (migration 015: indexed once writes
+ * pause, search-backlog.ts) and its tally; single-row statements, no insert trigger (migration 013).
  */
 export function insertCertificate(db: WriteTx, c: NewCertificateRow): number {
   const info = stmt(db, INSERT_SQL).run(c.authorityId, c.profileId, c.keyId, c.serial, c.der, c.subject, c.issuer, c.sans, c.notBefore, c.notAfter, c.sha256, c.spkiSha256, c.source, c.isCa ? 1 : 0, c.createdAt)
   const id = Number(info.lastInsertRowid)
-  stmt(db, SEARCH_INSERT_SQL).run(id, c.subject, c.sans)
+  stmt(db, 'INSERT INTO certificates_search_pending (id) VALUES (?)').run(id)
   tallyInserted(db, c)
   return id
 }
 
 const SEARCH_INSERT_SQL = 'INSERT INTO certificates_search (rowid, subject, sans) VALUES (?, ?, ?)'
 
-/** Fills the full-text index again from the certificates table (after rows were copied in without it: a restore, a seeded store). */
+/** Fills the full-text index again from the certificates table (after rows were copied in without it: a restore, a seeded store); nothing is left pending. */
 export function rebuildSearchIndex(db: WriteTx): void {
   db.prepare("INSERT INTO certificates_search (certificates_search) VALUES ('rebuild')").run()
+  db.prepare('DELETE FROM certificates_search_pending').run()
+}
+
+/** Certificates committed but not yet in the full-text index (search reads them by LIKE). */
+export function pendingSearchRows(db: ReadTx): number {
+  return (stmt(db, 'SELECT count(*) AS n FROM certificates_search_pending').get() as { n: number }).n
+}
+
+const PENDING_CHUNK = 64
+
+/**
+ * Moves pending certificates into the full-text index, oldest first, until none is left or
+ * `budgetMs` has passed (checked every 64 rows); returns how many it took off the backlog. Single-row inserts, and the
+ * backlog's rows deleted once at the end: a statement with a savepoint in between would make
+ * FTS5 flush a segment of its own (migration 013).
+ */
+export function indexPendingSearchRows(db: WriteTx, budgetMs: number, clock: () => number = () => performance.now()): number {
+  const start = clock()
+  // LEFT JOIN: an id whose row is gone (the delete trigger removes it; this is the backstop) is dropped, not left forever.
+  const next = stmt(db, 'SELECT p.id, c.id AS row_id, c.subject, c.sans FROM certificates_search_pending p LEFT JOIN certificates c ON c.id = p.id WHERE p.id > ? ORDER BY p.id LIMIT ?')
+  const insert = stmt(db, SEARCH_INSERT_SQL)
+  let last = 0
+  let taken = 0
+  for (;;) {
+    const rows = next.all(last, PENDING_CHUNK) as { id: number; row_id: number | null; subject: string; sans: string }[]
+    for (const r of rows) if (r.row_id !== null) insert.run(r.id, r.subject, r.sans)
+    taken += rows.length
+    if (rows.length > 0) last = rows[rows.length - 1]!.id
+    if (rows.length < PENDING_CHUNK || clock() - start >= budgetMs) break
+  }
+  // Every pending id up to the last one read was read, in order.
+  if (last > 0) stmt(db, 'DELETE FROM certificates_search_pending WHERE id <= ?').run(last)
+  return taken
 }
 
 /** `renewal` renews `original`: linked both ways, in the transaction that records the renewal. */
@@ -284,6 +317,9 @@ const likeSubstring = (text: string): string => `%${text.replace(/[\\%_]/g, (c) 
 function whereOf(q: CertificateFilter, range?: { readonly fromId: number; readonly toId: number }): { where: string[]; args: (string | number)[] } {
   // Inside full-text subqueries too, so that a range reads only its own part of the index.
   const ftsRange = range ? ` AND rowid > ${Math.floor(range.fromId)} AND rowid <= ${Math.floor(range.toId)}` : ''
+  const pendingRange = range ? ` AND p.id > ${Math.floor(range.fromId)} AND p.id <= ${Math.floor(range.toId)}` : ''
+  // Rows not yet in the full-text index (migration 015) are matched by LIKE on their own.
+  const pending = (test: string): string => `SELECT p.id FROM certificates_search_pending p JOIN certificates c ON c.id = p.id WHERE (${test})${pendingRange}`
   const where: string[] = []
   const args: (string | number)[] = []
   if (q.search) {
@@ -291,8 +327,9 @@ function whereOf(q: CertificateFilter, range?: { readonly fromId: number; readon
     // that). Serial and SHA-256: a hex prefix (colons and case ignored), on their indexes.
     const parts: string[] = []
     if ([...q.search].length >= 3) {
-      parts.push(`SELECT rowid FROM certificates_search WHERE certificates_search MATCH ?${ftsRange}`)
-      args.push(ftsString(q.search))
+      const like = likeSubstring(q.search)
+      parts.push(`SELECT rowid FROM certificates_search WHERE certificates_search MATCH ?${ftsRange}`, pending("c.subject LIKE ? ESCAPE '\\' OR c.sans LIKE ? ESCAPE '\\'"))
+      args.push(ftsString(q.search), like, like)
     } else {
       const like = likeSubstring(q.search)
       parts.push("SELECT id FROM certificates WHERE subject LIKE ? ESCAPE '\\' OR sans LIKE ? ESCAPE '\\'")
@@ -307,8 +344,8 @@ function whereOf(q: CertificateFilter, range?: { readonly fromId: number; readon
   }
   if (q.subjectMatch) {
     if ([...q.subjectMatch].length >= 3) {
-      where.push(`id IN (SELECT rowid FROM certificates_search WHERE certificates_search MATCH ?${ftsRange})`)
-      args.push(`subject : ${ftsString(q.subjectMatch)}`)
+      where.push(`id IN (SELECT rowid FROM certificates_search WHERE certificates_search MATCH ?${ftsRange} UNION ${pending("c.subject LIKE ? ESCAPE '\\'")})`)
+      args.push(`subject : ${ftsString(q.subjectMatch)}`, likeSubstring(q.subjectMatch))
     } else {
       where.push("subject LIKE ? ESCAPE '\\'")
       args.push(likeSubstring(q.subjectMatch))

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3'
 import { prepareStoreFiles, secureStoreFiles } from './file-modes'
 import { migrations, type Migration } from './migrations'
 import { createWalCheckpointer, type WalCheckpointer } from './wal-checkpointer'
+import { createSearchBacklog } from './search-backlog'
 
 export type Db = Database.Database
 
@@ -33,6 +34,11 @@ export interface Store {
    * its beginning (wal-checkpointer.ts). Other writes need not wait.
    */
   holdCommits(): boolean
+  /**
+   * Indexes for search, now, every certificate committed but not yet in the full-text index
+   * (the store does it by itself once its writes pause: search-backlog.ts); returns how many.
+   */
+  indexForSearch(onProgress?: (done: number, total: number) => void): number
   /** False once closed (the vault's lock events arrive after shutdown closed the store). */
   readonly open: boolean
   /** The database file (':memory:' for a store in memory): sync keeps its run lock beside it. */
@@ -54,10 +60,19 @@ export function connectionOf(store: Store): Db {
   return db
 }
 
-/** A Store over an open connection (tests that migrate a database step by step build theirs with this). */
-export function storeOf(db: Db, checkpointer?: WalCheckpointer): Store {
+/**
+ * A Store over an open connection (tests that migrate a database step by step build theirs
+ * with this). `indexWhenIdle`: the search backlog is indexed once writes pause (openStore's
+ * stores, at the newest schema); otherwise only when indexForSearch is called.
+ */
+export function storeOf(db: Db, checkpointer?: WalCheckpointer, options: { readonly indexWhenIdle?: boolean } = {}): Store {
   const read = db.transaction((body: (tx: ReadTx) => unknown) => body(db as ReadTx))
   const write = db.transaction((body: (tx: WriteTx) => unknown) => body(db as WriteTx))
+  const backlog = createSearchBacklog({
+    read: (body) => store.read(body),
+    write: (body) => store.write(body),
+    whenIdle: options.indexWhenIdle ?? false
+  })
   const store: Store = {
     read: <T>(body: (tx: ReadTx) => T): T => (db.inTransaction ? body(db as ReadTx) : (read.deferred(body) as T)),
     write: <T>(body: (tx: WriteTx) => T): T => {
@@ -70,16 +85,21 @@ export function storeOf(db: Db, checkpointer?: WalCheckpointer): Store {
       } finally {
         if (outermost) checkpointer?.writing(false)
       }
-      if (outermost) checkpointer?.committed()
+      if (outermost) {
+        checkpointer?.committed()
+        backlog.committed()
+      }
       return result
     },
     holdCommits: () => checkpointer?.holdingCommits ?? false,
+    indexForSearch: (onProgress) => backlog.indexAll(onProgress),
     get open() {
       return db.open
     },
     file: db.name,
     schemaVersion: () => schemaVersion(db),
     close: () => {
+      backlog.close()
       checkpointer?.close()
       db.close()
     }
@@ -94,7 +114,7 @@ export function storeOf(db: Db, checkpointer?: WalCheckpointer): Store {
  */
 export function openStore(file: string): Store {
   const db = openDatabase(file)
-  return storeOf(db, file === ':memory:' ? undefined : createWalCheckpointer(db))
+  return storeOf(db, file === ':memory:' ? undefined : createWalCheckpointer(db), { indexWhenIdle: true })
 }
 
 export function openDatabase(file: string, upTo?: number): Db {

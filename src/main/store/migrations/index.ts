@@ -14,6 +14,7 @@ import { m011TokenKeys } from './011-token-keys'
 import { m012AuthoritySuccessors } from './012-authority-successors'
 import { m013SearchIndexWrites } from './013-search-index-writes'
 import { m014CertificateTallies } from './014-certificate-tallies'
+import { m015SearchBacklog } from './015-search-backlog'
 
 export interface Migration {
   readonly version: number
@@ -23,4 +24,4 @@ export interface Migration {
   up(db: Db): void
 }
 
-export const migrations: readonly Migration[] = [m001Initial, m002Sync, m003CertificateSearch, m004StarterProfiles, m005FleetIndexes, m006CustodianKeys, m007SyncChains, m008IssuanceRuns, m009AuthorityUrls, m010CertificateRenewals, m011TokenKeys, m012AuthoritySuccessors, m013SearchIndexWrites, m014CertificateTallies]
+export const migrations: readonly Migration[] = [m001Initial, m002Sync, m003CertificateSearch, m004StarterProfiles, m005FleetIndexes, m006CustodianKeys, m007SyncChains, m008IssuanceRuns, m009AuthorityUrls, m010CertificateRenewals, m011TokenKeys, m012AuthoritySuccessors, m013SearchIndexWrites, m014CertificateTallies, m015SearchBacklog]

@@ -1,0 +1,115 @@
+// The full-text index's backlog (migration 015): certificates are committed first and indexed
+// for search once the store's writes pause. A batch commits a slice every few tens of ms, so
+// nothing is indexed until it ends; then slices of SLICE_MS of index writes run back to back,
+// each its own transaction, with the event loop free between them, and stop for IDLE_MS again
+// at any other commit. indexAll() takes the rest at once (the CLI before it exits, the bench).
+// A crash leaves the ids in the table: the next open picks them up after IDLE_MS.
+import type { ReadTx, WriteTx } from './database'
+import { indexPendingSearchRows, pendingSearchRows } from './certificates-repo'
+
+/** No commit for this long, and the backlog is indexed. */
+export const SEARCH_BACKLOG_IDLE_MS = 300
+/** Index writes per transaction: ~200–400 rows; their commit adds FTS5's merge work for them. */
+export const SEARCH_BACKLOG_SLICE_MS = 15
+
+export interface SearchBacklogTimers {
+  /** Runs `fn` after `ms` without keeping the process alive; returns its cancel. */
+  after(ms: number, fn: () => void): () => void
+  now(): number
+}
+
+export interface SearchBacklog {
+  /** A write committed (not the backlog's own): indexing waits IDLE_MS from now. */
+  committed(): void
+  /** Indexes the whole backlog now, slice by slice; returns how many certificates it took. */
+  indexAll(onProgress?: (done: number, total: number) => void): number
+  close(): void
+}
+
+export interface SearchBacklogDeps {
+  read<T>(body: (tx: ReadTx) => T): T
+  write<T>(body: (tx: WriteTx) => T): T
+  readonly timers?: SearchBacklogTimers
+  readonly idleMs?: number
+  readonly sliceMs?: number
+  /** False: only indexAll indexes (a store on an older schema in the migration tests has no backlog table). */
+  readonly whenIdle?: boolean
+  /** A slice failed (the write lock held elsewhere past busy_timeout, a full disk): it is tried again after IDLE_MS. */
+  readonly onError?: (e: unknown) => void
+}
+
+const nodeTimers: SearchBacklogTimers = {
+  after(ms, fn) {
+    const t = setTimeout(fn, ms)
+    t.unref()
+    return () => clearTimeout(t)
+  },
+  now: () => performance.now()
+}
+
+export function createSearchBacklog(deps: SearchBacklogDeps): SearchBacklog {
+  const timers = deps.timers ?? nodeTimers
+  const idleMs = deps.idleMs ?? SEARCH_BACKLOG_IDLE_MS
+  const sliceMs = deps.sliceMs ?? SEARCH_BACKLOG_SLICE_MS
+  let lastCommit = timers.now()
+  let cancel: (() => void) | undefined
+  let indexing = false
+  let closed = false
+
+  const slice = (): number => {
+    indexing = true
+    try {
+      return deps.write((tx) => indexPendingSearchRows(tx, sliceMs, timers.now))
+    } finally {
+      indexing = false
+    }
+  }
+
+  const arm = (ms: number): void => {
+    if (closed || cancel || deps.whenIdle === false) return
+    cancel = timers.after(ms, () => {
+      cancel = undefined
+      tick()
+    })
+  }
+
+  const tick = (): void => {
+    if (closed) return
+    const quietFor = timers.now() - lastCommit
+    if (quietFor < idleMs) return arm(idleMs - quietFor)
+    try {
+      if (deps.read((tx) => pendingSearchRows(tx)) === 0) return
+      slice()
+    } catch (e) {
+      deps.onError?.(e)
+      lastCommit = timers.now()
+      return arm(idleMs)
+    }
+    arm(0)
+  }
+
+  arm(idleMs)
+  return {
+    committed() {
+      if (indexing || closed) return
+      lastCommit = timers.now()
+      arm(idleMs)
+    },
+    indexAll(onProgress) {
+      const total = deps.read((tx) => pendingSearchRows(tx))
+      let done = 0
+      while (done < total) {
+        const taken = slice()
+        if (taken === 0) break
+        done += taken
+        onProgress?.(Math.min(done, total), total)
+      }
+      return done
+    },
+    close() {
+      closed = true
+      cancel?.()
+      cancel = undefined
+    }
+  }
+}
