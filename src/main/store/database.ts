@@ -68,10 +68,17 @@ export function connectionOf(store: Store): Db {
 export function storeOf(db: Db, checkpointer?: WalCheckpointer, options: { readonly indexWhenIdle?: boolean } = {}): Store {
   const read = db.transaction((body: (tx: ReadTx) => unknown) => body(db as ReadTx))
   const write = db.transaction((body: (tx: WriteTx) => unknown) => body(db as WriteTx))
+  let backlogFailed = false
   const backlog = createSearchBacklog({
     read: (body) => store.read(body),
     write: (body) => store.write(body),
-    whenIdle: options.indexWhenIdle ?? false
+    isOpen: () => db.open,
+    whenIdle: options.indexWhenIdle ?? false,
+    // Search still finds the rows (by LIKE); said once, tried again with a growing wait.
+    onError: (e) => {
+      if (!backlogFailed) process.stderr.write(`pkidesk: indexing certificates for search failed, will try again: ${(e as Error).message}\n`)
+      backlogFailed = true
+    }
   })
   const store: Store = {
     read: <T>(body: (tx: ReadTx) => T): T => (db.inTransaction ? body(db as ReadTx) : (read.deferred(body) as T)),

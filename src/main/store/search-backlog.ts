@@ -34,9 +34,13 @@ export interface SearchBacklogDeps {
   readonly sliceMs?: number
   /** False: only indexAll indexes (a store on an older schema in the migration tests has no backlog table). */
   readonly whenIdle?: boolean
-  /** A slice failed (the write lock held elsewhere past busy_timeout, a full disk): it is tried again after IDLE_MS. */
+  /** False once the connection is closed: the schedule stops. */
+  isOpen(): boolean
+  /** A slice failed (the write lock held elsewhere past busy_timeout, a full disk): it is tried again later, the wait doubling up to a minute. */
   readonly onError?: (e: unknown) => void
 }
+
+const RETRY_MAX_MS = 60_000
 
 const nodeTimers: SearchBacklogTimers = {
   after(ms, fn) {
@@ -55,6 +59,7 @@ export function createSearchBacklog(deps: SearchBacklogDeps): SearchBacklog {
   let cancel: (() => void) | undefined
   let indexing = false
   let closed = false
+  let failures = 0
 
   const slice = (): number => {
     indexing = true
@@ -74,16 +79,18 @@ export function createSearchBacklog(deps: SearchBacklogDeps): SearchBacklog {
   }
 
   const tick = (): void => {
-    if (closed) return
+    if (closed || !deps.isOpen()) return
     const quietFor = timers.now() - lastCommit
     if (quietFor < idleMs) return arm(idleMs - quietFor)
     try {
       if (deps.read((tx) => pendingSearchRows(tx)) === 0) return
       slice()
+      failures = 0
     } catch (e) {
       deps.onError?.(e)
+      failures++
       lastCommit = timers.now()
-      return arm(idleMs)
+      return arm(Math.min(RETRY_MAX_MS, idleMs * 2 ** (failures - 1)))
     }
     arm(0)
   }

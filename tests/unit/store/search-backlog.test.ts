@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openDatabase, openStore, storeOf, type Db, type Store, type WriteTx } from '../../../src/main/store'
+import { openDatabase, openStore, storeOf, type Db, type Store } from '../../../src/main/store'
 import { countCertificates, insertCertificate, pendingSearchRows } from '../../../src/main/store/certificates-repo'
 import { createSearchBacklog, SEARCH_BACKLOG_IDLE_MS, type SearchBacklogTimers } from '../../../src/main/store/search-backlog'
 
@@ -93,7 +93,7 @@ describe('search backlog', () => {
     const timers = manualTimers()
     let slices = 0
     // A budget of 0 ms: each slice ends at its first look at the clock, after 64 rows.
-    const backlog = createSearchBacklog({ read: store.read, write: (body) => (slices++, store.write(body)), timers, idleMs: 300, sliceMs: 0 })
+    const backlog = createSearchBacklog({ read: store.read, write: (body) => (slices++, store.write(body)), isOpen: () => db.open, timers, idleMs: 300, sliceMs: 0 })
     addRows(store, 300)
     for (let i = 0; i < 10; i++) {
       backlog.committed()
@@ -122,7 +122,7 @@ describe('search backlog', () => {
 
   it('indexAll takes the whole backlog now and reports progress; close stops the schedule', () => {
     const timers = manualTimers()
-    const backlog = createSearchBacklog({ read: store.read, write: store.write, timers, sliceMs: 0 })
+    const backlog = createSearchBacklog({ read: store.read, write: store.write, isOpen: () => db.open, timers, sliceMs: 0 })
     addRows(store, 200)
     const progress: string[] = []
     expect(backlog.indexAll((done, total) => progress.push(`${done}/${total}`))).toBe(200)
@@ -136,7 +136,7 @@ describe('search backlog', () => {
     expect(pending()).toBe(5)
   })
 
-  it('tries a failed slice again after the idle time', () => {
+  it('tries a failed slice again, waiting longer after each failure', () => {
     const timers = manualTimers()
     const errors: unknown[] = []
     let fail = true
@@ -146,6 +146,7 @@ describe('search backlog', () => {
         if (fail) throw new Error('SQLITE_BUSY: database is locked')
         return store.write(body)
       },
+      isOpen: () => db.open,
       timers,
       onError: (e) => errors.push(e)
     })
@@ -154,10 +155,30 @@ describe('search backlog', () => {
     timers.advance(SEARCH_BACKLOG_IDLE_MS)
     expect(errors).toHaveLength(1)
     expect(pending()).toBe(10)
-    fail = false
+    // The wait doubles after each failure: 300, 600, 1,200 ms…
     timers.advance(SEARCH_BACKLOG_IDLE_MS)
+    expect(errors).toHaveLength(2)
+    timers.advance(2 * SEARCH_BACKLOG_IDLE_MS - 1)
+    expect(errors).toHaveLength(2)
+    timers.advance(1)
+    expect(errors).toHaveLength(3)
+    fail = false
+    timers.advance(4 * SEARCH_BACKLOG_IDLE_MS)
     expect(pending()).toBe(0)
+    expect(errors).toHaveLength(3)
     backlog.close()
+  })
+
+  it('stops once the connection is closed', () => {
+    const timers = manualTimers()
+    let reads = 0
+    const backlog = createSearchBacklog({ read: (body) => (reads++, store.read(body)), write: store.write, isOpen: () => db.open, timers })
+    addRows(store, 3)
+    backlog.committed()
+    db.close()
+    timers.advance(10 * SEARCH_BACKLOG_IDLE_MS)
+    expect(reads).toBe(0)
+    expect(timers.pending()).toBe(0)
   })
 
   it('a store opened over a backlog a crash left indexes it once idle; search finds the rows throughout', async () => {
