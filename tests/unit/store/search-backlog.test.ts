@@ -9,30 +9,14 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDatabase, openStore, storeOf, type Db, type Store } from '../../../src/main/store'
 import { countCertificates, insertCertificate, pendingSearchRows } from '../../../src/main/store/certificates-repo'
+import { certificateRow, ROW_TIME } from './certificate-row'
 import { createSearchBacklog, SEARCH_BACKLOG_IDLE_MS, type SearchBacklogTimers } from '../../../src/main/store/search-backlog'
 
-const NOW = '2027-01-01T00:00:00.000Z'
+const NOW = ROW_TIME
 
 function addRows(store: Store, n: number, from = 0): void {
   store.write((tx) => {
-    for (let i = from; i < from + n; i++)
-      insertCertificate(tx, {
-        authorityId: 'ca1',
-        profileId: null,
-        keyId: null,
-        serial: (0x1000 + i).toString(16),
-        der: new Uint8Array([0x30, 0]),
-        subject: `CN=device-${i}.fleet`,
-        issuer: 'CN=Root',
-        sans: '',
-        notBefore: NOW,
-        notAfter: '2028-01-01T00:00:00.000Z',
-        sha256: `aa${i}`,
-        spkiSha256: `bb${i}`,
-        source: 'local',
-        isCa: false,
-        createdAt: NOW
-      })
+    for (let i = from; i < from + n; i++) insertCertificate(tx, certificateRow({ serial: (0x1000 + i).toString(16), subject: `CN=device-${i}.fleet`, sans: '' }))
   })
 }
 

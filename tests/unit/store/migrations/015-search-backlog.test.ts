@@ -8,30 +8,13 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { migrate, openDatabase, schemaVersion, type Db, type WriteTx } from '../../../../src/main/store'
 import { migrations } from '../../../../src/main/store/migrations'
+import { certificateRow, ROW_TIME } from '../certificate-row'
 import { countCertificates, indexPendingSearchRows, insertCertificate, pendingSearchRows, queryCertificates, rebuildSearchIndex, type CertificateFilter } from '../../../../src/main/store/certificates-repo'
 
-const NOW = '2027-01-01T00:00:00.000Z'
+const NOW = ROW_TIME
 
 function add(db: Db, serial: string, subject: string, sans: string): number {
-  return db.transaction(() =>
-    insertCertificate(db as WriteTx, {
-      authorityId: 'ca1',
-      profileId: null,
-      keyId: null,
-      serial,
-      der: new Uint8Array([0x30, 0]),
-      subject,
-      issuer: 'CN=Root',
-      sans,
-      notBefore: NOW,
-      notAfter: '2028-01-01T00:00:00.000Z',
-      sha256: `ff${serial}`,
-      spkiSha256: `ee${serial}`,
-      source: 'local',
-      isCa: false,
-      createdAt: NOW
-    })
-  )()
+  return db.transaction(() => insertCertificate(db as WriteTx, certificateRow({ serial, subject, sans })))()
 }
 
 const found = (db: Db, f: Omit<CertificateFilter, 'now'>): number[] =>
