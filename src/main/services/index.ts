@@ -165,12 +165,20 @@ export function createServices(options: ServicesOptions): Services {
       vault.lockAll('shutdown')
       void pool.close()
       // What the store had not yet indexed for search (a CLI batch exits right after it) is
-      // indexed before it closes, with progress past a few thousand rows (~0.1 s); a kill here
-      // leaves it for the next open.
-      if (store.open)
-        store.indexForSearch((done, total) => {
-          if (total >= SEARCH_PROGRESS_FROM) emit('progress', { operationId: 'search-index', done, total, label: 'indexing certificates for search', finished: done === total })
-        })
+      // indexed before it closes, with progress past a few thousand rows (~0.1 s). Another
+      // process writing, a kill or a failure here leave the rest for the next open; search
+      // finds those rows meanwhile, so closing goes on either way.
+      try {
+        if (store.open)
+          store.indexForSearch(
+            (done, total) => {
+              if (total >= SEARCH_PROGRESS_FROM) emit('progress', { operationId: 'search-index', done, total, label: 'indexing certificates for search', finished: done === total })
+            },
+            { waitForLock: false }
+          )
+      } catch (e) {
+        process.stderr.write(`pkidesk: indexing certificates for search is left for the next start: ${(e as Error).message}\n`)
+      }
       store.close()
     }
   }

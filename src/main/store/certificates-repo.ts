@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto'
 import type { ReadTx, WriteTx } from './database'
 import { stmt } from './statements'
+import { searchFold } from './search-fold'
 import { tallyInserted, tallyStatusChanged, countTallied, type RangeEnd, type TallyQuery } from './certificate-tallies'
 
 export interface CertificateRow {
@@ -126,9 +127,13 @@ export function rebuildSearchIndex(db: WriteTx): void {
   db.prepare('DELETE FROM certificates_search_pending').run()
 }
 
-/** Certificates committed but not yet in the full-text index (search reads them by LIKE). */
+/** Certificates committed but not yet in the full-text index (search matches them on their own). */
 export function pendingSearchRows(db: ReadTx): number {
   return (stmt(db, 'SELECT count(*) AS n FROM certificates_search_pending').get() as { n: number }).n
+}
+
+export function hasPendingSearchRows(db: ReadTx): boolean {
+  return stmt(db, 'SELECT 1 FROM certificates_search_pending LIMIT 1').get() !== undefined
 }
 
 const PENDING_CHUNK = 64
@@ -318,7 +323,8 @@ function whereOf(q: CertificateFilter, range?: { readonly fromId: number; readon
   // Inside full-text subqueries too, so that a range reads only its own part of the index.
   const ftsRange = range ? ` AND rowid > ${Math.floor(range.fromId)} AND rowid <= ${Math.floor(range.toId)}` : ''
   const pendingRange = range ? ` AND p.id > ${Math.floor(range.fromId)} AND p.id <= ${Math.floor(range.toId)}` : ''
-  // Rows not yet in the full-text index (migration 015) are matched by LIKE on their own.
+  // Rows not yet in the full-text index (migration 015) are matched on their own, folded as
+  // the index folds them (search-fold.ts), so a row is found the same before and after.
   const pending = (test: string): string => `SELECT p.id FROM certificates_search_pending p JOIN certificates c ON c.id = p.id WHERE (${test})${pendingRange}`
   const where: string[] = []
   const args: (string | number)[] = []
@@ -327,9 +333,9 @@ function whereOf(q: CertificateFilter, range?: { readonly fromId: number; readon
     // that). Serial and SHA-256: a hex prefix (colons and case ignored), on their indexes.
     const parts: string[] = []
     if ([...q.search].length >= 3) {
-      const like = likeSubstring(q.search)
-      parts.push(`SELECT rowid FROM certificates_search WHERE certificates_search MATCH ?${ftsRange}`, pending("c.subject LIKE ? ESCAPE '\\' OR c.sans LIKE ? ESCAPE '\\'"))
-      args.push(ftsString(q.search), like, like)
+      const folded = searchFold(q.search)
+      parts.push(`SELECT rowid FROM certificates_search WHERE certificates_search MATCH ?${ftsRange}`, pending('instr(search_fold(c.subject), ?) > 0 OR instr(search_fold(c.sans), ?) > 0'))
+      args.push(ftsString(q.search), folded, folded)
     } else {
       const like = likeSubstring(q.search)
       parts.push("SELECT id FROM certificates WHERE subject LIKE ? ESCAPE '\\' OR sans LIKE ? ESCAPE '\\'")
@@ -344,8 +350,8 @@ function whereOf(q: CertificateFilter, range?: { readonly fromId: number; readon
   }
   if (q.subjectMatch) {
     if ([...q.subjectMatch].length >= 3) {
-      where.push(`id IN (SELECT rowid FROM certificates_search WHERE certificates_search MATCH ?${ftsRange} UNION ${pending("c.subject LIKE ? ESCAPE '\\'")})`)
-      args.push(`subject : ${ftsString(q.subjectMatch)}`, likeSubstring(q.subjectMatch))
+      where.push(`id IN (SELECT rowid FROM certificates_search WHERE certificates_search MATCH ?${ftsRange} UNION ${pending('instr(search_fold(c.subject), ?) > 0')})`)
+      args.push(`subject : ${ftsString(q.subjectMatch)}`, searchFold(q.subjectMatch))
     } else {
       where.push("subject LIKE ? ESCAPE '\\'")
       args.push(likeSubstring(q.subjectMatch))

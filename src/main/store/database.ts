@@ -10,6 +10,7 @@ import { prepareStoreFiles, secureStoreFiles } from './file-modes'
 import { migrations, type Migration } from './migrations'
 import { createWalCheckpointer, type WalCheckpointer } from './wal-checkpointer'
 import { createSearchBacklog } from './search-backlog'
+import { searchFold } from './search-fold'
 
 export type Db = Database.Database
 
@@ -37,8 +38,10 @@ export interface Store {
   /**
    * Indexes for search, now, every certificate committed but not yet in the full-text index
    * (the store does it by itself once its writes pause: search-backlog.ts); returns how many.
+   * `waitForLock: false`: stops at once, leaving the rest, if another connection holds the
+   * write lock (closing must not wait up to busy_timeout behind another process's batch).
    */
-  indexForSearch(onProgress?: (done: number, total: number) => void): number
+  indexForSearch(onProgress?: (done: number, total: number) => void, options?: { readonly waitForLock?: boolean }): number
   /** False once closed (the vault's lock events arrive after shutdown closed the store). */
   readonly open: boolean
   /** The database file (':memory:' for a store in memory): sync keeps its run lock beside it. */
@@ -46,6 +49,9 @@ export interface Store {
   schemaVersion(): number
   close(): void
 }
+
+/** How long a write waits for another connection's write lock (another PKI Desk process). */
+const BUSY_TIMEOUT_MS = 5000
 
 const connections = new WeakMap<Store, Db>()
 
@@ -99,7 +105,15 @@ export function storeOf(db: Db, checkpointer?: WalCheckpointer, options: { reado
       return result
     },
     holdCommits: () => checkpointer?.holdingCommits ?? false,
-    indexForSearch: (onProgress) => backlog.indexAll(onProgress),
+    indexForSearch: (onProgress, options = {}) => {
+      if (options.waitForLock !== false) return backlog.indexAll(onProgress)
+      db.pragma('busy_timeout = 0')
+      try {
+        return backlog.indexAll(onProgress, { stopOn: (e) => (e as { code?: string }).code === 'SQLITE_BUSY' })
+      } finally {
+        db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
+      }
+    },
     get open() {
       return db.open
     },
@@ -130,8 +144,10 @@ export function openDatabase(file: string, upTo?: number): Db {
   db.pragma('journal_mode = WAL')
   if (file !== ':memory:') secureStoreFiles(file)
   db.pragma('foreign_keys = ON')
-  db.pragma('busy_timeout = 5000')
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
   db.pragma('synchronous = NORMAL')
+  // Search matches the backlog's rows (migration 015) with FTS5's own case folding.
+  db.function('search_fold', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? searchFold(text) : text))
   migrate(db, migrations, upTo)
   return db
 }

@@ -3,14 +3,17 @@
 // nothing is indexed until it ends; then slices of SLICE_MS of index writes run back to back,
 // each its own transaction, with the event loop free between them, and stop for IDLE_MS again
 // at any other commit. indexAll() takes the rest at once (the CLI before it exits, the bench).
-// A crash leaves the ids in the table: the next open picks them up after IDLE_MS.
+// A crash leaves the ids in the table: the next open picks them up after IDLE_MS, and an open
+// store looks again every POLL_MS for rows another process left.
 import type { ReadTx, WriteTx } from './database'
-import { indexPendingSearchRows, pendingSearchRows } from './certificates-repo'
+import { hasPendingSearchRows, indexPendingSearchRows, pendingSearchRows } from './certificates-repo'
 
 /** No commit for this long, and the backlog is indexed. */
 export const SEARCH_BACKLOG_IDLE_MS = 300
-/** Index writes per transaction: ~200–400 rows; their commit adds FTS5's merge work for them. */
+/** Index writes per transaction: ~400–700 rows; their commit adds FTS5's merge work for them. */
 export const SEARCH_BACKLOG_SLICE_MS = 15
+/** With nothing in the backlog, how often to look again (one indexed read). */
+export const SEARCH_BACKLOG_POLL_MS = 10_000
 
 export interface SearchBacklogTimers {
   /** Runs `fn` after `ms` without keeping the process alive; returns its cancel. */
@@ -21,8 +24,8 @@ export interface SearchBacklogTimers {
 export interface SearchBacklog {
   /** A write committed (not the backlog's own): indexing waits IDLE_MS from now. */
   committed(): void
-  /** Indexes the whole backlog now, slice by slice; returns how many certificates it took. */
-  indexAll(onProgress?: (done: number, total: number) => void): number
+  /** Indexes the whole backlog now, slice by slice; returns how many certificates it took. A slice failing with an error `stopOn` accepts ends it there (the rest stays in the backlog). */
+  indexAll(onProgress?: (done: number, total: number) => void, options?: { readonly stopOn?: (e: unknown) => boolean }): number
   close(): void
 }
 
@@ -32,6 +35,7 @@ export interface SearchBacklogDeps {
   readonly timers?: SearchBacklogTimers
   readonly idleMs?: number
   readonly sliceMs?: number
+  readonly pollMs?: number
   /** False: only indexAll indexes (a store on an older schema in the migration tests has no backlog table). */
   readonly whenIdle?: boolean
   /** False once the connection is closed: the schedule stops. */
@@ -55,6 +59,7 @@ export function createSearchBacklog(deps: SearchBacklogDeps): SearchBacklog {
   const timers = deps.timers ?? nodeTimers
   const idleMs = deps.idleMs ?? SEARCH_BACKLOG_IDLE_MS
   const sliceMs = deps.sliceMs ?? SEARCH_BACKLOG_SLICE_MS
+  const pollMs = deps.pollMs ?? SEARCH_BACKLOG_POLL_MS
   let lastCommit = timers.now()
   let cancel: (() => void) | undefined
   let indexing = false
@@ -70,10 +75,19 @@ export function createSearchBacklog(deps: SearchBacklogDeps): SearchBacklog {
     }
   }
 
+  let due = Number.POSITIVE_INFINITY
+  /** Runs tick `ms` from now, unless it is already due sooner. */
   const arm = (ms: number): void => {
-    if (closed || cancel || deps.whenIdle === false) return
+    if (closed || deps.whenIdle === false) return
+    const at = timers.now() + ms
+    if (cancel) {
+      if (due <= at) return
+      cancel()
+    }
+    due = at
     cancel = timers.after(ms, () => {
       cancel = undefined
+      due = Number.POSITIVE_INFINITY
       tick()
     })
   }
@@ -83,7 +97,8 @@ export function createSearchBacklog(deps: SearchBacklogDeps): SearchBacklog {
     const quietFor = timers.now() - lastCommit
     if (quietFor < idleMs) return arm(idleMs - quietFor)
     try {
-      if (deps.read((tx) => pendingSearchRows(tx)) === 0) return
+      // Nothing here: look again now and then (another process may leave rows: a CLI killed mid-batch).
+      if (!deps.read((tx) => hasPendingSearchRows(tx))) return arm(pollMs)
       slice()
       failures = 0
     } catch (e) {
@@ -100,13 +115,20 @@ export function createSearchBacklog(deps: SearchBacklogDeps): SearchBacklog {
     committed() {
       if (indexing || closed) return
       lastCommit = timers.now()
-      arm(idleMs)
+      // After a failure the longer wait stands.
+      if (failures === 0) arm(idleMs)
     },
-    indexAll(onProgress) {
+    indexAll(onProgress, options = {}) {
       const total = deps.read((tx) => pendingSearchRows(tx))
       let done = 0
       while (done < total) {
-        const taken = slice()
+        let taken: number
+        try {
+          taken = slice()
+        } catch (e) {
+          if (options.stopOn?.(e)) return done
+          throw e
+        }
         if (taken === 0) break
         done += taken
         onProgress?.(Math.min(done, total), total)

@@ -39,6 +39,27 @@ describe('closing the services indexes the search backlog', () => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
   })
 
+  it('does not wait behind another connection holding the write lock: it leaves the backlog and closes', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pkidesk-backlog-close-'))
+    dirs.push(dataDir)
+    const services = createServices({ dataDir, keychain: createMemoryKeychain() })
+    leaveBacklog(dataDir, 300)
+    const other = openDatabase(databaseFile(dataDir))
+    try {
+      other.exec('BEGIN IMMEDIATE') // another process's batch, mid-commit
+      const t = performance.now()
+      expect(() => services.close()).not.toThrow()
+      expect(performance.now() - t).toBeLessThan(2000) // busy_timeout is 5 s: it did not wait for it
+      other.exec('ROLLBACK')
+    } finally {
+      other.close()
+    }
+    expect(pendingIn(dataDir)).toBe(300)
+    const again = createServices({ dataDir, keychain: createMemoryKeychain() })
+    again.close()
+    expect(pendingIn(dataDir)).toBe(0)
+  })
+
   for (const [n, reported] of [
     [5_000, true],
     [40, false]

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDatabase, openStore, storeOf, type Db, type Store } from '../../../src/main/store'
 import { countCertificates, insertCertificate, pendingSearchRows } from '../../../src/main/store/certificates-repo'
 import { certificateRow, ROW_TIME } from './certificate-row'
-import { createSearchBacklog, SEARCH_BACKLOG_IDLE_MS, type SearchBacklogTimers } from '../../../src/main/store/search-backlog'
+import { createSearchBacklog, SEARCH_BACKLOG_IDLE_MS, SEARCH_BACKLOG_POLL_MS, type SearchBacklogTimers } from '../../../src/main/store/search-backlog'
 
 const NOW = ROW_TIME
 
@@ -99,8 +99,27 @@ describe('search backlog', () => {
     timers.advance(10)
     expect(slices).toBe(5)
     expect(pending()).toBe(0)
-    expect(timers.pending()).toBe(0) // nothing left to do, nothing queued
+    expect(timers.pending()).toBe(1) // nothing left to do: only the look in 10 s
     expect(store.read((tx) => (tx.prepare('SELECT count(*) AS n FROM certificates_search WHERE certificates_search MATCH ?').get('"device-"') as { n: number }).n)).toBe(300)
+    backlog.close()
+  })
+
+  it('finds rows another process left: it looks again every 10 s, and a commit brings the look forward', () => {
+    const timers = manualTimers()
+    let slices = 0
+    const backlog = createSearchBacklog({ read: store.read, write: (body) => (slices++, store.write(body)), isOpen: () => db.open, timers })
+    timers.advance(SEARCH_BACKLOG_IDLE_MS) // nothing pending at open
+    expect(slices).toBe(0)
+    addRows(store, 20) // as another process's batch: this backlog is not told of the commit
+    timers.advance(SEARCH_BACKLOG_POLL_MS - 1)
+    expect(pending()).toBe(20)
+    timers.advance(1)
+    expect(pending()).toBe(0)
+    // Idle again: the next look is 10 s away, but a commit of its own brings it to 300 ms.
+    addRows(store, 5, 20)
+    backlog.committed()
+    timers.advance(SEARCH_BACKLOG_IDLE_MS)
+    expect(pending()).toBe(0)
     backlog.close()
   })
 
