@@ -326,6 +326,9 @@ function whereOf(q: CertificateFilter, range?: { readonly fromId: number; readon
   // Rows not yet in the full-text index (migration 015) are matched on their own, folded as
   // the index folds them (search-fold.ts), so a row is found the same before and after.
   const pending = (test: string): string => `SELECT p.id FROM certificates_search_pending p JOIN certificates c ON c.id = p.id WHERE (${test})${pendingRange}`
+  // An ASCII field (as many bytes as characters) folds as LIKE does, in SQLite's C; any other
+  // goes through search_fold (a call into JavaScript: ~3 µs a row against ~1).
+  const contains = (column: string): string => `CASE WHEN length(${column}) = length(CAST(${column} AS BLOB)) THEN ${column} LIKE ? ESCAPE '\\' ELSE instr(search_fold(${column}), ?) > 0 END`
   const where: string[] = []
   const args: (string | number)[] = []
   if (q.search) {
@@ -334,8 +337,9 @@ function whereOf(q: CertificateFilter, range?: { readonly fromId: number; readon
     const parts: string[] = []
     if ([...q.search].length >= 3) {
       const folded = searchFold(q.search)
-      parts.push(`SELECT rowid FROM certificates_search WHERE certificates_search MATCH ?${ftsRange}`, pending('instr(search_fold(c.subject), ?) > 0 OR instr(search_fold(c.sans), ?) > 0'))
-      args.push(ftsString(q.search), folded, folded)
+      const like = likeSubstring(folded)
+      parts.push(`SELECT rowid FROM certificates_search WHERE certificates_search MATCH ?${ftsRange}`, pending(`${contains('c.subject')} OR ${contains('c.sans')}`))
+      args.push(ftsString(q.search), like, folded, like, folded)
     } else {
       const like = likeSubstring(q.search)
       parts.push("SELECT id FROM certificates WHERE subject LIKE ? ESCAPE '\\' OR sans LIKE ? ESCAPE '\\'")
@@ -350,8 +354,9 @@ function whereOf(q: CertificateFilter, range?: { readonly fromId: number; readon
   }
   if (q.subjectMatch) {
     if ([...q.subjectMatch].length >= 3) {
-      where.push(`id IN (SELECT rowid FROM certificates_search WHERE certificates_search MATCH ?${ftsRange} UNION ${pending('instr(search_fold(c.subject), ?) > 0')})`)
-      args.push(`subject : ${ftsString(q.subjectMatch)}`, searchFold(q.subjectMatch))
+      const folded = searchFold(q.subjectMatch)
+      where.push(`id IN (SELECT rowid FROM certificates_search WHERE certificates_search MATCH ?${ftsRange} UNION ${pending(contains('c.subject'))})`)
+      args.push(`subject : ${ftsString(q.subjectMatch)}`, likeSubstring(folded), folded)
     } else {
       where.push("subject LIKE ? ESCAPE '\\'")
       args.push(likeSubstring(q.subjectMatch))

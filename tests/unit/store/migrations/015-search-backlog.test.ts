@@ -56,7 +56,8 @@ describe('migration 015 (search backlog)', () => {
     // Case beyond ASCII: the index folds it with FTS5's own table (search-fold.ts), and so must the backlog.
     const c = add(db, '04', 'CN=ÉCOLE-capteur-1, O=ΣΊΣΥΦΟΣ', 'DNS:ｆｕｌｌ.example')
     const d = add(db, '05', 'CN=école-capteur-2, O=\u212aelvin', '')
-    expect(pendingSearchRows(db as never)).toBe(4)
+    const e = add(db, '06', 'CN=kelvin-probe_50%', 'DNS:probe.example')
+    expect(pendingSearchRows(db as never)).toBe(5)
     expect(inIndex(db, 'gateway')).toEqual([])
     const queries: Omit<CertificateFilter, 'now'>[] = [
       { search: 'GATEWAY' },
@@ -72,12 +73,15 @@ describe('migration 015 (search backlog)', () => {
       { subjectMatch: 'École' },
       { search: 'σίσυφος' },
       { search: 'ＦＵＬＬ' },
-      { search: 'kelvin' }
+      { search: 'kelvin' },
+      { search: '\u212aELVIN' }, // the Kelvin sign folds to an ASCII k: it finds the ASCII row too
+      { subjectMatch: 'PROBE_50%' },
+      { search: 'be_5' }
     ]
-    const expected = [[a, b], [a], [a], [old, a, b, c], [old, a, b, c], [], [b], [], [c, d], [c, d], [c, d], [c], [c], [d]]
+    const expected = [[a, b], [a], [a], [old, a, b, c, e], [old, a, b, c, e], [e], [b], [], [c, d], [c, d], [c, d], [c], [c], [d, e], [d, e], [e], [e]]
     expect(queries.map((q) => found(db, q))).toEqual(expected)
     expect(queries.map((q) => countCertificates(db as never, { ...q, now: NOW }))).toEqual(expected.map((e) => e.length))
-    expect(indexAll(db)).toBe(4)
+    expect(indexAll(db)).toBe(5)
     expect(pendingSearchRows(db as never)).toBe(0)
     expect(inIndex(db, 'gateway')).toEqual([a, b])
     expect(queries.map((q) => found(db, q))).toEqual(expected)
