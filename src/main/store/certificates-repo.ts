@@ -132,8 +132,9 @@ export function pendingSearchRows(db: ReadTx): number {
   return (stmt(db, 'SELECT count(*) AS n FROM certificates_search_pending').get() as { n: number }).n
 }
 
-export function hasPendingSearchRows(db: ReadTx): boolean {
-  return stmt(db, 'SELECT 1 FROM certificates_search_pending LIMIT 1').get() !== undefined
+/** The newest certificate waiting for the full-text index (null: none); one primary-key read. */
+export function newestPendingSearchRow(db: ReadTx): number | null {
+  return (stmt(db, 'SELECT max(id) AS id FROM certificates_search_pending').get() as { id: number | null }).id
 }
 
 const PENDING_CHUNK = 64

@@ -55,6 +55,8 @@ const BUSY_TIMEOUT_MS = 5000
 
 const connections = new WeakMap<Store, Db>()
 
+const isBusy = (e: unknown): boolean => (e as { code?: string } | null)?.code === 'SQLITE_BUSY'
+
 /**
  * The connection behind a Store, for the repositories bound to one (the outbox's and the
  * connectors'): their statements join whatever transaction the caller has open. Only
@@ -74,16 +76,38 @@ export function connectionOf(store: Store): Db {
 export function storeOf(db: Db, checkpointer?: WalCheckpointer, options: { readonly indexWhenIdle?: boolean } = {}): Store {
   const read = db.transaction((body: (tx: ReadTx) => unknown) => body(db as ReadTx))
   const write = db.transaction((body: (tx: WriteTx) => unknown) => body(db as WriteTx))
+  /** Runs `body` with no wait for another connection's write lock (SQLITE_BUSY at once instead), unless withWaiting is around it. */
+  let waiting = false
+  const withWaiting = <T>(body: () => T): T => {
+    waiting = true
+    try {
+      return body()
+    } finally {
+      waiting = false
+    }
+  }
+  const withoutWaiting = <T>(body: () => T): T => {
+    if (waiting) return body()
+    db.pragma('busy_timeout = 0')
+    try {
+      return body()
+    } finally {
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
+    }
+  }
   let backlogFailed = false
   const backlog = createSearchBacklog({
     read: (body) => store.read(body),
-    write: (body) => store.write(body),
+    // The backlog can wait: never behind another process's batch, on this thread.
+    write: (body) => withoutWaiting(() => store.write(body)),
     isOpen: () => db.open,
     whenIdle: options.indexWhenIdle ?? false,
-    // Search still finds the rows (by LIKE); said once, tried again with a growing wait.
+    // Search still finds the rows; tried again with a growing wait. Another process holding
+    // the write lock is expected; anything else is said once.
     onError: (e) => {
-      if (!backlogFailed) process.stderr.write(`pkidesk: indexing certificates for search failed, will try again: ${(e as Error).message}\n`)
+      if (isBusy(e) || backlogFailed) return
       backlogFailed = true
+      process.stderr.write(`pkidesk: indexing certificates for search failed, will try again: ${(e as Error).message}\n`)
     }
   })
   const store: Store = {
@@ -106,13 +130,8 @@ export function storeOf(db: Db, checkpointer?: WalCheckpointer, options: { reado
     },
     holdCommits: () => checkpointer?.holdingCommits ?? false,
     indexForSearch: (onProgress, options = {}) => {
-      if (options.waitForLock !== false) return backlog.indexAll(onProgress)
-      db.pragma('busy_timeout = 0')
-      try {
-        return backlog.indexAll(onProgress, { stopOn: (e) => (e as { code?: string }).code === 'SQLITE_BUSY' })
-      } finally {
-        db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
-      }
+      if (options.waitForLock !== false) return withWaiting(() => backlog.indexAll(onProgress))
+      return backlog.indexAll(onProgress, { stopOn: isBusy })
     },
     get open() {
       return db.open

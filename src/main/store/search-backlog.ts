@@ -6,7 +6,7 @@
 // A crash leaves the ids in the table: the next open picks them up after IDLE_MS, and an open
 // store looks again every POLL_MS for rows another process left.
 import type { ReadTx, WriteTx } from './database'
-import { hasPendingSearchRows, indexPendingSearchRows, pendingSearchRows } from './certificates-repo'
+import { indexPendingSearchRows, newestPendingSearchRow, pendingSearchRows } from './certificates-repo'
 
 /** No commit for this long, and the backlog is indexed. */
 export const SEARCH_BACKLOG_IDLE_MS = 300
@@ -40,7 +40,7 @@ export interface SearchBacklogDeps {
   readonly whenIdle?: boolean
   /** False once the connection is closed: the schedule stops. */
   isOpen(): boolean
-  /** A slice failed (the write lock held elsewhere past busy_timeout, a full disk): it is tried again later, the wait doubling up to a minute. */
+  /** A slice failed (the write lock held by another process: deps.write should not wait for it; a full disk): it is tried again later, the wait doubling up to a minute. */
   readonly onError?: (e: unknown) => void
 }
 
@@ -65,6 +65,8 @@ export function createSearchBacklog(deps: SearchBacklogDeps): SearchBacklog {
   let indexing = false
   let closed = false
   let failures = 0
+  /** The newest backlog row at the last look (null: none); undefined after a commit of this process (which already waited). */
+  let newestSeen: number | null | undefined
 
   const slice = (): number => {
     indexing = true
@@ -98,7 +100,19 @@ export function createSearchBacklog(deps: SearchBacklogDeps): SearchBacklog {
     if (quietFor < idleMs) return arm(idleMs - quietFor)
     try {
       // Nothing here: look again now and then (another process may leave rows: a CLI killed mid-batch).
-      if (!deps.read((tx) => hasPendingSearchRows(tx))) return arm(pollMs)
+      const newest = deps.read((tx) => newestPendingSearchRow(tx))
+      if (newest === null) {
+        newestSeen = null
+        return arm(pollMs)
+      }
+      // Rows that came since the last look with no commit of this process: another process is
+      // writing them (its batch). Wait until they stop coming, as for a commit of this process.
+      if (newestSeen !== undefined && newest !== newestSeen) {
+        newestSeen = newest
+        lastCommit = timers.now()
+        return arm(idleMs)
+      }
+      newestSeen = newest
       slice()
       failures = 0
     } catch (e) {
@@ -115,6 +129,7 @@ export function createSearchBacklog(deps: SearchBacklogDeps): SearchBacklog {
     committed() {
       if (indexing || closed) return
       lastCommit = timers.now()
+      newestSeen = undefined
       // After a failure the longer wait stands.
       if (failures === 0) arm(idleMs)
     },

@@ -3,11 +3,12 @@
 // silently; either way nothing is left pending and search finds every row.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createServices } from '../../../src/main/services'
 import { createMemoryKeychain } from '../../../src/main/vault'
-import { databaseFile, openDatabase, storeOf } from '../../../src/main/store'
+import { databaseFile, openDatabase, openStore, storeOf } from '../../../src/main/store'
 import { insertCertificate, pendingSearchRows } from '../../../src/main/store/certificates-repo'
 import type { EventName, EventPayload } from '../../../src/shared/ipc/events'
 import { certificateRow, ROW_TIME } from '../../unit/store/certificate-row'
@@ -58,6 +59,29 @@ describe('closing the services indexes the search backlog', () => {
     const again = createServices({ dataDir, keychain: createMemoryKeychain() })
     again.close()
     expect(pendingIn(dataDir)).toBe(0)
+  })
+
+  it("the idle indexing does not wait behind another connection's write lock either", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pkidesk-backlog-close-'))
+    dirs.push(dataDir)
+    leaveBacklog(dataDir, 300)
+    const store = openStore(databaseFile(dataDir)) // indexes the backlog 300 ms after it opens
+    const other = openDatabase(databaseFile(dataDir))
+    const loop = monitorEventLoopDelay({ resolution: 10 })
+    try {
+      other.exec('BEGIN IMMEDIATE')
+      loop.enable()
+      await new Promise((r) => setTimeout(r, 1200))
+      loop.disable()
+      other.exec('ROLLBACK')
+      // Waiting for the lock would have held this thread for busy_timeout (5 s).
+      expect(loop.max / 1e6).toBeLessThan(1000)
+      expect(store.read((tx) => pendingSearchRows(tx))).toBe(300)
+      expect(store.indexForSearch()).toBe(300) // and once the lock is free, it goes on
+    } finally {
+      other.close()
+      store.close()
+    }
   })
 
   for (const [n, reported] of [

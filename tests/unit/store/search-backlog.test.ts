@@ -104,16 +104,20 @@ describe('search backlog', () => {
     backlog.close()
   })
 
-  it('finds rows another process left: it looks again every 10 s, and a commit brings the look forward', () => {
+  it('finds rows another process left: it looks again every 10 s, waits while that process adds more, and a commit brings the look forward', () => {
     const timers = manualTimers()
     let slices = 0
     const backlog = createSearchBacklog({ read: store.read, write: (body) => (slices++, store.write(body)), isOpen: () => db.open, timers })
     timers.advance(SEARCH_BACKLOG_IDLE_MS) // nothing pending at open
     expect(slices).toBe(0)
     addRows(store, 20) // as another process's batch: this backlog is not told of the commit
-    timers.advance(SEARCH_BACKLOG_POLL_MS - 1)
-    expect(pending()).toBe(20)
-    timers.advance(1)
+    timers.advance(SEARCH_BACKLOG_POLL_MS)
+    expect(pending()).toBe(20) // seen: it waits for them to stop coming
+    addRows(store, 10, 100) // the other batch goes on
+    timers.advance(SEARCH_BACKLOG_IDLE_MS)
+    expect(pending()).toBe(30)
+    expect(slices).toBe(0)
+    timers.advance(SEARCH_BACKLOG_IDLE_MS) // nothing new for 300 ms
     expect(pending()).toBe(0)
     // Idle again: the next look is 10 s away, but a commit of its own brings it to 300 ms.
     addRows(store, 5, 20)
