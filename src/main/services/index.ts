@@ -170,12 +170,9 @@ export function createServices(options: ServicesOptions): Services {
       // finds those rows meanwhile, so closing goes on either way.
       try {
         if (store.open)
-          store.indexForSearch(
-            (done, total) => {
-              if (total >= SEARCH_PROGRESS_FROM) emit('progress', { operationId: 'search-index', done, total, label: 'indexing certificates for search', finished: done === total })
-            },
-            { waitForLock: false }
-          )
+          store.indexForSearch((done, total) => {
+            if (total >= SEARCH_PROGRESS_FROM) emit('progress', { operationId: 'search-index', done, total, label: 'indexing certificates for search', finished: done === total })
+          })
       } catch (e) {
         process.stderr.write(`pkidesk: indexing certificates for search is left for the next start: ${(e as Error).message}\n`)
       }

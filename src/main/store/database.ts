@@ -38,10 +38,10 @@ export interface Store {
   /**
    * Indexes for search, now, every certificate committed but not yet in the full-text index
    * (the store does it by itself once its writes pause: search-backlog.ts); returns how many.
-   * `waitForLock: false`: stops at once, leaving the rest, if another connection holds the
-   * write lock (closing must not wait up to busy_timeout behind another process's batch).
+   * Never waits for another connection's write lock: with one held it stops, leaving the rest
+   * (closing must not wait up to busy_timeout behind another process's batch).
    */
-  indexForSearch(onProgress?: (done: number, total: number) => void, options?: { readonly waitForLock?: boolean }): number
+  indexForSearch(onProgress?: (done: number, total: number) => void): number
   /** False once closed (the vault's lock events arrive after shutdown closed the store). */
   readonly open: boolean
   /** The database file (':memory:' for a store in memory): sync keeps its run lock beside it. */
@@ -76,18 +76,8 @@ export function connectionOf(store: Store): Db {
 export function storeOf(db: Db, checkpointer?: WalCheckpointer, options: { readonly indexWhenIdle?: boolean } = {}): Store {
   const read = db.transaction((body: (tx: ReadTx) => unknown) => body(db as ReadTx))
   const write = db.transaction((body: (tx: WriteTx) => unknown) => body(db as WriteTx))
-  /** Runs `body` with no wait for another connection's write lock (SQLITE_BUSY at once instead), unless withWaiting is around it. */
-  let waiting = false
-  const withWaiting = <T>(body: () => T): T => {
-    waiting = true
-    try {
-      return body()
-    } finally {
-      waiting = false
-    }
-  }
+  /** Runs `body` with no wait for another connection's write lock: SQLITE_BUSY at once instead. */
   const withoutWaiting = <T>(body: () => T): T => {
-    if (waiting) return body()
     db.pragma('busy_timeout = 0')
     try {
       return body()
@@ -129,10 +119,7 @@ export function storeOf(db: Db, checkpointer?: WalCheckpointer, options: { reado
       return result
     },
     holdCommits: () => checkpointer?.holdingCommits ?? false,
-    indexForSearch: (onProgress, options = {}) => {
-      if (options.waitForLock !== false) return withWaiting(() => backlog.indexAll(onProgress))
-      return backlog.indexAll(onProgress, { stopOn: isBusy })
-    },
+    indexForSearch: (onProgress) => backlog.indexAll(onProgress, { stopOn: isBusy }),
     get open() {
       return db.open
     },
