@@ -181,9 +181,9 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
 
     let ready: { index: number; row: NewCertificateRow }[] = []
     let finished = false
-    const commit = (done: number): void => {
-      const batch = ready
-      ready = []
+    const commit = (done: number, maxRows: number): void => {
+      const batch = ready.slice(0, maxRows)
+      ready = ready.slice(batch.length)
       if (batch.length) {
         const committed: { index: number; certificateId: number; serial: string; der: Uint8Array }[] = []
         store.write((tx) => {
@@ -213,7 +213,7 @@ export function createIssuanceService(store: Store, vault: VaultPort, authoritie
         if (batch.some((b) => b.row.isCa)) keyChecks.clear()
       }
       if (finished) return
-      finished = done === total || halted()
+      finished = (done === total || halted()) && ready.length === 0
       emit('progress', { operationId, done, total, label, finished })
     }
 

@@ -7,6 +7,7 @@ import { X509Certificate, createPublicKey, generateKeyPairSync } from 'node:cryp
 import { createServices, type Services } from '../../../src/main/services'
 import { createIssuanceService, type IssuanceService } from '../../../src/main/services/issuance-service'
 import { createPreparePool } from '../../../src/main/services/issuance-workers/pool'
+import { COMMIT_ROWS_MAX } from '../../../src/main/services/issuance/batch-scheduler'
 import { createMemoryKeychain, type Signer } from '../../../src/main/vault'
 import { createKeyObjectSigner } from '../../../src/main/vault/signer'
 import { countRows, openStoreFile, type StoreFile } from '../store-file'
@@ -154,6 +155,56 @@ describe('batch issuance', () => {
     } finally {
       spy.mockRestore()
     }
+  })
+
+  it('while the store holds commits, finishes items meanwhile and then commits them in transactions of at most COMMIT_ROWS_MAX, oldest first', async () => {
+    const n = 200
+    const csrs = await Promise.all(Array.from({ length: n }, (_, i) => host(1000 + i)))
+    // The checkpoint thread asks for a hold that never ends: the scheduler waits HOLD_MAX_MS
+    // for it, finishing items meanwhile, then commits anyway.
+    const perTransaction: number[] = []
+    /** At each progress report: items finished, and certificates committed so far. */
+    const reports: { done: number; committed: number }[] = []
+    const held: typeof file.store = {
+      ...file.store,
+      holdCommits: () => true,
+      write: (body) => {
+        const before = countCerts()
+        const r = file.store.write(body)
+        perTransaction.push(countCerts() - before)
+        return r
+      }
+    }
+    progress.length = 0
+    const before = countCerts()
+    const emitCounting = (name: EventName, payload: unknown): void => {
+      emit(name, payload)
+      if (name === 'progress') reports.push({ done: (payload as { done: number }).done, committed: countCerts() - before })
+    }
+    const r = await createIssuanceService(held, services.vault, services.authorities, emitCounting, () => new Date(), { pool, workerMinItems: Number.POSITIVE_INFINITY }).issue({
+      authorityId: ca.id,
+      profileId: null,
+      confirmWarnings: false,
+      items: csrs.map(item)
+    })
+    if (!r.ok) throw new Error(r.error.message)
+    expect(r.value).toMatchObject({ issued: n, failed: 0 })
+    expect(countCerts() - before).toBe(n)
+    const rows = perTransaction.filter((k) => k > 0)
+    expect(rows.reduce((a, b) => a + b, 0)).toBe(n)
+    expect(Math.max(...rows)).toBeLessThanOrEqual(COMMIT_ROWS_MAX)
+    // Items were finished while held: at some commit more than one transaction's rows waited.
+    expect(Math.max(...reports.map((p) => p.done - p.committed))).toBeGreaterThan(COMMIT_ROWS_MAX)
+    expect(reports.at(-1)).toEqual({ done: n, committed: n })
+    // Committed in the order of the batch, each certificate the one its request asked for.
+    const ids = r.value.results.map((x) => (x.ok ? x.certificateId : -1))
+    expect(ids).toEqual([...ids].sort((a, b) => a - b))
+    for (const res of r.value.results) {
+      if (!res.ok) throw new Error(res.error.code)
+      expect(new X509Certificate(derOf(res.certificateId)).subject).toContain(`CN=h${1000 + res.index}.batch.example`)
+    }
+    expect(progress.filter((p) => p.finished)).toEqual([expect.objectContaining({ done: n, total: n })])
+    expect(services.audit.verify().intact).toBe(true)
   })
 
   it('the vault reads the auto-lock minutes again when the settings change', async () => {

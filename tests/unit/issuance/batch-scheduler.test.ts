@@ -1,13 +1,16 @@
 // The batch scheduler over a fake worker pool and a fake plan: which path prepares, that
 // items are finished in order whatever order the workers answer in, how many slices are in
 // flight, the fallback when a worker fails (reported once), commits by rows and by time, commits
-// held while the store asks (bounded, never the last), and that a halted run launches and
-// finishes nothing more.
+// held while the store asks (bounded, never the last) with items finished meanwhile and the rows
+// committed COMMIT_ROWS_MAX at a time after, and that a halted run launches and finishes nothing
+// more.
 import { describe, expect, it } from 'vitest'
 import type { BatchContext, BatchJob, PreparedItem } from '../../../src/main/engine/batch'
 import type { PreparePool } from '../../../src/main/services/issuance-workers/pool'
 import {
   COMMIT_AT,
+  COMMIT_ROWS_MAX,
+  HELD_ROWS_MAX,
   HOLD_MAX_MS,
   HOLD_POLL_MS,
   INLINE_CHUNK,
@@ -89,9 +92,10 @@ function fakePlan(total: number, options: { haltAfter?: number; halted?: () => b
       pending++
     },
     ready: () => pending,
-    commit(done: number) {
-      plan.commits.push({ done, rows: pending })
-      pending = 0
+    commit(done: number, maxRows: number) {
+      const rows = Math.min(pending, maxRows)
+      plan.commits.push({ done, rows })
+      pending -= rows
     },
     halted: () => options.halted?.() ?? (options.haltAfter !== undefined && plan.finished.length >= options.haltAfter),
     ...(options.holdCommits ? { holdCommits: options.holdCommits } : {})
@@ -107,18 +111,22 @@ const noYield = async (): Promise<void> => undefined
 /** A clock that never moves: only COMMIT_AT (or the end) commits. */
 const frozen = (): number => 0
 
-/** Inline preparation over a clock that only sleeps move; each sleep is recorded in `slept`. */
-function sleepingScheduler(slept: number[]): ReturnType<typeof createBatchScheduler> {
+/**
+ * Inline preparation over a clock that only sleeps move; each sleep is recorded in `slept` (and
+ * then told to `onSleep`), each yield to the loop counted in `yields.n`.
+ */
+function sleepingScheduler(slept: number[], onSleep: () => void = () => undefined, yields = { n: 0 }): ReturnType<typeof createBatchScheduler> {
   let t = 0
   return createBatchScheduler({
     pool: eagerPool(1),
     workerMinItems: Infinity,
     prepare: inline([]),
     clock: () => t,
-    yieldToLoop: noYield,
+    yieldToLoop: async () => void yields.n++,
     sleep: async (ms) => {
       slept.push(ms)
       t += ms
+      onSleep()
     }
   })
 }
@@ -193,51 +201,72 @@ describe('batch scheduler', () => {
     expect(yields).toBe(plan.commits.filter((c) => c.done < 6).length)
   })
 
-  it('holds a commit while the store asks, finishing nothing meanwhile and leaving the loop free; the last commit never waits', async () => {
+  it('holds commits while the store asks, finishing items meanwhile up to HELD_ROWS_MAX rows; then waits for the hold to end and commits those rows COMMIT_ROWS_MAX at a time, yielding between', async () => {
     const slept: number[] = []
-    let looks = 0
-    const finishedAtCommit: number[] = []
-    const total = COMMIT_AT * 2 + 3
-    // The store asks for a hold for the first four looks (at the first commit), and again once every item is finished.
-    const plan = fakePlan(total, { holdCommits: () => ++looks <= 4 || plan.finished.length === total })
+    const yields = { n: 0 }
+    let held = true
+    const total = HELD_ROWS_MAX + 10
+    const plan = fakePlan(total, { holdCommits: () => held })
     const commit = plan.commit.bind(plan)
-    plan.commit = (done) => {
+    const finishedAtCommit: number[] = []
+    plan.commit = (done, maxRows) => {
+      expect(held).toBe(false)
       finishedAtCommit.push(plan.finished.length)
-      commit(done)
+      commit(done, maxRows)
     }
-    await sleepingScheduler(slept).run(plan)
-    // Four looks said "held", each followed by a sleep; the fifth let the commit go. The last commit did not look.
-    expect(slept).toEqual([HOLD_POLL_MS, HOLD_POLL_MS, HOLD_POLL_MS, HOLD_POLL_MS])
-    expect(plan.commits).toEqual([
-      { done: COMMIT_AT, rows: COMMIT_AT },
-      { done: COMMIT_AT * 2, rows: COMMIT_AT },
-      { done: total, rows: 3 }
-    ])
-    // Nothing was finished while the first commit was held.
-    expect(finishedAtCommit[0]).toBe(COMMIT_AT)
+    // The hold ends after the third sleep.
+    await sleepingScheduler(slept, () => void (held = slept.length < 3), yields).run(plan)
+    expect(slept).toEqual([HOLD_POLL_MS, HOLD_POLL_MS, HOLD_POLL_MS])
+    // HELD_ROWS_MAX items were finished while held (not COMMIT_AT), committed in transactions of COMMIT_ROWS_MAX…
+    const afterHold = HELD_ROWS_MAX / COMMIT_ROWS_MAX
+    expect(plan.commits.slice(0, afterHold)).toEqual(Array.from({ length: afterHold }, () => ({ done: HELD_ROWS_MAX, rows: COMMIT_ROWS_MAX })))
+    expect(finishedAtCommit.slice(0, afterHold).every((n) => n === HELD_ROWS_MAX)).toBe(true)
+    // …then the rest as usual, the last commit with what remained.
+    expect(plan.commits.slice(afterHold)).toEqual([{ done: total, rows: 10 }])
+    // A yield after each of those transactions (the loop runs between them), none after the last.
+    expect(yields.n).toBe(afterHold)
   })
 
   it('a hold that does not end holds commits HOLD_MAX_MS in all, not each: later commits go ahead', async () => {
     const slept: number[] = []
-    const plan = fakePlan(COMMIT_AT * 3 + 1, { holdCommits: () => true })
+    const total = HELD_ROWS_MAX + COMMIT_AT * 3 + 1
+    const plan = fakePlan(total, { holdCommits: () => true })
     await sleepingScheduler(slept).run(plan)
     expect(slept).toHaveLength(HOLD_MAX_MS / HOLD_POLL_MS)
+    const afterHold = HELD_ROWS_MAX / COMMIT_ROWS_MAX
     expect(plan.commits).toEqual([
-      { done: COMMIT_AT, rows: COMMIT_AT },
-      { done: COMMIT_AT * 2, rows: COMMIT_AT },
-      { done: COMMIT_AT * 3, rows: COMMIT_AT },
-      { done: COMMIT_AT * 3 + 1, rows: 1 }
+      ...Array.from({ length: afterHold }, () => ({ done: HELD_ROWS_MAX, rows: COMMIT_ROWS_MAX })),
+      { done: HELD_ROWS_MAX + COMMIT_AT, rows: COMMIT_AT },
+      { done: HELD_ROWS_MAX + COMMIT_AT * 2, rows: COMMIT_AT },
+      { done: HELD_ROWS_MAX + COMMIT_AT * 3, rows: COMMIT_AT },
+      { done: total, rows: 1 }
     ])
   })
 
-  it('a hold that ends and comes back is waited for again', async () => {
+  it('a hold that ends and comes back is waited for again; no commit is made while one is up', async () => {
     const slept: number[] = []
-    let looks = 0
-    // Up for two looks at the first commit, down, then up for two looks at the second.
-    const plan = fakePlan(COMMIT_AT * 2 + 1, { holdCommits: () => [true, true, false, true, true, false][looks++] ?? false })
-    await sleepingScheduler(slept).run(plan)
+    // Up at the start until the second sleep; down; up again from item 600 until the fourth sleep.
+    let phase: 'first' | 'between' | 'second' | 'after' = 'first'
+    const up = (): boolean => phase === 'first' || phase === 'second'
+    const total = 1_200
+    const plan = fakePlan(total, {
+      holdCommits: () => {
+        if (phase === 'between' && plan.finished.length >= 600) phase = 'second'
+        return up()
+      }
+    })
+    const commit = plan.commit.bind(plan)
+    plan.commit = (done, maxRows) => {
+      if (done < total) expect(up()).toBe(false)
+      commit(done, maxRows)
+    }
+    await sleepingScheduler(slept, () => {
+      if (slept.length === 2) phase = 'between'
+      if (slept.length === 4) phase = 'after'
+    }).run(plan)
     expect(slept).toEqual([HOLD_POLL_MS, HOLD_POLL_MS, HOLD_POLL_MS, HOLD_POLL_MS])
-    expect(plan.commits.map((c) => c.done)).toEqual([COMMIT_AT, COMMIT_AT * 2, COMMIT_AT * 2 + 1])
+    expect(plan.commits.reduce((n, c) => n + c.rows, 0)).toBe(total)
+    expect(plan.commits.every((c) => c.rows <= COMMIT_ROWS_MAX)).toBe(true)
   })
 
   it('the commit of the last rows never waits, whether COMMIT_AT or the end made it', async () => {
